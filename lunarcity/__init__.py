@@ -1,0 +1,17 @@
+"""LunarCity: an agent-based model of a self-replicating lunar industrial base.
+
+Quick use::
+
+    import lunarcity
+    result = lunarcity.run("ten_year_city", seed=1, earth__lander_interval_days=7)
+    result.summary["target_met"], result.daily
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from lunarcity.errors import InputError
+from lunarcity.scenario import Scenario, resolve_scenario
+
+__all__ = ["InputError", "Scenario", "__version__", "resolve_scenario"]

@@ -1,0 +1,234 @@
+"""Static analyses of an economy: total requirements, closure and production chains.
+
+Total requirements solve a linear programme over recipe activities (scipy's HiGHS): the demand for
+units and items must be met by recipe batches, mining of raw regolith and imports, with co-products
+allowed to pile up as surplus; the cheapest plan in regolith is taken. Where every product has one
+single-output recipe this is the Leontief inverse ``x = (I - A)^-1 d`` (:func:`leontief_gross`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from lunarcity.economy import Economy
+from lunarcity.errors import InputError
+
+HOURS_PER_YEAR = 8766.0  # 365.25 days
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass
+class Requirements:
+    """What a demand costs in total, through every upstream recipe.
+
+    Attributes:
+        activities: Batches of each process.
+        production: Gross output of each node (kg, or count for units).
+        regolith_kg: Raw regolith mined.
+        energy_kwh: Process energy.
+        imports: Imported quantity by node (kg; units imported whole count their mass).
+        fab_hours: Fab-hours by fab kind.
+        assembly_robot_days: Robot-days of assembly.
+        mining_robot_days: Robot-days of mining.
+        surplus: Co-products left over (kg).
+    """
+
+    activities: dict[str, float]
+    production: dict[str, float]
+    regolith_kg: float
+    energy_kwh: float
+    imports: dict[str, float]
+    fab_hours: dict[str, float]
+    assembly_robot_days: float
+    mining_robot_days: float
+    surplus: dict[str, float]
+
+    @property
+    def imported_kg(self) -> float:
+        """Total imported mass."""
+        return float(sum(self.imports.values()))
+
+    @property
+    def labour_robot_days(self) -> float:
+        """Assembly plus mining labour (hauling depends on the city's layout and is left out)."""
+        return self.assembly_robot_days + self.mining_robot_days
+
+
+def _mass(econ: Economy, node: str) -> float:
+    units = econ.catalog.units
+    return units[node].mass_kg if node in units else 1.0
+
+
+def _robot_spec(econ: Economy):
+    for spec in econ.catalog.units.values():
+        if spec.role == "robot":
+            return spec
+    raise InputError("the data has no unit of role robot", field="units")
+
+
+def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
+    """Total requirements of a demand (units by count, items by kg) by linear programming.
+
+    Args:
+        econ: The economy (site, enabled fabs, imports).
+        demand: Node -> quantity wanted.
+
+    Raises:
+        InputError: a demanded node is unknown, or the demand cannot be met.
+    """
+    procs, nodes, a_in, a_out = econ.matrices()
+    index = {n: i for i, n in enumerate(nodes)}
+    for node in demand:
+        if node not in index:
+            raise InputError(f"unknown item or unit '{node}'", field="demand")
+    n_r, n_n = len(procs), len(nodes)
+    raw = [i for i, n in enumerate(nodes) if econ.graph.nodes[n]["kind"] == "raw"]
+    imp = [i for i, n in enumerate(nodes) if n in econ.imported]
+    # Variables: [activities (n_r) | mining (raw) | imports (imp) | surplus (n_n)]
+    n_var = n_r + len(raw) + len(imp) + n_n
+    a_eq = np.zeros((n_n, n_var))
+    a_eq[:, :n_r] = (a_out - a_in).T
+    for k, i in enumerate(raw):
+        a_eq[i, n_r + k] = 1.0
+    for k, i in enumerate(imp):
+        a_eq[i, n_r + len(raw) + k] = 1.0
+    a_eq[:, n_r + len(raw) + len(imp) :] = -np.eye(n_n)
+    b_eq = np.zeros(n_n)
+    for node, q in demand.items():
+        b_eq[index[node]] = q
+    cost = np.zeros(n_var)
+    cost[n_r : n_r + len(raw)] = 1.0  # regolith mined
+    energy = np.array([econ.processes[p].energy_kwh for p in procs])
+    cost[:n_r] = 1e-9 * energy  # break ties towards less energy
+    cost[n_r + len(raw) : n_r + len(raw) + len(imp)] = [10.0 * _mass(econ, nodes[i]) for i in imp]
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if res.status != 0:
+        raise InputError(f"the demand cannot be met: {res.message}", field="demand")
+    x = res.x
+    act = x[:n_r]
+    mining = x[n_r : n_r + len(raw)]
+    imports = x[n_r + len(raw) : n_r + len(raw) + len(imp)]
+    surplus = x[n_r + len(raw) + len(imp) :]
+    robot = _robot_spec(econ)
+    fab_hours: dict[str, float] = {}
+    assembly = 0.0
+    for r, name in enumerate(procs):
+        p = econ.processes[name]
+        if p.fab:
+            fab_hours[p.fab] = fab_hours.get(p.fab, 0.0) + act[r] * p.time_h
+        assembly += act[r] * p.labour_robot_days
+    regolith = float(mining.sum())
+    tiny = 1e-9
+    return Requirements(
+        activities={p: float(a) for p, a in zip(procs, act, strict=True) if a > tiny},
+        production={n: float(v) for n, v in zip(nodes, act @ a_out, strict=True) if v > tiny},
+        regolith_kg=regolith,
+        energy_kwh=float(act @ energy),
+        imports={
+            nodes[i]: float(v) * _mass(econ, nodes[i])
+            for i, v in zip(imp, imports, strict=True)
+            if v > tiny
+        },
+        fab_hours=fab_hours,
+        assembly_robot_days=float(assembly),
+        mining_robot_days=regolith / robot.mining_kg_per_day if robot.mining_kg_per_day else 0.0,
+        surplus={nodes[i]: float(v) for i, v in enumerate(surplus) if v > 1e-6},
+    )
+
+
+def leontief_gross(econ: Economy, demand: dict[str, float]) -> dict[str, float]:
+    """Gross output ``x = (I - A)^-1 d`` where every product has exactly one single-output recipe.
+
+    Raises:
+        InputError: some product has several recipes or a recipe several outputs.
+    """
+    products: list[str] = []
+    recipe_of: dict[str, str] = {}
+    for p in econ.processes.values():
+        if len(p.outputs) != 1:
+            raise InputError(f"recipe '{p.name}' has several outputs: the Leontief form needs one")
+        (out,) = p.outputs
+        if out in recipe_of:
+            raise InputError(f"'{out}' has several recipes: the Leontief form needs one")
+        recipe_of[out] = p.name
+        products.append(out)
+    idx = {n: i for i, n in enumerate(products)}
+    a = np.zeros((len(products), len(products)))
+    for j, prod in enumerate(products):
+        p = econ.processes[recipe_of[prod]]
+        per_unit = p.outputs[prod]
+        for item, q in p.inputs.items():
+            if item in idx:
+                a[idx[item], j] += q / per_unit
+    d = np.array([demand.get(n, 0.0) for n in products])
+    x = np.linalg.solve(np.eye(len(products)) - a, d)
+    return {n: float(v) for n, v in zip(products, x, strict=True) if abs(v) > 1e-12}
+
+
+def unit_totals(econ: Economy, unit: str) -> dict[str, float]:
+    """Totals for one unit: mass, regolith, energy, imports, fab-hours, labour and bom_closure."""
+    spec = econ.catalog.units[unit]
+    req = requirements(econ, {unit: 1.0})
+    imported = min(req.imported_kg, spec.mass_kg)
+    return {
+        "mass_kg": spec.mass_kg,
+        "regolith_kg": req.regolith_kg,
+        "energy_kwh": req.energy_kwh,
+        "imported_kg": imported,
+        "fab_hours": sum(req.fab_hours.values()),
+        "labour_robot_days": req.labour_robot_days,
+        "bom_closure": bom_closure(econ, {unit: 1.0}, req),
+    }
+
+
+def bom_closure(econ: Economy, fleet: dict[str, float], req: Requirements | None = None) -> float:
+    """Share of a fleet's bill-of-materials mass that can be made locally (mass-weighted).
+
+    Args:
+        econ: The economy.
+        fleet: Unit kind -> count.
+        req: Requirements of that fleet, if already solved.
+    """
+    mass = sum(econ.catalog.units[u].mass_kg * n for u, n in fleet.items())
+    if mass <= 0:
+        return 1.0
+    req = req or requirements(econ, fleet)
+    return float(min(1.0, max(0.0, 1.0 - req.imported_kg / mass)))
+
+
+def production_chain(econ: Economy, unit: str, per_year: float) -> dict[str, object]:
+    """What it takes to make ``per_year`` units of a kind, as a Factorio-style calculator does.
+
+    Fabs run around the clock; robots work their duty fraction; power is the yearly average of
+    process energy plus the robots' draw. Hauling is left out (it depends on the layout).
+
+    Returns:
+        unit, per_year, fabs {kind: count (fractional)}, fabs_whole {kind: count}, robots,
+        power_kw, regolith_t_per_yr, imports_t_per_yr, imports_by_item_t_per_yr,
+        energy_mwh_per_yr.
+    """
+    if unit not in econ.catalog.units:
+        raise InputError(f"unknown unit kind '{unit}'", field="--rate")
+    if not per_year > 0:
+        raise InputError("the rate must be positive", field="--rate", valid="KIND=N/yr with N > 0")
+    req = requirements(econ, {unit: per_year})
+    robot = _robot_spec(econ)
+    fabs = {k: h / HOURS_PER_YEAR for k, h in req.fab_hours.items()}
+    robots = req.labour_robot_days / (DAYS_PER_YEAR * robot.duty_fraction)
+    power_kw = req.energy_kwh / HOURS_PER_YEAR + robots * robot.power_kw
+    return {
+        "unit": unit,
+        "per_year": per_year,
+        "fabs": fabs,
+        "fabs_whole": {k: math.ceil(v - 1e-9) for k, v in fabs.items()},
+        "robots": robots,
+        "power_kw": power_kw,
+        "regolith_t_per_yr": req.regolith_kg / 1000.0,
+        "imports_t_per_yr": req.imported_kg / 1000.0,
+        "imports_by_item_t_per_yr": {k: v / 1000.0 for k, v in req.imports.items()},
+        "energy_mwh_per_yr": req.energy_kwh / 1000.0,
+    }

@@ -1,0 +1,87 @@
+"""The ``lunarcity`` command line: one subcommand per module in :mod:`lunarcity.commands`.
+
+Exit codes follow DESIGN.md: 0 when a command completes, 2 for bad input (one line on stderr, no
+traceback), 1 for an internal error. With ``--json`` a command prints one JSON object alone on
+stdout; progress and messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+
+from lunarcity.errors import InputError
+
+#: Subcommand modules in lunarcity.commands, in the order ``--help`` lists them.
+COMMANDS = [
+    "run",
+    "scenarios",
+    "validate",
+    "graph",
+    "schema",
+    "app",
+    "sweep",
+    "sensitivity",
+    "plot",
+    "record",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors: exit 2, no traceback
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"lunarcity: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand."""
+    parser = _Parser(
+        prog="lunarcity",
+        description="Agent-based model of a self-replicating lunar industrial base growing into a city.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"lunarcity.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"lunarcity.commands.{name}":
+                continue  # a command not built yet
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code = args.func(args)
+    except InputError as exc:
+        sys.stderr.write(f"lunarcity: error: {exc.render()}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("lunarcity: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: say so plainly, traceback on request
+        if os.environ.get("LUNARCITY_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(
+            f"lunarcity: internal error: {type(exc).__name__}: {exc}\n"
+            "(set LUNARCITY_DEBUG=1 for the traceback; please report it)\n"
+        )
+        return 1
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""``lunarcity graph``: what each unit kind costs, and production chains for a target rate."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from rich.table import Table
+
+from lunarcity.analysis import production_chain, unit_totals
+from lunarcity.catalog import default_catalog
+from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.model_economy import scenario_economy
+from lunarcity.output import print_json, stdout_console
+from lunarcity.scenario import resolve_scenario
+
+RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year|day|d))?\s*$")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("graph", help="total requirements per unit kind, or a production chain")
+    p.add_argument(
+        "scenario", nargs="?", default=None, help="preset or scenario file (default ten_year_city)"
+    )
+    p.add_argument("--unit", help="only this unit kind")
+    p.add_argument("--rate", help="production chain for KIND=N/yr (or N/day)")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="PATH=VALUE", help="override a parameter"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def parse_rate(text: str) -> tuple[str, float]:
+    """``KIND=N/yr`` (or ``/day``) as (kind, per year)."""
+    m = RATE.match(text)
+    if not m:
+        raise InputError(
+            f"'{text}' is not a rate", field="--rate", valid="KIND=N/yr, e.g. ai_satellite=1000/yr"
+        )
+    kind, number, per = m.group(1), m.group(2), m.group(3) or "yr"
+    try:
+        value = float(number)
+    except ValueError:
+        raise InputError(f"'{number}' is not a number", field="--rate") from None
+    if per in ("day", "d"):
+        value *= 365.25
+    return kind, value
+
+
+def run(args: argparse.Namespace) -> int:
+    scenario = resolve_scenario(args.scenario, sets=args.set)
+    econ = scenario_economy(scenario, default_catalog())
+    units = list(econ.catalog.units)
+    if args.rate:
+        kind, per_year = parse_rate(args.rate)
+        if kind not in units:
+            raise InputError(
+                f"unknown unit kind '{kind}'{did_you_mean(kind, units)}",
+                field="--rate",
+                valid=one_of(units),
+            )
+        chain = production_chain(econ, kind, per_year)
+        if args.json:
+            print_json(chain)
+        else:
+            _print_chain(chain)
+        return 0
+    if args.unit:
+        if args.unit not in units:
+            raise InputError(
+                f"unknown unit kind '{args.unit}'{did_you_mean(args.unit, units)}",
+                field="--unit",
+                valid=one_of(units),
+            )
+        units = [args.unit]
+    totals = {u: unit_totals(econ, u) for u in units}
+    if args.json:
+        print_json(totals)
+        return 0
+    table = Table(title=f"Total requirements per unit ({scenario.name}, {scenario.site.name})")
+    for col in (
+        "unit",
+        "mass kg",
+        "regolith kg",
+        "energy MWh",
+        "imported kg",
+        "fab-hours",
+        "robot-days",
+        "bom closure",
+    ):
+        table.add_column(col, justify="left" if col == "unit" else "right")
+    for u, t in totals.items():
+        table.add_row(
+            u,
+            f"{t['mass_kg']:,.0f}",
+            f"{t['regolith_kg']:,.0f}",
+            f"{t['energy_kwh'] / 1000:,.1f}",
+            f"{t['imported_kg']:,.0f}",
+            f"{t['fab_hours']:,.0f}",
+            f"{t['labour_robot_days']:,.1f}",
+            f"{t['bom_closure']:.3f}",
+        )
+    stdout_console().print(table)
+    return 0
+
+
+def _print_chain(chain: dict) -> None:
+    console = stdout_console()
+    table = Table(title=f"Production chain for {chain['per_year']:,.0f} {chain['unit']} per year")
+    table.add_column("what")
+    table.add_column("amount", justify="right")
+    for kind, n in chain["fabs"].items():
+        table.add_row(f"fabs: {kind}", f"{n:,.2f} (build {chain['fabs_whole'][kind]})")
+    table.add_row("robots", f"{chain['robots']:,.1f}")
+    table.add_row("power (average)", f"{chain['power_kw']:,.0f} kW")
+    table.add_row("regolith", f"{chain['regolith_t_per_yr']:,.0f} t/yr")
+    table.add_row("imports", f"{chain['imports_t_per_yr']:,.1f} t/yr")
+    for item, t in chain["imports_by_item_t_per_yr"].items():
+        table.add_row(f"  of which {item}", f"{t:,.1f} t/yr")
+    table.add_row("process energy", f"{chain['energy_mwh_per_yr']:,.0f} MWh/yr")
+    console.print(table)

@@ -1,0 +1,74 @@
+"""``lunarcity validate [PATH]``: check a scenario, a sweep spec or a data folder.
+
+With no PATH it checks the package's data and every preset and sweep spec it ships.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lunarcity.catalog import Catalog
+from lunarcity.economy import Economy
+from lunarcity.errors import InputError
+from lunarcity.resources import data_dir, models_dir
+from lunarcity.scenario import find_scenario_file, resolve_scenario
+from lunarcity.yamlio import load_yaml
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check a scenario, a sweep spec or a data folder")
+    p.add_argument("path", nargs="?", help="scenario file or preset, sweep spec, or data folder")
+    p.set_defaults(func=run)
+
+
+def validate_data(folder: Path) -> str:
+    """Load a data folder and build its economy at every site; a one-line report."""
+    catalog = Catalog.load(folder)
+    for site in catalog.sites:
+        Economy(catalog, site)
+    return f"{folder}: ok ({len(catalog.items)} items, {len(catalog.recipes)} recipes, {len(catalog.units)} unit kinds, {len(catalog.sites)} sites)"
+
+
+def is_sweep_spec(path: Path) -> bool:
+    """Whether a YAML file is a sweep spec rather than a scenario."""
+    data, _ = load_yaml(path)
+    return isinstance(data, dict) and ("design" in data or "parameters" in data)
+
+
+def validate_sweep(path: Path) -> str:
+    try:
+        from lunarcity.sweeps.spec import load_spec
+    except ModuleNotFoundError:
+        raise InputError("this installation cannot read sweep specs", file=str(path)) from None
+    spec = load_spec(path)
+    return f"{path}: ok (sweep of {spec.scenario}, {spec.n_runs()} runs)"
+
+
+def validate_path(path: Path) -> str:
+    """Validate one path and return its report line."""
+    if path.is_dir():
+        return validate_data(path)
+    if path.is_file() and is_sweep_spec(path):
+        return validate_sweep(path)
+    file = find_scenario_file(path) if not path.is_file() else path
+    sc = resolve_scenario(file)
+    return f"{file}: ok (scenario {sc.name}, site {sc.site.name}, {sc.run.years:g} years)"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.path:
+        path = Path(args.path)
+        if not path.exists():
+            path = find_scenario_file(args.path)
+        print(validate_path(path))
+        return 0
+    print(validate_data(data_dir()))
+    for file in sorted(models_dir().glob("*.yaml")):
+        print(validate_path(file))
+    sweeps = models_dir() / "sweeps"
+    for file in sorted(sweeps.glob("*.yaml")) if sweeps.is_dir() else []:
+        print(validate_path(file))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,72 @@
+"""Errors that LunarCity reports to people.
+
+Bad input (a scenario, a data file, a sweep spec, a command-line value) raises :class:`InputError`,
+which names the file, the line when the YAML parser knows it, the field, and what would be valid.
+The command line turns it into one line on stderr and exit code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class InputError(Exception):
+    """Bad input, reported as ``file:line: field: problem (valid: ...)``.
+
+    Args:
+        message: What is wrong.
+        file: The file the input came from, if any.
+        line: The 1-based line in that file, if the parser gave one.
+        field: The dotted path of the field at fault, if any.
+        valid: What would be valid instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        valid: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+        self.valid = valid
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """The one-line message a person reads."""
+        where = ""
+        if self.file:
+            where = str(self.file) + (f":{self.line}" if self.line else "")
+        parts = [p for p in (where, self.field) if p]
+        text = ": ".join([*parts, self.message])
+        if self.valid:
+            text += f" (valid: {self.valid})"
+        return text
+
+    def with_file(self, file: str) -> InputError:
+        """Return a copy that names ``file`` when this error did not name one."""
+        if self.file:
+            return self
+        return InputError(
+            self.message, file=file, line=self.line, field=self.field, valid=self.valid
+        )
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' - did you mean X?' hint for a misspelt name, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def one_of(choices: Iterable[str], limit: int = 12) -> str:
+    """A short 'a, b, c' list of valid names for an error message."""
+    names = sorted(str(c) for c in choices)
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f", ... ({len(names)} in all)"
+    return ", ".join(names)

@@ -1,0 +1,28 @@
+"""The economy a scenario sees: its site, its enabled fabs, its forced imports."""
+
+from __future__ import annotations
+
+from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.economy import Economy
+from lunarcity.scenario import Scenario
+
+
+def scenario_economy(scenario: Scenario, catalog: Catalog | None = None) -> Economy:
+    """Build the :class:`Economy` for a scenario."""
+    catalog = catalog or default_catalog()
+    enabled = scenario.economy.enable_fabs
+    if enabled is None:
+        enabled = [k for k in catalog.fab_kinds if _enabled(scenario, catalog, k)]
+    return Economy(
+        catalog,
+        scenario.site.name,
+        enabled_fabs=enabled,
+        forced_imports=scenario.earth.force_imports,
+    )
+
+
+def _enabled(scenario: Scenario, catalog: Catalog, kind: str) -> bool:
+    override = scenario.units.get(kind)
+    if override is not None and override.enabled is not None:
+        return override.enabled
+    return catalog.units[kind].enabled

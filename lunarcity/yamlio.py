@@ -1,0 +1,116 @@
+"""Reading YAML with line numbers, so errors can point at the line at fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lunarcity.errors import InputError
+
+# (dotted path) -> 1-based line of that key in the file
+LineMap = dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader; scalars are built by it, mappings and sequences by :func:`_build`."""
+
+
+def _build(loader: _Loader, node: yaml.Node, path: str, lines: LineMap, stack: set[int]) -> Any:
+    if id(node) in stack:
+        raise InputError(
+            "a YAML alias refers to itself", line=node.start_mark.line + 1, field=path or None
+        )
+    if isinstance(node, yaml.MappingNode):
+        stack.add(id(node))
+        loader.flatten_mapping(node)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = (
+                loader.construct_object(key_node, deep=True)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise InputError(
+                    "a mapping key must be a plain name", line=line, field=path or None
+                )
+            key = str(key)
+            sub = f"{path}.{key}" if path else key
+            if key in out:
+                raise InputError(f"duplicate key '{key}'", line=line, field=sub)
+            lines[sub] = line
+            out[key] = _build(loader, value_node, sub, lines, stack)
+        stack.discard(id(node))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        stack.add(id(node))
+        items = []
+        for i, item in enumerate(node.value):
+            sub = f"{path}.{i}" if path else str(i)
+            lines[sub] = item.start_mark.line + 1
+            items.append(_build(loader, item, sub, lines, stack))
+        stack.discard(id(node))
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
+    """Parse YAML text into plain Python data and a map of key paths to lines.
+
+    Args:
+        text: The YAML document.
+        source: A name for the document in error messages (usually its path).
+
+    Returns:
+        The data (None for an empty document) and the line map.
+
+    Raises:
+        InputError: the text is not a single valid YAML document of plain data.
+    """
+    loader = _Loader(text)
+    lines: LineMap = {}
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines
+        return _build(loader, node, "", lines, set()), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise InputError(f"malformed YAML: {problem}", file=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", file=source) from None
+    except InputError as exc:
+        raise exc.with_file(source) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML's scalar constructors raise these on odd timestamps and numbers.
+        raise InputError(f"malformed YAML: {exc}", file=source) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
+    """Read and parse a YAML file; see :func:`parse_yaml`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", file=str(path)) from None
+    return parse_yaml(text, str(path))
+
+
+def line_of(lines: LineMap, loc: tuple[Any, ...] | list[Any]) -> int | None:
+    """The line of the deepest key of ``loc`` that the line map knows."""
+    parts = [str(p) for p in loc]
+    while parts:
+        key = ".".join(parts)
+        if key in lines:
+            return lines[key]
+        parts.pop()
+    return None
