@@ -221,9 +221,17 @@ class Catalog:
                 raise to_input_error(exc, schema, file=str(path), lines=lines) from None
         return cls(folder, parsed)
 
-    def _error(
+    def error(
         self, file: str, path: tuple[str, ...], message: str, valid: str | None = None
     ) -> InputError:
+        """An :class:`InputError` at ``path`` in one of the data files, with its line.
+
+        Args:
+            file: The data file's name, e.g. ``recipes.yaml``.
+            path: The keys down to the field at fault, e.g. ``("recipes", "wire", "inputs")``.
+            message: What is wrong.
+            valid: What would be valid instead.
+        """
         return InputError(
             message,
             file=str(self.folder / file),
@@ -231,6 +239,8 @@ class Catalog:
             field=".".join(path),
             valid=valid,
         )
+
+    _error = error
 
     def _check_references(self) -> None:
         names = set(self.items) | set(self.units)

@@ -188,11 +188,13 @@ class Economy:
             cycle = None
         if cycle:
             nodes = [u for u, _ in cycle] + [cycle[-1][1]]
-            raise InputError(
+            # Point at the first recipe of the cycle; every member is named in the message.
+            first = next(self.graph.nodes[n]["name"] for n in nodes if n.startswith("recipe:"))
+            raise self.catalog.error(
+                "recipes.yaml",
+                ("recipes", first),
                 "recipe cycle: " + " -> ".join(nodes),
-                file=str(self.catalog.folder / "recipes.yaml"),
-                field="recipes",
-                valid="recipes whose inputs never depend on their own outputs",
+                "recipes whose inputs never depend on their own outputs",
             )
         for p in self.processes.values():
             for item, q in {**p.inputs, **p.outputs}.items():
@@ -206,11 +208,13 @@ class Economy:
                     continue
                 if item in self.catalog.items and self.catalog.items[item].recycled:
                     continue
-                raise InputError(
+                # Assembly processes come from a unit's bom in units.yaml, not from recipes.yaml.
+                unit = p.name.removeprefix("assemble:") if p.fab is None else None
+                raise self.catalog.error(
+                    "units.yaml" if unit else "recipes.yaml",
+                    ("units", unit, "bom", item) if unit else ("recipes", p.name, "inputs", item),
                     f"input '{item}' of recipe '{p.name}' has no enabled recipe and cannot be imported",
-                    file=str(self.catalog.folder / "recipes.yaml"),
-                    field=f"recipes.{p.name}.inputs.{item}",
-                    valid="enable a fab that makes it, or mark it importable",
+                    "enable a fab that makes it, or mark it importable",
                 )
 
     # -- queries -----------------------------------------------------------------------------

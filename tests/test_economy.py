@@ -1,0 +1,424 @@
+"""The economy graph and its analyses: validation errors, LP = Leontief, closure, production chains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lunarcity.analysis import (
+    DAYS_PER_YEAR,
+    HOURS_PER_YEAR,
+    bom_closure,
+    leontief_gross,
+    production_chain,
+    requirements,
+    unit_totals,
+)
+from lunarcity.catalog import Catalog
+from lunarcity.economy import Economy
+from lunarcity.errors import InputError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def edit_yaml(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Load a YAML file, let ``change`` edit the data in place, write it back."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def load_all_sites(folder: Path) -> list[Economy]:
+    """What ``lunarcity validate DATA`` does: the catalog, then its economy at every site."""
+    catalog = Catalog.load(folder)
+    return [Economy(catalog, site) for site in catalog.sites]
+
+
+# -- validation errors from edited copies of data/ -----------------------------------------------
+def _cycle(d: dict[str, Any]) -> None:
+    recipes = d["recipes"]
+    recipes["wire"]["inputs"] = {"aluminium": 900, "structure": 100}
+    recipes["structure"]["inputs"] = {"aluminium": 700, "iron": 200, "wire": 100}
+
+
+def _chips_not_importable(d: dict[str, Any]) -> None:
+    d["items"]["chips"]["importable"] = False
+
+
+def _unknown_fab(d: dict[str, Any]) -> None:
+    d["recipes"]["glass_casting"]["fab"] = "solar_fabb"
+
+
+def _unbalanced(d: dict[str, Any]) -> None:
+    d["recipes"]["glass_casting"]["outputs"] = {"glass": 990}
+
+
+def _unknown_item(d: dict[str, Any]) -> None:
+    d["recipes"]["structure"]["inputs"] = {"aluminum": 800, "iron": 200}
+
+
+def _bom_short(d: dict[str, Any]) -> None:
+    d["units"]["robot"]["bom"]["structure"] = 1100
+
+
+def _unknown_bom_item(d: dict[str, Any]) -> None:
+    bom = d["units"]["robot"]["bom"]
+    bom["motor"] = bom.pop("motors")
+
+
+BAD_DATA = [
+    pytest.param(
+        "recipes.yaml",
+        _cycle,
+        ["recipe cycle", "recipe:wire", "recipe:structure"],
+        "recipes.",
+        id="recipe-cycle",
+    ),
+    pytest.param(
+        "materials.yaml",
+        _chips_not_importable,
+        ["input 'chips'", "no enabled recipe", "cannot be imported"],
+        "recipes.",
+        id="input-not-obtainable",
+    ),
+    pytest.param(
+        "recipes.yaml",
+        _unknown_fab,
+        ["unknown fab kind 'solar_fabb'", "did you mean 'solar_fab'"],
+        "recipes.glass_casting.fab",
+        id="unknown-fab-kind",
+    ),
+    pytest.param(
+        "recipes.yaml",
+        _unbalanced,
+        ["does not conserve mass", "1000", "990"],
+        "recipes.glass_casting",
+        id="unbalanced-recipe",
+    ),
+    pytest.param(
+        "recipes.yaml",
+        _unknown_item,
+        ["unknown item 'aluminum'", "did you mean 'aluminium'"],
+        "recipes.structure.inputs.aluminum",
+        id="unknown-item",
+    ),
+    pytest.param(
+        "units.yaml",
+        _bom_short,
+        ["bill of materials sums to 2100", "2200"],
+        "units.robot.bom",
+        id="bom-not-mass",
+    ),
+    pytest.param(
+        "units.yaml",
+        _unknown_bom_item,
+        ["unknown item 'motor'", "did you mean 'motors'"],
+        "units.robot.bom.motor",
+        id="unknown-bom-item",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "change", "expect", "field"), BAD_DATA)
+def test_bad_data_is_an_input_error(
+    data_copy: Path, file: str, change: Callable, expect: list[str], field: str
+) -> None:
+    load_all_sites(data_copy)  # the untouched copy is valid
+    edit_yaml(data_copy / file, change)
+    with pytest.raises(InputError) as info:
+        load_all_sites(data_copy)
+    err = info.value
+    for text in expect:
+        assert text in err.message, err.render()
+    assert err.field and err.field.startswith(field), err.render()
+    assert err.file and Path(err.file).parent == data_copy, err.render()
+    # The line given is the line of the field at fault in the file named.
+    assert err.line, err.render()
+    line = Path(err.file).read_text(encoding="utf-8").splitlines()[err.line - 1]
+    assert f"{err.field.split('.')[-1]}:" in line, (err.render(), line)
+
+
+def test_recipe_cycle_names_every_node_and_closes(data_copy: Path) -> None:
+    edit_yaml(data_copy / "recipes.yaml", _cycle)
+    with pytest.raises(InputError) as info:
+        load_all_sites(data_copy)
+    nodes = info.value.message.removeprefix("recipe cycle: ").split(" -> ")
+    assert nodes[0] == nodes[-1]
+    assert set(nodes) == {"recipe:wire", "wire", "recipe:structure", "structure"}
+
+
+def test_the_package_data_is_valid() -> None:
+    economies = load_all_sites(REPO / "data")
+    assert {e.site for e in economies} == {"polar_ridge", "equator"}
+    for econ in economies:
+        # FACTS: chips stay imported unless a scenario builds a chip fab.
+        assert "chips" in econ.imported
+        assert "chip_fab" not in econ.enabled_fabs
+        assert not {"regolith", "oxygen", "slag"} & econ.imported
+
+
+# -- a small hand-made economy of single-output recipes ------------------------------------------
+SITES = {
+    "regolith": {"plain": {"composition": {"O": 0.5, "other": 0.5}, "assumption": "test"}},
+    "sites": {
+        "flat": {
+            "regolith": "plain",
+            "sunlight": {"profile": "equatorial", "assumption": "test"},
+            "grid": {"width": 20, "height": 20, "cell_m": 50, "assumption": "test"},
+        }
+    },
+}
+MATERIALS = {
+    "items": {
+        "regolith": {"kind": "raw", "importable": False},
+        "metal": {"kind": "material"},
+        "glass": {"kind": "material"},
+        "chips": {"kind": "part"},
+        "frame": {"kind": "part"},
+        "board": {"kind": "part"},
+    }
+}
+RECIPES = {
+    "recipes": {
+        "smelt": {
+            "fab": "mill",
+            "inputs": {"regolith": 1000},
+            "outputs": {"metal": 1000},
+            "energy_kwh": 2000,
+            "time_h": 10,
+        },
+        "cast": {
+            "fab": "mill",
+            "inputs": {"regolith": 500},
+            "outputs": {"glass": 500},
+            "energy_kwh": 300,
+            "time_h": 5,
+        },
+        "frame": {
+            "fab": "shop",
+            "inputs": {"metal": 90, "glass": 10},
+            "outputs": {"frame": 100},
+            "energy_kwh": 50,
+            "time_h": 2,
+        },
+        "board": {
+            "fab": "shop",
+            "inputs": {"chips": 20, "glass": 30, "metal": 50},
+            "outputs": {"board": 100},
+            "energy_kwh": 100,
+            "time_h": 4,
+        },
+    }
+}
+UNITS = {
+    # 864 s/kg is exactly 0.01 robot-days per kg of unit.
+    "defaults": {"assembly_s_per_kg": 864, "assumption": "test"},
+    "units": {
+        "bot": {
+            "role": "robot",
+            "mass_kg": 100,
+            "bom": {"frame": 80, "board": 20},
+            "power_kw": 1.0,
+            "duty_fraction": 0.5,
+            "mining_kg_per_day": 1000,
+        },
+        "mill": {"role": "fab", "mass_kg": 1000, "bom": {"frame": 900, "board": 100}},
+        "shop": {"role": "fab", "mass_kg": 500, "bom": {"frame": 400, "board": 100}},
+        "reactor": {"role": "power", "mass_kg": 800, "generation": "constant"},
+    },
+}
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Economy:
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    for name, data in [
+        ("materials.yaml", MATERIALS),
+        ("recipes.yaml", RECIPES),
+        ("units.yaml", UNITS),
+        ("sites.yaml", SITES),
+    ]:
+        (folder / name).write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return Economy(Catalog.load(folder), "flat")
+
+
+def test_hand_worked_requirements_of_one_bot(tiny: Economy) -> None:
+    # By hand, for one bot (frame 80 kg, board 20 kg):
+    #   frame 80 kg = 0.8 batches: metal 72, glass 8, 40 kWh, shop 1.6 h
+    #   board 20 kg = 0.2 batches: chips 4 (imported), glass 6, metal 10, 20 kWh, shop 0.8 h
+    #   metal 82 kg = 0.082 smelt batches: regolith 82, 164 kWh, mill 0.82 h
+    #   glass 14 kg = 0.028 cast batches: regolith 14, 8.4 kWh, mill 0.14 h
+    req = requirements(tiny, {"bot": 1})
+    assert req.regolith_kg == pytest.approx(96.0)
+    assert req.energy_kwh == pytest.approx(40 + 20 + 164 + 8.4)
+    assert req.imports == pytest.approx({"chips": 4.0})
+    assert req.fab_hours == pytest.approx({"mill": 0.96, "shop": 2.4})
+    assert req.assembly_robot_days == pytest.approx(1.0)  # 100 kg x 0.01 robot-days/kg
+    assert req.mining_robot_days == pytest.approx(0.096)  # 96 kg at 1,000 kg/day
+    assert req.production == pytest.approx(
+        {"bot": 1.0, "frame": 80.0, "board": 20.0, "metal": 82.0, "glass": 14.0}
+    )
+    assert not req.surplus
+    totals = unit_totals(tiny, "bot")
+    assert totals["bom_closure"] == pytest.approx(0.96)  # 1 - 4 kg of chips / 100 kg
+    assert totals["imported_kg"] == pytest.approx(4.0)
+    assert totals["fab_hours"] == pytest.approx(3.36)
+
+
+def test_hand_worked_production_chain(tiny: Economy) -> None:
+    chain = production_chain(tiny, "bot", 1000)
+    assert chain["fabs"] == pytest.approx(
+        {"mill": 960 / HOURS_PER_YEAR, "shop": 2400 / HOURS_PER_YEAR}
+    )
+    assert chain["fabs_whole"] == {"mill": 1, "shop": 1}
+    robots = (1000 * 1.0 + 96.0) / (DAYS_PER_YEAR * 0.5)  # assembly + mining robot-days
+    assert chain["robots"] == pytest.approx(robots)
+    assert chain["power_kw"] == pytest.approx(232_400 / HOURS_PER_YEAR + robots * 1.0)
+    assert chain["regolith_t_per_yr"] == pytest.approx(96.0)
+    assert chain["imports_t_per_yr"] == pytest.approx(4.0)
+    assert chain["imports_by_item_t_per_yr"] == pytest.approx({"chips": 4.0})
+
+
+def test_a_unit_with_no_bom_is_imported_whole(tiny: Economy) -> None:
+    totals = unit_totals(tiny, "reactor")
+    assert totals["imported_kg"] == pytest.approx(800)
+    assert totals["regolith_kg"] == pytest.approx(0)
+    assert totals["bom_closure"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "demand",
+    [
+        {"bot": 1},
+        {"mill": 1},
+        {"bot": 3, "mill": 2, "shop": 5},
+        {"frame": 250.0, "glass": 40.0},
+        {"board": 7.5, "shop": 1, "metal": 3},
+    ],
+)
+def test_lp_equals_leontief_inverse_on_single_output_recipes(
+    tiny: Economy, demand: dict[str, float]
+) -> None:
+    lp = requirements(tiny, demand).production
+    leontief = leontief_gross(tiny, demand)
+    assert lp.keys() == leontief.keys()
+    for item, gross in leontief.items():
+        assert lp[item] == pytest.approx(gross, rel=1e-9), item
+
+
+def test_leontief_refuses_co_products() -> None:
+    # Regolith electrolysis has several outputs: the Leontief form does not apply.
+    econ = Economy(Catalog.load(REPO / "data"), "polar_ridge")
+    with pytest.raises(InputError, match="several outputs"):
+        leontief_gross(econ, {"robot": 1})
+
+
+def test_requirements_rejects_unknown_demand(tiny: Economy) -> None:
+    with pytest.raises(InputError, match="unknown item or unit 'bott'"):
+        requirements(tiny, {"bott": 1})
+
+
+# -- the package's own data ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real() -> dict[str, Economy]:
+    catalog = Catalog.load(REPO / "data")
+    return {site: Economy(catalog, site) for site in catalog.sites}
+
+
+@pytest.mark.parametrize("site", ["polar_ridge", "equator"])
+def test_bom_closure_in_unit_interval_for_every_unit(real: dict[str, Economy], site: str) -> None:
+    econ = real[site]
+    for unit, spec in econ.catalog.units.items():
+        totals = unit_totals(econ, unit)
+        assert 0.0 <= totals["bom_closure"] <= 1.0, unit
+        if not spec.bom:
+            assert totals["bom_closure"] == 0.0, unit  # landed whole
+        elif spec.role != "fab" or unit in econ.enabled_fabs:
+            # Locally made mass comes out of regolith: mass is conserved through the recipes.
+            local = spec.mass_kg - totals["imported_kg"]
+            assert totals["regolith_kg"] >= local * (1 - 1e-9), unit
+            assert totals["bom_closure"] > 0.5, unit
+        elif spec.role == "fab" and unit not in econ.enabled_fabs:
+            # A disabled fab kind (the chip fab) is not assembled here: it counts as imported.
+            assert totals["bom_closure"] == 0.0, unit
+
+
+def test_bom_closure_of_a_fleet_is_the_mass_weighted_mean(real: dict[str, Economy]) -> None:
+    econ = real["polar_ridge"]
+    fleet = {
+        "robot": 40,
+        "regolith_plant": 3,
+        "solar_plant": 25,
+        "fission_unit": 1,
+        "ai_satellite": 10,
+    }
+    closure = bom_closure(econ, fleet)
+    assert 0.0 <= closure <= 1.0
+    mass = {u: econ.catalog.units[u].mass_kg * n for u, n in fleet.items()}
+    mean = sum(unit_totals(econ, u)["bom_closure"] * m for u, m in mass.items()) / sum(
+        mass.values()
+    )
+    assert closure == pytest.approx(mean, rel=1e-9)
+
+
+def test_bom_closure_of_known_units(real: dict[str, Economy]) -> None:
+    econ = real["polar_ridge"]
+    # robot: 200 kg electronics at 10 % chips = 20 kg imported of 2,200 kg.
+    assert unit_totals(econ, "robot")["bom_closure"] == pytest.approx(1 - 20 / 2200)
+    assert bom_closure(econ, {}) == 1.0
+
+
+def test_a_chip_fab_closes_the_economy() -> None:
+    catalog = Catalog.load(REPO / "data")
+    econ = Economy(catalog, "polar_ridge", enabled_fabs=catalog.fab_kinds)
+    assert "chips" not in econ.imported
+    for unit, spec in catalog.units.items():
+        if spec.bom:
+            assert unit_totals(econ, unit)["bom_closure"] == pytest.approx(1.0), unit
+
+
+def _chips_per_kg(catalog: Catalog, item: str) -> float:
+    """Chips in one kg of an item, following single-output recipes by hand (no LP)."""
+    if item == "chips":
+        return 1.0
+    for recipe in catalog.recipes.values():
+        if set(recipe.outputs) == {item} and not recipe.recovery:
+            made = recipe.outputs[item]
+            return sum(q / made * _chips_per_kg(catalog, i) for i, q in recipe.inputs.items())
+    return 0.0  # regolith products and co-products hold no chips
+
+
+def test_production_chain_for_ai_satellites(real: dict[str, Economy]) -> None:
+    econ = real["polar_ridge"]
+    catalog = econ.catalog
+    chain = production_chain(econ, "ai_satellite", 1000)
+    sat = catalog.units["ai_satellite"]
+    chips_kg = sum(q * _chips_per_kg(catalog, item) for item, q in sat.bom.items())
+    assert chips_kg == pytest.approx(310.0)  # 600 kg modules at 50 % + 100 kg electronics at 10 %
+    assert chain["imports_t_per_yr"] == pytest.approx(chips_kg * 1000 / 1000)
+    assert chain["imports_by_item_t_per_yr"] == pytest.approx({"chips": 310.0})
+    assert set(chain["fabs"]) == {"regolith_plant", "metal_works", "solar_fab", "electronics_fab"}
+    assert all(n > 0 for n in chain["fabs"].values())
+    assert all(chain["fabs_whole"][k] >= v for k, v in chain["fabs"].items())
+    # 1,690 t of locally made satellite a year must come out of at least as much regolith.
+    assert chain["regolith_t_per_yr"] >= (2000 - 310) * 1000 / 1000
+    assert chain["regolith_t_per_yr"] < 100 * 2000  # AASM80: R = 40 kg regolith per kg, order
+    assert chain["robots"] > 0
+    assert chain["power_kw"] > chain["energy_mwh_per_yr"] * 1000 / HOURS_PER_YEAR
+    # The chain is linear in the rate.
+    double = production_chain(econ, "ai_satellite", 2000)
+    for key in ("robots", "power_kw", "regolith_t_per_yr", "imports_t_per_yr"):
+        assert double[key] == pytest.approx(2 * chain[key], rel=1e-6), key
+
+
+@pytest.mark.parametrize("rate", [0, -5])
+def test_production_chain_rejects_a_non_positive_rate(
+    real: dict[str, Economy], rate: float
+) -> None:
+    with pytest.raises(InputError, match="positive"):
+        production_chain(real["polar_ridge"], "robot", rate)
