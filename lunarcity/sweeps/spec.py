@@ -378,18 +378,21 @@ def _spec_error(
     errors = exc.errors(include_url=False)
     loc = errors[0]["loc"]
     branches = {"RangeParameter": RangeParameter, "ValuesParameter": ValuesParameter}
-    if not (len(loc) >= 3 and loc[0] == "parameters" and loc[2] in branches):
+
+    def tag(err: Any) -> str | None:
+        # pydantic tags a union member's errors with its name ('function-after[..., Name]').
+        if len(err["loc"]) < 3 or err["loc"][0] != "parameters":
+            return None
+        return next((b for b in branches if b in str(err["loc"][2])), None)
+
+    if tag(errors[0]) is None:
         return to_input_error(exc, SweepSpec, file=file, lines=lines)
-    # A parameter is a union of two shapes; pydantic reports both, tagged with the model's name.
     # Report the shape the user meant (a 'values' key means a list) and drop the tag.
     name = str(loc[1])
     params = data.get("parameters")
     given = params.get(name) if isinstance(params, dict) else None
     if isinstance(given, list):
         given = {"values": given}
-    branch = (
-        "ValuesParameter" if isinstance(given, dict) and "values" in given else "RangeParameter"
-    )
     if not isinstance(given, dict):
         full = ("parameters", name)
         return InputError(
@@ -398,7 +401,8 @@ def _spec_error(
             line=line_of(lines, full),
             field=".".join(full),
         )
-    first = next(e for e in errors if len(e["loc"]) >= 3 and e["loc"][2] == branch)
+    branch = "ValuesParameter" if "values" in given else "RangeParameter"
+    first = next((e for e in errors if tag(e) == branch), errors[0])
     rest = tuple(str(p) for p in first["loc"][3:])
     full = ("parameters", name, *rest)
     if first["type"] == "extra_forbidden":

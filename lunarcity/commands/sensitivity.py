@@ -1,0 +1,76 @@
+"""``lunarcity sensitivity DIR``: Sobol indices or Morris effects of a finished sweep."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from lunarcity.output import print_json, stderr_console, stdout_console
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sensitivity",
+        help="which parameters decide each outcome (needs a saltelli or morris sweep)",
+        description="Sobol indices (saltelli design) or Morris elementary effects (morris "
+        "design) of a finished sweep; saves DIR/sensitivity.parquet and DIR/sensitivity.png.",
+    )
+    p.add_argument("dir", metavar="DIR", help="the output folder of a finished sweep")
+    p.add_argument(
+        "--outcome",
+        action="append",
+        metavar="NAME",
+        help="analyse this outcome (repeatable; default: the main ones the sweep kept)",
+    )
+    p.add_argument("--top", type=int, default=10, help="parameters shown per outcome (table)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lunarcity.sweeps.sensitivity import as_json, run_sensitivity
+
+    table, notes, files = run_sensitivity(args.dir, args.outcome)
+    err = stderr_console()
+    for note in notes:
+        err.print(f"note: {note}", soft_wrap=True)
+    if args.json:
+        print_json(
+            {
+                "indices": as_json(table),
+                "notes": notes,
+                "files": {k: str(v) for k, v in files.items()},
+            }
+        )
+        return 0
+    _print(table, args.top)
+    stdout_console().print(f"saved {files['table']} and {files['chart']}")
+    return 0
+
+
+def _print(table: pl.DataFrame, top: int) -> None:
+    from rich.table import Table
+
+    console = stdout_console()
+    for (outcome,), part in table.group_by("outcome", maintain_order=True):
+        sobol = part["method"][0] == "sobol"
+        t = Table(title=f"{outcome} ({'Sobol indices' if sobol else 'Morris elementary effects'})")
+        t.add_column("rank", justify="right")
+        t.add_column("parameter")
+        cols = (
+            ["ST", "ST_conf", "S1", "S1_conf"]
+            if sobol
+            else ["mu_star", "mu_star_conf", "sigma", "mu"]
+        )
+        for c in cols:
+            t.add_column(c.replace("_conf", " ±"), justify="right")
+        for row in part.sort("rank").head(top).iter_rows(named=True):
+            t.add_row(
+                str(row["rank"]),
+                row["parameter"],
+                *("-" if row[c] is None else f"{row[c]:.3g}" for c in cols),
+            )
+        console.print(t)
