@@ -14,4 +14,13 @@ __version__ = "0.1.0"
 from lunarcity.errors import InputError
 from lunarcity.scenario import Scenario, resolve_scenario
 
-__all__ = ["InputError", "Scenario", "__version__", "resolve_scenario"]
+__all__ = ["InputError", "Scenario", "__version__", "resolve_scenario", "sweep"]
+
+
+def __getattr__(name: str) -> object:  # PEP 562: a module-level attribute hook
+    # Lazy, so `import lunarcity` stays light: sweeps pull in polars, pyarrow and a pool.
+    if name == "sweep":
+        from lunarcity.sweeps.runner import sweep
+
+        return sweep
+    raise AttributeError(f"module 'lunarcity' has no attribute {name!r}")
