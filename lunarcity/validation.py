@@ -13,9 +13,15 @@ from lunarcity.yamlio import LineMap, line_of
 
 
 class Strict(pydantic.BaseModel):
-    """Base of every schema: unknown fields are errors, values are checked on assignment."""
+    """Base of every schema: unknown fields are errors, values are checked on assignment.
 
-    model_config = pydantic.ConfigDict(extra="forbid", validate_assignment=True)
+    Numbers must be finite: YAML reads ``.inf``, ``.nan`` and ``1e999`` as floats, and an infinite
+    lander interval or a NaN rate would poison a run rather than fail at the input.
+    """
+
+    model_config = pydantic.ConfigDict(
+        extra="forbid", validate_assignment=True, allow_inf_nan=False
+    )
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -86,13 +92,27 @@ def to_input_error(
         )
     if kind == "missing":
         return InputError("required field is missing", file=file, line=line, field=field)
+    if kind == "model_type":
+        # pydantic names the class ("instance of EarthConfig"); people need the fields instead.
+        names = fields_at(model, (*loc, ""))
+        return InputError(
+            f"expected a mapping of fields (got {_short(err.get('input'))})",
+            file=file,
+            line=line,
+            field=field,
+            valid=one_of(names) if names else None,
+        )
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     given = err.get("input")
-    if not isinstance(given, dict | list) and kind not in ("missing",):
-        text = repr(given)
-        if len(text) > 60:
-            text = text[:57] + "..."
-        msg = f"{msg} (got {text})"
+    if not isinstance(given, dict | list):
+        msg = f"{msg} (got {_short(given)})"
+    # pydantic's own words say what is valid ("Input should be less than or equal to 1").
     return InputError(msg, file=file, line=line, field=field)
+
+
+def _short(value: Any) -> str:
+    """A value's repr, cut to fit in a one-line message."""
+    text = repr(value)
+    return text[:57] + "..." if len(text) > 60 else text

@@ -54,7 +54,13 @@ def _build(loader: _Loader, node: yaml.Node, path: str, lines: LineMap, stack: s
             items.append(_build(loader, item, sub, lines, stack))
         stack.discard(id(node))
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's scalar constructors raise these without a mark (e.g. a date 2001-13-45).
+        raise InputError(
+            f"malformed YAML: {exc}", line=node.start_mark.line + 1, field=path or None
+        ) from None
 
 
 def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
@@ -80,7 +86,16 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        context = exc.context
+        # The construct at fault often starts lines before the parser gives up on it.
+        if (
+            context
+            and exc.context_mark
+            and exc.problem_mark
+            and exc.context_mark.line != exc.problem_mark.line
+        ):
+            context = f"{context} (opened on line {exc.context_mark.line + 1})"
+        problem = " ".join(str(p) for p in (context, exc.problem) if p) or "invalid YAML"
         raise InputError(f"malformed YAML: {problem}", file=source, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", file=source) from None
