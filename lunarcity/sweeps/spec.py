@@ -92,7 +92,11 @@ class RangeParameter(_Sourced):
         return self
 
 
-Scalar = Annotated[bool | int | float | str, pydantic.Field(union_mode="left_to_right")]
+# Strict types: in lax mode pydantic would read the value 1 as True.
+Scalar = Annotated[
+    pydantic.StrictBool | pydantic.StrictInt | pydantic.StrictFloat | pydantic.StrictStr,
+    pydantic.Field(union_mode="left_to_right"),
+]
 
 
 class ValuesParameter(_Sourced):
