@@ -8,7 +8,11 @@ The command line turns it into one line on stderr and exit code 2, without a tra
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+# Control characters and Unicode line breaks, shown escaped in messages.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class InputError(Exception):
@@ -47,7 +51,8 @@ class InputError(Exception):
         text = ": ".join([*parts, self.message])
         if self.valid:
             text += f" (valid: {self.valid})"
-        return text
+        # One line, whatever names the input held: a key "a\nb" must not split the message.
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
     def with_file(self, file: str) -> InputError:
         """Return a copy that names ``file`` when this error did not name one."""

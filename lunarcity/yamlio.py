@@ -76,9 +76,11 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     Raises:
         InputError: the text is not a single valid YAML document of plain data.
     """
-    loader = _Loader(text)
     lines: LineMap = {}
+    loader: _Loader | None = None
     try:
+        # Inside the try: the reader checks every character as it is built (e.g. a NUL byte).
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, lines
@@ -97,15 +99,23 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
             context = f"{context} (opened on line {exc.context_mark.line + 1})"
         problem = " ".join(str(p) for p in (context, exc.problem) if p) or "invalid YAML"
         raise InputError(f"malformed YAML: {problem}", file=source, line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(text, str) else None
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(
+            f"malformed YAML: unacceptable character {char}: {exc.reason}", file=source, line=line
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", file=source) from None
+        # One line: PyYAML's own text spans several.
+        raise InputError(f"malformed YAML: {' '.join(str(exc).split())}", file=source) from None
     except InputError as exc:
         raise exc.with_file(source) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # PyYAML's scalar constructors raise these on odd timestamps and numbers.
         raise InputError(f"malformed YAML: {exc}", file=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
