@@ -14,7 +14,16 @@ __version__ = "0.1.0"
 from lunarcity.errors import InputError
 from lunarcity.scenario import Scenario, resolve_scenario
 
-__all__ = ["InputError", "Scenario", "__version__", "resolve_scenario", "sweep"]
+__all__ = [
+    "InputError",
+    "LunarCity",
+    "RunResult",
+    "Scenario",
+    "__version__",
+    "resolve_scenario",
+    "run",
+    "sweep",
+]
 
 
 def __getattr__(name: str) -> object:  # PEP 562: a module-level attribute hook
@@ -23,4 +32,13 @@ def __getattr__(name: str) -> object:  # PEP 562: a module-level attribute hook
         from lunarcity.sweeps.runner import sweep
 
         return sweep
+    # The model pulls in Mesa: imported on first use too.
+    if name in ("run", "RunResult"):
+        from lunarcity import runner
+
+        return getattr(runner, name)
+    if name == "LunarCity":
+        from lunarcity.model import LunarCity
+
+        return LunarCity
     raise AttributeError(f"module 'lunarcity' has no attribute {name!r}")

@@ -76,6 +76,7 @@ class UnitSpec(Strict):
     segment_length_m: NonNegativeFloat = 0.0
     compute_kw: NonNegativeFloat = 0.0
     footprint_m2: NonNegativeFloat = 0.0
+    throughput_factor: PositiveFloat = 1.0
     lifetime_years: PositiveFloat = 20.0
     failures_per_year: NonNegativeFloat = 0.0
     repair_robot_days: NonNegativeFloat = 0.0
@@ -116,6 +117,7 @@ class Sunlight(Strict):
     crest_lit_seasonal_amplitude: float = Field(default=0.15, ge=0, le=1)
     flank_lit_min: float = Field(default=0.35, ge=0, le=1)
     season_days: PositiveFloat = 346.62
+    dark_spells_per_month: int = Field(default=1, ge=1, le=10)
     source: str | None = None
     assumption: str | None = None
 

@@ -62,6 +62,7 @@ class Economy:
     site: str
     enabled_fabs: Iterable[str] | None = None
     forced_imports: Iterable[str] = ()
+    disabled_units: Iterable[str] = ()
     graph: nx.DiGraph = field(init=False)
     processes: dict[str, Process] = field(init=False)
     imported: set[str] = field(init=False)
@@ -126,8 +127,9 @@ class Economy:
                 energy_kwh=cat.recipe_energy(recipe, outputs),
                 time_h=recipe.time_h,
             )
+        disabled = set(self.disabled_units)
         for unit, spec in cat.units.items():
-            if not spec.bom or unit in forced:
+            if not spec.bom or unit in forced or unit in disabled:
                 continue
             if spec.role == "fab" and unit not in self.enabled_fabs:
                 continue

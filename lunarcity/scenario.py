@@ -110,6 +110,9 @@ class UnitOverride(Section):
     repair_robot_days: NonNegativeFloat | None = None
     recycle_fraction: float | None = Field(None, ge=0, le=1)
     assembly_s_per_kg: PositiveFloat | None = None
+    throughput_factor: PositiveFloat | None = Field(
+        None, description="Fab kinds: multiplies the recipe rate (1 = the data's fab throughput)"
+    )
     enabled: bool | None = None
 
 

@@ -1,0 +1,123 @@
+"""``lunarcity run``: run a scenario and say whether the city was complete, when, and what held it back."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lunarcity.output import print_json, stderr_console, stdout_console
+from lunarcity.runner import run as run_scenario
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run a scenario (default ten_year_city)")
+    p.add_argument("scenario", nargs="?", default=None, help="preset name or scenario file")
+    p.add_argument("--years", type=float, help="years to simulate (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a parameter, e.g. earth.lander_interval_days=7",
+    )
+    p.add_argument("--out", help="write the daily table to FILE.parquet or FILE.csv")
+    p.add_argument(
+        "--json", action="store_true", help="print the summary as one JSON object on stdout"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    show = not args.quiet and sys.stderr.isatty()
+    err = stderr_console()
+    if show:
+        with Progress(
+            TextColumn("[bold]day {task.completed:>5.0f}/{task.total:.0f}"),
+            BarColumn(),
+            TextColumn("{task.fields[units]:>9,} units  target {task.fields[parts]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("run", total=None, units=0, parts="-")
+
+            def tick(model) -> None:
+                if model.day % 10 == 0 or not model.running:
+                    rec = model.recorder
+                    met = sum(v is not None for v in rec.part_day.values())
+                    bar.update(
+                        task,
+                        completed=model.day,
+                        total=model.days,
+                        units=int(rec.last("units_total")),
+                        parts=f"{met}/{len(rec.part_day)}",
+                    )
+
+            result = run_scenario(
+                args.scenario, seed=args.seed, years=args.years, sets=args.set, progress=tick
+            )
+    else:
+        result = run_scenario(args.scenario, seed=args.seed, years=args.years, sets=args.set)
+    if args.out:
+        path = result.write(args.out)
+        err.print(f"daily table written to {path}")
+    if args.json:
+        print_json(result.summary)
+    else:
+        print_summary(result.summary)
+    return 0
+
+
+def headline(s: dict) -> str:
+    """One line: complete on day N (year Y), or not, and what held it back."""
+    horizon = s["horizon_years"]
+    if s["target_met"]:
+        return f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), within {horizon:g} years."
+    years = s["days_simulated"] / 365.25
+    if years < horizon - 1e-9:
+        return f"Not complete after {years:.1f} years (horizon {horizon:g}): held back by {s['bottleneck']}."
+    return f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
+
+
+def print_summary(s: dict) -> None:
+    console = stdout_console()
+    console.print(f"[bold]{s['scenario']}[/bold] (seed {s['seed']}, {s['days_simulated']} days)")
+    console.print(headline(s))
+    parts = Table(title="Target parts")
+    parts.add_column("part")
+    parts.add_column("met on day", justify="right")
+    for name, day in s["target_parts"].items():
+        parts.add_row(name, "-" if day is None else f"{day} (year {day / 365.25:.1f})")
+    console.print(parts)
+    t = Table(title="The city at the end")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for kind, n in s["units"].items():
+        if n:
+            t.add_row(f"units: {kind}", f"{n:,}")
+    rows = [
+        ("industrial mass", f"{s['industrial_mass_t']:,.0f} t"),
+        ("power installed", f"{s['power_mw']:,.1f} MW"),
+        ("closure (flow, last 365 d)", f"{s['closure']:.3f}"),
+        ("stock closure", f"{s['stock_closure']:.3f}"),
+        ("Earth mass imported", f"{s['earth_imported_t']:,.0f} t"),
+        ("mass launched", f"{s['launched_t']:,.0f} t"),
+        ("satellites launched", f"{s['satellites_launched']:,}"),
+        ("compute in orbit", f"{s['compute_in_orbit_kw'] / 1000:,.1f} MW"),
+        ("rail / needed", f"{s['rail_length_m']:,.0f} / {s['track_needed_m']:,.0f} m"),
+        ("bound most days by", s["bottleneck"]),
+        ("mass ledger error", f"{s['mass_balance_rel_error']:.1e}"),
+        ("energy ledger error", f"{s['energy_balance_rel_error']:.1e}"),
+    ]
+    if s.get("satellite_cap_per_year_from_chips"):
+        rows.append(
+            ("satellite cap from chips", f"{s['satellite_cap_per_year_from_chips']:,.0f} /yr")
+        )
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)

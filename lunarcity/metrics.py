@@ -1,0 +1,294 @@
+"""Daily metrics, the ledgers, target tracking and the run's summary.
+
+Every day the recorder writes one row into preallocated arrays (no per-unit work) and checks the
+two ledgers:
+
+- mass: regolith mined + payload landed = stocks + work in progress + units in service +
+  launched + waste (scrap not recycled; slag stays in stock);
+- energy: generated = served + change in storage + losses + curtailed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from lunarcity.scenario import TARGET_METRICS
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+    from lunarcity.power import Dispatch
+
+BOTTLENECK_BASE = ["none", "power", "labour", "imports", "launch"]
+
+FLOAT_COLUMNS = [
+    "industrial_mass_t",
+    "power_mw",
+    "generated_mwh",
+    "demand_mwh",
+    "served_mwh",
+    "unserved_mwh",
+    "stored_mwh",
+    "curtailed_mwh",
+    "losses_mwh",
+    "closure",
+    "stock_closure",
+    "earth_imported_t",
+    "launched_t",
+    "compute_in_orbit_kw",
+    "rail_length_m",
+    "labour_robot_days",
+    "assembly_robot_days",
+    "regolith_mined_t",
+    "stock_t",
+    "wip_t",
+    "waste_t",
+    "launches_per_year",
+    "doubling_time_years",
+    "mass_balance_rel_error",
+    "energy_balance_rel_error",
+]
+INT_COLUMNS = [
+    "day",
+    "units_total",
+    "satellites_launched",
+    "satellites_waiting",
+    "launches",
+    "mass_driver_operating",
+    "jobs_open",
+    "landers_arrived",
+    "landers_lost",
+]
+
+
+class Recorder:
+    """Preallocated daily columns for one run, the ledgers and the target.
+
+    Args:
+        model: The city being recorded.
+    """
+
+    def __init__(self, model: LunarCity) -> None:
+        self.model = model
+        n = model.days + 1
+        self.n = 0
+        self.f = {c: np.zeros(n) for c in FLOAT_COLUMNS}
+        self.i = {c: np.zeros(n, dtype=np.int64) for c in INT_COLUMNS}
+        self.kinds = list(model.agent_kinds)
+        self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
+        self.bottleneck = np.zeros(n, dtype=np.int32)
+        self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
+        self.hw_added = np.zeros(n)
+        self.hw_imported = np.zeros(n)
+        self._today_added = 0.0
+        self._today_imported = 0.0
+        self.base_mass_kg = 0.0
+        self.base_imported_kg = 0.0
+        self.energy_used_kwh = 0.0
+        self.launch_energy_kwh = 0.0
+        self.parts = dict(model.scenario.target.parts)
+        self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
+        self.horizon_day = int(round(model.scenario.target.horizon_years * 365.25))
+        self.target_met = False
+        self.target_day: int | None = None
+
+    # -- events --------------------------------------------------------------------------------
+    def hardware_added(self, kg: float, imported_kg: float, installed: bool = True) -> None:
+        """Hardware completed or landed today (for flow and stock closure)."""
+        self._today_added += kg
+        self._today_imported += imported_kg
+        if installed:
+            self.base_mass_kg += kg
+            self.base_imported_kg += imported_kg
+
+    def scrapped(self, kg: float, imported_kg: float) -> None:
+        """Units scrapped today leave the installed base."""
+        self.base_mass_kg -= kg
+        self.base_imported_kg -= imported_kg
+
+    # -- the daily row ---------------------------------------------------------------------------
+    def record(self, power: Dispatch | None, today: dict[str, Any]) -> None:
+        """Write today's row; check the ledgers and the target."""
+        m = self.model
+        d = self.n
+        f, i = self.f, self.i
+        i["day"][d] = m.day
+        counts = [m.fleet.count(k) for k in self.kinds]
+        self.by_kind[d] = counts
+        i["units_total"][d] = sum(counts)
+        f["industrial_mass_t"][d] = m.industrial_mass_t()
+        f["power_mw"][d] = m.power_mw()
+        if power is not None:
+            f["generated_mwh"][d] = power.generated / 1000.0
+            f["demand_mwh"][d] = power.total_demand / 1000.0
+            f["served_mwh"][d] = power.total_served / 1000.0
+            f["unserved_mwh"][d] = power.unserved / 1000.0
+            f["curtailed_mwh"][d] = power.curtailed / 1000.0
+            f["losses_mwh"][d] = power.losses / 1000.0
+            scale = max(power.generated, power.total_served, 1.0)
+            f["energy_balance_rel_error"][d] = abs(power.balance_error()) / scale
+        f["stored_mwh"][d] = m.storage_kwh / 1000.0
+        self.hw_added[d] = self._today_added
+        self.hw_imported[d] = self._today_imported
+        self._today_added = self._today_imported = 0.0
+        lo = max(0, d - 364)
+        added = float(self.hw_added[lo : d + 1].sum())
+        f["closure"][d] = (
+            1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
+            if added > 0
+            else (f["closure"][d - 1] if d else 0.0)
+        )
+        f["stock_closure"][d] = (
+            1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
+        )
+        f["earth_imported_t"][d] = m.landed_kg / 1000.0
+        f["launched_t"][d] = m.launched_kg / 1000.0
+        i["satellites_launched"][d] = m.satellites_launched
+        i["launches"][d] = today.get("launches", 0)
+        f["compute_in_orbit_kw"][d] = m.compute_in_orbit_kw
+        if m.sat_kind:
+            i["satellites_waiting"][d] = int(
+                m.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg
+            )
+        f["rail_length_m"][d] = m._rail_length()
+        i["mass_driver_operating"][d] = int(m.mass_driver_operating())
+        f["labour_robot_days"][d] = today.get("labour", 0.0)
+        f["assembly_robot_days"][d] = today.get("assembly", 0.0)
+        f["regolith_mined_t"][d] = m.mined_kg / 1000.0
+        i["jobs_open"][d] = m.jobs.n
+        i["landers_arrived"][d] = m.landers_arrived
+        i["landers_lost"][d] = m.landers_lost
+        stock = float(m.stock.sum())
+        wip = m.wip_kg()
+        f["stock_t"][d] = stock / 1000.0
+        f["wip_t"][d] = wip / 1000.0
+        f["waste_t"][d] = m.waste_kg / 1000.0
+        lhs = m.mined_kg + m.landed_kg
+        rhs = stock + wip + m.in_service_kg() + m.launched_kg + m.waste_kg
+        f["mass_balance_rel_error"][d] = abs(lhs - rhs) / max(lhs, 1.0)
+        f["launches_per_year"][d] = float(i["launches"][lo : d + 1].sum())
+        past = f["industrial_mass_t"][lo]
+        now = f["industrial_mass_t"][d]
+        span = (d - lo) / 365.25
+        f["doubling_time_years"][d] = (
+            span * math.log(2) / math.log(now / past)
+            if span > 0 and past > 0 and now > past
+            else math.inf
+        )
+        name = m.bottleneck
+        if name not in self.bottleneck_names:
+            self.bottleneck_names.append(name)
+        self.bottleneck[d] = self.bottleneck_names.index(name)
+        self._check_target(d)
+        self.n = d + 1
+
+    def _check_target(self, d: int) -> None:
+        day = self.model.day
+        for name, part in self.parts.items():
+            if self.part_day[name] is not None:
+                continue
+            value = self.value(part.metric, d)
+            ok = value >= part.at_least if part.at_least is not None else value <= part.at_most
+            if ok and day > 0:
+                self.part_day[name] = day
+        if (
+            not self.target_met
+            and self.parts
+            and all(v is not None for v in self.part_day.values())
+        ):
+            last = max(v for v in self.part_day.values() if v is not None)
+            if last <= self.horizon_day:
+                self.target_met = True
+                self.target_day = last
+
+    def value(self, metric: str, d: int | None = None) -> float:
+        """A target metric's value on row ``d`` (default: the last row written)."""
+        d = self.n - 1 if d is None else d
+        if metric == "units_total":
+            return float(self.i["units_total"][d])
+        if metric in ("satellites_launched", "mass_driver_operating"):
+            return float(self.i[metric][d])
+        if metric in self.f:
+            return float(self.f[metric][d])
+        raise KeyError(f"unknown metric {metric!r}; known: {sorted(TARGET_METRICS)}")
+
+    def last(self, column: str) -> float:
+        """The last recorded value of a column."""
+        d = self.n - 1
+        if column in self.f:
+            return float(self.f[column][d])
+        return float(self.i[column][d])
+
+    # -- outputs ---------------------------------------------------------------------------------
+    def frame(self) -> pl.DataFrame:
+        """One row per day: every column, counts by kind and the day's bottleneck."""
+        n = self.n
+        data: dict[str, Any] = {"day": self.i["day"][:n]}
+        for c in INT_COLUMNS[1:]:
+            data[c] = self.i[c][:n]
+        for c in FLOAT_COLUMNS:
+            data[c] = self.f[c][:n]
+        for j, k in enumerate(self.kinds):
+            data[f"units_{k}"] = self.by_kind[:n, j]
+        names = np.array(self.bottleneck_names, dtype=object)
+        data["bottleneck"] = names[self.bottleneck[:n]].tolist()
+        return pl.DataFrame(data)
+
+    def summary(self) -> dict[str, Any]:
+        """The run's summary: target, state at the end, ledgers, the bottleneck of most days."""
+        m = self.model
+        n = self.n
+        last = n - 1
+        days_bound = Counter(self.bottleneck_names[b] for b in self.bottleneck[1:n])
+        bottleneck = days_bound.most_common(1)[0][0] if days_bound else "none"
+        chips = self._chip_cap()
+        return {
+            "scenario": m.scenario.name,
+            "seed": m.scenario.run.seed,
+            "days_simulated": int(m.day),
+            "horizon_years": m.scenario.target.horizon_years,
+            "target_met": bool(self.target_met),
+            "target_day": self.target_day,
+            "years_to_target": round(self.target_day / 365.25, 4)
+            if self.target_day is not None
+            else None,
+            "target_parts": dict(self.part_day),
+            "units": m.units_by_kind(),
+            "units_total": int(self.i["units_total"][last]),
+            "industrial_mass_t": float(self.f["industrial_mass_t"][last]),
+            "power_mw": float(self.f["power_mw"][last]),
+            "closure": float(self.f["closure"][last]),
+            "stock_closure": float(self.f["stock_closure"][last]),
+            "earth_imported_t": float(self.f["earth_imported_t"][last]),
+            "launched_t": float(self.f["launched_t"][last]),
+            "satellites_launched": int(self.i["satellites_launched"][last]),
+            "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
+            "satellite_cap_per_year_from_chips": chips,
+            "rail_length_m": float(self.f["rail_length_m"][last]),
+            "track_needed_m": float(m.track_m),
+            "bottleneck": bottleneck,
+            "bottleneck_days": dict(days_bound.most_common()),
+            "landers_arrived": int(m.landers_arrived),
+            "landers_lost": int(m.landers_lost),
+            "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
+            "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
+        }
+
+    def _chip_cap(self) -> float | None:
+        """Satellites a year that chips could equip if every lander carried only chips."""
+        m = self.model
+        e = m.scenario.earth
+        if not m.sat_kind or "chips" not in m.index:
+            return None
+        per_sat = (
+            float(m.costs[m.sat_kind].imported[m.index["chips"]]) if m.sat_kind in m.costs else 0.0
+        )
+        if per_sat <= 0 or not e.imports:
+            return None
+        landers = 365.25 / e.lander_interval_days * (1.0 - e.lander_failure_prob)
+        chips_kg = landers * e.lander_payload_t * 1000.0
+        return chips_kg / per_sat

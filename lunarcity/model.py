@@ -1,0 +1,1194 @@
+"""The LunarCity model: a self-replicating lunar industrial base, one day per step.
+
+The day is :meth:`LunarCity.step`, read top to bottom:
+
+sunlight -> power supply and dispatch -> labour and builds -> recipes -> build jobs -> launches ->
+landers -> wear, failure, repair and scrap -> metrics (with the constraint that bound the day).
+
+State lives in numpy arrays: stocks by node, one table per unit kind, a table of build jobs. A
+step is a fixed number of vectorized operations plus work per event (a birth, a scrapping, a
+lander); there is no Python loop over units.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from lunarcity.analysis import HOURS_PER_YEAR
+from lunarcity.catalog import Catalog, UnitSpec, default_catalog
+from lunarcity.errors import InputError
+from lunarcity.fleet import Fleet
+from lunarcity.metrics import Recorder
+from lunarcity.model_economy import scenario_economy
+from lunarcity.planner import (
+    GROWTH_ROLES,
+    balanced_mix,
+    design_lit,
+    policy_shares,
+    storage_hours,
+    unit_costs,
+)
+from lunarcity.power import Dispatch, dispatch
+from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.site import build_site
+from lunarcity.tables import Table
+
+G0 = 9.80665  # m/s^2
+BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
+AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
+
+JOB_COLUMNS = {
+    "kind": np.int16,
+    "x": np.int16,
+    "y": np.int16,
+    "labour_left": np.float64,
+    "started": np.int32,
+    "seq": np.int64,
+    "builder": np.int64,
+    "mass": np.float64,
+    "imported_kg": np.float64,
+}
+
+
+class LunarCity(mesa.Model):
+    """A city of machines on the Moon that builds itself.
+
+    Args:
+        scenario: Preset name, path to a scenario YAML, a :class:`Scenario`, or None for the
+            default ``ten_year_city``.
+        seed: Overrides ``run.seed``; the model's only source of randomness is one numpy
+            Generator from it.
+        catalog: Reference data (the package's own by default).
+        **overrides: Scenario parameters as flat keywords, ``__`` for dots
+            (``earth__lander_interval_days=7``), as ``mesa.batch_run`` and app sliders pass them.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | None = None,
+        seed: int | None = None,
+        *,
+        catalog: Catalog | None = None,
+        **overrides: Any,
+    ) -> None:
+        sc = resolve_scenario(scenario, overrides, catalog=catalog)
+        if seed is not None:
+            sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": int(seed)})})
+        # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
+        super().__init__(rng=sc.run.seed)
+        self.scenario = sc
+        self.catalog = catalog or default_catalog()
+        self.econ = scenario_economy(sc, self.catalog)
+        self.day = 0
+        self.days = sc.days
+        self._specs = self._effective_specs()
+
+        # -- economy as arrays ----------------------------------------------------------------
+        econ = self.econ
+        self.nodes = econ.node_names
+        self.index = {n: i for i, n in enumerate(self.nodes)}
+        order = [p for p in econ.recipe_order() if econ.processes[p].fab]
+        self.recipes, _, self.r_in, self.r_out = econ.matrices(order)
+        self.r_energy = np.array([econ.processes[p].energy_kwh for p in self.recipes])
+        self.r_fab = [econ.processes[p].fab for p in self.recipes]
+        self.r_time = np.array(
+            [
+                econ.processes[p].time_h / self._specs[f].throughput_factor
+                for p, f in zip(self.recipes, self.r_fab, strict=True)
+            ]
+        )
+        recycled = [self.index[n] for n, it in self.catalog.items.items() if it.recycled]
+        self._recycled_recipes = (
+            [r for r in range(len(self.recipes)) if (self.r_in[r, recycled] > 0).any()]
+            if recycled
+            else []
+        )
+        self._imported_inputs = [
+            i for i in np.flatnonzero(self.r_in.sum(axis=0) > 0) if self.nodes[i] in econ.imported
+        ]
+        self._imported_mask = np.array([n in econ.imported for n in self.nodes])
+        self.stock = np.zeros(len(self.nodes))
+        self.stock_imp = np.zeros(len(self.nodes))  # imported kg inside each stock
+        self.regolith = self.index[self._raw_item()]
+
+        # -- unit kinds ------------------------------------------------------------------------
+        units = self.catalog.units
+        self.agent_kinds = [k for k, s in units.items() if s.role != "satellite"]
+        self.kind_code = {k: i for i, k in enumerate(units)}
+        self.kind_names = list(units)
+        self.robot_kind = next(k for k in self.agent_kinds if units[k].role == "robot")
+        self.fab_kinds = list(econ.enabled_fabs)
+        self.rail_kind = next((k for k in units if units[k].role == "rail" and units[k].bom), None)
+        self.sat_kind = next(
+            (k for k in units if units[k].role == "satellite" and units[k].bom), None
+        )
+        self.buildable = [k for k in units if f"assemble:{k}" in econ.processes]
+        self.costs = unit_costs(
+            econ,
+            [*self.buildable, *(["kick_stage"] if "kick_stage" in self.index else [])],
+            self.nodes,
+        )
+        self.fleet = Fleet(self, self.agent_kinds)
+        self.jobs = Table(JOB_COLUMNS)
+        self._job_seq = 0
+        self._carry = dict.fromkeys(self.kind_names, 0.0)
+        self._job_imported = 0.0
+        self._robot_served = 1.0
+
+        # -- site ------------------------------------------------------------------------------
+        md = sc.mass_driver
+        v = md.launch_speed_km_s * 1000.0
+        self.track_m = v * v / (2.0 * md.max_accel_g * G0)
+        self.site = build_site(self.catalog.sites[sc.site.name], self.rng, self.track_m)
+        seg_len = units[self.rail_kind].segment_length_m if self.rail_kind else 0.0
+        cells_per_seg = max(1, int(round(seg_len / self.site.cell_m))) if seg_len else 1
+        self.rail_slots = len(self.site.rail_cells) // cells_per_seg
+        self.rail_fits = self.rail_slots * seg_len >= self.track_m - 1e-6
+        self._rail_cells_per_seg = cells_per_seg
+        self.rail_filled = np.zeros(self.rail_slots, dtype=bool)
+        self.lit = self.site.lit_fraction(0)
+        quality = self.site.quality.ravel()
+        self._sunny_order = np.argsort(-quality, kind="stable")
+        self._sunny_ptr = 0
+        profile = self._crest_profile()
+        self.mean_lit = design_lit(profile)
+        self.store_hours = storage_hours(profile)
+        self.kick_kg = md.kick_stage_kg
+        mass_sat = units[self.sat_kind].mass_kg if self.sat_kind else 0.0
+        self.launch_kwh = (mass_sat + self.kick_kg) * v * v / 2.0 / md.efficiency / 3.6e6
+
+        # -- planner ---------------------------------------------------------------------------
+        self.growth_kinds = [
+            k
+            for k in self.buildable
+            if units[k].role in GROWTH_ROLES
+            and (sc.planner.replicate or units[k].role not in ("robot", "fab"))
+            and not (units[k].role == "storage" and self.store_hours <= 0)
+        ]
+        self.base_mix = (
+            balanced_mix(
+                self.costs,
+                self._specs,
+                self.growth_kinds,
+                self.mean_lit,
+                self.store_hours,
+                self.robot_kind,
+            )
+            if self.growth_kinds
+            else {}
+        )
+        if not sc.planner.replicate:
+            # Builders do not build builders: the same balanced shares, minus robots and fabs.
+            full = [k for k in self.buildable if units[k].role in GROWTH_ROLES]
+            mix = balanced_mix(
+                self.costs, self._specs, full, self.mean_lit, self.store_hours, self.robot_kind
+            )
+            kept = {k: mix[k] for k in self.growth_kinds}
+            total = sum(kept.values())
+            self.base_mix = {k: s / total for k, s in kept.items()} if total > 0 else {}
+        self.relief = self._relief_map()
+        self.shares: dict[str, float] = {}
+        self.bottleneck = "none"
+        self.fab_output_today: dict[str, float] = {}
+        self.prod_rate = np.zeros(len(self.nodes))  # yesterday's gross production (kg/day)
+        self.storage_kwh = 0.0
+
+        # -- ledgers ---------------------------------------------------------------------------
+        self.mined_kg = 0.0
+        self.landed_kg = 0.0
+        self.launched_kg = 0.0
+        self.waste_kg = 0.0  # scrap not recycled (slag stays in stock as an item)
+        self.satellites_launched = 0
+        self.compute_in_orbit_kw = 0.0
+        self.landers_arrived = 0
+        self.landers_lost = 0
+        self.unit_mass = np.array([units[k].mass_kg for k in self.kind_names])
+
+        self.recorder = Recorder(self)
+        self._land_seed()
+        self.recorder.record(None, {})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "units_total": lambda m: m.recorder.last("units_total"),
+                "industrial_mass_t": lambda m: m.recorder.last("industrial_mass_t"),
+                "power_mw": lambda m: m.recorder.last("power_mw"),
+                "closure": lambda m: m.recorder.last("closure"),
+                "compute_in_orbit_kw": lambda m: m.compute_in_orbit_kw,
+                "target_met": lambda m: m.recorder.target_met,
+            }
+        )
+        self.datacollector.collect(self)
+
+    # ==========================================================================================
+    # The day
+    # ==========================================================================================
+    def step(self) -> None:
+        """Advance the city by one day."""
+        if self.day >= self.days:
+            self.running = False
+            return
+        self.day += 1
+        day = self.day
+        blocked: dict[str, float] = {}
+
+        # 1. Sunlight on every cell.
+        self.lit = self.site.lit_fraction(day)
+
+        # 2. Power: what the plan would draw, served by priority from generation and storage.
+        self.shares = self._plan_shares()
+        labour_pool = self._labour_supply()
+        plan = self._production_plan(labour_pool)
+        launch_want = self._launches_possible()
+        demand = {
+            "robots": self._robot_energy(),
+            "fabs": float(plan["batches"] @ self.r_energy),
+            "launch": launch_want * self.launch_kwh,
+        }
+        power = self._dispatch(demand)
+
+        # 3. Labour and builds: repair, mine, haul, then assemble; start new jobs.
+        self._robot_served = power.fraction("robots")
+        labour = labour_pool * self._robot_served
+        assembly = self._allocate_labour(labour, plan)
+        self._start_jobs(assembly, blocked)
+
+        # 4. Fabs run their recipes, as far as power, fab-hours and inputs allow.
+        made = self._run_recipes(plan["batches"] * power.fraction("fabs"), blocked)
+
+        # 5. Build jobs progress; finished jobs become units near their builders.
+        completed = self._progress_jobs(assembly)
+
+        # 6. The mass driver launches.
+        launches = self._launch(power.served.get("launch", 0.0))
+
+        # 7. Landers arrive (some fail).
+        landed = self._landers()
+
+        # 8. Wear, failure and scrapping.
+        self._wear_and_scrap()
+
+        # 9. Metrics, with the constraint that bound the day.
+        self.bottleneck = self._binding_constraint(power, blocked, assembly, launch_want, launches)
+        self.recorder.record(
+            power,
+            {
+                "made_kg": made,
+                "completed": completed,
+                "landed": landed,
+                "launches": launches,
+                "labour": labour,
+                "assembly": assembly["total"],
+            },
+        )
+        self.datacollector.collect(self)
+        if self.day >= self.days:
+            self.running = False
+
+    # ==========================================================================================
+    # 2. Power
+    # ==========================================================================================
+    def _dispatch(self, demand: dict[str, float]) -> Dispatch:
+        if self.scenario.economy.unlimited_power:
+            return dispatch(sum(demand.values()), demand, 0.0, 0.0, 1.0)
+        generated = 0.0
+        capacity = 0.0
+        rte = 1.0
+        for kind in self.agent_kinds:
+            spec = self._specs[kind]
+            t = self.fleet.tables[kind]
+            if not t.n:
+                continue
+            if spec.role == "power":
+                health = t["health"]
+                if spec.generation == "solar":
+                    lit = self.lit[t["y"], t["x"]]
+                    generated += spec.generation_kw * 24.0 * float(health @ lit)
+                else:
+                    generated += spec.generation_kw * 24.0 * float(health.sum())
+            elif spec.role == "storage":
+                capacity += spec.storage_kwh * float((t["health"] > 0).sum())
+                rte = spec.round_trip_efficiency
+        d = dispatch(generated, demand, self.storage_kwh, capacity, rte)
+        self.storage_kwh = d.stored_after
+        return d
+
+    def _robot_energy(self) -> float:
+        spec = self._specs[self.robot_kind]
+        t = self.fleet.tables[self.robot_kind]
+        return spec.power_kw * 24.0 * spec.duty_fraction * float(t["health"].sum())
+
+    # ==========================================================================================
+    # 3. Labour and builds
+    # ==========================================================================================
+    def _labour_supply(self) -> float:
+        spec = self._specs[self.robot_kind]
+        return spec.duty_fraction * float(self.fleet.tables[self.robot_kind]["health"].sum())
+
+    def _plan_shares(self) -> dict[str, float]:
+        p = self.scenario.planner
+        rail_done = self._rail_length() >= self.track_m - 1e-6
+        outputs = {}
+        if self.rail_kind in self.buildable and self.rail_fits and not rail_done:
+            outputs["rail"] = self.rail_kind
+        if self.sat_kind in self.buildable:
+            outputs["satellite"] = self.sat_kind
+        fixed = {k: v for k, v in p.mix.items()}
+        return policy_shares(
+            p.policy,
+            self.base_mix,
+            fixed,
+            self.day,
+            p.produce_after_years * 365.25,
+            p.produce_share,
+            self.bottleneck,
+            self.relief,
+            outputs,
+            rail_complete=rail_done or not self.rail_fits,
+        )
+
+    def _production_plan(self, labour: float) -> dict[str, Any]:
+        """Planned build rate by kind, the parts it needs, and fab batches to make them."""
+        shares = self.shares
+        days_per_kg = 0.0
+        for k, s in shares.items():
+            if k in self.costs:
+                c = self.costs[k]
+                mining = (
+                    0.0
+                    if self.scenario.economy.unlimited_materials
+                    else c.regolith_kg / max(self._specs[self.robot_kind].mining_kg_per_day, 1e-9)
+                )
+                days_per_kg += s * (c.assembly_days + mining) / c.mass_kg
+        mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
+        rate = {k: s * mass_rate / self.catalog.units[k].mass_kg for k, s in shares.items()}
+        need = np.zeros(len(self.nodes))  # what the chain consumes per day, intermediates included
+        direct = np.zeros(len(self.nodes))  # parts the builders take per day
+        for k, r in rate.items():
+            if k in self.costs:
+                need += r * self.costs[k].use
+                direct += r * self.costs[k].bom
+        if self.sat_kind in rate and self.kick_kg > 0 and "kick_stage" in self.costs:
+            need += rate[self.sat_kind] * self.kick_kg * self.costs["kick_stage"].use
+            direct[self.index["kick_stage"]] += rate[self.sat_kind] * self.kick_kg
+        batches = np.zeros(len(self.recipes))
+        if not self.scenario.economy.unlimited_materials and len(self.recipes):
+            desired = self.scenario.planner.stock_days * need
+            gap = np.maximum(0.0, desired - self.stock)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per_out = np.where(self.r_out > 0, gap[None, :] / self.r_out, 0.0)
+            batches = per_out.max(axis=1)
+            # Recipes fed by recycling run only on the scrap there is.
+            for r in self._recycled_recipes:
+                inputs = self.r_in[r]
+                used = inputs > 0
+                batches[r] = min(batches[r], float((self.stock[used] / inputs[used]).min()))
+            hours = self._fab_hours()
+            for fab in set(self.r_fab):
+                sel = np.array([f == fab for f in self.r_fab])
+                want = float((batches[sel] * self.r_time[sel]).sum())
+                if want > hours.get(fab, 0.0):
+                    batches[sel] *= hours.get(fab, 0.0) / want
+        return {"rate": rate, "need": need, "direct": direct, "batches": batches}
+
+    def _fab_hours(self) -> dict[str, float]:
+        return {
+            k: 24.0 * float(self.fleet.tables[k]["health"].sum())
+            for k in self.fab_kinds
+            if k in self.fleet.tables
+        }
+
+    def _allocate_labour(self, labour: float, plan: dict[str, Any]) -> dict[str, float]:
+        """Repair first, then mining and hauling for today's batches, the rest to assembly."""
+        robot = self._specs[self.robot_kind]
+        repair = self._repair(labour)
+        left = labour - repair
+        mine = haul = 0.0
+        if not self.scenario.economy.unlimited_materials:
+            want_kg = (
+                float(plan["batches"] @ self.r_in[:, self.regolith]) - self.stock[self.regolith]
+            )
+            want_kg = max(0.0, want_kg)
+            d_mine = self._mean_distance_km(
+                self.site.mine, [k for k in self.fab_kinds if self._makes_from_raw(k)]
+            )
+            per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
+            if robot.haul_tkm_per_day > 0:
+                per_kg += d_mine / 1000.0 / robot.haul_tkm_per_day
+            # Mining competes with assembly: at most the share the plan's mix implies.
+            mine_budget = min(left, want_kg * per_kg)
+            kg = mine_budget / per_kg if per_kg > 0 else 0.0
+            mine = kg / max(robot.mining_kg_per_day, 1e-9)
+            haul = mine_budget - mine
+            self.stock[self.regolith] += kg
+            self.mined_kg += kg
+            left -= mine_budget
+        # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
+        d_site = self._mean_distance_km(self.site.centre, self.fab_kinds) if self.fab_kinds else 0.0
+        parts_haul_per_day = 0.0
+        if robot.haul_tkm_per_day > 0 and d_site > 0:
+            kg_per_assembly_day = 86400.0 / self.catalog.assembly_s_per_kg
+            parts_haul_per_day = kg_per_assembly_day / 1000.0 * d_site / robot.haul_tkm_per_day
+        assemble = left / (1.0 + parts_haul_per_day)
+        haul += left - assemble
+        self._assign_tasks(repair, mine, haul, assemble, robot)
+        return {"total": assemble, "repair": repair, "mine": mine, "haul": haul}
+
+    def _makes_from_raw(self, fab: str) -> bool:
+        return any(f == fab and self.r_in[r, self.regolith] > 0 for r, f in enumerate(self.r_fab))
+
+    def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        xs = [self.fleet.tables[k]["x"] for k in kinds if self.fleet.tables[k].n]
+        if not xs:
+            return 0.0
+        ys = [self.fleet.tables[k]["y"] for k in kinds if self.fleet.tables[k].n]
+        x = np.concatenate(xs).astype(np.float64)
+        y = np.concatenate(ys).astype(np.float64)
+        return float(np.hypot(x - point[0], y - point[1]).mean()) * self.site.cell_m / 1000.0
+
+    def _assign_tasks(
+        self, repair: float, mine: float, haul: float, assemble: float, robot: UnitSpec
+    ) -> None:
+        t = self.fleet.tables[self.robot_kind]
+        if not t.n:
+            return
+        per = robot.duty_fraction
+        counts = [math.ceil(x / per - 1e-9) if x > 0 else 0 for x in (repair, mine, haul, assemble)]
+        codes = np.zeros(t.n, dtype=np.int8)
+        working = np.flatnonzero(t["health"] > 0)
+        start = 0
+        for code, n in zip((4, 1, 2, 3), counts, strict=True):
+            codes[working[start : start + n]] = code
+            start += n
+        codes[t["health"] <= 0] = 5
+        t["task"][:] = codes
+
+    def _repair(self, labour: float) -> float:
+        """Repair broken units, power first, as far as labour allows; returns labour used."""
+        used = 0.0
+        order = sorted(
+            self.agent_kinds,
+            key=lambda k: ("power", "storage", "fab", "robot", "rail").index(self._specs[k].role),
+        )
+        for kind in order:
+            t = self.fleet.tables[kind]
+            if not t.n:
+                continue
+            broken = np.flatnonzero(t["health"] <= 0)
+            if not len(broken):
+                continue
+            cost = self._specs[kind].repair_robot_days
+            n = len(broken) if cost <= 0 else min(len(broken), int((labour - used) // cost))
+            if n <= 0:
+                continue
+            rows = broken[:n]
+            t["health"][rows] = self._health_by_age(kind, t["born"][rows])
+            used += n * cost
+        return used
+
+    def _start_jobs(self, assembly: dict[str, float], blocked: dict[str, float]) -> None:
+        """Open build jobs for today's mix, as far as parts in stock allow."""
+        labour = assembly["total"]
+        crew_own = self.scenario.planner.crew == "own_copy"
+        robots = self.fleet.tables[self.robot_kind]
+        if crew_own:
+            idle = np.flatnonzero((robots["job"] == 0) & (robots["health"] > 0))
+            free_builders = len(idle)
+            budget_jobs = free_builders
+        else:
+            backlog = float(self.jobs["labour_left"].sum())
+            want = max(0.0, BACKLOG_DAYS * labour - backlog)
+            budget_jobs = None
+        units = self.catalog.units
+        # Growth comes first: output (satellites, rail) takes parts only after the builders.
+        order = sorted(self.shares, key=lambda k: (k not in self.growth_kinds, -self.shares[k]))
+        labour_share = {}
+        for k in order:
+            if k in self.costs:
+                labour_share[k] = self.shares[k] / units[k].mass_kg * self.costs[k].assembly_days
+        total_ls = sum(labour_share.values())
+        new_kinds: list[str] = []
+        new_counts: list[int] = []
+        for k in order:
+            if k not in self.costs:
+                continue
+            if crew_own:
+                # Each idle robot starts one copy; kinds share the builders by labour.
+                self._carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
+            else:
+                self._carry[k] += (
+                    (labour_share[k] / total_ls) * want / self.costs[k].assembly_days
+                    if total_ls
+                    else 0.0
+                )
+            n = int(self._carry[k])
+            if budget_jobs is not None:
+                n = min(n, budget_jobs - sum(new_counts))
+            if n <= 0:
+                continue
+            n_ok = (
+                n if self.scenario.economy.unlimited_materials else self._take_parts(k, n, blocked)
+            )
+            self._carry[k] -= n_ok
+            if n_ok < n:
+                self._carry[k] = min(
+                    self._carry[k], 1.0
+                )  # do not bank starts that parts cannot back
+            if n_ok:
+                new_kinds.append(k)
+                new_counts.append(n_ok)
+        for k, n in zip(new_kinds, new_counts, strict=True):
+            self._open_jobs(k, n, idle if crew_own else None)
+            if crew_own:
+                idle = idle[n:]
+
+    def _take_parts(self, kind: str, n: int, blocked: dict[str, float]) -> int:
+        bom = self.r_in_unit(kind)
+        need = bom > 0
+        can = int(np.floor((self.stock[need] / bom[need]).min() + 1e-9)) if need.any() else n
+        n_ok = max(0, min(n, can))
+        if n_ok < n:
+            short = np.flatnonzero(need)[np.argmin(self.stock[need] / bom[need])]
+            name = self.nodes[short]
+            blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * self.catalog.units[kind].mass_kg
+        if n_ok:
+            take = bom * n_ok
+            share = np.divide(
+                self.stock_imp, self.stock, out=np.zeros_like(self.stock), where=self.stock > 0
+            )
+            self._job_imported = float((take * share).sum())
+            self.stock -= take
+            self.stock_imp -= take * share
+            np.maximum(self.stock, 0.0, out=self.stock)
+            np.maximum(self.stock_imp, 0.0, out=self.stock_imp)
+        else:
+            self._job_imported = 0.0
+        return n_ok
+
+    def r_in_unit(self, kind: str) -> np.ndarray:
+        """Bill of materials of a unit kind over the node index."""
+        if not hasattr(self, "_bom_cache"):
+            self._bom_cache = {}
+        if kind not in self._bom_cache:
+            v = np.zeros(len(self.nodes))
+            for item, q in self.catalog.units[kind].bom.items():
+                v[self.index[item]] = q
+            self._bom_cache[kind] = v
+        return self._bom_cache[kind]
+
+    def _open_jobs(self, kind: str, n: int, idle: np.ndarray | None) -> None:
+        units = self.catalog.units
+        mass = units[kind].mass_kg
+        imported = self._job_imported / n if n else 0.0
+        if self.scenario.economy.unlimited_materials:
+            c = self.costs[kind]
+            # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
+            self.mined_kg += n * c.regolith_kg
+            self.stock += n * c.surplus
+            imported_kg = float(c.imported.sum())
+            self.landed_kg += n * imported_kg
+            imported = imported_kg
+        robots = self.fleet.tables[self.robot_kind]
+        if idle is not None:
+            builder_rows = idle[:n]
+        elif robots.n:
+            builder_rows = self.rng.integers(0, robots.n, size=n)
+        else:
+            builder_rows = np.zeros(0, dtype=np.int64)
+        if len(builder_rows):
+            bx = robots["x"][builder_rows].astype(np.int64)
+            by = robots["y"][builder_rows].astype(np.int64)
+            builders = robots["id"][builder_rows]
+        else:
+            bx = np.full(n, self.site.centre[0])
+            by = np.full(n, self.site.centre[1])
+            builders = np.zeros(n, dtype=np.int64)
+        seq = np.arange(self._job_seq, self._job_seq + n)
+        self._job_seq += n
+        job_ids = seq + 1
+        self.jobs.append(
+            job_ids,
+            kind=self.kind_code[kind],
+            x=bx,
+            y=by,
+            labour_left=self.costs[kind].assembly_days,
+            started=self.day,
+            seq=seq,
+            builder=builders,
+            mass=mass,
+            imported_kg=imported,
+        )
+        if idle is not None and len(builder_rows):
+            robots["job"][builder_rows] = job_ids
+
+    # ==========================================================================================
+    # 4. Recipes
+    # ==========================================================================================
+    def _run_recipes(self, batches: np.ndarray, blocked: dict[str, float]) -> float:
+        """Run planned batches in dependency order, capped by the inputs in stock."""
+        made = 0.0
+        self.fab_output_today = {}
+        self.prod_rate[:] = 0.0
+        # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
+        # than going to whichever recipe comes first.
+        batches = batches.copy()
+        for i in self._imported_inputs:
+            want = float(batches @ self.r_in[:, i])
+            if want > self.stock[i] > 0:
+                users = self.r_in[:, i] > 0
+                batches[users] *= self.stock[i] / want
+        for r in range(len(self.recipes)):
+            b = batches[r]
+            if b <= 0:
+                continue
+            inputs = self.r_in[r]
+            need = inputs > 0
+            can = float((self.stock[need] / inputs[need]).min()) if need.any() else b
+            if can < b:
+                short = np.flatnonzero(need)[np.argmin(self.stock[need] / inputs[need])]
+                name = self.nodes[short]
+                blocked[name] = blocked.get(name, 0.0) + (b - can) * float(self.r_out[r].sum())
+                b = can
+            if b <= 0:
+                continue
+            take = inputs * b
+            share = np.divide(
+                self.stock_imp, self.stock, out=np.zeros_like(self.stock), where=self.stock > 0
+            )
+            imp_in = float((take * share).sum())
+            self.stock -= take
+            self.stock_imp -= take * share
+            out = self.r_out[r] * b
+            self.stock += out
+            total_out = float(out.sum())
+            if total_out > 0 and imp_in > 0:
+                self.stock_imp += out * (imp_in / total_out)
+            np.maximum(self.stock, 0.0, out=self.stock)
+            self.prod_rate += out
+            made += total_out
+            fab = self.r_fab[r]
+            self.fab_output_today[fab] = self.fab_output_today.get(fab, 0.0) + total_out
+            self.recorder.energy_used_kwh += b * self.r_energy[r]
+        return made
+
+    # ==========================================================================================
+    # 5. Build jobs
+    # ==========================================================================================
+    def _progress_jobs(self, assembly: dict[str, float]) -> int:
+        jobs = self.jobs
+        if not jobs.n:
+            return 0
+        if self.scenario.planner.crew == "own_copy":
+            robots = self.fleet.tables[self.robot_kind]
+            rows = robots.rows_of(jobs["builder"])
+            ok = rows >= 0
+            rate = np.zeros(jobs.n)
+            spec = self._specs[self.robot_kind]
+            rate[ok] = spec.duty_fraction * robots["health"][rows[ok]] * self._robot_served
+            jobs["labour_left"][:] -= rate
+            done = np.flatnonzero(jobs["labour_left"] <= 1e-9)
+        else:
+            # Pooled crews finish the oldest jobs first.
+            order = np.argsort(jobs["seq"], kind="stable")
+            left = jobs["labour_left"][order]
+            cum = np.cumsum(left)
+            labour = assembly["total"]
+            full = cum <= labour + 1e-9
+            done = order[full]
+            nxt = np.flatnonzero(~full)
+            if len(nxt):
+                first = order[nxt[0]]
+                spent = labour - (cum[nxt[0]] - left[nxt[0]])
+                jobs["labour_left"][first] -= max(0.0, spent)
+            jobs["labour_left"][done] = 0.0
+        if not len(done):
+            return 0
+        self._complete(done)
+        return len(done)
+
+    def _complete(self, rows: np.ndarray) -> None:
+        jobs = self.jobs
+        kinds = jobs["kind"][rows]
+        for code in np.unique(kinds):
+            kind = self.kind_names[int(code)]
+            sel = rows[kinds == code]
+            imported = jobs["imported_kg"][sel].copy()
+            mass = self.catalog.units[kind].mass_kg
+            self.recorder.hardware_added(
+                len(sel) * mass, float(imported.sum()), installed=kind != self.sat_kind
+            )
+            if kind == self.sat_kind:
+                self.stock[self.index[kind]] += len(sel) * mass
+                self.stock_imp[self.index[kind]] += float(imported.sum())
+                continue
+            xs, ys, slots = self._place(
+                kind, jobs["x"][sel].astype(np.int64), jobs["y"][sel].astype(np.int64)
+            )
+            keep = np.flatnonzero(slots >= -1)
+            self.fleet.add(
+                kind,
+                xs[keep],
+                ys[keep],
+                self.day,
+                jobs["builder"][sel][keep],
+                imported[keep],
+                np.ones(len(keep), dtype=np.float32),
+                slots[keep],
+            )
+            if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
+                extra = len(sel) - len(keep)
+                self.stock[self.index[kind]] += extra * mass
+                self.stock_imp[self.index[kind]] += float(
+                    imported[np.flatnonzero(slots < -1)].sum()
+                )
+        if self.scenario.planner.crew == "own_copy":
+            robots = self.fleet.tables[self.robot_kind]
+            rows_b = robots.rows_of(jobs["builder"][rows])
+            ok = rows_b >= 0
+            robots["job"][rows_b[ok]] = 0
+        jobs.remove_rows(rows)
+
+    def _place(
+        self, kind: str, bx: np.ndarray, by: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells for new units: power to the sunniest free cells, rail on the track, others near builders.
+
+        Returns x, y and the rail slot (-1 for non-rail; -2 when no slot is left).
+        """
+        spec = self._specs[kind]
+        n = len(bx)
+        slots = np.full(n, -1, dtype=np.int64)
+        site = self.site
+        if spec.role == "rail":
+            free = np.flatnonzero(~self.rail_filled)
+            k = min(n, len(free))
+            slots[:k] = free[:k]
+            slots[k:] = -2
+            self.rail_filled[free[:k]] = True
+            cells = (
+                site.rail_cells[
+                    np.minimum(slots[:k] * self._rail_cells_per_seg, len(site.rail_cells) - 1)
+                ]
+                if k
+                else np.zeros((0, 2), dtype=np.int64)
+            )
+            xs = np.full(n, site.centre[0], dtype=np.int64)
+            ys = np.full(n, site.centre[1], dtype=np.int64)
+            xs[:k], ys[:k] = cells[:, 0], cells[:, 1]
+            return xs, ys, slots
+        area = spec.footprint_m2
+        if spec.role in ("power",) and spec.generation == "solar":
+            xs = np.empty(n, dtype=np.int64)
+            ys = np.empty(n, dtype=np.int64)
+            used = site.used_m2.ravel()
+            cap = site.cell_area_m2
+            for i in range(n):  # per birth: advance a pointer down the sunniest cells
+                while (
+                    self._sunny_ptr < len(self._sunny_order)
+                    and used[self._sunny_order[self._sunny_ptr]] + area > cap
+                ):
+                    self._sunny_ptr += 1
+                cell = self._sunny_order[min(self._sunny_ptr, len(self._sunny_order) - 1)]
+                used[cell] += area
+                ys[i], xs[i] = divmod(int(cell), site.width)
+            return xs, ys, slots
+        xs = bx.copy()
+        ys = by.copy()
+        placed = np.zeros(n, dtype=bool)
+        sd = 2.0
+        for _ in range(6):
+            todo = np.flatnonzero(~placed)
+            if not len(todo):
+                break
+            cx = np.clip(
+                np.rint(bx[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.width - 1
+            ).astype(np.int64)
+            cy = np.clip(
+                np.rint(by[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.height - 1
+            ).astype(np.int64)
+            for j, i in enumerate(todo):  # per birth: claim area cell by cell
+                if site.used_m2[cy[j], cx[j]] + area <= site.cell_area_m2:
+                    site.used_m2[cy[j], cx[j]] += area
+                    xs[i], ys[i] = cx[j], cy[j]
+                    placed[i] = True
+            sd *= 2.0
+        for i in np.flatnonzero(~placed):  # a crowded city: the nearest cell with room
+            room = np.flatnonzero(site.used_m2.ravel() + area <= site.cell_area_m2)
+            if not len(room):
+                break
+            ry, rx = np.divmod(room, site.width)
+            best = int(np.argmin((rx - bx[i]) ** 2 + (ry - by[i]) ** 2))
+            site.used_m2[ry[best], rx[best]] += area
+            xs[i], ys[i] = rx[best], ry[best]
+        return xs, ys, slots
+
+    # ==========================================================================================
+    # 6. Launches
+    # ==========================================================================================
+    def _rail_length(self) -> float:
+        """Length of the track's longest run of complete, working segments (m)."""
+        if not self.rail_kind or not self.rail_slots:
+            return 0.0
+        t = self.fleet.tables[self.rail_kind]
+        ok = np.zeros(self.rail_slots, dtype=bool)
+        if t.n:
+            good = t["health"] > 0
+            ok[t["slot"][good]] = True
+        best = run = 0
+        if ok.all():
+            best = len(ok)
+        else:
+            # longest run of True
+            padded = np.concatenate([[False], ok, [False]]).astype(np.int8)
+            edges = np.flatnonzero(np.diff(padded))
+            if len(edges):
+                best = int((edges[1::2] - edges[::2]).max())
+        del run
+        return best * self.catalog.units[self.rail_kind].segment_length_m
+
+    def mass_driver_operating(self) -> bool:
+        """Whether the track is long enough for the launch speed at the payload's g-limit."""
+        return self.rail_fits and self._rail_length() >= self.track_m - 1e-6
+
+    def _launches_possible(self) -> int:
+        if not self.sat_kind or not self.mass_driver_operating():
+            return 0
+        sats = int(
+            self.stock[self.index[self.sat_kind]] // self.catalog.units[self.sat_kind].mass_kg
+            + 1e-9
+        )
+        n = min(sats, int(self.scenario.mass_driver.max_launches_per_day))
+        if self.kick_kg > 0:
+            n = min(n, int(self.stock[self.index["kick_stage"]] // self.kick_kg + 1e-9))
+        return max(0, n)
+
+    def _launch(self, energy_kwh: float) -> int:
+        want = self._launches_possible()
+        n = min(want, int(energy_kwh // self.launch_kwh + 1e-9)) if self.launch_kwh > 0 else want
+        if n <= 0:
+            return 0
+        spec = self.catalog.units[self.sat_kind]
+        for node, kg in ((self.sat_kind, spec.mass_kg), ("kick_stage", self.kick_kg)):
+            if kg <= 0:
+                continue
+            i = self.index[node]
+            share = self.stock_imp[i] / self.stock[i] if self.stock[i] > 0 else 0.0
+            self.stock[i] -= n * kg
+            self.stock_imp[i] -= n * kg * share
+            self.launched_kg += n * kg
+        self.satellites_launched += n
+        self.compute_in_orbit_kw += n * self._specs[self.sat_kind].compute_kw
+        self.recorder.launch_energy_kwh += n * self.launch_kwh
+        return n
+
+    # ==========================================================================================
+    # 7. Landers
+    # ==========================================================================================
+    def _landers(self) -> float:
+        e = self.scenario.earth
+        if not e.imports or self.day < e.first_lander_day:
+            return 0.0
+        if e.until_years is not None and self.day > e.until_years * 365.25:
+            return 0.0
+        k = (self.day - e.first_lander_day) / e.lander_interval_days
+        if abs(k - round(k)) > 1e-9 and math.floor(k) == math.floor(
+            (self.day - 1 - e.first_lander_day) / e.lander_interval_days
+        ):
+            return 0.0
+        if self.rng.random() < e.lander_failure_prob:
+            self.landers_lost += 1
+            return 0.0
+        self.landers_arrived += 1
+        return self._unload(self._manifest())
+
+    def _manifest(self) -> dict[str, float]:
+        """What a lander carries (kg): the fixed shares, then what the city lacks."""
+        e = self.scenario.earth
+        payload = e.lander_payload_t * 1000.0
+        cargo = {name: share * payload for name, share in e.carries.items()}
+        room = payload - sum(cargo.values())
+        plan = self._production_plan(self._labour_supply())
+        horizon = e.lander_interval_days + self.scenario.planner.stock_days
+        # Local output replaces imports as far as its capacity goes.
+        wanted = np.where(self._imported_mask, plan["need"], plan["direct"])
+        want = np.maximum(
+            0.0, wanted * horizon - self.stock - self.prod_rate * e.lander_interval_days
+        )
+        importable = np.array(
+            [
+                self.econ.graph.nodes[n]["importable"]
+                and self.econ.graph.nodes[n]["kind"] in ("material", "part")
+                for n in self.nodes
+            ]
+        )
+        want = np.where(importable, want, 0.0)
+        # Units the mix wants that only Earth can make (e.g. fission units).
+        for k, s in self.shares.items():
+            if k not in self.costs and k in self.index:
+                cargo[k] = cargo.get(k, 0.0) + s * room
+        room = payload - sum(cargo.values())
+        total = float(want.sum())
+        if total > 0 and room > 0:
+            scale = min(1.0, room / total)
+            for i in np.flatnonzero(want > 0):
+                cargo[self.nodes[i]] = cargo.get(self.nodes[i], 0.0) + want[i] * scale
+        return cargo
+
+    def _unload(self, cargo: dict[str, float]) -> float:
+        landed = 0.0
+        for name, kg in cargo.items():
+            if kg <= 0:
+                continue
+            if name in self.fleet.tables:
+                mass = self.catalog.units[name].mass_kg
+                n = int(kg // mass)
+                if n <= 0:
+                    continue
+                cx, cy = self.site.centre
+                xs, ys, slots = self._place(name, np.full(n, cx), np.full(n, cy))
+                keep = np.flatnonzero(slots >= -1)
+                self.fleet.add(
+                    name,
+                    xs[keep],
+                    ys[keep],
+                    self.day,
+                    np.zeros(len(keep), dtype=np.int64),
+                    np.full(len(keep), mass),
+                    np.ones(len(keep), dtype=np.float32),
+                    slots[keep],
+                )
+                kg = len(keep) * mass
+                self.recorder.hardware_added(kg, kg)
+            else:
+                i = self.index[name]
+                self.stock[i] += kg
+                self.stock_imp[i] += kg
+            landed += kg
+        self.landed_kg += landed
+        return landed
+
+    def _land_seed(self) -> None:
+        sc = self.scenario
+        for name, kg in sc.seed.stocks_kg.items():
+            self.stock[self.index[name]] += kg
+            self.stock_imp[self.index[name]] += kg
+            self.landed_kg += kg
+        cx, cy = self.site.centre
+        for kind, n in sc.seed.units.items():
+            if n <= 0:
+                continue
+            mass = self.catalog.units[kind].mass_kg
+            offsets = self.rng.integers(-3, 4, size=(n, 2))
+            xs, ys, slots = self._place(kind, cx + offsets[:, 0], cy + offsets[:, 1])
+            keep = np.flatnonzero(slots >= -1)
+            self.fleet.add(
+                kind,
+                xs[keep],
+                ys[keep],
+                0,
+                np.zeros(len(keep), dtype=np.int64),
+                np.full(len(keep), mass),
+                np.ones(len(keep), dtype=np.float32),
+                slots[keep],
+            )
+            self.recorder.hardware_added(len(keep) * mass, len(keep) * mass)
+            self.landed_kg += len(keep) * mass
+
+    # ==========================================================================================
+    # 8. Wear, failure, repair and scrap
+    # ==========================================================================================
+    def _health_by_age(self, kind: str, born: np.ndarray) -> np.ndarray:
+        if not self.scenario.economy.failures:
+            return np.ones(len(born), dtype=np.float32)
+        life = self._specs[kind].lifetime_years * 365.25
+        return (1.0 - AGEING_LOSS * np.minimum(1.0, (self.day - born) / life)).astype(np.float32)
+
+    def _wear_and_scrap(self) -> None:
+        if not self.scenario.economy.failures:
+            return
+        for kind in self.agent_kinds:
+            t = self.fleet.tables[kind]
+            if not t.n:
+                continue
+            spec = self._specs[kind]
+            working = t["health"] > 0
+            aged = self._health_by_age(kind, t["born"])
+            t["health"][working] = aged[working]
+            p = spec.failures_per_year / 365.25
+            if p > 0:
+                fails = (self.rng.random(t.n) < p) & working
+                t["health"][fails] = 0.0
+            old = np.flatnonzero((self.day - t["born"]) >= spec.lifetime_years * 365.25)
+            if len(old):
+                self._scrap(kind, old)
+
+    def _scrap(self, kind: str, rows: np.ndarray) -> None:
+        spec = self._specs[kind]
+        t = self.fleet.tables[kind]
+        mass = self.catalog.units[kind].mass_kg * len(rows)
+        imported = float(t["imported_kg"][rows].sum())
+        recycled = mass * spec.recycle_fraction
+        if "scrap" in self.index and recycled > 0:
+            i = self.index["scrap"]
+            self.stock[i] += recycled
+            self.stock_imp[i] += imported * spec.recycle_fraction
+            self.waste_kg += mass - recycled
+        else:
+            self.waste_kg += mass
+        self.recorder.scrapped(mass, imported)
+        if spec.role != "rail" and spec.footprint_m2 > 0:
+            np.subtract.at(
+                self.site.used_m2,
+                (t["y"][rows].astype(np.int64), t["x"][rows].astype(np.int64)),
+                spec.footprint_m2,
+            )
+            if spec.role == "power" and spec.generation == "solar":
+                self._sunny_ptr = 0  # freed sunny cells can be reused
+        if spec.role == "rail":
+            self.rail_filled[t["slot"][rows]] = False
+        robots_jobs = t["job"][rows] if spec.role == "robot" else None
+        self.fleet.remove(kind, rows)
+        if robots_jobs is not None and self.scenario.planner.crew == "own_copy":
+            # A builder scrapped mid-job leaves its job to the next idle robot: release it.
+            orphan = np.isin(self.jobs["id"], robots_jobs[robots_jobs > 0])
+            self.jobs["builder"][orphan] = 0
+
+    # ==========================================================================================
+    # 9. Metrics
+    # ==========================================================================================
+    def _binding_constraint(
+        self,
+        power: Dispatch,
+        blocked: dict[str, float],
+        assembly: dict[str, float],
+        launch_want: int,
+        launches: int,
+    ) -> str:
+        if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
+            return "power"
+        if blocked:
+            item = max(sorted(blocked), key=lambda k: blocked[k])
+            # Follow the shortage upstream: a part short because its own input was short.
+            for _ in range(8):
+                upstream = [
+                    n
+                    for p in self.econ.makers(item)
+                    for n in self.econ.processes[p].inputs
+                    if n in blocked and n != item
+                ]
+                if not upstream:
+                    break
+                item = max(sorted(upstream), key=lambda k: blocked[k])
+            node = self.econ.graph.nodes[item]
+            if node.get("imported"):
+                return "imports"
+            if item == self.nodes[self.regolith]:
+                return "labour"
+            return f"material:{item}"
+        if self.jobs.n and float(self.jobs["labour_left"].sum()) > assembly["total"] + 1e-9:
+            return "labour"
+        if (
+            self.sat_kind
+            and self.stock[self.index[self.sat_kind]] >= self.catalog.units[self.sat_kind].mass_kg
+            and launches < max(1, launch_want)
+        ):
+            return "launch"
+        if (
+            self.sat_kind
+            and self.stock[self.index[self.sat_kind]] > 0
+            and not self.mass_driver_operating()
+        ):
+            return "launch"
+        return "none"
+
+    # ==========================================================================================
+    # helpers
+    # ==========================================================================================
+    def _effective_specs(self) -> dict[str, UnitSpec]:
+        specs = {}
+        for kind, spec in self.catalog.units.items():
+            override = self.scenario.units.get(kind)
+            if override is not None:
+                update = {
+                    k: v
+                    for k, v in override.model_dump(exclude={"source", "assumption"}).items()
+                    if v is not None
+                }
+                spec = spec.model_copy(update=update)
+            specs[kind] = spec
+        return specs
+
+    def unit_spec(self, kind: str) -> UnitSpec:
+        """A unit kind's figures with the scenario's overrides applied."""
+        return self._specs[kind]
+
+    def _raw_item(self) -> str:
+        for name, item in self.catalog.items.items():
+            if item.kind == "raw":
+                return name
+        raise InputError("the data has no raw item (regolith)", field="items")
+
+    def _crest_profile(self) -> np.ndarray:
+        """Daily mean sunlit share over a year of the cells solar plants take first."""
+        best = self._sunny_order[: max(1, min(len(self._sunny_order), 400))]
+        ys, xs = np.divmod(best, self.site.width)
+        return np.array([float(self.site.lit_fraction(d)[ys, xs].mean()) for d in range(365)])
+
+    def _relief_map(self) -> dict[str, str]:
+        units = self.catalog.units
+        relief = {}
+        solar = next((k for k in self.growth_kinds if units[k].role == "power"), None)
+        if solar:
+            relief["power"] = solar
+        if self.robot_kind in self.growth_kinds:
+            relief["labour"] = self.robot_kind
+        for r, fab in enumerate(self.r_fab):
+            if fab in self.growth_kinds:
+                for i in np.flatnonzero(self.r_out[r] > 0):
+                    relief.setdefault(f"material:{self.nodes[i]}", fab)
+        if self.rail_kind:
+            relief["launch"] = self.rail_kind
+        return relief
+
+    # -- public views --------------------------------------------------------------------------
+    def units_by_kind(self) -> dict[str, int]:
+        """Units in service by kind."""
+        return {k: self.fleet.count(k) for k in self.agent_kinds}
+
+    def industrial_mass_t(self) -> float:
+        """Mass of units in service on the surface (t)."""
+        return (
+            sum(self.fleet.count(k) * self.catalog.units[k].mass_kg for k in self.agent_kinds)
+            / 1000.0
+        )
+
+    def power_mw(self) -> float:
+        """Installed generating capacity (MW)."""
+        total = 0.0
+        for k in self.agent_kinds:
+            spec = self._specs[k]
+            if spec.role == "power":
+                total += spec.generation_kw * self.fleet.count(k)
+        return total / 1000.0
+
+    def summary(self) -> dict[str, Any]:
+        """The run's summary (see :mod:`lunarcity.metrics`)."""
+        return self.recorder.summary()
+
+    def daily(self):
+        """The daily table as a polars DataFrame."""
+        return self.recorder.frame()
+
+    def wip_kg(self) -> float:
+        """Mass in build jobs not yet complete."""
+        return float(self.jobs["mass"].sum())
+
+    def in_service_kg(self) -> float:
+        return self.industrial_mass_t() * 1000.0
+
+    def hours_per_year(self) -> float:
+        return HOURS_PER_YEAR

@@ -1,0 +1,117 @@
+"""Growable column tables: the per-kind state of units and build jobs as numpy arrays.
+
+Rows are dense (0..n-1); removing rows moves the last rows into the holes, so a removal costs
+work per removed row, not per row in the table. A stable id -> row map follows every move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Table:
+    """Named numpy columns with append and swap-remove, and an id -> row map.
+
+    Args:
+        columns: Column name -> dtype; an ``id`` column (int64) is always present.
+        id_map: Shared id -> row array holder (so ids of all kinds index one map), or None.
+    """
+
+    def __init__(
+        self, columns: dict[str, type | np.dtype], id_map: IdMap | None = None, code: int = 0
+    ):
+        self.code = code  # which table an id belongs to, in a shared id map
+        self.n = 0
+        self._cap = 16
+        self._dtypes = {"id": np.dtype(np.int64), **{k: np.dtype(v) for k, v in columns.items()}}
+        self._cols = {k: np.zeros(self._cap, dtype=dt) for k, dt in self._dtypes.items()}
+        self.id_map = id_map or IdMap()
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """A live view of the used part of a column."""
+        return self._cols[name][: self.n]
+
+    def column_names(self) -> list[str]:
+        return list(self._cols)
+
+    def _grow(self, need: int) -> None:
+        cap = self._cap
+        while cap < need:
+            cap *= 2
+        if cap != self._cap:
+            for k, arr in self._cols.items():
+                bigger = np.zeros(cap, dtype=arr.dtype)
+                bigger[: self.n] = arr[: self.n]
+                self._cols[k] = bigger
+            self._cap = cap
+
+    def append(self, ids: np.ndarray, **values: np.ndarray | float | int) -> np.ndarray:
+        """Append rows with the given ids and column values; returns the new rows."""
+        k = len(ids)
+        self._grow(self.n + k)
+        rows = np.arange(self.n, self.n + k)
+        self._cols["id"][rows] = ids
+        for name, v in values.items():
+            self._cols[name][rows] = v
+        self.n += k
+        self.id_map.set(ids, rows, self.code)
+        return rows
+
+    def remove_rows(self, rows: np.ndarray) -> None:
+        """Remove rows (any order, no duplicates) by moving the last rows into the holes."""
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        k = len(rows)
+        if k == 0:
+            return
+        n = self.n
+        tail_start = n - k
+        removed_ids = self._cols["id"][rows].copy()
+        holes = rows[rows < tail_start]
+        tail = np.arange(tail_start, n)
+        movers = tail[~np.isin(tail, rows, assume_unique=True)]
+        for arr in self._cols.values():
+            arr[holes] = arr[movers]
+        self.n = tail_start
+        self.id_map.clear(removed_ids)
+        self.id_map.set(self._cols["id"][holes], holes, self.code)
+
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of ids (which must be in this table)."""
+        return self.id_map.rows[np.asarray(ids, dtype=np.int64)]
+
+
+class IdMap:
+    """id -> (table code, row), row -1 for an id not in any table; grown as ids are issued."""
+
+    def __init__(self) -> None:
+        self.rows = np.full(1024, -1, dtype=np.int64)
+        self.codes = np.full(1024, -1, dtype=np.int16)
+
+    def set(self, ids: np.ndarray, rows: np.ndarray, code: int) -> None:
+        if len(ids) == 0:
+            return
+        top = int(np.max(ids)) + 1
+        if top > len(self.rows):
+            size = len(self.rows)
+            while size < top:
+                size *= 2
+            for name in ("rows", "codes"):
+                old = getattr(self, name)
+                bigger = np.full(size, -1, dtype=old.dtype)
+                bigger[: len(old)] = old
+                setattr(self, name, bigger)
+        self.rows[ids] = rows
+        self.codes[ids] = code
+
+    def clear(self, ids: np.ndarray) -> None:
+        self.rows[ids] = -1
+        self.codes[ids] = -1
+
+    def lookup(self, uid: int) -> tuple[int, int]:
+        """(table code, row) of an id, or (-1, -1)."""
+        if uid < 0 or uid >= len(self.rows):
+            return -1, -1
+        return int(self.codes[uid]), int(self.rows[uid])
