@@ -295,27 +295,39 @@ class LunarCity(mesa.Model):
     def _dispatch(self, demand: dict[str, float]) -> Dispatch:
         if self.scenario.economy.unlimited_power:
             return dispatch(sum(demand.values()), demand, 0.0, 0.0, 1.0)
+        capacity, rte = self._storage_capacity()
+        d = dispatch(self._generation_kwh(), demand, self.storage_kwh, capacity, rte)
+        self.storage_kwh = d.stored_after
+        return d
+
+    def _generation_kwh(self) -> float:
+        """Energy generated today: solar by each plant's cell sunlight, fission steady."""
         generated = 0.0
+        for kind in self.agent_kinds:
+            spec = self._specs[kind]
+            t = self.fleet.tables[kind]
+            if not t.n or spec.role != "power":
+                continue
+            health = t["health"]
+            if spec.generation == "solar":
+                lit = self.lit[t["y"], t["x"]]
+                generated += spec.generation_kw * 24.0 * float(health @ lit)
+            else:
+                generated += spec.generation_kw * 24.0 * float(health.sum())
+        return generated
+
+    def _storage_capacity(self) -> tuple[float, float]:
+        """Storage in service (kWh) and its round-trip efficiency."""
         capacity = 0.0
         rte = 1.0
         for kind in self.agent_kinds:
             spec = self._specs[kind]
             t = self.fleet.tables[kind]
-            if not t.n:
-                continue
-            if spec.role == "power":
-                health = t["health"]
-                if spec.generation == "solar":
-                    lit = self.lit[t["y"], t["x"]]
-                    generated += spec.generation_kw * 24.0 * float(health @ lit)
-                else:
-                    generated += spec.generation_kw * 24.0 * float(health.sum())
-            elif spec.role == "storage":
-                capacity += spec.storage_kwh * float((t["health"] > 0).sum())
+            if spec.role == "storage":
                 rte = spec.round_trip_efficiency
-        d = dispatch(generated, demand, self.storage_kwh, capacity, rte)
-        self.storage_kwh = d.stored_after
-        return d
+                if t.n:
+                    capacity += spec.storage_kwh * float((t["health"] > 0).sum())
+        return capacity, rte
 
     def _robot_energy(self) -> float:
         spec = self._specs[self.robot_kind]

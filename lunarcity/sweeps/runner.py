@@ -200,7 +200,14 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # Workers forked from a server that imported the model start their first run warm.
-        ctx.set_forkserver_preload(["lunarcity.sweeps.worker", "lunarcity.scenario", "polars"])
+        ctx.set_forkserver_preload(
+            [
+                "lunarcity.sweeps.worker",
+                "lunarcity.scenario",
+                "lunarcity.runner",
+                "polars",
+            ]
+        )
         return ctx
     return multiprocessing.get_context("spawn")
 

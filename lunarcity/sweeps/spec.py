@@ -42,6 +42,12 @@ SUMMARY_OUTCOMES: dict[str, str] = {
     "mass_balance_rel_error": "float",
     "energy_balance_rel_error": "float",
     "days_simulated": "int",
+    "units_total": "int",
+    "rail_length_m": "float",
+    "track_needed_m": "float",
+    "landers_arrived": "int",
+    "landers_lost": "int",
+    "satellite_cap_per_year_from_chips": "float",
 }
 
 #: Outcomes derived from the summary so that every run has a value, even one that never met
@@ -52,7 +58,7 @@ DERIVED_OUTCOMES: dict[str, str] = {
 }
 
 #: Summary fields that are mappings; ``units.robot`` or ``target_parts.power`` picks one entry.
-MAPPING_OUTCOMES: dict[str, str] = {"units": "int", "target_parts": "int"}
+MAPPING_OUTCOMES: dict[str, str] = {"units": "int", "target_parts": "int", "bottleneck_days": "int"}
 
 DEFAULT_OUTCOMES: list[str] = [*SUMMARY_OUTCOMES, *DERIVED_OUTCOMES]
 
@@ -182,8 +188,14 @@ class SweepSpec(_Sourced):
         return self._file
 
     def outcome_names(self) -> list[str]:
-        """The outcomes every run records, in column order."""
-        return list(self.outcomes) if self.outcomes is not None else list(DEFAULT_OUTCOMES)
+        """The outcomes every run records, in column order.
+
+        The derived outcomes are always kept: the summary, the plots and the sensitivity
+        analysis read them.
+        """
+        if self.outcomes is None:
+            return list(DEFAULT_OUTCOMES)
+        return [*self.outcomes, *(d for d in DERIVED_OUTCOMES if d not in self.outcomes)]
 
     def scenario_ref(self) -> str | Path:
         """The scenario as a preset name or a path (relative paths: beside the spec first)."""
