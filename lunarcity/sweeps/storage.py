@@ -269,14 +269,20 @@ class SweepDir:
 
     def iter_run_tables(self, run_ids: list[int], chunk: int = 1000) -> Iterator[pa.Table]:
         """The run files of ``run_ids`` (those that exist), ``chunk`` at a time, in order."""
-        for start in range(0, len(run_ids), chunk):
-            tables = []
-            for rid in run_ids[start : start + chunk]:
-                path = self.run_file(rid)
-                if path.exists():
-                    tables.append(pq.read_table(path, schema=self.schema))
-            if tables:
-                yield pa.concat_tables(tables)
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(rid: int) -> pa.Table | None:
+            path = self.run_file(rid)
+            return pq.read_table(path, schema=self.schema) if path.exists() else None
+
+        # Reading many small files is I/O and Arrow work that releases the GIL: threads help.
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for start in range(0, len(run_ids), chunk):
+                tables = [
+                    t for t in pool.map(read, run_ids[start : start + chunk]) if t is not None
+                ]
+                if tables:
+                    yield pa.concat_tables(tables)
 
     def write_tables(self, n_runs: int) -> tuple[Path, Path]:
         """Rebuild results.parquet and manifest.parquet from the run files, streaming.

@@ -1,0 +1,157 @@
+"""Sensitivity analysis recovers known answers through the same code path a real sweep takes.
+
+A function with a known answer stands in for the model: the spec, design, storage and analysis are
+the sweep's own; only the outcome values come from Ishigami's function (Sobol indices known in
+closed form) or a linear function (Morris ranking known), written as the runs' files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from lunarcity.errors import InputError
+from lunarcity.sweeps.runner import Plan, make_plan
+from lunarcity.sweeps.sensitivity import run_sensitivity
+from lunarcity.sweeps.spec import validate_spec
+from lunarcity.sweeps.storage import SweepDir
+from lunarcity.sweeps.worker import RunOutput, RunTask
+
+# Three free float fields of the scenario (target thresholds take any real number), so the
+# design can span Ishigami's [-pi, pi] cube while every path stays a real scenario path.
+A = "target.parts.industrial_mass.at_least"
+B = "target.parts.power.at_least"
+C = "target.parts.closure.at_least"
+
+
+def write_sweep(
+    plan: Plan, root: Path, outcome: dict[str, Callable[[dict, RunTask], object]]
+) -> None:
+    """Write a sweep folder whose runs' outcomes are ``f(point values)`` (plus seeded noise)."""
+    folder = SweepDir(root, plan.types, plan.spec.outcome_names())
+    folder.open(plan.ident, plan.info(), plan.design)
+    for run_id in range(plan.n_runs):
+        task = plan.task(run_id)
+        values = {name: f(task.params, task) for name, f in outcome.items()}
+        output = RunOutput(run_id, "done", None, 0.0, outcomes=values)
+        folder.write_run(plan.row(task, output), None)
+    folder.write_tables(plan.n_runs)
+    folder.close()
+
+
+def noise(task: RunTask) -> float:
+    """Seeded noise that cancels over a point's three replicates (+e, 0, -e)."""
+    e = float(np.random.default_rng(task.point).normal(0, 1))
+    return (1 - task.replicate) * e
+
+
+def ishigami(p: dict, task: RunTask | None = None, a: float = 7.0, b: float = 0.1) -> float:
+    x1, x2, x3 = p[A], p[B], p[C]
+    return math.sin(x1) + a * math.sin(x2) ** 2 + b * x3**4 * math.sin(x1)
+
+
+def test_sobol_indices_of_ishigami(tmp_path: Path) -> None:
+    spec = validate_spec(
+        {
+            "years": 1,
+            "seed": 3,
+            "design": {"method": "saltelli", "samples": 512, "replicates": 1},
+            "parameters": {n: {"low": -math.pi, "high": math.pi} for n in (A, B, C)},
+            "outcomes": ["industrial_mass_t"],
+        }
+    )
+    plan = make_plan(spec)
+
+    write_sweep(plan, tmp_path / "sweep", {"industrial_mass_t": ishigami})
+    table, notes, files = run_sensitivity(tmp_path / "sweep", ["industrial_mass_t"])
+    assert files["table"].is_file() and files["chart"].stat().st_size > 1000
+    assert pl.read_parquet(files["table"]).equals(table)
+    got = {r["parameter"]: r for r in table.iter_rows(named=True)}
+    # Ishigami (a=7, b=0.1): S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244.
+    assert got[A]["S1"] == pytest.approx(0.314, abs=0.05)
+    assert got[B]["S1"] == pytest.approx(0.442, abs=0.05)
+    assert got[C]["S1"] == pytest.approx(0.0, abs=0.05)
+    assert got[A]["ST"] == pytest.approx(0.558, abs=0.06)
+    assert got[C]["ST"] == pytest.approx(0.244, abs=0.06)
+    assert [got[n]["rank"] for n in (A, B, C)] == [1, 2, 3]
+
+
+def test_morris_ranks_a_linear_function(tmp_path: Path) -> None:
+    spec = validate_spec(
+        {
+            "years": 1,
+            "design": {"method": "morris", "samples": 20, "levels": 4, "replicates": 3},
+            "parameters": {
+                A: {"low": 0, "high": 1},
+                B: {"low": 0, "high": 1},
+                C: {"low": 0, "high": 1},
+                "planner.policy": ["fixed_mix", "bottleneck_first"],
+            },
+            "outcomes": ["compute_in_orbit_kw", "bottleneck"],
+        }
+    )
+    plan = make_plan(spec)
+    write_sweep(
+        plan,
+        tmp_path / "sweep",
+        {
+            # Replicates differ by noise that the analysis averages away, point by point.
+            "compute_in_orbit_kw": lambda p, t: 1.0 * p[A] + 5.0 * p[B] + 0.2 * p[C] + noise(t),
+            "bottleneck": lambda p, s: "labour",
+            # Constant outcomes are noted, not analysed (a Sobol index of nothing is NaN).
+            "met_within_horizon": lambda p, s: False,
+            "years_to_target_censored": lambda p, s: 1.0,
+        },
+    )
+    table, notes, _ = run_sensitivity(tmp_path / "sweep")
+    ranked = table.filter(pl.col("outcome") == "compute_in_orbit_kw").sort("rank")
+    assert ranked["parameter"].to_list() == [B, A, C, "planner.policy"]
+    mu = dict(zip(ranked["parameter"], ranked["mu_star"], strict=True))
+    assert mu[B] == pytest.approx(5.0) and mu[A] == pytest.approx(1.0)
+    assert mu["planner.policy"] == pytest.approx(0.0)
+    assert any("met_within_horizon" in n and "same value" in n for n in notes)
+
+
+def test_a_design_without_a_method_is_refused(tmp_path: Path, cli) -> None:
+    spec = validate_spec(
+        {
+            "years": 1,
+            "design": {"method": "lhs", "samples": 8},
+            "parameters": {A: {"low": 0, "high": 1}},
+        }
+    )
+    write_sweep(make_plan(spec), tmp_path / "lhs", {"industrial_mass_t": lambda p, s: p[A]})
+    with pytest.raises(InputError, match="saltelli"):
+        run_sensitivity(tmp_path / "lhs")
+    res = cli("sensitivity", tmp_path / "lhs")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "saltelli" in res.stderr and "morris" in res.stderr and "lhs" in res.stderr
+    # plots work on any design
+    res = cli("plot", tmp_path / "lhs", "--json")
+    assert res.returncode == 0, res.stderr
+    res = cli("plot", tmp_path / "lhs", "--x", "target.parts.power.at_leest")
+    assert res.returncode == 2 and "did you mean" in res.stderr
+
+
+def test_sensitivity_command_prints_and_saves(tmp_path: Path, cli) -> None:
+    spec = validate_spec(
+        {
+            "years": 1,
+            "design": {"method": "saltelli", "samples": 64},
+            "parameters": {n: {"low": -math.pi, "high": math.pi} for n in (A, B, C)},
+            "outcomes": ["industrial_mass_t"],
+        }
+    )
+    write_sweep(make_plan(spec), tmp_path / "s", {"industrial_mass_t": ishigami})
+    res = cli("sensitivity", tmp_path / "s")
+    assert res.returncode == 0, res.stderr
+    assert "industrial_mass_t" in res.stdout and A in res.stdout
+    assert (tmp_path / "s" / "sensitivity.parquet").is_file()
+    assert (tmp_path / "s" / "sensitivity.png").is_file()
+    res = cli("sensitivity", tmp_path / "s", "--outcome", "industrial_mass", "--json")
+    assert res.returncode == 2 and "did you mean 'industrial_mass_t'" in res.stderr
