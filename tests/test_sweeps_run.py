@@ -1,0 +1,153 @@
+"""Running sweeps with the real model: resume after SIGKILL, failures, Dask equals local.
+
+Every sweep here is models/sweeps/smoke.yaml (12 runs of one year) or a few runs of a quarter
+year, so the file stays well under two minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import lunarcity
+from lunarcity.sweeps.runner import run_sweep
+from lunarcity.sweeps.spec import load_spec
+
+REPO = Path(__file__).resolve().parent.parent
+SMOKE = REPO / "models" / "sweeps" / "smoke.yaml"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The smoke sweep run once, uninterrupted, on a local pool of two workers."""
+    out = tmp_path_factory.mktemp("clean") / "smoke"
+    run_sweep(SMOKE, out=out, workers=2)
+    return out
+
+
+def results(out: Path) -> pl.DataFrame:
+    return pl.read_parquet(out / "results.parquet").sort("run_id")
+
+
+def test_a_clean_sweep_writes_every_file(clean: Path) -> None:
+    spec = load_spec(SMOKE)
+    res = results(clean)
+    assert res.height == spec.n_runs() == 12
+    assert res["run_id"].to_list() == list(range(12))
+    assert set(res["status"]) == {"done"}
+    assert res["seed"].n_unique() == 12
+    for column in ("earth.lander_interval_days", "earth.lander_payload_t", "met_within_horizon"):
+        assert column in res.columns
+    assert res["years_to_target_censored"].null_count() == 0
+    manifest = pl.read_parquet(clean / "manifest.parquet")
+    assert {"run_id", "seed", "status", "error", "duration_s"} <= set(manifest.columns)
+    assert (manifest["duration_s"] > 0).all()
+    assert len(list((clean / "runs").glob("*.parquet"))) == 12
+    daily = pl.read_parquet(clean / "daily" / "0000005.parquet")
+    assert daily["day"].to_list()[:3] == [0, 30, 60]
+    info = json.loads((clean / "sweep.json").read_text())
+    assert info["n_runs"] == 12 and len(info["sweep_id"]) == 16
+    assert not list(clean.rglob(".*.tmp"))
+
+
+def test_a_rerun_runs_nothing_and_changes_nothing(clean: Path) -> None:
+    before = results(clean)
+    report = run_sweep(SMOKE, out=clean, workers=2)
+    assert report.ran == 0 and report.skipped == 12 and report.failed == 0
+    assert results(clean).equals(before)
+
+
+def test_killed_sweep_resumes_to_the_same_results(clean: Path, tmp_path: Path) -> None:
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]
+    env = {**os.environ, "NO_COLOR": "1"}
+    # Its own session, so SIGKILL takes the sweep and its workers at once, as a crash would.
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < 3:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = len(list((out / "runs").glob("*.parquet")))
+    assert 3 <= partial < 12, "the sweep should be killed mid-way"
+    assert not (out / "results.parquet").exists()
+
+    res = subprocess.run(
+        [*cmd, "--workers", "2", "--json"], env=env, capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["already_done"] == partial and report["ran"] == 12 - partial
+    got = results(out)
+    assert got["run_id"].to_list() == list(range(12))  # every run exactly once
+    assert got.equals(results(clean))
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> None:
+    # Each share passes on its own (the spec's trial resolve), but 0.6 + 0.6 of a payload is
+    # more than the whole: that one run's scenario is rejected when it runs.
+    spec = tmp_path / "fails.yaml"
+    spec.write_text(
+        "years: 0.25\ndesign: grid\nparameters:\n"
+        "  earth.carries.chips: [0.1, 0.6]\n  earth.carries.electronics: [0.1, 0.6]\n"
+    )
+    out = tmp_path / "out"
+    res = cli("sweep", spec, "--out", out, "--workers", "2", "--json")
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    report = json.loads(res.stdout)
+    assert report["done"] == 3 and report["failed"] == 1
+    manifest = pl.read_parquet(out / "manifest.parquet").sort("run_id")
+    assert manifest["status"].to_list() == ["done", "done", "done", "failed"]
+    assert "shares sum to 1.2" in manifest["error"][3]
+    assert results(out).filter(pl.col("status") == "failed")["industrial_mass_t"].is_null().all()
+    # Resuming does not rerun a recorded failure; --retry-failed does (and it fails again).
+    again = cli("sweep", spec, "--out", out, "--json")
+    assert again.returncode == 1 and json.loads(again.stdout)["ran"] == 0
+    retry = cli("sweep", spec, "--out", out, "--json", "--retry-failed")
+    assert retry.returncode == 1 and json.loads(retry.stdout)["ran"] == 1
+
+
+def test_dask_local_cluster_gives_the_same_results(clean: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        df = lunarcity.sweep(SMOKE, out=tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert df.sort("run_id").equals(results(clean))
+    assert results(tmp_path / "dask").equals(results(clean))
+
+
+def test_library_sweep_from_data_in_process(tmp_path: Path) -> None:
+    spec = {
+        "years": 0.25,
+        "seed": 5,
+        "design": {"method": "lhs", "samples": 3},
+        "parameters": {"earth.lander_interval_days": {"low": 5, "high": 20}},
+        "outcomes": ["industrial_mass_t", "units.robot"],
+    }
+    df = lunarcity.sweep(spec, out=tmp_path / "a", workers=1)
+    assert df.columns[-4:] == [
+        "industrial_mass_t",
+        "units.robot",
+        "met_within_horizon",
+        "years_to_target_censored",
+    ]
+    assert df.height == 3 and (df["units.robot"] > 0).all()
+    again = lunarcity.sweep(spec, out=tmp_path / "b", workers=1)
+    assert again.equals(df)  # one seed, one answer
