@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 import traceback
@@ -37,14 +38,21 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand, or with just ``only``.
+
+    Args:
+        only: Build just this subcommand: a command's module may import heavy libraries (Mesa,
+            pandas), and ``lunarcity graph`` should not wait for what ``lunarcity run`` needs.
+    """
     parser = _Parser(
         prog="lunarcity",
         description="Agent-based model of a self-replicating lunar industrial base growing into a city.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"lunarcity.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -55,9 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exists(name: str) -> bool:
+    """Whether the subcommand module ``lunarcity.commands.<name>`` is installed."""
+    return importlib.util.find_spec(f"lunarcity.commands.{name}") is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = argv[0] if argv else None
+    # Help, a typo or no command at all need the full list of commands.
+    only = first if first in COMMANDS and _exists(first) else None
+    parser = build_parser(only)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -319,3 +319,22 @@ def test_validate_a_recipe_cycle_gives_the_line_of_a_recipe_in_it(cli, tmp_path:
     where = message.split("recipes.yaml:")[1].split(":")[0]
     text = (data / "recipes.yaml").read_text().splitlines()[int(where) - 1]
     assert text.strip() in ("wire:", "magnets_coils:"), text
+
+
+def test_economy_commands_start_without_the_model(tmp_path: Path) -> None:
+    # `lunarcity graph` builds only its own subcommand: Mesa and pandas are for `run`.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from lunarcity.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['graph', '--unit', 'robot', '--json']) == 0\n"
+        "print(sorted(m for m in ('mesa', 'pandas', 'solara') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
