@@ -121,6 +121,7 @@ class Plan:
             "status": output.status,
             "error": output.error,
             "duration_s": output.duration_s,
+            "peak_rss_mb": output.peak_rss_mb,
         }
         for path, value in task.params.items():
             row[path] = convert(value, self.types[path])

@@ -5,9 +5,10 @@ Layout of ``DIR``::
     sweep.json          what the sweep is: its id (a hash), spec, resolved scenario, design
     design.parquet      the design matrix in problem space (what sensitivity analysis reads)
     runs/<id>.parquet   one row per run: id, point, replicate, seed, status, error, duration,
-                        parameters, outcomes; written under a temporary name, then renamed
+                        worker's peak memory, parameters, outcomes; written under a temporary
+                        name, then renamed
     daily/<id>.parquet  the run's daily table, every N days (only with keep_daily_every)
-    manifest.parquet    one row per run: id, parameters, seed, status, error, duration
+    manifest.parquet    one row per run: id, parameters, seed, status, error, duration, memory
     results.parquet     one row per run: id, point, replicate, seed, status, parameters, outcomes
 
 The run files are the truth: a run is done (or failed) exactly when its file exists, and a rename
@@ -52,7 +53,9 @@ DAILY = "daily"
 _ARROW = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 #: Columns of the per-run files before the parameters and outcomes.
 ID_COLUMNS = ["run_id", "point", "replicate", "seed"]
-STATUS_COLUMNS = ["status", "error", "duration_s"]
+STATUS_COLUMNS = ["status", "error", "duration_s", "peak_rss_mb"]
+#: Columns that vary from one execution to the next: in the manifest, not in the results.
+RUN_ONLY_COLUMNS = ("error", "duration_s", "peak_rss_mb")
 
 
 # -- identity ------------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ def parameter_type(path: str, param: RangeParameter | ValuesParameter) -> str:
 def column_types(spec: SweepSpec) -> dict[str, str]:
     """Every column of a run file and its type, in order; fixed by the spec alone."""
     cols = {"run_id": "int", "point": "int", "replicate": "int", "seed": "int"}
-    cols.update({"status": "str", "error": "str", "duration_s": "float"})
+    cols.update({"status": "str", "error": "str", "duration_s": "float", "peak_rss_mb": "float"})
     for path, param in spec.parameters.items():
         cols[path] = parameter_type(path, param)
     for name in spec.outcome_names():
@@ -292,7 +295,7 @@ class SweepDir:
         Returns:
             The paths of the results and the manifest.
         """
-        results_cols = [c for c in self.types if c not in ("error", "duration_s")]
+        results_cols = [c for c in self.types if c not in RUN_ONLY_COLUMNS]
         manifest_cols = [c for c in self.types if c not in self.outcomes]
         targets = [
             (self.root / RESULTS_FILE, results_cols),

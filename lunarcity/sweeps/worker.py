@@ -8,6 +8,7 @@ need no shared file system, and every file has a single writer).
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class RunOutput:
     error: str | None
     duration_s: float
     outcomes: dict[str, Any] = field(default_factory=dict)
+    peak_rss_mb: float | None = None
     daily: Any = None  # polars.DataFrame or None
 
 
@@ -114,6 +116,17 @@ def thin_daily(daily: Any, every: int) -> Any:
     return daily.filter((pl.col("day") % every == 0) | (pl.col("day") == last))
 
 
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory so far (MB), where the platform reports it."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 def execute_run(task: RunTask) -> RunOutput:
     """Run one point of a sweep; a run that raises comes back as failed with its message."""
     start = time.perf_counter()
@@ -132,6 +145,7 @@ def execute_run(task: RunTask) -> RunOutput:
             status="failed",
             error=message[:MAX_ERROR],
             duration_s=time.perf_counter() - start,
+            peak_rss_mb=peak_rss_mb(),
         )
     return RunOutput(
         run_id=task.run_id,
@@ -140,4 +154,5 @@ def execute_run(task: RunTask) -> RunOutput:
         duration_s=time.perf_counter() - start,
         outcomes=outcomes,
         daily=daily,
+        peak_rss_mb=peak_rss_mb(),
     )
