@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run the runs of a sweep spec that are not in DIR yet; rerun to resume.",
     )
     p.add_argument("spec", help="sweep spec file, or the name of one in models/sweeps/")
-    p.add_argument("--out", metavar="DIR", help="output folder (default sweep_results/NAME-ID)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default sweeps_out/NAME-ID)")
     p.add_argument(
         "--workers", type=int, metavar="N", help="worker processes (default: the CPU count)"
     )

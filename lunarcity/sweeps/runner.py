@@ -41,7 +41,7 @@ from lunarcity.sweeps.worker import RunOutput, RunTask, execute_run
 
 Backend = Literal["local", "dask"]
 #: Default parent folder of sweeps given no --out.
-DEFAULT_ROOT = Path("sweep_results")
+DEFAULT_ROOT = Path("sweeps_out")
 #: Runs in flight per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 2
 
@@ -333,7 +333,7 @@ def run_sweep(
 
     Args:
         spec: A spec file, the name of a shipped spec, raw spec data, or a SweepSpec.
-        out: The output folder (default ``sweep_results/<name>-<id>``).
+        out: The output folder (default ``sweeps_out/<name>-<id>``).
         workers: Worker processes (default: the CPU count); for ``--scheduler``, ignored.
         backend: ``local`` (a process pool) or ``dask``.
         scheduler: The address of a running Dask scheduler (implies the dask backend).
@@ -481,7 +481,7 @@ def sweep(
 
     Args:
         spec: A spec file, the name of a shipped spec (``"smoke"``), raw spec data or a SweepSpec.
-        out: The output folder (default ``sweep_results/<name>-<id>``); rerunning resumes.
+        out: The output folder (default ``sweeps_out/<name>-<id>``); rerunning resumes.
         workers: Worker processes (default: the CPU count).
         backend: ``"local"`` (a process pool) or ``"dask"`` (a new LocalCluster).
         scheduler: Address of a running Dask scheduler, e.g. ``"tcp://10.0.0.5:8786"``.
