@@ -33,9 +33,12 @@ class Fleet:
         kinds: Unit kinds that exist as agents (satellites do not: they are products).
     """
 
-    def __init__(self, model: LunarCity, kinds: list[str]) -> None:
+    def __init__(self, model: LunarCity, kinds: list[str], shape: tuple[int, int]) -> None:
         self.model = model
         self.kinds = kinds
+        # Units per cell by kind, kept up to date on every birth and scrapping: the map and
+        # the haul distances read these instead of every unit's position.
+        self.cell_counts = {k: np.zeros(shape, dtype=np.int32) for k in kinds}
         self.id_map = IdMap()
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
         self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
@@ -78,11 +81,21 @@ class Fleet:
             job=0,
             slot=slots if slots is not None else -1,
         )
+        np.add.at(
+            self.cell_counts[kind],
+            (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64)),
+            1,
+        )
         return ids
 
     def remove(self, kind: str, rows: np.ndarray) -> None:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
+        np.subtract.at(
+            self.cell_counts[kind],
+            (table["y"][rows].astype(np.int64), table["x"][rows].astype(np.int64)),
+            1,
+        )
         for uid in table["id"][rows]:
             agent = self.agents[int(uid)]
             if agent is not None:

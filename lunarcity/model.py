@@ -41,6 +41,7 @@ from lunarcity.tables import Table
 G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
+WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
 
 JOB_COLUMNS = {
     "kind": np.int16,
@@ -94,6 +95,10 @@ class LunarCity(mesa.Model):
         self.index = {n: i for i, n in enumerate(self.nodes)}
         order = [p for p in econ.recipe_order() if econ.processes[p].fab]
         self.recipes, _, self.r_in, self.r_out = econ.matrices(order)
+        self._recipes_of_fab = {
+            fab: np.array([f == fab for f in (econ.processes[p].fab for p in order)])
+            for fab in {econ.processes[p].fab for p in order}
+        }
         self.r_energy = np.array([econ.processes[p].energy_kwh for p in self.recipes])
         self.r_fab = [econ.processes[p].fab for p in self.recipes]
         self.r_time = np.array(
@@ -112,6 +117,17 @@ class LunarCity(mesa.Model):
             i for i in np.flatnonzero(self.r_in.sum(axis=0) > 0) if self.nodes[i] in econ.imported
         ]
         self._imported_mask = np.array([n in econ.imported for n in self.nodes])
+        # Each recipe's inputs and outputs as (indices, quantities): the daily loop touches
+        # only the nodes a recipe uses.
+        self._recipe_io = [
+            (
+                np.flatnonzero(self.r_in[r]),
+                self.r_in[r][self.r_in[r] > 0],
+                np.flatnonzero(self.r_out[r]),
+                self.r_out[r][self.r_out[r] > 0],
+            )
+            for r in range(len(self.recipes))
+        ]
         self.stock = np.zeros(len(self.nodes))
         self.stock_imp = np.zeros(len(self.nodes))  # imported kg inside each stock
         self.regolith = self.index[self._raw_item()]
@@ -133,7 +149,7 @@ class LunarCity(mesa.Model):
             [*self.buildable, *(["kick_stage"] if "kick_stage" in self.index else [])],
             self.nodes,
         )
-        self.fleet = Fleet(self, self.agent_kinds)
+        self.fleet = None
         self.jobs = Table(JOB_COLUMNS)
         self._job_seq = 0
         self._carry = dict.fromkeys(self.kind_names, 0.0)
@@ -151,9 +167,11 @@ class LunarCity(mesa.Model):
         self.rail_fits = self.rail_slots * seg_len >= self.track_m - 1e-6
         self._rail_cells_per_seg = cells_per_seg
         self.rail_filled = np.zeros(self.rail_slots, dtype=bool)
-        self.lit = self.site.lit_fraction(0)
+        self._lit_day = -1
         quality = self.site.quality.ravel()
         self._sunny_order = np.argsort(-quality, kind="stable")
+        self.fleet = Fleet(self, self.agent_kinds, (self.site.height, self.site.width))
+        self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._sunny_ptr = 0
         profile = self._crest_profile()
         self.mean_lit = design_lit(profile)
@@ -233,11 +251,10 @@ class LunarCity(mesa.Model):
             self.running = False
             return
         self.day += 1
-        day = self.day
         blocked: dict[str, float] = {}
 
-        # 1. Sunlight on every cell.
-        self.lit = self.site.lit_fraction(day)
+        # 1. Sunlight: computed at the cells that have solar plants (the whole layer on demand,
+        # for maps, through the `lit` property).
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
         self.shares = self._plan_shares()
@@ -310,7 +327,7 @@ class LunarCity(mesa.Model):
                 continue
             health = t["health"]
             if spec.generation == "solar":
-                lit = self.lit[t["y"], t["x"]]
+                lit = self.site.lit_at(self.day, t["y"], t["x"])
                 generated += spec.generation_kw * 24.0 * float(health @ lit)
             else:
                 generated += spec.generation_kw * 24.0 * float(health.sum())
@@ -349,7 +366,11 @@ class LunarCity(mesa.Model):
             outputs["rail"] = self.rail_kind
         if self.sat_kind in self.buildable:
             outputs["satellite"] = self.sat_kind
-        fixed = {k: v for k, v in p.mix.items()}
+        # Without replication a fixed mix cannot make robots or fabs either.
+        units = self.catalog.units
+        fixed = {
+            k: v for k, v in p.mix.items() if p.replicate or units[k].role not in ("robot", "fab")
+        }
         return policy_shares(
             p.policy,
             self.base_mix,
@@ -400,9 +421,8 @@ class LunarCity(mesa.Model):
                 used = inputs > 0
                 batches[r] = min(batches[r], float((self.stock[used] / inputs[used]).min()))
             hours = self._fab_hours()
-            for fab in set(self.r_fab):
-                sel = np.array([f == fab for f in self.r_fab])
-                want = float((batches[sel] * self.r_time[sel]).sum())
+            for fab, sel in self._recipes_of_fab.items():
+                want = float(batches[sel] @ self.r_time[sel])
                 if want > hours.get(fab, 0.0):
                     batches[sel] *= hours.get(fab, 0.0) / want
         return {"rate": rate, "need": need, "direct": direct, "batches": batches}
@@ -454,13 +474,20 @@ class LunarCity(mesa.Model):
         return any(f == fab and self.r_in[r, self.regolith] > 0 for r, f in enumerate(self.r_fab))
 
     def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
-        xs = [self.fleet.tables[k]["x"] for k in kinds if self.fleet.tables[k].n]
-        if not xs:
+        """Mean distance from ``point`` to the units of ``kinds`` (km), from the cell counts."""
+        counts = None
+        for k in kinds:
+            if self.fleet.count(k):
+                c = self.fleet.cell_counts[k]
+                counts = c if counts is None else counts + c
+        if counts is None:
             return 0.0
-        ys = [self.fleet.tables[k]["y"] for k in kinds if self.fleet.tables[k].n]
-        x = np.concatenate(xs).astype(np.float64)
-        y = np.concatenate(ys).astype(np.float64)
-        return float(np.hypot(x - point[0], y - point[1]).mean()) * self.site.cell_m / 1000.0
+        grid = self._distance_grids.get(point)
+        if grid is None:
+            ys, xs = np.mgrid[0 : self.site.height, 0 : self.site.width]
+            grid = np.hypot(xs - point[0], ys - point[1]) * self.site.cell_m / 1000.0
+            self._distance_grids[point] = grid
+        return float((counts * grid).sum() / counts.sum())
 
     def _assign_tasks(
         self, repair: float, mine: float, haul: float, assemble: float, robot: UnitSpec
@@ -653,34 +680,31 @@ class LunarCity(mesa.Model):
             if want > self.stock[i] > 0:
                 users = self.r_in[:, i] > 0
                 batches[users] *= self.stock[i] / want
-        for r in range(len(self.recipes)):
+        stock, stock_imp = self.stock, self.stock_imp
+        for r, (ins, qin, outs, qout) in enumerate(self._recipe_io):
             b = batches[r]
             if b <= 0:
                 continue
-            inputs = self.r_in[r]
-            need = inputs > 0
-            can = float((self.stock[need] / inputs[need]).min()) if need.any() else b
+            avail = stock[ins] / qin
+            can = float(avail.min())
             if can < b:
-                short = np.flatnonzero(need)[np.argmin(self.stock[need] / inputs[need])]
-                name = self.nodes[short]
-                blocked[name] = blocked.get(name, 0.0) + (b - can) * float(self.r_out[r].sum())
+                name = self.nodes[ins[int(np.argmin(avail))]]
+                blocked[name] = blocked.get(name, 0.0) + (b - can) * float(qout.sum())
                 b = can
             if b <= 0:
                 continue
-            take = inputs * b
-            share = np.divide(
-                self.stock_imp, self.stock, out=np.zeros_like(self.stock), where=self.stock > 0
-            )
-            imp_in = float((take * share).sum())
-            self.stock -= take
-            self.stock_imp -= take * share
-            out = self.r_out[r] * b
-            self.stock += out
+            take = qin * b
+            held = stock[ins]
+            share = np.divide(stock_imp[ins], held, out=np.zeros(len(ins)), where=held > 0)
+            imp_in = float(take @ share)
+            stock[ins] = np.maximum(held - take, 0.0)
+            stock_imp[ins] -= take * share
+            out = qout * b
+            stock[outs] += out
             total_out = float(out.sum())
-            if total_out > 0 and imp_in > 0:
-                self.stock_imp += out * (imp_in / total_out)
-            np.maximum(self.stock, 0.0, out=self.stock)
-            self.prod_rate += out
+            if imp_in > 0:
+                stock_imp[outs] += out * (imp_in / total_out)
+            self.prod_rate[outs] += out
             made += total_out
             fab = self.r_fab[r]
             self.fab_output_today[fab] = self.fab_output_today.get(fab, 0.0) + total_out
@@ -793,50 +817,83 @@ class LunarCity(mesa.Model):
             xs[:k], ys[:k] = cells[:, 0], cells[:, 1]
             return xs, ys, slots
         area = spec.footprint_m2
-        if spec.role in ("power",) and spec.generation == "solar":
-            xs = np.empty(n, dtype=np.int64)
-            ys = np.empty(n, dtype=np.int64)
-            used = site.used_m2.ravel()
-            cap = site.cell_area_m2
-            for i in range(n):  # per birth: advance a pointer down the sunniest cells
-                while (
-                    self._sunny_ptr < len(self._sunny_order)
-                    and used[self._sunny_order[self._sunny_ptr]] + area > cap
-                ):
-                    self._sunny_ptr += 1
-                cell = self._sunny_order[min(self._sunny_ptr, len(self._sunny_order) - 1)]
-                used[cell] += area
-                ys[i], xs[i] = divmod(int(cell), site.width)
-            return xs, ys, slots
+        if spec.role == "power" and spec.generation == "solar":
+            return (*self._place_sunny(n, area), slots)
         xs = bx.copy()
         ys = by.copy()
         placed = np.zeros(n, dtype=bool)
+        if area <= 0:
+            return xs, ys, slots
         sd = 2.0
-        for _ in range(6):
+        for _ in range(4):
             todo = np.flatnonzero(~placed)
             if not len(todo):
                 break
-            cx = np.clip(
-                np.rint(bx[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.width - 1
-            ).astype(np.int64)
+            cx = np.clip(np.rint(bx[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.width - 1)
             cy = np.clip(
                 np.rint(by[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.height - 1
-            ).astype(np.int64)
-            for j, i in enumerate(todo):  # per birth: claim area cell by cell
-                if site.used_m2[cy[j], cx[j]] + area <= site.cell_area_m2:
-                    site.used_m2[cy[j], cx[j]] += area
-                    xs[i], ys[i] = cx[j], cy[j]
-                    placed[i] = True
-            sd *= 2.0
-        for i in np.flatnonzero(~placed):  # a crowded city: the nearest cell with room
+            )
+            cells = cy.astype(np.int64) * site.width + cx.astype(np.int64)
+            ok = self._claim(cells, area)
+            xs[todo[ok]] = cx[ok]
+            ys[todo[ok]] = cy[ok]
+            placed[todo[ok]] = True
+            sd *= 3.0
+        rest = np.flatnonzero(~placed)
+        if len(rest):  # a crowded neighbourhood: the cells with room nearest the city centre
             room = np.flatnonzero(site.used_m2.ravel() + area <= site.cell_area_m2)
-            if not len(room):
-                break
             ry, rx = np.divmod(room, site.width)
-            best = int(np.argmin((rx - bx[i]) ** 2 + (ry - by[i]) ** 2))
-            site.used_m2[ry[best], rx[best]] += area
-            xs[i], ys[i] = rx[best], ry[best]
+            near = room[
+                np.argsort((rx - site.centre[0]) ** 2 + (ry - site.centre[1]) ** 2, kind="stable")
+            ]
+            cells = near[: len(rest)]
+            site.used_m2.ravel()[cells] += area
+            cy, cx = np.divmod(cells, site.width)
+            xs[rest[: len(cells)]] = cx
+            ys[rest[: len(cells)]] = cy
         return xs, ys, slots
+
+    def _claim(self, cells: np.ndarray, area: float) -> np.ndarray:
+        """Claim ``area`` in each candidate cell where it fits; returns which claims succeeded.
+
+        Candidates in the same cell are taken in order until the cell is full, all at once.
+        """
+        used = self.site.used_m2.ravel()
+        order = np.argsort(cells, kind="stable")
+        sorted_cells = cells[order]
+        first = np.empty(len(cells), dtype=bool)
+        first[:1] = True
+        np.not_equal(sorted_cells[1:], sorted_cells[:-1], out=first[1:])
+        group_start = np.maximum.accumulate(np.where(first, np.arange(len(cells)), 0))
+        rank = np.arange(len(cells)) - group_start  # 0, 1, 2 ... within each cell
+        fits = used[sorted_cells] + (rank + 1) * area <= self.site.cell_area_m2
+        ok = np.zeros(len(cells), dtype=bool)
+        ok[order[fits]] = True
+        np.add.at(used, cells[ok], area)
+        return ok
+
+    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``n`` places down the list of sunniest cells with room."""
+        site = self.site
+        used = site.used_m2.ravel()
+        cells: list[np.ndarray] = []
+        need = n
+        while need > 0 and self._sunny_ptr < len(self._sunny_order):
+            window = self._sunny_order[self._sunny_ptr : self._sunny_ptr + need + 64]
+            room = np.floor((site.cell_area_m2 - used[window]) / area + 1e-9).astype(np.int64)
+            room = np.maximum(room, 0)
+            take = np.repeat(window, room)[:need]
+            np.add.at(used, take, area)
+            cells.append(take)
+            need -= len(take)
+            if need > 0:
+                self._sunny_ptr += len(window)
+        if need > 0:  # no room left anywhere: crowd the last cell (the map shows the overflow)
+            cells.append(np.full(need, self._sunny_order[-1]))
+            used[self._sunny_order[-1]] += need * area
+        flat = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
+        ys, xs = np.divmod(flat, site.width)
+        return xs.astype(np.int64), ys.astype(np.int64)
 
     # ==========================================================================================
     # 6. Launches
@@ -1022,21 +1079,26 @@ class LunarCity(mesa.Model):
     def _wear_and_scrap(self) -> None:
         if not self.scenario.economy.failures:
             return
+        monthly = self.day % WEAR_EVERY_DAYS == 0
         for kind in self.agent_kinds:
             t = self.fleet.tables[kind]
             if not t.n:
                 continue
             spec = self._specs[kind]
-            working = t["health"] > 0
-            aged = self._health_by_age(kind, t["born"])
-            t["health"][working] = aged[working]
+            if monthly:  # wear is slow: health follows age once a month
+                working = t["health"] > 0
+                t["health"][working] = self._health_by_age(kind, t["born"][working])
             p = spec.failures_per_year / 365.25
             if p > 0:
-                fails = (self.rng.random(t.n) < p) & working
-                t["health"][fails] = 0.0
-            old = np.flatnonzero((self.day - t["born"]) >= spec.lifetime_years * 365.25)
-            if len(old):
-                self._scrap(kind, old)
+                # k ~ Binomial(n, p) units are hit today; a hit on a broken unit changes nothing.
+                k = int(self.rng.binomial(t.n, p))
+                if k:
+                    t["health"][self.rng.integers(0, t.n, size=k)] = 0.0
+            cohort = math.floor(self.day - spec.lifetime_years * 365.25)
+            if cohort >= 0:
+                old = np.flatnonzero(t["born"] <= cohort)
+                if len(old):
+                    self._scrap(kind, old)
 
     def _scrap(self, kind: str, rows: np.ndarray) -> None:
         spec = self._specs[kind]
@@ -1148,7 +1210,7 @@ class LunarCity(mesa.Model):
         """Daily mean sunlit share over a year of the cells solar plants take first."""
         best = self._sunny_order[: max(1, min(len(self._sunny_order), 400))]
         ys, xs = np.divmod(best, self.site.width)
-        return np.array([float(self.site.lit_fraction(d)[ys, xs].mean()) for d in range(365)])
+        return np.array([float(self.site.lit_at(d, ys, xs).mean()) for d in range(365)])
 
     def _relief_map(self) -> dict[str, str]:
         units = self.catalog.units
@@ -1167,6 +1229,14 @@ class LunarCity(mesa.Model):
         return relief
 
     # -- public views --------------------------------------------------------------------------
+    @property
+    def lit(self) -> np.ndarray:
+        """Today's sunlit share of every cell, a (height, width) layer (computed on demand)."""
+        if self._lit_day != self.day:
+            self._lit_layer = self.site.lit_fraction(self.day)
+            self._lit_day = self.day
+        return self._lit_layer
+
     def units_by_kind(self) -> dict[str, int]:
         """Units in service by kind."""
         return {k: self.fleet.count(k) for k in self.agent_kinds}

@@ -48,6 +48,14 @@ class SiteGrid:
 
     def lit_fraction(self, day: int) -> np.ndarray:
         """Share of ``day`` that each cell is sunlit, a (height, width) float32 layer."""
+        return self._lit(day, self.quality, self.dark_phase)
+
+    def lit_at(self, day: int, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        """Sunlit share of ``day`` at the given cells only (what the power step needs)."""
+        cells = np.asarray(ys, dtype=np.int64) * self.width + xs
+        return self._lit(day, self.quality.ravel()[cells], self.dark_phase.ravel()[cells])
+
+    def _lit(self, day: int, quality: np.ndarray, dark_phase: np.ndarray) -> np.ndarray:
         sun = self.site.sunlight
         if sun.profile == "equatorial":
             mean = np.float32(sun.day_fraction)
@@ -56,14 +64,14 @@ class SiteGrid:
                 2 * math.pi * day / sun.season_days
             )
             season = min(1.0, max(0.0, season))
-            mean = sun.flank_lit_min + (season - sun.flank_lit_min) * self.quality
+            mean = sun.flank_lit_min + (season - sun.flank_lit_min) * quality
         # The dark window [-w, w] against the day [delta - h, delta + h], in units of the
         # horizon's period: terrain may hide the Sun several times as it circles the sky.
         period = sun.synodic_days / sun.dark_spells_per_month
         w = (1.0 - mean) / 2.0
         h = 0.5 / period
         t = ((day + 0.5) / period) % 1.0
-        delta = np.abs(((t - self.dark_phase + 0.5) % 1.0) - 0.5)
+        delta = np.abs(((t - dark_phase + 0.5) % 1.0) - 0.5)
         overlap = np.clip(np.minimum(delta + h, w) - np.maximum(delta - h, -w), 0.0, 2 * h)
         return (1.0 - overlap / (2 * h)).astype(np.float32)
 
