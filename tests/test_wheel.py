@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 import zipfile
 from dataclasses import dataclass
@@ -105,6 +107,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     inst = Installed(wheel=wheel, venv=env_dir, workdir=workdir)
     _check(inst.run(inst.python, "-m", "pip", "install", "-q", str(wheel), timeout=900), "pip")
     return inst
+
+
+def test_force_included_folders_are_in_git() -> None:
+    # hatchling fails on a missing force-include; git keeps no empty folders, so a folder that
+    # exists only in a developer's tree breaks the wheel on a fresh clone (CI).
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    forced = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert set(forced) >= {"data", "models", "viz"}
+    assert all(target == f"lunarcity/{src}" for src, target in forced.items())
+    if not (REPO / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    for folder in forced:
+        tracked = subprocess.run(
+            ["git", "ls-files", "--", folder], cwd=REPO, capture_output=True, text=True
+        ).stdout.split()
+        assert tracked, f"{folder}/ has no file in git: a fresh clone cannot build the wheel"
 
 
 @pytest.mark.slow
