@@ -84,11 +84,15 @@ def test_graph_json_has_every_unit_kind(cli) -> None:
         assert 0.0 <= totals["imported_kg"] <= totals["mass_kg"] * (1 + 1e-9), unit
 
 
-def test_graph_at_another_site_and_with_set(cli) -> None:
+def test_graph_at_another_site_and_with_set(cli, tmp_path: Path) -> None:
     polar = only_json(cli("graph", "--json", "--unit", "robot").stdout)["robot"]
     equator = only_json(
         cli("graph", "--json", "--unit", "robot", "--set", "site.name=equator").stdout
     )["robot"]
+    scenario = tmp_path / "equator.yaml"
+    scenario.write_text("name: eq\nsite:\n  name: equator\n", encoding="utf-8")
+    from_file = only_json(cli("graph", scenario, "--json", "--unit", "robot").stdout)["robot"]
+    assert from_file == equator
     # Mare regolith has three times the iron of highland: the same robot needs less of it.
     assert equator["regolith_kg"] != pytest.approx(polar["regolith_kg"])
     assert equator["mass_kg"] == polar["mass_kg"]
@@ -163,6 +167,9 @@ def test_schema_is_a_json_schema_that_accepts_the_presets(cli) -> None:
 
 
 # -- bad input: exit 2, one clear line on stderr, no traceback ----------------------------------
+# Each case: a maker of the bad file or folder, the file the message names, the line it gives
+# (a number, the text of that line, or None where the parser gives none), the field, and texts
+# the message must hold (what is wrong and what would be valid).
 def _scenario(text: str):
     def write(folder: Path) -> Path:
         path = folder / "bad.yaml"
@@ -220,7 +227,7 @@ BAD_INPUT = [
     pytest.param(
         _data("units.yaml", "    mass_kg: 2200\n", "    mass_kg: -2200\n"),
         "units.yaml",
-        12,
+        "    mass_kg: -2200",
         "units.robot.mass_kg",
         ["greater than 0", "-2200"],
         id="negative-mass",
@@ -272,7 +279,7 @@ BAD_INPUT = [
     pytest.param(
         _data("recipes.yaml", "outputs: {glass: 1000}", "outputs: {glass: 990}"),
         "recipes.yaml",
-        None,
+        "  glass_casting:",
         "recipes.glass_casting",
         ["does not conserve mass", "inputs 1000 kg, outputs 990 kg", "valid:"],
         id="unbalanced-recipe",
@@ -280,7 +287,7 @@ BAD_INPUT = [
     pytest.param(
         _data("units.yaml", "role: robot", "role: robots"),
         "units.yaml",
-        None,
+        "    role: robots",
         "units.robot.role",
         ["'robot'", "'robots'"],
         id="unknown-role",
@@ -299,6 +306,9 @@ def test_validate_bad_input(cli, tmp_path: Path, make, file, line, field, expect
     assert len(lines) == 1, result.stderr
     message = lines[0]
     assert message.startswith("lunarcity: error: ")
+    if isinstance(line, str):  # the line of the file that reads so
+        text = (path / file if path.is_dir() else path).read_text(encoding="utf-8").splitlines()
+        line = text.index(line) + 1
     located = f"{file}:{line}: " if line else f"{file}:"
     assert located in message, message
     assert str(tmp_path) in message, message  # the full path of the file at fault
