@@ -55,11 +55,9 @@ def test_validate_everything(cli) -> None:
 
 @pytest.mark.parametrize("preset", sorted(preset_paths()))
 def test_validate_each_preset(cli, preset: str) -> None:
-    by_name = cli("validate", preset)
-    by_path = cli("validate", preset_paths()[preset])
-    assert by_name.returncode == by_path.returncode == 0, by_name.stderr + by_path.stderr
-    assert by_name.stdout == by_path.stdout
-    assert f"scenario {preset}" in by_name.stdout
+    result = cli("validate", preset)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{preset_paths()[preset]}: ok (scenario ")
 
 
 def test_validate_the_data_folder(cli) -> None:
@@ -98,17 +96,29 @@ def test_graph_at_another_site_and_with_set(cli, tmp_path: Path) -> None:
     assert equator["mass_kg"] == polar["mass_kg"]
 
 
-@pytest.mark.parametrize(
-    "rate", ["ai_satellite=1000/yr", "ai_satellite=1000", "ai_satellite = 1000 / yr"]
-)
-def test_graph_rate_json(cli, rate: str) -> None:
-    result = cli("graph", "--rate", rate, "--json")
+def test_graph_rate_json(cli) -> None:
+    result = cli("graph", "--rate", "ai_satellite=1000/yr", "--json")
     assert result.returncode == 0, result.stderr
     chain = only_json(result.stdout)
     assert set(chain) >= CHAIN_FIELDS
     assert chain["imports_t_per_yr"] == pytest.approx(310.0)  # 310 kg of chips per satellite
     assert chain["robots"] > 0 and chain["power_kw"] > 0 and chain["regolith_t_per_yr"] > 310
     assert set(chain["fabs"]) == {"regolith_plant", "metal_works", "solar_fab", "electronics_fab"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "per_year"),
+    [
+        ("ai_satellite=1000/yr", "ai_satellite", 1000.0),
+        ("ai_satellite=1000", "ai_satellite", 1000.0),
+        (" robot = 2 / day ", "robot", 2 * 365.25),
+        ("robot=1e3/year", "robot", 1000.0),
+    ],
+)
+def test_rate_forms(text: str, kind: str, per_year: float) -> None:
+    from lunarcity.commands.graph import parse_rate
+
+    assert parse_rate(text) == (kind, pytest.approx(per_year))
 
 
 def test_graph_rate_per_day(cli) -> None:
