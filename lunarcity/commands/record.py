@@ -1,0 +1,84 @@
+"""``lunarcity record``: run a scenario and record its map as an animated GIF (or MP4)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from lunarcity.output import print_json, stderr_console
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "record",
+        help="record a run's map, frame by frame, as an animated GIF (or MP4)",
+        description="Run a scenario and write its map with a headline and a day counter, one "
+        "frame every few days, to FILE.gif (or FILE.mp4 when imageio-ffmpeg is installed).",
+    )
+    p.add_argument("scenario", nargs="?", default=None, help="preset name or scenario file")
+    p.add_argument("--out", default="city.gif", help="FILE.gif or FILE.mp4 (default city.gif)")
+    p.add_argument("--years", type=float, help="years to simulate (default: the scenario's)")
+    p.add_argument("--every", type=int, default=10, metavar="DAYS", help="days between frames")
+    p.add_argument("--fps", type=float, default=12.0, help="frames per second (default 12)")
+    p.add_argument(
+        "--size", type=int, default=480, metavar="PX", help="width of the map in px (default 480)"
+    )
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a parameter, e.g. earth.lander_interval_days=7",
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print what was written as one JSON object on stdout"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lunarcity.commands.run import headline
+    from lunarcity.recording import check_options, output_format, record
+
+    # Bad options fail at once, before a long run.
+    output_format(args.out)
+    check_options(args.every, args.fps, args.size)
+    err = stderr_console()
+    kwargs = dict(
+        years=args.years,
+        every=args.every,
+        fps=args.fps,
+        size=args.size,
+        seed=args.seed,
+        sets=args.set,
+    )
+    if not args.quiet and sys.stderr.isatty():
+        with Progress(
+            TextColumn("[bold]day {task.completed:>5.0f}/{task.total:.0f}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("record", total=None)
+
+            def tick(model) -> None:
+                if model.day % 10 == 0 or not model.running:
+                    bar.update(task, completed=model.day, total=model.days)
+
+            rec = record(args.scenario, args.out, progress=tick, **kwargs)
+    else:
+        rec = record(args.scenario, args.out, **kwargs)
+    if args.json:
+        print_json(rec.as_dict())
+    else:
+        err.print(
+            f"{rec.path}: {rec.frames} frames of {rec.width}x{rec.height} px, "
+            f"one every {rec.every} days at {rec.fps:g} fps"
+        )
+        print(headline(rec.summary))
+    return 0

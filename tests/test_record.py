@@ -1,0 +1,97 @@
+"""``lunarcity record``: a run's map as an animated GIF, frame by frame, with bad input refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from lunarcity.errors import InputError
+from lunarcity.recording import frame_days, frame_shape, mp4_available, record
+
+#: 60 days exactly (run.years is in years of 365.25 days).
+SIXTY_DAYS = repr(60 / 365.25)
+
+
+def gif_frames(path: Path) -> tuple[int, tuple[int, int], list[int]]:
+    """Frames, size and per-frame durations (ms) of a GIF."""
+    with Image.open(path) as im:
+        durations = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            durations.append(int(im.info.get("duration", 0)))
+        return im.n_frames, im.size, durations
+
+
+def test_record_cli_writes_one_frame_per_interval(cli, tmp_path: Path) -> None:
+    out = tmp_path / "city.gif"
+    result = cli(
+        "record", "ten_year_city", "--out", out, "--years", SIXTY_DAYS, "--every", "10",
+        "--size", "160", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    # Days 0, 10, ..., 60: seven frames.
+    assert report["frames"] == 7
+    assert report["summary"]["days_simulated"] == 60
+    n, size, durations = gif_frames(out)
+    assert n == 7
+    assert size == frame_shape(160) == (report["width"], report["height"])
+    assert size[0] == 160 and size[1] > 160  # the square map under the headline band
+    # The last frame, with the run's headline, is held longer than the others.
+    assert durations[-1] > durations[0] > 0
+    assert not list(tmp_path.glob(".*tmp*")), "the temporary file was left behind"
+
+
+def test_frames_change_as_the_city_grows(tmp_path: Path) -> None:
+    rec = record("ten_year_city", tmp_path / "a.gif", years=60 / 365.25, every=25, size=128)
+    assert rec.frames == len(frame_days(60, 25)) == 4  # days 0, 25, 50 and the last, 60
+    with Image.open(rec.path) as im:
+        first = im.convert("RGB").copy()
+        im.seek(im.n_frames - 1)
+        last = im.convert("RGB").copy()
+    assert first.size == last.size == frame_shape(128)
+    # The headline band (the day counter) and the map both differ between first and last.
+    band = frame_shape(128)[1] - 128
+    assert first.crop((0, 0, 128, band)).tobytes() != last.crop((0, 0, 128, band)).tobytes()
+    assert first.getcolors(1 << 16) is not None  # a palette image: few colours
+
+
+@pytest.mark.parametrize("name", ["city.png", "city", "city.gif.txt"])
+def test_bad_suffix_is_exit_2(cli, tmp_path: Path, name: str) -> None:
+    result = cli("record", "ten_year_city", "--out", tmp_path / name)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert ".gif" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(
+    "option", [("--every", "0"), ("--fps", "0"), ("--size", "10"), ("--years", "0.0001")]
+)
+def test_bad_options_are_exit_2(cli, tmp_path: Path, option: tuple[str, str]) -> None:
+    result = cli("record", "ten_year_city", "--out", tmp_path / "c.gif", *option)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert option[0] in result.stderr
+
+
+def test_bad_scenario_is_exit_2(cli, tmp_path: Path) -> None:
+    result = cli("record", "no_such_city", "--out", tmp_path / "c.gif")
+    assert result.returncode == 2
+    assert "no preset or file" in result.stderr
+
+
+@pytest.mark.skipif(mp4_available(), reason="imageio-ffmpeg is installed here")
+def test_mp4_without_ffmpeg_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="imageio-ffmpeg"):
+        record("ten_year_city", tmp_path / "c.mp4", years=0.05)
+
+
+@pytest.mark.skipif(not mp4_available(), reason="imageio-ffmpeg is not installed")
+def test_mp4(tmp_path: Path) -> None:
+    rec = record("ten_year_city", tmp_path / "c.mp4", years=30 / 365.25, every=10, size=128)
+    assert rec.format == "mp4" and rec.path.stat().st_size > 0
