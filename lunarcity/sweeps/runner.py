@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import statistics
 import time
 from collections.abc import Iterator
@@ -222,7 +223,9 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_sigint
+    )
     pending: dict[Any, RunTask] = {}
     limit = workers * IN_FLIGHT_PER_WORKER
     try:
@@ -243,10 +246,30 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
                     yield task, future.result()
                 except BrokenProcessPool as exc:
                     raise WorkerDied(
-                        f"a worker process died during run {task.run_id} (out of memory?)"
+                        f"a worker process died during run {task.run_id} (out of memory?); "
+                        "run the same command again to resume"
                     ) from exc
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # Interrupted (Ctrl-C, an error, the consumer gone): stop the runs in flight now rather
+        # than wait for them; they have no file yet, so a rerun does them again.
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            _terminate(pool, pid)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone handles it (and stops the pool),
+    # so workers print no tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(pool: Any, pid: int) -> None:
+    # ProcessPoolExecutor has no public way to stop busy workers before Python 3.14.
+    process = pool._processes.get(pid)
+    if process is not None and process.is_alive():
+        process.terminate()
 
 
 def run_dask(
