@@ -1,0 +1,281 @@
+"""The same rules written the idiomatic Mesa way: one ``step()`` call per agent per day.
+
+:class:`MesaReference` is a :class:`~lunarcity.model.LunarCity` whose per-unit quantities come
+from the agents rather than from numpy columns. Every day each agent's ``step()`` works out its
+own contribution (a robot its labour and energy draw, a fab its fab-hours and haul distances, a
+solar plant its sunlight at its cell, a storage bank its capacity), and the model reduces them
+with :meth:`mesa.AgentSet.agg` / ``groupby``, as a Mesa model would. The planner, recipes, build
+jobs, placement, landers and metrics are the model's own code, run unchanged, so the two models
+follow the same rules and, from the same seed, produce the same daily table (a test checks it).
+The benchmark (``benchmarks/run.py``) times both from the same state to measure what the
+vectorized columns buy.
+
+Limits, and why:
+
+- Failures off only (``economy.failures=False``). With failures on, each kind's failure draws
+  come from one vector ``rng.random(n)`` in table-row order, and rows are reordered by scrapping,
+  so a per-agent draw could not reproduce the model's random stream; with failures off health
+  stays 1 and every unit lives through the run.
+- The agents keep their own state as plain attributes (position, their kind's figures, health),
+  as idiomatic Mesa agents do, rather than reading the model's table through the id map; that
+  makes the reference as fast as the Mesa way reasonably gets, so the speed-up is not inflated.
+- Solar generation is reduced as ``LunarCity._generation_kwh`` does it, a float32 dot product of
+  health and sunlight (a float64 sum differs from it by ~1e-7 relative, which would make the two
+  models drift apart); the per-agent work (each plant reading its cell's sunlight) is the Mesa
+  way all the same.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lunarcity import fleet as fleet_module
+from lunarcity.agents import Fab, LaunchRail, PowerPlant, Robot, Unit
+from lunarcity.fleet import Fleet
+from lunarcity.model import LunarCity
+from lunarcity.scenario import Scenario
+
+
+class RefRobot(Robot):
+    """A robot that works out its own labour (robot-days) and energy draw (kWh) each day."""
+
+    health: float = 1.0  # the agent's own state (shadows the table-backed property of Unit)
+
+    def __init__(self, model: MesaReference, kind: str, pos: tuple[int, int]) -> None:
+        super().__init__(model, kind, pos)
+        spec = model.unit_spec(kind)
+        self.duty = spec.duty_fraction
+        self.power_kw = spec.power_kw
+        self.health = 1.0
+        self.labour = 0.0
+        self.energy_kwh = 0.0
+        self.step()  # a unit placed today works out today's contribution at once
+
+    def step(self) -> None:
+        """Today's labour and energy draw."""
+        self.labour = self.duty * self.health
+        self.energy_kwh = self.power_kw * 24.0 * self.duty * self.health
+
+
+class RefFab(Fab):
+    """A fab that works out its own fab-hours and its haul distances (cells) each day."""
+
+    health: float = 1.0
+
+    def __init__(self, model: MesaReference, kind: str, pos: tuple[int, int]) -> None:
+        super().__init__(model, kind, pos)
+        self.health = 1.0
+        self.fab_hours = 0.0
+        self.to_mine_km = 0.0
+        self.to_centre_km = 0.0
+        self.step()
+
+    def step(self) -> None:
+        """Today's fab-hours and distances to the mine and to the city centre."""
+        site = self.model.site
+        x, y = self.pos
+        self.fab_hours = 24.0 * self.health
+        self.to_mine_km = math.hypot(x - site.mine[0], y - site.mine[1]) * site.cell_m / 1000.0
+        self.to_centre_km = (
+            math.hypot(x - site.centre[0], y - site.centre[1]) * site.cell_m / 1000.0
+        )
+
+
+class RefPowerPlant(PowerPlant):
+    """A power plant or storage bank that works out what it offers today."""
+
+    health: float = 1.0
+
+    def __init__(self, model: MesaReference, kind: str, pos: tuple[int, int]) -> None:
+        super().__init__(model, kind, pos)
+        spec = model.unit_spec(kind)
+        self.role = spec.role
+        self.solar = spec.role == "power" and spec.generation == "solar"
+        self.generation_kw = spec.generation_kw
+        self.storage_kwh = spec.storage_kwh
+        self.health = 1.0
+        self.sunlit = np.float32(0.0)
+        self.generated_kwh = 0.0
+        self.capacity_kwh = 0.0
+        self.step()
+
+    def step(self) -> None:
+        """Today's sunlight at its cell and energy generated, or its storage capacity."""
+        if self.role == "storage":
+            self.capacity_kwh = self.storage_kwh if self.health > 0 else 0.0
+        elif self.solar:
+            x, y = self.pos
+            self.sunlit = self.model.lit[y, x]  # float32, as the model's sunlight layer
+            self.generated_kwh = self.generation_kw * 24.0 * self.health * float(self.sunlit)
+        else:
+            self.generated_kwh = self.generation_kw * 24.0 * self.health
+
+
+#: The reference's agent class by unit role (rail segments keep Mesa's no-op step).
+REFERENCE_CLASS: dict[str, type[Unit]] = {
+    "robot": RefRobot,
+    "fab": RefFab,
+    "power": RefPowerPlant,
+    "storage": RefPowerPlant,
+    "rail": LaunchRail,
+}
+
+
+@contextmanager
+def _reference_classes() -> Iterator[None]:
+    """Make :meth:`Fleet.add` create the reference's agent classes, for the duration only."""
+    saved = dict(fleet_module.AGENT_CLASS)
+    fleet_module.AGENT_CLASS.update(REFERENCE_CLASS)
+    try:
+        yield
+    finally:
+        fleet_module.AGENT_CLASS.clear()
+        fleet_module.AGENT_CLASS.update(saved)
+
+
+class ReferenceFleet(Fleet):
+    """The model's fleet (same tables and id map), whose new units are reference agents."""
+
+    def add(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        """Add units as :meth:`Fleet.add` does, with the reference's agent classes."""
+        with _reference_classes():
+            return super().add(*args, **kwargs)
+
+
+class MesaReference(LunarCity):
+    """LunarCity with its per-unit quantities computed one ``step()`` per agent per day.
+
+    Args:
+        scenario: As for :class:`LunarCity`; ``economy.failures`` must be off.
+        seed: As for :class:`LunarCity`.
+        active: Whether the per-agent path is on. Off, the model runs the vectorized methods
+            (the agents are still reference agents), which lets a benchmark reach a large
+            state quickly and then time the Mesa way from it (set :attr:`active`).
+        **overrides: As for :class:`LunarCity`.
+
+    Raises:
+        ValueError: the scenario has failures on (see the module's docstring).
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | None = None,
+        seed: int | None = None,
+        *,
+        active: bool = True,
+        **overrides: Any,
+    ) -> None:
+        self.active = active
+        self._stepped_day = -1
+        super().__init__(scenario, seed, **overrides)
+        if self.scenario.economy.failures:
+            raise ValueError(
+                "the Mesa reference needs economy.failures=False "
+                "(per-agent failure draws cannot follow the model's random stream)"
+            )
+
+    # -- agents ----------------------------------------------------------------------------
+    def _land_seed(self) -> None:
+        # The first units are born here: from now on the fleet makes reference agents.
+        self.fleet.__class__ = ReferenceFleet
+        super()._land_seed()
+
+    def _agents_of(self, cls: type[Unit]) -> Any:
+        return self.agents_by_type.get(cls, ())
+
+    def _step_agents(self) -> None:
+        """Each agent's ``step()``, once a day, the first time today's totals are needed."""
+        if self._stepped_day != self.day:
+            self.agents.do("step")
+            self._stepped_day = self.day
+
+    def _by_kind(self, cls: type[Unit], attribute: str) -> dict[str, float]:
+        """Sum of an attribute over the agents of ``cls``, by kind (exact sums: math.fsum)."""
+        agents = self._agents_of(cls)
+        if not len(agents):
+            return {}
+        return agents.groupby("kind").agg(attribute, math.fsum)
+
+    # -- power -----------------------------------------------------------------------------
+    def _generation_kwh(self) -> float:
+        if not self.active:
+            return super()._generation_kwh()
+        self._step_agents()
+        plants = self._agents_of(RefPowerPlant)
+        generated = 0.0
+        for kind in self.agent_kinds:
+            spec = self._specs[kind]
+            if spec.role != "power":
+                continue
+            mine = [a for a in plants if a.kind == kind]
+            if not mine:
+                continue
+            if spec.generation == "solar":
+                # Reduced as LunarCity does it: float32 dot of health and sunlight.
+                health = np.fromiter((a.health for a in mine), dtype=np.float32, count=len(mine))
+                lit = np.fromiter((a.sunlit for a in mine), dtype=np.float32, count=len(mine))
+                generated += spec.generation_kw * 24.0 * float(health @ lit)
+            else:
+                generated += math.fsum(a.generated_kwh for a in mine)
+        return generated
+
+    def _storage_capacity(self) -> tuple[float, float]:
+        if not self.active:
+            return super()._storage_capacity()
+        self._step_agents()
+        by_kind = self._by_kind(RefPowerPlant, "capacity_kwh")
+        capacity = 0.0
+        rte = 1.0
+        for kind in self.agent_kinds:
+            spec = self._specs[kind]
+            if spec.role == "storage":
+                rte = spec.round_trip_efficiency
+                capacity += by_kind.get(kind, 0.0)
+        return capacity, rte
+
+    def _robot_energy(self) -> float:
+        if not self.active:
+            return super()._robot_energy()
+        self._step_agents()
+        robots = self._agents_of(RefRobot)
+        return robots.agg("energy_kwh", math.fsum) if len(robots) else 0.0
+
+    # -- labour and fabs -------------------------------------------------------------------
+    def _labour_supply(self) -> float:
+        if not self.active:
+            return super()._labour_supply()
+        self._step_agents()
+        robots = self._agents_of(RefRobot)
+        return robots.agg("labour", math.fsum) if len(robots) else 0.0
+
+    def _fab_hours(self) -> dict[str, float]:
+        if not self.active:
+            return super()._fab_hours()
+        self._step_agents()
+        by_kind = self._by_kind(RefFab, "fab_hours")
+        return {k: by_kind.get(k, 0.0) for k in self.fab_kinds if k in self.fleet.tables}
+
+    def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        if not self.active:
+            return super()._mean_distance_km(point, kinds)
+        self._step_agents()
+        wanted = set(kinds)
+        fabs = [a for a in self._agents_of(RefFab) if a.kind in wanted]
+        if not fabs:
+            return 0.0
+        if tuple(point) == tuple(self.site.mine):
+            total = math.fsum(a.to_mine_km for a in fabs)
+        elif tuple(point) == tuple(self.site.centre):
+            total = math.fsum(a.to_centre_km for a in fabs)
+        else:
+            cell_km = self.site.cell_m / 1000.0
+            total = math.fsum(
+                math.hypot(a.pos[0] - point[0], a.pos[1] - point[1]) * cell_km for a in fabs
+            )
+        return total / len(fabs)
