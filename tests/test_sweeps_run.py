@@ -151,3 +151,25 @@ def test_library_sweep_from_data_in_process(tmp_path: Path) -> None:
     assert df.height == 3 and (df["units.robot"] > 0).all()
     again = lunarcity.sweep(spec, out=tmp_path / "b", workers=1)
     assert again.equals(df)  # one seed, one answer
+
+
+def test_a_worker_keeps_no_model_alive() -> None:
+    # Memory stays flat over a sweep only if each finished model can be freed (mesa#3179).
+    import gc
+
+    from lunarcity.model import LunarCity
+    from lunarcity.sweeps.runner import as_spec, make_plan
+    from lunarcity.sweeps.worker import execute_run
+
+    spec = as_spec(
+        {
+            "years": 0.02,
+            "design": {"method": "lhs", "samples": 3},
+            "parameters": {"earth.lander_interval_days": {"low": 7, "high": 14}},
+        }
+    )
+    plan = make_plan(spec)
+    for run_id in range(3):
+        assert execute_run(plan.task(run_id)).status == "done"
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, LunarCity)]

@@ -116,6 +116,23 @@ def thin_daily(daily: Any, every: int) -> Any:
     return daily.filter((pl.col("day") % every == 0) | (pl.col("day") == last))
 
 
+def release_model(model: Any) -> None:
+    """Let a finished model be freed: Mesa 3.3 keeps every model alive otherwise.
+
+    ``mesa.Agent._ids`` is a class-level dict keyed by model (mesa issue #3179, fixed upstream
+    by mesa PR #3180), so each run's model, agents and arrays would stay in the worker for good,
+    and a worker's memory would grow with every run of a sweep. The model is discarded here, so
+    dropping its id counter is safe.
+    """
+    if model is None:
+        return
+    import mesa
+
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
+
+
 def peak_rss_mb() -> float | None:
     """This process's peak resident memory so far (MB), where the platform reports it."""
     try:
@@ -138,6 +155,7 @@ def execute_run(task: RunTask) -> RunOutput:
         result = lunarcity.run(scenario=task.scenario, seed=task.seed, **overrides)
         outcomes = extract_outcomes(result.summary, task.outcomes)
         daily = thin_daily(result.daily, task.daily_every) if task.daily_every else None
+        release_model(getattr(result, "model", None))
     except Exception as exc:  # a failing run is a result of the sweep, not the end of it
         message = f"{type(exc).__name__}: {exc}".strip()
         return RunOutput(
