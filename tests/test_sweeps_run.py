@@ -107,8 +107,9 @@ def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> N
         "  earth.carries.chips: [0.1, 0.6]\n  earth.carries.electronics: [0.1, 0.6]\n"
     )
     out = tmp_path / "out"
-    res = cli("sweep", spec, "--out", out, "--workers", "2", "--json")
+    res = cli("sweep", spec, "--out", out, "--workers", "2", "--json", "--csv")
     assert res.returncode == 1, res.stderr
+    assert pl.read_csv(out / "results.csv").height == 4
     assert "Traceback" not in res.stderr
     report = json.loads(res.stdout)
     assert report["done"] == 3 and report["failed"] == 1

@@ -30,6 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--retry-failed", action="store_true", help="run again the runs recorded as failed"
     )
+    p.add_argument(
+        "--csv", action="store_true", help="also write DIR/results.csv (Parquet is always written)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
@@ -46,6 +49,11 @@ def run(args: argparse.Namespace) -> int:
         progress=True,
         retry_failed=args.retry_failed,
     )
+    if args.csv:
+        import polars as pl
+
+        csv = report.out / "results.csv"
+        pl.read_parquet(report.out / "results.parquet").write_csv(csv)
     if args.json:
         print_json(report.as_dict())
     else:
