@@ -20,7 +20,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.scenario import Scenario, check_path, find_scenario_file, resolve_scenario
 from lunarcity.validation import Strict, _unwrap, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
+from lunarcity.yamlio import LineMap, line_of, load_yaml
 
 METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
 
@@ -155,6 +155,7 @@ def _parameter_from_list(value: Any) -> Any:
     return {"values": value} if isinstance(value, list) else value
 
 
+#: A parameter: a continuous range, or a list of values.
 Parameter = RangeParameter | ValuesParameter
 
 
@@ -169,7 +170,7 @@ class SweepSpec(_Sourced):
     design: Annotated[Design, pydantic.BeforeValidator(_design_from_text)]
     parameters: dict[
         str,
-        Annotated[RangeParameter | ValuesParameter, pydantic.BeforeValidator(_parameter_from_list)],
+        Annotated[Parameter, pydantic.BeforeValidator(_parameter_from_list)],
     ] = Field(min_length=1)
     outcomes: list[str] | None = Field(
         None, description="Summary fields to keep (default: every scalar plus derived ones)"
@@ -453,12 +454,6 @@ def load_spec(path: str | Path) -> SweepSpec:
     path = find_spec_file(path)
     data, lines = load_yaml(path)
     return validate_spec(data, file=str(path), lines=lines)
-
-
-def load_spec_text(text: str, source: str = "<text>") -> SweepSpec:
-    """Parse and validate a spec from YAML text."""
-    data, lines = parse_yaml(text, source)
-    return validate_spec(data, file=source if Path(source).exists() else None, lines=lines)
 
 
 def find_spec_file(ref: str | Path) -> Path:

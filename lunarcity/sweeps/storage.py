@@ -121,8 +121,8 @@ def parameter_type(path: str, param: RangeParameter | ValuesParameter) -> str:
 
 def column_types(spec: SweepSpec) -> dict[str, str]:
     """Every column of a run file and its type, in order; fixed by the spec alone."""
-    cols = {"run_id": "int", "point": "int", "replicate": "int", "seed": "int"}
-    cols.update({"status": "str", "error": "str", "duration_s": "float", "peak_rss_mb": "float"})
+    cols = dict.fromkeys(ID_COLUMNS, "int")
+    cols.update(zip(STATUS_COLUMNS, ("str", "str", "float", "float"), strict=True))
     for path, param in spec.parameters.items():
         cols[path] = parameter_type(path, param)
     for name in spec.outcome_names():
