@@ -44,6 +44,7 @@ COMMANDS = [
     WheelCommand(("scenarios",), expect=("ten_year_city",)),
     WheelCommand(("graph", "--rate", "ai_satellite=1000/yr", "--json"), json=True),
     WheelCommand(("schema",), json=True, expect=('"LunarCity scenario"',)),
+    WheelCommand(("app", "--help"), expect=("--port",)),
 ]
 
 
@@ -169,3 +170,19 @@ def test_command_from_wheel(installed: Installed, command: WheelCommand) -> None
         assert text in result.stdout
     # The checkout must not be what the command read.
     assert str(REPO) not in result.stdout
+
+
+@pytest.mark.slow
+def test_app_page_imports_from_the_wheel(installed: Installed) -> None:
+    # The page and the app file Solara serves come from the installed package, not the checkout.
+    code = (
+        "import json, lunarcity.app as a, lunarcity.resources as r;"
+        "v = a.viz(); import lunarcity.viz.session as s; a.Page;"
+        "print(json.dumps([v.__file__, str(r.viz_dir() / 'app.py'), s.__file__]))"
+    )
+    result = installed.run(installed.python, "-c", code)
+    _check(result, "from lunarcity.app import Page")
+    venv_dir = installed.venv.resolve()
+    for path in json.loads(result.stdout):
+        assert venv_dir in Path(path).resolve().parents, path
+        assert Path(path).is_file()

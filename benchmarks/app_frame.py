@@ -1,0 +1,82 @@
+"""Frame time of the live app at ~10^5 units: one day's step plus the redraw of everything shown.
+
+Runs ``ten_year_city`` headless (its horizon lengthened, so the city keeps growing) until it has
+about 10^5 units in service, then times frames the way Play makes them: step one day, draw the
+map, the six charts, the target panel and the headline (:meth:`lunarcity.viz.session.Session.advance`).
+
+    python benchmarks/app_frame.py [--units 100000] [--frames 20] [--json]
+
+Prints the median and worst frame times; the app's budget is 250 ms per frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import statistics
+import sys
+import time
+
+from lunarcity.app import viz
+
+BUDGET_MS = 250.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100_000, help="units in service to reach")
+    parser.add_argument("--frames", type=int, default=20, help="frames to time")
+    parser.add_argument("--scenario", default="ten_year_city")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    viz()  # registers lunarcity.viz, from a checkout or a wheel
+    session_mod = importlib.import_module("lunarcity.viz.session")
+    t0 = time.perf_counter()
+    # Long enough to reach the unit count; the default city has ~10^5 units at about 11 years.
+    session = session_mod.Session(args.scenario, overrides={"run.years": 15})
+    model = session.model
+    while model.running and model.recorder.last("units_total") < args.units:
+        model.step()
+    warmup_s = time.perf_counter() - t0
+    session.frame()  # first frame: the materials view and the figures' first draw
+    times, cpu, parts = [], [], []
+    for _ in range(args.frames):
+        t, c = time.perf_counter(), time.process_time()
+        frame = session.advance(1)
+        times.append((time.perf_counter() - t) * 1000.0)
+        # CPU time too: on a shared machine the wall clock also counts other people's work.
+        cpu.append((time.process_time() - c) * 1000.0)
+        parts.append(frame.timings_ms)
+    result = {
+        "scenario": args.scenario,
+        "day": frame.day,
+        "units": frame.units_total,
+        "frames": len(times),
+        "frame_ms_median": round(statistics.median(times), 1),
+        "frame_ms_max": round(max(times), 1),
+        "frame_cpu_ms_median": round(statistics.median(cpu), 1),
+        "parts_ms_median": {k: round(statistics.median(p[k] for p in parts), 1) for k in parts[0]},
+        "budget_ms": BUDGET_MS,
+        "headless_run_s": round(warmup_s, 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"{result['units']:,} units on day {result['day']}: frame "
+            f"{result['frame_ms_median']:.0f} ms median, {result['frame_ms_max']:.0f} ms worst "
+            f"over {len(times)} frames (budget {BUDGET_MS:.0f} ms); "
+            f"CPU {result['frame_cpu_ms_median']:.0f} ms median"
+        )
+        print(
+            "  parts (median ms): "
+            + ", ".join(f"{k} {v}" for k, v in result["parts_ms_median"].items())
+        )
+        print(f"  headless run to that size: {warmup_s:.1f} s", file=sys.stderr)
+    return 0 if result["frame_ms_median"] <= BUDGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

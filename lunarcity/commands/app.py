@@ -1,0 +1,77 @@
+"""``lunarcity app``: serve the live Solara app (watch the city grow, steer it, teach with it)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from lunarcity.errors import InputError
+from lunarcity.resources import viz_dir
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("app", help="serve the live app in a browser (Solara)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="Solara's development mode: reload the page when the app's files change",
+    )
+    p.set_defaults(func=run)
+
+
+def solara_command(host: str, port: int, dev: bool = False) -> list[str]:
+    """The ``python -m solara run`` command line for the app file in this installation."""
+    app = viz_dir() / "app.py"
+    if not app.is_file():
+        raise InputError(f"the app file is missing: {app}", field="app")
+    cmd = [
+        sys.executable,
+        # Solara warns on every page load over plain http from an address other than
+        # "localhost"; the cookie falls back to SameSite=Lax, which is right here.
+        "-W",
+        "ignore:Cookies with samesite=none:UserWarning",
+        "-m",
+        "solara",
+        "run",
+        str(app),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    if not dev:
+        # No file watcher or reloader: the app may live inside site-packages, and a classroom
+        # does not edit it.
+        cmd.append("--production")
+    return cmd
+
+
+def solara_env() -> dict[str, str]:
+    """The environment the server runs in: works from a wheel installed anywhere, offline."""
+    env = dict(os.environ)
+    # The same interpreter as this command, and never a `lunarcity` folder that happens to be the
+    # working directory: the server imports the package this command came from.
+    env["PYTHONSAFEPATH"] = "1"
+    # Solara serves its page assets itself (solara-assets ships them): nothing from the internet.
+    # (Its default; a stray setting that sends the browser to a CDN instead is undone here.)
+    env.pop("SOLARA_ASSETS_PROXY", None)
+    # Matplotlib (the materials view) draws off-screen.
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        raise InputError(f"port {args.port} is out of range", field="--port", valid="0 to 65535")
+    cmd = solara_command(args.host, args.port, args.dev)
+    sys.stderr.write(
+        f"lunarcity: serving the app on http://{args.host}:{args.port} (Ctrl-C stops)\n"
+    )
+    try:
+        return subprocess.call(cmd, env=solara_env())
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,362 @@
+"""One browser session's city: the model, a lock, and the frames the page shows.
+
+The page never reads the model while it draws: a :class:`Frame` is an immutable snapshot (PNG
+bytes, numbers, text) made under the session's lock, by the play thread or a button's handler.
+So the play loop can step the model while the browser is still showing the last frame, and two
+sessions on one server share nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from lunarcity.commands.run import headline
+from lunarcity.model import LunarCity
+from lunarcity.render import (
+    Extent,
+    cell_at,
+    cell_counts,
+    city_extent,
+    kind_colours,
+    png_bytes,
+    render_map,
+    units_near,
+)
+
+from .charts import Charts
+from .materials import MaterialsView
+
+DAYS_PER_YEAR = 365.25
+DEFAULT_SCENARIO = "ten_year_city"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target part as the target panel shows it."""
+
+    name: str
+    metric: str
+    why: str
+    value: float
+    goal: float
+    fraction: float  # progress 0..1
+    met_day: int | None
+    projection: str  # "met on day N (year Y)", "projected ...", or "not on track"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the page shows at one moment of one session's run."""
+
+    key: int  # increases with every frame of a session
+    scenario: str
+    seed: int
+    day: int
+    days: int
+    running: bool
+    units_total: int
+    bottleneck: str
+    headline: str
+    map_png: bytes
+    extent: Extent
+    legend: tuple[tuple[str, str, int], ...]  # (kind, #rrggbb, count)
+    charts: dict[str, bytes]
+    targets: tuple[TargetRow, ...]
+    materials_png: bytes
+    overrides: tuple[tuple[str, Any], ...] = ()  # the parameters this run changed
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def year(self) -> float:
+        return self.day / DAYS_PER_YEAR
+
+    @property
+    def day_text(self) -> str:
+        """The counter: 'Day N (year Y)'."""
+        return f"Day {self.day} (year {self.year:.2f})"
+
+
+class Session:
+    """A city and everything drawn from it, for one viewer.
+
+    Args:
+        scenario: Preset name or scenario file.
+        seed: Random seed (default: the scenario's).
+        overrides: Scenario parameters by dotted path.
+        map_size: Edge of the map image in pixels.
+
+    Raises:
+        InputError: the scenario or an override is refused (the previous city, if any, stays).
+    """
+
+    def __init__(
+        self,
+        scenario: str = DEFAULT_SCENARIO,
+        seed: int | None = None,
+        overrides: dict[str, Any] | None = None,
+        map_size: int = 560,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.map_size = map_size
+        self.log_units = False
+        self._key = 0
+        self.reset(scenario, seed, overrides)
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def reset(
+        self,
+        scenario: str | None = None,
+        seed: int | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> None:
+        """Build a new city (the parameters take effect here); raises InputError if refused."""
+        scenario = scenario or getattr(self, "scenario", DEFAULT_SCENARIO)
+        overrides = dict(overrides or {})
+        kwargs = {path.replace(".", "__"): value for path, value in overrides.items()}
+        model = LunarCity(scenario, seed=seed, **kwargs)  # may raise InputError: nothing changed
+        with self.lock:
+            old = getattr(self, "charts", None)
+            if old is not None:
+                old.close()
+            self.model = model
+            self.scenario = scenario
+            self.overrides = overrides
+            self.seed = int(model.scenario.run.seed)
+            self.charts = Charts(model)
+            self._extent: Extent | None = None
+            self._materials: dict[str, bytes] = {}
+            self._materials_view = MaterialsView(model)
+
+    def step(self, days: int = 1) -> int:
+        """Advance up to ``days`` days (fewer at the end of the run); returns days stepped."""
+        done = 0
+        with self.lock:
+            m = self.model
+            for _ in range(max(0, int(days))):
+                if not m.running:
+                    break
+                m.step()
+                done += 1
+        return done
+
+    def advance(self, days: int = 1) -> Frame:
+        """Step ``days`` days and draw the frame (what one tick of Play does)."""
+        with self.lock:
+            t0 = time.perf_counter()
+            self.step(days)
+            step_ms = (time.perf_counter() - t0) * 1000.0
+            frame = self.frame()
+            frame.timings_ms["step"] = step_ms
+            return frame
+
+    # -- drawing -------------------------------------------------------------------------------
+    def frame(self) -> Frame:
+        """A snapshot of the city now: map, charts, targets, headline, materials view."""
+        with self.lock:
+            m = self.model
+            t0 = time.perf_counter()
+            counts = cell_counts(m)
+            ext = city_extent(m, counts=counts)
+            # The frame only grows, so the city does not jump about as it spreads.
+            self._extent = ext if self._extent is None else self._extent.union(ext)
+            ext = self._square(self._extent)
+            self._extent = ext
+            map_png = png_bytes(render_map(m, size=self.map_size, extent=ext))
+            t1 = time.perf_counter()
+            charts = self.charts.pngs(self.log_units)
+            t2 = time.perf_counter()
+            summary = m.summary()
+            bottleneck = str(m.bottleneck)
+            if bottleneck not in self._materials:
+                self._materials[bottleneck] = self._materials_view.png(bottleneck)
+            colours = kind_colours(list(m.agent_kinds))
+            totals = counts.sum(axis=(1, 2))
+            legend = tuple(
+                (k, "#{:02x}{:02x}{:02x}".format(*colours[k]), int(totals[j]))
+                for j, k in enumerate(m.agent_kinds)
+            )
+            self._key += 1
+            return Frame(
+                key=self._key,
+                scenario=self.scenario,
+                seed=self.seed,
+                day=int(m.day),
+                days=int(m.days),
+                running=bool(m.running),
+                units_total=int(summary["units_total"]),
+                bottleneck=bottleneck,
+                headline=headline(summary),
+                map_png=map_png,
+                extent=ext,
+                legend=legend,
+                charts=charts,
+                targets=tuple(self.targets()),
+                materials_png=self._materials[bottleneck],
+                overrides=tuple(sorted(self.overrides.items())),
+                timings_ms={
+                    "map": (t1 - t0) * 1000.0,
+                    "charts": (t2 - t1) * 1000.0,
+                    "rest": (time.perf_counter() - t2) * 1000.0,
+                },
+            )
+
+    def _square(self, ext: Extent) -> Extent:
+        site = self.model.site
+        side = min(ext.side, max(site.width, site.height))
+        x0 = min(max(0, ext.x0 - (side - (ext.x1 - ext.x0)) // 2), max(0, site.width - side))
+        y0 = min(max(0, ext.y0 - (side - (ext.y1 - ext.y0)) // 2), max(0, site.height - side))
+        return Extent(x0, y0, min(site.width, x0 + side), min(site.height, y0 + side))
+
+    def targets(self) -> list[TargetRow]:
+        """Each target part: progress, the day it was met, or a projection from recent growth."""
+        m = self.model
+        rec = m.recorder
+        rows = []
+        for name, part in m.scenario.target.parts.items():
+            value = rec.value(part.metric)
+            goal = part.at_least if part.at_least is not None else part.at_most
+            assert goal is not None
+            met = rec.part_day.get(name)
+            if part.metric == "mass_driver_operating" and m.track_m > 0:
+                fraction = min(1.0, rec.last("rail_length_m") / m.track_m)
+            elif part.at_least is not None:
+                fraction = min(1.0, value / goal) if goal > 0 else 1.0
+            else:
+                fraction = min(1.0, goal / value) if value > 0 else 1.0
+            fraction = 1.0 if met is not None else max(0.0, fraction)
+            if met is not None:
+                text = f"met on day {met} (year {met / DAYS_PER_YEAR:.1f})"
+            else:
+                day = self._projection(part.metric, goal, part.at_least is not None)
+                if day is None:
+                    text = "not on track at today's rate"
+                else:
+                    text = f"projected ~day {day} (year {day / DAYS_PER_YEAR:.1f})"
+            rows.append(TargetRow(name, part.metric, part.why, value, goal, fraction, met, text))
+        return rows
+
+    def _projection(self, metric: str, goal: float, rising: bool) -> int | None:
+        """The day a metric would reach ``goal`` at its trend over the last 180 days."""
+        m = self.model
+        rec = m.recorder
+        d = rec.n - 1
+        span = min(180, d)
+        if span < 30:
+            return None
+        if metric == "mass_driver_operating":
+            metric, goal = "rail_length_m", m.track_m
+        try:
+            now, then = rec.value(metric, d), rec.value(metric, d - span)
+        except KeyError:
+            return None
+        if not rising:
+            now, then, goal = -now, -then, -goal
+        if now >= goal:
+            return int(m.day)
+        if now <= then:
+            return None
+        exponential = metric not in ("closure", "stock_closure", "rail_length_m")
+        if exponential and then > 0:
+            rate = math.log(now / then) / span  # per day
+            days = math.log(goal / now) / rate if goal > 0 and now > 0 else math.inf
+        else:
+            days = (goal - now) / ((now - then) / span)
+        if not math.isfinite(days) or days > 100 * DAYS_PER_YEAR:
+            return None
+        return int(m.day + math.ceil(days))
+
+    # -- inspecting ----------------------------------------------------------------------------
+    def units_at(self, fx: float, fy: float) -> tuple[tuple[int, int], list[int]]:
+        """The cell under a click (fractions of the map's width and height) and its units."""
+        with self.lock:
+            ext = self._extent or city_extent(self.model)
+            x, y = cell_at(ext, fx, fy)
+            return (x, y), units_near(self.model, x, y)
+
+    def describe(self, uid: int) -> dict[str, Any] | None:
+        """What the inspector shows about a unit, or None if it is no longer in service."""
+        with self.lock:
+            agent = self.model.fleet.agent(int(uid))
+            if agent is None:
+                return None
+            try:
+                return agent.describe()
+            except LookupError:
+                return None
+
+    def unit_table(self, kind: str | None = None, limit: int = 30) -> list[dict[str, Any]]:
+        """The newest units (of one kind, or of all), for the inspector's picker."""
+        with self.lock:
+            m = self.model
+            rows: list[tuple[int, int, str, int, int, float]] = []
+            for k in m.agent_kinds:
+                if kind and k != kind:
+                    continue
+                t = m.fleet.tables[k]
+                if not t.n:
+                    continue
+                newest = np.argsort(-t["born"], kind="stable")[:limit]
+                for r in newest:
+                    rows.append(
+                        (
+                            int(t["born"][r]),
+                            int(t["id"][r]),
+                            k,
+                            int(t["x"][r]),
+                            int(t["y"][r]),
+                            float(t["health"][r]),
+                        )
+                    )
+            rows.sort(key=lambda r: (-r[0], r[1]))
+            return [
+                {"id": uid, "kind": k, "cell": f"({x}, {y})", "born": born, "health": round(h, 2)}
+                for born, uid, k, x, y, h in rows[:limit]
+            ]
+
+    # -- export --------------------------------------------------------------------------------
+    def daily_bytes(self, fmt: str = "parquet") -> bytes:
+        """The run's daily table so far, as Parquet or CSV bytes."""
+        with self.lock:
+            table = self.model.daily()
+        buf = io.BytesIO()
+        if fmt == "csv":
+            table.write_csv(buf)
+        else:
+            table.write_parquet(buf)
+        return buf.getvalue()
+
+    def snapshot_png(self) -> bytes:
+        """The map (with headline, day and legend) beside the six charts, as one PNG."""
+        with self.lock:
+            m = self.model
+            ext = self._extent or city_extent(m)
+            summary = m.summary()
+            big = render_map(
+                m,
+                size=600,
+                extent=ext,
+                headline=f"{self.scenario}: {headline(summary)}",
+                day_label=True,
+                legend=True,
+            )
+            pngs = self.charts.pngs(self.log_units).values()
+            charts = [Image.open(io.BytesIO(p)).convert("RGB") for p in pngs]
+        cw, ch = charts[0].size
+        cols = 2
+        rows = math.ceil(len(charts) / cols)
+        height = max(600, rows * ch)
+        sheet = Image.new("RGB", (600 + cols * cw, height), "white")
+        sheet.paste(Image.fromarray(big), (0, 0))
+        for i, img in enumerate(charts):
+            sheet.paste(img, (600 + (i % cols) * cw, (i // cols) * ch))
+        buf = io.BytesIO()
+        sheet.save(buf, format="PNG", optimize=True)
+        return buf.getvalue()
