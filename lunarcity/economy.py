@@ -56,6 +56,8 @@ class Economy:
         site: A site name from data/sites.yaml.
         enabled_fabs: Fab kinds that may exist here; None means every fab kind the data enables.
         forced_imports: Items the scenario imports even though a local recipe exists.
+        assembly_s_per_kg: Robot assembly seconds per kg by unit kind, where a scenario
+            overrides the data.
     """
 
     catalog: Catalog
@@ -63,6 +65,7 @@ class Economy:
     enabled_fabs: Iterable[str] | None = None
     forced_imports: Iterable[str] = ()
     disabled_units: Iterable[str] = ()
+    assembly_s_per_kg: dict[str, float] = field(default_factory=dict)
     graph: nx.DiGraph = field(init=False)
     processes: dict[str, Process] = field(init=False)
     imported: set[str] = field(init=False)
@@ -140,7 +143,11 @@ class Economy:
                 outputs={unit: 1.0},
                 energy_kwh=0.0,
                 time_h=0.0,
-                labour_robot_days=cat.assembly_robot_days(unit),
+                labour_robot_days=(
+                    spec.mass_kg * self.assembly_s_per_kg[unit] / 86400.0
+                    if unit in self.assembly_s_per_kg
+                    else cat.assembly_robot_days(unit)
+                ),
             )
         self.processes = processes
         made = {item for p in processes.values() for item in p.outputs}

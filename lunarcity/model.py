@@ -163,7 +163,8 @@ class LunarCity(mesa.Model):
         self.site = build_site(self.catalog.sites[sc.site.name], self.rng, self.track_m)
         seg_len = units[self.rail_kind].segment_length_m if self.rail_kind else 0.0
         cells_per_seg = max(1, int(round(seg_len / self.site.cell_m))) if seg_len else 1
-        self.rail_slots = len(self.site.rail_cells) // cells_per_seg
+        # Whole segments covering the corridor: a track of an odd number of cells still fits.
+        self.rail_slots = -(-len(self.site.rail_cells) // cells_per_seg)
         self.rail_fits = self.rail_slots * seg_len >= self.track_m - 1e-6
         self._rail_cells_per_seg = cells_per_seg
         self.rail_filled = np.zeros(self.rail_slots, dtype=bool)
@@ -564,7 +565,8 @@ class LunarCity(mesa.Model):
                     if total_ls
                     else 0.0
                 )
-            n = int(self._carry[k])
+            # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
+            n = int(self._carry[k] + 1e-9)
             if budget_jobs is not None:
                 n = min(n, budget_jobs - sum(new_counts))
             if n <= 0:

@@ -18,6 +18,18 @@ def scenario_economy(scenario: Scenario, catalog: Catalog | None = None) -> Econ
         scenario.site.name,
         enabled_fabs=enabled,
         forced_imports=scenario.earth.force_imports,
+        # Units a scenario disables (e.g. storage_bank: {enabled: false}) are not built.
+        disabled_units=[
+            k
+            for k, spec in catalog.units.items()
+            if spec.role != "fab" and not _enabled(scenario, catalog, k)
+        ],
+        # A scenario's assembly time per kg must reach the labour cost of every unit.
+        assembly_s_per_kg={
+            k: o.assembly_s_per_kg
+            for k, o in scenario.units.items()
+            if o.assembly_s_per_kg is not None
+        },
     )
 
 

@@ -142,13 +142,15 @@ def balanced_mix(
                         per_kg * hours / (HOURS_PER_YEAR * spec.throughput_factor) * spec.mass_kg
                     )
         robot = specs[robot_kind]
-        need[robot_kind] += labour / (365.25 * robot.duty_fraction) * robot.mass_kg
+        robot_mass = labour / (365.25 * robot.duty_fraction) * robot.mass_kg
+        if robot_kind in need:  # without replication robots are not in the mix, but still work
+            need[robot_kind] += robot_mass
         # Fabs idle while their cells are dark; storage carries the robots, not the fabs
         # (storage at tens of Wh/kg outweighs the extra fabs many times over).
         for fab in need:
             if specs[fab].role == "fab":
                 need[fab] /= max(mean_lit, 1e-3)
-        robot_kw = need[robot_kind] / robot.mass_kg * robot.power_kw * robot.duty_fraction
+        robot_kw = robot_mass / robot.mass_kg * robot.power_kw * robot.duty_fraction
         energy += robot_kw * HOURS_PER_YEAR
         avg_kw = energy / HOURS_PER_YEAR
         stores = [k for k in kinds if specs[k].role == "storage"]
