@@ -369,11 +369,19 @@ class Catalog:
         """Unit kinds whose role is fab, in file order."""
         return [name for name, unit in self.units.items() if unit.role == "fab"]
 
-    def recipe_outputs(self, recipe: Recipe, site: str) -> dict[str, float]:
-        """A recipe's outputs (kg per batch) at ``site``: fixed, or following its regolith."""
+    def recipe_outputs(
+        self, recipe: Recipe, site: str, regolith: str | None = None
+    ) -> dict[str, float]:
+        """A recipe's outputs (kg per batch) at ``site``: fixed, or following its regolith.
+
+        Args:
+            recipe: The recipe.
+            site: The site (its regolith unless ``regolith`` is given).
+            regolith: A regolith kind that overrides the site's own.
+        """
         if not recipe.recovery:
             return dict(recipe.outputs)
-        comp = self.regolith[self.sites[site].regolith].composition
+        comp = self.regolith[regolith or self.sites[site].regolith].composition
         feed = sum(q for item, q in recipe.inputs.items() if self.items[item].kind == "raw")
         out: dict[str, float] = dict(recipe.outputs)
         for element, rec in recipe.recovery.items():

@@ -65,6 +65,7 @@ class Economy:
     enabled_fabs: Iterable[str] | None = None
     forced_imports: Iterable[str] = ()
     disabled_units: Iterable[str] = ()
+    regolith: str | None = None
     assembly_s_per_kg: dict[str, float] = field(default_factory=dict)
     graph: nx.DiGraph = field(init=False)
     processes: dict[str, Process] = field(init=False)
@@ -119,7 +120,7 @@ class Economy:
         for name, recipe in cat.recipes.items():
             if recipe.fab not in self.enabled_fabs:
                 continue
-            outputs = cat.recipe_outputs(recipe, self.site)
+            outputs = cat.recipe_outputs(recipe, self.site, self.regolith)
             if forced & set(outputs) and not (set(outputs) - forced):
                 continue  # every output is imported by choice: the recipe is not run here
             processes[name] = Process(

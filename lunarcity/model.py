@@ -12,7 +12,10 @@ lander); there is no Python loop over units.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,34 @@ G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
+
+REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
+
+
+def _last(model: LunarCity, column: str) -> float:
+    """A DataCollector reporter: the recorder's latest value of one column."""
+    return model.recorder.last(column)
+
+
+def _target_met(model: LunarCity) -> bool:
+    return model.recorder.target_met
+
+
+class _WeakIds(weakref.WeakKeyDictionary):
+    """Mesa 3.3 counts agent ids per model in a dict that keeps every model alive (mesa#3179);
+    this one forgets a model when it is gone."""
+
+    def __getitem__(self, model: Any) -> Any:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = itertools.count(1)
+            self[model] = counter
+            return counter
+
+
+if not isinstance(mesa.Agent._ids, weakref.WeakKeyDictionary):
+    mesa.Agent._ids = _WeakIds()
 
 JOB_COLUMNS = {
     "kind": np.int16,
@@ -155,6 +186,7 @@ class LunarCity(mesa.Model):
         self._carry = dict.fromkeys(self.kind_names, 0.0)
         self._job_imported = 0.0
         self._robot_served = 1.0
+        self._reserve_for: str | None = None
 
         # -- site ------------------------------------------------------------------------------
         md = sc.mass_driver
@@ -231,15 +263,11 @@ class LunarCity(mesa.Model):
         self.recorder = Recorder(self)
         self._land_seed()
         self.recorder.record(None, {})
+        # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
+        # lambdas, so the model pickles.
         self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "units_total": lambda m: m.recorder.last("units_total"),
-                "industrial_mass_t": lambda m: m.recorder.last("industrial_mass_t"),
-                "power_mw": lambda m: m.recorder.last("power_mw"),
-                "closure": lambda m: m.recorder.last("closure"),
-                "compute_in_orbit_kw": lambda m: m.compute_in_orbit_kw,
-                "target_met": lambda m: m.recorder.target_met,
-            }
+            model_reporters={name: functools.partial(_last, column=name) for name in REPORTED}
+            | {"target_met": functools.partial(_target_met)}
         )
         self.datacollector.collect(self)
 
@@ -544,8 +572,26 @@ class LunarCity(mesa.Model):
             want = max(0.0, BACKLOG_DAYS * labour - backlog)
             budget_jobs = None
         units = self.catalog.units
-        # Growth comes first: output (satellites, rail) takes parts only after the builders.
-        order = sorted(self.shares, key=lambda k: (k not in self.growth_kinds, -self.shares[k]))
+        # Growth comes first, the kind furthest behind its share of the installed base first;
+        # output (satellites, rail) takes parts only after the builders.
+        growth_mass = sum(self.fleet.count(k) * units[k].mass_kg for k in self.growth_kinds)
+
+        def lag(k: str) -> float:
+            if k not in self.growth_kinds or k not in self.fleet.tables:
+                return 0.0
+            return self.fleet.count(k) * units[k].mass_kg / (self.shares[k] * growth_mass + 1e-9)
+
+        # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
+        # it when it cannot start: smaller jobs behind it must not keep eating the stock a
+        # large unit (a fab) is waiting to collect.
+        relief = self.relief.get(self.bottleneck)
+        if relief not in self.shares or relief not in self.growth_kinds:
+            relief = None
+        order = sorted(
+            self.shares, key=lambda k: (k != relief, k not in self.growth_kinds, lag(k), k)
+        )
+        reserved = np.zeros(len(self.nodes))
+        self._reserve_for = relief
         labour_share = {}
         for k in order:
             if k in self.costs:
@@ -553,6 +599,7 @@ class LunarCity(mesa.Model):
         total_ls = sum(labour_share.values())
         new_kinds: list[str] = []
         new_counts: list[int] = []
+        new_imported: list[float] = []
         for k in order:
             if k not in self.costs:
                 continue
@@ -572,7 +619,9 @@ class LunarCity(mesa.Model):
             if n <= 0:
                 continue
             n_ok = (
-                n if self.scenario.economy.unlimited_materials else self._take_parts(k, n, blocked)
+                n
+                if self.scenario.economy.unlimited_materials
+                else self._take_parts(k, n, blocked, reserved)
             )
             self._carry[k] -= n_ok
             if n_ok < n:
@@ -582,20 +631,27 @@ class LunarCity(mesa.Model):
             if n_ok:
                 new_kinds.append(k)
                 new_counts.append(n_ok)
-        for k, n in zip(new_kinds, new_counts, strict=True):
+                new_imported.append(self._job_imported)
+        for k, n, imported in zip(new_kinds, new_counts, new_imported, strict=True):
+            self._job_imported = imported  # the imported content of this kind's parts
             self._open_jobs(k, n, idle if crew_own else None)
             if crew_own:
                 idle = idle[n:]
 
-    def _take_parts(self, kind: str, n: int, blocked: dict[str, float]) -> int:
+    def _take_parts(
+        self, kind: str, n: int, blocked: dict[str, float], reserved: np.ndarray
+    ) -> int:
         bom = self.r_in_unit(kind)
         need = bom > 0
-        can = int(np.floor((self.stock[need] / bom[need]).min() + 1e-9)) if need.any() else n
+        free = np.maximum(self.stock[need] - reserved[need], 0.0)
+        can = int(np.floor((free / bom[need]).min() + 1e-9)) if need.any() else n
         n_ok = max(0, min(n, can))
         if n_ok < n:
-            short = np.flatnonzero(need)[np.argmin(self.stock[need] / bom[need])]
+            short = np.flatnonzero(need)[np.argmin(free / bom[need])]
             name = self.nodes[short]
             blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * self.catalog.units[kind].mass_kg
+            if kind == self._reserve_for:
+                reserved += bom
         if n_ok:
             take = bom * n_ok
             share = np.divide(

@@ -54,6 +54,9 @@ class SiteConfig(Section):
     name: str = Field(
         "polar_ridge", description="A site in data/sites.yaml: polar_ridge or equator"
     )
+    regolith: str | None = Field(
+        None, description="Regolith kind from data/sites.yaml (default: the site's own)"
+    )
 
 
 class SeedConfig(Section):
@@ -146,7 +149,11 @@ class EconomyConfig(Section):
 class PlannerConfig(Section):
     """How the city decides what to build."""
 
-    policy: Literal["fixed_mix", "bottleneck_first", "grow_then_produce"] = "grow_then_produce"
+    policy: Literal["fixed_mix", "bottleneck_first", "grow_then_produce"] = Field(
+        "grow_then_produce",
+        description="How the city chooses what to build: fixed_mix, bottleneck_first or "
+        "grow_then_produce",
+    )
     mix: dict[str, NonNegativeFloat] = Field(
         default_factory=dict,
         description="Unit kind -> share of build mass (fixed_mix, and the base mix)",
@@ -198,8 +205,8 @@ class TargetConfig(Section):
 class RunConfig(Section):
     """How long to run and with which seed."""
 
-    years: PositiveFloat = Field(10.0, le=200)
-    seed: NonNegativeInt = 1
+    years: PositiveFloat = Field(10.0, le=200, description="Years to simulate")
+    seed: NonNegativeInt = Field(1, description="Random seed (one seed, one result)")
 
 
 class Scenario(Strict):
@@ -387,6 +394,13 @@ def check_against_catalog(
 
     units = catalog.units
     nodes = list(catalog.items) + list(units)
+    if scenario.site.regolith is not None and scenario.site.regolith not in catalog.regolith:
+        raise fail(
+            ("site", "regolith"),
+            f"unknown regolith '{scenario.site.regolith}'"
+            f"{did_you_mean(scenario.site.regolith, catalog.regolith)}",
+            one_of(catalog.regolith),
+        )
     if scenario.site.name not in catalog.sites:
         raise fail(
             ("site", "name"),
