@@ -261,9 +261,10 @@ class MesaReference(LunarCity):
         by_kind = self._by_kind(RefFab, "fab_hours")
         return {k: by_kind.get(k, 0.0) for k in self.fab_kinds if k in self.fleet.tables}
 
-    def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+    def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        # The model re-measures haul distances weekly through this method; so does the reference.
         if not self.active:
-            return super()._mean_distance_km(point, kinds)
+            return super()._measure_distance_km(point, kinds)
         self._step_agents()
         wanted = set(kinds)
         fabs = [a for a in self._agents_of(RefFab) if a.kind in wanted]

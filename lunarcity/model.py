@@ -45,6 +45,7 @@ G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
+HAUL_REMEASURE_DAYS = 1  # days between re-measuring haul distances
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
@@ -187,6 +188,8 @@ class LunarCity(mesa.Model):
         self._job_imported = 0.0
         self._robot_served = 1.0
         self._reserve_for: str | None = None
+        self._rail_key: tuple = ()
+        self._rail_len = 0.0
 
         # -- site ------------------------------------------------------------------------------
         md = sc.mass_driver
@@ -205,6 +208,19 @@ class LunarCity(mesa.Model):
         self._sunny_order = np.argsort(-quality, kind="stable")
         self.fleet = Fleet(self, self.agent_kinds, (self.site.height, self.site.width))
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
+        self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
+        self._haul_cache: dict[tuple[tuple[int, int], tuple[str, ...]], tuple[int, float]] = {}
+        self._broken_ids = {k: np.zeros(0, dtype=np.int64) for k in self.agent_kinds}
+        roles = ("power", "storage", "fab", "robot", "rail")
+        self._repair_order = sorted(
+            self.agent_kinds, key=lambda k: roles.index(self._specs[k].role)
+        )
+        # Cells by distance from the centre, for placing units when a neighbourhood is full.
+        ys, xs = np.divmod(np.arange(self.site.width * self.site.height), self.site.width)
+        self._centre_order = np.argsort(
+            (xs - self.site.centre[0]) ** 2 + (ys - self.site.centre[1]) ** 2, kind="stable"
+        )
+        self._centre_ptr: dict[float, int] = {}
         self._sunny_ptr = 0
         profile = self._crest_profile()
         self.mean_lit = design_lit(profile)
@@ -474,9 +490,7 @@ class LunarCity(mesa.Model):
                 float(plan["batches"] @ self.r_in[:, self.regolith]) - self.stock[self.regolith]
             )
             want_kg = max(0.0, want_kg)
-            d_mine = self._mean_distance_km(
-                self.site.mine, [k for k in self.fab_kinds if self._makes_from_raw(k)]
-            )
+            d_mine = self._mean_distance_km(self.site.mine, self._raw_fabs)
             per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
             if robot.haul_tkm_per_day > 0:
                 per_kg += d_mine / 1000.0 / robot.haul_tkm_per_day
@@ -503,7 +517,20 @@ class LunarCity(mesa.Model):
         return any(f == fab and self.r_in[r, self.regolith] > 0 for r, f in enumerate(self.r_fab))
 
     def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
-        """Mean distance from ``point`` to the units of ``kinds`` (km), from the cell counts."""
+        """Mean distance from ``point`` to the units of ``kinds`` (km), from the cell counts.
+
+        Haul distances change slowly as the city spreads: they are re-measured every
+        ``HAUL_REMEASURE_DAYS`` days.
+        """
+        key = (point, tuple(kinds))
+        cached = self._haul_cache.get(key)
+        if cached is not None and self.day - cached[0] < HAUL_REMEASURE_DAYS:
+            return cached[1]
+        value = self._measure_distance_km(point, kinds)
+        self._haul_cache[key] = (self.day, value)
+        return value
+
+    def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
         counts = None
         for k in kinds:
             if self.fleet.count(k):
@@ -538,24 +565,20 @@ class LunarCity(mesa.Model):
     def _repair(self, labour: float) -> float:
         """Repair broken units, power first, as far as labour allows; returns labour used."""
         used = 0.0
-        order = sorted(
-            self.agent_kinds,
-            key=lambda k: ("power", "storage", "fab", "robot", "rail").index(self._specs[k].role),
-        )
-        for kind in order:
+        for kind in self._repair_order:
+            queue = self._broken_ids[kind]
+            if not len(queue):
+                continue
             t = self.fleet.tables[kind]
-            if not t.n:
-                continue
-            broken = np.flatnonzero(t["health"] <= 0)
-            if not len(broken):
-                continue
+            rows = t.rows_of(queue)
+            alive = rows >= 0  # scrapped while waiting: nothing to repair
+            queue, rows = queue[alive], rows[alive]
             cost = self._specs[kind].repair_robot_days
-            n = len(broken) if cost <= 0 else min(len(broken), int((labour - used) // cost))
-            if n <= 0:
-                continue
-            rows = broken[:n]
-            t["health"][rows] = self._health_by_age(kind, t["born"][rows])
-            used += n * cost
+            n = len(rows) if cost <= 0 else min(len(rows), int(max(0.0, labour - used) // cost))
+            if n > 0:
+                t["health"][rows[:n]] = self._health_by_age(kind, t["born"][rows[:n]])
+                used += n * cost
+            self._broken_ids[kind] = queue[n:]
         return used
 
     def _start_jobs(self, assembly: dict[str, float], blocked: dict[str, float]) -> None:
@@ -632,6 +655,24 @@ class LunarCity(mesa.Model):
                 new_kinds.append(k)
                 new_counts.append(n_ok)
                 new_imported.append(self._job_imported)
+        if not crew_own:
+            # Labour must not idle while a whole job waits for its fraction to add up: when
+            # the open work is less than a day's labour, start the job nearest to due now
+            # (its carry goes into debt and is paid back by the following days' shares).
+            open_work = backlog + sum(
+                n * self.costs[k].assembly_days for k, n in zip(new_kinds, new_counts, strict=True)
+            )
+            for k in sorted(labour_share, key=lambda k: (-self._carry[k], k)):
+                if open_work >= labour or labour_share[k] <= 0:
+                    break
+                unlimited = self.scenario.economy.unlimited_materials
+                if unlimited or self._take_parts(k, 1, {}, reserved):
+                    self._job_imported = 0.0 if unlimited else self._job_imported
+                    self._carry[k] -= 1.0
+                    new_kinds.append(k)
+                    new_counts.append(1)
+                    new_imported.append(self._job_imported)
+                    open_work += self.costs[k].assembly_days
         for k, n, imported in zip(new_kinds, new_counts, new_imported, strict=True):
             self._job_imported = imported  # the imported content of this kind's parts
             self._open_jobs(k, n, idle if crew_own else None)
@@ -898,18 +939,36 @@ class LunarCity(mesa.Model):
             placed[todo[ok]] = True
             sd *= 3.0
         rest = np.flatnonzero(~placed)
-        if len(rest):  # a crowded neighbourhood: the cells with room nearest the city centre
-            room = np.flatnonzero(site.used_m2.ravel() + area <= site.cell_area_m2)
-            ry, rx = np.divmod(room, site.width)
-            near = room[
-                np.argsort((rx - site.centre[0]) ** 2 + (ry - site.centre[1]) ** 2, kind="stable")
-            ]
-            cells = near[: len(rest)]
-            site.used_m2.ravel()[cells] += area
+        if len(rest):  # a crowded neighbourhood: the free cells nearest the city centre
+            cells = self._nearest_free(len(rest), area)
             cy, cx = np.divmod(cells, site.width)
             xs[rest[: len(cells)]] = cx
             ys[rest[: len(cells)]] = cy
         return xs, ys, slots
+
+    def _nearest_free(self, n: int, area: float) -> np.ndarray:
+        """Claim ``n`` places for ``area`` in the free cells nearest the centre (a pointer per
+        footprint walks outwards, so the search is not repeated)."""
+        used = self.site.used_m2.ravel()
+        cap = self.site.cell_area_m2
+        ptr = self._centre_ptr.get(area, 0)
+        order = self._centre_order
+        out: list[np.ndarray] = []
+        need = n
+        while need > 0 and ptr < len(order):
+            window = order[ptr : ptr + need + 64]
+            room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
+            take = np.repeat(window, room)[:need]
+            np.add.at(used, take, area)
+            out.append(take)
+            need -= len(take)
+            if need > 0:
+                ptr += len(window)
+        self._centre_ptr[area] = ptr
+        if need > 0:  # the whole site is full: crowd the last cell
+            out.append(np.full(need, order[-1]))
+            used[order[-1]] += need * area
+        return np.concatenate(out)
 
     def _claim(self, cells: np.ndarray, area: float) -> np.ndarray:
         """Claim ``area`` in each candidate cell where it fits; returns which claims succeeded.
@@ -960,6 +1019,15 @@ class LunarCity(mesa.Model):
         """Length of the track's longest run of complete, working segments (m)."""
         if not self.rail_kind or not self.rail_slots:
             return 0.0
+        t = self.fleet.tables[self.rail_kind]
+        key = (self.day, t.n, float(t["health"].sum()))
+        if key == self._rail_key:
+            return self._rail_len
+        self._rail_key = key
+        self._rail_len = self._measure_rail()
+        return self._rail_len
+
+    def _measure_rail(self) -> float:
         t = self.fleet.tables[self.rail_kind]
         ok = np.zeros(self.rail_slots, dtype=bool)
         if t.n:
@@ -1151,7 +1219,10 @@ class LunarCity(mesa.Model):
                 # k ~ Binomial(n, p) units are hit today; a hit on a broken unit changes nothing.
                 k = int(self.rng.binomial(t.n, p))
                 if k:
-                    t["health"][self.rng.integers(0, t.n, size=k)] = 0.0
+                    hit = np.unique(self.rng.integers(0, t.n, size=k))
+                    hit = hit[t["health"][hit] > 0]
+                    t["health"][hit] = 0.0
+                    self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
             cohort = math.floor(self.day - spec.lifetime_years * 365.25)
             if cohort >= 0:
                 old = np.flatnonzero(t["born"] <= cohort)
@@ -1180,6 +1251,7 @@ class LunarCity(mesa.Model):
             )
             if spec.role == "power" and spec.generation == "solar":
                 self._sunny_ptr = 0  # freed sunny cells can be reused
+            self._centre_ptr.clear()
         if spec.role == "rail":
             self.rail_filled[t["slot"][rows]] = False
         robots_jobs = t["job"][rows] if spec.role == "robot" else None

@@ -235,13 +235,6 @@ def test_energy_per_kw_follows_the_sunlight_at_equator_and_pole() -> None:
     assert pole > 1.3 * eq
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="design: pooled crews keep BACKLOG_DAYS (3) days of their labour in open jobs and "
-    "start whole jobs only; when a job costs more than 3 days of the whole fleet's labour "
-    "(N0 * duty * 3 < tau robot-days) no job is open on some days and that labour is lost, so "
-    "small fleets lag N0 (1 + 1/tau)^t (metzger2013's 2 robots and a 35 robot-day fab)",
-)
 def test_a_small_pooled_fleet_follows_the_same_law() -> None:
     n0, tau, days = 3, 20.0, 60  # 3 days of the fleet's labour: 9 of the 20 robot-days a copy needs
     n = _robots_by_day(LunarCity(seed=1, **_overrides(tau, n0, "pooled", days))).astype(float)
