@@ -1,20 +1,19 @@
 """A recording of a run: the site map with a headline, one frame every few days, as a GIF or MP4.
 
 For a classroom or a talk: ``lunarcity record ten_year_city --out city.gif`` and press play. Each
-frame is the map (terrain shaded by the sunny crest and today's sunlight, one colour per unit
-kind, the mass-driver corridor) under a band with the day, the year, the city's size and the
-target's progress; the last frame carries the run's headline.
-
-The map here is a small raster renderer of its own: cells are coloured by palette index (numpy
-only), so a frame costs a few milliseconds and a GIF needs no colour quantization. It reads only
-the model's public state (``m.site``, ``m.lit``, ``m.fleet.tables``), the same the app's map reads.
+frame is the app's map (:func:`lunarcity.render.render_map`: terrain shaded by the sunny crest and
+today's sunlight, one colour per unit kind, new units lightened, the mass-driver corridor, a scale
+bar and a legend) under a band with the day, the year, the city's size and the target's progress;
+the last frame carries the run's headline. The map's window only grows, from the founding cells
+to the whole city, so the film zooms out as the city spreads and never jitters.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
     from lunarcity.model import LunarCity
+    from lunarcity.render import Extent
 
 #: Output formats by file suffix.
 FORMATS = {".gif": "gif", ".mp4": "mp4"}
@@ -33,158 +33,11 @@ MIN_SIZE, MAX_SIZE = 96, 2048
 MAX_FPS = 60
 #: The last frame is held this long (seconds), so the headline can be read.
 HOLD_LAST_S = 3.0
-
-# -- the palette ---------------------------------------------------------------------------------
-#: Palette indices 0..TERRAIN_LEVELS-1 are the terrain ramp, dark to bright.
-TERRAIN_LEVELS = 160
-#: Colours of unit kinds by name; other kinds take their role's colour.
-KIND_COLOURS: dict[str, tuple[int, int, int]] = {
-    "robot": (255, 214, 10),
-    "regolith_plant": (240, 130, 40),
-    "metal_works": (215, 70, 60),
-    "solar_fab": (180, 100, 230),
-    "electronics_fab": (40, 205, 215),
-    "chip_fab": (255, 90, 200),
-    "solar_plant": (70, 130, 255),
-    "storage_bank": (70, 205, 100),
-    "fission_unit": (255, 150, 190),
-    "rail_segment": (250, 250, 250),
-}
-ROLE_COLOURS: dict[str, tuple[int, int, int]] = {
-    "robot": (255, 214, 10),
-    "fab": (230, 110, 70),
-    "power": (70, 130, 255),
-    "storage": (70, 205, 100),
-    "rail": (250, 250, 250),
-}
-UI_COLOURS: dict[str, tuple[int, int, int]] = {
-    "band": (12, 16, 32),
-    "text": (235, 238, 245),
-    "dim": (150, 158, 178),
-    "good": (110, 220, 120),
-    "corridor": (95, 95, 130),
-    "mine": (150, 110, 70),
-}
-#: Short names for the legend.
-LEGEND_NAMES = {
-    "robot": "robot",
-    "regolith_plant": "refinery",
-    "metal_works": "metal",
-    "solar_fab": "solar fab",
-    "electronics_fab": "electronics",
-    "chip_fab": "chips",
-    "solar_plant": "solar",
-    "storage_bank": "storage",
-    "fission_unit": "fission",
-    "rail_segment": "rail",
-}
-
-
-@dataclass
-class Palette:
-    """The fixed 256-colour palette of every frame: terrain ramp, unit kinds, interface colours.
-
-    Attributes:
-        colours: (256, 3) uint8 RGB.
-        kind_index: Palette index of each unit kind.
-        ui_index: Palette index of each interface colour.
-    """
-
-    colours: np.ndarray
-    kind_index: dict[str, int] = field(default_factory=dict)
-    ui_index: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def for_model(cls, model: LunarCity) -> Palette:
-        """The palette for a model's unit kinds."""
-        colours = np.zeros((256, 3), dtype=np.uint8)
-        # Moon grey, faintly warm: dark flanks to the bright sunlit crest.
-        ramp = np.linspace(0.0, 1.0, TERRAIN_LEVELS)[:, None]
-        colours[:TERRAIN_LEVELS] = np.rint(255 * ramp * np.array([0.92, 0.90, 0.86])).astype(
-            np.uint8
-        )
-        nxt = TERRAIN_LEVELS
-        ui_index: dict[str, int] = {}
-        for name, rgb in UI_COLOURS.items():
-            colours[nxt] = rgb
-            ui_index[name] = nxt
-            nxt += 1
-        kind_index: dict[str, int] = {}
-        for kind in model.agent_kinds:
-            if nxt >= 256:
-                break
-            role = model.unit_spec(kind).role
-            colours[nxt] = KIND_COLOURS.get(kind) or ROLE_COLOURS.get(role) or _hashed(kind)
-            kind_index[kind] = nxt
-            nxt += 1
-        return cls(colours=colours, kind_index=kind_index, ui_index=ui_index)
-
-    def flat(self) -> list[int]:
-        """The palette as Pillow's flat list."""
-        return self.colours.reshape(-1).tolist()
-
-
-def _hashed(name: str) -> tuple[int, int, int]:
-    # A stable colour for a kind the tables above do not know (a scenario's new unit kind).
-    h = sum((i + 1) * ord(c) for i, c in enumerate(name))
-    rng = np.random.default_rng(h)
-    return tuple(int(v) for v in rng.integers(80, 256, size=3))  # type: ignore[return-value]
-
-
-# -- the map -------------------------------------------------------------------------------------
-def map_indices(model: LunarCity, palette: Palette) -> np.ndarray:
-    """The site as palette indices, one per cell: (height, width) uint8.
-
-    Terrain brightness follows the crest's sunlight quality and today's sunlight; each cell with
-    units takes the colour of the kind covering most of its ground (footprint times count); the
-    mass-driver corridor is drawn dim where no segment stands yet.
-    """
-    site = model.site
-    h, w = site.height, site.width
-    # Relief from the crest, dimmed where the Sun is hidden today (never black: the map stays
-    # readable through the night).
-    light = 0.30 + 0.70 * np.clip(model.lit, 0.0, 1.0)
-    level = (0.25 + 0.75 * np.clip(site.quality, 0.0, 1.0)) * light
-    out = np.rint(level * (TERRAIN_LEVELS - 1)).astype(np.uint8)
-
-    rail = np.asarray(site.rail_cells, dtype=np.int64).reshape(-1, 2)
-    if len(rail):
-        out[rail[:, 1], rail[:, 0]] = palette.ui_index["corridor"]
-    mx, my = site.mine
-    out[max(0, my - 1) : my + 2, max(0, mx - 1) : mx + 2] = palette.ui_index["mine"]
-
-    kinds = [k for k in model.agent_kinds if k in palette.kind_index]
-    cover = np.zeros((len(kinds), h * w), dtype=np.float64)
-    for j, kind in enumerate(kinds):
-        table = model.fleet.tables[kind]
-        if not table.n:
-            continue
-        spec = model.unit_spec(kind)
-        cells = table["y"].astype(np.int64) * w + table["x"].astype(np.int64)
-        cover[j] = np.bincount(cells, minlength=h * w) * max(spec.footprint_m2, 1.0)
-        if spec.role == "rail" and spec.segment_length_m > 0:
-            # A segment spans several corridor cells from its own: light them all.
-            span = max(1, int(round(spec.segment_length_m / site.cell_m)))
-            for step in range(1, span):
-                nxt = np.minimum(table["slot"].astype(np.int64) * span + step, len(rail) - 1)
-                if len(rail):
-                    extra = rail[nxt, 1] * w + rail[nxt, 0]
-                    cover[j] += np.bincount(extra, minlength=h * w) * max(spec.footprint_m2, 1.0)
-    if len(kinds):
-        busy = cover.max(axis=0) > 0
-        top = cover.argmax(axis=0)
-        codes = np.array([palette.kind_index[k] for k in kinds], dtype=np.uint8)
-        flat = out.reshape(-1)
-        flat[busy] = codes[top[busy]]
-    return out
-
-
-def _scale(indices: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Nearest-neighbour resize of an index image (no new colours)."""
-    h, w = indices.shape
-    rows = np.minimum((np.arange(height) * h) // height, h - 1)
-    cols = np.minimum((np.arange(width) * w) // width, w - 1)
-    return indices[rows[:, None], cols[None, :]]
+#: Colours of the headline band.
+BAND = (12, 16, 32)
+TEXT = (235, 238, 245)
+DIM = (150, 158, 178)
+GOOD = (110, 220, 120)
 
 
 # -- the band ------------------------------------------------------------------------------------
@@ -194,9 +47,9 @@ def font_px(size: int) -> int:
 
 
 def band_height(size: int) -> int:
-    """Height (px) of the headline band above the map: four lines of text, even for video."""
+    """Height (px) of the headline band above the map: three lines of text, even for video."""
     fs = font_px(size)
-    height = int(math.ceil(4 * 1.32 * fs + 0.8 * fs))
+    height = int(math.ceil(3 * 1.4 * fs + 0.9 * fs))
     return height + height % 2
 
 
@@ -205,13 +58,24 @@ def frame_shape(size: int) -> tuple[int, int]:
     return size, size + band_height(size)
 
 
-def _font(px: int, bold: bool = False) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+@cache
+def _font(px: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     try:
         return ImageFont.load_default(size=px)
     except (TypeError, AttributeError, OSError):  # old Pillow or no FreeType: the bitmap font
         return ImageFont.load_default()
+
+
+def _fit(draw: Any, text: str, px: int, room: float) -> Any:
+    """The font of the largest size up to ``px`` (at least 8 px) at which ``text`` fits."""
+    size = px
+    font = _font(size)
+    while size > 8 and draw.textlength(text, font=font) > room:
+        size -= 1
+        font = _font(size)
+    return font
 
 
 def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> list[str]:
@@ -247,77 +111,47 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
 def render_frame(
     model: LunarCity,
     size: int,
-    palette: Palette,
+    extent: Extent | None = None,
     final: dict[str, Any] | None = None,
+    recent_days: int = 10,
 ) -> Image.Image:
-    """One frame: the headline band over the map, a Pillow image in palette mode ("P").
+    """One frame: the headline band over the map, an RGB Pillow image.
 
     Args:
         model: The city today.
         size: Width of the frame and of the square map (px).
-        palette: The recording's palette (:meth:`Palette.for_model`).
+        extent: The window of cells to draw (default: the city with a margin).
         final: The run's summary, on the last frame.
+        recent_days: Units completed this many days ago or less are lightened.
     """
     from PIL import Image, ImageDraw
 
+    from lunarcity.render import render_map
+
     width, height = frame_shape(size)
     band = band_height(size)
-    canvas = np.full((height, width), palette.ui_index["band"], dtype=np.uint8)
-    canvas[band:, :] = _scale(map_indices(model, palette), size, size)
-    image = Image.fromarray(canvas, mode="P")
-    image.putpalette(palette.flat())
+    image = Image.new("RGB", (width, height), BAND)
+    rgb = render_map(
+        model, size=size, extent=extent, recent_days=recent_days, legend=True, scale_bar=True
+    )
+    image.paste(Image.fromarray(np.ascontiguousarray(rgb)), (0, band))
     draw = ImageDraw.Draw(image)
     fs = font_px(size)
-    big = _font(int(fs * 1.25))
-    small = _font(fs)
-    pad = int(0.4 * fs)
-    y = pad
-    lines = headline_lines(model, final)
-    done = final is not None and final.get("target_met") or model.recorder.target_met
-    draw.text((pad, y), lines[0], font=big, fill=palette.ui_index["text"])
-    name = model.scenario.name
-    name_w = draw.textlength(name, font=small)
-    draw.text((width - pad - name_w, y + 0.2 * fs), name, font=small, fill=palette.ui_index["dim"])
-    y += int(1.45 * fs)
+    pad = int(0.45 * fs)
     room = width - 2 * pad
-    draw.text(
-        (pad, y), lines[1], font=_fit(draw, lines[1], fs, room), fill=palette.ui_index["text"]
-    )
-    y += int(1.32 * fs)
-    colour = palette.ui_index["good"] if done else palette.ui_index["dim"]
-    draw.text((pad, y), lines[2], font=_fit(draw, lines[2], fs, room), fill=colour)
-    y += int(1.32 * fs)
-    legend_px = max(8, int(round(0.85 * fs)))
-    _legend(draw, model, palette, pad, y, width - pad, _font(legend_px), legend_px)
+    lines = headline_lines(model, final)
+    done = (final is not None and final.get("target_met")) or model.recorder.target_met
+    y = pad
+    name = model.scenario.name
+    small = _font(fs)
+    name_w = draw.textlength(name, font=small)
+    draw.text((pad, y), lines[0], font=_font(int(fs * 1.25)), fill=TEXT)
+    draw.text((width - pad - name_w, y + 0.2 * fs), name, font=small, fill=DIM)
+    y += int(1.5 * fs)
+    draw.text((pad, y), lines[1], font=_fit(draw, lines[1], fs, room), fill=TEXT)
+    y += int(1.35 * fs)
+    draw.text((pad, y), lines[2], font=_fit(draw, lines[2], fs, room), fill=GOOD if done else DIM)
     return image
-
-
-def _fit(draw: Any, text: str, px: int, room: float) -> Any:
-    """The font of the largest size up to ``px`` (at least 8 px) at which ``text`` fits."""
-    size = px
-    font = _font(size)
-    while size > 8 and draw.textlength(text, font=font) > room:
-        size -= 1
-        font = _font(size)
-    return font
-
-
-def _legend(
-    draw: Any, model: LunarCity, palette: Palette, x: int, y: int, right: int, font: Any, fs: int
-) -> None:
-    """Coloured squares and names of the kinds in service, as many as fit on one line."""
-    box = max(6, int(0.7 * fs))
-    for kind in model.agent_kinds:
-        if kind not in palette.kind_index or not model.fleet.tables[kind].n:
-            continue
-        label = LEGEND_NAMES.get(kind, kind)
-        need = box + 3 + draw.textlength(label, font=font) + 0.8 * fs
-        if x + need > right:
-            break
-        top = y + int(0.25 * fs)
-        draw.rectangle([x, top, x + box, top + box], fill=palette.kind_index[kind])
-        draw.text((x + box + 3, y), label, font=font, fill=palette.ui_index["dim"])
-        x += int(need)
 
 
 # -- recording -----------------------------------------------------------------------------------
@@ -461,8 +295,8 @@ def record(
             f"{sc.run.years:g} years is less than a day: nothing to record", field="--years"
         )
     model = LunarCity(sc, seed=seed)
-    palette = Palette.for_model(model)
-    frames: list[Image.Image] = [render_frame(model, size, palette)]
+    film = _Film(size, every, fmt)
+    film.shoot(model)
     while model.running:
         model.step()
         if progress is not None:
@@ -470,12 +304,39 @@ def record(
         if not model.running or model.day >= model.days:
             break
         if model.day % every == 0:
-            frames.append(render_frame(model, size, palette))
+            film.shoot(model)
     summary = model.summary()
-    frames.append(render_frame(model, size, palette, final=summary))
+    film.shoot(model, final=summary)
+    frames = film.frames
     width, height = frame_shape(size)
     _write(frames, path, fmt, fps)
     return Recording(path, fmt, len(frames), width, height, fps, every, summary)
+
+
+class _Film:
+    """Frames as they are shot: the map's window only grows; GIF frames kept in palette mode."""
+
+    def __init__(self, size: int, every: int, fmt: str) -> None:
+        self.size = size
+        self.every = every
+        self.fmt = fmt
+        self.extent: Extent | None = None
+        self.frames: list[Image.Image] = []
+
+    def shoot(self, model: LunarCity, final: dict[str, Any] | None = None) -> None:
+        from PIL import Image
+
+        from lunarcity.render import city_extent
+
+        here = city_extent(model)
+        self.extent = here if self.extent is None else self.extent.union(here)
+        frame = render_frame(model, self.size, self.extent, final, recent_days=self.every)
+        if self.fmt == "gif":
+            # 256 colours per frame (a GIF's limit), chosen per frame; a quarter the memory of RGB.
+            frame = frame.quantize(
+                colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            )
+        self.frames.append(frame)
 
 
 def _write(frames: list[Image.Image], path: Path, fmt: str, fps: float) -> None:
