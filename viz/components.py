@@ -9,6 +9,7 @@ play thread can step the city while the page shows the last frame.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import threading
 import time
@@ -20,12 +21,15 @@ import solara
 from lunarcity.errors import InputError
 
 from .charts import CHARTS
+from .film import session_gif
 from .params import PARAMS, Param, check, current_values, scenario_names
 from .session import DEFAULT_SCENARIO, Frame, Session
 
 #: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
 MIN_FRAME_S = 0.1
 SPEEDS = [1, 2, 5, 10, 30]
+#: The page's modes: the free explorer, the guided tour, two scenarios side by side.
+MODES = ["Explore", "Tour", "Compare"]
 
 
 @solara.component_vue("map_image.vue")
@@ -187,6 +191,9 @@ def Page() -> None:
     message = solara.use_reactive("")
     uid = solara.use_reactive(None)
     picked = solara.use_reactive((None, []))
+    mode = solara.use_reactive(MODES[0])
+    tour_index = solara.use_reactive(0)
+    record = solara.use_memo(lambda: functools.partial(session_gif, session), [session])
 
     def play_loop(cancel: threading.Event) -> None:
         if not playing.value:
@@ -262,6 +269,10 @@ def Page() -> None:
         session.log_units = log_units.value
         frame.set(session.frame())
 
+    def switch_mode(name: str) -> None:
+        playing.set(False)  # the explored city waits while the tour or the comparison runs
+        mode.set(name)
+
     def on_pick(data: dict[str, float]) -> None:
         cell, ids = session.units_at(float(data.get("x", 0.0)), float(data.get("y", 0.0)))
         picked.set((cell, ids))
@@ -271,97 +282,120 @@ def Page() -> None:
     with solara.Column(style={"padding": "8px"}, classes=["lunarcity-app"]):
         with solara.Row(style={"align-items": "center"}):
             solara.Text("LunarCity", style={"font-size": "1.6em", "font-weight": "bold"})
-            DayCounter(f)
-            changed = "".join(
-                f", {k}={v:g}" if isinstance(v, float) else f", {k}={v}" for k, v in f.overrides
+            solara.ToggleButtonsSingle(
+                value=mode.value, values=MODES, on_value=switch_mode, classes=["lc-mode"]
             )
-            solara.Text(
-                f"{f.scenario}, seed {f.seed}{changed} - {f.units_total:,} units",
-                style={"color": "#555"},
-                classes=["lc-running"],
-            )
-        with solara.Columns([1, 3]):
-            with solara.Column(classes=["lc-controls"]):
-                with solara.Card("Run"):
-                    with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                        solara.Button(
-                            "Play",
-                            icon_name="mdi-play",
-                            on_click=lambda: playing.set(True),
-                            disabled=playing.value or not f.running,
-                            color="primary",
+            if mode.value == "Explore":
+                DayCounter(f)
+                changed = "".join(
+                    f", {k}={v:g}" if isinstance(v, float) else f", {k}={v}" for k, v in f.overrides
+                )
+                solara.Text(
+                    f"{f.scenario}, seed {f.seed}{changed} - {f.units_total:,} units",
+                    style={"color": "#555"},
+                    classes=["lc-running"],
+                )
+        if mode.value == "Tour":
+            # Imported here: the views import this module's panels.
+            from .tour_view import TourView
+
+            TourView(tour_index)
+        elif mode.value == "Compare":
+            from .compare_view import CompareView
+
+            CompareView()
+        else:
+            with solara.Columns([1, 3]):
+                with solara.Column(classes=["lc-controls"]):
+                    with solara.Card("Run"):
+                        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+                            solara.Button(
+                                "Play",
+                                icon_name="mdi-play",
+                                on_click=lambda: playing.set(True),
+                                disabled=playing.value or not f.running,
+                                color="primary",
+                            )
+                            solara.Button(
+                                "Pause",
+                                icon_name="mdi-pause",
+                                on_click=lambda: playing.set(False),
+                                disabled=not playing.value,
+                            )
+                            solara.Button(
+                                "Step",
+                                icon_name="mdi-step-forward",
+                                on_click=step,
+                                disabled=playing.value or not f.running,
+                            )
+                            solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
+                        solara.Select(
+                            label="Speed (days per frame)",
+                            values=SPEEDS,
+                            value=speed.value,
+                            on_value=lambda v: speed.set(int(v)),
                         )
-                        solara.Button(
-                            "Pause",
-                            icon_name="mdi-pause",
-                            on_click=lambda: playing.set(False),
-                            disabled=not playing.value,
+                        solara.Checkbox(
+                            label="Units chart on a log scale",
+                            value=log_units.value,
+                            on_value=set_log,
                         )
-                        solara.Button(
-                            "Step",
-                            icon_name="mdi-step-forward",
-                            on_click=step,
-                            disabled=playing.value or not f.running,
+                    with solara.Card("Scenario (applies on Reset)"):
+                        solara.Select(
+                            label="Scenario",
+                            values=scenario_names(),
+                            value=scenario.value,
+                            on_value=choose_scenario,
+                            classes=["lc-scenario"],
                         )
-                        solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
-                    solara.Select(
-                        label="Speed (days per frame)",
-                        values=SPEEDS,
-                        value=speed.value,
-                        on_value=lambda v: speed.set(int(v)),
-                    )
-                    solara.Checkbox(
-                        label="Units chart on a log scale", value=log_units.value, on_value=set_log
-                    )
-                with solara.Card("Scenario (applies on Reset)"):
-                    solara.Select(
-                        label="Scenario",
-                        values=scenario_names(),
-                        value=scenario.value,
-                        on_value=choose_scenario,
-                        classes=["lc-scenario"],
-                    )
-                    solara.InputInt(
-                        "Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0))
-                    )
-                    for param in PARAMS:
-                        ParamControl(
-                            param,
-                            values.value.get(param.path),
-                            errors.value.get(param.path),
-                            lambda v, p=param.path: set_param(p, v),
+                        solara.InputInt(
+                            "Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0))
                         )
-                    if message.value:
-                        solara.Info(message.value, dense=True, classes=["lc-message"])
-                with solara.Card("Export"):
-                    stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
-                    solara.FileDownload(
-                        lambda: session.daily_bytes("parquet"),
-                        filename=f"{stem}.parquet",
-                        label="Daily table (Parquet)",
-                    )
-                    solara.FileDownload(
-                        lambda: session.daily_bytes("csv"),
-                        filename=f"{stem}.csv",
-                        label="Daily table (CSV)",
-                        mime_type="text/csv",
-                    )
-                    solara.FileDownload(
-                        session.snapshot_png,
-                        filename=f"{stem}.png",
-                        label="Map and charts (PNG)",
-                        mime_type="image/png",
-                    )
-            with solara.Column():
-                with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-                    with solara.Column(style={"width": "560px", "max-width": "100%"}):
-                        MapImage(src=_data_url(f.map_png), event_pick=on_pick)
-                    with solara.Column(style={"min-width": "300px", "flex": "1"}):
-                        TargetPanel(f)
-                        Legend(f)
-                ChartGrid(f)
-                with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-                    with solara.Card("Materials: regolith -> materials -> parts -> units"):
-                        solara.Image(f.materials_png, classes=["lc-materials"])
-                    with solara.Card("Inspect", style={"min-width": "320px", "flex": "1"}):
-                        Inspector(session, f, uid, picked)
+                        for param in PARAMS:
+                            ParamControl(
+                                param,
+                                values.value.get(param.path),
+                                errors.value.get(param.path),
+                                lambda v, p=param.path: set_param(p, v),
+                            )
+                        if message.value:
+                            solara.Info(message.value, dense=True, classes=["lc-message"])
+                    with solara.Card("Export"):
+                        stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
+                        solara.FileDownload(
+                            lambda: session.daily_bytes("parquet"),
+                            filename=f"{stem}.parquet",
+                            label="Daily table (Parquet)",
+                        )
+                        solara.FileDownload(
+                            lambda: session.daily_bytes("csv"),
+                            filename=f"{stem}.csv",
+                            label="Daily table (CSV)",
+                            mime_type="text/csv",
+                        )
+                        solara.FileDownload(
+                            session.snapshot_png,
+                            filename=f"{stem}.png",
+                            label="Map and charts (PNG)",
+                            mime_type="image/png",
+                        )
+                        # Replays this run from day 0 to today (same seed, same days) as a GIF.
+                        solara.FileDownload(
+                            record,
+                            filename=f"{stem}.gif",
+                            label="Record (GIF)",
+                            mime_type="image/gif",
+                        )
+                with solara.Column():
+                    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+                        with solara.Column(style={"width": "560px", "max-width": "100%"}):
+                            MapImage(src=_data_url(f.map_png), event_pick=on_pick)
+                        with solara.Column(style={"min-width": "300px", "flex": "1"}):
+                            TargetPanel(f)
+                            Legend(f)
+                    ChartGrid(f)
+                    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+                        with solara.Card("Materials: regolith -> materials -> parts -> units"):
+                            solara.Image(f.materials_png, classes=["lc-materials"])
+                        with solara.Card("Inspect", style={"min-width": "320px", "flex": "1"}):
+                            Inspector(session, f, uid, picked)

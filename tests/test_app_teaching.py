@@ -1,0 +1,202 @@
+"""The app's teaching views without a browser: the guided tour, the Compare view, the Record button.
+
+Components are rendered with solara.render; the real-browser checks are in test_app_browser.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import time
+
+import pytest
+import yaml
+from ipyvue import VueTemplate
+from PIL import Image
+
+from lunarcity.app import viz
+
+viz()  # registers lunarcity.viz from the checkout (or finds it in a wheel)
+tour_mod = importlib.import_module("lunarcity.viz.tour")
+compare_mod = importlib.import_module("lunarcity.viz.compare")
+film_mod = importlib.import_module("lunarcity.viz.film")
+session_mod = importlib.import_module("lunarcity.viz.session")
+
+
+def _texts(rc, cls: str) -> list[str]:
+    import ipyvuetify as v
+
+    return [str(w.children[0]) for w in rc.find(v.Html).widgets if cls in (w.class_ or "").split()]
+
+
+def _button(rc, label: str):
+    import ipyvuetify as v
+
+    for b in rc.find(v.Btn).widgets:
+        if label in [c for c in b.children if isinstance(c, str)]:
+            return b
+    raise AssertionError(f"no button {label!r}")
+
+
+# -- the chapters ---------------------------------------------------------------------------------
+def test_the_tour_has_six_chapters_each_with_a_preset_and_what_to_watch() -> None:
+    chs = tour_mod.chapters()
+    assert len(chs) == 6
+    assert chs[0].preset == "aasm1980_lmf"
+    assert chs[1].compare == ("ten_year_city", "equator_site")
+    assert chs[3].facts == "mass_driver"
+    assert chs[-1].sliders
+    for ch in chs:
+        assert ch.title and len(ch.text) > 80 and ch.watch, ch.id
+
+
+def test_numbers_in_the_tour_file_carry_a_source_or_an_assumption() -> None:
+    data = yaml.safe_load(tour_mod.TOUR_FILE.read_text(encoding="utf-8"))
+
+    def walk(node: object, sourced: bool) -> None:
+        if isinstance(node, dict):
+            sourced = sourced or "source" in node or "assumption" in node
+            for value in node.values():
+                walk(value, sourced)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, sourced)
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            assert sourced, node
+
+    walk(data, False)
+
+
+def test_mass_driver_figures_follow_the_formulas() -> None:
+    from lunarcity.model import LunarCity
+
+    m = LunarCity("ten_year_city", seed=1, run__years=1)
+    md = m.scenario.mass_driver
+    v, a = md.launch_speed_km_s * 1000, md.max_accel_g * tour_mod.G0
+    assert m.track_m == pytest.approx(v * v / 2 / a)
+    text = "\n".join(tour_mod.mass_driver_facts(m))
+    assert f"L = v^2 / 2a = {m.track_m:,.0f} m" in text
+    assert f"= {m.launch_kwh:,.0f} kWh" in text
+    mass = m.launch_kwh * 3.6e6 * 2 * md.efficiency / v**2
+    assert f"m = {mass:,.0f} kg" in text
+
+
+# -- the tour page -------------------------------------------------------------------------------
+def test_tour_chapters_load_their_presets_and_next_previous_move() -> None:
+    import solara
+
+    tv = importlib.import_module("lunarcity.viz.tour_view")
+    chs = tour_mod.chapters()
+    box, rc = solara.render(tv.TourView(), handle_error=False)
+    assert _texts(rc, "lc-tour-title") == [chs[0].title]
+    assert _texts(rc, "lc-tour-preset")[0].startswith("aasm1980_lmf:")
+    assert _texts(rc, "lc-tour-day")[0].startswith("Day 0 ")
+    _button(rc, "Step").click()
+    assert _texts(rc, "lc-tour-day")[0].startswith("Day 1 ")
+
+    _button(rc, "Next").click()  # chapter 2: pole against equator, side by side
+    assert _texts(rc, "lc-tour-title") == [chs[1].title]
+    assert _texts(rc, "lc-compare-name") == ["ten_year_city", "equator_site"]
+
+    # The presenter's keys: what presenter_keys.vue reports from the browser.
+    (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
+    keys.vue_key({"key": "PageDown", "step": 1})
+    assert _texts(rc, "lc-tour-title") == [chs[2].title]
+    assert _texts(rc, "lc-tour-preset")[0].startswith("ten_year_city:")
+    assert _texts(rc, "lc-tour-day")[0].startswith("Day 0 ")  # a new chapter starts afresh
+    keys.vue_key({"key": "ArrowLeft", "step": -1})
+    assert _texts(rc, "lc-tour-title") == [chs[1].title]
+    _button(rc, "Previous").click()
+    assert _texts(rc, "lc-tour-title") == [chs[0].title]
+    assert _button(rc, "Previous").disabled
+    rc.close()
+
+
+def test_the_mass_driver_chapter_shows_its_figures() -> None:
+    import solara
+
+    tv = importlib.import_module("lunarcity.viz.tour_view")
+    index = solara.Reactive(3)
+    box, rc = solara.render(tv.TourView(index), handle_error=False)
+    assert _texts(rc, "lc-tour-title")[0].startswith("4. The mass driver")
+    facts = "\n".join(_texts(rc, "lc-tour-fact"))
+    assert "L = v^2 / 2a" in facts and "kWh" in facts
+    _button(rc, "Full-screen map").click()
+    assert _texts(rc, "lc-fullscreen-day")[0].startswith("Day 0 ")
+    (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
+    keys.vue_key({"key": "Escape", "step": 0})
+    assert _texts(rc, "lc-fullscreen-day") == []
+    rc.close()
+
+
+# -- compare -------------------------------------------------------------------------------------
+def test_a_pair_steps_in_lockstep_on_the_same_seed() -> None:
+    pair = compare_mod.Pair(run__years=1)
+    a, b = pair.models
+    assert a.scenario.site.name != b.scenario.site.name
+    assert a.scenario.run.seed == b.scenario.run.seed == pair.seed
+    frame = pair.advance(12)
+    assert [s.day for s in frame.sides] == [12, 12]
+    assert set(frame.charts) == {"mass", "power"}
+    assert all(p.startswith(b"\x89PNG") for p in frame.charts.values())
+    assert [s.scenario for s in frame.sides] == ["ten_year_city", "equator_site"]
+
+
+def test_compare_view_steps_both_cities_by_one_day() -> None:
+    import solara
+
+    cv = importlib.import_module("lunarcity.viz.compare_view")
+    box, rc = solara.render(cv.CompareView(), handle_error=False)
+    days = _texts(rc, "lc-compare-day")
+    assert len(days) == 2 and all(d.startswith("Day 0 ") for d in days)
+    _button(rc, "Step").click()
+    _button(rc, "Step").click()
+    assert all(d.startswith("Day 2 ") for d in _texts(rc, "lc-compare-day"))
+    _button(rc, "Reset").click()
+    assert all(d.startswith("Day 0 ") for d in _texts(rc, "lc-compare-day"))
+    rc.close()
+
+
+# -- record ---------------------------------------------------------------------------------------
+def test_record_gives_a_gif_of_the_run_so_far() -> None:
+    s = session_mod.Session(overrides={"run.years": 1})
+    s.step(40)
+    gif = Image.open(io.BytesIO(film_mod.session_gif(s, size=200)))
+    assert gif.format == "GIF"
+    every = film_mod.every_for(40)
+    assert gif.n_frames == len(range(0, 40, every)) + 1  # day 0, every few days, and day 40
+    assert s.model.day == 40  # the session's own city is untouched
+    assert film_mod.every_for(3650) * (film_mod.MAX_FRAMES - 2) >= 3650
+
+
+def test_record_button_on_the_page_downloads_a_gif() -> None:
+    import solara
+    from solara.components.file_download import FileDownloadWidget
+
+    box, rc = solara.render(viz().Page(), handle_error=False)
+    for _ in range(12):
+        _button(rc, "Step").click()
+    (widget,) = [w for w in rc.find(FileDownloadWidget).widgets if w.filename.endswith(".gif")]
+    widget.request_download = True  # what the browser sends when the button is pressed
+    deadline = time.monotonic() + 60
+    while widget.bytes is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert widget.bytes is not None, "no GIF within 60 s"
+    gif = Image.open(io.BytesIO(widget.bytes))
+    assert gif.format == "GIF" and gif.n_frames >= 2
+    rc.close()
+
+
+def test_the_page_switches_to_the_tour_and_to_compare() -> None:
+    import ipyvuetify as v
+    import solara
+
+    box, rc = solara.render(viz().Page(), handle_error=False)
+    (toggle,) = [w for w in rc.find(v.BtnToggle).widgets if "lc-mode" in (w.class_ or "")]
+    toggle.v_model = 1  # Tour
+    assert _texts(rc, "lc-tour-title")[0].startswith("1. ")
+    toggle.v_model = 2  # Compare
+    assert len(_texts(rc, "lc-compare-day")) == 2
+    toggle.v_model = 0
+    assert _texts(rc, "lc-day")[0].startswith("Day 0 ")
+    rc.close()

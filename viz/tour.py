@@ -1,0 +1,125 @@
+"""The guided tour's chapters: read from ``tour.yaml`` beside this file, and their live figures.
+
+A chapter loads one preset (or two, side by side in the Compare view) and says what to watch.
+The texts live in the YAML file so a teacher can edit them without touching code. No Solara here:
+the page (:mod:`.components`) shows what this module returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from lunarcity.scenario import preset_paths
+
+from .charts import CHARTS
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+TOUR_FILE = Path(__file__).with_name("tour.yaml")
+G0 = 9.80665  # m/s^2, standard gravity (the scenario gives accelerations in g)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the tour.
+
+    Attributes:
+        id: Short name.
+        title: Shown in large type.
+        text: The explanation.
+        watch: What to watch, one line each.
+        preset: The preset it loads (None when it compares two).
+        compare: Two presets run side by side, or ().
+        speed: Days per frame when playing.
+        charts: Which of the app's charts it shows (keys of :data:`~.charts.CHARTS`).
+        facts: Name of the live figures it shows ("mass_driver"), or "".
+        sliders: Whether it offers the parameter sliders.
+    """
+
+    id: str
+    title: str
+    text: str
+    watch: tuple[str, ...]
+    preset: str | None = None
+    compare: tuple[str, ...] = ()
+    speed: int = 5
+    charts: tuple[str, ...] = ()
+    facts: str = ""
+    sliders: bool = False
+
+    @property
+    def presets(self) -> tuple[str, ...]:
+        """Every preset the chapter runs."""
+        return self.compare or ((self.preset,) if self.preset else ())
+
+
+@cache
+def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
+    """The tour's chapters, in order, checked against the presets and the charts.
+
+    Raises:
+        ValueError: a chapter names an unknown preset or chart, or neither preset nor compare.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known = set(preset_paths())
+    out = []
+    for raw in data["chapters"]:
+        ch = Chapter(
+            id=str(raw["id"]),
+            title=str(raw["title"]),
+            text=" ".join(str(raw["text"]).split()),
+            watch=tuple(str(w) for w in raw.get("watch", ())),
+            preset=raw.get("preset"),
+            compare=tuple(raw.get("compare", ())),
+            speed=int(raw.get("speed", 5)),
+            charts=tuple(raw.get("charts", ())),
+            facts=str(raw.get("facts", "")),
+            sliders=bool(raw.get("sliders", False)),
+        )
+        if bool(ch.preset) == bool(ch.compare) or len(ch.compare) not in (0, 2):
+            raise ValueError(f"{path.name}: chapter {ch.id} needs a preset or two to compare")
+        unknown = [p for p in ch.presets if p not in known] + [
+            c for c in ch.charts if c not in CHARTS
+        ]
+        if unknown:
+            raise ValueError(f"{path.name}: chapter {ch.id} names unknown {unknown}")
+        out.append(ch)
+    return tuple(out)
+
+
+def mass_driver_facts(model: LunarCity) -> list[str]:
+    """The mass driver's figures for this run: L = v^2/2a and E = m v^2/2/efficiency.
+
+    The track length and the energy per launch are the model's own (``m.track_m``,
+    ``m.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
+    """
+    md = model.scenario.mass_driver
+    v = md.launch_speed_km_s * 1000.0
+    a = md.max_accel_g * G0
+    kwh = float(model.launch_kwh)
+    mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
+    built = float(model.recorder.last("rail_length_m"))
+    lines = [
+        f"Launch speed v = {v / 1000:.3f} km/s (lunar escape), acceleration a = "
+        f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
+        f"Track needed L = v^2 / 2a = {model.track_m:,.0f} m; built so far: {built:,.0f} m",
+        f"Payload m = {mass:,.0f} kg (satellite and {model.kick_kg:g} kg kick stage)",
+        f"Energy per launch E = m v^2 / 2 / {md.efficiency:g} = {kwh:,.0f} kWh "
+        f"({kwh / 1000:.2f} MWh)",
+    ]
+    per_year = float(model.recorder.last("launches_per_year"))
+    if per_year > 0:
+        lines.append(
+            f"At {per_year:,.0f} launches a year the driver needs "
+            f"{per_year * kwh / 8766 / 1000:,.2f} MW on average"
+        )
+    return lines
+
+
+FACTS = {"mass_driver": mass_driver_facts}

@@ -1,0 +1,306 @@
+"""The guided tour (Solara): chapters from ``tour.yaml``, each loading a preset, in large type.
+
+Presenter-friendly: next and previous on the buttons and on the keys a presenter's clicker sends
+(ArrowRight or PageDown, ArrowLeft or PageUp, caught by ``presenter_keys.vue``), a full-screen
+map (Escape closes it), and Play at the chapter's own speed. Each chapter starts its preset
+afresh on its own city; the second chapter runs the Compare view.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import solara
+
+from lunarcity.errors import InputError
+
+from .compare_view import SPEEDS, CompareView
+from .film import session_gif
+from .params import PARAMS, check, current_values
+from .player import Stage, use_player
+from .session import Frame, Session
+from .tour import FACTS, Chapter, chapters
+
+TITLE_STYLE = {"font-size": "2.2em", "font-weight": "bold", "line-height": "1.2"}
+TEXT_STYLE = {"font-size": "1.35em", "line-height": "1.45", "max-width": "70em"}
+
+
+@solara.component_vue("presenter_keys.vue")
+def PresenterKeys(event_key: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Reports next (step 1), previous (step -1) and Escape (step 0) keys from the whole page."""
+
+
+@dataclass(frozen=True)
+class TourFrame:
+    """A chapter's frame: the app's frame and the chapter's live figures."""
+
+    frame: Frame
+    facts: tuple[str, ...]
+
+    @property
+    def running(self) -> bool:
+        return self.frame.running
+
+
+class ChapterRun:
+    """One chapter's city: a :class:`~.session.Session` of its preset, and its live figures."""
+
+    def __init__(self, chapter: Chapter, overrides: dict[str, Any] | None = None) -> None:
+        assert chapter.preset is not None
+        self.chapter = chapter
+        self.session = Session(chapter.preset, overrides=overrides)
+
+    def frame(self) -> TourFrame:
+        with self.session.lock:
+            f = self.session.frame()
+            facts = FACTS[self.chapter.facts](self.session.model) if self.chapter.facts else ()
+            return TourFrame(f, tuple(facts))
+
+    def advance(self, days: int = 1) -> TourFrame:
+        with self.session.lock:
+            self.session.step(days)
+            return self.frame()
+
+
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _record(stage: Stage[ChapterRun]) -> bytes:
+    return session_gif(stage.current.session)
+
+
+@solara.component
+def FullScreenMap(chapter: Chapter, frame: Frame, on_close: Callable[[], None]) -> None:
+    """The map filling the screen, with the day and the headline in large type."""
+    with solara.Column(
+        classes=["lc-fullscreen"],
+        style={
+            "position": "fixed",
+            "inset": "0",
+            "z-index": "2000",
+            "background": "#0c1020",
+            "color": "#eef",
+            "padding": "12px 24px",
+            "align-items": "center",
+            "overflow": "auto",
+        },
+    ):
+        with solara.Row(style={"align-items": "center", "width": "100%"}):
+            solara.Text(chapter.title, style={"font-size": "1.6em", "font-weight": "bold"})
+            solara.Text(
+                frame.day_text,
+                classes=["lc-fullscreen-day"],
+                style={"font-size": "2em", "font-weight": "bold", "margin-left": "auto"},
+            )
+            solara.Button("Close (Esc)", icon_name="mdi-fullscreen-exit", on_click=on_close)
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f'<img src="{_data_url(frame.map_png)}" alt="site map" class="lc-fullscreen-map" '
+                'style="height:80vh;max-width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
+            ),
+        )
+        solara.Text(frame.headline, style={"font-size": "1.6em", "font-weight": "bold"})
+
+
+@solara.component
+def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
+    """A chapter's city: controls, map, day, headline, target panel, its charts and figures."""
+    from .components import ParamControl, TargetPanel
+
+    stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
+    first = solara.use_memo(lambda: stage.current.frame(), [stage])
+    frame = solara.use_reactive(first)
+    speed = solara.use_reactive(chapter.speed)
+    values = solara.use_reactive(current_values(chapter.preset or ""))
+    errors = solara.use_reactive(dict[str, str]())
+    message = solara.use_reactive("")
+    playing = use_player(stage, frame, speed, key=stage)
+    record = solara.use_memo(lambda: functools.partial(_record, stage), [stage])
+
+    def step() -> None:
+        frame.set(stage.current.advance(1))
+
+    def restart(overrides: dict[str, Any] | None = None) -> None:
+        playing.set(False)
+        try:
+            run = stage.load(lambda: ChapterRun(chapter, overrides))
+        except InputError as exc:
+            message.set(exc.render())
+            return
+        frame.set(run.frame())
+
+    def set_param(path: str, value: Any) -> None:
+        new = dict(values.value)
+        new[path] = value
+        values.set(new)
+        errs = {k: v for k, v in errors.value.items() if k != path}
+        errs.update(check(chapter.preset or "", {path: value}))
+        errors.set(errs)
+        message.set("" if errs else "Press Apply, then Play.")
+
+    def apply() -> None:
+        base = current_values(chapter.preset or "")
+        overrides = {p: v for p, v in values.value.items() if v != base.get(p)}
+        errs = check(chapter.preset or "", overrides) if overrides else {}
+        if errs:
+            errors.set(errs)
+            message.set("Not applied: fix the values marked in red.")
+            return
+        message.set("Applied: " + (", ".join(f"{k}={v}" for k, v in overrides.items()) or "none"))
+        restart(overrides)
+
+    tf = frame.value
+    f = tf.frame
+    if full.value:
+        FullScreenMap(chapter, f, on_close=lambda: full.set(False))
+    with solara.Column(classes=["lc-tour-run"]):
+        with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.Button(
+                "Play",
+                icon_name="mdi-play",
+                on_click=lambda: playing.set(True),
+                disabled=playing.value or not f.running,
+                color="primary",
+            )
+            solara.Button(
+                "Pause",
+                icon_name="mdi-pause",
+                on_click=lambda: playing.set(False),
+                disabled=not playing.value,
+            )
+            solara.Button(
+                "Step",
+                icon_name="mdi-step-forward",
+                on_click=step,
+                disabled=playing.value or not f.running,
+            )
+            solara.Button("Restart chapter", icon_name="mdi-restart", on_click=lambda: restart())
+            solara.Button(
+                "Full-screen map", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
+            )
+            solara.FileDownload(
+                record,
+                filename=f"{f.scenario}_seed{f.seed}.gif",
+                label="Record (GIF)",
+                mime_type="image/gif",
+            )
+            solara.Select(
+                label="Speed (days per frame)",
+                values=SPEEDS,
+                value=speed.value,
+                on_value=lambda v: speed.set(int(v)),
+                style={"max-width": "200px"},
+            )
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            with solara.Column(style={"width": "520px", "max-width": "100%"}):
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=(
+                        f'<img src="{_data_url(f.map_png)}" alt="site map" class="lc-tour-map" '
+                        'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
+                    ),
+                )
+            with solara.Column(style={"min-width": "320px", "flex": "1"}):
+                solara.Text(
+                    f.day_text,
+                    classes=["lc-tour-day"],
+                    style={"font-size": "1.8em", "font-weight": "bold"},
+                )
+                solara.Text(
+                    f"{f.scenario}: {f.units_total:,} units",
+                    classes=["lc-tour-preset"],
+                    style={"font-size": "1.2em", "color": "#555"},
+                )
+                TargetPanel(f)
+                for line in tf.facts:
+                    solara.Text(line, classes=["lc-tour-fact"], style={"font-size": "1.2em"})
+        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+            for name in chapter.charts:
+                solara.Image(f.charts[name], classes=[f"lc-chart-{name}"])
+        if chapter.sliders:
+            with solara.Card("Change one assumption (applies on Apply)"):
+                for param in PARAMS:
+                    ParamControl(
+                        param,
+                        values.value.get(param.path),
+                        errors.value.get(param.path),
+                        lambda v, p=param.path: set_param(p, v),
+                    )
+                solara.Button("Apply", icon_name="mdi-check", on_click=apply, color="primary")
+        if message.value:
+            solara.Info(message.value, dense=True, classes=["lc-tour-message"])
+
+
+@solara.component
+def TourView(index: solara.Reactive[int] | None = None) -> None:
+    """The guided tour: a chapter's title, explanation and what to watch, over its city.
+
+    Args:
+        index: The current chapter (0-based); the page keeps it, so leaving the tour and coming
+            back returns to the same chapter.
+    """
+    chs = chapters()
+    own = solara.use_reactive(0)
+    index = index if index is not None else own
+    full = solara.use_reactive(False)
+    i = min(max(0, int(index.value)), len(chs) - 1)
+    chapter = chs[i]
+
+    def go(step: int) -> None:
+        index.set(min(max(0, i + step), len(chs) - 1))
+
+    def on_key(data: dict[str, Any]) -> None:
+        step = int(data.get("step", 0))
+        if step:
+            go(step)
+        elif data.get("key") == "Escape":
+            full.set(False)
+
+    PresenterKeys(event_key=on_key)
+    with solara.Column(classes=["lc-tour"], style={"padding": "4px 8px"}):
+        with solara.Row(gap="8px", style={"align-items": "center"}):
+            solara.Button(
+                "Previous",
+                icon_name="mdi-chevron-left",
+                on_click=lambda: go(-1),
+                disabled=i == 0,
+                classes=["lc-tour-prev"],
+            )
+            solara.Text(
+                f"Chapter {i + 1} of {len(chs)}",
+                classes=["lc-tour-count"],
+                style={"font-size": "1.2em"},
+            )
+            solara.Button(
+                "Next",
+                icon_name="mdi-chevron-right",
+                on_click=lambda: go(1),
+                disabled=i == len(chs) - 1,
+                color="primary",
+                classes=["lc-tour-next"],
+            )
+            solara.Text(
+                "keys: → or PageDown next, ← or PageUp previous",
+                style={"color": "#777", "font-size": "0.9em"},
+            )
+        solara.Text(chapter.title, classes=["lc-tour-title"], style=TITLE_STYLE)
+        solara.Text(chapter.text, classes=["lc-tour-text"], style=TEXT_STYLE)
+        solara.HTML(
+            tag="ul",
+            unsafe_innerHTML="<b>Watch:</b>"
+            + "".join(f"<li>{html.escape(w)}</li>" for w in chapter.watch),
+            classes=["lc-tour-watch"],
+            style={**TEXT_STYLE, "font-size": "1.2em"},
+        )
+        if chapter.compare:
+            pair = (chapter.compare[0], chapter.compare[1])
+            CompareView(pair, chapter.speed, choose=False, big=True).key(chapter.id)
+        else:
+            ChapterPanel(chapter, full).key(chapter.id)
