@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,7 @@ def release_model(model: Any) -> None:
     import mesa
 
     ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
+    if isinstance(ids, dict | weakref.WeakKeyDictionary):
         ids.pop(model, None)
 
 
