@@ -14,9 +14,13 @@ Every measurement runs in a fresh Python process of its own, so peak memory (the
   ``--repeat``.
 - ``command``: the whole ``lunarcity run`` console command, wall time from the parent (start-up,
   imports, the run and its printed summary); best of ``--repeat``.
-- ``scale_1e5`` / ``scale_1e6``: ``lunarcity.run`` of benchmarks/scenarios/scale_1e5.yaml and
-  scale_1e6.yaml (benchmark loads, not predictions), model time, units at the end, ns per
-  unit-day (model time / sum over days of units in service) and peak RSS.
+- ``scale_1e5`` / ``scale_1e6``: ``lunarcity.run`` of benchmarks/scenarios/scale_1e5.yaml (best
+  of ``--repeat``) and scale_1e6.yaml (once), benchmark loads, not predictions: model time,
+  units at the end, ns per unit-day (model time / sum over days of units in service) and peak
+  RSS.
+
+CPU time (user + system) is reported beside every wall time: on a shared machine wall time
+includes waiting for a core, CPU time does not.
 - ``compare_1e4`` / ``compare_1e5``: the model against the idiomatic Mesa reference
   (benchmarks/mesa_reference.py, one ``step()`` per agent per day). Both start from the same
   seed of scale_1e5 with failures off (the reference's condition) and are stepped with the
@@ -226,8 +230,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     log(f"the whole `lunarcity run` command, best of {args.repeat} ...")
     command_s, command_cpu_s = time_command(args.repeat)
     log(f"  {command_s:.2f} s")
-    log("scale_1e5 ...")
-    s5 = in_child("run", str(SCENARIOS / "scale_1e5.yaml"))
+    log(f"scale_1e5, best of {args.repeat} ...")
+    s5 = min(
+        (in_child("run", str(SCENARIOS / "scale_1e5.yaml")) for _ in range(args.repeat)),
+        key=lambda r: r["seconds"],
+    )
     log(f"  {s5['seconds']:.2f} s, {s5['units']:,} units, {s5['peak_rss_mb']:.0f} MB")
     s6 = None
     if not args.quick:
@@ -383,7 +390,10 @@ def main(argv: list[str] | None = None) -> int:
         "--days", type=int, default=30, help="days timed in the model/reference comparison"
     )
     p.add_argument(
-        "--repeat", type=int, default=3, help="runs of the default scenario (best is kept)"
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of the default scenario, the command and scale_1e5 (the best is kept)",
     )
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
