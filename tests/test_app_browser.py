@@ -283,6 +283,53 @@ def test_scenario_and_slider_take_effect_on_reset(app: Browser) -> None:
     assert app.day() == 0
 
 
+def test_tour_next_key_and_compare_in_lockstep(app: Browser, server: tuple[str, Path]) -> None:
+    """A presenter's next key turns the tour's chapter; Compare steps both cities together."""
+    import yaml
+
+    chapters = yaml.safe_load((REPO / "viz" / "tour.yaml").read_text(encoding="utf-8"))
+    titles = [c["title"] for c in chapters["chapters"]]
+    # A page of its own (a session of its own): the other tests' city is not disturbed.
+    context = app.browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    external: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else external.append(r.url))
+    try:
+        page.goto(server[0])
+        page.get_by_role("button", name="Tour", exact=True).click(timeout=60_000)
+        title = page.locator(".lc-tour-title").first
+        title.wait_for(timeout=60_000)
+        assert title.inner_text() == titles[0]
+        page.locator("img.lc-tour-map").first.wait_for(timeout=30_000)
+        page.keyboard.press("ArrowRight")  # what a presenter's clicker sends (or PageDown)
+        page.locator(".lc-tour-title", has_text=titles[1]).first.wait_for(timeout=30_000)
+        page.locator(".lc-compare-day").nth(1).wait_for(timeout=30_000)  # two sites side by side
+
+        page.get_by_role("button", name="Compare", exact=True).click()
+        page.locator(".lc-tour-title").first.wait_for(state="detached", timeout=30_000)
+        step = page.locator(".lc-compare-step").first
+        step.wait_for(timeout=30_000)
+        days = page.locator(".lc-compare-day")
+
+        def both() -> list[int]:
+            return [int(re.match(r"Day (\d+) ", t).group(1)) for t in days.all_inner_texts()]
+
+        before = both()
+        assert len(before) == 2 and before[0] == before[1]
+        step.click()
+        deadline = time.monotonic() + 30
+        while both() != [before[0] + 1] * 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert both() == [before[0] + 1] * 2
+        assert errors == [], errors
+        assert external == [], external
+    finally:
+        context.close()
+
+
 def test_no_errors_and_nothing_fetched_from_outside(app: Browser, server: tuple[str, Path]) -> None:
     assert app.errors == [], app.errors
     assert app.external == [], app.external
