@@ -31,11 +31,14 @@ class WheelCommand:
         args: The arguments after ``lunarcity``.
         json: Whether stdout must be exactly one JSON object.
         expect: Strings stdout must contain.
+        creates: Files (relative to the working folder) the command must write, with the bytes
+            each must start with.
     """
 
     args: tuple[str, ...]
     json: bool = False
     expect: tuple[str, ...] = ()
+    creates: tuple[tuple[str, bytes], ...] = ()
 
 
 COMMANDS = [
@@ -45,6 +48,11 @@ COMMANDS = [
     WheelCommand(("graph", "--rate", "ai_satellite=1000/yr", "--json"), json=True),
     WheelCommand(("schema",), json=True, expect=('"LunarCity scenario"',)),
     WheelCommand(("app", "--help"), expect=("--port",)),
+    WheelCommand(("run", "--years", "1", "--json"), json=True, expect=('"target_met"',)),
+    WheelCommand(
+        ("record", "ten_year_city", "--years", "0.1", "--every", "10", "--out", "rec/x.gif"),
+        creates=(("rec/x.gif", b"GIF8"),),
+    ),
 ]
 
 
@@ -170,6 +178,10 @@ def test_command_from_wheel(installed: Installed, command: WheelCommand) -> None
         assert text in result.stdout
     # The checkout must not be what the command read.
     assert str(REPO) not in result.stdout
+    for name, magic in command.creates:
+        path = installed.workdir / name
+        assert path.is_file(), f"lunarcity {' '.join(command.args)} did not write {name}"
+        assert path.read_bytes().startswith(magic), name
 
 
 @pytest.mark.slow
@@ -178,7 +190,8 @@ def test_app_page_imports_from_the_wheel(installed: Installed) -> None:
     code = (
         "import json, lunarcity.app as a, lunarcity.resources as r;"
         "v = a.viz(); import lunarcity.viz.session as s; a.Page;"
-        "print(json.dumps([v.__file__, str(r.viz_dir() / 'app.py'), s.__file__]))"
+        "import lunarcity.viz.tour as t; assert len(t.chapters()) >= 6;"  # the tour's texts
+        "print(json.dumps([v.__file__, str(r.viz_dir() / 'app.py'), s.__file__, str(t.TOUR_FILE)]))"
     )
     result = installed.run(installed.python, "-c", code)
     _check(result, "from lunarcity.app import Page")
