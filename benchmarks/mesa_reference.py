@@ -217,10 +217,12 @@ class MesaReference(LunarCity):
             if not mine:
                 continue
             if spec.generation == "solar":
-                # Reduced as LunarCity does it: float32 dot of health and sunlight.
-                health = np.fromiter((a.health for a in mine), dtype=np.float32, count=len(mine))
-                lit = np.fromiter((a.sunlit for a in mine), dtype=np.float32, count=len(mine))
-                generated += spec.generation_kw * 24.0 * float(health @ lit)
+                # Each plant's health times its cell's sunlight, summed exactly.
+                generated += (
+                    spec.generation_kw
+                    * 24.0
+                    * math.fsum(float(a.health) * float(a.sunlit) for a in mine)
+                )
             else:
                 generated += math.fsum(a.generated_kwh for a in mine)
         return generated

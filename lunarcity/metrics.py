@@ -174,9 +174,10 @@ class Recorder:
         past = f["industrial_mass_t"][lo]
         now = f["industrial_mass_t"][d]
         span = (d - lo) / 365.25
+        # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
         f["doubling_time_years"][d] = (
             span * math.log(2) / math.log(now / past)
-            if span > 0 and past > 0 and now > past
+            if d - lo >= 364 and past > 0 and now > past
             else math.inf
         )
         name = m.bottleneck

@@ -61,15 +61,21 @@ def _target_met(model: LunarCity) -> bool:
 
 class _WeakIds(weakref.WeakKeyDictionary):
     """Mesa 3.3 counts agent ids per model in a dict that keeps every model alive (mesa#3179);
-    this one forgets a model when it is gone."""
+    this one forgets a model when it is gone. The last model's counter is kept beside it so a
+    birth costs no weak-reference lookup."""
+
+    _last: tuple[Any, Any] = (lambda: None, None)
 
     def __getitem__(self, model: Any) -> Any:
-        try:
-            return super().__getitem__(model)
-        except KeyError:
+        ref, counter = self._last
+        if ref() is model:
+            return counter
+        counter = self.get(model)
+        if counter is None:
             counter = itertools.count(1)
             self[model] = counter
-            return counter
+        self._last = (weakref.ref(model), counter)
+        return counter
 
 
 if not isinstance(mesa.Agent._ids, weakref.WeakKeyDictionary):
@@ -211,6 +217,7 @@ class LunarCity(mesa.Model):
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
         self._haul_cache: dict[tuple[tuple[int, int], tuple[str, ...]], tuple[int, float]] = {}
         self._broken_ids = {k: np.zeros(0, dtype=np.int64) for k in self.agent_kinds}
+        self._repair_done = dict.fromkeys(self.agent_kinds, 0.0)  # labour put into the next repair
         roles = ("power", "storage", "fab", "robot", "rail")
         self._repair_order = sorted(
             self.agent_kinds, key=lambda k: roles.index(self._specs[k].role)
@@ -372,8 +379,16 @@ class LunarCity(mesa.Model):
                 continue
             health = t["health"]
             if spec.generation == "solar":
-                lit = self.site.lit_at(self.day, t["y"], t["x"])
-                generated += spec.generation_kw * 24.0 * float(health @ lit)
+                # Many plants share a cell: sum their health per cell, then light each
+                # occupied cell once (float64 throughout).
+                cells = t["y"].astype(np.int64) * self.site.width + t["x"]
+                per_cell = np.bincount(
+                    cells, weights=health, minlength=self.site.width * self.site.height
+                )
+                lit_cells = np.flatnonzero(per_cell)
+                ys, xs = np.divmod(lit_cells, self.site.width)
+                lit = self.site.lit_at(self.day, ys, xs).astype(np.float64)
+                generated += spec.generation_kw * 24.0 * float(per_cell[lit_cells] @ lit)
             else:
                 generated += spec.generation_kw * 24.0 * float(health.sum())
         return generated
@@ -574,10 +589,19 @@ class LunarCity(mesa.Model):
             alive = rows >= 0  # scrapped while waiting: nothing to repair
             queue, rows = queue[alive], rows[alive]
             cost = self._specs[kind].repair_robot_days
-            n = len(rows) if cost <= 0 else min(len(rows), int(max(0.0, labour - used) // cost))
+            free = max(0.0, labour - used)
+            if cost <= 0:
+                n = len(rows)
+            else:
+                # Repairs are worked on as labour allows; one bigger than a day's spare labour
+                # is finished over several days.
+                spend = min(free, len(rows) * cost - self._repair_done[kind])
+                self._repair_done[kind] += max(0.0, spend)
+                n = min(len(rows), int(self._repair_done[kind] / cost + 1e-9))
+                self._repair_done[kind] = max(0.0, self._repair_done[kind] - n * cost)
+                used += max(0.0, spend)
             if n > 0:
                 t["health"][rows[:n]] = self._health_by_age(kind, t["born"][rows[:n]])
-                used += n * cost
             self._broken_ids[kind] = queue[n:]
         return used
 
@@ -786,10 +810,10 @@ class LunarCity(mesa.Model):
                 continue
             avail = stock[ins] / qin
             can = float(avail.min())
-            if can < b:
+            if can < b * (1.0 - 1e-9):  # a shortfall of rounding size is not a shortage
                 name = self.nodes[ins[int(np.argmin(avail))]]
                 blocked[name] = blocked.get(name, 0.0) + (b - can) * float(qout.sum())
-                b = can
+            b = min(b, can)
             if b <= 0:
                 continue
             take = qin * b
