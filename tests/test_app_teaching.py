@@ -121,8 +121,11 @@ def test_the_mass_driver_chapter_shows_its_figures() -> None:
     assert _texts(rc, "lc-tour-title")[0].startswith("4. The mass driver")
     facts = "\n".join(_texts(rc, "lc-tour-fact"))
     assert "L = v^2 / 2a" in facts and "kWh" in facts
+    start = tour_mod.chapters()[3].start_day
+    assert start > 0 and _texts(rc, "lc-tour-day")[0].startswith(f"Day {start} ")
     _button(rc, "Full-screen map").click()
-    assert _texts(rc, "lc-fullscreen-day")[0].startswith("Day 0 ")
+    assert _texts(rc, "lc-fullscreen-day")[0].startswith(f"Day {start} ")
+    _button(rc, "Play")  # the presenter can play and pause without leaving the full-screen map
     (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
     keys.vue_key({"key": "Escape", "step": 0})
     assert _texts(rc, "lc-fullscreen-day") == []

@@ -40,6 +40,7 @@ class Chapter:
         charts: Which of the app's charts it shows (keys of :data:`~.charts.CHARTS`).
         facts: Name of the live figures it shows ("mass_driver"), or "".
         sliders: Whether it offers the parameter sliders.
+        start_years: The chapter opens on this year of its run (stepped there on loading).
     """
 
     id: str
@@ -52,6 +53,12 @@ class Chapter:
     charts: tuple[str, ...] = ()
     facts: str = ""
     sliders: bool = False
+    start_years: float = 0.0
+
+    @property
+    def start_day(self) -> int:
+        """The day the chapter opens on."""
+        return int(round(self.start_years * 365.25))
 
     @property
     def presets(self) -> tuple[str, ...]:
@@ -81,6 +88,7 @@ def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
             charts=tuple(raw.get("charts", ())),
             facts=str(raw.get("facts", "")),
             sliders=bool(raw.get("sliders", False)),
+            start_years=float(raw.get("start_years", 0.0)),
         )
         if bool(ch.preset) == bool(ch.compare) or len(ch.compare) not in (0, 2):
             raise ValueError(f"{path.name}: chapter {ch.id} needs a preset or two to compare")

@@ -54,6 +54,7 @@ class ChapterRun:
         assert chapter.preset is not None
         self.chapter = chapter
         self.session = Session(chapter.preset, overrides=overrides)
+        self.session.step(chapter.start_day)  # a chapter may open where its story starts
 
     def frame(self) -> TourFrame:
         with self.session.lock:
@@ -76,7 +77,9 @@ def _record(stage: Stage[ChapterRun]) -> bytes:
 
 
 @solara.component
-def FullScreenMap(chapter: Chapter, frame: Frame, on_close: Callable[[], None]) -> None:
+def FullScreenMap(
+    chapter: Chapter, frame: Frame, playing: solara.Reactive[bool], on_close: Callable[[], None]
+) -> None:
     """The map filling the screen, with the day and the headline in large type."""
     with solara.Column(
         classes=["lc-fullscreen"],
@@ -98,6 +101,16 @@ def FullScreenMap(chapter: Chapter, frame: Frame, on_close: Callable[[], None]) 
                 classes=["lc-fullscreen-day"],
                 style={"font-size": "2em", "font-weight": "bold", "margin-left": "auto"},
             )
+            if playing.value:
+                solara.Button("Pause", icon_name="mdi-pause", on_click=lambda: playing.set(False))
+            else:
+                solara.Button(
+                    "Play",
+                    icon_name="mdi-play",
+                    on_click=lambda: playing.set(True),
+                    disabled=not frame.running,
+                    color="primary",
+                )
             solara.Button("Close (Esc)", icon_name="mdi-fullscreen-exit", on_click=on_close)
         solara.HTML(
             tag="div",
@@ -159,7 +172,7 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
     tf = frame.value
     f = tf.frame
     if full.value:
-        FullScreenMap(chapter, f, on_close=lambda: full.set(False))
+        FullScreenMap(chapter, f, playing, on_close=lambda: full.set(False))
     with solara.Column(classes=["lc-tour-run"]):
         with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Button(
