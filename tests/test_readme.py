@@ -82,7 +82,12 @@ def test_readme_command_works(line: str, tmp_path: Path) -> None:
         if (REPO / folder).exists():
             (tmp_path / folder).symlink_to(REPO / folder)
     script = " ".join(shlex.quote(p) for p in _console_script())
-    command = line.replace(PREFIX, script).replace(".venv/bin/", f"{_bin_dir()}/")
+    # Replace each README path once: the console script itself may live in a .venv/bin/.
+    command = re.sub(
+        r"(?<![\w/])\.venv/bin/(\S+)",
+        lambda m: script if m.group(1) == "lunarcity" else f"{_bin_dir()}/{m.group(1)}",
+        line,
+    )
     env = {k: v for k, v in os.environ.items() if k != "LUNARCITY_DEBUG"}
     env.update({"NO_COLOR": "1", "TERM": "dumb"})
     result = subprocess.run(
