@@ -45,6 +45,7 @@ G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
+PER_CELL_SUNLIGHT_ABOVE = 100_000  # plants: above this, sunlight is computed per occupied cell
 HAUL_REMEASURE_DAYS = 1  # days between re-measuring haul distances
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -379,16 +380,20 @@ class LunarCity(mesa.Model):
                 continue
             health = t["health"]
             if spec.generation == "solar":
-                # Many plants share a cell: sum their health per cell, then light each
-                # occupied cell once (float64 throughout).
-                cells = t["y"].astype(np.int64) * self.site.width + t["x"]
-                per_cell = np.bincount(
-                    cells, weights=health, minlength=self.site.width * self.site.height
-                )
-                lit_cells = np.flatnonzero(per_cell)
-                ys, xs = np.divmod(lit_cells, self.site.width)
-                lit = self.site.lit_at(self.day, ys, xs).astype(np.float64)
-                generated += spec.generation_kw * 24.0 * float(per_cell[lit_cells] @ lit)
+                if t.n > PER_CELL_SUNLIGHT_ABOVE:
+                    # A big city has many plants per cell: sum their health per cell, then
+                    # light each occupied cell once.
+                    cells = t["y"].astype(np.int64) * self.site.width + t["x"]
+                    per_cell = np.bincount(
+                        cells, weights=health, minlength=self.site.width * self.site.height
+                    )
+                    occupied = np.flatnonzero(per_cell)
+                    ys, xs = np.divmod(occupied, self.site.width)
+                    lit = self.site.lit_at(self.day, ys, xs).astype(np.float64)
+                    generated += spec.generation_kw * 24.0 * float(per_cell[occupied] @ lit)
+                else:
+                    lit = self.site.lit_at(self.day, t["y"], t["x"])
+                    generated += spec.generation_kw * 24.0 * float(health @ lit)
             else:
                 generated += spec.generation_kw * 24.0 * float(health.sum())
         return generated
