@@ -12,7 +12,7 @@ from lunarcity.errors import InputError
 
 from .compare import DEFAULT_PAIR, CompareFrame, Pair
 from .params import scenario_names
-from .player import Stage, use_player
+from .player import PlayButtons, Stage, use_player
 
 SPEEDS = [1, 2, 5, 10, 30]
 
@@ -91,26 +91,7 @@ def CompareView(
     f = frame.value
     with solara.Column(classes=["lc-compare-view"]):
         with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Button(
-                "Play",
-                icon_name="mdi-play",
-                on_click=lambda: playing.set(True),
-                disabled=playing.value or not f.running,
-                color="primary",
-            )
-            solara.Button(
-                "Pause",
-                icon_name="mdi-pause",
-                on_click=lambda: playing.set(False),
-                disabled=not playing.value,
-            )
-            solara.Button(
-                "Step",
-                icon_name="mdi-step-forward",
-                on_click=step,
-                disabled=playing.value or not f.running,
-                classes=["lc-compare-step"],
-            )
+            PlayButtons(playing, f.running, step, step_classes=["lc-compare-step"])
             solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
             solara.Select(
                 label="Speed (days per frame)",

@@ -23,6 +23,7 @@ from lunarcity.errors import InputError
 from .charts import CHARTS
 from .film import session_gif
 from .params import PARAMS, Param, check, current_values, scenario_names
+from .player import PlayButtons
 from .session import DEFAULT_SCENARIO, Frame, Session
 
 #: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
@@ -309,25 +310,7 @@ def Page() -> None:
                 with solara.Column(classes=["lc-controls"]):
                     with solara.Card("Run"):
                         with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                            solara.Button(
-                                "Play",
-                                icon_name="mdi-play",
-                                on_click=lambda: playing.set(True),
-                                disabled=playing.value or not f.running,
-                                color="primary",
-                            )
-                            solara.Button(
-                                "Pause",
-                                icon_name="mdi-pause",
-                                on_click=lambda: playing.set(False),
-                                disabled=not playing.value,
-                            )
-                            solara.Button(
-                                "Step",
-                                icon_name="mdi-step-forward",
-                                on_click=step,
-                                disabled=playing.value or not f.running,
-                            )
+                            PlayButtons(playing, f.running, step)
                             solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
                         solara.Select(
                             label="Speed (days per frame)",

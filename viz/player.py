@@ -79,3 +79,40 @@ def use_player(
     # Not intrusive: a cancelled thread finishes its step and frame, never half a day.
     solara.use_thread(loop, dependencies=[playing.value, stage, key], intrusive_cancel=False)
     return playing
+
+
+@solara.component
+def PlayButtons(
+    playing: solara.Reactive[bool],
+    running: bool,
+    on_step: Callable[[], Any],
+    step_classes: list[str] | None = None,
+) -> None:
+    """Play, Pause and Step, as every view has them (Play and Step only while the run goes on).
+
+    Args:
+        playing: Whether the view is playing.
+        running: Whether the city still has days to run.
+        on_step: Advances one day.
+        step_classes: Extra CSS classes on the Step button (tests find it by them).
+    """
+    solara.Button(
+        "Play",
+        icon_name="mdi-play",
+        on_click=lambda: playing.set(True),
+        disabled=playing.value or not running,
+        color="primary",
+    )
+    solara.Button(
+        "Pause",
+        icon_name="mdi-pause",
+        on_click=lambda: playing.set(False),
+        disabled=not playing.value,
+    )
+    solara.Button(
+        "Step",
+        icon_name="mdi-step-forward",
+        on_click=on_step,
+        disabled=playing.value or not running,
+        classes=step_classes or [],
+    )

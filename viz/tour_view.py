@@ -22,7 +22,7 @@ from lunarcity.errors import InputError
 from .compare_view import SPEEDS, CompareView
 from .film import session_gif
 from .params import PARAMS, check, current_values
-from .player import Stage, use_player
+from .player import PlayButtons, Stage, use_player
 from .session import Frame, Session
 from .tour import FACTS, Chapter, chapters
 
@@ -175,25 +175,7 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
         FullScreenMap(chapter, f, playing, on_close=lambda: full.set(False))
     with solara.Column(classes=["lc-tour-run"]):
         with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Button(
-                "Play",
-                icon_name="mdi-play",
-                on_click=lambda: playing.set(True),
-                disabled=playing.value or not f.running,
-                color="primary",
-            )
-            solara.Button(
-                "Pause",
-                icon_name="mdi-pause",
-                on_click=lambda: playing.set(False),
-                disabled=not playing.value,
-            )
-            solara.Button(
-                "Step",
-                icon_name="mdi-step-forward",
-                on_click=step,
-                disabled=playing.value or not f.running,
-            )
+            PlayButtons(playing, f.running, step)
             solara.Button("Restart chapter", icon_name="mdi-restart", on_click=lambda: restart())
             solara.Button(
                 "Full-screen map", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
