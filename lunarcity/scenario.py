@@ -19,7 +19,7 @@ from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat
 from lunarcity.catalog import Catalog, default_catalog
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import models_dir
-from lunarcity.validation import Strict, fields_at, to_input_error
+from lunarcity.validation import Strict, annotation_at, fields_at, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 
@@ -314,21 +314,9 @@ def _is_leaf(loc: tuple[str, ...]) -> bool:
     """Whether ``loc`` is a scalar field (no named sub-fields, not a free mapping)."""
     import typing
 
-    from lunarcity.validation import _unwrap
-
-    current: Any = Scenario
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
-            field = current.model_fields.get(part)
-            if field is None:
-                return True
-            current = field.annotation
-        elif typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        else:
-            return True
-    current = _unwrap(current)
+    current = annotation_at(Scenario, loc)
+    if current is None:
+        return True
     is_model = isinstance(current, type) and issubclass(current, pydantic.BaseModel)
     return not (is_model or typing.get_origin(current) is dict)
 

@@ -36,6 +36,31 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+_MISSING = object()
+
+
+def annotation_at(model: type[pydantic.BaseModel], loc: tuple[Any, ...] | list[Any]) -> Any:
+    """The (unwrapped) type of the field at ``loc``, through models and dict values.
+
+    Returns:
+        The annotation, or None when ``loc`` leaves the schema (an unknown name, or a path
+        into a scalar).
+    """
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
+
+
 def fields_at(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Names valid at ``loc`` (the path of the offending key) in ``model``'s schema."""
     current: Any = model

@@ -10,7 +10,6 @@ starts, so a typo costs a second, not a sweep.
 from __future__ import annotations
 
 import math
-import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,7 +18,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.scenario import Scenario, check_path, find_scenario_file, resolve_scenario
-from lunarcity.validation import Strict, _unwrap, to_input_error
+from lunarcity.validation import Strict, annotation_at, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
 
 METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
@@ -225,19 +224,7 @@ class SweepSpec(_Sourced):
 
 def parameter_is_integer(path: str) -> bool:
     """Whether the scenario field at ``path`` takes whole numbers (sampled values are rounded)."""
-    current: Any = Scenario
-    for part in path.split("."):
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
-            field = current.model_fields.get(part)
-            if field is None:
-                return False
-            current = field.annotation
-        elif typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        else:
-            return False
-    current = _unwrap(current)
+    current = annotation_at(Scenario, path.split("."))
     return isinstance(current, type) and issubclass(current, int) and current is not bool
 
 
