@@ -46,7 +46,6 @@ BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labou
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
 PER_CELL_SUNLIGHT_ABOVE = 100_000  # plants: above this, sunlight is computed per occupied cell
-HAUL_REMEASURE_DAYS = 1  # days between re-measuring haul distances
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
@@ -216,7 +215,6 @@ class LunarCity(mesa.Model):
         self.fleet = Fleet(self, self.agent_kinds, (self.site.height, self.site.width))
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
-        self._haul_cache: dict[tuple[tuple[int, int], tuple[str, ...]], tuple[int, float]] = {}
         self._broken_ids = {k: np.zeros(0, dtype=np.int64) for k in self.agent_kinds}
         self._repair_done = dict.fromkeys(self.agent_kinds, 0.0)  # labour put into the next repair
         roles = ("power", "storage", "fab", "robot", "rail")
@@ -537,33 +535,26 @@ class LunarCity(mesa.Model):
         return any(f == fab and self.r_in[r, self.regolith] > 0 for r, f in enumerate(self.r_fab))
 
     def _mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
-        """Mean distance from ``point`` to the units of ``kinds`` (km), from the cell counts.
-
-        Haul distances change slowly as the city spreads: they are re-measured every
-        ``HAUL_REMEASURE_DAYS`` days.
-        """
-        key = (point, tuple(kinds))
-        cached = self._haul_cache.get(key)
-        if cached is not None and self.day - cached[0] < HAUL_REMEASURE_DAYS:
-            return cached[1]
-        value = self._measure_distance_km(point, kinds)
-        self._haul_cache[key] = (self.day, value)
-        return value
+        """Mean distance from ``point`` to the units of ``kinds`` (km)."""
+        return self._measure_distance_km(point, kinds)
 
     def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
-        counts = None
-        for k in kinds:
-            if self.fleet.count(k):
-                c = self.fleet.cell_counts[k]
-                counts = c if counts is None else counts + c
-        if counts is None:
-            return 0.0
+        # Sums kept up to date at every birth and scrapping (Fleet.track): exact and O(events).
+        key = f"{point}:{','.join(kinds)}"
+        mean = self.fleet.tracked_mean(key)
+        if mean is None and key not in self.fleet._trackers:
+            self.fleet.track(key, list(kinds), self._distance_grid(point))
+            mean = self.fleet.tracked_mean(key)
+        return mean if mean is not None else 0.0
+
+    def _distance_grid(self, point: tuple[int, int]) -> np.ndarray:
+        """Distance (km) from ``point`` to every cell."""
         grid = self._distance_grids.get(point)
         if grid is None:
             ys, xs = np.mgrid[0 : self.site.height, 0 : self.site.width]
             grid = np.hypot(xs - point[0], ys - point[1]) * self.site.cell_m / 1000.0
             self._distance_grids[point] = grid
-        return float((counts * grid).sum() / counts.sum())
+        return grid
 
     def _assign_tasks(
         self, repair: float, mine: float, haul: float, assemble: float, robot: UnitSpec
