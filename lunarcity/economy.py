@@ -250,7 +250,7 @@ class Economy:
         Returns:
             (process names, node names, IN, OUT).
         """
-        procs = order or list(self.processes)
+        procs = list(self.processes) if order is None else order
         nodes = self.node_names
         index = {n: i for i, n in enumerate(nodes)}
         a_in = np.zeros((len(procs), len(nodes)))

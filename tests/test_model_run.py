@@ -103,3 +103,10 @@ def test_cli_run_json_is_one_object_on_stdout(tmp_path):
     ):
         assert col in daily.columns
     assert np.all(np.diff(daily["day"].to_numpy()) == 1)
+
+
+def test_a_city_with_no_fabs_lives_on_imports():
+    r = lunarcity.run("ten_year_city", years=0.3, economy__enable_fabs=[])
+    assert r.summary["units"]["regolith_plant"] == 2  # the seed's, none built
+    assert r.summary["bottleneck"] == "imports"
+    assert r.summary["mass_balance_rel_error"] < 1e-9
