@@ -45,6 +45,7 @@ G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
+PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
 PER_CELL_SUNLIGHT_ABOVE = 100_000  # plants: above this, sunlight is computed per occupied cell
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -944,7 +945,7 @@ class LunarCity(mesa.Model):
         if area <= 0:
             return xs, ys, slots
         sd = 2.0
-        for _ in range(4):
+        for _ in range(PLACE_TRIES):
             todo = np.flatnonzero(~placed)
             if not len(todo):
                 break

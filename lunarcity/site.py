@@ -68,12 +68,17 @@ class SiteGrid:
         # The dark window [-w, w] against the day [delta - h, delta + h], in units of the
         # horizon's period: terrain may hide the Sun several times as it circles the sky.
         period = sun.synodic_days / sun.dark_spells_per_month
-        w = (1.0 - mean) / 2.0
-        h = 0.5 / period
-        t = ((day + 0.5) / period) % 1.0
-        delta = np.abs(((t - dark_phase + 0.5) % 1.0) - 0.5)
-        overlap = np.clip(np.minimum(delta + h, w) - np.maximum(delta - h, -w), 0.0, 2 * h)
-        return (1.0 - overlap / (2 * h)).astype(np.float32)
+        w = np.asarray((1.0 - mean) / 2.0, dtype=np.float32)
+        h = np.float32(0.5 / period)
+        t = np.float32(((day + 0.5) / period) % 1.0)
+        # Circular distance between today and each cell's dark window (phases lie in [0, 1)).
+        x = (t + np.float32(0.5)) - dark_phase  # in (-0.5, 1.5)
+        x = np.where(x >= 1.0, x - np.float32(1.0), x)
+        delta = np.abs(x - np.float32(0.5))
+        overlap = np.minimum(delta + h, w)
+        overlap -= np.maximum(delta - h, -w)
+        np.clip(overlap, 0.0, 2 * h, out=overlap)
+        return (np.float32(1.0) - overlap / (2 * h)).astype(np.float32, copy=False)
 
     def mean_lit(self, days: int = 365) -> np.ndarray:
         """Mean sunlit share per cell over ``days`` days from day 0."""
