@@ -193,6 +193,7 @@ class LunarCity(mesa.Model):
         self._job_seq = 0
         self._carry = dict.fromkeys(self.kind_names, 0.0)
         self._job_imported = 0.0
+        self._bom_io_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._robot_served = 1.0
         self._reserve_for: str | None = None
         self._rail_key: tuple = ()
@@ -703,30 +704,38 @@ class LunarCity(mesa.Model):
     def _take_parts(
         self, kind: str, n: int, blocked: dict[str, float], reserved: np.ndarray
     ) -> int:
-        bom = self.r_in_unit(kind)
-        need = bom > 0
-        free = np.maximum(self.stock[need] - reserved[need], 0.0)
-        can = int(np.floor((free / bom[need]).min() + 1e-9)) if need.any() else n
+        """Take up to ``n`` units' bills of materials from stock; returns how many."""
+        idx, qty = self._bom_io(kind)
+        if not len(idx):
+            self._job_imported = 0.0
+            return n
+        per_unit = np.maximum(self.stock[idx] - reserved[idx], 0.0) / qty
+        can = int(per_unit.min() + 1e-9)
         n_ok = max(0, min(n, can))
         if n_ok < n:
-            short = np.flatnonzero(need)[np.argmin(free / bom[need])]
-            name = self.nodes[short]
+            name = self.nodes[idx[int(np.argmin(per_unit))]]
             blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * self.catalog.units[kind].mass_kg
             if kind == self._reserve_for:
-                reserved += bom
+                reserved[idx] += qty
+        self._job_imported = 0.0
         if n_ok:
-            take = bom * n_ok
-            share = np.divide(
-                self.stock_imp, self.stock, out=np.zeros_like(self.stock), where=self.stock > 0
-            )
-            self._job_imported = float((take * share).sum())
-            self.stock -= take
-            self.stock_imp -= take * share
-            np.maximum(self.stock, 0.0, out=self.stock)
-            np.maximum(self.stock_imp, 0.0, out=self.stock_imp)
-        else:
-            self._job_imported = 0.0
+            take = qty * n_ok
+            held = self.stock[idx]
+            share = np.divide(self.stock_imp[idx], held, out=np.zeros(len(idx)), where=held > 0)
+            self._job_imported = float(take @ share)
+            self.stock[idx] = np.maximum(held - take, 0.0)
+            self.stock_imp[idx] = np.maximum(self.stock_imp[idx] - take * share, 0.0)
         return n_ok
+
+    def _bom_io(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """A unit kind's bill of materials as (node indices, kg)."""
+        cached = self._bom_io_cache.get(kind)
+        if cached is None:
+            bom = self.r_in_unit(kind)
+            idx = np.flatnonzero(bom)
+            cached = (idx, bom[idx])
+            self._bom_io_cache[kind] = cached
+        return cached
 
     def r_in_unit(self, kind: str) -> np.ndarray:
         """Bill of materials of a unit kind over the node index."""
