@@ -7,6 +7,7 @@ import sys
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.output import print_json, stderr_console
 
 
@@ -17,21 +18,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run a scenario and write its map with a headline and a day counter, one "
         "frame every few days, to FILE.gif (or FILE.mp4 when imageio-ffmpeg is installed).",
     )
-    p.add_argument("scenario", nargs="?", default=None, help="preset name or scenario file")
+    add_scenario_arguments(p)
     p.add_argument("--out", default="city.gif", help="FILE.gif or FILE.mp4 (default city.gif)")
-    p.add_argument("--years", type=float, help="years to simulate (default: the scenario's)")
     p.add_argument("--every", type=int, default=10, metavar="DAYS", help="days between frames")
     p.add_argument("--fps", type=float, default=12.0, help="frames per second (default 12)")
     p.add_argument(
         "--size", type=int, default=480, metavar="PX", help="width of the map in px (default 480)"
-    )
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a parameter, e.g. earth.lander_interval_days=7",
     )
     p.add_argument(
         "--json", action="store_true", help="print what was written as one JSON object on stdout"

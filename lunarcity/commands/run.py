@@ -8,22 +8,14 @@ import sys
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.output import print_json, stderr_console, stdout_console
 from lunarcity.runner import run as run_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario (default ten_year_city)")
-    p.add_argument("scenario", nargs="?", default=None, help="preset name or scenario file")
-    p.add_argument("--years", type=float, help="years to simulate (default: the scenario's)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a parameter, e.g. earth.lander_interval_days=7",
-    )
+    add_scenario_arguments(p)
     p.add_argument("--out", help="write the daily table to FILE.parquet or FILE.csv")
     p.add_argument(
         "--json", action="store_true", help="print the summary as one JSON object on stdout"
