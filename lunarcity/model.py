@@ -22,7 +22,6 @@ from typing import Any
 import mesa
 import numpy as np
 
-from lunarcity.analysis import HOURS_PER_YEAR
 from lunarcity.catalog import Catalog, UnitSpec, default_catalog
 from lunarcity.errors import InputError
 from lunarcity.fleet import Fleet
@@ -1431,6 +1430,3 @@ class LunarCity(mesa.Model):
 
     def in_service_kg(self) -> float:
         return self.industrial_mass_t() * 1000.0
-
-    def hours_per_year(self) -> float:
-        return HOURS_PER_YEAR

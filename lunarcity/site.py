@@ -87,15 +87,6 @@ class SiteGrid:
             acc += self.lit_fraction(d)
         return acc / days
 
-    def longest_dark_days(self, x: int, y: int, days: int = 365) -> float:
-        """Longest run of energy shortfall at one cell, in days of full darkness equivalent."""
-        run = best = 0.0
-        for d in range(days):
-            lit = float(self.lit_fraction(d)[y, x])
-            run = run + (1.0 - lit) if lit < 0.999 else 0.0
-            best = max(best, run)
-        return best
-
 
 def build_site(site: Site, rng: np.random.Generator, track_m: float) -> SiteGrid:
     """Lay out a site: the crest, cells' dark windows, the mine and the rail corridor.
