@@ -191,7 +191,6 @@ class LunarCity(mesa.Model):
         self.jobs = Table(JOB_COLUMNS)
         self._job_seq = 0
         self._carry = dict.fromkeys(self.kind_names, 0.0)
-        self._job_imported = 0.0
         self._bom_io_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._robot_served = 1.0
         self._reserve_for: str | None = None
@@ -643,7 +642,13 @@ class LunarCity(mesa.Model):
         total_ls = sum(labour_share.values())
         new_kinds: list[str] = []
         new_counts: list[int] = []
-        new_imported: list[float] = []
+        new_imported: list[float] = []  # imported kg inside each batch's parts
+
+        def take(kind: str, n: int, blocked: dict[str, float]) -> tuple[int, float]:
+            if self.scenario.economy.unlimited_materials:
+                return n, 0.0
+            return self._take_parts(kind, n, blocked, reserved)
+
         for k in order:
             if k not in self.costs:
                 continue
@@ -662,20 +667,14 @@ class LunarCity(mesa.Model):
                 n = min(n, budget_jobs - sum(new_counts))
             if n <= 0:
                 continue
-            n_ok = (
-                n
-                if self.scenario.economy.unlimited_materials
-                else self._take_parts(k, n, blocked, reserved)
-            )
+            n_ok, imported = take(k, n, blocked)
             self._carry[k] -= n_ok
-            if n_ok < n:
-                self._carry[k] = min(
-                    self._carry[k], 1.0
-                )  # do not bank starts that parts cannot back
+            if n_ok < n:  # do not bank starts that parts cannot back
+                self._carry[k] = min(self._carry[k], 1.0)
             if n_ok:
                 new_kinds.append(k)
                 new_counts.append(n_ok)
-                new_imported.append(self._job_imported)
+                new_imported.append(imported)
         if not crew_own:
             # Labour must not idle while a whole job waits for its fraction to add up: when
             # the open work is less than a day's labour, start the job nearest to due now
@@ -686,71 +685,60 @@ class LunarCity(mesa.Model):
             for k in sorted(labour_share, key=lambda k: (-self._carry[k], k)):
                 if open_work >= labour or labour_share[k] <= 0:
                     break
-                unlimited = self.scenario.economy.unlimited_materials
-                if unlimited or self._take_parts(k, 1, {}, reserved):
-                    self._job_imported = 0.0 if unlimited else self._job_imported
+                n_ok, imported = take(k, 1, {})
+                if n_ok:
                     self._carry[k] -= 1.0
                     new_kinds.append(k)
                     new_counts.append(1)
-                    new_imported.append(self._job_imported)
+                    new_imported.append(imported)
                     open_work += self.costs[k].assembly_days
         for k, n, imported in zip(new_kinds, new_counts, new_imported, strict=True):
-            self._job_imported = imported  # the imported content of this kind's parts
-            self._open_jobs(k, n, idle if crew_own else None)
+            self._open_jobs(k, n, idle if crew_own else None, imported)
             if crew_own:
                 idle = idle[n:]
 
     def _take_parts(
         self, kind: str, n: int, blocked: dict[str, float], reserved: np.ndarray
-    ) -> int:
-        """Take up to ``n`` units' bills of materials from stock; returns how many."""
+    ) -> tuple[int, float]:
+        """Take up to ``n`` units' bills of materials from stock.
+
+        Returns:
+            How many were taken, and the imported kg inside the parts taken.
+        """
         idx, qty = self._bom_io(kind)
         if not len(idx):
-            self._job_imported = 0.0
-            return n
+            return n, 0.0
         per_unit = np.maximum(self.stock[idx] - reserved[idx], 0.0) / qty
-        can = int(per_unit.min() + 1e-9)
-        n_ok = max(0, min(n, can))
+        n_ok = max(0, min(n, int(per_unit.min() + 1e-9)))
         if n_ok < n:
             name = self.nodes[idx[int(np.argmin(per_unit))]]
             blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * self.catalog.units[kind].mass_kg
             if kind == self._reserve_for:
                 reserved[idx] += qty
-        self._job_imported = 0.0
-        if n_ok:
-            take = qty * n_ok
-            held = self.stock[idx]
-            share = np.divide(self.stock_imp[idx], held, out=np.zeros(len(idx)), where=held > 0)
-            self._job_imported = float(take @ share)
-            self.stock[idx] = np.maximum(held - take, 0.0)
-            self.stock_imp[idx] = np.maximum(self.stock_imp[idx] - take * share, 0.0)
-        return n_ok
+        if not n_ok:
+            return 0, 0.0
+        take = qty * n_ok
+        held = self.stock[idx]
+        share = np.divide(self.stock_imp[idx], held, out=np.zeros(len(idx)), where=held > 0)
+        self.stock[idx] = np.maximum(held - take, 0.0)
+        self.stock_imp[idx] = np.maximum(self.stock_imp[idx] - take * share, 0.0)
+        return n_ok, float(take @ share)
 
     def _bom_io(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """A unit kind's bill of materials as (node indices, kg)."""
         cached = self._bom_io_cache.get(kind)
         if cached is None:
-            bom = self.r_in_unit(kind)
+            bom = self.costs[kind].bom
             idx = np.flatnonzero(bom)
             cached = (idx, bom[idx])
             self._bom_io_cache[kind] = cached
         return cached
 
-    def r_in_unit(self, kind: str) -> np.ndarray:
-        """Bill of materials of a unit kind over the node index."""
-        if not hasattr(self, "_bom_cache"):
-            self._bom_cache = {}
-        if kind not in self._bom_cache:
-            v = np.zeros(len(self.nodes))
-            for item, q in self.catalog.units[kind].bom.items():
-                v[self.index[item]] = q
-            self._bom_cache[kind] = v
-        return self._bom_cache[kind]
-
-    def _open_jobs(self, kind: str, n: int, idle: np.ndarray | None) -> None:
+    def _open_jobs(self, kind: str, n: int, idle: np.ndarray | None, imported_kg: float) -> None:
+        """Open ``n`` jobs whose parts, taken from stock, hold ``imported_kg`` from Earth."""
         units = self.catalog.units
         mass = units[kind].mass_kg
-        imported = self._job_imported / n if n else 0.0
+        imported = imported_kg / n if n else 0.0
         if self.scenario.economy.unlimited_materials:
             c = self.costs[kind]
             # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
@@ -1058,20 +1046,12 @@ class LunarCity(mesa.Model):
 
     def _measure_rail(self) -> float:
         t = self.fleet.tables[self.rail_kind]
-        ok = np.zeros(self.rail_slots, dtype=bool)
+        ok = np.zeros(self.rail_slots, dtype=np.int8)
         if t.n:
-            good = t["health"] > 0
-            ok[t["slot"][good]] = True
-        best = run = 0
-        if ok.all():
-            best = len(ok)
-        else:
-            # longest run of True
-            padded = np.concatenate([[False], ok, [False]]).astype(np.int8)
-            edges = np.flatnonzero(np.diff(padded))
-            if len(edges):
-                best = int((edges[1::2] - edges[::2]).max())
-        del run
+            ok[t["slot"][t["health"] > 0]] = 1
+        # The longest run of working slots: edges of the runs in a zero-padded copy.
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], ok, [0]])))
+        best = int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
         return best * self.catalog.units[self.rail_kind].segment_length_m
 
     def mass_driver_operating(self) -> bool:
@@ -1164,63 +1144,59 @@ class LunarCity(mesa.Model):
 
     def _unload(self, cargo: dict[str, float]) -> float:
         landed = 0.0
+        cx, cy = self.site.centre
         for name, kg in cargo.items():
             if kg <= 0:
                 continue
             if name in self.fleet.tables:
-                mass = self.catalog.units[name].mass_kg
-                n = int(kg // mass)
-                if n <= 0:
-                    continue
-                cx, cy = self.site.centre
-                xs, ys, slots = self._place(name, np.full(n, cx), np.full(n, cy))
-                keep = np.flatnonzero(slots >= -1)
-                self.fleet.add(
-                    name,
-                    xs[keep],
-                    ys[keep],
-                    self.day,
-                    np.zeros(len(keep), dtype=np.int64),
-                    np.full(len(keep), mass),
-                    np.ones(len(keep), dtype=np.float32),
-                    slots[keep],
-                )
-                kg = len(keep) * mass
-                self.recorder.hardware_added(kg, kg)
+                n = int(kg // self.catalog.units[name].mass_kg)
+                if n > 0:
+                    landed += self._land_units(name, np.full(n, cx), np.full(n, cy))
             else:
-                i = self.index[name]
-                self.stock[i] += kg
-                self.stock_imp[i] += kg
-            landed += kg
-        self.landed_kg += landed
+                self._land_stock(name, kg)
+                landed += kg
         return landed
 
     def _land_seed(self) -> None:
-        sc = self.scenario
-        for name, kg in sc.seed.stocks_kg.items():
-            self.stock[self.index[name]] += kg
-            self.stock_imp[self.index[name]] += kg
-            self.landed_kg += kg
+        for name, kg in self.scenario.seed.stocks_kg.items():
+            self._land_stock(name, kg)
         cx, cy = self.site.centre
-        for kind, n in sc.seed.units.items():
-            if n <= 0:
-                continue
-            mass = self.catalog.units[kind].mass_kg
-            offsets = self.rng.integers(-3, 4, size=(n, 2))
-            xs, ys, slots = self._place(kind, cx + offsets[:, 0], cy + offsets[:, 1])
-            keep = np.flatnonzero(slots >= -1)
-            self.fleet.add(
-                kind,
-                xs[keep],
-                ys[keep],
-                0,
-                np.zeros(len(keep), dtype=np.int64),
-                np.full(len(keep), mass),
-                np.ones(len(keep), dtype=np.float32),
-                slots[keep],
-            )
-            self.recorder.hardware_added(len(keep) * mass, len(keep) * mass)
-            self.landed_kg += len(keep) * mass
+        for kind, n in self.scenario.seed.units.items():
+            if n > 0:
+                offsets = self.rng.integers(-3, 4, size=(n, 2))
+                self._land_units(kind, cx + offsets[:, 0], cy + offsets[:, 1])
+
+    def _land_stock(self, name: str, kg: float) -> None:
+        """Earth-made items into stock, wholly imported."""
+        i = self.index[name]
+        self.stock[i] += kg
+        self.stock_imp[i] += kg
+        self.landed_kg += kg
+
+    def _land_units(self, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
+        """Earth-made units placed near the given cells: built by nobody, wholly imported.
+
+        Returns:
+            The mass landed (kg); rail segments with no slot left on the track are not landed.
+        """
+        mass = self.catalog.units[kind].mass_kg
+        xs, ys, slots = self._place(kind, near_x, near_y)
+        keep = np.flatnonzero(slots >= -1)
+        n = len(keep)
+        self.fleet.add(
+            kind,
+            xs[keep],
+            ys[keep],
+            self.day,
+            np.zeros(n, dtype=np.int64),
+            np.full(n, mass),
+            np.ones(n, dtype=np.float32),
+            slots[keep],
+        )
+        kg = n * mass
+        self.recorder.hardware_added(kg, kg)
+        self.landed_kg += kg
+        return kg
 
     # ==========================================================================================
     # 8. Wear, failure, repair and scrap
