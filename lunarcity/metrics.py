@@ -88,8 +88,6 @@ class Recorder:
         self._today_imported = 0.0
         self.base_mass_kg = 0.0
         self.base_imported_kg = 0.0
-        self.energy_used_kwh = 0.0
-        self.launch_energy_kwh = 0.0
         self.parts = dict(model.scenario.target.parts)
         self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
         self.horizon_day = int(round(model.scenario.target.horizon_years * 365.25))

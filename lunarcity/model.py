@@ -824,7 +824,6 @@ class LunarCity(mesa.Model):
             made += total_out
             fab = self.r_fab[r]
             self.fab_output_today[fab] = self.fab_output_today.get(fab, 0.0) + total_out
-            self.recorder.energy_used_kwh += b * self.r_energy[r]
         return made
 
     # ==========================================================================================
@@ -1086,7 +1085,6 @@ class LunarCity(mesa.Model):
             self.launched_kg += n * kg
         self.satellites_launched += n
         self.compute_in_orbit_kw += n * self._specs[self.sat_kind].compute_kw
-        self.recorder.launch_energy_kwh += n * self.launch_kwh
         return n
 
     # ==========================================================================================
