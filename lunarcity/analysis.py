@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from lunarcity.economy import Economy
-from lunarcity.errors import InputError
+from lunarcity.errors import InputError, did_you_mean, one_of
 
 HOURS_PER_YEAR = 8766.0  # 365.25 days
 DAYS_PER_YEAR = 365.25
@@ -67,7 +67,11 @@ def _robot_spec(econ: Economy):
     for spec in econ.catalog.units.values():
         if spec.role == "robot":
             return spec
-    raise InputError("the data has no unit of role robot", field="units")
+    raise InputError(
+        "the data has no unit of role robot",
+        field="units",
+        valid="a unit kind in data/units.yaml with role: robot",
+    )
 
 
 def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
@@ -84,7 +88,11 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
     index = {n: i for i, n in enumerate(nodes)}
     for node in demand:
         if node not in index:
-            raise InputError(f"unknown item or unit '{node}'", field="demand")
+            raise InputError(
+                f"unknown item or unit '{node}'{did_you_mean(node, nodes)}",
+                field="demand",
+                valid=one_of(nodes),
+            )
     n_r, n_n = len(procs), len(nodes)
     raw = [i for i, n in enumerate(nodes) if econ.graph.nodes[n]["kind"] == "raw"]
     imp = [i for i, n in enumerate(nodes) if n in econ.imported]
@@ -107,7 +115,11 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
     cost[n_r + len(raw) : n_r + len(raw) + len(imp)] = [10.0 * _mass(econ, nodes[i]) for i in imp]
     res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
     if res.status != 0:
-        raise InputError(f"the demand cannot be met: {res.message}", field="demand")
+        raise InputError(
+            f"the demand cannot be met: {res.message}",
+            field="demand",
+            valid="inputs that a recipe makes or Earth can send (check enable_fabs and imports)",
+        )
     x = res.x
     act = x[:n_r]
     mining = x[n_r : n_r + len(raw)]
@@ -212,7 +224,12 @@ def production_chain(econ: Economy, unit: str, per_year: float) -> dict[str, obj
         energy_mwh_per_yr.
     """
     if unit not in econ.catalog.units:
-        raise InputError(f"unknown unit kind '{unit}'", field="--rate")
+        units = econ.catalog.units
+        raise InputError(
+            f"unknown unit kind '{unit}'{did_you_mean(unit, units)}",
+            field="--rate",
+            valid=one_of(units),
+        )
     if not per_year > 0:
         raise InputError("the rate must be positive", field="--rate", valid="KIND=N/yr with N > 0")
     req = requirements(econ, {unit: per_year})

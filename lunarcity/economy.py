@@ -98,7 +98,11 @@ class Economy:
                     valid=one_of(self.node_names),
                 )
             if not self._importable(item):
-                raise InputError(f"'{item}' cannot be imported", field="earth.force_imports")
+                raise InputError(
+                    f"'{item}' cannot be imported",
+                    field="earth.force_imports",
+                    valid="items marked importable in data/materials.yaml, or unit kinds",
+                )
         self._build()
         self.validate()
 

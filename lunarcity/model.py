@@ -1337,7 +1337,11 @@ class LunarCity(mesa.Model):
         for name, item in self.catalog.items.items():
             if item.kind == "raw":
                 return name
-        raise InputError("the data has no raw item (regolith)", field="items")
+        raise InputError(
+            "the data has no raw item (regolith)",
+            field="items",
+            valid="an item in data/materials.yaml with kind: raw",
+        )
 
     def _crest_profile(self) -> np.ndarray:
         """Daily mean sunlit share over a year of the cells solar plants take first."""
