@@ -963,12 +963,31 @@ class LunarCity(mesa.Model):
         return xs, ys, slots
 
     def _nearest_free(self, n: int, area: float) -> np.ndarray:
-        """Claim ``n`` places for ``area`` in the free cells nearest the centre (a pointer per
-        footprint walks outwards, so the search is not repeated)."""
+        """Claim ``n`` places for ``area`` in the free cells nearest the centre."""
+        cells, self._centre_ptr[area] = self._claim_in_order(
+            self._centre_order, self._centre_ptr.get(area, 0), n, area
+        )
+        return cells
+
+    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray]:
+        """The next ``n`` places down the list of sunniest cells with room."""
+        cells, self._sunny_ptr = self._claim_in_order(self._sunny_order, self._sunny_ptr, n, area)
+        ys, xs = np.divmod(cells, self.site.width)
+        return xs, ys
+
+    def _claim_in_order(
+        self, order: np.ndarray, ptr: int, n: int, area: float
+    ) -> tuple[np.ndarray, int]:
+        """Claim ``n`` places for ``area`` walking ``order`` (cells) from ``ptr``.
+
+        The pointer only moves past full cells, so a later search starts where this one left
+        off. When the whole list is full the surplus crowds its last cell (the map shows it).
+
+        Returns:
+            The claimed cells (flat indices) and the new pointer.
+        """
         used = self.site.used_m2.ravel()
         cap = self.site.cell_area_m2
-        ptr = self._centre_ptr.get(area, 0)
-        order = self._centre_order
         out: list[np.ndarray] = []
         need = n
         while need > 0 and ptr < len(order):
@@ -980,11 +999,11 @@ class LunarCity(mesa.Model):
             need -= len(take)
             if need > 0:
                 ptr += len(window)
-        self._centre_ptr[area] = ptr
-        if need > 0:  # the whole site is full: crowd the last cell
+        if need > 0:
             out.append(np.full(need, order[-1]))
             used[order[-1]] += need * area
-        return np.concatenate(out)
+        cells = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+        return cells.astype(np.int64), ptr
 
     def _claim(self, cells: np.ndarray, area: float) -> np.ndarray:
         """Claim ``area`` in each candidate cell where it fits; returns which claims succeeded.
@@ -1004,29 +1023,6 @@ class LunarCity(mesa.Model):
         ok[order[fits]] = True
         np.add.at(used, cells[ok], area)
         return ok
-
-    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray]:
-        """The next ``n`` places down the list of sunniest cells with room."""
-        site = self.site
-        used = site.used_m2.ravel()
-        cells: list[np.ndarray] = []
-        need = n
-        while need > 0 and self._sunny_ptr < len(self._sunny_order):
-            window = self._sunny_order[self._sunny_ptr : self._sunny_ptr + need + 64]
-            room = np.floor((site.cell_area_m2 - used[window]) / area + 1e-9).astype(np.int64)
-            room = np.maximum(room, 0)
-            take = np.repeat(window, room)[:need]
-            np.add.at(used, take, area)
-            cells.append(take)
-            need -= len(take)
-            if need > 0:
-                self._sunny_ptr += len(window)
-        if need > 0:  # no room left anywhere: crowd the last cell (the map shows the overflow)
-            cells.append(np.full(need, self._sunny_order[-1]))
-            used[self._sunny_order[-1]] += need * area
-        flat = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
-        ys, xs = np.divmod(flat, site.width)
-        return xs.astype(np.int64), ys.astype(np.int64)
 
     # ==========================================================================================
     # 6. Launches
