@@ -470,10 +470,8 @@ def resolve_scenario(
             data = {}
         if not isinstance(data, dict):
             raise InputError("a scenario must be a mapping of sections", file=file)
-        try:
-            data = apply_overrides(data, merged)
-        except InputError as exc:
-            raise exc.with_file(file) if file and not merged else exc from None
+        # A bad override path is the override's fault, not the file's: no file is named.
+        data = apply_overrides(data, merged)
     return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
 
 
