@@ -9,6 +9,8 @@ overrides > file > data defaults.
 
 from __future__ import annotations
 
+import copy
+import typing
 from pathlib import Path
 from typing import Any, Literal
 
@@ -312,8 +314,6 @@ def check_path(path: str) -> None:
 
 def _is_leaf(loc: tuple[str, ...]) -> bool:
     """Whether ``loc`` is a scalar field (no named sub-fields, not a free mapping)."""
-    import typing
-
     current = annotation_at(Scenario, loc)
     if current is None:
         return True
@@ -323,8 +323,6 @@ def _is_leaf(loc: tuple[str, ...]) -> bool:
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """Set dotted paths in a scenario's raw data (a copy); every path is checked first."""
-    import copy
-
     out = copy.deepcopy(data)
     for path, value in overrides.items():
         check_path(path)
