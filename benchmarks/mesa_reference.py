@@ -19,10 +19,6 @@ Limits, and why:
 - The agents keep their own state as plain attributes (position, their kind's figures, health),
   as idiomatic Mesa agents do, rather than reading the model's table through the id map; that
   makes the reference as fast as the Mesa way reasonably gets, so the speed-up is not inflated.
-- Solar generation is reduced as ``LunarCity._generation_kwh`` does it, a float32 dot product of
-  health and sunlight (a float64 sum differs from it by ~1e-7 relative, which would make the two
-  models drift apart); the per-agent work (each plant reading its cell's sunlight) is the Mesa
-  way all the same.
 """
 
 from __future__ import annotations
@@ -216,14 +212,7 @@ class MesaReference(LunarCity):
             mine = [a for a in plants if a.kind == kind]
             if not mine:
                 continue
-            if spec.generation == "solar":
-                # Reduced as LunarCity does it below 10^5 plants: a float32 dot of health and
-                # sunlight (the reference is compared on small cities only).
-                health = np.fromiter((a.health for a in mine), dtype=np.float32, count=len(mine))
-                lit = np.fromiter((a.sunlit for a in mine), dtype=np.float32, count=len(mine))
-                generated += spec.generation_kw * 24.0 * float(health @ lit)
-            else:
-                generated += math.fsum(a.generated_kwh for a in mine)
+            generated += math.fsum(a.generated_kwh for a in mine)
         return generated
 
     def _storage_capacity(self) -> tuple[float, float]:

@@ -45,7 +45,6 @@ BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labou
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
 PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
-PER_CELL_SUNLIGHT_ABOVE = 100_000  # plants: above this, sunlight is computed per occupied cell
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
@@ -133,10 +132,6 @@ class LunarCity(mesa.Model):
         self.index = {n: i for i, n in enumerate(self.nodes)}
         order = [p for p in econ.recipe_order() if econ.processes[p].fab]
         self.recipes, _, self.r_in, self.r_out = econ.matrices(order)
-        self._recipes_of_fab = {
-            fab: np.array([f == fab for f in (econ.processes[p].fab for p in order)])
-            for fab in {econ.processes[p].fab for p in order}
-        }
         self.r_energy = np.array([econ.processes[p].energy_kwh for p in self.recipes])
         self.r_fab = [econ.processes[p].fab for p in self.recipes]
         self.r_time = np.array(
@@ -151,18 +146,21 @@ class LunarCity(mesa.Model):
             if recycled
             else []
         )
+        # Earth-only inputs with the recipes that use them: (item, [(recipe, kg per batch)]).
         self._imported_inputs = [
-            i for i in np.flatnonzero(self.r_in.sum(axis=0) > 0) if self.nodes[i] in econ.imported
+            (int(i), [(int(r), float(self.r_in[r, i])) for r in np.flatnonzero(self.r_in[:, i])])
+            for i in np.flatnonzero(self.r_in.sum(axis=0) > 0)
+            if self.nodes[i] in econ.imported
         ]
         self._imported_mask = np.array([n in econ.imported for n in self.nodes])
-        # Each recipe's inputs and outputs as (indices, quantities): the daily loop touches
-        # only the nodes a recipe uses.
+        # Each recipe's inputs and outputs as [(item, kg per batch)], its fab and kg out per
+        # batch: the daily loop touches only the items a recipe uses.
         self._recipe_io = [
             (
-                np.flatnonzero(self.r_in[r]),
-                self.r_in[r][self.r_in[r] > 0],
-                np.flatnonzero(self.r_out[r]),
-                self.r_out[r][self.r_out[r] > 0],
+                [(int(i), float(self.r_in[r, i])) for i in np.flatnonzero(self.r_in[r])],
+                [(int(i), float(self.r_out[r, i])) for i in np.flatnonzero(self.r_out[r])],
+                self.r_fab[r],
+                float(self.r_out[r].sum()),
             )
             for r in range(len(self.recipes))
         ]
@@ -212,9 +210,17 @@ class LunarCity(mesa.Model):
         self._lit_day = -1
         quality = self.site.quality.ravel()
         self._sunny_order = np.argsort(-quality, kind="stable")
+        # Solar plants only ever stand on cells down this list; a plant keeps its cell's rank
+        # (in its ``slot``), so a day's sunlight is computed on the ranks in use, not per plant.
+        self._sunny_rank = np.empty(len(quality), dtype=np.int64)
+        self._sunny_rank[self._sunny_order] = np.arange(len(quality))
+        self._sunny_quality = quality[self._sunny_order]
+        self._sunny_phase = self.site.dark_phase.ravel()[self._sunny_order]
+        self._sunny_used = 0  # ranks below this may hold plants
         self.fleet = Fleet(self, self.agent_kinds, (self.site.height, self.site.width))
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
+        self._power_kinds = [k for k in self.agent_kinds if self._specs[k].role == "power"]
         self._broken_ids = {k: np.zeros(0, dtype=np.int64) for k in self.agent_kinds}
         self._repair_done = dict.fromkeys(self.agent_kinds, 0.0)  # labour put into the next repair
         roles = ("power", "storage", "fab", "robot", "rail")
@@ -265,6 +271,44 @@ class LunarCity(mesa.Model):
             total = sum(kept.values())
             self.base_mix = {k: s / total for k, s in kept.items()} if total > 0 else {}
         self.relief = self._relief_map()
+        # The production plan's constants, by buildable kind and by recipe.
+        robot = self._specs[self.robot_kind]
+        self._plan_mass = np.array([units[k].mass_kg for k in self.buildable])
+        self._plan_days_per_kg = np.array(
+            [
+                (
+                    self.costs[k].assembly_days
+                    + (
+                        0.0
+                        if sc.economy.unlimited_materials
+                        else self.costs[k].regolith_kg / max(robot.mining_kg_per_day, 1e-9)
+                    )
+                )
+                / self.costs[k].mass_kg
+                for k in self.buildable
+            ]
+        )
+        self._plan_use = np.array([self.costs[k].use for k in self.buildable]).reshape(
+            len(self.buildable), len(self.nodes)
+        )
+        self._plan_bom = np.array([self.costs[k].bom for k in self.buildable]).reshape(
+            len(self.buildable), len(self.nodes)
+        )
+        self._kick_use = (
+            self.kick_kg * self.costs["kick_stage"].use
+            if self.sat_kind in self.buildable and self.kick_kg > 0 and "kick_stage" in self.costs
+            else None
+        )
+        self._sat_pos = (
+            self.buildable.index(self.sat_kind) if self.sat_kind in self.buildable else -1
+        )
+        # Batches that fill an item's gap, per kg of gap: 1 / output (0 where not an output).
+        with np.errstate(divide="ignore"):
+            self._per_output = np.where(self.r_out > 0, 1.0 / self.r_out, 0.0)
+        self._fab_of_recipes = sorted(set(self.r_fab))
+        self._recipe_fab = np.array(
+            [self._fab_of_recipes.index(f) for f in self.r_fab], dtype=np.int64
+        )
         self.shares: dict[str, float] = {}
         self.bottleneck = "none"
         self.fab_output_today: dict[str, float] = {}
@@ -371,29 +415,24 @@ class LunarCity(mesa.Model):
     def _generation_kwh(self) -> float:
         """Energy generated today: solar by each plant's cell sunlight, fission steady."""
         generated = 0.0
-        for kind in self.agent_kinds:
+        for kind in self._power_kinds:
             spec = self._specs[kind]
             t = self.fleet.tables[kind]
-            if not t.n or spec.role != "power":
+            if not t.n:
                 continue
-            health = t["health"]
             if spec.generation == "solar":
-                if t.n > PER_CELL_SUNLIGHT_ABOVE:
-                    # A big city has many plants per cell: sum their health per cell, then
-                    # light each occupied cell once.
-                    cells = t["y"].astype(np.int64) * self.site.width + t["x"]
-                    per_cell = np.bincount(
-                        cells, weights=health, minlength=self.site.width * self.site.height
-                    )
-                    occupied = np.flatnonzero(per_cell)
-                    ys, xs = np.divmod(occupied, self.site.width)
-                    lit = self.site.lit_at(self.day, ys, xs).astype(np.float64)
-                    generated += spec.generation_kw * 24.0 * float(per_cell[occupied] @ lit)
-                else:
-                    lit = self.site.lit_at(self.day, t["y"], t["x"])
-                    generated += spec.generation_kw * 24.0 * float(health @ lit)
+                # Many plants share a cell: their health summed per cell (by the cell's rank in
+                # the sunniest-first list), then each cell in use lit once.
+                used = self._sunny_used
+                per_cell = np.bincount(t["slot"], weights=t["health"], minlength=used)
+                lit = self.site.sunlit(
+                    self.day, self._sunny_quality[:used], self._sunny_phase[:used]
+                )
+                # einsum, not a BLAS dot: a threaded BLAS sums in an order that depends on the
+                # machine's threads, and one seed must give one result.
+                generated += spec.generation_kw * 24.0 * float(np.einsum("i,i->", per_cell, lit))
             else:
-                generated += spec.generation_kw * 24.0 * float(health.sum())
+                generated += spec.generation_kw * 24.0 * float(t["health"].sum())
         return generated
 
     def _storage_capacity(self) -> tuple[float, float]:
@@ -449,46 +488,35 @@ class LunarCity(mesa.Model):
 
     def _production_plan(self, labour: float) -> dict[str, Any]:
         """Planned build rate by kind, the parts it needs, and fab batches to make them."""
-        shares = self.shares
-        days_per_kg = 0.0
-        for k, s in shares.items():
-            if k in self.costs:
-                c = self.costs[k]
-                mining = (
-                    0.0
-                    if self.scenario.economy.unlimited_materials
-                    else c.regolith_kg / max(self._specs[self.robot_kind].mining_kg_per_day, 1e-9)
-                )
-                days_per_kg += s * (c.assembly_days + mining) / c.mass_kg
+        # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
+        s = np.array([self.shares.get(k, 0.0) for k in self.buildable])
+        days_per_kg = float(s @ self._plan_days_per_kg)
         mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
-        rate = {k: s * mass_rate / self.catalog.units[k].mass_kg for k, s in shares.items()}
-        need = np.zeros(len(self.nodes))  # what the chain consumes per day, intermediates included
-        direct = np.zeros(len(self.nodes))  # parts the builders take per day
-        for k, r in rate.items():
-            if k in self.costs:
-                need += r * self.costs[k].use
-                direct += r * self.costs[k].bom
-        if self.sat_kind in rate and self.kick_kg > 0 and "kick_stage" in self.costs:
-            need += rate[self.sat_kind] * self.kick_kg * self.costs["kick_stage"].use
-            direct[self.index["kick_stage"]] += rate[self.sat_kind] * self.kick_kg
+        rate = s * mass_rate / self._plan_mass
+        need = rate @ self._plan_use  # what the chain consumes per day, intermediates included
+        direct = rate @ self._plan_bom  # parts the builders take per day
+        if self._kick_use is not None:
+            sat_rate = float(rate[self._sat_pos])
+            need += sat_rate * self._kick_use
+            direct[self.index["kick_stage"]] += sat_rate * self.kick_kg
         batches = np.zeros(len(self.recipes))
         if not self.scenario.economy.unlimited_materials and len(self.recipes):
-            desired = self.scenario.planner.stock_days * need
-            gap = np.maximum(0.0, desired - self.stock)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                per_out = np.where(self.r_out > 0, gap[None, :] / self.r_out, 0.0)
-            batches = per_out.max(axis=1)
+            gap = np.maximum(0.0, self.scenario.planner.stock_days * need - self.stock)
+            batches = (gap * self._per_output).max(axis=1)
             # Recipes fed by recycling run only on the scrap there is.
             for r in self._recycled_recipes:
                 inputs = self.r_in[r]
                 used = inputs > 0
                 batches[r] = min(batches[r], float((self.stock[used] / inputs[used]).min()))
+            # Each fab kind's batches scaled down to the fab-hours it has.
             hours = self._fab_hours()
-            for fab, sel in self._recipes_of_fab.items():
-                want = float(batches[sel] @ self.r_time[sel])
-                if want > hours.get(fab, 0.0):
-                    batches[sel] *= hours.get(fab, 0.0) / want
-        return {"rate": rate, "need": need, "direct": direct, "batches": batches}
+            have = np.array([hours.get(f, 0.0) for f in self._fab_of_recipes])
+            want = np.bincount(self._recipe_fab, weights=batches * self.r_time, minlength=len(have))
+            over = want > have
+            if over.any():
+                scale = np.where(over, have / np.where(over, want, 1.0), 1.0)
+                batches *= scale[self._recipe_fab]
+        return {"need": need, "direct": direct, "batches": batches}
 
     def _fab_hours(self) -> dict[str, float]:
         return {
@@ -785,45 +813,52 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     def _run_recipes(self, batches: np.ndarray, blocked: dict[str, float]) -> float:
         """Run planned batches in dependency order, capped by the inputs in stock."""
-        made = 0.0
-        self.fab_output_today = {}
-        self.prod_rate[:] = 0.0
+        # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
+        # arrays that small, and the day's stock goes back into the arrays once, at the end.
+        batches = batches.tolist()
+        stock, stock_imp = self.stock.tolist(), self.stock_imp.tolist()
         # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
         # than going to whichever recipe comes first.
-        batches = batches.copy()
-        for i in self._imported_inputs:
-            want = float(batches @ self.r_in[:, i])
-            if want > self.stock[i] > 0:
-                users = self.r_in[:, i] > 0
-                batches[users] *= self.stock[i] / want
-        stock, stock_imp = self.stock, self.stock_imp
-        for r, (ins, qin, outs, qout) in enumerate(self._recipe_io):
-            b = batches[r]
+        for i, users in self._imported_inputs:
+            want = sum(batches[r] * q for r, q in users)
+            if want > stock[i] > 0:
+                for r, _ in users:
+                    batches[r] *= stock[i] / want
+        made = 0.0
+        prod = [0.0] * len(stock)
+        by_fab: dict[str, float] = {}
+        for b, (ins, outs, fab, out_total) in zip(batches, self._recipe_io, strict=True):
             if b <= 0:
                 continue
-            avail = stock[ins] / qin
-            can = float(avail.min())
+            can, short = min((stock[i] / q, i) for i, q in ins)
             if can < b * (1.0 - 1e-9):  # a shortfall of rounding size is not a shortage
-                name = self.nodes[ins[int(np.argmin(avail))]]
-                blocked[name] = blocked.get(name, 0.0) + (b - can) * float(qout.sum())
-            b = min(b, can)
+                name = self.nodes[short]
+                blocked[name] = blocked.get(name, 0.0) + (b - can) * out_total
+                b = can
             if b <= 0:
                 continue
-            take = qin * b
-            held = stock[ins]
-            share = np.divide(stock_imp[ins], held, out=np.zeros(len(ins)), where=held > 0)
-            imp_in = float(take @ share)
-            stock[ins] = np.maximum(held - take, 0.0)
-            stock_imp[ins] -= take * share
-            out = qout * b
-            stock[outs] += out
-            total_out = float(out.sum())
-            if imp_in > 0:
-                stock_imp[outs] += out * (imp_in / total_out)
-            self.prod_rate[outs] += out
+            imp_in = 0.0
+            for i, q in ins:
+                held = stock[i]
+                take = q * b
+                if held > 0:
+                    imp = take * (stock_imp[i] / held)
+                    imp_in += imp
+                    stock_imp[i] -= imp
+                stock[i] = max(held - take, 0.0)
+            total_out = out_total * b
+            for i, q in outs:
+                out = q * b
+                stock[i] += out
+                prod[i] += out
+                if imp_in > 0:
+                    stock_imp[i] += out * (imp_in / total_out)
             made += total_out
-            fab = self.r_fab[r]
-            self.fab_output_today[fab] = self.fab_output_today.get(fab, 0.0) + total_out
+            by_fab[fab] = by_fab.get(fab, 0.0) + total_out
+        self.stock[:] = stock
+        self.stock_imp[:] = stock_imp
+        self.prod_rate[:] = prod
+        self.fab_output_today = by_fab
         return made
 
     # ==========================================================================================
@@ -933,7 +968,7 @@ class LunarCity(mesa.Model):
             return xs, ys, slots
         area = spec.footprint_m2
         if spec.role == "power" and spec.generation == "solar":
-            return (*self._place_sunny(n, area), slots)
+            return self._place_sunny(n, area)
         xs = bx.copy()
         ys = by.copy()
         placed = np.zeros(n, dtype=bool)
@@ -969,11 +1004,14 @@ class LunarCity(mesa.Model):
         )
         return cells
 
-    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray]:
-        """The next ``n`` places down the list of sunniest cells with room."""
+    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The next ``n`` places down the list of sunniest cells with room, and their ranks."""
         cells, self._sunny_ptr = self._claim_in_order(self._sunny_order, self._sunny_ptr, n, area)
+        ranks = self._sunny_rank[cells]
+        if len(ranks):
+            self._sunny_used = max(self._sunny_used, int(ranks.max()) + 1)
         ys, xs = np.divmod(cells, self.site.width)
-        return xs, ys
+        return xs, ys, ranks
 
     def _claim_in_order(
         self, order: np.ndarray, ptr: int, n: int, area: float

@@ -48,14 +48,15 @@ class SiteGrid:
 
     def lit_fraction(self, day: int) -> np.ndarray:
         """Share of ``day`` that each cell is sunlit, a (height, width) float32 layer."""
-        return self._lit(day, self.quality, self.dark_phase)
+        return self.sunlit(day, self.quality, self.dark_phase)
 
     def lit_at(self, day: int, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
         """Sunlit share of ``day`` at the given cells only (what the power step needs)."""
         cells = np.asarray(ys, dtype=np.int64) * self.width + xs
-        return self._lit(day, self.quality.ravel()[cells], self.dark_phase.ravel()[cells])
+        return self.sunlit(day, self.quality.ravel()[cells], self.dark_phase.ravel()[cells])
 
-    def _lit(self, day: int, quality: np.ndarray, dark_phase: np.ndarray) -> np.ndarray:
+    def sunlit(self, day: int, quality: np.ndarray, dark_phase: np.ndarray) -> np.ndarray:
+        """Sunlit share of ``day`` for cells of the given sun quality and dark-window phase."""
         sun = self.site.sunlight
         if sun.profile == "equatorial":
             mean = np.float32(sun.day_fraction)
