@@ -189,9 +189,12 @@ class LunarCity(mesa.Model):
         self.jobs = Table(JOB_COLUMNS)
         self._job_seq = 0
         self._carry = dict.fromkeys(self.kind_names, 0.0)
-        self._bom_io_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # Each kind's bill of materials as [(item, kg)].
+        self._bom = {
+            k: [(int(i), float(c.bom[i])) for i in np.flatnonzero(c.bom)]
+            for k, c in self.costs.items()
+        }
         self._robot_served = 1.0
-        self._reserve_for: str | None = None
         self._rail_key: tuple = ()
         self._rail_len = 0.0
 
@@ -634,23 +637,23 @@ class LunarCity(mesa.Model):
         labour = assembly["total"]
         crew_own = self.scenario.planner.crew == "own_copy"
         robots = self.fleet.tables[self.robot_kind]
+        idle = None
         if crew_own:
             idle = np.flatnonzero((robots["job"] == 0) & (robots["health"] > 0))
             free_builders = len(idle)
-            budget_jobs = free_builders
         else:
             backlog = float(self.jobs["labour_left"].sum())
             want = max(0.0, BACKLOG_DAYS * labour - backlog)
-            budget_jobs = None
         units = self.catalog.units
         # Growth comes first, the kind furthest behind its share of the installed base first;
         # output (satellites, rail) takes parts only after the builders.
-        growth_mass = sum(self.fleet.count(k) * units[k].mass_kg for k in self.growth_kinds)
+        installed = {k: self.fleet.count(k) * units[k].mass_kg for k in self.growth_kinds}
+        growth_mass = sum(installed.values())
 
         def lag(k: str) -> float:
-            if k not in self.growth_kinds or k not in self.fleet.tables:
+            if k not in installed:
                 return 0.0
-            return self.fleet.count(k) * units[k].mass_kg / (self.shares[k] * growth_mass + 1e-9)
+            return installed[k] / (self.shares[k] * growth_mass + 1e-9)
 
         # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
         # it when it cannot start: smaller jobs behind it must not keep eating the stock a
@@ -661,25 +664,42 @@ class LunarCity(mesa.Model):
         order = sorted(
             self.shares, key=lambda k: (k != relief, k not in self.growth_kinds, lag(k), k)
         )
-        reserved = np.zeros(len(self.nodes))
-        self._reserve_for = relief
-        labour_share = {}
-        for k in order:
-            if k in self.costs:
-                labour_share[k] = self.shares[k] / units[k].mass_kg * self.costs[k].assembly_days
+        labour_share = {
+            k: self.shares[k] / units[k].mass_kg * self.costs[k].assembly_days
+            for k in order
+            if k in self.costs
+        }
         total_ls = sum(labour_share.values())
-        new_kinds: list[str] = []
-        new_counts: list[int] = []
-        new_imported: list[float] = []  # imported kg inside each batch's parts
+        starts: list[tuple[str, int, float]] = []  # (kind, jobs, imported kg in their parts)
+        # A bill of materials has a handful of items: plain floats, written back once.
+        stock, stock_imp = self.stock.tolist(), self.stock_imp.tolist()
+        reserved: dict[int, float] = {}
+        unlimited = self.scenario.economy.unlimited_materials
 
         def take(kind: str, n: int, blocked: dict[str, float]) -> tuple[int, float]:
-            if self.scenario.economy.unlimited_materials:
+            """Take up to ``n`` units' parts from stock: how many, and the imported kg inside."""
+            bom = self._bom[kind]
+            if unlimited or not bom:
                 return n, 0.0
-            return self._take_parts(kind, n, blocked, reserved)
+            can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+            n_ok = max(0, min(n, int(can + 1e-9)))
+            if n_ok < n:
+                name = self.nodes[short]
+                blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * units[kind].mass_kg
+                if kind == relief:
+                    for i, q in bom:
+                        reserved[i] = reserved.get(i, 0.0) + q
+            imported = 0.0
+            for i, q in bom if n_ok else ():
+                held, kg = stock[i], q * n_ok
+                if held > 0:
+                    imp = kg * (stock_imp[i] / held)
+                    imported += imp
+                    stock_imp[i] = max(stock_imp[i] - imp, 0.0)
+                stock[i] = max(held - kg, 0.0)
+            return n_ok, imported
 
-        for k in order:
-            if k not in self.costs:
-                continue
+        for k in labour_share:
             if crew_own:
                 # Each idle robot starts one copy; kinds share the builders by labour.
                 self._carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
@@ -691,8 +711,8 @@ class LunarCity(mesa.Model):
                 )
             # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
             n = int(self._carry[k] + 1e-9)
-            if budget_jobs is not None:
-                n = min(n, budget_jobs - sum(new_counts))
+            if crew_own:
+                n = min(n, free_builders - sum(c for _, c, _ in starts))
             if n <= 0:
                 continue
             n_ok, imported = take(k, n, blocked)
@@ -700,81 +720,40 @@ class LunarCity(mesa.Model):
             if n_ok < n:  # do not bank starts that parts cannot back
                 self._carry[k] = min(self._carry[k], 1.0)
             if n_ok:
-                new_kinds.append(k)
-                new_counts.append(n_ok)
-                new_imported.append(imported)
+                starts.append((k, n_ok, imported))
         if not crew_own:
             # Labour must not idle while a whole job waits for its fraction to add up: when
             # the open work is less than a day's labour, start the job nearest to due now
             # (its carry goes into debt and is paid back by the following days' shares).
-            open_work = backlog + sum(
-                n * self.costs[k].assembly_days for k, n in zip(new_kinds, new_counts, strict=True)
-            )
+            open_work = backlog + sum(n * self.costs[k].assembly_days for k, n, _ in starts)
             for k in sorted(labour_share, key=lambda k: (-self._carry[k], k)):
                 if open_work >= labour or labour_share[k] <= 0:
                     break
                 n_ok, imported = take(k, 1, {})
                 if n_ok:
                     self._carry[k] -= 1.0
-                    new_kinds.append(k)
-                    new_counts.append(1)
-                    new_imported.append(imported)
+                    starts.append((k, 1, imported))
                     open_work += self.costs[k].assembly_days
-        for k, n, imported in zip(new_kinds, new_counts, new_imported, strict=True):
-            self._open_jobs(k, n, idle if crew_own else None, imported)
-            if crew_own:
-                idle = idle[n:]
+        self.stock[:] = stock
+        self.stock_imp[:] = stock_imp
+        if starts:
+            self._open_jobs(starts, idle)
 
-    def _take_parts(
-        self, kind: str, n: int, blocked: dict[str, float], reserved: np.ndarray
-    ) -> tuple[int, float]:
-        """Take up to ``n`` units' bills of materials from stock.
-
-        Returns:
-            How many were taken, and the imported kg inside the parts taken.
-        """
-        idx, qty = self._bom_io(kind)
-        if not len(idx):
-            return n, 0.0
-        per_unit = np.maximum(self.stock[idx] - reserved[idx], 0.0) / qty
-        n_ok = max(0, min(n, int(per_unit.min() + 1e-9)))
-        if n_ok < n:
-            name = self.nodes[idx[int(np.argmin(per_unit))]]
-            blocked[name] = blocked.get(name, 0.0) + (n - n_ok) * self.catalog.units[kind].mass_kg
-            if kind == self._reserve_for:
-                reserved[idx] += qty
-        if not n_ok:
-            return 0, 0.0
-        take = qty * n_ok
-        held = self.stock[idx]
-        share = np.divide(self.stock_imp[idx], held, out=np.zeros(len(idx)), where=held > 0)
-        self.stock[idx] = np.maximum(held - take, 0.0)
-        self.stock_imp[idx] = np.maximum(self.stock_imp[idx] - take * share, 0.0)
-        return n_ok, float(take @ share)
-
-    def _bom_io(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """A unit kind's bill of materials as (node indices, kg)."""
-        cached = self._bom_io_cache.get(kind)
-        if cached is None:
-            bom = self.costs[kind].bom
-            idx = np.flatnonzero(bom)
-            cached = (idx, bom[idx])
-            self._bom_io_cache[kind] = cached
-        return cached
-
-    def _open_jobs(self, kind: str, n: int, idle: np.ndarray | None, imported_kg: float) -> None:
-        """Open ``n`` jobs whose parts, taken from stock, hold ``imported_kg`` from Earth."""
+    def _open_jobs(self, starts: list[tuple[str, int, float]], idle: np.ndarray | None) -> None:
+        """Open today's jobs: (kind, how many, imported kg inside their parts) by kind."""
         units = self.catalog.units
-        mass = units[kind].mass_kg
-        imported = imported_kg / n if n else 0.0
-        if self.scenario.economy.unlimited_materials:
-            c = self.costs[kind]
-            # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
-            self.mined_kg += n * c.regolith_kg
-            self.stock += n * c.surplus
-            imported_kg = float(c.imported.sum())
-            self.landed_kg += n * imported_kg
-            imported = imported_kg
+        counts = [n for _, n, _ in starts]
+        n = sum(counts)
+        imported = []
+        for kind, k, imported_kg in starts:
+            if self.scenario.economy.unlimited_materials:
+                c = self.costs[kind]
+                # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
+                self.mined_kg += k * c.regolith_kg
+                self.stock += k * c.surplus
+                imported_kg = k * float(c.imported.sum())
+                self.landed_kg += imported_kg
+            imported.append(imported_kg / k)
         robots = self.fleet.tables[self.robot_kind]
         if idle is not None:
             builder_rows = idle[:n]
@@ -783,27 +762,27 @@ class LunarCity(mesa.Model):
         else:
             builder_rows = np.zeros(0, dtype=np.int64)
         if len(builder_rows):
-            bx = robots["x"][builder_rows].astype(np.int64)
-            by = robots["y"][builder_rows].astype(np.int64)
+            bx = robots["x"][builder_rows]
+            by = robots["y"][builder_rows]
             builders = robots["id"][builder_rows]
         else:
-            bx = np.full(n, self.site.centre[0])
-            by = np.full(n, self.site.centre[1])
-            builders = np.zeros(n, dtype=np.int64)
+            bx, by = self.site.centre
+            builders = 0
         seq = np.arange(self._job_seq, self._job_seq + n)
         self._job_seq += n
         job_ids = seq + 1
+        kinds = [kind for kind, _, _ in starts]
         self.jobs.append(
             job_ids,
-            kind=self.kind_code[kind],
+            kind=np.repeat([self.kind_code[k] for k in kinds], counts),
             x=bx,
             y=by,
-            labour_left=self.costs[kind].assembly_days,
+            labour_left=np.repeat([self.costs[k].assembly_days for k in kinds], counts),
             started=self.day,
             seq=seq,
             builder=builders,
-            mass=mass,
-            imported_kg=imported,
+            mass=np.repeat([units[k].mass_kg for k in kinds], counts),
+            imported_kg=np.repeat(imported, counts),
         )
         if idle is not None and len(builder_rows):
             robots["job"][builder_rows] = job_ids
