@@ -101,7 +101,7 @@ class Robot(Unit):
 
     @property
     def task(self) -> str:
-        return TASKS[int(self._col("task"))]
+        return TASKS[int(self.model.robot_tasks()[self._row])]
 
     @property
     def output(self) -> str:

@@ -43,6 +43,37 @@ class Fleet:
         self._trackers: dict[str, tuple[set[str], np.ndarray, list[float]]] = {}
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
         self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
+        # Bumped whenever a kind's units or their health change: the per-kind totals the day
+        # reads many times (labour, fab-hours, storage, the track) are summed once per change.
+        self.version = dict.fromkeys(kinds, 0)
+        self._totals: dict[str, tuple[int, float, int]] = {}
+        self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+
+    def health_total(self, kind: str) -> float:
+        """Sum of the health of a kind's units (a unit at full health counts 1)."""
+        return self._summed(kind)[1]
+
+    def working(self, kind: str) -> int:
+        """How many of a kind's units are not broken."""
+        return self._summed(kind)[2]
+
+    def _summed(self, kind: str) -> tuple[int, float, int]:
+        cached = self._totals.get(kind)
+        if cached is None or cached[0] != self.version[kind]:
+            health = self.tables[kind]["health"]
+            cached = (self.version[kind], float(health.sum()), int(np.count_nonzero(health)))
+            self._totals[kind] = cached
+        return cached
+
+    def set_health(self, kind: str, rows: np.ndarray, health: np.ndarray | float) -> None:
+        """Set the health of some of a kind's units (the one way health changes after birth)."""
+        self.tables[kind]["health"][rows] = health
+        self.version[kind] += 1
+
+    def born_on(self, kind: str, day: int) -> int:
+        """How many of a kind's units were born (built or landed) on ``day``."""
+        counts = self._born_on[kind]
+        return int(counts[day]) if 0 <= day < len(counts) else 0
 
     def count(self, kind: str) -> int:
         return self.tables[kind].n
@@ -63,9 +94,24 @@ class Fleet:
         One agent per birth: the work is per event, never per unit in service.
         """
         cls = AGENT_CLASS[self.model.unit_spec(kind).role]
+        if len(xs):
+            self.version[kind] += 1
+            counts = self._born_on[kind]
+            if day >= len(counts):
+                counts = np.concatenate(
+                    [counts, np.zeros(max(day + 1, 2 * len(counts)) - len(counts), dtype=np.int64)]
+                )
+                self._born_on[kind] = counts
+            counts[day] += len(xs)
         born = [cls(self.model, kind, pos) for pos in zip(xs.tolist(), ys.tolist(), strict=True)]
-        ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
-        if len(born):
+        if not born:
+            return np.zeros(0, dtype=np.int64)
+        first = born[0].unique_id
+        ids = np.arange(first, first + len(born))
+        if first == len(self.agents) and born[-1].unique_id == ids[-1]:
+            self.agents.extend(born)  # ids are issued in sequence: the usual case
+        else:
+            ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
             top = int(ids.max()) + 1
             if top > len(self.agents):
                 self.agents.extend([None] * (top - len(self.agents)))
@@ -122,6 +168,7 @@ class Fleet:
     def remove(self, kind: str, rows: np.ndarray) -> None:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
+        self.version[kind] += 1
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         np.subtract.at(
             self.cell_counts[kind],

@@ -195,7 +195,9 @@ class LunarCity(mesa.Model):
             for k, c in self.costs.items()
         }
         self._robot_served = 1.0
-        self._rail_key: tuple = ()
+        self._rail_key = -1
+        self._task_counts = [0, 0, 0, 0]
+        self._tasks_day = -1
         self._rail_len = 0.0
 
         # -- site ------------------------------------------------------------------------------
@@ -435,7 +437,7 @@ class LunarCity(mesa.Model):
                 # machine's threads, and one seed must give one result.
                 generated += spec.generation_kw * 24.0 * float(np.einsum("i,i->", per_cell, lit))
             else:
-                generated += spec.generation_kw * 24.0 * float(t["health"].sum())
+                generated += spec.generation_kw * 24.0 * self.fleet.health_total(kind)
         return generated
 
     def _storage_capacity(self) -> tuple[float, float]:
@@ -444,24 +446,21 @@ class LunarCity(mesa.Model):
         rte = 1.0
         for kind in self.agent_kinds:
             spec = self._specs[kind]
-            t = self.fleet.tables[kind]
             if spec.role == "storage":
                 rte = spec.round_trip_efficiency
-                if t.n:
-                    capacity += spec.storage_kwh * float((t["health"] > 0).sum())
+                capacity += spec.storage_kwh * self.fleet.working(kind)
         return capacity, rte
 
     def _robot_energy(self) -> float:
         spec = self._specs[self.robot_kind]
-        t = self.fleet.tables[self.robot_kind]
-        return spec.power_kw * 24.0 * spec.duty_fraction * float(t["health"].sum())
+        return spec.power_kw * 24.0 * spec.duty_fraction * self.fleet.health_total(self.robot_kind)
 
     # ==========================================================================================
     # 3. Labour and builds
     # ==========================================================================================
     def _labour_supply(self) -> float:
         spec = self._specs[self.robot_kind]
-        return spec.duty_fraction * float(self.fleet.tables[self.robot_kind]["health"].sum())
+        return spec.duty_fraction * self.fleet.health_total(self.robot_kind)
 
     def _plan_shares(self) -> dict[str, float]:
         p = self.scenario.planner
@@ -523,9 +522,7 @@ class LunarCity(mesa.Model):
 
     def _fab_hours(self) -> dict[str, float]:
         return {
-            k: 24.0 * float(self.fleet.tables[k]["health"].sum())
-            for k in self.fab_kinds
-            if k in self.fleet.tables
+            k: 24.0 * self.fleet.health_total(k) for k in self.fab_kinds if k in self.fleet.tables
         }
 
     def _allocate_labour(self, labour: float, plan: dict[str, Any]) -> dict[str, float]:
@@ -590,19 +587,31 @@ class LunarCity(mesa.Model):
     def _assign_tasks(
         self, repair: float, mine: float, haul: float, assemble: float, robot: UnitSpec
     ) -> None:
-        t = self.fleet.tables[self.robot_kind]
-        if not t.n:
-            return
+        # Robots needed for each task; the task column is written when someone reads it.
         per = robot.duty_fraction
-        counts = [math.ceil(x / per - 1e-9) if x > 0 else 0 for x in (repair, mine, haul, assemble)]
-        codes = np.zeros(t.n, dtype=np.int8)
-        working = np.flatnonzero(t["health"] > 0)
-        start = 0
-        for code, n in zip((4, 1, 2, 3), counts, strict=True):
-            codes[working[start : start + n]] = code
-            start += n
-        codes[t["health"] <= 0] = 5
-        t["task"][:] = codes
+        self._task_counts = [
+            math.ceil(x / per - 1e-9) if x > 0 else 0 for x in (repair, mine, haul, assemble)
+        ]
+        self._tasks_day = -1
+
+    def robot_tasks(self) -> np.ndarray:
+        """Today's task of every robot (codes into :data:`lunarcity.agents.TASKS`), by row.
+
+        Working robots take repair, mining, hauling and assembly in row order as the day's
+        labour split needs them; the rest idle; broken robots are ``broken``.
+        """
+        t = self.fleet.tables[self.robot_kind]
+        if self._tasks_day != self.day and t.n:
+            codes = np.zeros(t.n, dtype=np.int8)
+            working = np.flatnonzero(t["health"] > 0)
+            start = 0
+            for code, n in zip((4, 1, 2, 3), self._task_counts, strict=True):
+                codes[working[start : start + n]] = code
+                start += n
+            codes[t["health"] <= 0] = 5
+            t["task"][:] = codes
+            self._tasks_day = self.day
+        return t["task"]
 
     def _repair(self, labour: float) -> float:
         """Repair broken units, power first, as far as labour allows; returns labour used."""
@@ -628,7 +637,9 @@ class LunarCity(mesa.Model):
                 self._repair_done[kind] = max(0.0, self._repair_done[kind] - n * cost)
                 used += max(0.0, spend)
             if n > 0:
-                t["health"][rows[:n]] = self._health_by_age(kind, t["born"][rows[:n]])
+                self.fleet.set_health(
+                    kind, rows[:n], self._health_by_age(kind, t["born"][rows[:n]])
+                )
             self._broken_ids[kind] = queue[n:]
         return used
 
@@ -948,32 +959,41 @@ class LunarCity(mesa.Model):
         area = spec.footprint_m2
         if spec.role == "power" and spec.generation == "solar":
             return self._place_sunny(n, area)
-        xs = bx.copy()
-        ys = by.copy()
-        placed = np.zeros(n, dtype=bool)
+        xs = bx.astype(np.int64)
+        ys = by.astype(np.int64)
         if area <= 0:
             return xs, ys, slots
+        # A random cell near the builder (a normal spread that widens on each try), taken if
+        # it has room; a day's births are a handful per kind, so a plain loop.
+        used = site.used_m2.ravel()
+        cap, last_x, last_y = site.cell_area_m2, site.width - 1, site.height - 1
+        xs_builder, ys_builder = xs.tolist(), ys.tolist()
+        px, py = list(xs_builder), list(ys_builder)
+        rest = list(range(n))
         sd = 2.0
         for _ in range(PLACE_TRIES):
-            todo = np.flatnonzero(~placed)
-            if not len(todo):
+            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64).tolist()
+            left = []
+            for j, ox, oy in zip(rest, dx, dy, strict=True):
+                x = min(max(xs_builder[j] + ox, 0), last_x)
+                y = min(max(ys_builder[j] + oy, 0), last_y)
+                after = used[y * site.width + x] + area
+                if after <= cap:
+                    used[y * site.width + x] = after
+                    px[j], py[j] = x, y
+                else:
+                    left.append(j)
+            rest = left
+            if not rest:
                 break
-            cx = np.clip(np.rint(bx[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.width - 1)
-            cy = np.clip(
-                np.rint(by[todo] + self.rng.normal(0.0, sd, len(todo))), 0, site.height - 1
-            )
-            cells = cy.astype(np.int64) * site.width + cx.astype(np.int64)
-            ok = self._claim(cells, area)
-            xs[todo[ok]] = cx[ok]
-            ys[todo[ok]] = cy[ok]
-            placed[todo[ok]] = True
             sd *= 3.0
-        rest = np.flatnonzero(~placed)
-        if len(rest):  # a crowded neighbourhood: the free cells nearest the city centre
+        xs, ys = np.array(px, dtype=np.int64), np.array(py, dtype=np.int64)
+        if rest:  # a crowded neighbourhood: the free cells nearest the city centre
             cells = self._nearest_free(len(rest), area)
             cy, cx = np.divmod(cells, site.width)
-            xs[rest[: len(cells)]] = cx
-            ys[rest[: len(cells)]] = cy
+            rest = np.array(rest[: len(cells)], dtype=np.int64)
+            xs[rest] = cx
+            ys[rest] = cy
         return xs, ys, slots
 
     def _nearest_free(self, n: int, area: float) -> np.ndarray:
@@ -1022,25 +1042,6 @@ class LunarCity(mesa.Model):
         cells = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
         return cells.astype(np.int64), ptr
 
-    def _claim(self, cells: np.ndarray, area: float) -> np.ndarray:
-        """Claim ``area`` in each candidate cell where it fits; returns which claims succeeded.
-
-        Candidates in the same cell are taken in order until the cell is full, all at once.
-        """
-        used = self.site.used_m2.ravel()
-        order = np.argsort(cells, kind="stable")
-        sorted_cells = cells[order]
-        first = np.empty(len(cells), dtype=bool)
-        first[:1] = True
-        np.not_equal(sorted_cells[1:], sorted_cells[:-1], out=first[1:])
-        group_start = np.maximum.accumulate(np.where(first, np.arange(len(cells)), 0))
-        rank = np.arange(len(cells)) - group_start  # 0, 1, 2 ... within each cell
-        fits = used[sorted_cells] + (rank + 1) * area <= self.site.cell_area_m2
-        ok = np.zeros(len(cells), dtype=bool)
-        ok[order[fits]] = True
-        np.add.at(used, cells[ok], area)
-        return ok
-
     # ==========================================================================================
     # 6. Launches
     # ==========================================================================================
@@ -1048,8 +1049,7 @@ class LunarCity(mesa.Model):
         """Length of the track's longest run of complete, working segments (m)."""
         if not self.rail_kind or not self.rail_slots:
             return 0.0
-        t = self.fleet.tables[self.rail_kind]
-        key = (self.day, t.n, float(t["health"].sum()))
+        key = self.fleet.version[self.rail_kind]
         if key == self._rail_key:
             return self._rail_len
         self._rail_key = key
@@ -1222,25 +1222,26 @@ class LunarCity(mesa.Model):
         if not self.scenario.economy.failures:
             return
         monthly = self.day % WEAR_EVERY_DAYS == 0
-        for kind in self.agent_kinds:
+        kinds = [k for k in self.agent_kinds if self.fleet.count(k)]
+        n = np.array([self.fleet.count(k) for k in kinds], dtype=np.int64)
+        p = np.array([self._specs[k].failures_per_year / 365.25 for k in kinds])
+        # k ~ Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit
+        # on a broken unit changes nothing.
+        hits = self.rng.binomial(n, p).tolist()
+        for kind, k in zip(kinds, hits, strict=True):
             t = self.fleet.tables[kind]
-            if not t.n:
-                continue
-            spec = self._specs[kind]
             if monthly:  # wear is slow: health follows age once a month
                 working = t["health"] > 0
-                t["health"][working] = self._health_by_age(kind, t["born"][working])
-            p = spec.failures_per_year / 365.25
-            if p > 0:
-                # k ~ Binomial(n, p) units are hit today; a hit on a broken unit changes nothing.
-                k = int(self.rng.binomial(t.n, p))
-                if k:
-                    hit = np.unique(self.rng.integers(0, t.n, size=k))
-                    hit = hit[t["health"][hit] > 0]
-                    t["health"][hit] = 0.0
-                    self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
-            cohort = math.floor(self.day - spec.lifetime_years * 365.25)
-            if cohort >= 0:
+                self.fleet.set_health(kind, working, self._health_by_age(kind, t["born"][working]))
+            if k:
+                hit = np.unique(self.rng.integers(0, t.n, size=k))
+                hit = hit[t["health"][hit] > 0]
+                self.fleet.set_health(kind, hit, 0.0)
+                self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
+            # Units reach the end of their life on their birthday: those born on `cohort` (older
+            # ones went on earlier days).
+            cohort = math.floor(self.day - self._specs[kind].lifetime_years * 365.25)
+            if cohort >= 0 and self.fleet.born_on(kind, cohort):
                 old = np.flatnonzero(t["born"] <= cohort)
                 if len(old):
                     self._scrap(kind, old)

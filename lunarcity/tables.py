@@ -50,13 +50,15 @@ class Table:
 
     def append(self, ids: np.ndarray, **values: np.ndarray | float | int) -> np.ndarray:
         """Append rows with the given ids and column values; returns the new rows."""
-        k = len(ids)
-        self._grow(self.n + k)
-        rows = np.arange(self.n, self.n + k)
-        self._cols["id"][rows] = ids
+        n, k = self.n, len(ids)
+        if n + k > self._cap:
+            self._grow(n + k)
+        cols = self._cols
+        cols["id"][n : n + k] = ids
         for name, v in values.items():
-            self._cols[name][rows] = v
-        self.n += k
+            cols[name][n : n + k] = v
+        self.n = n + k
+        rows = np.arange(n, n + k)
         self.id_map.set(ids, rows, self.code)
         return rows
 
@@ -93,7 +95,7 @@ class IdMap:
     def set(self, ids: np.ndarray, rows: np.ndarray, code: int) -> None:
         if len(ids) == 0:
             return
-        top = int(np.max(ids)) + 1
+        top = int(ids.max()) + 1
         if top > len(self.rows):
             size = len(self.rows)
             while size < top:
