@@ -226,6 +226,12 @@ class LunarCity(mesa.Model):
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
         self._power_kinds = [k for k in self.agent_kinds if self._specs[k].role == "power"]
+        self._fab_kinds_in_fleet = [k for k in self.fab_kinds if k in self.fleet.tables]
+        # Per kind: failures per unit-day and the age (days) at which a unit is scrapped.
+        self._fail_p = np.array(
+            [self._specs[k].failures_per_year / 365.25 for k in self.agent_kinds]
+        )
+        self._life_days = [self._specs[k].lifetime_years * 365.25 for k in self.agent_kinds]
         self._broken_ids = {k: np.zeros(0, dtype=np.int64) for k in self.agent_kinds}
         self._repair_done = dict.fromkeys(self.agent_kinds, 0.0)  # labour put into the next repair
         roles = ("power", "storage", "fab", "robot", "rail")
@@ -521,9 +527,8 @@ class LunarCity(mesa.Model):
         return {"need": need, "direct": direct, "batches": batches}
 
     def _fab_hours(self) -> dict[str, float]:
-        return {
-            k: 24.0 * self.fleet.health_total(k) for k in self.fab_kinds if k in self.fleet.tables
-        }
+        health = self.fleet.health_total
+        return {k: 24.0 * health(k) for k in self._fab_kinds_in_fleet}
 
     def _allocate_labour(self, labour: float, plan: dict[str, Any]) -> dict[str, float]:
         """Repair first, then mining and hauling for today's batches, the rest to assembly."""
@@ -568,7 +573,7 @@ class LunarCity(mesa.Model):
 
     def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
         # Sums kept up to date at every birth and scrapping (Fleet.track): exact and O(events).
-        key = f"{point}:{','.join(kinds)}"
+        key = (tuple(point), tuple(kinds))
         mean = self.fleet.tracked_mean(key)
         if mean is None and key not in self.fleet._trackers:
             self.fleet.track(key, list(kinds), self._distance_grid(point))
@@ -1221,27 +1226,28 @@ class LunarCity(mesa.Model):
     def _wear_and_scrap(self) -> None:
         if not self.scenario.economy.failures:
             return
+        fleet = self.fleet
         monthly = self.day % WEAR_EVERY_DAYS == 0
-        kinds = [k for k in self.agent_kinds if self.fleet.count(k)]
-        n = np.array([self.fleet.count(k) for k in kinds], dtype=np.int64)
-        p = np.array([self._specs[k].failures_per_year / 365.25 for k in kinds])
         # k ~ Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit
         # on a broken unit changes nothing.
-        hits = self.rng.binomial(n, p).tolist()
-        for kind, k in zip(kinds, hits, strict=True):
-            t = self.fleet.tables[kind]
+        counts = [fleet.tables[k].n for k in self.agent_kinds]
+        hits = self.rng.binomial(counts, self._fail_p).tolist()
+        for kind, n, k, life in zip(self.agent_kinds, counts, hits, self._life_days, strict=True):
+            if not n:
+                continue
+            t = fleet.tables[kind]
             if monthly:  # wear is slow: health follows age once a month
                 working = t["health"] > 0
-                self.fleet.set_health(kind, working, self._health_by_age(kind, t["born"][working]))
+                fleet.set_health(kind, working, self._health_by_age(kind, t["born"][working]))
             if k:
-                hit = np.unique(self.rng.integers(0, t.n, size=k))
+                hit = np.array(sorted(set(self.rng.integers(0, n, size=k).tolist())))
                 hit = hit[t["health"][hit] > 0]
-                self.fleet.set_health(kind, hit, 0.0)
+                fleet.set_health(kind, hit, 0.0)
                 self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
             # Units reach the end of their life on their birthday: those born on `cohort` (older
             # ones went on earlier days).
-            cohort = math.floor(self.day - self._specs[kind].lifetime_years * 365.25)
-            if cohort >= 0 and self.fleet.born_on(kind, cohort):
+            cohort = math.floor(self.day - life)
+            if cohort >= 0 and fleet.born_on(kind, cohort):
                 old = np.flatnonzero(t["born"] <= cohort)
                 if len(old):
                     self._scrap(kind, old)

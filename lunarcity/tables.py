@@ -64,16 +64,19 @@ class Table:
 
     def remove_rows(self, rows: np.ndarray) -> None:
         """Remove rows (any order, no duplicates) by moving the last rows into the holes."""
-        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        rows = np.sort(np.asarray(rows, dtype=np.int64))
         k = len(rows)
         if k == 0:
             return
         n = self.n
         tail_start = n - k
         removed_ids = self._cols["id"][rows].copy()
-        holes = rows[rows < tail_start]
-        tail = np.arange(tail_start, n)
-        movers = tail[~np.isin(tail, rows, assume_unique=True)]
+        # Rows below the new end are holes; the last k rows that are not removed fill them.
+        split = int(np.searchsorted(rows, tail_start))
+        holes = rows[:split]
+        stays = np.ones(k, dtype=bool)
+        stays[rows[split:] - tail_start] = False
+        movers = np.flatnonzero(stays) + tail_start
         for arr in self._cols.values():
             arr[holes] = arr[movers]
         self.n = tail_start
