@@ -76,9 +76,18 @@ class Recorder:
         self.model = model
         n = model.days + 1
         self.n = 0
-        self.f = {c: np.zeros(n) for c in FLOAT_COLUMNS}
-        self.i = {c: np.zeros(n, dtype=np.int64) for c in INT_COLUMNS}
+        # One row per day; a day's row is written in one assignment, read back by column.
+        self.rows_f = np.zeros((n, len(FLOAT_COLUMNS)))
+        self.rows_i = np.zeros((n, len(INT_COLUMNS)), dtype=np.int64)
+        self.f = {c: self.rows_f[:, j] for j, c in enumerate(FLOAT_COLUMNS)}
+        self.i = {c: self.rows_i[:, j] for j, c in enumerate(INT_COLUMNS)}
         self.kinds = list(model.agent_kinds)
+        units = model.catalog.units
+        self._mass_kg = [units[k].mass_kg for k in self.kinds]
+        self._power_kw = [
+            model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
+            for k in self.kinds
+        ]
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
@@ -113,71 +122,84 @@ class Recorder:
         """Write today's row; check the ledgers and the target."""
         m = self.model
         d = self.n
-        f, i = self.f, self.i
-        i["day"][d] = m.day
         counts = [m.fleet.count(k) for k in self.kinds]
         self.by_kind[d] = counts
-        i["units_total"][d] = sum(counts)
-        f["industrial_mass_t"][d] = m.industrial_mass_t()
-        f["power_mw"][d] = m.power_mw()
-        if power is not None:
-            f["generated_mwh"][d] = power.generated / 1000.0
-            f["demand_mwh"][d] = power.total_demand / 1000.0
-            f["served_mwh"][d] = power.total_served / 1000.0
-            f["unserved_mwh"][d] = power.unserved / 1000.0
-            f["curtailed_mwh"][d] = power.curtailed / 1000.0
-            f["losses_mwh"][d] = power.losses / 1000.0
-            scale = max(power.generated, power.total_served, 1.0)
-            f["energy_balance_rel_error"][d] = abs(power.balance_error()) / scale
-        f["stored_mwh"][d] = m.storage_kwh / 1000.0
+        in_service_kg = sum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
         self.hw_added[d] = self._today_added
         self.hw_imported[d] = self._today_imported
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
         added = float(self.hw_added[lo : d + 1].sum())
-        f["closure"][d] = (
-            1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
-            if added > 0
-            else (f["closure"][d - 1] if d else 0.0)
-        )
-        f["stock_closure"][d] = (
-            1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
-        )
-        f["earth_imported_t"][d] = m.landed_kg / 1000.0
-        f["launched_t"][d] = m.launched_kg / 1000.0
-        i["satellites_launched"][d] = m.satellites_launched
-        i["launches"][d] = today.get("launches", 0)
-        f["compute_in_orbit_kw"][d] = m.compute_in_orbit_kw
-        if m.sat_kind:
-            i["satellites_waiting"][d] = int(
-                m.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg
-            )
-        f["rail_length_m"][d] = m._rail_length()
-        i["mass_driver_operating"][d] = int(m.mass_driver_operating())
-        f["labour_robot_days"][d] = today.get("labour", 0.0)
-        f["assembly_robot_days"][d] = today.get("assembly", 0.0)
-        f["regolith_mined_t"][d] = m.mined_kg / 1000.0
-        i["jobs_open"][d] = m.jobs.n
-        i["landers_arrived"][d] = m.landers_arrived
-        i["landers_lost"][d] = m.landers_lost
+        if added > 0:
+            closure = 1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
+        else:
+            closure = self.f["closure"][d - 1] if d else 0.0
+        launches = today.get("launches", 0)
         stock = float(m.stock.sum())
         wip = m.wip_kg()
-        f["stock_t"][d] = stock / 1000.0
-        f["wip_t"][d] = wip / 1000.0
-        f["waste_t"][d] = m.waste_kg / 1000.0
         lhs = m.mined_kg + m.landed_kg
-        rhs = stock + wip + m.in_service_kg() + m.launched_kg + m.waste_kg
-        f["mass_balance_rel_error"][d] = abs(lhs - rhs) / max(lhs, 1.0)
-        f["launches_per_year"][d] = float(i["launches"][lo : d + 1].sum())
-        past = f["industrial_mass_t"][lo]
-        now = f["industrial_mass_t"][d]
-        span = (d - lo) / 365.25
+        rhs = stock + wip + in_service_kg + m.launched_kg + m.waste_kg
+        mass_t = in_service_kg / 1000.0
+        past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
-        f["doubling_time_years"][d] = (
-            span * math.log(2) / math.log(now / past)
-            if d - lo >= 364 and past > 0 and now > past
+        doubling = (
+            (d - lo) / 365.25 * math.log(2) / math.log(mass_t / past)
+            if d - lo >= 364 and past > 0 and mass_t > past
             else math.inf
         )
+        rail_m = m._rail_length()
+        operating = int(m.mass_driver_operating())
+        row = {
+            "industrial_mass_t": mass_t,
+            "power_mw": sum(c * kw for c, kw in zip(counts, self._power_kw, strict=True)) / 1000.0,
+            "stored_mwh": m.storage_kwh / 1000.0,
+            "closure": closure,
+            "stock_closure": (
+                1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
+            ),
+            "earth_imported_t": m.landed_kg / 1000.0,
+            "launched_t": m.launched_kg / 1000.0,
+            "compute_in_orbit_kw": m.compute_in_orbit_kw,
+            "rail_length_m": rail_m,
+            "labour_robot_days": today.get("labour", 0.0),
+            "assembly_robot_days": today.get("assembly", 0.0),
+            "regolith_mined_t": m.mined_kg / 1000.0,
+            "stock_t": stock / 1000.0,
+            "wip_t": wip / 1000.0,
+            "waste_t": m.waste_kg / 1000.0,
+            "mass_balance_rel_error": abs(lhs - rhs) / max(lhs, 1.0),
+            "launches_per_year": float(self.i["launches"][lo:d].sum() + launches),
+            "doubling_time_years": doubling,
+        }
+        if power is not None:
+            scale = max(power.generated, power.total_served, 1.0)
+            row |= {
+                "generated_mwh": power.generated / 1000.0,
+                "demand_mwh": power.total_demand / 1000.0,
+                "served_mwh": power.total_served / 1000.0,
+                "unserved_mwh": power.unserved / 1000.0,
+                "curtailed_mwh": power.curtailed / 1000.0,
+                "losses_mwh": power.losses / 1000.0,
+                "energy_balance_rel_error": abs(power.balance_error()) / scale,
+            }
+        self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
+        waiting = (
+            int(m.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg)
+            if m.sat_kind
+            else 0
+        )
+        ints = {
+            "day": m.day,
+            "units_total": sum(counts),
+            "satellites_launched": m.satellites_launched,
+            "satellites_waiting": waiting,
+            "launches": launches,
+            "mass_driver_operating": operating,
+            "jobs_open": m.jobs.n,
+            "landers_arrived": m.landers_arrived,
+            "landers_lost": m.landers_lost,
+        }
+        self.rows_i[d] = [ints[c] for c in INT_COLUMNS]
         name = m.bottleneck
         if name not in self.bottleneck_names:
             self.bottleneck_names.append(name)
