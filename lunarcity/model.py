@@ -282,6 +282,12 @@ class LunarCity(mesa.Model):
             total = sum(kept.values())
             self.base_mix = {k: s / total for k, s in kept.items()} if total > 0 else {}
         self.relief = self._relief_map()
+        # Without replication a fixed mix cannot make robots or fabs either.
+        self._fixed_mix = {
+            k: v
+            for k, v in sc.planner.mix.items()
+            if sc.planner.replicate or units[k].role not in ("robot", "fab")
+        }
         # The production plan's constants, by buildable kind and by recipe.
         robot = self._specs[self.robot_kind]
         self._plan_mass = np.array([units[k].mass_kg for k in self.buildable])
@@ -299,12 +305,9 @@ class LunarCity(mesa.Model):
                 for k in self.buildable
             ]
         )
-        self._plan_use = np.array([self.costs[k].use for k in self.buildable]).reshape(
-            len(self.buildable), len(self.nodes)
-        )
-        self._plan_bom = np.array([self.costs[k].bom for k in self.buildable]).reshape(
-            len(self.buildable), len(self.nodes)
-        )
+        self._plan_use_bom = np.array(
+            [np.concatenate([self.costs[k].use, self.costs[k].bom]) for k in self.buildable]
+        ).reshape(len(self.buildable), 2 * len(self.nodes))
         self._kick_use = (
             self.kick_kg * self.costs["kick_stage"].use
             if self.sat_kind in self.buildable and self.kick_kg > 0 and "kick_stage" in self.costs
@@ -319,6 +322,21 @@ class LunarCity(mesa.Model):
         self._fab_of_recipes = sorted(set(self.r_fab))
         self._recipe_fab = np.array(
             [self._fab_of_recipes.index(f) for f in self.r_fab], dtype=np.int64
+        )
+        self._recipes_by_fab = [
+            np.flatnonzero(self._recipe_fab == i) for i in range(len(self._fab_of_recipes))
+        ]
+        self._recycled_io = [
+            (r, np.flatnonzero(self.r_in[r]), self.r_in[r][self.r_in[r] > 0])
+            for r in self._recycled_recipes
+        ]
+        self._storage_kinds = [k for k in self.agent_kinds if self._specs[k].role == "storage"]
+        self._importable = np.array(
+            [
+                econ.graph.nodes[n]["importable"]
+                and econ.graph.nodes[n]["kind"] in ("material", "part")
+                for n in self.nodes
+            ]
         )
         self.shares: dict[str, float] = {}
         self.bottleneck = "none"
@@ -450,11 +468,10 @@ class LunarCity(mesa.Model):
         """Storage in service (kWh) and its round-trip efficiency."""
         capacity = 0.0
         rte = 1.0
-        for kind in self.agent_kinds:
+        for kind in self._storage_kinds:
             spec = self._specs[kind]
-            if spec.role == "storage":
-                rte = spec.round_trip_efficiency
-                capacity += spec.storage_kwh * self.fleet.working(kind)
+            rte = spec.round_trip_efficiency
+            capacity += spec.storage_kwh * self.fleet.working(kind)
         return capacity, rte
 
     def _robot_energy(self) -> float:
@@ -476,15 +493,10 @@ class LunarCity(mesa.Model):
             outputs["rail"] = self.rail_kind
         if self.sat_kind in self.buildable:
             outputs["satellite"] = self.sat_kind
-        # Without replication a fixed mix cannot make robots or fabs either.
-        units = self.catalog.units
-        fixed = {
-            k: v for k, v in p.mix.items() if p.replicate or units[k].role not in ("robot", "fab")
-        }
         return policy_shares(
             p.policy,
             self.base_mix,
-            fixed,
+            self._fixed_mix,
             self.day,
             p.produce_after_years * 365.25,
             p.produce_share,
@@ -501,8 +513,11 @@ class LunarCity(mesa.Model):
         days_per_kg = float(s @ self._plan_days_per_kg)
         mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
         rate = s * mass_rate / self._plan_mass
-        need = rate @ self._plan_use  # what the chain consumes per day, intermediates included
-        direct = rate @ self._plan_bom  # parts the builders take per day
+        # What the chain consumes per day (intermediates included), then the parts the
+        # builders take per day: one product against both matrices side by side.
+        nodes = len(self.nodes)
+        both = rate @ self._plan_use_bom
+        need, direct = both[:nodes], both[nodes:]
         if self._kick_use is not None:
             sat_rate = float(rate[self._sat_pos])
             need += sat_rate * self._kick_use
@@ -512,18 +527,19 @@ class LunarCity(mesa.Model):
             gap = np.maximum(0.0, self.scenario.planner.stock_days * need - self.stock)
             batches = (gap * self._per_output).max(axis=1)
             # Recipes fed by recycling run only on the scrap there is.
-            for r in self._recycled_recipes:
-                inputs = self.r_in[r]
-                used = inputs > 0
-                batches[r] = min(batches[r], float((self.stock[used] / inputs[used]).min()))
+            for r, idx, qty in self._recycled_io:
+                batches[r] = min(batches[r], float((self.stock[idx] / qty).min()))
             # Each fab kind's batches scaled down to the fab-hours it has.
             hours = self._fab_hours()
-            have = np.array([hours.get(f, 0.0) for f in self._fab_of_recipes])
-            want = np.bincount(self._recipe_fab, weights=batches * self.r_time, minlength=len(have))
-            over = want > have
-            if over.any():
-                scale = np.where(over, have / np.where(over, want, 1.0), 1.0)
-                batches *= scale[self._recipe_fab]
+            want = np.bincount(
+                self._recipe_fab, weights=batches * self.r_time, minlength=len(self._fab_of_recipes)
+            ).tolist()
+            for fab, wanted, sel in zip(
+                self._fab_of_recipes, want, self._recipes_by_fab, strict=True
+            ):
+                have = hours.get(fab, 0.0)
+                if wanted > have:
+                    batches[sel] *= have / wanted
         return {"need": need, "direct": direct, "batches": batches}
 
     def _fab_hours(self) -> dict[str, float]:
@@ -1138,14 +1154,7 @@ class LunarCity(mesa.Model):
         want = np.maximum(
             0.0, wanted * horizon - self.stock - self.prod_rate * e.lander_interval_days
         )
-        importable = np.array(
-            [
-                self.econ.graph.nodes[n]["importable"]
-                and self.econ.graph.nodes[n]["kind"] in ("material", "part")
-                for n in self.nodes
-            ]
-        )
-        want = np.where(importable, want, 0.0)
+        want = np.where(self._importable, want, 0.0)
         # Units the mix wants that only Earth can make (e.g. fission units).
         for k, s in self.shares.items():
             if k not in self.costs and k in self.index:
@@ -1240,7 +1249,8 @@ class LunarCity(mesa.Model):
                 working = t["health"] > 0
                 fleet.set_health(kind, working, self._health_by_age(kind, t["born"][working]))
             if k:
-                hit = np.array(sorted(set(self.rng.integers(0, n, size=k).tolist())))
+                drawn = (self.rng.random(k) * n).astype(np.int64).tolist()
+                hit = np.array(sorted(set(drawn)), dtype=np.int64)
                 hit = hit[t["health"][hit] > 0]
                 fleet.set_health(kind, hit, 0.0)
                 self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
