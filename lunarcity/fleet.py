@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from lunarcity.agents import AGENT_CLASS, Unit
@@ -28,6 +30,12 @@ UNIT_COLUMNS = {
 class Fleet:
     """Units in service, one :class:`Table` per kind, sharing one id -> row map.
 
+    Every unit is a Mesa agent, made the first time anyone looks: a unit's id is issued at its
+    birth from Mesa's own counter, and its agent (a handle on its row) is made and registered
+    when the model's agents are next read (``model.agents``, ``agents_by_type``,
+    :meth:`agent`). The day itself reads only the columns, so a run nobody inspects, such as
+    a sweep's, makes none: a birth then costs no Python object.
+
     Args:
         model: The city (agents register with it).
         kinds: Unit kinds that exist as agents (satellites do not: they are products).
@@ -43,6 +51,10 @@ class Fleet:
         self._trackers: dict[str, tuple[set[str], np.ndarray, list[float]]] = {}
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
         self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
+        self._unmade: list[tuple[str, np.ndarray]] = []  # births whose agents are not made yet
+        # Classes with their own __init__ (and a Mesa other than 3.3, whose Agent.__init__ may
+        # set more) get their agents at birth, from the constructor.
+        self.lazy = mesa.__version__.startswith("3.3.")
         # Bumped whenever a kind's units or their health change: the per-kind totals the day
         # reads many times (labour, fab-hours, storage, the track) are summed once per change.
         self.version = dict.fromkeys(kinds, 0)
@@ -103,20 +115,16 @@ class Fleet:
                 )
                 self._born_on[kind] = counts
             counts[day] += len(xs)
-        born = [cls(self.model, kind, pos) for pos in zip(xs.tolist(), ys.tolist(), strict=True)]
-        if not born:
+        if not len(xs):
             return np.zeros(0, dtype=np.int64)
-        first = born[0].unique_id
-        ids = np.arange(first, first + len(born))
-        if first == len(self.agents) and born[-1].unique_id == ids[-1]:
-            self.agents.extend(born)  # ids are issued in sequence: the usual case
+        if self.lazy and cls.__init__ is Unit.__init__:
+            counter = mesa.Agent._ids[self.model]
+            ids = np.fromiter(itertools.islice(counter, len(xs)), dtype=np.int64, count=len(xs))
+            self._unmade.append((kind, ids))
         else:
+            born = [cls(self.model, kind, p) for p in zip(xs.tolist(), ys.tolist(), strict=True)]
             ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
-            top = int(ids.max()) + 1
-            if top > len(self.agents):
-                self.agents.extend([None] * (top - len(self.agents)))
-            for uid, agent in zip(ids.tolist(), born, strict=True):
-                self.agents[uid] = agent
+            self._keep(ids, born)
         self.tables[kind].append(
             ids,
             x=xs,
@@ -165,6 +173,31 @@ class Fleet:
                 acc[0] += sign * float(grid[cells].sum())
                 acc[1] += int(sign) * len(xs)
 
+    def _keep(self, ids: np.ndarray, agents: list[Unit]) -> None:
+        top = int(ids.max()) + 1
+        if top > len(self.agents):
+            self.agents.extend([None] * (top - len(self.agents)))
+        for uid, agent in zip(ids.tolist(), agents, strict=True):
+            self.agents[uid] = agent
+
+    def make_agents(self) -> None:
+        """Make and register the agents of units born since the last look (still in service)."""
+        unmade, self._unmade = self._unmade, []
+        for kind, ids in unmade:
+            t = self.tables[kind]
+            rows = self.id_map.rows[ids]
+            alive = (rows >= 0) & (self.id_map.codes[ids] == t.code)
+            ids, rows = ids[alive], rows[alive]
+            if not len(ids):
+                continue
+            cls = AGENT_CLASS[self.model.unit_spec(kind).role]
+            xs, ys = t["x"][rows].tolist(), t["y"][rows].tolist()
+            made = [
+                cls.handle(self.model, kind, (x, y), uid)
+                for uid, x, y in zip(ids.tolist(), xs, ys, strict=True)
+            ]
+            self._keep(ids, made)
+
     def remove(self, kind: str, rows: np.ndarray) -> None:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
@@ -175,13 +208,16 @@ class Fleet:
             (table["y"][rows].astype(np.int64), table["x"][rows].astype(np.int64)),
             1,
         )
-        for uid in table["id"][rows]:
-            agent = self.agents[int(uid)]
-            if agent is not None:
+        agents = self.agents
+        for uid in table["id"][rows].tolist():
+            agent = agents[uid] if uid < len(agents) else None
+            if agent is not None:  # an agent nobody made needs no removal
                 agent.remove()
-                self.agents[int(uid)] = None
+                agents[uid] = None
         table.remove_rows(rows)
 
     def agent(self, uid: int) -> Unit | None:
         """The agent with this id, if still in service."""
+        if self._unmade:
+            self.make_agents()
         return self.agents[uid] if 0 <= uid < len(self.agents) else None

@@ -1396,6 +1396,37 @@ class LunarCity(mesa.Model):
         return relief
 
     # -- public views --------------------------------------------------------------------------
+    # Every unit is a Mesa agent; agents of units born since the last look are made when the
+    # model's agents are read (see lunarcity.fleet.Fleet).
+    @property
+    def agents(self) -> mesa.AgentSet:
+        """Every unit in service, as Mesa agents."""
+        if self.fleet is not None:
+            self.fleet.make_agents()
+        return super().agents
+
+    @agents.setter
+    def agents(self, agents: Any) -> None:
+        mesa.Model.agents.fset(self, agents)  # Mesa refuses, with its own message
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.AgentSet]:
+        """Agents by class (Robot, Fab, PowerPlant, LaunchRail)."""
+        if self.fleet is not None:
+            self.fleet.make_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent classes in the model."""
+        return list(self.agents_by_type)
+
+    def remove_all_agents(self) -> None:
+        """Remove every agent (Mesa's API; the units' rows stay)."""
+        if self.fleet is not None:
+            self.fleet.make_agents()
+        super().remove_all_agents()
+
     @property
     def lit(self) -> np.ndarray:
         """Today's sunlit share of every cell, a (height, width) layer (computed on demand)."""

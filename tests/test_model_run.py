@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import mesa
 import numpy as np
 import pytest
 
@@ -75,6 +76,44 @@ def test_every_unit_is_an_agent_with_a_row():
     info = robot.describe()
     assert info["kind"] == "robot" and 0 <= info["health"] <= 1
     assert m.fleet.id_map.lookup(robot.unique_id)[1] >= 0
+
+
+def _agent_ids(m: LunarCity) -> list[int]:
+    return sorted(a.unique_id for a in m.agents)
+
+
+def _row_ids(m: LunarCity) -> list[int]:
+    return sorted(int(i) for k in m.agent_kinds for i in m.fleet.tables[k]["id"])
+
+
+def test_agents_made_on_first_look_are_the_units_in_service():
+    """Agents of new units are made when the agents are read; scrapped units have none.
+
+    Robots live half a year here, so units are scrapped both before and after their agents
+    were made; at every look the agents are exactly the rows in service, ids unique, each a
+    handle on its own row and position.
+    """
+    m = LunarCity("ten_year_city", seed=3, run__years=1.5, units__robot__lifetime_years=0.5)
+    seen_scrapped = False
+    while m.running:
+        m.step()
+        if m.day % 60 == 0:
+            before = m.recorder.f["waste_t"][m.recorder.n - 1]
+            ids = _agent_ids(m)
+            assert ids == _row_ids(m)
+            assert len(set(ids)) == len(ids) == sum(m.units_by_kind().values())
+            robots = m.agents_by_type[lunarcity.agents.Robot]
+            assert len(robots) == m.fleet.count("robot")
+            for agent in list(robots)[:50]:
+                code, row = m.fleet.id_map.lookup(agent.unique_id)
+                t = m.fleet.tables[agent.kind]
+                assert code == t.code and t["id"][row] == agent.unique_id
+                assert agent.pos == (int(t["x"][row]), int(t["y"][row]))
+            seen_scrapped = seen_scrapped or before > 0
+    assert seen_scrapped, "no unit was scrapped: the test does not exercise removal"
+    # Mesa's own id counter continues after the units' ids.
+    assert next(iter(m.agents)).unique_id >= 1
+    assert max(_agent_ids(m)) < next(mesa.Agent._ids[m])
 
 
 def test_cli_run_json_is_one_object_on_stdout(tmp_path):
