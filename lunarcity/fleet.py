@@ -55,32 +55,64 @@ class Fleet:
         # Classes with their own __init__ (and a Mesa other than 3.3, whose Agent.__init__ may
         # set more) get their agents at birth, from the constructor.
         self.lazy = mesa.__version__.startswith("3.3.")
-        # Bumped whenever a kind's units or their health change: the per-kind totals the day
-        # reads many times (labour, fab-hours, storage, the track) are summed once per change.
+        # Bumped whenever a kind's units or their health change (the track's length is
+        # measured again only then).
         self.version = dict.fromkeys(kinds, 0)
-        self._totals: dict[str, tuple[int, float, int]] = {}
+        # Per kind: total health, units not broken, and (for kinds grouped by slot) health by
+        # slot, kept up to date per event. Health is float32 and totals float64, so a total
+        # kept this way is exactly the sum of the column, in any order.
+        self._health_sum = dict.fromkeys(kinds, 0.0)
+        self._working = dict.fromkeys(kinds, 0)
+        self._by_slot: dict[str, np.ndarray] = {}
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
 
     def health_total(self, kind: str) -> float:
         """Sum of the health of a kind's units (a unit at full health counts 1)."""
-        return self._summed(kind)[1]
+        return self._health_sum[kind]
 
     def working(self, kind: str) -> int:
         """How many of a kind's units are not broken."""
-        return self._summed(kind)[2]
+        return self._working[kind]
 
-    def _summed(self, kind: str) -> tuple[int, float, int]:
-        cached = self._totals.get(kind)
-        if cached is None or cached[0] != self.version[kind]:
-            health = self.tables[kind]["health"]
-            cached = (self.version[kind], float(health.sum()), int(np.count_nonzero(health)))
-            self._totals[kind] = cached
-        return cached
+    def group_by_slot(self, kind: str, slots: int) -> None:
+        """Keep ``kind``'s health summed by its ``slot`` column (values 0 .. slots-1)."""
+        t = self.tables[kind]
+        self._by_slot[kind] = np.zeros(slots)
+        np.add.at(self._by_slot[kind], t["slot"], t["health"].astype(np.float64))
+
+    def health_by_slot(self, kind: str) -> np.ndarray:
+        """Health of ``kind`` summed by slot (see :meth:`group_by_slot`); do not modify."""
+        return self._by_slot[kind]
 
     def set_health(self, kind: str, rows: np.ndarray, health: np.ndarray | float) -> None:
-        """Set the health of some of a kind's units (the one way health changes after birth)."""
-        self.tables[kind]["health"][rows] = health
+        """Set the health of some of a kind's units (the one way health changes after birth).
+
+        ``rows`` are row numbers without repeats, or a boolean mask.
+        """
+        column = self.tables[kind]["health"]
+        old = column[rows]
+        column[rows] = health
+        self._account(kind, rows, column[rows], old)
         self.version[kind] += 1
+
+    def _account(
+        self, kind: str, rows: np.ndarray, new: np.ndarray, old: np.ndarray | None = None
+    ) -> None:
+        """Totals after ``rows``' health went from ``old`` (None: new units) to ``new``."""
+        change = new.astype(np.float64)
+        if old is not None:
+            change -= old
+        self._health_sum[kind] += float(change.sum())
+        self._working[kind] += int(np.count_nonzero(new)) - (
+            int(np.count_nonzero(old)) if old is not None else 0
+        )
+        by_slot = self._by_slot.get(kind)
+        if by_slot is not None:
+            slots = self.tables[kind]["slot"][rows]
+            if len(change) > 256:  # e.g. the monthly wear of every unit of a kind
+                by_slot += np.bincount(slots, weights=change, minlength=len(by_slot))
+            else:
+                np.add.at(by_slot, slots, change)
 
     def born_on(self, kind: str, day: int) -> int:
         """How many of a kind's units were born (built or landed) on ``day``."""
@@ -125,7 +157,7 @@ class Fleet:
             born = [cls(self.model, kind, p) for p in zip(xs.tolist(), ys.tolist(), strict=True)]
             ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
             self._keep(ids, born)
-        self.tables[kind].append(
+        rows = self.tables[kind].append(
             ids,
             x=xs,
             y=ys,
@@ -137,6 +169,7 @@ class Fleet:
             job=0,
             slot=slots if slots is not None else -1,
         )
+        self._account(kind, rows, self.tables[kind]["health"][rows])
         np.add.at(
             self.cell_counts[kind],
             (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64)),
@@ -202,6 +235,7 @@ class Fleet:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
         self.version[kind] += 1
+        self._account(kind, rows, np.zeros(len(rows), np.float32), table["health"][rows])
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         np.subtract.at(
             self.cell_counts[kind],

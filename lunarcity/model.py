@@ -226,6 +226,9 @@ class LunarCity(mesa.Model):
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
         self._power_kinds = [k for k in self.agent_kinds if self._specs[k].role == "power"]
+        for k in self._power_kinds:
+            if self._specs[k].generation == "solar":
+                self.fleet.group_by_slot(k, len(self._sunny_order))
         self._fab_kinds_in_fleet = [k for k in self.fab_kinds if k in self.fleet.tables]
         # Per kind: failures per unit-day and the age (days) at which a unit is scrapped.
         self._fail_p = np.array(
@@ -453,7 +456,7 @@ class LunarCity(mesa.Model):
                 # Many plants share a cell: their health summed per cell (by the cell's rank in
                 # the sunniest-first list), then each cell in use lit once.
                 used = self._sunny_used
-                per_cell = np.bincount(t["slot"], weights=t["health"], minlength=used)
+                per_cell = self.fleet.health_by_slot(kind)[:used]
                 lit = self.site.sunlit(
                     self.day, self._sunny_quality[:used], self._sunny_phase[:used]
                 )

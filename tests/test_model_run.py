@@ -149,3 +149,25 @@ def test_a_city_with_no_fabs_lives_on_imports():
     assert r.summary["units"]["regolith_plant"] == 2  # the seed's, none built
     assert r.summary["bottleneck"] == "imports"
     assert r.summary["mass_balance_rel_error"] < 1e-9
+
+
+def test_health_totals_kept_per_event_equal_the_columns():
+    """Totals the day reads (health, units working, solar health by cell) are kept per event;
+    after births, failures, repairs, monthly wear and scrapping they equal sums of the columns
+    exactly (float32 health summed in float64 is exact in any order)."""
+    m = LunarCity("ten_year_city", seed=2, run__years=3, units__robot__lifetime_years=1)
+    solar = [k for k in m.agent_kinds if m.unit_spec(k).generation == "solar"]
+    while m.running:
+        m.step()
+        if m.day % 45:
+            continue
+        for kind in m.agent_kinds:
+            health = m.fleet.tables[kind]["health"]
+            assert m.fleet.health_total(kind) == float(health.astype(np.float64).sum())
+            assert m.fleet.working(kind) == int(np.count_nonzero(health))
+        for kind in solar:
+            t = m.fleet.tables[kind]
+            expected = np.bincount(
+                t["slot"], weights=t["health"].astype(np.float64), minlength=len(m._sunny_order)
+            )
+            np.testing.assert_array_equal(m.fleet.health_by_slot(kind), expected)
