@@ -92,20 +92,29 @@ class Fleet:
         column = self.tables[kind]["health"]
         old = column[rows]
         column[rows] = health
-        self._account(kind, rows, column[rows], old)
+        new = column[rows]
+        working = int(np.count_nonzero(new)) - int(np.count_nonzero(old))
+        self._account(kind, rows, new.astype(np.float64) - old, working)
         self.version[kind] += 1
 
-    def _account(
-        self, kind: str, rows: np.ndarray, new: np.ndarray, old: np.ndarray | None = None
-    ) -> None:
-        """Totals after ``rows``' health went from ``old`` (None: new units) to ``new``."""
-        change = new.astype(np.float64)
-        if old is not None:
-            change -= old
+    def fail(self, kind: str, rows: np.ndarray) -> None:
+        """Break working units (``rows`` without repeats, all with health > 0)."""
+        column = self.tables[kind]["health"]
+        old = column[rows]
+        column[rows] = 0.0
+        self._account(kind, rows, -old.astype(np.float64), -len(rows))
+        self.version[kind] += 1
+
+    def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
+        """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
+        self.tables[kind]["health"][rows] = health
+        self._account(kind, rows, health.astype(np.float64), len(rows))
+        self.version[kind] += 1
+
+    def _account(self, kind: str, rows: np.ndarray, change: np.ndarray, working: int) -> None:
+        """Totals after ``rows``' health changed by ``change`` and ``working`` more work."""
         self._health_sum[kind] += float(change.sum())
-        self._working[kind] += int(np.count_nonzero(new)) - (
-            int(np.count_nonzero(old)) if old is not None else 0
-        )
+        self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
             slots = self.tables[kind]["slot"][rows]
@@ -169,7 +178,8 @@ class Fleet:
             job=0,
             slot=slots if slots is not None else -1,
         )
-        self._account(kind, rows, self.tables[kind]["health"][rows])
+        new = self.tables[kind]["health"][rows]
+        self._account(kind, rows, new.astype(np.float64), int(np.count_nonzero(new)))
         np.add.at(
             self.cell_counts[kind],
             (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64)),
@@ -235,7 +245,8 @@ class Fleet:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
         self.version[kind] += 1
-        self._account(kind, rows, np.zeros(len(rows), np.float32), table["health"][rows])
+        old = table["health"][rows]
+        self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         np.subtract.at(
             self.cell_counts[kind],

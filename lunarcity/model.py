@@ -661,9 +661,7 @@ class LunarCity(mesa.Model):
                 self._repair_done[kind] = max(0.0, self._repair_done[kind] - n * cost)
                 used += max(0.0, spend)
             if n > 0:
-                self.fleet.set_health(
-                    kind, rows[:n], self._health_by_age(kind, t["born"][rows[:n]])
-                )
+                self.fleet.repair(kind, rows[:n], self._health_by_age(kind, t["born"][rows[:n]]))
             self._broken_ids[kind] = queue[n:]
         return used
 
@@ -1255,7 +1253,7 @@ class LunarCity(mesa.Model):
                 drawn = (self.rng.random(k) * n).astype(np.int64).tolist()
                 hit = np.array(sorted(set(drawn)), dtype=np.int64)
                 hit = hit[t["health"][hit] > 0]
-                fleet.set_health(kind, hit, 0.0)
+                fleet.fail(kind, hit)
                 self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
             # Units reach the end of their life on their birthday: those born on `cohort` (older
             # ones went on earlier days).
