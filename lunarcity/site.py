@@ -56,30 +56,43 @@ class SiteGrid:
         return self.sunlit(day, self.quality.ravel()[cells], self.dark_phase.ravel()[cells])
 
     def sunlit(self, day: int, quality: np.ndarray, dark_phase: np.ndarray) -> np.ndarray:
-        """Sunlit share of ``day`` for cells of the given sun quality and dark-window phase."""
+        """Sunlit share of ``day`` for cells of the given sun quality and dark-window phase.
+
+        A cell is dark for a window of half-width ``w`` (its dark share of the period over two)
+        centred on its phase, once per horizon period; the day covers ``[t - h, t + h]``. The
+        lit share is one minus their overlap over the day's length. ``quality`` and
+        ``dark_phase`` are float32 (the site's layers); so is the result.
+        """
         sun = self.site.sunlight
+        # Terrain may hide the Sun several times as it circles the sky: periods of the horizon.
+        period = sun.synodic_days / sun.dark_spells_per_month
+        h = np.float32(0.5 / period)
+        t = np.float32(((day + 0.5) / period) % 1.0)
         if sun.profile == "equatorial":
-            mean = np.float32(sun.day_fraction)
+            w: np.ndarray | np.float32 = np.float32((1.0 - sun.day_fraction) / 2.0)
         else:
             season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
                 2 * math.pi * day / sun.season_days
             )
             season = min(1.0, max(0.0, season))
-            mean = sun.flank_lit_min + (season - sun.flank_lit_min) * quality
-        # The dark window [-w, w] against the day [delta - h, delta + h], in units of the
-        # horizon's period: terrain may hide the Sun several times as it circles the sky.
-        period = sun.synodic_days / sun.dark_spells_per_month
-        w = np.asarray((1.0 - mean) / 2.0, dtype=np.float32)
-        h = np.float32(0.5 / period)
-        t = np.float32(((day + 0.5) / period) % 1.0)
+            # w = (1 - mean) / 2, the mean lit share running from the flanks' to the crest's.
+            w = quality * np.float32(-(season - sun.flank_lit_min) / 2.0)
+            w += np.float32((1.0 - sun.flank_lit_min) / 2.0)
         # Circular distance between today and each cell's dark window (phases lie in [0, 1)).
-        x = (t + np.float32(0.5)) - dark_phase  # in (-0.5, 1.5)
-        x = np.where(x >= 1.0, x - np.float32(1.0), x)
-        delta = np.abs(x - np.float32(0.5))
-        overlap = np.minimum(delta + h, w)
-        overlap -= np.maximum(delta - h, -w)
-        np.clip(overlap, 0.0, 2 * h, out=overlap)
-        return (np.float32(1.0) - overlap / (2 * h)).astype(np.float32, copy=False)
+        d = np.subtract(t, dark_phase, dtype=np.float32)
+        np.abs(d, out=d)
+        np.minimum(d, np.float32(1.0) - d, out=d)
+        # Overlap of [-w, w] and [d - h, d + h], at least 0 and at most the day.
+        low = d - h
+        np.maximum(low, -w, out=low)
+        d += h
+        np.minimum(d, w, out=d)
+        d -= low
+        np.maximum(d, np.float32(0.0), out=d)
+        np.minimum(d, 2 * h, out=d)
+        d *= np.float32(-1.0) / (2 * h)
+        d += np.float32(1.0)
+        return d
 
     def mean_lit(self, days: int = 365) -> np.ndarray:
         """Mean sunlit share per cell over ``days`` days from day 0."""
