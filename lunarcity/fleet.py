@@ -41,12 +41,9 @@ class Fleet:
         kinds: Unit kinds that exist as agents (satellites do not: they are products).
     """
 
-    def __init__(self, model: LunarCity, kinds: list[str], shape: tuple[int, int]) -> None:
+    def __init__(self, model: LunarCity, kinds: list[str]) -> None:
         self.model = model
         self.kinds = kinds
-        # Units per cell by kind, kept up to date on every birth and scrapping: the map and
-        # the haul distances read these instead of every unit's position.
-        self.cell_counts = {k: np.zeros(shape, dtype=np.int32) for k in kinds}
         self.id_map = IdMap()
         self._trackers: dict[str, tuple[set[str], np.ndarray, list[float]]] = {}
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
@@ -178,13 +175,8 @@ class Fleet:
             job=0,
             slot=slots if slots is not None else -1,
         )
-        new = self.tables[kind]["health"][rows]
-        self._account(kind, rows, new.astype(np.float64), int(np.count_nonzero(new)))
-        np.add.at(
-            self.cell_counts[kind],
-            (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64)),
-            1,
-        )
+        health = np.asarray(health, dtype=np.float32)
+        self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)
         return ids
 
@@ -248,11 +240,6 @@ class Fleet:
         old = table["health"][rows]
         self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
-        np.subtract.at(
-            self.cell_counts[kind],
-            (table["y"][rows].astype(np.int64), table["x"][rows].astype(np.int64)),
-            1,
-        )
         agents = self.agents
         for uid in table["id"][rows].tolist():
             agent = agents[uid] if uid < len(agents) else None

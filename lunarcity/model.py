@@ -222,7 +222,7 @@ class LunarCity(mesa.Model):
         self._sunny_quality = quality[self._sunny_order]
         self._sunny_phase = self.site.dark_phase.ravel()[self._sunny_order]
         self._sunny_used = 0  # ranks below this may hold plants
-        self.fleet = Fleet(self, self.agent_kinds, (self.site.height, self.site.width))
+        self.fleet = Fleet(self, self.agent_kinds)
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
         self._power_kinds = [k for k in self.agent_kinds if self._specs[k].role == "power"]

@@ -84,12 +84,8 @@ def cell_counts(model: LunarCity) -> np.ndarray:
     """Units in service per cell, (kinds, height, width) int32, kinds in ``model.agent_kinds``."""
     site = model.site
     shape = (site.height, site.width)
-    kept = getattr(model.fleet, "cell_counts", None)  # kept up to date by the fleet, if it does
     out = np.zeros((len(model.agent_kinds), *shape), dtype=np.int32)
     for j, kind in enumerate(model.agent_kinds):
-        if kept is not None and kind in kept:
-            out[j] = kept[kind]
-            continue
         t = model.fleet.tables[kind]
         if t.n:
             flat = t["y"].astype(np.int64) * site.width + t["x"].astype(np.int64)
