@@ -95,6 +95,7 @@ class Recorder:
         self.hw_imported = np.zeros(n)
         self._today_added = 0.0
         self._today_imported = 0.0
+        self._year_launches = 0
         self.base_mass_kg = 0.0
         self.base_imported_kg = 0.0
         self.parts = dict(model.scenario.target.parts)
@@ -130,11 +131,15 @@ class Recorder:
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
         added = float(self.hw_added[lo : d + 1].sum())
+        # Launches in the trailing year, counted as the window slides (whole numbers: exact).
+        launches = today.get("launches", 0)
+        self._year_launches += launches
+        if lo > 0:
+            self._year_launches -= int(self.i["launches"][lo - 1])
         if added > 0:
             closure = 1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
         else:
             closure = self.f["closure"][d - 1] if d else 0.0
-        launches = today.get("launches", 0)
         stock = float(m.stock.sum())
         wip = m.wip_kg()
         lhs = m.mined_kg + m.landed_kg
@@ -168,7 +173,7 @@ class Recorder:
             "wip_t": wip / 1000.0,
             "waste_t": m.waste_kg / 1000.0,
             "mass_balance_rel_error": abs(lhs - rhs) / max(lhs, 1.0),
-            "launches_per_year": float(self.i["launches"][lo:d].sum() + launches),
+            "launches_per_year": float(self._year_launches),
             "doubling_time_years": doubling,
         }
         if power is not None:

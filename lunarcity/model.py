@@ -1231,6 +1231,12 @@ class LunarCity(mesa.Model):
         if not self.scenario.economy.failures:
             return np.ones(len(born), dtype=np.float32)
         life = self._specs[kind].lifetime_years * 365.25
+        if len(born) <= 16:  # a day's repairs: plain floats beat five numpy calls
+            day = self.day
+            return np.array(
+                [1.0 - AGEING_LOSS * min(1.0, (day - b) / life) for b in born.tolist()],
+                dtype=np.float32,
+            )
         return (1.0 - AGEING_LOSS * np.minimum(1.0, (self.day - born) / life)).astype(np.float32)
 
     def _wear_and_scrap(self) -> None:
@@ -1250,9 +1256,9 @@ class LunarCity(mesa.Model):
                 working = t["health"] > 0
                 fleet.set_health(kind, working, self._health_by_age(kind, t["born"][working]))
             if k:
-                drawn = (self.rng.random(k) * n).astype(np.int64).tolist()
-                hit = np.array(sorted(set(drawn)), dtype=np.int64)
-                hit = hit[t["health"][hit] > 0]
+                health = t["health"]
+                drawn = sorted({int(u * n) for u in self.rng.random(k).tolist()})
+                hit = np.array([r for r in drawn if health[r] > 0], dtype=np.int64)
                 fleet.fail(kind, hit)
                 self._broken_ids[kind] = np.concatenate([self._broken_ids[kind], t["id"][hit]])
             # Units reach the end of their life on their birthday: those born on `cohort` (older
