@@ -246,6 +246,8 @@ class LunarCity(mesa.Model):
         self._centre_order = np.argsort(
             (xs - self.site.centre[0]) ** 2 + (ys - self.site.centre[1]) ** 2, kind="stable"
         )
+        self._centre_rank = np.empty_like(self._centre_order)
+        self._centre_rank[self._centre_order] = np.arange(len(self._centre_order))
         self._centre_ptr: dict[float, int] = {}
         self._sunny_ptr = 0
         profile = self._crest_profile()
@@ -1284,14 +1286,14 @@ class LunarCity(mesa.Model):
             self.waste_kg += mass
         self.recorder.scrapped(mass, imported)
         if spec.role != "rail" and spec.footprint_m2 > 0:
-            np.subtract.at(
-                self.site.used_m2,
-                (t["y"][rows].astype(np.int64), t["x"][rows].astype(np.int64)),
-                spec.footprint_m2,
-            )
+            cells = t["y"][rows].astype(np.int64) * self.site.width + t["x"][rows]
+            np.subtract.at(self.site.used_m2.ravel(), cells, spec.footprint_m2)
+            # Freed cells can be reused: the searches start again no later than the first.
             if spec.role == "power" and spec.generation == "solar":
-                self._sunny_ptr = 0  # freed sunny cells can be reused
-            self._centre_ptr.clear()
+                self._sunny_ptr = min(self._sunny_ptr, int(self._sunny_rank[cells].min()))
+            first = int(self._centre_rank[cells].min())
+            for area, ptr in self._centre_ptr.items():
+                self._centre_ptr[area] = min(ptr, first)
         if spec.role == "rail":
             self.rail_filled[t["slot"][rows]] = False
         robots_jobs = t["job"][rows] if spec.role == "robot" else None
