@@ -59,6 +59,27 @@ def test_same_seed_same_table_across_processes_and_hash_seeds(tmp_path: Path) ->
     assert float(here["industrial_mass_t"][-1]) > float(here["industrial_mass_t"][0])
 
 
+def test_same_table_whatever_the_blas_threads(tmp_path: Path) -> None:
+    """A threaded BLAS sums a long dot product in an order that depends on its threads: the
+    day must not use one (generation over ~10^4 solar cells is the long sum). Ten full years
+    of the default, so those arrays are long."""
+    tables = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"blas{threads}.parquet"
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads)
+        subprocess.run(
+            [sys.executable, "-c", CHILD.format(overrides={}), "1", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        tables.append(pl.read_parquet(out))
+    assert tables[0].height == 3653
+    assert tables[0].equals(tables[1])
+
+
 def test_another_seed_gives_another_table() -> None:
     a = lunarcity.run("ten_year_city", seed=11, **NOISY).daily
     b = lunarcity.run("ten_year_city", seed=12, **NOISY).daily

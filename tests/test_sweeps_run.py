@@ -175,5 +175,6 @@ def test_a_worker_keeps_no_model_alive() -> None:
     before = {id(o) for o in gc.get_objects() if isinstance(o, LunarCity)}
     for run_id in range(3):
         assert execute_run(plan.task(run_id)).status == "done"
-    gc.collect()
+    # No collection here: a model left to the collector's thresholds would hold its arrays
+    # for many runs (they count objects, not bytes), so the worker frees each one itself.
     assert not [o for o in gc.get_objects() if isinstance(o, LunarCity) and id(o) not in before]

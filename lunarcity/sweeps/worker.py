@@ -7,6 +7,7 @@ need no shared file system, and every file has a single writer).
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
 import time
@@ -157,6 +158,11 @@ def execute_run(task: RunTask) -> RunOutput:
         outcomes = extract_outcomes(result.summary, task.outcomes)
         daily = thin_daily(result.daily, task.daily_every) if task.daily_every else None
         release_model(getattr(result, "model", None))
+        # A model refers to itself (its fleet, recorder and agent sets point back at it), so
+        # the cycle collector frees it; that counts objects, not bytes, and a run leaves few
+        # objects and megabytes of arrays: collected now, or a worker grows with every run.
+        del result
+        gc.collect()
     except Exception as exc:  # a failing run is a result of the sweep, not the end of it
         message = f"{type(exc).__name__}: {exc}".strip()
         return RunOutput(
