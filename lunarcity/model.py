@@ -310,17 +310,16 @@ class LunarCity(mesa.Model):
                 for k in self.buildable
             ]
         )
-        self._plan_use_bom = np.array(
-            [np.concatenate([self.costs[k].use, self.costs[k].bom]) for k in self.buildable]
-        ).reshape(len(self.buildable), 2 * len(self.nodes))
-        self._kick_use = (
-            self.kick_kg * self.costs["kick_stage"].use
-            if self.sat_kind in self.buildable and self.kick_kg > 0 and "kick_stage" in self.costs
-            else None
-        )
-        self._sat_pos = (
-            self.buildable.index(self.sat_kind) if self.sat_kind in self.buildable else -1
-        )
+        # Per kind built per day: what the chain consumes (intermediates included), then the
+        # parts the builders take, side by side; a satellite also takes its kick stage.
+        use_bom = []
+        for k in self.buildable:
+            use, bom = self.costs[k].use.copy(), self.costs[k].bom.copy()
+            if k == self.sat_kind and self.kick_kg > 0 and "kick_stage" in self.costs:
+                use += self.kick_kg * self.costs["kick_stage"].use
+                bom[self.index["kick_stage"]] += self.kick_kg
+            use_bom.append(np.concatenate([use, bom]))
+        self._plan_use_bom = np.array(use_bom).reshape(len(self.buildable), 2 * len(self.nodes))
         # Batches that fill an item's gap, per kg of gap: 1 / output (0 where not an output).
         with np.errstate(divide="ignore"):
             self._per_output = np.where(self.r_out > 0, 1.0 / self.r_out, 0.0)
@@ -518,15 +517,11 @@ class LunarCity(mesa.Model):
         days_per_kg = float(s @ self._plan_days_per_kg)
         mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
         rate = s * mass_rate / self._plan_mass
-        # What the chain consumes per day (intermediates included), then the parts the
-        # builders take per day: one product against both matrices side by side.
+        # What the chain consumes per day (intermediates included) and the parts the builders
+        # take per day: one product against both matrices side by side.
         nodes = len(self.nodes)
         both = rate @ self._plan_use_bom
         need, direct = both[:nodes], both[nodes:]
-        if self._kick_use is not None:
-            sat_rate = float(rate[self._sat_pos])
-            need += sat_rate * self._kick_use
-            direct[self.index["kick_stage"]] += sat_rate * self.kick_kg
         batches = np.zeros(len(self.recipes))
         if not self.scenario.economy.unlimited_materials and len(self.recipes):
             gap = np.maximum(0.0, self.scenario.planner.stock_days * need - self.stock)
