@@ -887,19 +887,15 @@ class LunarCity(mesa.Model):
             jobs["labour_left"][:] -= rate
             done = np.flatnonzero(jobs["labour_left"] <= 1e-9)
         else:
-            # Pooled crews finish the oldest jobs first.
-            order = np.argsort(jobs["seq"], kind="stable")
-            left = jobs["labour_left"][order]
+            # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first).
+            left = jobs["labour_left"]
             cum = np.cumsum(left)
             labour = assembly["total"]
-            full = cum <= labour + 1e-9
-            done = order[full]
-            nxt = np.flatnonzero(~full)
-            if len(nxt):
-                first = order[nxt[0]]
-                spent = labour - (cum[nxt[0]] - left[nxt[0]])
-                jobs["labour_left"][first] -= max(0.0, spent)
-            jobs["labour_left"][done] = 0.0
+            k = int(np.searchsorted(cum, labour + 1e-9, side="right"))  # jobs finished today
+            if k < jobs.n:
+                left[k] -= max(0.0, labour - (cum[k] - left[k]))
+            left[:k] = 0.0
+            done = np.arange(k)
         if not len(done):
             return 0
         self._complete(done)
@@ -945,7 +941,7 @@ class LunarCity(mesa.Model):
             rows_b = robots.rows_of(jobs["builder"][rows])
             ok = rows_b >= 0
             robots["job"][rows_b[ok]] = 0
-        jobs.remove_rows(rows)
+        jobs.remove_rows(rows, keep_order=True)
 
     def _place(
         self, kind: str, bx: np.ndarray, by: np.ndarray

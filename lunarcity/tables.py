@@ -62,11 +62,28 @@ class Table:
         self.id_map.set(ids, rows, self.code)
         return rows
 
-    def remove_rows(self, rows: np.ndarray) -> None:
-        """Remove rows (any order, no duplicates) by moving the last rows into the holes."""
+    def remove_rows(self, rows: np.ndarray, keep_order: bool = False) -> None:
+        """Remove rows (any order, no duplicates).
+
+        By default the last rows move into the holes (work per removed row); with
+        ``keep_order`` the rows after the first hole close up instead, so rows stay in the
+        order they were appended (work per row after it; for small tables kept in order, such
+        as build jobs oldest first).
+        """
         rows = np.sort(np.asarray(rows, dtype=np.int64))
         k = len(rows)
         if k == 0:
+            return
+        if keep_order:
+            n, first = self.n, int(rows[0])
+            removed_ids = self._cols["id"][rows].copy()
+            stays = np.ones(n - first, dtype=bool)
+            stays[rows - first] = False
+            for arr in self._cols.values():
+                arr[first : n - k] = arr[first:n][stays]
+            self.n = n - k
+            self.id_map.clear(removed_ids)
+            self.id_map.set(self._cols["id"][first : n - k], np.arange(first, n - k), self.code)
             return
         n = self.n
         tail_start = n - k

@@ -1,0 +1,39 @@
+"""Column tables: append, removal (swap or in order) and the id -> row map that follows rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lunarcity.tables import IdMap, Table
+
+
+def _table(n: int) -> Table:
+    t = Table({"v": np.float64}, IdMap())
+    ids = np.arange(1, n + 1)
+    t.append(ids, v=ids * 10.0)
+    return t
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.just(n), st.sets(st.integers(0, n - 1)))))
+@pytest.mark.parametrize("keep_order", [False, True])
+def test_removal_keeps_every_other_row_and_the_map(keep_order: bool, case) -> None:
+    n, removed = case
+    t = _table(n)
+    gone_ids = {r + 1 for r in removed}
+    t.remove_rows(np.array(sorted(removed), dtype=np.int64), keep_order=keep_order)
+    left = [i for i in range(1, n + 1) if i not in gone_ids]
+    assert t.n == len(left)
+    assert sorted(t["id"].tolist()) == left
+    if keep_order:
+        assert t["id"].tolist() == left  # appended order kept
+    np.testing.assert_array_equal(t["v"], t["id"] * 10.0)  # each row stays whole
+    for uid in range(1, n + 1):
+        row = t.id_map.lookup(uid)[1]
+        if uid in gone_ids:
+            assert row == -1
+        else:
+            assert t["id"][row] == uid
