@@ -756,7 +756,12 @@ class LunarCity(mesa.Model):
             # the open work is less than a day's labour, start the job nearest to due now
             # (its carry goes into debt and is paid back by the following days' shares).
             open_work = backlog + sum(n * self.costs[k].assembly_days for k, n, _ in starts)
-            for k in sorted(labour_share, key=lambda k: (-self._carry[k], k)):
+            due = (
+                sorted(labour_share, key=lambda k: (-self._carry[k], k))
+                if open_work < labour
+                else []
+            )
+            for k in due:
                 if open_work >= labour or labour_share[k] <= 0:
                     break
                 n_ok, imported = take(k, 1, {})
@@ -764,9 +769,9 @@ class LunarCity(mesa.Model):
                     self._carry[k] -= 1.0
                     starts.append((k, 1, imported))
                     open_work += self.costs[k].assembly_days
-        self.stock[:] = stock
-        self.stock_imp[:] = stock_imp
         if starts:
+            self.stock[:] = stock
+            self.stock_imp[:] = stock_imp
             self._open_jobs(starts, idle)
 
     def _open_jobs(self, starts: list[tuple[str, int, float]], idle: np.ndarray | None) -> None:
