@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +121,11 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
 
 
 def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
-    """Read and parse a YAML file; see :func:`parse_yaml`."""
+    """Read and parse a YAML file; see :func:`parse_yaml`.
+
+    The file is read every time; parsing the same text again (a sweep resolves its scenario
+    once per run) is served from a small cache, as a copy the caller may change.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -127,7 +133,13 @@ def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
         raise InputError("no such file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", file=str(path)) from None
-    return parse_yaml(text, str(path))
+    data, lines = _parse_cached(text, str(path))
+    return copy.deepcopy(data), dict(lines)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(text: str, source: str) -> tuple[Any, LineMap]:
+    return parse_yaml(text, source)
 
 
 def line_of(lines: LineMap, loc: tuple[Any, ...] | list[Any]) -> int | None:
