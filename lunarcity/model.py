@@ -984,9 +984,10 @@ class LunarCity(mesa.Model):
         if area <= 0:
             return xs, ys, slots
         # A random cell near the builder (a normal spread that widens on each try), taken if
-        # it has room; a day's births are a handful per kind, so a plain loop.
-        used = site.used_m2.ravel()
-        cap, last_x, last_y = site.cell_area_m2, site.width - 1, site.height - 1
+        # it has room; a day's births are a handful per kind, so a plain loop (over a
+        # memoryview of the ground-use layer: a fraction of numpy's cost per element).
+        used = memoryview(site.used_m2.reshape(-1))
+        cap, width, last_x, last_y = site.cell_area_m2, site.width, site.width - 1, site.height - 1
         xs_builder, ys_builder = xs.tolist(), ys.tolist()
         px, py = list(xs_builder), list(ys_builder)
         rest = list(range(n))
@@ -995,11 +996,12 @@ class LunarCity(mesa.Model):
             dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64).tolist()
             left = []
             for j, ox, oy in zip(rest, dx, dy, strict=True):
-                x = min(max(xs_builder[j] + ox, 0), last_x)
-                y = min(max(ys_builder[j] + oy, 0), last_y)
-                after = used[y * site.width + x] + area
+                x, y = xs_builder[j] + ox, ys_builder[j] + oy
+                x = 0 if x < 0 else (last_x if x > last_x else x)
+                y = 0 if y < 0 else (last_y if y > last_y else y)
+                after = used[y * width + x] + area
                 if after <= cap:
-                    used[y * site.width + x] = after
+                    used[y * width + x] = after
                     px[j], py[j] = x, y
                 else:
                     left.append(j)
