@@ -777,9 +777,10 @@ class LunarCity(mesa.Model):
     def _open_jobs(self, starts: list[tuple[str, int, float]], idle: np.ndarray | None) -> None:
         """Open today's jobs: (kind, how many, imported kg inside their parts) by kind."""
         units = self.catalog.units
-        counts = [n for _, n, _ in starts]
-        n = sum(counts)
-        imported = []
+        kind_col: list[int] = []
+        labour_col: list[float] = []
+        mass_col: list[float] = []
+        imported_col: list[float] = []
         for kind, k, imported_kg in starts:
             if self.scenario.economy.unlimited_materials:
                 c = self.costs[kind]
@@ -788,7 +789,11 @@ class LunarCity(mesa.Model):
                 self.stock += k * c.surplus
                 imported_kg = k * float(c.imported.sum())
                 self.landed_kg += imported_kg
-            imported.append(imported_kg / k)
+            kind_col += [self.kind_code[kind]] * k
+            labour_col += [self.costs[kind].assembly_days] * k
+            mass_col += [units[kind].mass_kg] * k
+            imported_col += [imported_kg / k] * k
+        n = len(kind_col)
         robots = self.fleet.tables[self.robot_kind]
         if idle is not None:
             builder_rows = idle[:n]
@@ -806,18 +811,17 @@ class LunarCity(mesa.Model):
         seq = np.arange(self._job_seq, self._job_seq + n)
         self._job_seq += n
         job_ids = seq + 1
-        kinds = [kind for kind, _, _ in starts]
         self.jobs.append(
             job_ids,
-            kind=np.repeat([self.kind_code[k] for k in kinds], counts),
+            kind=kind_col,
             x=bx,
             y=by,
-            labour_left=np.repeat([self.costs[k].assembly_days for k in kinds], counts),
+            labour_left=labour_col,
             started=self.day,
             seq=seq,
             builder=builders,
-            mass=np.repeat([units[k].mass_kg for k in kinds], counts),
-            imported_kg=np.repeat(imported, counts),
+            mass=mass_col,
+            imported_kg=imported_col,
         )
         if idle is not None and len(builder_rows):
             robots["job"][builder_rows] = job_ids
