@@ -82,6 +82,7 @@ class Recorder:
         self.f = {c: self.rows_f[:, j] for j, c in enumerate(FLOAT_COLUMNS)}
         self.i = {c: self.rows_i[:, j] for j, c in enumerate(INT_COLUMNS)}
         self.kinds = list(model.agent_kinds)
+        self._tables = [model.fleet.tables[k] for k in self.kinds]
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
         self._power_kw = [
@@ -100,6 +101,7 @@ class Recorder:
         self.base_imported_kg = 0.0
         self.parts = dict(model.scenario.target.parts)
         self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
+        self._pending = list(self.parts.items())  # parts not met yet
         self.horizon_day = int(round(model.scenario.target.horizon_years * 365.25))
         self.target_met = False
         self.target_day: int | None = None
@@ -123,7 +125,7 @@ class Recorder:
         """Write today's row; check the ledgers and the target."""
         m = self.model
         d = self.n
-        counts = [m.fleet.count(k) for k in self.kinds]
+        counts = [t.n for t in self._tables]
         self.by_kind[d] = counts
         in_service_kg = sum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
         self.hw_added[d] = self._today_added
@@ -214,18 +216,18 @@ class Recorder:
 
     def _check_target(self, d: int) -> None:
         day = self.model.day
-        for name, part in self.parts.items():
-            if self.part_day[name] is not None:
-                continue
+        if not self._pending or day <= 0:
+            return
+        still = []
+        for name, part in self._pending:
             value = self.value(part.metric, d)
             ok = value >= part.at_least if part.at_least is not None else value <= part.at_most
-            if ok and day > 0:
+            if ok:
                 self.part_day[name] = day
-        if (
-            not self.target_met
-            and self.parts
-            and all(v is not None for v in self.part_day.values())
-        ):
+            else:
+                still.append((name, part))
+        self._pending = still
+        if not still and not self.target_met:
             last = max(v for v in self.part_day.values() if v is not None)
             if last <= self.horizon_day:
                 self.target_met = True
