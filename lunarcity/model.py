@@ -331,7 +331,7 @@ class LunarCity(mesa.Model):
             np.flatnonzero(self._recipe_fab == i) for i in range(len(self._fab_of_recipes))
         ]
         self._recycled_io = [
-            (r, np.flatnonzero(self.r_in[r]), self.r_in[r][self.r_in[r] > 0])
+            (r, [(int(i), float(self.r_in[r, i])) for i in np.flatnonzero(self.r_in[r])])
             for r in self._recycled_recipes
         ]
         self._storage_kinds = [k for k in self.agent_kinds if self._specs[k].role == "storage"]
@@ -461,9 +461,9 @@ class LunarCity(mesa.Model):
                 lit = self.site.sunlit(
                     self.day, self._sunny_quality[:used], self._sunny_phase[:used]
                 )
-                # einsum, not a BLAS dot: a threaded BLAS sums in an order that depends on the
+                # Not a BLAS dot: a threaded BLAS sums in an order that depends on the
                 # machine's threads, and one seed must give one result.
-                generated += spec.generation_kw * 24.0 * float(np.einsum("i,i->", per_cell, lit))
+                generated += spec.generation_kw * 24.0 * float((per_cell * lit).sum())
             else:
                 generated += spec.generation_kw * 24.0 * self.fleet.health_total(kind)
         return generated
@@ -527,8 +527,9 @@ class LunarCity(mesa.Model):
             gap = np.maximum(0.0, self.scenario.planner.stock_days * need - self.stock)
             batches = (gap * self._per_output).max(axis=1)
             # Recipes fed by recycling run only on the scrap there is.
-            for r, idx, qty in self._recycled_io:
-                batches[r] = min(batches[r], float((self.stock[idx] / qty).min()))
+            stock = self.stock
+            for r, inputs in self._recycled_io:
+                batches[r] = min(batches[r], *(stock[i] / q for i, q in inputs))
             # Each fab kind's batches scaled down to the fab-hours it has.
             hours = self._fab_hours()
             want = np.bincount(
