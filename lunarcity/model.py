@@ -186,7 +186,7 @@ class LunarCity(mesa.Model):
             self.nodes,
         )
         self.fleet = None
-        self.jobs = Table(JOB_COLUMNS)
+        self.jobs = Table(JOB_COLUMNS, indexed=False)  # oldest first; never looked up by id
         self._job_seq = 0
         self._carry = dict.fromkeys(self.kind_names, 0.0)
         # Each kind's bill of materials as [(item, kg)].

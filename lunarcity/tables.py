@@ -15,17 +15,24 @@ class Table:
     Args:
         columns: Column name -> dtype; an ``id`` column (int64) is always present.
         id_map: Shared id -> row array holder (so ids of all kinds index one map), or None.
+        code: Which table an id belongs to, in a shared id map.
+        indexed: Whether to keep an id -> row map at all (a table nobody looks up by id, such
+            as the build jobs, skips that work).
     """
 
     def __init__(
-        self, columns: dict[str, type | np.dtype], id_map: IdMap | None = None, code: int = 0
+        self,
+        columns: dict[str, type | np.dtype],
+        id_map: IdMap | None = None,
+        code: int = 0,
+        indexed: bool = True,
     ):
         self.code = code  # which table an id belongs to, in a shared id map
         self.n = 0
         self._cap = 16
         self._dtypes = {"id": np.dtype(np.int64), **{k: np.dtype(v) for k, v in columns.items()}}
         self._cols = {k: np.zeros(self._cap, dtype=dt) for k, dt in self._dtypes.items()}
-        self.id_map = id_map or IdMap()
+        self.id_map = (id_map or IdMap()) if indexed else None
 
     def __len__(self) -> int:
         return self.n
@@ -59,7 +66,8 @@ class Table:
             cols[name][n : n + k] = v
         self.n = n + k
         rows = np.arange(n, n + k)
-        self.id_map.set(ids, rows, self.code)
+        if self.id_map is not None:
+            self.id_map.set(ids, rows, self.code)
         return rows
 
     def remove_rows(self, rows: np.ndarray, keep_order: bool = False) -> None:
@@ -76,14 +84,20 @@ class Table:
             return
         if keep_order:
             n, first = self.n, int(rows[0])
-            removed_ids = self._cols["id"][rows].copy()
-            stays = np.ones(n - first, dtype=bool)
-            stays[rows - first] = False
-            for arr in self._cols.values():
-                arr[first : n - k] = arr[first:n][stays]
+            removed_ids = self._cols["id"][rows] if self.id_map is not None else None
+            if int(rows[-1]) - first == k - 1:  # one block (e.g. the oldest jobs): close it up
+                for arr in self._cols.values():
+                    arr[first : n - k] = arr[first + k : n]
+            else:
+                stays = np.ones(n - first, dtype=bool)
+                stays[rows - first] = False
+                for arr in self._cols.values():
+                    arr[first : n - k] = arr[first:n][stays]
             self.n = n - k
-            self.id_map.clear(removed_ids)
-            self.id_map.set(self._cols["id"][first : n - k], np.arange(first, n - k), self.code)
+            if removed_ids is not None:
+                self.id_map.clear(removed_ids)
+                ids = self._cols["id"][first : n - k]
+                self.id_map.set(ids, np.arange(first, n - k), self.code)
             return
         n = self.n
         tail_start = n - k
@@ -97,8 +111,9 @@ class Table:
         for arr in self._cols.values():
             arr[holes] = arr[movers]
         self.n = tail_start
-        self.id_map.clear(removed_ids)
-        self.id_map.set(self._cols["id"][holes], holes, self.code)
+        if self.id_map is not None:
+            self.id_map.clear(removed_ids)
+            self.id_map.set(self._cols["id"][holes], holes, self.code)
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Rows of ids (which must be in this table)."""

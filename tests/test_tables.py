@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from lunarcity.tables import IdMap, Table
 
 
-def _table(n: int) -> Table:
-    t = Table({"v": np.float64}, IdMap())
+def _table(n: int, indexed: bool = True) -> Table:
+    t = Table({"v": np.float64}, IdMap() if indexed else None, indexed=indexed)
     ids = np.arange(1, n + 1)
     t.append(ids, v=ids * 10.0)
     return t
@@ -37,3 +37,17 @@ def test_removal_keeps_every_other_row_and_the_map(keep_order: bool, case) -> No
             assert row == -1
         else:
             assert t["id"][row] == uid
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 29), st.integers(1, 30))
+def test_removing_a_block_in_order_without_an_index(n: int, start: int, size: int) -> None:
+    """The build jobs' case: a table not indexed by id, the oldest rows closed up."""
+    start = min(start, n - 1)
+    rows = np.arange(start, min(n, start + size))
+    t = _table(n, indexed=False)
+    t.remove_rows(rows, keep_order=True)
+    expected = [i for i in range(1, n + 1) if i - 1 not in set(rows.tolist())]
+    assert t["id"].tolist() == expected
+    np.testing.assert_array_equal(t["v"], t["id"] * 10.0)
+    assert t.id_map is None
