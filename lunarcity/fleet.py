@@ -23,7 +23,7 @@ UNIT_COLUMNS = {
     "imported_kg": np.float64,
     "task": np.int8,  # robots: index into agents.TASKS
     "job": np.int64,  # robots building their own copy: the job's id
-    "slot": np.int32,  # rail: position on the track
+    "slot": np.int32,  # rail: position on the track; solar: rank of its cell, sunniest first
 }
 
 
