@@ -343,6 +343,7 @@ class LunarCity(mesa.Model):
             ]
         )
         self.shares: dict[str, float] = {}
+        self._shares_by_key: dict[tuple, dict[str, float]] = {}
         self.bottleneck = "none"
         self.fab_output_today: dict[str, float] = {}
         self.prod_rate = np.zeros(len(self.nodes))  # yesterday's gross production (kg/day)
@@ -492,6 +493,16 @@ class LunarCity(mesa.Model):
     def _plan_shares(self) -> dict[str, float]:
         p = self.scenario.planner
         rail_done = self._rail_length() >= self.track_m - 1e-6
+        # The shares depend on the day only through the switch to production: the same inputs
+        # give the same mix, kept rather than worked out again each day.
+        key = (self.bottleneck, rail_done, self.day >= p.produce_after_years * 365.25)
+        shares = self._shares_by_key.get(key)
+        if shares is None:
+            shares = self._shares_by_key[key] = self._policy_shares(rail_done)
+        return dict(shares)
+
+    def _policy_shares(self, rail_done: bool) -> dict[str, float]:
+        p = self.scenario.planner
         outputs = {}
         if self.rail_kind in self.buildable and self.rail_fits and not rail_done:
             outputs["rail"] = self.rail_kind
@@ -590,7 +601,7 @@ class LunarCity(mesa.Model):
 
     def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
         # Sums kept up to date at every birth and scrapping (Fleet.track): exact and O(events).
-        key = (tuple(point), tuple(kinds))
+        key = (point, *kinds)
         mean = self.fleet.tracked_mean(key)
         if mean is None and key not in self.fleet._trackers:
             self.fleet.track(key, list(kinds), self._distance_grid(point))
