@@ -27,6 +27,7 @@ from lunarcity.errors import InputError
 from lunarcity.fleet import Fleet
 from lunarcity.metrics import Recorder
 from lunarcity.model_economy import scenario_economy
+from lunarcity.placement import Placement
 from lunarcity.planner import (
     GROWTH_ROLES,
     balanced_mix,
@@ -44,7 +45,6 @@ G0 = 9.80665  # m/s^2
 BACKLOG_DAYS = 3.0  # assembly work kept open, in days of today's assembly labour
 AGEING_LOSS = 0.3  # a unit at the end of its life works at 70 % (assumption; see MODEL docs)
 WEAR_EVERY_DAYS = 30  # health follows age in monthly steps
-PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
 
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
@@ -210,25 +210,20 @@ class LunarCity(mesa.Model):
         # Whole segments covering the corridor: a track of an odd number of cells still fits.
         self.rail_slots = -(-len(self.site.rail_cells) // cells_per_seg)
         self.rail_fits = self.rail_slots * seg_len >= self.track_m - 1e-6
-        self._rail_cells_per_seg = cells_per_seg
-        self.rail_filled = np.zeros(self.rail_slots, dtype=bool)
+        self.placement = Placement(self.site, self.rng, self.rail_slots, cells_per_seg)
         self._lit_day = -1
-        quality = self.site.quality.ravel()
-        self._sunny_order = np.argsort(-quality, kind="stable")
-        # Solar plants only ever stand on cells down this list; a plant keeps its cell's rank
-        # (in its ``slot``), so a day's sunlight is computed on the ranks in use, not per plant.
-        self._sunny_rank = np.empty(len(quality), dtype=np.int64)
-        self._sunny_rank[self._sunny_order] = np.arange(len(quality))
-        self._sunny_quality = quality[self._sunny_order]
-        self._sunny_phase = self.site.dark_phase.ravel()[self._sunny_order]
-        self._sunny_used = 0  # ranks below this may hold plants
+        # Solar plants only ever stand on cells down the sunniest-first list and keep their
+        # cell's rank (in ``slot``): a day's sunlight is computed on the ranks in use.
+        sunny = self.placement.sunny_order
+        self._sunny_quality = self.site.quality.ravel()[sunny]
+        self._sunny_phase = self.site.dark_phase.ravel()[sunny]
         self.fleet = Fleet(self, self.agent_kinds)
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         self._raw_fabs = [k for k in self.fab_kinds if self._makes_from_raw(k)]
         self._power_kinds = [k for k in self.agent_kinds if self._specs[k].role == "power"]
         for k in self._power_kinds:
             if self._specs[k].generation == "solar":
-                self.fleet.group_by_slot(k, len(self._sunny_order))
+                self.fleet.group_by_slot(k, len(sunny))
         self._fab_kinds_in_fleet = [k for k in self.fab_kinds if k in self.fleet.tables]
         # Per kind: failures per unit-day and the age (days) at which a unit is scrapped.
         self._fail_p = np.array(
@@ -241,15 +236,6 @@ class LunarCity(mesa.Model):
         self._repair_order = sorted(
             self.agent_kinds, key=lambda k: roles.index(self._specs[k].role)
         )
-        # Cells by distance from the centre, for placing units when a neighbourhood is full.
-        ys, xs = np.divmod(np.arange(self.site.width * self.site.height), self.site.width)
-        self._centre_order = np.argsort(
-            (xs - self.site.centre[0]) ** 2 + (ys - self.site.centre[1]) ** 2, kind="stable"
-        )
-        self._centre_rank = np.empty_like(self._centre_order)
-        self._centre_rank[self._centre_order] = np.arange(len(self._centre_order))
-        self._centre_ptr: dict[float, int] = {}
-        self._sunny_ptr = 0
         profile = self._crest_profile()
         self.mean_lit = design_lit(profile)
         self.store_hours = storage_hours(profile)
@@ -457,7 +443,7 @@ class LunarCity(mesa.Model):
             if spec.generation == "solar":
                 # Many plants share a cell: their health summed per cell (by the cell's rank in
                 # the sunniest-first list), then each cell in use lit once.
-                used = self._sunny_used
+                used = self.placement.sunny_used
                 per_cell = self.fleet.health_by_slot(kind)[:used]
                 lit = self.site.sunlit(
                     self.day, self._sunny_quality[:used], self._sunny_phase[:used]
@@ -937,9 +923,7 @@ class LunarCity(mesa.Model):
                 self.stock[self.index[kind]] += len(sel) * mass
                 self.stock_imp[self.index[kind]] += float(imported.sum())
                 continue
-            xs, ys, slots = self._place(
-                kind, jobs["x"][sel].astype(np.int64), jobs["y"][sel].astype(np.int64)
-            )
+            xs, ys, slots = self.placement.place(self._specs[kind], jobs["x"][sel], jobs["y"][sel])
             keep = np.flatnonzero(slots >= -1)
             self.fleet.add(
                 kind,
@@ -963,122 +947,6 @@ class LunarCity(mesa.Model):
             ok = rows_b >= 0
             robots["job"][rows_b[ok]] = 0
         jobs.remove_rows(rows, keep_order=True)
-
-    def _place(
-        self, kind: str, bx: np.ndarray, by: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cells for new units: power to the sunniest free cells, rail on the track, others near builders.
-
-        Returns x, y and the rail slot (-1 for non-rail; -2 when no slot is left).
-        """
-        spec = self._specs[kind]
-        n = len(bx)
-        slots = np.full(n, -1, dtype=np.int64)
-        site = self.site
-        if spec.role == "rail":
-            free = np.flatnonzero(~self.rail_filled)
-            k = min(n, len(free))
-            slots[:k] = free[:k]
-            slots[k:] = -2
-            self.rail_filled[free[:k]] = True
-            cells = (
-                site.rail_cells[
-                    np.minimum(slots[:k] * self._rail_cells_per_seg, len(site.rail_cells) - 1)
-                ]
-                if k
-                else np.zeros((0, 2), dtype=np.int64)
-            )
-            xs = np.full(n, site.centre[0], dtype=np.int64)
-            ys = np.full(n, site.centre[1], dtype=np.int64)
-            xs[:k], ys[:k] = cells[:, 0], cells[:, 1]
-            return xs, ys, slots
-        area = spec.footprint_m2
-        if spec.role == "power" and spec.generation == "solar":
-            return self._place_sunny(n, area)
-        xs = bx.astype(np.int64)
-        ys = by.astype(np.int64)
-        if area <= 0:
-            return xs, ys, slots
-        # A random cell near the builder (a normal spread that widens on each try), taken if
-        # it has room; a day's births are a handful per kind, so a plain loop (over a
-        # memoryview of the ground-use layer: a fraction of numpy's cost per element).
-        used = memoryview(site.used_m2.reshape(-1))
-        cap, width, last_x, last_y = site.cell_area_m2, site.width, site.width - 1, site.height - 1
-        xs_builder, ys_builder = xs.tolist(), ys.tolist()
-        px, py = list(xs_builder), list(ys_builder)
-        rest = list(range(n))
-        sd = 2.0
-        for _ in range(PLACE_TRIES):
-            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64).tolist()
-            left = []
-            for j, ox, oy in zip(rest, dx, dy, strict=True):
-                x, y = xs_builder[j] + ox, ys_builder[j] + oy
-                x = 0 if x < 0 else (last_x if x > last_x else x)
-                y = 0 if y < 0 else (last_y if y > last_y else y)
-                after = used[y * width + x] + area
-                if after <= cap:
-                    used[y * width + x] = after
-                    px[j], py[j] = x, y
-                else:
-                    left.append(j)
-            rest = left
-            if not rest:
-                break
-            sd *= 3.0
-        xs, ys = np.array(px, dtype=np.int64), np.array(py, dtype=np.int64)
-        if rest:  # a crowded neighbourhood: the free cells nearest the city centre
-            cells = self._nearest_free(len(rest), area)
-            cy, cx = np.divmod(cells, site.width)
-            rest = np.array(rest[: len(cells)], dtype=np.int64)
-            xs[rest] = cx
-            ys[rest] = cy
-        return xs, ys, slots
-
-    def _nearest_free(self, n: int, area: float) -> np.ndarray:
-        """Claim ``n`` places for ``area`` in the free cells nearest the centre."""
-        cells, self._centre_ptr[area] = self._claim_in_order(
-            self._centre_order, self._centre_ptr.get(area, 0), n, area
-        )
-        return cells
-
-    def _place_sunny(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The next ``n`` places down the list of sunniest cells with room, and their ranks."""
-        cells, self._sunny_ptr = self._claim_in_order(self._sunny_order, self._sunny_ptr, n, area)
-        ranks = self._sunny_rank[cells]
-        if len(ranks):
-            self._sunny_used = max(self._sunny_used, int(ranks.max()) + 1)
-        ys, xs = np.divmod(cells, self.site.width)
-        return xs, ys, ranks
-
-    def _claim_in_order(
-        self, order: np.ndarray, ptr: int, n: int, area: float
-    ) -> tuple[np.ndarray, int]:
-        """Claim ``n`` places for ``area`` walking ``order`` (cells) from ``ptr``.
-
-        The pointer only moves past full cells, so a later search starts where this one left
-        off. When the whole list is full the surplus crowds its last cell (the map shows it).
-
-        Returns:
-            The claimed cells (flat indices) and the new pointer.
-        """
-        used = self.site.used_m2.ravel()
-        cap = self.site.cell_area_m2
-        out: list[np.ndarray] = []
-        need = n
-        while need > 0 and ptr < len(order):
-            window = order[ptr : ptr + need + 64]
-            room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
-            take = np.repeat(window, room)[:need]
-            np.add.at(used, take, area)
-            out.append(take)
-            need -= len(take)
-            if need > 0:
-                ptr += len(window)
-        if need > 0:
-            out.append(np.full(need, order[-1]))
-            used[order[-1]] += need * area
-        cells = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-        return cells.astype(np.int64), ptr
 
     # ==========================================================================================
     # 6. Launches
@@ -1222,7 +1090,7 @@ class LunarCity(mesa.Model):
             The mass landed (kg); rail segments with no slot left on the track are not landed.
         """
         mass = self.catalog.units[kind].mass_kg
-        xs, ys, slots = self._place(kind, near_x, near_y)
+        xs, ys, slots = self.placement.place(self._specs[kind], near_x, near_y)
         keep = np.flatnonzero(slots >= -1)
         n = len(keep)
         self.fleet.add(
@@ -1299,17 +1167,7 @@ class LunarCity(mesa.Model):
         else:
             self.waste_kg += mass
         self.recorder.scrapped(mass, imported)
-        if spec.role != "rail" and spec.footprint_m2 > 0:
-            cells = t["y"][rows].astype(np.int64) * self.site.width + t["x"][rows]
-            np.subtract.at(self.site.used_m2.ravel(), cells, spec.footprint_m2)
-            # Freed cells can be reused: the searches start again no later than the first.
-            if spec.role == "power" and spec.generation == "solar":
-                self._sunny_ptr = min(self._sunny_ptr, int(self._sunny_rank[cells].min()))
-            first = int(self._centre_rank[cells].min())
-            for area, ptr in self._centre_ptr.items():
-                self._centre_ptr[area] = min(ptr, first)
-        if spec.role == "rail":
-            self.rail_filled[t["slot"][rows]] = False
+        self.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
         robots_jobs = t["job"][rows] if spec.role == "robot" else None
         self.fleet.remove(kind, rows)
         if robots_jobs is not None and self.scenario.planner.crew == "own_copy":
@@ -1398,7 +1256,8 @@ class LunarCity(mesa.Model):
 
     def _crest_profile(self) -> np.ndarray:
         """Daily mean sunlit share over a year of the cells solar plants take first."""
-        best = self._sunny_order[: max(1, min(len(self._sunny_order), 400))]
+        sunny = self.placement.sunny_order
+        best = sunny[: max(1, min(len(sunny), 400))]
         ys, xs = np.divmod(best, self.site.width)
         return np.array([float(self.site.lit_at(d, ys, xs).mean()) for d in range(365)])
 
@@ -1449,6 +1308,11 @@ class LunarCity(mesa.Model):
         if self.fleet is not None:
             self.fleet.make_agents()
         super().remove_all_agents()
+
+    @property
+    def rail_filled(self) -> np.ndarray:
+        """Which slots of the mass driver's track hold a segment."""
+        return self.placement.rail_filled
 
     @property
     def lit(self) -> np.ndarray:

@@ -168,6 +168,8 @@ def test_health_totals_kept_per_event_equal_the_columns():
         for kind in solar:
             t = m.fleet.tables[kind]
             expected = np.bincount(
-                t["slot"], weights=t["health"].astype(np.float64), minlength=len(m._sunny_order)
+                t["slot"],
+                weights=t["health"].astype(np.float64),
+                minlength=len(m.placement.sunny_order),
             )
             np.testing.assert_array_equal(m.fleet.health_by_slot(kind), expected)
