@@ -82,7 +82,7 @@ class Fleet:
         return self._by_slot[kind]
 
     def set_health(self, kind: str, rows: np.ndarray, health: np.ndarray | float) -> None:
-        """Set the health of some of a kind's units (the one way health changes after birth).
+        """Set the health of some of a kind's units (health changes only here, in fail and repair).
 
         ``rows`` are row numbers without repeats, or a boolean mask.
         """
