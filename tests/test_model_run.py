@@ -89,30 +89,39 @@ def _row_ids(m: LunarCity) -> list[int]:
 def test_agents_made_on_first_look_are_the_units_in_service():
     """Agents of new units are made when the agents are read; scrapped units have none.
 
-    Robots live half a year here, so units are scrapped both before and after their agents
-    were made; at every look the agents are exactly the rows in service, ids unique, each a
-    handle on its own row and position.
+    Robots live ~36 days here and the agents are read every 60 days, so some units are
+    scrapped after their agents were made (they leave ``model.agents``) and some are born and
+    scrapped between two looks (their agents are never made). At every look the agents are
+    exactly the rows in service, ids unique, each a handle on its own row and position.
     """
-    m = LunarCity("ten_year_city", seed=3, run__years=1.5, units__robot__lifetime_years=0.5)
-    seen_scrapped = False
+    m = LunarCity("ten_year_city", seed=3, run__years=1.5, units__robot__lifetime_years=0.1)
+    made_then_scrapped = never_made = 0
+    previous: set[int] = set()
+    top = 0  # the highest id seen at the previous look
     while m.running:
         m.step()
-        if m.day % 60 == 0:
-            before = m.recorder.f["waste_t"][m.recorder.n - 1]
-            ids = _agent_ids(m)
-            assert ids == _row_ids(m)
-            assert len(set(ids)) == len(ids) == sum(m.units_by_kind().values())
-            robots = m.agents_by_type[lunarcity.agents.Robot]
-            assert len(robots) == m.fleet.count("robot")
-            for agent in list(robots)[:50]:
-                code, row = m.fleet.id_map.lookup(agent.unique_id)
-                t = m.fleet.tables[agent.kind]
-                assert code == t.code and t["id"][row] == agent.unique_id
-                assert agent.pos == (int(t["x"][row]), int(t["y"][row]))
-            seen_scrapped = seen_scrapped or before > 0
-    assert seen_scrapped, "no unit was scrapped: the test does not exercise removal"
+        if m.day % 60:
+            continue
+        ids = _agent_ids(m)
+        assert ids == _row_ids(m)
+        assert len(set(ids)) == len(ids) == sum(m.units_by_kind().values())
+        robots = m.agents_by_type[lunarcity.agents.Robot]
+        assert len(robots) == m.fleet.count("robot")
+        for agent in list(robots)[:50]:
+            code, row = m.fleet.id_map.lookup(agent.unique_id)
+            t = m.fleet.tables[agent.kind]
+            assert code == t.code and t["id"][row] == agent.unique_id
+            assert agent.pos == (int(t["x"][row]), int(t["y"][row]))
+        now = set(ids)
+        made_then_scrapped += len(previous - now)
+        # Ids are issued in sequence: one above the last look's highest that is not in service
+        # now was born and scrapped in between.
+        never_made += sum(1 for uid in range(top + 1, max(ids) + 1) if uid not in now)
+        assert all(m.fleet.agent(uid) is None for uid in previous - now)
+        previous, top = now, max(ids)
+    assert made_then_scrapped > 0, "no agent was scrapped after being made"
+    assert never_made > 0, "no unit was born and scrapped between two looks"
     # Mesa's own id counter continues after the units' ids.
-    assert next(iter(m.agents)).unique_id >= 1
     assert max(_agent_ids(m)) < next(mesa.Agent._ids[m])
 
 
@@ -157,10 +166,12 @@ def test_health_totals_kept_per_event_equal_the_columns():
     exactly (float32 health summed in float64 is exact in any order)."""
     m = LunarCity("ten_year_city", seed=2, run__years=3, units__robot__lifetime_years=1)
     solar = [k for k in m.agent_kinds if m.unit_spec(k).generation == "solar"]
+    saw_broken = False
     while m.running:
         m.step()
         if m.day % 45:
             continue
+        saw_broken = saw_broken or any(m.fleet.working(k) < m.fleet.count(k) for k in m.agent_kinds)
         for kind in m.agent_kinds:
             health = m.fleet.tables[kind]["health"]
             assert m.fleet.health_total(kind) == float(health.astype(np.float64).sum())
@@ -173,3 +184,6 @@ def test_health_totals_kept_per_event_equal_the_columns():
                 minlength=len(m.placement.sunny_order),
             )
             np.testing.assert_array_equal(m.fleet.health_by_slot(kind), expected)
+    # The events happened: units were broken at some look, and the seed's robots scrapped.
+    assert saw_broken
+    assert int(m.fleet.tables["robot"]["born"].min()) > 0
