@@ -141,11 +141,9 @@ class LunarCity(mesa.Model):
             ]
         )
         recycled = [self.index[n] for n, it in self.catalog.items.items() if it.recycled]
-        self._recycled_recipes = (
-            [r for r in range(len(self.recipes)) if (self.r_in[r, recycled] > 0).any()]
-            if recycled
-            else []
-        )
+        self._recycled_recipes = [
+            r for r in range(len(self.recipes)) if (self.r_in[r, recycled] > 0).any()
+        ]
         # Earth-only inputs with the recipes that use them: (item, [(recipe, kg per batch)]).
         self._imported_inputs = [
             (int(i), [(int(r), float(self.r_in[r, i])) for r in np.flatnonzero(self.r_in[:, i])])
@@ -316,10 +314,6 @@ class LunarCity(mesa.Model):
         self._recipes_by_fab = [
             np.flatnonzero(self._recipe_fab == i) for i in range(len(self._fab_of_recipes))
         ]
-        self._recycled_io = [
-            (r, [(int(i), float(self.r_in[r, i])) for i in np.flatnonzero(self.r_in[r])])
-            for r in self._recycled_recipes
-        ]
         self._storage_kinds = [k for k in self.agent_kinds if self._specs[k].role == "storage"]
         self._importable = np.array(
             [
@@ -344,7 +338,6 @@ class LunarCity(mesa.Model):
         self.compute_in_orbit_kw = 0.0
         self.landers_arrived = 0
         self.landers_lost = 0
-        self.unit_mass = np.array([units[k].mass_kg for k in self.kind_names])
 
         self.recorder = Recorder(self)
         self._land_seed()
@@ -525,7 +518,8 @@ class LunarCity(mesa.Model):
             batches = (gap * self._per_output).max(axis=1)
             # Recipes fed by recycling run only on the scrap there is.
             stock = self.stock
-            for r, inputs in self._recycled_io:
+            for r in self._recycled_recipes:
+                inputs = self._recipe_io[r][0]
                 batches[r] = min(batches[r], *(stock[i] / q for i, q in inputs))
             # Each fab kind's batches scaled down to the fab-hours it has.
             hours = self._fab_hours()
@@ -1326,22 +1320,6 @@ class LunarCity(mesa.Model):
         """Units in service by kind."""
         return {k: self.fleet.count(k) for k in self.agent_kinds}
 
-    def industrial_mass_t(self) -> float:
-        """Mass of units in service on the surface (t)."""
-        return (
-            sum(self.fleet.count(k) * self.catalog.units[k].mass_kg for k in self.agent_kinds)
-            / 1000.0
-        )
-
-    def power_mw(self) -> float:
-        """Installed generating capacity (MW)."""
-        total = 0.0
-        for k in self.agent_kinds:
-            spec = self._specs[k]
-            if spec.role == "power":
-                total += spec.generation_kw * self.fleet.count(k)
-        return total / 1000.0
-
     def summary(self) -> dict[str, Any]:
         """The run's summary (see :mod:`lunarcity.metrics`)."""
         return self.recorder.summary()
@@ -1353,6 +1331,3 @@ class LunarCity(mesa.Model):
     def wip_kg(self) -> float:
         """Mass in build jobs not yet complete."""
         return float(self.jobs["mass"].sum())
-
-    def in_service_kg(self) -> float:
-        return self.industrial_mass_t() * 1000.0

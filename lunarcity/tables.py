@@ -41,9 +41,6 @@ class Table:
         """A live view of the used part of a column."""
         return self._cols[name][: self.n]
 
-    def column_names(self) -> list[str]:
-        return list(self._cols)
-
     def _grow(self, need: int) -> None:
         cap = self._cap
         while cap < need:
