@@ -12,9 +12,7 @@ from lunarcity.errors import InputError
 
 from .compare import DEFAULT_PAIR, CompareFrame, Pair
 from .params import scenario_names
-from .player import PlayButtons, Stage, use_player
-
-SPEEDS = [1, 2, 5, 10, 30]
+from .player import PlayButtons, SpeedSelect, Stage, use_player
 
 
 @solara.component
@@ -93,13 +91,7 @@ def CompareView(
         with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
             PlayButtons(playing, f.running, step, step_classes=["lc-compare-step"])
             solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
-            solara.Select(
-                label="Speed (days per frame)",
-                values=SPEEDS,
-                value=speed.value,
-                on_value=lambda v: speed.set(int(v)),
-                style={"max-width": "200px"},
-            )
+            SpeedSelect(speed, style={"max-width": "200px"})
             solara.Text(f"same seed: {f.seed}, same day, two scenarios", style={"color": "#555"})
         if choose:
             with solara.Row(gap="8px", style={"flex-wrap": "wrap", "align-items": "center"}):

@@ -23,12 +23,11 @@ from lunarcity.errors import InputError
 from .charts import CHARTS
 from .film import session_gif
 from .params import PARAMS, Param, check, current_values, scenario_names
-from .player import PlayButtons
+from .player import PlayButtons, SpeedSelect
 from .session import DEFAULT_SCENARIO, Frame, Session
 
 #: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
 MIN_FRAME_S = 0.1
-SPEEDS = [1, 2, 5, 10, 30]
 #: The page's modes: the free explorer, the guided tour, two scenarios side by side.
 MODES = ["Explore", "Tour", "Compare"]
 
@@ -134,6 +133,20 @@ def ParamControl(
             )
         if error:
             solara.Error(error, dense=True, classes=["lc-param-error"])
+
+
+@solara.component
+def ParamControls(
+    values: dict[str, Any], errors: dict[str, str], on_value: Callable[[str, Any], None]
+) -> None:
+    """Every slider of :data:`.params.PARAMS`, each calling ``on_value(path, value)``."""
+    for param in PARAMS:
+        ParamControl(
+            param,
+            values.get(param.path),
+            errors.get(param.path),
+            lambda v, p=param.path: on_value(p, v),
+        )
 
 
 @solara.component
@@ -312,12 +325,7 @@ def Page() -> None:
                         with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
                             PlayButtons(playing, f.running, step)
                             solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
-                        solara.Select(
-                            label="Speed (days per frame)",
-                            values=SPEEDS,
-                            value=speed.value,
-                            on_value=lambda v: speed.set(int(v)),
-                        )
+                        SpeedSelect(speed)
                         solara.Checkbox(
                             label="Units chart on a log scale",
                             value=log_units.value,
@@ -334,13 +342,7 @@ def Page() -> None:
                         solara.InputInt(
                             "Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0))
                         )
-                        for param in PARAMS:
-                            ParamControl(
-                                param,
-                                values.value.get(param.path),
-                                errors.value.get(param.path),
-                                lambda v, p=param.path: set_param(p, v),
-                            )
+                        ParamControls(values.value, errors.value, set_param)
                         if message.value:
                             solara.Info(message.value, dense=True, classes=["lc-message"])
                     with solara.Card("Export"):

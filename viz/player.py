@@ -116,3 +116,19 @@ def PlayButtons(
         disabled=playing.value or not running,
         classes=step_classes or [],
     )
+
+
+#: Days per frame a viewer can choose.
+SPEEDS = [1, 2, 5, 10, 30]
+
+
+@solara.component
+def SpeedSelect(speed: solara.Reactive[int], style: dict[str, str] | None = None) -> None:
+    """The days-per-frame choice, as every view has it."""
+    solara.Select(
+        label="Speed (days per frame)",
+        values=SPEEDS,
+        value=speed.value,
+        on_value=lambda v: speed.set(int(v)),
+        style=style,
+    )

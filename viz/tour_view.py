@@ -19,10 +19,10 @@ import solara
 
 from lunarcity.errors import InputError
 
-from .compare_view import SPEEDS, CompareView
+from .compare_view import CompareView
 from .film import session_gif
-from .params import PARAMS, check, current_values
-from .player import PlayButtons, Stage, use_player
+from .params import check, current_values
+from .player import PlayButtons, SpeedSelect, Stage, use_player
 from .session import Frame, Session
 from .tour import FACTS, Chapter, chapters
 
@@ -125,7 +125,7 @@ def FullScreenMap(
 @solara.component
 def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
     """A chapter's city: controls, map, day, headline, target panel, its charts and figures."""
-    from .components import ParamControl, TargetPanel
+    from .components import ParamControls, TargetPanel
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
     first = solara.use_memo(lambda: stage.current.frame(), [stage])
@@ -186,13 +186,7 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
                 label="Record (GIF)",
                 mime_type="image/gif",
             )
-            solara.Select(
-                label="Speed (days per frame)",
-                values=SPEEDS,
-                value=speed.value,
-                on_value=lambda v: speed.set(int(v)),
-                style={"max-width": "200px"},
-            )
+            SpeedSelect(speed, style={"max-width": "200px"})
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Column(style={"width": "520px", "max-width": "100%"}):
                 solara.HTML(
@@ -221,13 +215,7 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
                 solara.Image(f.charts[name], classes=[f"lc-chart-{name}"])
         if chapter.sliders:
             with solara.Card("Change one assumption (applies on Apply)"):
-                for param in PARAMS:
-                    ParamControl(
-                        param,
-                        values.value.get(param.path),
-                        errors.value.get(param.path),
-                        lambda v, p=param.path: set_param(p, v),
-                    )
+                ParamControls(values.value, errors.value, set_param)
                 solara.Button("Apply", icon_name="mdi-check", on_click=apply, color="primary")
         if message.value:
             solara.Info(message.value, dense=True, classes=["lc-tour-message"])
