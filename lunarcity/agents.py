@@ -131,8 +131,7 @@ class Fab(Unit):
     @property
     def output(self) -> str:
         made = self.model.fab_output_today.get(self.kind, 0.0)
-        table = self.model.fleet.tables[self.kind]
-        total_health = float(table["health"].sum()) or 1.0
+        total_health = self.model.fleet.health_total(self.kind) or 1.0
         return f"{made * self.health / total_health:,.0f} kg of product today"
 
 

@@ -187,3 +187,15 @@ def test_health_totals_kept_per_event_equal_the_columns():
     # The events happened: units were broken at some look, and the seed's robots scrapped.
     assert saw_broken
     assert int(m.fleet.tables["robot"]["born"].min()) > 0
+
+
+def test_fab_outputs_share_their_kind_output_by_health():
+    """The inspector's fab output: the kind's output today, split over its fabs by health."""
+    m = LunarCity("ten_year_city", seed=4, run__years=1)
+    while m.running:
+        m.step()
+    fabs = [a for a in m.agents_by_type[lunarcity.agents.Fab] if a.kind == "metal_works"]
+    made = m.fab_output_today.get("metal_works", 0.0)
+    assert made > 0 and fabs
+    shown = [float(a.output.split(" kg")[0].replace(",", "")) for a in fabs]
+    assert abs(sum(shown) - made) <= 0.5 * len(fabs) + 1e-6 * made
