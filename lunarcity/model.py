@@ -222,7 +222,6 @@ class LunarCity(mesa.Model):
         for k in self._power_kinds:
             if self._specs[k].generation == "solar":
                 self.fleet.group_by_slot(k, len(sunny))
-        self._fab_kinds_in_fleet = [k for k in self.fab_kinds if k in self.fleet.tables]
         # Per kind: failures per unit-day and the age (days) at which a unit is scrapped.
         self._fail_p = np.array(
             [self._specs[k].failures_per_year / 365.25 for k in self.agent_kinds]
@@ -536,7 +535,7 @@ class LunarCity(mesa.Model):
 
     def _fab_hours(self) -> dict[str, float]:
         health = self.fleet.health_total
-        return {k: 24.0 * health(k) for k in self._fab_kinds_in_fleet}
+        return {k: 24.0 * health(k) for k in self.fab_kinds}
 
     def _allocate_labour(self, labour: float, plan: dict[str, Any]) -> dict[str, float]:
         """Repair first, then mining and hauling for today's batches, the rest to assembly."""
