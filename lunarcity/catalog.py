@@ -216,7 +216,11 @@ class Catalog:
             path = folder / name
             data, lines = load_yaml(path)
             if not isinstance(data, dict):
-                raise InputError("expected a mapping at the top of the file", file=str(path))
+                raise InputError(
+                    "expected a mapping at the top of the file",
+                    file=str(path),
+                    valid=f"top-level keys {one_of(schema.model_fields)}",
+                )
             try:
                 parsed[name] = (schema.model_validate(data), lines)
             except pydantic.ValidationError as exc:

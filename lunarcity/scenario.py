@@ -339,6 +339,19 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str
 
 
 # -- resolution --------------------------------------------------------------------------------
+def _sections(data: Any, file: str | None) -> dict[str, Any]:
+    """A scenario's top level: a mapping of sections (an empty file is an empty one)."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            "a scenario must be a mapping of sections",
+            file=file,
+            valid=f"sections {one_of(Scenario.model_fields)}",
+        )
+    return data
+
+
 def validate_scenario_data(
     data: Any,
     *,
@@ -351,14 +364,7 @@ def validate_scenario_data(
     Raises:
         InputError: naming the file, line and field.
     """
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise InputError(
-            "a scenario must be a mapping of sections",
-            file=file,
-            valid=one_of(Scenario.model_fields),
-        )
+    data = _sections(data, file)
     try:
         scenario = Scenario.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -464,10 +470,7 @@ def resolve_scenario(
     merged = kwargs_to_paths(dict(overrides or {}))
     merged.update(parse_set(list(sets)))
     if merged:
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise InputError("a scenario must be a mapping of sections", file=file)
+        data = _sections(data, file)
         # A bad override path is the override's fault, not the file's: no file is named.
         data = apply_overrides(data, merged)
     return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)

@@ -235,6 +235,22 @@ BAD_INPUT = [
         id="section-not-a-mapping",
     ),
     pytest.param(
+        _scenario("- name: x\n- run: {years: 1}\n"),
+        "bad.yaml",
+        None,
+        None,
+        ["a scenario must be a mapping of sections", "valid: sections", "earth"],
+        id="scenario-not-a-mapping",
+    ),
+    pytest.param(
+        _data("recipes.yaml", "\nrecipes:\n", "\n- recipes:\n"),
+        "recipes.yaml",
+        None,
+        None,
+        ["expected a mapping at the top of the file", "valid: top-level keys recipes"],
+        id="data-file-not-a-mapping",
+    ),
+    pytest.param(
         _data("units.yaml", "    mass_kg: 2200\n", "    mass_kg: -2200\n"),
         "units.yaml",
         "    mass_kg: -2200",
