@@ -1,0 +1,60 @@
+"""Results are pinned: every preset's daily table and summary against committed digests.
+
+A change that moves any result fails here until ``python tests/golden/digests.py --write``
+regenerates the digests in a commit of its own that says why results changed. On the Python
+that wrote them the check is bit for bit; on another Python (other numpy and SciPy builds)
+integer and text columns must still be equal and floats agree to 1e-12 relative.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent / "golden"))
+import digests  # noqa: E402
+
+WANT = json.loads(digests.DIGESTS.read_text())
+HINT = "results changed: if meant, run `python tests/golden/digests.py --write` and say why"
+
+
+def _same_values(got: Any, want: Any, path: str = "") -> list[str]:
+    """Paths where two JSON values differ (floats within 1e-12 relative)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        if set(got) != set(want):
+            return [f"{path}: keys {sorted(set(got) ^ set(want))}"]
+        return [d for k in want for d in _same_values(got[k], want[k], f"{path}.{k}")]
+    if isinstance(want, list) and isinstance(got, list) and len(got) == len(want):
+        return [
+            d
+            for i, (g, w) in enumerate(zip(got, want, strict=True))
+            for d in _same_values(g, w, f"{path}[{i}]")
+        ]
+    if isinstance(want, float) and isinstance(got, int | float) and not isinstance(got, bool):
+        return [] if digests.close(float(got), want) else [f"{path}: {got!r} != {want!r}"]
+    return [] if got == want else [f"{path}: {got!r} != {want!r}"]
+
+
+@pytest.mark.parametrize("name", list(digests.RUNS))
+def test_results_match_the_golden_digests(name: str) -> None:
+    got, want = digests.compute(name), WANT[name]
+    assert got["rows"] == want["rows"], HINT
+    same_python = got["python"] == want["python"]
+    for col, h in want["columns"].items():
+        if col in want["float_samples"] and not same_python:
+            continue
+        assert got["columns"].get(col) == h, f"{name}: column {col} differs; {HINT}"
+    for col, values in want["float_samples"].items():
+        bad = [
+            (i, g, w)
+            for i, (g, w) in enumerate(zip(got["float_samples"][col], values, strict=True))
+            if not digests.close(g, w)
+        ]
+        assert not bad, f"{name}: {col} differs at samples {bad[:3]}; {HINT}"
+    diffs = _same_values(got["summary_values"], want["summary_values"])
+    assert not diffs, f"{name}: summary differs at {diffs[:5]}; {HINT}"
+    if same_python:
+        assert got["summary"] == want["summary"], f"{name}: summary not bit for bit; {HINT}"
