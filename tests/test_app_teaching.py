@@ -122,9 +122,9 @@ def test_the_mass_driver_chapter_shows_its_figures() -> None:
     facts = "\n".join(_texts(rc, "lc-tour-fact"))
     assert "L = v^2 / 2a" in facts and "kWh" in facts
     start = tour_mod.chapters()[3].start_day
-    assert start > 0 and _texts(rc, "lc-tour-day")[0].startswith(f"Day {start} ")
+    assert start > 0 and _texts(rc, "lc-tour-day")[0].startswith(f"Day {start:,} ")
     _button(rc, "Full-screen map").click()
-    assert _texts(rc, "lc-fullscreen-day")[0].startswith(f"Day {start} ")
+    assert _texts(rc, "lc-fullscreen-day")[0].startswith(f"Day {start:,} ")
     _button(rc, "Play")  # the presenter can play and pause without leaving the full-screen map
     (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
     keys.vue_key({"key": "Escape", "step": 0})
@@ -179,6 +179,7 @@ def test_record_button_on_the_page_downloads_a_gif() -> None:
     box, rc = solara.render(viz().Page(), handle_error=False)
     for _ in range(12):
         _button(rc, "Step").click()
+    _button(rc, "Assumptions").click()  # the downloads sit with the assumptions
     (widget,) = [w for w in rc.find(FileDownloadWidget).widgets if w.filename.endswith(".gif")]
     widget.request_download = True  # what the browser sends when the button is pressed
     deadline = time.monotonic() + 60

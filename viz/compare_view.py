@@ -12,7 +12,7 @@ from lunarcity.errors import InputError
 
 from .compare import DEFAULT_PAIR, CompareFrame, Pair
 from .params import scenario_names
-from .player import PlayButtons, SpeedSelect, Stage, use_player
+from .player import DEFAULT_SPEED, PlayButtons, SpeedSelect, Stage, use_player
 
 
 @solara.component
@@ -51,7 +51,7 @@ def CompareMaps(frame: CompareFrame, big: bool = False) -> None:
 @solara.component
 def CompareView(
     scenarios: tuple[str, str] = DEFAULT_PAIR,
-    speed_default: int = 5,
+    speed_default: int = DEFAULT_SPEED,
     choose: bool = True,
     big: bool = False,
 ) -> None:
@@ -59,7 +59,7 @@ def CompareView(
 
     Args:
         scenarios: The pair to start with (pole against equator by default).
-        speed_default: Days per frame.
+        speed_default: Days per second.
         choose: Whether the viewer may pick the two scenarios and the seed.
         big: Larger type (the tour).
     """

@@ -36,7 +36,7 @@ class Chapter:
         watch: What to watch, one line each.
         preset: The preset it loads (None when it compares two).
         compare: Two presets run side by side, or ().
-        speed: Days per frame when playing.
+        speed: Days per second when playing.
         charts: Which of the app's charts it shows (keys of :data:`~.charts.CHARTS`).
         facts: Name of the live figures it shows ("mass_driver"), or "".
         sliders: Whether it offers the parameter sliders.
@@ -49,7 +49,7 @@ class Chapter:
     watch: tuple[str, ...]
     preset: str | None = None
     compare: tuple[str, ...] = ()
-    speed: int = 5
+    speed: int = 30
     charts: tuple[str, ...] = ()
     facts: str = ""
     sliders: bool = False
@@ -84,7 +84,7 @@ def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
             watch=tuple(str(w) for w in raw.get("watch", ())),
             preset=raw.get("preset"),
             compare=tuple(raw.get("compare", ())),
-            speed=int(raw.get("speed", 5)),
+            speed=int(raw.get("speed", 30)),
             charts=tuple(raw.get("charts", ())),
             facts=str(raw.get("facts", "")),
             sliders=bool(raw.get("sliders", False)),
