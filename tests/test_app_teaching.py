@@ -89,20 +89,20 @@ def test_tour_chapters_load_their_presets_and_next_previous_move() -> None:
     chs = tour_mod.chapters()
     box, rc = solara.render(tv.TourView(), handle_error=False)
     assert _texts(rc, "lc-tour-title") == [chs[0].title]
-    assert _texts(rc, "lc-tour-preset")[0].startswith("aasm1980_lmf:")
+    assert _texts(rc, "lc-tour-preset")[0].startswith("NASA 1980 seed factory:")
     assert _texts(rc, "lc-tour-day")[0].startswith("Day 0 ")
     _button(rc, "Step").click()
     assert _texts(rc, "lc-tour-day")[0].startswith("Day 1 ")
 
     _button(rc, "Next").click()  # chapter 2: pole against equator, side by side
     assert _texts(rc, "lc-tour-title") == [chs[1].title]
-    assert _texts(rc, "lc-compare-name") == ["ten_year_city", "equator_site"]
+    assert _texts(rc, "lc-compare-name") == ["Ten-year city (pole)", "Ten-year city (equator)"]
 
     # The presenter's keys: what presenter_keys.vue reports from the browser.
     (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
     keys.vue_key({"key": "PageDown", "step": 1})
     assert _texts(rc, "lc-tour-title") == [chs[2].title]
-    assert _texts(rc, "lc-tour-preset")[0].startswith("ten_year_city:")
+    assert _texts(rc, "lc-tour-preset")[0].startswith("Ten-year city (pole):")
     assert _texts(rc, "lc-tour-day")[0].startswith("Day 0 ")  # a new chapter starts afresh
     keys.vue_key({"key": "ArrowLeft", "step": -1})
     assert _texts(rc, "lc-tour-title") == [chs[1].title]
@@ -123,7 +123,7 @@ def test_the_mass_driver_chapter_shows_its_figures() -> None:
     assert "L = v^2 / 2a" in facts and "kWh" in facts
     start = tour_mod.chapters()[3].start_day
     assert start > 0 and _texts(rc, "lc-tour-day")[0].startswith(f"Day {start:,} ")
-    _button(rc, "Full-screen map").click()
+    _button(rc, "Full screen").click()
     assert _texts(rc, "lc-fullscreen-day")[0].startswith(f"Day {start:,} ")
     _button(rc, "Play")  # the presenter can play and pause without leaving the full-screen map
     (keys,) = [w for w in rc.find(VueTemplate).widgets if hasattr(w, "vue_key")]
