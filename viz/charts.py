@@ -126,8 +126,9 @@ class Charts:
                         f["demand_mwh"][:n][idx] / 24.0,
                         base=f["served_mwh"][:n][idx] / 24.0,
                     ),
-                    Series("made", "#1f77b4", f["generated_mwh"][:n][idx] / 24.0, width=2),
-                    Series("needed", "#ff7f0e", f["demand_mwh"][:n][idx] / 24.0, width=2),
+                    # Made drawn wide and needed thin on top: where they agree both still show.
+                    Series("made", "#1f77b4", f["generated_mwh"][:n][idx] / 24.0, width=4),
+                    Series("needed", "#ff7f0e", f["demand_mwh"][:n][idx] / 24.0, width=1.5),
                 ],
                 **common,
             ),

@@ -101,7 +101,7 @@ def Legend(frame: Frame) -> None:
         tag="div",
         unsafe_innerHTML=items
         + '<div style="color:#555;font-size:0.9em">Ground: bright = sunny, blue = in shadow '
-        "today. Light cells: just built. Brown line: where the launch track goes.</div>",
+        "today. Light cells: just built. White line: the launch track; brown: still to build.</div>",
         classes=["lc-legend"],
         style={"font-size": "0.95em", "line-height": "1.6"},
     )
@@ -262,7 +262,7 @@ def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
             )
             return
         solara.Text(
-            f"{words.kind(info['kind']).rstrip('s').capitalize()} #{info['id']}",
+            f"{words.kind_one(info['kind'])} #{info['id']}",
             style={"font-weight": "bold", "font-size": "1.1em"},
         )
         rows = [

@@ -50,6 +50,20 @@ KINDS: dict[str, str] = {
     "rail_segment": "launch track",
 }
 
+#: Unit kind -> one of them, on the inspector's card.
+KIND_ONE: dict[str, str] = {
+    "robot": "Robot",
+    "regolith_plant": "Soil refinery",
+    "metal_works": "Metal works",
+    "solar_fab": "Solar-cell factory",
+    "electronics_fab": "Electronics factory",
+    "chip_fab": "Chip factory",
+    "solar_plant": "Solar panel",
+    "storage_bank": "Battery",
+    "fission_unit": "Nuclear reactor",
+    "rail_segment": "Launch track segment",
+}
+
 #: Planner policy -> what the select shows.
 POLICIES: dict[str, str] = {
     "fixed_mix": "Always the same mix",
@@ -74,6 +88,11 @@ def preset(name: str) -> str:
 def kind(name: str) -> str:
     """The friendly plural of a unit kind."""
     return KINDS.get(name, name.replace("_", " "))
+
+
+def kind_one(name: str) -> str:
+    """One unit of a kind, capitalised: 'Soil refinery'."""
+    return KIND_ONE.get(name, name.replace("_", " ").capitalize())
 
 
 def metric(name: str) -> str:
