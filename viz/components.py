@@ -196,18 +196,35 @@ def ParamControl(
                         max=len(stops) - 1,
                         on_value=lambda i: on_value(stops[int(i)]),
                     )
-                solara.InputText(
-                    label=param.shown_unit,
-                    value=param.fmt(number),
-                    on_value=lambda t: on_value(t),
-                    classes=["lc-number"],
-                    style={"max-width": "110px"},
-                )
+                NumberBox(param.fmt(number), param.shown_unit, on_value)
             note = off_slider(param, number)
             if note:
                 solara.Text(note, classes=["lc-off-slider"], style={"color": "#8a5a00"})
         if error:
             solara.Error(error, dense=True, classes=["lc-param-error"])
+
+
+@solara.component
+def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
+    """A parameter's number box: shows the value in effect, or what was typed if refused.
+
+    The typed text is this box's own state, so a refused entry stays in view beside its
+    message, and typing the old value again is a change that clears the message.
+    """
+    text = solara.use_reactive(shown)
+    solara.use_effect(lambda: text.set(shown), [shown])  # the value in effect changed
+
+    def typed(value: str) -> None:
+        text.set(value)
+        on_text(value)
+
+    solara.InputText(
+        label=unit,
+        value=text.value,
+        on_value=typed,
+        classes=["lc-number"],
+        style={"max-width": "110px"},
+    )
 
 
 @solara.component
@@ -270,7 +287,12 @@ def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
             ("age", f"{info.get('age_days')} days (built day {info.get('birth_day')})"),
             ("health", info.get("health")),
             ("doing", info.get("task")),
-            ("built by", info.get("builder")),
+            (
+                "built by",
+                "landed from Earth"
+                if info.get("builder") is None
+                else f"machine #{info.get('builder')}",
+            ),
             ("output", info.get("output")),
         ]
         solara.HTML(
@@ -401,7 +423,10 @@ def Page() -> None:
             return
         base = current_values(scenario.value)
         overrides = {p: v for p, v in values.value.items() if v != base.get(p)}
-        errs = check(scenario.value, overrides) if overrides else {}
+        # A refused entry still standing in its box counts: the run would not be what it shows.
+        errs = dict(errors.value)
+        if not errs and overrides:
+            errs = check(scenario.value, overrides)
         if errs:
             errors.set(errs)
             message.set("Not reset: fix the values marked in red.")
@@ -467,8 +492,10 @@ def Page() -> None:
 
             CompareView()
         else:
-            if message.value:
-                solara.Info(message.value, dense=True, classes=["lc-message"])
+            # Always in its place (empty or not), so the panels after it keep their state.
+            with solara.Div():
+                if message.value:
+                    solara.Info(message.value, dense=True, classes=["lc-message"])
             with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
                 with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="0px"):
                     MapImage(src=_data_url(f.map_png), event_pick=on_pick)

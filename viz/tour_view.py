@@ -167,7 +167,9 @@ def ChapterPanel(
     def apply() -> None:
         base = current_values(chapter.preset or "")
         overrides = {p: v for p, v in values.value.items() if v != base.get(p)}
-        errs = check(chapter.preset or "", overrides) if overrides else {}
+        errs = dict(errors.value)
+        if not errs and overrides:
+            errs = check(chapter.preset or "", overrides)
         if errs:
             errors.set(errs)
             message.set("Not applied: fix the values marked in red.")
@@ -220,8 +222,9 @@ def ChapterPanel(
                 TargetPanel(f)
                 for line in tf.facts:
                     solara.Text(line, classes=["lc-tour-fact"], style={"font-size": "1.05em"})
-        if message.value:
-            solara.Info(message.value, dense=True, classes=["lc-tour-message"])
+        with solara.Div():  # always in its place, so the sliders after it keep their state
+            if message.value:
+                solara.Info(message.value, dense=True, classes=["lc-tour-message"])
         ChartGrid(f, tuple(chapter.charts))
         if chapter.sliders:
             with solara.Card("Change one assumption (applies on Apply)"):
