@@ -395,3 +395,21 @@ def test_app_command_runs_solara_on_the_app_file() -> None:
     assert cmd[0] == sys.executable and cmd[cmd.index("-m") + 1] == "solara"
     assert cmd[cmd.index("run") + 1].endswith("app.py")
     assert cmd[cmd.index("--port") + 1] == "9999"
+
+
+def test_a_long_headline_wraps_on_the_exported_picture(grown: LunarCity) -> None:
+    """Every word of the headline is drawn: a long one takes more lines, never runs off."""
+    from PIL import ImageDraw
+
+    from lunarcity.render import _font, wrap
+
+    text = "The city is complete: it took 4.6 years (day 1,670), inside the 10-year target."
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    font = _font(600 // 34)
+    lines = wrap(draw, text, font, 600 - 16)
+    assert len(lines) >= 2 and " ".join(lines) == text
+    assert all(draw.textlength(line, font=font) <= 600 - 16 for line in lines)
+    one = render_map(grown, size=600, headline="Short.", scale_bar=False)
+    two = render_map(grown, size=600, headline=text * 2, scale_bar=False)
+    # The dark band reaches further down with more lines (column 2 is band, never text).
+    assert (two[:, 2] != one[:, 2]).any()

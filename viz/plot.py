@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -32,6 +32,34 @@ class Series:
     width: float = 1.5
     dashed: bool = False
     base: np.ndarray | None = None  # a band: filled between ``base`` and ``y`` (lighter colour)
+
+
+@lru_cache(maxsize=4096)
+def _mask(text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> Image.Image:
+    """The text rendered once as a mask: labels repeat every frame, FreeType is the cost."""
+    _, _, right, bottom = font.getbbox(text)
+    mask = Image.new("L", (max(1, int(right) + 1), max(1, int(bottom) + 1)), 0)
+    ImageDraw.Draw(mask).text((0, 0), text, font=font, fill=255)
+    return mask
+
+
+@lru_cache(maxsize=4096)
+def _length(text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> float:
+    """Width of the text in pixels (cached, as :func:`_mask`)."""
+    return float(font.getlength(text))
+
+
+def _text(
+    img: Image.Image,
+    xy: tuple[float, float],
+    text: str,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+    fill: tuple[int, int, int] | str,
+) -> None:
+    """Draw ``text`` at ``xy`` as ImageDraw.text would (left, ascender), from the cache."""
+    if not text:
+        return
+    img.paste(fill, (int(round(xy[0])), int(round(xy[1]))), _mask(text, font))
 
 
 @cache
@@ -158,20 +186,20 @@ def line_chart(
         yy = float(py(np.array([v]), ylo, yhi, log)[0])
         d.line((x0, yy, x1, yy), fill=grid, width=SS)
         label = compact(v)
-        tw = d.textlength(label, font=f_small)
-        d.text((x0 - 4 * SS - tw, yy - 8 * SS), label, font=f_small, fill=axis)
+        tw = _length(label, font=f_small)
+        _text(img, (x0 - 4 * SS - tw, yy - 8 * SS), label, font=f_small, fill=axis)
     for v in nice_ticks(0, xmax, 6):
         xx = float(px(np.array([v]))[0])
         d.line((xx, y1, xx, y0), fill=grid, width=SS)
         label = f"{v:g}"
-        tw = d.textlength(label, font=f_small)
-        d.text((xx - tw / 2, y0 + 3 * SS), label, font=f_small, fill=axis)
+        tw = _length(label, font=f_small)
+        _text(img, (xx - tw / 2, y0 + 3 * SS), label, font=f_small, fill=axis)
     if rights:
         for v in nice_ticks(rlo, rhi):
             yy = float(py(np.array([v]), rlo, rhi, False)[0])
-            d.text((x1 + 4 * SS, yy - 8 * SS), compact(v), font=f_small, fill=axis)
-        d.text((x1 + 4 * SS, y1 - 18 * SS), right_label or "", font=f_small, fill=axis)
-    d.text(((x0 + x1) / 2 - 14 * SS, y0 + 17 * SS), xlabel, font=f_small, fill=axis)
+            _text(img, (x1 + 4 * SS, yy - 8 * SS), compact(v), font=f_small, fill=axis)
+        _text(img, (x1 + 4 * SS, y1 - 18 * SS), right_label or "", font=f_small, fill=axis)
+    _text(img, ((x0 + x1) / 2 - 14 * SS, y0 + 17 * SS), xlabel, font=f_small, fill=axis)
     d.rectangle((x0, y1, x1, y0), outline=axis, width=SS)
 
     # The marker line (dashed).
@@ -180,12 +208,14 @@ def line_chart(
         for yy in range(int(y1), int(y0), 10 * SS):
             d.line((xx, yy, xx, min(yy + 5 * SS, y0)), fill=(60, 60, 60), width=SS)
         if vline_label:
-            tw = d.textlength(vline_label, font=f_small)
-            d.text((max(x0, xx - tw - 3 * SS), y1 + 2 * SS), vline_label, font=f_small, fill=axis)
+            tw = _length(vline_label, font=f_small)
+            _text(
+                img, (max(x0, xx - tw - 3 * SS), y1 + 2 * SS), vline_label, font=f_small, fill=axis
+            )
     elif vline is not None and vline > xmax and vline_label:
         text = f"{vline_label}: later"
-        tw = d.textlength(text, font=f_small)
-        d.text((x1 - tw - 3 * SS, y1 + 2 * SS), text, font=f_small, fill=axis)
+        tw = _length(text, font=f_small)
+        _text(img, (x1 - tw - 3 * SS, y1 + 2 * SS), text, font=f_small, fill=axis)
 
     xs = px(x)
     # Bands first (lighter), so the lines stay on top of them.
@@ -222,7 +252,7 @@ def line_chart(
             else:
                 d.line(pts, fill=s.colour, width=int(s.width * SS), joint="curve")
 
-    d.text((4 * SS, 2 * SS), title, font=f_title, fill=(20, 20, 20))
+    _text(img, (4 * SS, 2 * SS), title, font=f_title, fill=(20, 20, 20))
     for r, row in enumerate(rows):
         lx = 4 * SS
         ly = (24 + 19 * r) * SS
@@ -237,8 +267,8 @@ def line_chart(
             else:
                 d.line((lx, ly + 9 * SS, lx + sw, ly + 9 * SS), fill=s.colour, width=3 * SS)
             lx += sw + 4 * SS
-            d.text((lx, ly), s.label, font=f_small, fill=(40, 40, 40))
-            lx += d.textlength(s.label, font=f_small) + 14 * SS
+            _text(img, (lx, ly), s.label, font=f_small, fill=(40, 40, 40))
+            lx += _length(s.label, font=f_small) + 14 * SS
     img = img.reduce(SS)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)
@@ -254,13 +284,13 @@ def _light(colour: str) -> tuple[int, int, int]:
 
 def _legend_rows(
     d: ImageDraw.ImageDraw, series: list[Series], font: object, width: float
-) -> list[list[Series]]:
+) -> list[list[Series]]:  # d: kept for the signature's sake (lengths are cached)
     """The legend's entries broken into rows that fit ``width`` pixels."""
     rows: list[list[Series]] = []
     row: list[Series] = []
     used = 0.0
     for s in series:
-        w = 22 * SS + d.textlength(s.label, font=font) + 14 * SS
+        w = 22 * SS + _length(s.label, font=font) + 14 * SS
         if row and used + w > width:
             rows.append(row)
             row, used = [], 0.0
