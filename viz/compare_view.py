@@ -20,8 +20,8 @@ from .player import DEFAULT_SPEED, PlayButtons, SpeedSelect, Stage, use_player
 
 #: Each map's edge (px): two maps and the shared charts side by side at 1366 px wide.
 MAP_PX = 380
-#: In the tour the chapter's text sits above the maps, so they are smaller.
-TOUR_MAP_PX = 300
+#: In the tour the chapter's text sits beside the maps, so they are smaller.
+TOUR_MAP_PX = 270
 
 
 @solara.component
@@ -67,7 +67,7 @@ def CompareMaps(frame: CompareFrame, big: bool = False) -> None:
                 for line in side.held_back:
                     if line:
                         solara.Text(line, style={"font-size": "0.95em"})
-        with solara.Column(style={"flex": "1", "min-width": "340px"}, gap="4px"):
+        with solara.Column(style={"flex": "1", "min-width": "300px"}, gap="4px"):
             for name, png in frame.charts.items():
                 solara.Image(png, width="100%", classes=[f"lc-compare-chart-{name}"])
 
@@ -156,5 +156,10 @@ def CompareView(
         if chapter is not None:
             from .tour_view import ChapterText
 
-            ChapterText(chapter)
-        CompareMaps(f, big=big)
+            with solara.Row(style={"align-items": "flex-start"}, gap="12px"):
+                with solara.Column(style={"width": "340px", "flex": "none"}, gap="4px"):
+                    ChapterText(chapter, small=True)
+                with solara.Div(style={"flex": "1"}):
+                    CompareMaps(f, big=big)
+        else:
+            CompareMaps(f, big=big)

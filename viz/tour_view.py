@@ -233,16 +233,17 @@ def ChapterPanel(
 
 
 @solara.component
-def ChapterText(chapter: Chapter, wide: bool = False) -> None:
-    """A chapter's title, explanation and what to watch."""
+def ChapterText(chapter: Chapter, small: bool = False) -> None:
+    """A chapter's title, explanation and what to watch (``small``: a narrow column's type)."""
+    text = {**TEXT_STYLE, "font-size": "1em"} if small else TEXT_STYLE
     solara.Text(chapter.title, classes=["lc-tour-title"], style=TITLE_STYLE)
-    solara.Text(chapter.text, classes=["lc-tour-text"], style=TEXT_STYLE)
+    solara.Text(chapter.text, classes=["lc-tour-text"], style=text)
     solara.HTML(
         tag="ul",
         unsafe_innerHTML="<b>Watch:</b>"
         + "".join(f"<li>{html.escape(w)}</li>" for w in chapter.watch),
         classes=["lc-tour-watch"],
-        style={**TEXT_STYLE, "margin": "0"},
+        style={**text, "margin": "0", "padding-left": "18px"},
     )
 
 
