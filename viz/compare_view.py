@@ -37,18 +37,18 @@ def CompareMaps(frame: CompareFrame, big: bool = False) -> None:
                     solara.HTML(
                         tag="span",
                         unsafe_innerHTML="",
+                        attributes={"title": side.scenario},  # the preset's file, for researchers
                         style={
                             "display": "inline-block",
                             "width": "28px",
                             "border-top": f"4px {'dashed' if DASHED[i] else 'solid'} {COLOURS[i]}",
                         },
                     )
-                    with solara.Tooltip(side.scenario):
-                        solara.Text(
-                            side.name,
-                            classes=["lc-compare-name"],
-                            style={"font-size": size, "font-weight": "bold"},
-                        )
+                    solara.Text(
+                        side.name,
+                        classes=["lc-compare-name"],
+                        style={"font-size": size, "font-weight": "bold"},
+                    )
                 solara.Text(
                     side.day_text,
                     classes=["lc-compare-day", f"lc-compare-day-{i}"],
@@ -159,7 +159,7 @@ def CompareView(
             with solara.Row(style={"align-items": "flex-start"}, gap="12px"):
                 with solara.Column(style={"width": "340px", "flex": "none"}, gap="4px"):
                     ChapterText(chapter, small=True)
-                with solara.Div(style={"flex": "1"}):
+                with solara.Column(style={"flex": "1"}):
                     CompareMaps(f, big=big)
         else:
             CompareMaps(f, big=big)
