@@ -125,7 +125,7 @@ REFERENCE_CLASS: dict[str, type[Unit]] = {
 
 @contextmanager
 def _reference_classes() -> Iterator[None]:
-    """Make :meth:`Fleet.add` create the reference's agent classes, for the duration only."""
+    """Make :meth:`Fleet.make_agents` create the reference's classes, for the duration only."""
     saved = dict(fleet_module.AGENT_CLASS)
     fleet_module.AGENT_CLASS.update(REFERENCE_CLASS)
     try:
@@ -138,10 +138,10 @@ def _reference_classes() -> Iterator[None]:
 class ReferenceFleet(Fleet):
     """The model's fleet (same tables and id map), whose new units are reference agents."""
 
-    def add(self, *args: Any, **kwargs: Any) -> np.ndarray:
-        """Add units as :meth:`Fleet.add` does, with the reference's agent classes."""
+    def make_agents(self) -> None:
+        """Make agents as :meth:`Fleet.make_agents` does, with the reference's classes."""
         with _reference_classes():
-            return super().add(*args, **kwargs)
+            super().make_agents()
 
 
 class MesaReference(LunarCity):
@@ -170,7 +170,7 @@ class MesaReference(LunarCity):
         self.active = active
         self._stepped_day = -1
         super().__init__(scenario, seed, **overrides)
-        if self.scenario.economy.failures:
+        if self.params.economy.failures:
             raise ValueError(
                 "the Mesa reference needs economy.failures=False "
                 "(per-agent failure draws cannot follow the model's random stream)"

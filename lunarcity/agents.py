@@ -33,22 +33,6 @@ class Unit(mesa.Agent):
         self.kind = kind
         self.pos = pos
 
-    @classmethod
-    def handle(cls, model: LunarCity, kind: str, pos: tuple[int, int], unique_id: int) -> Unit:
-        """The agent of a unit whose id was issued at its birth (see :class:`Fleet`).
-
-        What ``cls(model, kind, pos)`` does, except that the id is the one the unit already
-        has rather than the next from Mesa's counter: the same attributes as Mesa 3.3's
-        ``Agent.__init__`` sets, then ``model.register_agent``.
-        """
-        agent = cls.__new__(cls)
-        agent.model = model
-        agent.unique_id = unique_id
-        agent.pos = pos
-        agent.kind = kind
-        model.register_agent(agent)
-        return agent
-
     @property
     def _row(self) -> int:
         code, row = self.model.fleet.id_map.lookup(self.unique_id)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
+from lunarcity import mesa_compat
 from lunarcity.agents import AGENT_CLASS, Unit
 from lunarcity.tables import IdMap, Table
 
@@ -49,9 +48,6 @@ class Fleet:
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
         self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
         self._unmade: list[tuple[str, np.ndarray]] = []  # births whose agents are not made yet
-        # Classes with their own __init__ (and a Mesa other than 3.3, whose Agent.__init__ may
-        # set more) get their agents at birth, from the constructor.
-        self.lazy = mesa.__version__.startswith("3.3.")
         # Bumped whenever a kind's units or their health change (the track's length is
         # measured again only then).
         self.version = dict.fromkeys(kinds, 0)
@@ -139,11 +135,11 @@ class Fleet:
         health: np.ndarray,
         slots: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Create agents for new units and append their rows; returns their ids.
+        """Append rows for new units, with ids issued now; returns their ids.
 
-        One agent per birth: the work is per event, never per unit in service.
+        Their agents are made when someone next looks (:meth:`make_agents`); the work is per
+        event, never per unit in service.
         """
-        cls = AGENT_CLASS[self.model.unit_spec(kind).role]
         if len(xs):
             self.version[kind] += 1
             counts = self._born_on[kind]
@@ -155,14 +151,8 @@ class Fleet:
             counts[day] += len(xs)
         if not len(xs):
             return np.zeros(0, dtype=np.int64)
-        if self.lazy and cls.__init__ is Unit.__init__:
-            counter = mesa.Agent._ids[self.model]
-            ids = np.fromiter(itertools.islice(counter, len(xs)), dtype=np.int64, count=len(xs))
-            self._unmade.append((kind, ids))
-        else:
-            born = [cls(self.model, kind, p) for p in zip(xs.tolist(), ys.tolist(), strict=True)]
-            ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
-            self._keep(ids, born)
+        ids = mesa_compat.reserve_ids(self.model, len(xs))
+        self._unmade.append((kind, ids))
         rows = self.tables[kind].append(
             ids,
             x=xs,
@@ -227,10 +217,8 @@ class Fleet:
                 continue
             cls = AGENT_CLASS[self.model.unit_spec(kind).role]
             xs, ys = t["x"][rows].tolist(), t["y"][rows].tolist()
-            made = [
-                cls.handle(self.model, kind, (x, y), uid)
-                for uid, x, y in zip(ids.tolist(), xs, ys, strict=True)
-            ]
+            places = [(kind, (x, y)) for x, y in zip(xs, ys, strict=True)]
+            made = mesa_compat.make_agents(self.model, cls, ids.tolist(), places)
             self._keep(ids, made)
 
     def remove(self, kind: str, rows: np.ndarray) -> None:

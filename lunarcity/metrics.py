@@ -99,10 +99,10 @@ class Recorder:
         self._year_launches = 0
         self.base_mass_kg = 0.0
         self.base_imported_kg = 0.0
-        self.parts = dict(model.scenario.target.parts)
+        self.parts = dict(model.params.target.parts)
         self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
         self._pending = list(self.parts.items())  # parts not met yet
-        self.horizon_day = int(round(model.scenario.target.horizon_years * 365.25))
+        self.horizon_day = int(round(model.params.target.horizon_years * 365.25))
         self.target_met = False
         self.target_day: int | None = None
 
@@ -275,10 +275,10 @@ class Recorder:
         bottleneck = days_bound.most_common(1)[0][0] if days_bound else "none"
         chips = self._chip_cap()
         return {
-            "scenario": m.scenario.name,
-            "seed": m.scenario.run.seed,
+            "scenario": m.params.name,
+            "seed": m.params.run.seed,
             "days_simulated": int(m.day),
-            "horizon_years": m.scenario.target.horizon_years,
+            "horizon_years": m.params.target.horizon_years,
             "target_met": bool(self.target_met),
             "target_day": self.target_day,
             "years_to_target": round(self.target_day / 365.25, 4)
@@ -309,7 +309,7 @@ class Recorder:
     def _chip_cap(self) -> float | None:
         """Satellites a year that chips could equip if every lander carried only chips."""
         m = self.model
-        e = m.scenario.earth
+        e = m.params.earth
         if not m.sat_kind or "chips" not in m.index:
             return None
         per_sat = (

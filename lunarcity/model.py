@@ -13,9 +13,7 @@ lander); there is no Python loop over units.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -58,28 +56,6 @@ def _target_met(model: LunarCity) -> bool:
     return model.recorder.target_met
 
 
-class _WeakIds(weakref.WeakKeyDictionary):
-    """Mesa 3.3 counts agent ids per model in a dict that keeps every model alive (mesa#3179);
-    this one forgets a model when it is gone. The last model's counter is kept beside it so a
-    birth costs no weak-reference lookup."""
-
-    _last: tuple[Any, Any] = (lambda: None, None)
-
-    def __getitem__(self, model: Any) -> Any:
-        ref, counter = self._last
-        if ref() is model:
-            return counter
-        counter = self.get(model)
-        if counter is None:
-            counter = itertools.count(1)
-            self[model] = counter
-        self._last = (weakref.ref(model), counter)
-        return counter
-
-
-if not isinstance(mesa.Agent._ids, weakref.WeakKeyDictionary):
-    mesa.Agent._ids = _WeakIds()
-
 JOB_COLUMNS = {
     "kind": np.int16,
     "x": np.int16,
@@ -119,7 +95,7 @@ class LunarCity(mesa.Model):
             sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": int(seed)})})
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
-        self.scenario = sc
+        self.params = sc
         self.catalog = catalog or default_catalog()
         self.econ = scenario_economy(sc, self.catalog)
         self.day = 0
@@ -417,7 +393,7 @@ class LunarCity(mesa.Model):
     # 2. Power
     # ==========================================================================================
     def _dispatch(self, demand: dict[str, float]) -> Dispatch:
-        if self.scenario.economy.unlimited_power:
+        if self.params.economy.unlimited_power:
             return dispatch(sum(demand.values()), demand, 0.0, 0.0, 1.0)
         capacity, rte = self._storage_capacity()
         d = dispatch(self._generation_kwh(), demand, self.storage_kwh, capacity, rte)
@@ -469,7 +445,7 @@ class LunarCity(mesa.Model):
         return spec.duty_fraction * self.fleet.health_total(self.robot_kind)
 
     def _plan_shares(self) -> dict[str, float]:
-        p = self.scenario.planner
+        p = self.params.planner
         rail_done = self._rail_length() >= self.track_m - 1e-6
         # The shares depend on the day only through the switch to production: the same inputs
         # give the same mix, kept rather than worked out again each day.
@@ -480,7 +456,7 @@ class LunarCity(mesa.Model):
         return dict(shares)
 
     def _policy_shares(self, rail_done: bool) -> dict[str, float]:
-        p = self.scenario.planner
+        p = self.params.planner
         outputs = {}
         if self.rail_kind in self.buildable and self.rail_fits and not rail_done:
             outputs["rail"] = self.rail_kind
@@ -512,8 +488,8 @@ class LunarCity(mesa.Model):
         both = rate @ self._plan_use_bom
         need, direct = both[:nodes], both[nodes:]
         batches = np.zeros(len(self.recipes))
-        if not self.scenario.economy.unlimited_materials and len(self.recipes):
-            gap = np.maximum(0.0, self.scenario.planner.stock_days * need - self.stock)
+        if not self.params.economy.unlimited_materials and len(self.recipes):
+            gap = np.maximum(0.0, self.params.planner.stock_days * need - self.stock)
             batches = (gap * self._per_output).max(axis=1)
             # Recipes fed by recycling run only on the scrap there is.
             stock = self.stock
@@ -543,7 +519,7 @@ class LunarCity(mesa.Model):
         repair = self._repair(labour)
         left = labour - repair
         mine = haul = 0.0
-        if not self.scenario.economy.unlimited_materials:
+        if not self.params.economy.unlimited_materials:
             want_kg = (
                 float(plan["batches"] @ self.r_in[:, self.regolith]) - self.stock[self.regolith]
             )
@@ -656,7 +632,7 @@ class LunarCity(mesa.Model):
     def _start_jobs(self, assembly: dict[str, float], blocked: dict[str, float]) -> None:
         """Open build jobs for today's mix, as far as parts in stock allow."""
         labour = assembly["total"]
-        crew_own = self.scenario.planner.crew == "own_copy"
+        crew_own = self.params.planner.crew == "own_copy"
         robots = self.fleet.tables[self.robot_kind]
         idle = None
         if crew_own:
@@ -695,7 +671,7 @@ class LunarCity(mesa.Model):
         # A bill of materials has a handful of items: plain floats, written back once.
         stock, stock_imp = self.stock.tolist(), self.stock_imp.tolist()
         reserved: dict[int, float] = {}
-        unlimited = self.scenario.economy.unlimited_materials
+        unlimited = self.params.economy.unlimited_materials
 
         def take(kind: str, n: int, blocked: dict[str, float]) -> tuple[int, float]:
             """Take up to ``n`` units' parts from stock: how many, and the imported kg inside."""
@@ -773,7 +749,7 @@ class LunarCity(mesa.Model):
         mass_col: list[float] = []
         imported_col: list[float] = []
         for kind, k, imported_kg in starts:
-            if self.scenario.economy.unlimited_materials:
+            if self.params.economy.unlimited_materials:
                 c = self.costs[kind]
                 # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
                 self.mined_kg += k * c.regolith_kg
@@ -877,7 +853,7 @@ class LunarCity(mesa.Model):
         jobs = self.jobs
         if not jobs.n:
             return 0
-        if self.scenario.planner.crew == "own_copy":
+        if self.params.planner.crew == "own_copy":
             robots = self.fleet.tables[self.robot_kind]
             rows = robots.rows_of(jobs["builder"])
             ok = rows >= 0
@@ -934,7 +910,7 @@ class LunarCity(mesa.Model):
                 self.stock_imp[self.index[kind]] += float(
                     imported[np.flatnonzero(slots < -1)].sum()
                 )
-        if self.scenario.planner.crew == "own_copy":
+        if self.params.planner.crew == "own_copy":
             robots = self.fleet.tables[self.robot_kind]
             rows_b = robots.rows_of(jobs["builder"][rows])
             ok = rows_b >= 0
@@ -976,7 +952,7 @@ class LunarCity(mesa.Model):
             self.stock[self.index[self.sat_kind]] // self.catalog.units[self.sat_kind].mass_kg
             + 1e-9
         )
-        n = min(sats, int(self.scenario.mass_driver.max_launches_per_day))
+        n = min(sats, int(self.params.mass_driver.max_launches_per_day))
         if self.kick_kg > 0:
             n = min(n, int(self.stock[self.index["kick_stage"]] // self.kick_kg + 1e-9))
         return max(0, n)
@@ -1003,7 +979,7 @@ class LunarCity(mesa.Model):
     # 7. Landers
     # ==========================================================================================
     def _landers(self) -> float:
-        e = self.scenario.earth
+        e = self.params.earth
         if not e.imports or self.day < e.first_lander_day:
             return 0.0
         if e.until_years is not None and self.day > e.until_years * 365.25:
@@ -1021,12 +997,12 @@ class LunarCity(mesa.Model):
 
     def _manifest(self) -> dict[str, float]:
         """What a lander carries (kg): the fixed shares, then what the city lacks."""
-        e = self.scenario.earth
+        e = self.params.earth
         payload = e.lander_payload_t * 1000.0
         cargo = {name: share * payload for name, share in e.carries.items()}
         room = payload - sum(cargo.values())
         plan = self._production_plan(self._labour_supply())
-        horizon = e.lander_interval_days + self.scenario.planner.stock_days
+        horizon = e.lander_interval_days + self.params.planner.stock_days
         # Local output replaces imports as far as its capacity goes.
         wanted = np.where(self._imported_mask, plan["need"], plan["direct"])
         want = np.maximum(
@@ -1061,10 +1037,10 @@ class LunarCity(mesa.Model):
         return landed
 
     def _land_seed(self) -> None:
-        for name, kg in self.scenario.seed.stocks_kg.items():
+        for name, kg in self.params.seed.stocks_kg.items():
             self._land_stock(name, kg)
         cx, cy = self.site.centre
-        for kind, n in self.scenario.seed.units.items():
+        for kind, n in self.params.seed.units.items():
             if n > 0:
                 offsets = self.rng.integers(-3, 4, size=(n, 2))
                 self._land_units(kind, cx + offsets[:, 0], cy + offsets[:, 1])
@@ -1105,7 +1081,7 @@ class LunarCity(mesa.Model):
     # 8. Wear, failure, repair and scrap
     # ==========================================================================================
     def _health_by_age(self, kind: str, born: np.ndarray) -> np.ndarray:
-        if not self.scenario.economy.failures:
+        if not self.params.economy.failures:
             return np.ones(len(born), dtype=np.float32)
         life = self._specs[kind].lifetime_years * 365.25
         if len(born) <= 16:  # a day's repairs: plain floats beat five numpy calls
@@ -1117,7 +1093,7 @@ class LunarCity(mesa.Model):
         return (1.0 - AGEING_LOSS * np.minimum(1.0, (self.day - born) / life)).astype(np.float32)
 
     def _wear_and_scrap(self) -> None:
-        if not self.scenario.economy.failures:
+        if not self.params.economy.failures:
             return
         fleet = self.fleet
         monthly = self.day % WEAR_EVERY_DAYS == 0
@@ -1163,7 +1139,7 @@ class LunarCity(mesa.Model):
         self.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
         robots_jobs = t["job"][rows] if spec.role == "robot" else None
         self.fleet.remove(kind, rows)
-        if robots_jobs is not None and self.scenario.planner.crew == "own_copy":
+        if robots_jobs is not None and self.params.planner.crew == "own_copy":
             # A builder scrapped mid-job leaves its job to the next idle robot: release it.
             orphan = np.isin(self.jobs["id"], robots_jobs[robots_jobs > 0])
             self.jobs["builder"][orphan] = 0
@@ -1222,7 +1198,7 @@ class LunarCity(mesa.Model):
     def _effective_specs(self) -> dict[str, UnitSpec]:
         specs = {}
         for kind, spec in self.catalog.units.items():
-            override = self.scenario.units.get(kind)
+            override = self.params.units.get(kind)
             if override is not None:
                 update = {
                     k: v

@@ -129,7 +129,7 @@ class Session:
             self.model = model
             self.scenario = scenario
             self.overrides = overrides
-            self.seed = int(model.scenario.run.seed)
+            self.seed = int(model.params.run.seed)
             self.charts = Charts(model)
             self._extent: Extent | None = None
             self._materials: dict[str, bytes] = {}
@@ -220,7 +220,7 @@ class Session:
         m = self.model
         rec = m.recorder
         rows = []
-        for name, part in m.scenario.target.parts.items():
+        for name, part in m.params.target.parts.items():
             value = rec.value(part.metric)
             goal = part.at_least if part.at_least is not None else part.at_most
             assert goal is not None

@@ -107,7 +107,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     The track length and the energy per launch are the model's own (``m.track_m``,
     ``m.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
-    md = model.scenario.mass_driver
+    md = model.params.mass_driver
     v = md.launch_speed_km_s * 1000.0
     a = md.max_accel_g * G0
     kwh = float(model.launch_kwh)
