@@ -70,3 +70,17 @@ def test_a_finished_model_is_freed() -> None:
     del m
     gc.collect()
     assert ref() is None
+
+
+def test_the_city_overrides_only_the_mesa_names_it_means_to() -> None:
+    # Mesa 3.5 gave Model a `scenario` property (its setter writes `scenario.model`); a city
+    # attribute of a name Mesa uses would break quietly on one Mesa and not the other.
+    plain = mesa.Model(rng=1)
+    mesa_names = set(dir(mesa.Model)) | set(vars(plain))
+    m = LunarCity("ten_year_city", seed=1, run__years=0.01)
+    ours = (set(vars(m)) - set(vars(plain))) | {
+        n for n in vars(LunarCity) if not n.startswith("__")
+    }
+    # `observables` is set on every Model subclass by Mesa 3.5 itself.
+    deliberate = {"agents", "agents_by_type", "agent_types", "remove_all_agents", "step"}
+    assert ours & mesa_names - {"observables"} == deliberate
