@@ -6,6 +6,7 @@ agent; the agents are how a person (or the app's inspector, or Mesa's tools) loo
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -13,8 +14,20 @@ import mesa
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
-#: Robot task codes, as stored in the robots' ``task`` column.
-TASKS = ("idle", "mine", "haul", "assemble", "repair", "broken")
+
+class Task(IntEnum):
+    """A robot's task today, as stored (int8) in the robots' ``task`` column."""
+
+    IDLE = 0
+    MINE = 1
+    HAUL = 2
+    ASSEMBLE = 3
+    REPAIR = 4
+    BROKEN = 5
+
+
+#: Task names by code, for display (``TASKS[code]``).
+TASKS = tuple(t.name.lower() for t in Task)
 
 
 class Unit(mesa.Agent):

@@ -225,8 +225,8 @@ class Session:
             goal = part.at_least if part.at_least is not None else part.at_most
             assert goal is not None
             met = rec.part_day.get(name)
-            if part.metric == "mass_driver_operating" and m.track_m > 0:
-                fraction = min(1.0, rec.last("rail_length_m") / m.track_m)
+            if part.metric == "mass_driver_operating" and m.track.length_m > 0:
+                fraction = min(1.0, rec.last("rail_length_m") / m.track.length_m)
             elif part.at_least is not None:
                 fraction = min(1.0, value / goal) if goal > 0 else 1.0
             else:
@@ -252,7 +252,7 @@ class Session:
         if span < 30:
             return None
         if metric == "mass_driver_operating":
-            metric, goal = "rail_length_m", m.track_m
+            metric, goal = "rail_length_m", m.track.length_m
         try:
             now, then = rec.value(metric, d), rec.value(metric, d - span)
         except KeyError:
