@@ -9,7 +9,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lunarcity.commands.common import add_scenario_arguments
+from lunarcity.errors import InputError
+from lunarcity.outpaths import check_out_file, write_error
 from lunarcity.output import print_json, stderr_console, stdout_console
+from lunarcity.runner import OUT_SUFFIXES
 from lunarcity.runner import run as run_scenario
 
 
@@ -25,6 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out:
+        # Before the run: a ten-year run should not end in "cannot write".
+        check_out_file(args.out, suffixes=OUT_SUFFIXES)
     show = not args.quiet and sys.stderr.isatty()
     err = stderr_console()
     if show:
@@ -55,13 +61,21 @@ def run(args: argparse.Namespace) -> int:
             )
     else:
         result = run_scenario(args.scenario, seed=args.seed, years=args.years, sets=args.set)
+    failure: InputError | None = None
     if args.out:
-        path = result.write(args.out)
-        err.print(f"daily table written to {path}")
+        try:
+            path = result.write(args.out)
+            err.print(f"daily table written to {path}")
+        except OSError as exc:  # e.g. the disk filled during the write: keep the summary
+            failure = write_error(exc, args.out)
+            if failure is None:
+                raise
     if args.json:
         print_json(result.summary)
     else:
         print_summary(result.summary)
+    if failure is not None:
+        raise failure
     return 0
 
 
