@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 
 from rich.table import Table
@@ -31,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+#: The largest rate a chain is worked for (units a year): the brief's 1 Mt/yr of satellites is
+#: ~500,000 of 2 t a year (SX26), so 1e9 is two thousand times it, and keeps every figure finite.
+MAX_RATE_PER_YEAR = 1e9
+
+
 def parse_rate(text: str) -> tuple[str, float]:
     """``KIND=N/yr`` (or ``/day``) as (kind, per year)."""
     m = RATE.match(text)
@@ -45,6 +51,12 @@ def parse_rate(text: str) -> tuple[str, float]:
         raise InputError(f"'{number}' is not a number", field="--rate") from None
     if per in ("day", "d"):
         value *= 365.25
+    if not (math.isfinite(value) and 0 < value <= MAX_RATE_PER_YEAR):
+        raise InputError(
+            f"rate {number}/{per} is out of range",
+            field="--rate",
+            valid=f"more than 0 and at most {MAX_RATE_PER_YEAR:.0e}/yr",
+        )
     return kind, value
 
 
