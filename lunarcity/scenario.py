@@ -385,6 +385,38 @@ class Scenario(Strict):
         return int(round(self.run.years * 365.25))
 
 
+def check_seed(value: Any, field: str = "seed") -> int:
+    """A seed as an int, checked against the schema's range (for seed boxes and flags).
+
+    Raises:
+        InputError: naming the value and the valid range (numpy refuses a negative seed with a
+            ValueError; this says so first, in words).
+    """
+    valid = f"a whole number from 0 to {MAX_SEED}"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(f"seed {value!r} is not a whole number", field=field, valid=valid)
+    try:
+        seed = int(value)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"seed {value!r} is not a whole number", field=field, valid=valid
+        ) from None
+    if seed != value and str(seed) != str(value).strip():
+        raise InputError(f"seed {value!r} is not a whole number", field=field, valid=valid)
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed {seed} is out of range", field=field, valid=valid)
+    return seed
+
+
+def seed_problem(value: Any) -> str | None:
+    """What is wrong with a seed, in one line for a message beside its box; None if nothing."""
+    try:
+        check_seed(value)
+    except InputError as exc:
+        return exc.message + (f" (valid: {exc.valid})" if exc.valid else "")
+    return None
+
+
 # -- presets ---------------------------------------------------------------------------------
 def preset_paths() -> dict[str, Path]:
     """Preset name -> file, for every models/*.yaml."""
@@ -618,13 +650,27 @@ def resolve_scenario(
         path = find_scenario_file(scenario)
         file = str(path)
         data, lines = load_yaml(path)
+        if data is None or data == {}:
+            # Defaults alone are a city of no units that runs and says nothing: refuse it.
+            raise InputError(
+                "the scenario file is empty: a scenario needs a seed",
+                file=file,
+                valid="sections such as seed: {units: {robot: 12, regolith_plant: 2, ...}}",
+            )
     merged = kwargs_to_paths(dict(overrides or {}))
     merged.update(parse_set(list(sets)))
     if merged:
         data = _sections(data, file)
         # A bad override path is the override's fault, not the file's: no file is named.
         data = apply_overrides(data, merged)
-    return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+    try:
+        return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+    except InputError as exc:
+        if exc.field in merged:
+            # The value came from an override (--set, --seed, a keyword), not from the file's
+            # line that the same key may also have.
+            raise InputError(exc.message, field=exc.field, valid=exc.valid) from None
+        raise
 
 
 def load_scenario_text(

@@ -9,7 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lunarcity.catalog import Catalog
+from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.checks import check_data_sources, scenario_warnings
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
 from lunarcity.resources import data_dir, models_dir
@@ -26,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def validate_data(folder: Path) -> str:
     """Load a data folder and build its economy at every site; a one-line report."""
     catalog = Catalog.load(folder)
+    check_data_sources(folder)
     for site in catalog.sites:
         Economy(catalog, site)
     return f"{folder}: ok ({len(catalog.items)} items, {len(catalog.recipes)} recipes, {len(catalog.units)} unit kinds, {len(catalog.sites)} sites)"
@@ -54,6 +56,8 @@ def validate_path(path: Path) -> str:
         return validate_sweep(path)
     file = find_scenario_file(path) if not path.is_file() else path
     sc = resolve_scenario(file)
+    for warning in scenario_warnings(sc, default_catalog()):
+        sys.stderr.write(f"lunarcity: warning: {file}: {warning}\n")
     return f"{file}: ok (scenario {sc.name}, site {sc.site.name}, {sc.run.years:g} years)"
 
 
