@@ -102,13 +102,14 @@ def run(
     return RunResult(summary=summary, daily=model.daily(), model=model)
 
 
-def check_ledgers(summary: dict[str, Any], tolerance: float = LEDGER_TOLERANCE) -> None:
+def check_ledgers(summary: dict[str, Any], tolerance: float | None = None) -> None:
     """Refuse a finished run whose mass or energy ledger is not finite or off by more than
-    ``tolerance`` (relative): such a run is not a result, whatever else it reports.
+    ``tolerance`` (relative; default :data:`LEDGER_TOLERANCE`): such a run is not a result, whatever else it reports.
 
     Raises:
         LedgerError: naming the ledger and its error.
     """
+    tolerance = LEDGER_TOLERANCE if tolerance is None else tolerance
     for key, ledger in LEDGERS.items():
         error = summary.get(key)
         if error is None or not math.isfinite(error) or error > tolerance:

@@ -55,7 +55,7 @@ def parse_rate(text: str) -> tuple[str, float]:
         raise InputError(
             f"rate {number}/{per} is out of range",
             field="--rate",
-            valid=f"more than 0 and at most {MAX_RATE_PER_YEAR:.0e}/yr",
+            valid=f"a positive number of units, at most {MAX_RATE_PER_YEAR:.0e}/yr",
         )
     return kind, value
 
