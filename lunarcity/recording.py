@@ -281,20 +281,25 @@ def record(
         InputError: a bad file suffix, option or scenario (checked before the run starts).
     """
     from lunarcity.model import LunarCity
+    from lunarcity.outpaths import check_out_file
+    from lunarcity.runner import check_ledgers
     from lunarcity.scenario import resolve_scenario
 
     path = Path(out)
     fmt = output_format(path)
+    check_out_file(path)
     check_options(every, fps, size)
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years
+    if seed is not None:
+        extra["run__seed"] = seed  # through the schema: a negative seed is input, not a crash
     sc = resolve_scenario(scenario, extra, sets)
     if sc.days < 1:
         raise InputError(
             f"{sc.run.years:g} years is less than a day: nothing to record", field="--years"
         )
-    model = LunarCity(sc, seed=seed)
+    model = LunarCity(sc)
     film = _Film(size, every, fmt)
     film.shoot(model)
     while model.running:
@@ -306,6 +311,7 @@ def record(
         if model.day % every == 0:
             film.shoot(model)
     summary = model.summary()
+    check_ledgers(summary)
     film.shoot(model, final=summary)
     frames = film.frames
     width, height = frame_shape(size)

@@ -176,10 +176,12 @@ class UnitOverride(Section):
     )
     generation_kw: float | None = Field(
         None,
-        ge=0,
+        gt=0,
         le=1e5,
-        description="Generating capacity (kW); at most 100 MW per unit: 2 kW/kg for a 50 t unit, "
-        "about ten times the best space solar arrays' specific power",
+        description="Generating capacity (kW); more than 0 (a plant of 0 kW is no plant: the "
+        "planner sizes power by dividing by it; switch a kind off with enabled: false) and at "
+        "most 100 MW per unit: 2 kW/kg for a 50 t unit, about ten times the best space solar "
+        "arrays' specific power",
     )
     storage_kwh: float | None = Field(
         None,

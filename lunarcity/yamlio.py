@@ -18,6 +18,9 @@ LineMap = dict[str, int]
 #: we ship (data/units.yaml) builds under 200, a hundred times less; a "billion laughs" document
 #: of a few hundred bytes expands to 10^9 and would hang the parser, so it is refused at the budget.
 MAX_NODES = 20_000
+#: Characters one document may hold: the largest file we ship is under 7 kB. The parser composes
+#: a whole document before anything is built, so a huge file is refused before it is parsed.
+MAX_CHARS = 1_000_000
 
 
 class _Loader(yaml.SafeLoader):
@@ -144,6 +147,12 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     """
     lines: LineMap = {}
     loader: _Loader | None = None
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the document is {len(text):,} characters, more than {MAX_CHARS:,}",
+            file=source,
+            valid="a scenario, sweep spec or data file of ordinary size",
+        )
     try:
         # Inside the try: the reader checks every character as it is built (e.g. a NUL byte).
         loader = _Loader(text)
@@ -192,7 +201,17 @@ def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # At most a little more than the size limit is read: a huge file is not read whole.
+        with path.open("rb") as handle:
+            raw = handle.read(4 * MAX_CHARS + 1)
+        if len(raw) > 4 * MAX_CHARS:
+            raise InputError(
+                f"the file is larger than {4 * MAX_CHARS:,} bytes",
+                file=str(path),
+                valid="a scenario, sweep spec or data file of ordinary size",
+            )
+        # Universal newlines, as read_text gives them (line numbers count \r\n as one).
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

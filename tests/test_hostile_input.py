@@ -98,6 +98,19 @@ def test_merge_key_bomb_is_refused_before_it_is_copied() -> None:
     assert time.perf_counter() - start < 1.0
 
 
+def test_a_huge_file_is_refused_without_being_read_whole(capsys, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(5 * 10**9)  # 5 GB of NUL bytes, sparse: reading it whole would take minutes
+    start = time.perf_counter()
+    code, _, err = lc(capsys, "validate", big)
+    assert code == 2 and time.perf_counter() - start < 5
+    one_line_error(err, str(big), "larger than")
+    text = "a: [" + ",".join(["1"] * 600_000) + "]\n"  # 1.2 MB of text
+    with pytest.raises(InputError, match="more than 1,000,000"):
+        parse_yaml(text, "long.yaml")
+
+
 def test_shipped_yaml_is_far_below_the_node_budget() -> None:
     # The budget must not refuse honest files: the largest we ship builds a small share of it.
     from lunarcity import yamlio
