@@ -271,6 +271,31 @@ def test_sweep_on_a_full_disk_names_the_path(capsys, tmp_path: Path, monkeypatch
     one_line_error(err, str(out), "No space left")
 
 
+@pytest.mark.parametrize(
+    ("edits", "words"),
+    [
+        ([("replicates: 2", "replicates: 1000000000000")], "design.replicates"),
+        ([("steps: 3", "steps: 1000000000")], "steps"),  # the grid axis was built: a hang
+        # 2 x 10,000 points x 10,000 replicates: each field in range, the product not.
+        (
+            [("steps: 3", "steps: 10000"), ("replicates: 2", "replicates: 10000")],
+            "more than 10,000,000",
+        ),
+    ],
+)
+def test_sweep_of_absurd_size_is_refused_at_once(capsys, tmp_path: Path, edits, words) -> None:
+    text = (REPO / "models" / "sweeps" / "smoke.yaml").read_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    spec = tmp_path / "big.yaml"
+    spec.write_text(text)
+    start = time.perf_counter()
+    code, _, err = lc(capsys, "validate", spec)
+    assert code == 2 and time.perf_counter() - start < 5
+    one_line_error(err, str(spec), words)
+
+
 def test_run_out_that_is_a_folder_is_refused_before_the_run(capsys, tmp_path: Path) -> None:
     folder = tmp_path / "x.parquet"
     folder.mkdir()
