@@ -47,6 +47,8 @@ MAX_MIX_SHARE = 1e6
 SeedCount = Annotated[int, Field(ge=0, le=MAX_SEED_UNITS)]
 SeedStock = Annotated[float, Field(ge=0, le=MAX_SEED_STOCK_KG)]
 MixShare = Annotated[float, Field(ge=0, le=MAX_MIX_SHARE)]
+#: A share of a whole (a lander's payload).
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Section(Strict):
@@ -129,7 +131,7 @@ class EarthConfig(Section):
         le=MAX_YEARS,
         description="Landers stop after this many years (at most the longest run)",
     )
-    carries: dict[str, float] = Field(
+    carries: dict[str, Share] = Field(
         default_factory=dict,
         description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
     )
@@ -140,8 +142,6 @@ class EarthConfig(Section):
     @pydantic.field_validator("carries")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 or v > 1 for v in value.values()):
-            raise ValueError("each share must be between 0 and 1")
         if sum(value.values()) > 1 + 1e-9:
             raise ValueError(f"shares sum to {sum(value.values()):g}, more than 1")
         return value
@@ -668,7 +668,9 @@ def resolve_scenario(
     try:
         return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
     except InputError as exc:
-        if exc.field in merged:
+        if exc.field is not None and any(
+            p == exc.field or p.startswith(exc.field + ".") for p in merged
+        ):
             # The value came from an override (--set, --seed, a keyword), not from the file's
             # line that the same key may also have.
             raise InputError(exc.message, field=exc.field, valid=exc.valid) from None

@@ -32,7 +32,16 @@ from lunarcity import runner
 from lunarcity.cli import main
 from lunarcity.commands.app import exposure_warning
 from lunarcity.errors import InputError, LedgerError
-from lunarcity.scenario import Scenario, UnitOverride, check_seed, seed_problem
+from lunarcity.scenario import (
+    MixShare,
+    Scenario,
+    SeedCount,
+    SeedStock,
+    Share,
+    UnitOverride,
+    check_seed,
+    seed_problem,
+)
 from lunarcity.yamlio import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -562,6 +571,15 @@ FIELDS = (
     + [(f"units.solar_plant.{n}", f) for n, f in _numeric_fields(UnitOverride, "")]
     + [(f"units.robot.{n}", f) for n, f in _numeric_fields(UnitOverride, "")]
 )
+
+
+# Numbers inside mappings: a seed's counts and stocks, the planner's mix, Earth's fixed shares.
+FIELDS += [
+    ("seed.units.robot", typing.get_args(SeedCount)[1]),
+    ("seed.stocks_kg.chips", typing.get_args(SeedStock)[1]),
+    ("planner.mix.robot", typing.get_args(MixShare)[1]),
+    ("earth.carries.chips", typing.get_args(Share)[1]),
+]
 
 
 def _extremes(info: Any) -> list[float]:
