@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from lunarcity.commands.run import headline
 from lunarcity.model import LunarCity
 from lunarcity.render import (
     Extent,
@@ -30,6 +29,7 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
+from lunarcity.report import headline
 
 from .charts import Charts
 from .materials import MaterialsView

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.output import print_json, stderr_console
+from lunarcity.report import headline
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +34,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lunarcity.commands.run import headline
     from lunarcity.recording import check_options, output_format, record
 
     # Bad options fail at once, before a long run.
