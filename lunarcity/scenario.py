@@ -19,6 +19,7 @@ import yaml
 from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat
 
 from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import models_dir
 from lunarcity.validation import Strict, annotation_at, fields_at, to_input_error
@@ -231,7 +232,7 @@ class Scenario(Strict):
     @property
     def days(self) -> int:
         """Days to simulate."""
-        return int(round(self.run.years * 365.25))
+        return int(round(self.run.years * DAYS_PER_YEAR))
 
 
 # -- presets ---------------------------------------------------------------------------------

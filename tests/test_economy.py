@@ -10,8 +10,6 @@ import pytest
 import yaml
 
 from lunarcity.analysis import (
-    DAYS_PER_YEAR,
-    HOURS_PER_YEAR,
     bom_closure,
     leontief_gross,
     production_chain,
@@ -19,6 +17,7 @@ from lunarcity.analysis import (
     unit_totals,
 )
 from lunarcity.catalog import Catalog
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import (
     Extent,
@@ -34,7 +35,6 @@ from lunarcity.report import headline
 from .charts import Charts
 from .materials import MaterialsView
 
-DAYS_PER_YEAR = 365.25
 DEFAULT_SCENARIO = "ten_year_city"
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from lunarcity.analysis import production_chain, unit_totals
 from lunarcity.catalog import default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
@@ -44,7 +45,7 @@ def parse_rate(text: str) -> tuple[str, float]:
     except ValueError:
         raise InputError(f"'{number}' is not a number", field="--rate") from None
     if per in ("day", "d"):
-        value *= 365.25
+        value *= DAYS_PER_YEAR
     return kind, value
 
 
