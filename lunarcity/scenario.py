@@ -30,7 +30,8 @@ class Section(Strict):
     """A scenario section; ``source`` and ``assumption`` say where its numbers come from."""
 
     source: str | None = Field(
-        None, description="Where the numbers come from (a FACTS.md key or citation)"
+        None,
+        description="Where the numbers come from: a key of docs/SOURCES.md and the figures taken",
     )
     assumption: str | None = Field(None, description="Numbers that are our assumption, and why")
 

@@ -154,7 +154,7 @@ def test_the_package_data_is_valid() -> None:
     economies = load_all_sites(REPO / "data")
     assert {e.site for e in economies} == {"polar_ridge", "equator"}
     for econ in economies:
-        # FACTS: chips stay imported unless a scenario builds a chip fab.
+        # WIL02: chips stay imported unless a scenario builds a chip fab.
         assert "chips" in econ.imported
         assert "chip_fab" not in econ.enabled_fabs
         assert not {"regolith", "oxygen", "slag"} & econ.imported
