@@ -130,6 +130,7 @@ class Fleet:
         return int(counts[day]) if 0 <= day < len(counts) else 0
 
     def count(self, kind: str) -> int:
+        """How many of a kind's units are in service (broken ones included)."""
         return self.tables[kind].n
 
     def add(

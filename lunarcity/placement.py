@@ -1,5 +1,7 @@
-"""Where new units stand: power on the sunniest free cells, rail on its track, the rest near
-their builders, and the free cells nearest the centre when a neighbourhood is full.
+"""Where new units stand on the site.
+
+Power goes on the sunniest free cells, rail on its track, the rest near their builders, and
+the free cells nearest the centre when a neighbourhood is full.
 
 Ground is the site's ``used_m2`` layer (m^2 taken per cell); a unit takes its footprint in one
 cell. Searches down a fixed order of cells (sunniest first, or nearest the centre first) keep a

@@ -57,6 +57,7 @@ class Extent:
 
     @property
     def side(self) -> int:
+        """The longer side (cells): a square view of the map is cut to it."""
         return max(self.x1 - self.x0, self.y1 - self.y0)
 
     def union(self, other: Extent) -> Extent:

@@ -76,6 +76,7 @@ class Frame:
 
     @property
     def year(self) -> float:
+        """Today in years since founding (what the charts' x axis counts)."""
         return self.day / DAYS_PER_YEAR
 
     @property

@@ -19,6 +19,7 @@ RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity graph`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("graph", help="total requirements per unit kind, or a production chain")
     p.add_argument(
         "scenario", nargs="?", default=None, help="preset or scenario file (default ten_year_city)"
@@ -50,6 +51,13 @@ def parse_rate(text: str) -> tuple[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity graph``.
+
+    It will print total requirements per unit kind, or a production chain.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     scenario = resolve_scenario(args.scenario, sets=args.set)
     econ = scenario_economy(scenario, default_catalog())
     units = list(econ.catalog.units)

@@ -13,6 +13,7 @@ from lunarcity.report import headline
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity record`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser(
         "record",
         help="record a run's map, frame by frame, as an animated GIF (or MP4)",
@@ -34,6 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity record``.
+
+    It will record a run's map, frame by frame, as a GIF or MP4.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     from lunarcity.recording import check_options, output_format, record
 
     # Bad options fail at once, before a long run.

@@ -15,6 +15,7 @@ from lunarcity.runner import run as run_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity run`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("run", help="run a scenario (default ten_year_city)")
     add_scenario_arguments(p)
     p.add_argument("--out", help="write the daily table to FILE.parquet or FILE.csv")
@@ -26,6 +27,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity run``.
+
+    It will run a scenario and print whether the city was complete, when, and what held it back.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     show = not args.quiet and sys.stderr.isatty()
     err = stderr_console()
     if show:
