@@ -1,5 +1,6 @@
-"""Checks ``lunarcity validate`` makes beyond the schema: provenance of data, and scenarios that
-validate but cannot work as written.
+"""Checks ``lunarcity validate`` makes beyond the schema.
+
+Provenance of data, and scenarios that validate but cannot work as written.
 
 The schema refuses values no run can use. Some inputs are valid field by field and still wrong as
 a whole: a number in data/ with no source, a unit kind that only Earth makes but that no lander

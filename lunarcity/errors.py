@@ -64,8 +64,11 @@ class InputError(Exception):
 
 
 class LedgerError(RuntimeError):
-    """A finished run whose mass or energy ledger does not close (not finite, or off by more
-    than the tolerance): a bug, or input the schema should have refused; never a result."""
+    """A finished run whose mass or energy ledger does not close.
+
+    Not finite, or off by more than the tolerance: a bug, or input the schema should have
+    refused; never a result.
+    """
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -115,8 +115,11 @@ def temporary_beside(path: Path) -> Iterator[Path]:
 
 
 def write_error(exc: OSError, path: str | Path, field: str = "--out") -> InputError | None:
-    """An :class:`InputError` naming ``path`` for a write that failed for a reason of the
-    file system (full disk, permissions); None for other errors, which are bugs."""
+    """An :class:`InputError` naming ``path`` for a failed write.
+
+    Only for reasons of the file system (full disk, permissions); None for other errors,
+    which are bugs.
+    """
     if exc.errno not in WRITE_ERRORS:
         return None
     return InputError(f"cannot write: {_reason(exc)}", file=str(path), field=field)

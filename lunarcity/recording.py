@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
+from lunarcity.report import headline
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -88,19 +90,17 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     rec = model.recorder
     day = model.day
     lines = [
-        f"Day {day:,}, year {day / 365.25:.1f}",
+        f"Day {day:,}, year {day / DAYS_PER_YEAR:.1f}",
         f"{int(rec.last('units_total')):,} units   {rec.last('industrial_mass_t'):,.0f} t   "
         f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
     ]
     parts = rec.part_day
     met = sum(v is not None for v in parts.values())
     if final is not None:
-        from lunarcity.commands.run import headline
-
         lines.append(headline(final))
     elif rec.target_met:
         target_day = max(v for v in parts.values() if v is not None)
-        lines.append(f"City complete on day {target_day:,} (year {target_day / 365.25:.1f})")
+        lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
     elif parts:
         lines.append(f"Target: {met} of {len(parts)} parts met   bound by {model.bottleneck}")
     else:

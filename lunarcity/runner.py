@@ -103,8 +103,10 @@ def run(
 
 
 def check_ledgers(summary: dict[str, Any], tolerance: float | None = None) -> None:
-    """Refuse a finished run whose mass or energy ledger is not finite or off by more than
-    ``tolerance`` (relative; default :data:`LEDGER_TOLERANCE`): such a run is not a result, whatever else it reports.
+    """Refuse a finished run whose mass or energy ledger does not close.
+
+    A ledger not finite or off by more than ``tolerance`` (relative; default
+    :data:`LEDGER_TOLERANCE`) is not a result, whatever else the run reports.
 
     Raises:
         LedgerError: naming the ledger and its error.

@@ -19,6 +19,7 @@ import yaml
 from pydantic import Field
 
 from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import models_dir
 from lunarcity.validation import Strict, annotation_at, fields_at, to_input_error
@@ -55,7 +56,8 @@ class Section(Strict):
     """A scenario section; ``source`` and ``assumption`` say where its numbers come from."""
 
     source: str | None = Field(
-        None, description="Where the numbers come from (a FACTS.md key or citation)"
+        None,
+        description="Where the numbers come from: a key of docs/SOURCES.md and the figures taken",
     )
     assumption: str | None = Field(None, description="Numbers that are our assumption, and why")
 
@@ -384,7 +386,7 @@ class Scenario(Strict):
     @property
     def days(self) -> int:
         """Days to simulate."""
-        return int(round(self.run.years * 365.25))
+        return int(round(self.run.years * DAYS_PER_YEAR))
 
 
 def check_seed(value: Any, field: str = "seed") -> int:

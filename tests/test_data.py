@@ -148,7 +148,7 @@ def test_recipe_conserves_mass_at_site(recipe_name: str, site: str) -> None:
 
 
 def test_regolith_recovery_matches_facts_oxygen_yield() -> None:
-    # FACTS: MRE gives 20-30 kg O2 per 100 kg regolith; both sites must stay inside that range.
+    # MRE studies report 20-30 kg O2 per 100 kg regolith (GZ23); both sites must stay inside that range.
     catalog = Catalog.load(REPO / "data")
     recipe = catalog.recipes["regolith_electrolysis"]
     for site in catalog.sites:

@@ -10,8 +10,6 @@ import pytest
 import yaml
 
 from lunarcity.analysis import (
-    DAYS_PER_YEAR,
-    HOURS_PER_YEAR,
     bom_closure,
     leontief_gross,
     production_chain,
@@ -19,6 +17,7 @@ from lunarcity.analysis import (
     unit_totals,
 )
 from lunarcity.catalog import Catalog
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
 
@@ -155,7 +154,7 @@ def test_the_package_data_is_valid() -> None:
     economies = load_all_sites(REPO / "data")
     assert {e.site for e in economies} == {"polar_ridge", "equator"}
     for econ in economies:
-        # FACTS: chips stay imported unless a scenario builds a chip fab.
+        # WIL02: chips stay imported unless a scenario builds a chip fab.
         assert "chips" in econ.imported
         assert "chip_fab" not in econ.enabled_fabs
         assert not {"regolith", "oxygen", "slag"} & econ.imported

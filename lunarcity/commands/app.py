@@ -12,6 +12,7 @@ from lunarcity.resources import viz_dir
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity app`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("app", help="serve the live app in a browser (Solara)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
@@ -80,6 +81,11 @@ def exposure_warning(host: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity app``: serve the live app in a browser.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     if not 0 <= args.port <= 65535:
         raise InputError(f"port {args.port} is out of range", field="--port", valid="0 to 65535")
     cmd = solara_command(args.host, args.port, args.dev)

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from lunarcity.analysis import production_chain, unit_totals
 from lunarcity.catalog import default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
@@ -19,6 +20,7 @@ RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity graph`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("graph", help="total requirements per unit kind, or a production chain")
     p.add_argument(
         "scenario", nargs="?", default=None, help="preset or scenario file (default ten_year_city)"
@@ -50,7 +52,7 @@ def parse_rate(text: str) -> tuple[str, float]:
     except ValueError:
         raise InputError(f"'{number}' is not a number", field="--rate") from None
     if per in ("day", "d"):
-        value *= 365.25
+        value *= DAYS_PER_YEAR
     if not (math.isfinite(value) and 0 < value <= MAX_RATE_PER_YEAR):
         raise InputError(
             f"rate {number}/{per} is out of range",
@@ -61,6 +63,13 @@ def parse_rate(text: str) -> tuple[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity graph``.
+
+    It will print total requirements per unit kind, or a production chain.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     scenario = resolve_scenario(args.scenario, sets=args.set)
     econ = scenario_economy(scenario, default_catalog())
     units = list(econ.catalog.units)

@@ -19,6 +19,7 @@ from lunarcity.yamlio import load_yaml
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity validate`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("validate", help="check a scenario, a sweep spec or a data folder")
     p.add_argument("path", nargs="?", help="scenario file or preset, sweep spec, or data folder")
     p.set_defaults(func=run)
@@ -40,6 +41,7 @@ def is_sweep_spec(path: Path) -> bool:
 
 
 def validate_sweep(path: Path) -> str:
+    """Check a sweep spec and return its report line (a spec is read only if sweeps are installed)."""
     try:
         from lunarcity.sweeps.spec import load_spec
     except ModuleNotFoundError:
@@ -62,6 +64,13 @@ def validate_path(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity validate``.
+
+    It will check a scenario, a sweep spec or a data folder.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     if args.path:
         path = Path(args.path)
         if not path.exists():
