@@ -122,6 +122,21 @@ MUTATIONS: tuple[Mutation, ...] = (
         ),
     ),
     Mutation(
+        "electrolysis_ca_recovered_as_al",
+        "recipes.yaml recovers calcium as aluminium: 87 + 99 = 186 kg Al from 145 kg Al in",
+        "data/recipes.yaml",
+        (
+            (
+                r"(\n(\s+)Al: \{item: aluminium, fraction: 0\.60\})",
+                r"\1\n\2Ca: {item: aluminium, fraction: 0.90}",
+            ),
+        ),
+        (
+            f"{SUB}::test_electrolysis_recovers_each_element_by_hand",
+            "tests/test_data.py::test_recipe_conserves_mass_at_site",
+        ),
+    ),
+    Mutation(
         "storage_round_trip_ignored_in_model",
         "the city's banks store all they charge (round trip 1, energy ledger still balanced)",
         "lunarcity/model.py",
