@@ -248,11 +248,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "assembly_labour_halved",
         "assembly takes 150 s per kg instead of 300",
-        "lunarcity/economy.py",
+        "lunarcity/catalog.py",
         (
             (
-                r"spec\.mass_kg \* self\.assembly_s_per_kg\[unit\] / 86400\.0",
-                "spec.mass_kg * self.assembly_s_per_kg[unit] / 172800.0",
+                r"return spec\.mass_kg \* per_kg / 86400\.0",
+                "return spec.mass_kg * per_kg / 172800.0",
             ),
         ),
         (
