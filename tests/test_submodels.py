@@ -116,7 +116,7 @@ def test_track_length_is_v_squared_over_2a() -> None:
     # models/ten_year_city.yaml: v = 2.376 km/s (lunar escape), a = 100 g.
     # L = v^2 / 2a = 2,376^2 / (2 x 100 x 9.80665) = 5,645,376 / 1,961.33 = 2,878.34 m.
     m = LunarCity("ten_year_city", run__years=0.01)
-    assert m.track_m == pytest.approx(2878.34, abs=0.01)
+    assert m.track.length_m == pytest.approx(2878.34, abs=0.01)
     # The corridor reserved on the site: ceil(2,878.34 / 50 m cells) = 58 cells.
     assert len(m.site.rail_cells) == 58
     # At 1.5 km/s and 50 g: 1,500^2 / (2 x 50 x 9.80665) = 2,250,000 / 980.665 = 2,294.36 m.
@@ -124,20 +124,20 @@ def test_track_length_is_v_squared_over_2a() -> None:
         "ten_year_city", run__years=0.01, mass_driver__launch_speed_km_s=1.5,
         mass_driver__max_accel_g=50,
     )  # fmt: skip
-    assert m.track_m == pytest.approx(2294.36, abs=0.01)
+    assert m.track.length_m == pytest.approx(2294.36, abs=0.01)
 
 
 def test_launch_energy_is_half_m_v_squared_over_efficiency() -> None:
     # Satellite 2,000 kg (data/units.yaml) + 100 kg kick stage = 2,100 kg at 2,376 m/s, 90 %:
     # 1/2 x 2,100 x 2,376^2 = 5,927,644,800 J; / 0.9 = 6,586,272,000 J; / 3.6e6 = 1,829.52 kWh.
     m = LunarCity("ten_year_city", run__years=0.01)
-    assert m.launch_kwh == pytest.approx(1829.52, abs=0.01)
+    assert m.track.launch_kwh == pytest.approx(1829.52, abs=0.01)
     # No kick stage, 1 km/s, 80 %: 1/2 x 2,000 x 1,000^2 / 0.8 / 3.6e6 = 347.22 kWh.
     m = LunarCity(
         "ten_year_city", run__years=0.01, mass_driver__kick_stage_kg=0,
         mass_driver__launch_speed_km_s=1.0, mass_driver__efficiency=0.8,
     )  # fmt: skip
-    assert m.launch_kwh == pytest.approx(347.22, abs=0.01)
+    assert m.track.launch_kwh == pytest.approx(347.22, abs=0.01)
 
 
 def test_the_mass_driver_operates_once_the_track_is_as_long_as_v_squared_over_2a() -> None:
@@ -152,7 +152,7 @@ def test_the_mass_driver_operates_once_the_track_is_as_long_as_v_squared_over_2a
     rail = d["rail_length_m"].to_numpy()
     operating = d["mass_driver_operating"].to_numpy()
     np.testing.assert_array_equal(operating == 1, rail >= 5.10)
-    assert r.model.launch_kwh == pytest.approx(3.241, abs=0.001)
+    assert r.model.track.launch_kwh == pytest.approx(3.241, abs=0.001)
     assert r.summary["satellites_launched"] > 0
     # Launched mass is 2,100 kg per launch (satellite and kick stage).
     assert d["launched_t"][-1] == pytest.approx(2.1 * int(d["satellites_launched"][-1]))
