@@ -58,7 +58,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "launch_energy_doubled",
         "the /2 dropped from 1/2 m v^2 (launch energy doubled)",
-        "lunarcity/model.py",
+        "lunarcity/launch.py",
         ((r"\* v \* v / 2\.0 / md\.efficiency", "* v * v / md.efficiency"),),
         (
             f"{SUB}::test_launch_energy_is_half_m_v_squared_over_efficiency",
@@ -75,11 +75,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "landers_every_11_days_in_code",
         "the lander schedule one day longer than the scenario's interval",
-        "lunarcity/model.py",
+        "lunarcity/landers.py",
         (
             (
-                r"k = \(self\.day - e\.first_lander_day\) / e\.lander_interval_days",
-                "k = (self.day - e.first_lander_day) / (e.lander_interval_days + 1)",
+                r"since = \(city\.day - e\.first_lander_day\) / e\.lander_interval_days",
+                "since = (city.day - e.first_lander_day) / (e.lander_interval_days + 1)",
             ),
         ),
         (
@@ -90,18 +90,18 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "lander_payload_fixed",
         "every lander carries 100 t whatever the scenario says",
-        "lunarcity/model.py",
+        "lunarcity/landers.py",
         ((r"payload = e\.lander_payload_t \* 1000\.0", "payload = 100.0 * 1000.0"),),
         (f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",),
     ),
     Mutation(
         "landers_never_lost",
         "lander failure probability ignored",
-        "lunarcity/model.py",
+        "lunarcity/landers.py",
         (
             (
-                r"self\.rng\.random\(\) < e\.lander_failure_prob",
-                "self.rng.random() < 0.0",
+                r"city\.rng\.random\(\) < city\.params\.earth\.lander_failure_prob",
+                "city.rng.random() < 0.0",
             ),
         ),
         (f"{SUB}::test_lost_landers_are_a_binomial_share_of_those_sent",),
@@ -139,7 +139,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "storage_round_trip_ignored_in_model",
         "the city's banks store all they charge (round trip 1, energy ledger still balanced)",
-        "lunarcity/model.py",
+        "lunarcity/contributions.py",
         ((r"rte = spec\.round_trip_efficiency", "rte = 1.0"),),
         (f"{SUB}::test_city_storage_loses_half_of_what_it_charges",),
     ),
@@ -148,8 +148,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "dispatch stores all it charges and books no loss (ledger still balanced)",
         "lunarcity/power.py",
         (
-            (r"\+ d\.charged \* round_trip\b", "+ d.charged"),
-            (r"d\.losses = d\.charged \* \(1\.0 - round_trip\) \+ lost", "d.losses = lost"),
+            (r"\+ charged \* round_trip\b", "+ charged"),
+            (r"losses=charged \* \(1\.0 - round_trip\) \+ lost", "losses=lost"),
         ),
         (
             f"{SUB}::test_dispatch_charging_100_kwh_at_50_percent_stores_50",
@@ -186,11 +186,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "track_length_doubled",
         "track length v^2 / a instead of v^2 / 2a",
-        "lunarcity/model.py",
+        "lunarcity/launch.py",
         (
             (
-                r"self\.track_m = v \* v / \(2\.0 \* md\.max_accel_g \* G0\)",
-                "self.track_m = v * v / (md.max_accel_g * G0)",
+                r"return v \* v / \(2\.0 \* md\.max_accel_g \* G0\)",
+                "return v * v / (md.max_accel_g * G0)",
             ),
         ),
         (f"{SUB}::test_track_length_is_v_squared_over_2a",),
@@ -198,21 +198,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "failure_rate_halved",
         "units fail half as often as their failures_per_year",
-        "lunarcity/model.py",
-        ((r"failures_per_year / 365\.25", "failures_per_year / 730.5"),),
+        "lunarcity/wear.py",
+        ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year / (2 * DAYS_PER_YEAR)"),),
         (f"{SUB}::test_failure_counts_lie_in_the_binomial_interval",),
     ),
     Mutation(
         "repairs_never_finish",
         "broken units are never mended",
-        "lunarcity/model.py",
-        ((r"if n > 0:\n(\s+)self\.fleet\.repair\(", r"if False:\n\1self.fleet.repair("),),
+        "lunarcity/wear.py",
+        ((r"if n > 0:\n(\s+)city\.fleet\.repair\(", r"if False:\n\1city.fleet.repair("),),
         (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
     ),
     Mutation(
         "ore_haul_distance_ignored",
         "hauling ore from the mine costs no labour",
-        "lunarcity/model.py",
+        "lunarcity/labour.py",
         (
             (
                 r"per_kg \+= d_mine / 1000\.0 / robot\.haul_tkm_per_day",
@@ -224,7 +224,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "parts_haul_ignored",
         "hauling parts from the fabs to the build sites costs no labour",
-        "lunarcity/model.py",
+        "lunarcity/labour.py",
         (
             (
                 r"parts_haul_per_day = kg_per_assembly_day / 1000\.0 \* d_site",
@@ -236,11 +236,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "duty_fraction_ignored",
         "robots work the whole day (duty 0.9 ignored)",
-        "lunarcity/model.py",
+        "lunarcity/contributions.py",
         (
             (
-                r"return spec\.duty_fraction \* self\.fleet\.health_total\(self\.robot_kind\)",
-                "return self.fleet.health_total(self.robot_kind)",
+                r"return spec\.duty_fraction \* city\.fleet\.health_total\(city\.robot_kind\)",
+                "return city.fleet.health_total(city.robot_kind)",
             ),
         ),
         (f"{SUB}::test_labour_is_0_9_robot_days_per_robot",),
@@ -263,18 +263,18 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "scrap_not_recycled",
         "scrapped units wholly wasted (recycle_fraction ignored)",
-        "lunarcity/model.py",
+        "lunarcity/wear.py",
         ((r"recycled = mass \* spec\.recycle_fraction", "recycled = 0.0 * mass"),),
         (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
     ),
     Mutation(
         "scrap_a_day_late",
         "units scrapped a day after the end of their life",
-        "lunarcity/model.py",
+        "lunarcity/wear.py",
         (
             (
-                r"cohort = math\.floor\(self\.day - life\)",
-                "cohort = math.floor(self.day - life - 1)",
+                r"cohort = math\.floor\(city\.day - life\)",
+                "cohort = math.floor(city.day - life - 1)",
             ),
         ),
         (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
