@@ -100,6 +100,7 @@ def play_until(page, test, timeout: float = 300.0) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots; 0 when done, 2 without Chromium."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS, help="folder to write to")
     parser.add_argument("--years", type=float, default=5.0, help="Explore plays to this year")

@@ -6,6 +6,7 @@ agent; the agents are how a person (or the app's inspector, or Mesa's tools) loo
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -13,8 +14,20 @@ import mesa
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
-#: Robot task codes, as stored in the robots' ``task`` column.
-TASKS = ("idle", "mine", "haul", "assemble", "repair", "broken")
+
+class Task(IntEnum):
+    """A robot's task today, as stored (int8) in the robots' ``task`` column."""
+
+    IDLE = 0
+    MINE = 1
+    HAUL = 2
+    ASSEMBLE = 3
+    REPAIR = 4
+    BROKEN = 5
+
+
+#: Task names by code, for display (``TASKS[code]``).
+TASKS = tuple(t.name.lower() for t in Task)
 
 
 class Unit(mesa.Agent):
@@ -32,22 +45,6 @@ class Unit(mesa.Agent):
         super().__init__(model)
         self.kind = kind
         self.pos = pos
-
-    @classmethod
-    def handle(cls, model: LunarCity, kind: str, pos: tuple[int, int], unique_id: int) -> Unit:
-        """The agent of a unit whose id was issued at its birth (see :class:`Fleet`).
-
-        What ``cls(model, kind, pos)`` does, except that the id is the one the unit already
-        has rather than the next from Mesa's counter: the same attributes as Mesa 3.3's
-        ``Agent.__init__`` sets, then ``model.register_agent``.
-        """
-        agent = cls.__new__(cls)
-        agent.model = model
-        agent.unique_id = unique_id
-        agent.pos = pos
-        agent.kind = kind
-        model.register_agent(agent)
-        return agent
 
     @property
     def _row(self) -> int:
@@ -117,10 +114,12 @@ class Robot(Unit):
 
     @property
     def task(self) -> str:
+        """Today's task from the robots' task column (the labour split, row by row)."""
         return TASKS[int(self.model.robot_tasks()[self._row])]
 
     @property
     def output(self) -> str:
+        """Its labour today in robot-days and its task, for the inspector."""
         spec = self.model.unit_spec(self.kind)
         return f"{spec.duty_fraction * self.health:.2f} robot-days/day ({self.task})"
 
@@ -130,6 +129,7 @@ class Fab(Unit):
 
     @property
     def output(self) -> str:
+        """Its share of its kind's output today, by health, for the inspector."""
         made = self.model.fab_output_today.get(self.kind, 0.0)
         total_health = self.model.fleet.health_total(self.kind) or 1.0
         return f"{made * self.health / total_health:,.0f} kg of product today"
@@ -140,6 +140,7 @@ class PowerPlant(Unit):
 
     @property
     def output(self) -> str:
+        """Its generation today at its cell's sunlight (or its storage), for the inspector."""
         spec = self.model.unit_spec(self.kind)
         if spec.role == "storage":
             return f"stores up to {spec.storage_kwh * self.health:,.0f} kWh"
@@ -153,6 +154,7 @@ class LaunchRail(Unit):
 
     @property
     def output(self) -> str:
+        """Its place on the track, for the inspector."""
         return f"slot {int(self._col('slot'))} of {len(self.model.site.rail_cells) // 2 or 1} on the track"
 
 

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError, did_you_mean, one_of
-
-HOURS_PER_YEAR = 8766.0  # 365.25 days
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass

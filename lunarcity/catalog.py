@@ -143,6 +143,8 @@ class Site(Strict):
 
 
 class UnitDefaults(Strict):
+    """Figures shared by every unit kind (data/units.yaml's ``defaults``), with their source."""
+
     assembly_s_per_kg: PositiveFloat
     source: str | None = None
     assumption: str | None = None

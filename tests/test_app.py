@@ -153,7 +153,7 @@ def test_session_step_advances_exactly_the_days_asked() -> None:
     assert set(frame.charts) == {"units", "mass", "power", "closure", "imports", "launches"}
     for png in [frame.map_png, frame.materials_png, *frame.charts.values()]:
         assert png.startswith(b"\x89PNG")
-    assert [r.name for r in frame.targets] == list(s.model.scenario.target.parts)
+    assert [r.name for r in frame.targets] == list(s.model.params.target.parts)
     assert frame.headline.startswith("Day 6: not complete yet")
 
 
@@ -169,8 +169,8 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
     s.step(3)
     s.reset("equator_site", 7, {"earth.lander_interval_days": 20, "run.years": 1})
     assert s.model.day == 0 and s.seed == 7
-    assert s.model.scenario.earth.lander_interval_days == 20
-    assert s.model.scenario.site.name == "equator"
+    assert s.model.params.earth.lander_interval_days == 20
+    assert s.model.params.site.name == "equator"
     s.step(2)
     with pytest.raises(InputError):
         s.reset("ten_year_city", 1, {"earth.lander_payload_t": 0})
@@ -198,7 +198,22 @@ def test_inspector_describes_a_unit_and_lists_the_newest() -> None:
     for key in ("kind", "age_days", "health", "task", "builder", "output"):
         assert key in info
     table = s.unit_table("robot", limit=5)
-    assert table and all(r["kind"] == "robot" for r in table)
+    assert len(table) == 5 and all(r["kind"] == "robot" for r in table)
+    # Newest first: birth days never increase down the list, ties by id; the first is the
+    # newest robot and none left out is newer than the last shown.
+    born = s.model.fleet.tables["robot"]["born"]
+    keys = [(-r["born"], r["id"]) for r in table]
+    assert keys == sorted(keys)
+    assert table[0]["born"] == int(born.max())
+    assert int(np.sort(born)[-5]) == table[-1]["born"]
+    every = s.unit_table(limit=8)  # all kinds together, still newest first
+    assert [r["born"] for r in every] == sorted((r["born"] for r in every), reverse=True)
+    newest = max(
+        int(s.model.fleet.tables[k]["born"].max())
+        for k in s.model.agent_kinds
+        if s.model.fleet.tables[k].n
+    )
+    assert every[0]["born"] == newest
     assert s.describe(10**9) is None
 
 
@@ -232,7 +247,7 @@ def test_a_value_the_schema_refuses_gets_a_message_not_a_crash() -> None:
     assert set(errors) == {"earth.lander_payload_t"}
     # In words: the friendly name and the limit, never the internal name, a path or pydantic.
     assert errors["earth.lander_payload_t"] == (
-        "Not allowed: payload per lander must be more than 0 t."
+        "Not allowed: payload per lander must be between 0.01 and 1000 t."
     )
 
 
@@ -286,10 +301,15 @@ def test_a_typed_value_outside_the_slider_is_kept_and_said_so() -> None:
     interval = next(p for p in params_mod.PARAMS if p.path == "earth.lander_interval_days")
     value, why = params_mod.parse(interval, "1000")
     assert value == 1000.0 and why == ""
-    assert params_mod.off_slider(interval, 1000.0).startswith("1000 days is outside the slider")
+    assert params_mod.off_slider(interval, 1000.0) == (
+        "1000 days is between the slider's marks (730 and 73050 days); kept as typed"
+    )
+    share = next(p for p in params_mod.PARAMS if p.path == "planner.produce_share")
+    assert params_mod.off_slider(share, 0.33).endswith("(0.3 and 0.35); kept as typed")
+    assert params_mod.off_slider(share, 0.35) == ""
     assert params_mod.parse(interval, "-3") == (
         None,
-        "-3 days is not allowed: more than 0 days.",
+        "-3 days is not allowed: between 1 and 73050 days.",
     )
     assert params_mod.parse(interval, "ten")[0] is None
 
@@ -297,7 +317,9 @@ def test_a_typed_value_outside_the_slider_is_kept_and_said_so() -> None:
 @pytest.mark.parametrize("text", ["-1", "abc", "1.5", "", " "])
 def test_the_seed_box_refuses_anything_but_a_whole_number_from_0(text: str) -> None:
     seed, why = params_mod.parse_seed(text)
-    assert seed is None and why == "The seed must be a whole number, 0 or more (for example 1)."
+    assert seed is None
+    assert why.endswith(": the seed must be a whole number, 0 or more (for example 1).")
+    assert "Traceback" not in why and "pydantic" not in why
 
 
 def test_the_seed_box_takes_whole_numbers_from_0() -> None:

@@ -104,6 +104,10 @@ def test_unsourced_numbers_walker(doc: Any, expected: list[str]) -> None:
 
 
 # -- recipes conserve mass at every site -------------------------------------------------------
+#: The element each refined material is (for checking recoveries element by element).
+ELEMENT_OF = {"oxygen": "O", "iron": "Fe", "aluminium": "Al", "silicon": "Si", "titanium": "Ti"}
+
+
 def _recipe_outputs_by_hand(
     recipe: dict[str, Any], composition: dict[str, float], raw: set[str]
 ) -> dict[str, float]:
@@ -111,12 +115,24 @@ def _recipe_outputs_by_hand(
     outputs = dict(recipe.get("outputs", {}))
     if recipe.get("recovery"):
         feed = sum(q for item, q in recipe["inputs"].items() if item in raw)
-        for element, rec in recipe["recovery"].items():
-            outputs[rec["item"]] = (
-                outputs.get(rec["item"], 0.0) + feed * composition[element] * rec["fraction"]
-            )
-        rest = sum(recipe["inputs"].values()) - sum(outputs.values())
-        outputs[recipe["remainder"]] = outputs.get(recipe["remainder"], 0.0) + rest
+        # Element by element: what is recovered goes to its item, the rest of every element
+        # (unrecovered shares, and elements with no recovery at all) to the remainder. The
+        # remainder is built from the elements, not as inputs minus outputs, so the mass
+        # balance below is a check and not a definition.
+        left = 0.0
+        for element, share in composition.items():
+            held = feed * share
+            rec = recipe["recovery"].get(element)
+            if rec is None:
+                left += held
+                continue
+            # Chemistry by hand: a recovered item is the element it is named for.
+            assert ELEMENT_OF.get(rec["item"]) == element, f"{element} recovered as {rec['item']}"
+            got = held * rec["fraction"]
+            assert got <= held, f"{element}: recovered more than the feed holds"
+            outputs[rec["item"]] = outputs.get(rec["item"], 0.0) + got
+            left += held - got
+        outputs[recipe["remainder"]] = outputs.get(recipe["remainder"], 0.0) + left
     return outputs
 
 
@@ -134,6 +150,12 @@ def test_recipe_conserves_mass_at_site(recipe_name: str, site: str) -> None:
     composition = sites_file["regolith"][sites_file["sites"][site]["regolith"]]["composition"]
     raw = {name for name, item in items.items() if item["kind"] == "raw"}
     outputs = _recipe_outputs_by_hand(recipe, composition, raw)
+    if recipe.get("recovery"):
+        # No refined material leaves with more of its element than the feed brought in.
+        feed = sum(q for item, q in recipe["inputs"].items() if item in raw)
+        for item, element in ELEMENT_OF.items():
+            if item in outputs:
+                assert outputs[item] <= feed * composition[element], f"{item} at {site}"
     mass_in, mass_out = sum(recipe["inputs"].values()), sum(outputs.values())
     assert mass_in > 0
     assert mass_out == pytest.approx(mass_in, rel=REL_TOL), f"{recipe_name} at {site}"
@@ -148,7 +170,7 @@ def test_recipe_conserves_mass_at_site(recipe_name: str, site: str) -> None:
 
 
 def test_regolith_recovery_matches_facts_oxygen_yield() -> None:
-    # FACTS: MRE gives 20-30 kg O2 per 100 kg regolith; both sites must stay inside that range.
+    # MRE studies report 20-30 kg O2 per 100 kg regolith (GZ23); both sites must stay inside that range.
     catalog = Catalog.load(REPO / "data")
     recipe = catalog.recipes["regolith_electrolysis"]
     for site in catalog.sites:

@@ -58,3 +58,14 @@ def test_results_match_the_golden_digests(name: str) -> None:
     assert not diffs, f"{name}: summary differs at {diffs[:5]}; {HINT}"
     if same_python:
         assert got["summary"] == want["summary"], f"{name}: summary not bit for bit; {HINT}"
+
+
+def test_every_preset_is_pinned() -> None:
+    # A preset added to models/ without a golden run would change unseen: each one is pinned,
+    # as shipped (no overrides), with its summary and its daily table.
+    from lunarcity.scenario import preset_paths
+
+    shipped = {name for name, spec in digests.RUNS.items() if set(spec) == {"scenario"}}
+    assert set(preset_paths()) <= {digests.RUNS[n]["scenario"] for n in shipped}
+    for name in shipped:
+        assert {"summary", "summary_values", "columns"} <= set(WANT[name]), name

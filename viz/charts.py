@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.render import kind_colours
 
 from . import words
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
 MAX_POINTS = 700
-DAYS_PER_YEAR = 365.25
 
 #: Chart name -> title, in the order the app shows them (plain words; units in brackets).
 CHARTS = {
@@ -74,7 +74,7 @@ class Charts:
             k: ("#555555" if c == (255, 255, 255) else _hex(c)) for k, c in colours.items()
         }
         self.horizon_years = model.recorder.horizon_day / DAYS_PER_YEAR
-        self.horizon_label = f"{model.scenario.target.horizon_years:g}-year target"
+        self.horizon_label = f"{model.params.target.horizon_years:g}-year target"
 
     def pngs(self, log_units: bool = False) -> dict[str, bytes]:
         """Every chart at the model's current day, as PNG bytes by name (see :data:`CHARTS`)."""

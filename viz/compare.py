@@ -12,11 +12,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import Extent, city_extent, png_bytes, render_map
 
 from . import words
-from .charts import DAYS_PER_YEAR, _thin, time_axis
+from .charts import _thin, time_axis
 from .plot import Series, line_chart
 
 DEFAULT_PAIR = ("ten_year_city", "equator_site")
@@ -87,7 +88,7 @@ class Pair:
         **overrides: Any,
     ) -> None:
         first = LunarCity(scenarios[0], seed=seed, **overrides)
-        seed = int(first.scenario.run.seed)
+        seed = int(first.params.run.seed)
         self.models = (first, LunarCity(scenarios[1], seed=seed, **overrides))
         self.scenarios = tuple(scenarios)
         self.seed = seed
@@ -159,7 +160,7 @@ class Pair:
         common = {
             "xmax": time_axis(float(x[-1]) if len(x) else 0.0, horizon),
             "vline": horizon,
-            "vline_label": f"{self.models[0].scenario.target.horizon_years:g}-year target",
+            "vline_label": f"{self.models[0].params.target.horizon_years:g}-year target",
             "width": width,
             "height": height,
         }

@@ -12,6 +12,7 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
+from lunarcity.scenario import check_seed
 
 from . import words
 from .compare import COLOURS, DASHED, DEFAULT_PAIR, CompareFrame, Pair
@@ -119,7 +120,7 @@ def CompareView(
             pair = stage.load(
                 lambda: Pair(
                     tuple(picked.value),
-                    seed=int(seed.value),
+                    seed=check_seed(seed.value),
                     map_size=TOUR_MAP_PX if big else MAP_PX,
                 )
             )

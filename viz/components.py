@@ -18,6 +18,7 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
+from lunarcity.scenario import check_seed
 
 from . import words
 from .charts import CHARTS
@@ -169,8 +170,10 @@ def ChartGrid(frame: Frame, names: tuple[str, ...] | None = None) -> None:
 def ParamControl(
     param: Param, value: Any, error: str | None, on_value: Callable[[Any], None]
 ) -> None:
-    """One parameter: a slider through its stops and a number box (or a select), with any
-    refusal in words beside it. The internal name is in the tooltip."""
+    """One parameter: a slider through its stops and a number box, or a select.
+
+    Any refusal is written in words beside it; the internal name is in the label's tooltip.
+    """
     cls = ["lc-param", "lc-param-" + param.path.replace(".", "-")]
     with solara.Column(gap="0px", classes=cls):
         with solara.Tooltip(f"{param.path}: {param.description}"):
@@ -340,14 +343,17 @@ def SeedBox(seed: solara.Reactive[int], error: solara.Reactive[str]) -> None:
         if value is not None:
             seed.set(value)
 
-    solara.InputText(
-        "Seed",
-        value=str(seed.value),
-        on_value=on_text,
-        error=error.value or False,
-        classes=["lc-seed"],
-        style={"max-width": "64px"},
-    )
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.InputText(
+            "Seed",
+            value=str(seed.value),
+            on_value=on_text,
+            error=bool(error.value),
+            classes=["lc-seed"],
+            style={"max-width": "64px"},
+        )
+        if error.value:  # beside the box, in words
+            solara.Error(error.value, dense=True, classes=["lc-seed-error"])
 
 
 @solara.component
@@ -432,7 +438,7 @@ def Page() -> None:
             message.set("Not reset: fix the values marked in red.")
             return
         try:
-            session.reset(scenario.value, int(seed.value), overrides)
+            session.reset(scenario.value, check_seed(seed.value), overrides)
         except InputError as exc:
             message.set(f"Not reset: {exc.message}")
             return

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, preset_paths, resolve_scenario
+from lunarcity.scenario import Scenario, check_seed, preset_paths, resolve_scenario
 
 from . import words
 
@@ -87,19 +87,24 @@ class Param:
         return field_info(self.path)[1] or self.text
 
     @property
+    def _first_clause(self) -> str:
+        """The description up to its first ';' (what the field is; the rest says why its limits)."""
+        return (self.description or "").split(";")[0].strip()
+
+    @property
     def label(self) -> str:
-        """A short label: the friendly name, or the description without its unit."""
+        """A short label: the friendly name, or the description's first clause without its unit."""
         if self.name:
             return self.name
-        text = self.description or self.path.split(".")[-1].replace("_", " ")
-        if "(" in text and text.rstrip().endswith(")"):
+        text = self._first_clause or self.path.split(".")[-1].replace("_", " ")
+        if "(" in text and text.endswith(")"):
             text = text[: text.rindex("(")].rstrip()
         return text
 
     @property
     def unit(self) -> str:
-        """The unit the schema's description ends with in brackets, e.g. 't' for '(t)'."""
-        text = (self.description or "").rstrip()
+        """The unit the description's first clause ends with in brackets: 't' for '(t)'."""
+        text = self._first_clause
         if text.endswith(")") and "(" in text:
             return text[text.rindex("(") + 1 : -1]
         return ""
@@ -150,14 +155,21 @@ PARAMS: tuple[Param, ...] = (
         "earth.lander_payload_t",
         (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500),
         name="Payload per lander",
+        unit_name="t",
     ),
     Param("earth.lander_failure_prob", _range(0, 1, 0.05), name="Chance a lander is lost"),
     Param(
         "mass_driver.max_accel_g",
         (1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000),
         name="Launch acceleration",
+        unit_name="g",
     ),
-    Param("mass_driver.launch_speed_km_s", _range(0.5, 3.0, 0.1), name="Launch speed"),
+    Param(
+        "mass_driver.launch_speed_km_s",
+        _range(0.5, 3.0, 0.1),
+        name="Launch speed",
+        unit_name="km/s",
+    ),
     Param("planner.policy", text="Planner policy", name="How the city chooses what to build"),
     Param(
         "planner.produce_after_years",
@@ -266,14 +278,25 @@ def nearest_stop(param: Param, value: float) -> int:
 
 
 def off_slider(param: Param, value: float) -> str:
-    """'' when the slider can show ``value``; else a note that it lies outside the slider."""
+    """'' when ``value`` is one of the slider's stops; else a note saying where it lies.
+
+    A typed value the schema takes but the slider cannot show (outside its ends, or between two
+    of its stops, where the knob stands at the nearest) is kept as typed, and said so.
+    """
     stops = slider_values(param)
-    if stops[0] - 1e-9 <= value <= stops[-1] + 1e-9:
+    if any(math.isclose(value, s, rel_tol=1e-9, abs_tol=1e-12) for s in stops):
         return ""
     u = f" {param.shown_unit}" if param.shown_unit else ""
+    v = f"{param.fmt(value)}{u}"
+    if value < stops[0] or value > stops[-1]:
+        return (
+            f"{v} is outside the slider ({param.fmt(stops[0])} to {param.fmt(stops[-1])}{u}); "
+            "kept as typed"
+        )
+    hi = next(i for i, s in enumerate(stops) if s > value)
     return (
-        f"{param.fmt(value)}{u} is outside the slider ({param.fmt(stops[0])} to "
-        f"{param.fmt(stops[-1])}{u}); kept as typed"
+        f"{v} is between the slider's marks ({param.fmt(stops[hi - 1])} and "
+        f"{param.fmt(stops[hi])}{u}); kept as typed"
     )
 
 
@@ -294,11 +317,15 @@ def parse(param: Param, text: str) -> tuple[float | None, str]:
 
 
 def parse_seed(text: str) -> tuple[int | None, str]:
-    """The seed box: a whole number 0 or more, else (None, why, in words)."""
-    raw = str(text).strip()
-    if raw.isdigit():
-        return int(raw), ""
-    return None, "The seed must be a whole number, 0 or more (for example 1)."
+    """The seed box: a whole number 0 or more, else (None, why, in words).
+
+    Checked by the schema's own :func:`lunarcity.scenario.check_seed` (its range), and said in
+    words a class can read.
+    """
+    try:
+        return check_seed(str(text)), ""
+    except InputError as exc:
+        return None, f"{exc.message}: the seed must be a whole number, 0 or more (for example 1)."
 
 
 def current_values(scenario: str) -> dict[str, Any]:

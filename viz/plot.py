@@ -127,14 +127,16 @@ def line_chart(
         x: Shared x values.
         series: The lines.
         xmax: Right end of the x axis (it starts at 0).
-        vline: x of a dashed vertical marker (the target's horizon); beyond ``xmax`` an arrow
-            at the right edge says where it is (``vline_label``).
+        vline: x of a dashed vertical marker (the target's horizon).
+        vline_label: Written beside the marker; while the marker lies beyond ``xmax``, at the
+            plot's right edge with ": later".
         log: Log-scale left y axis.
         ylim: Left y axis limits (default: 0 to the data's maximum).
         right_label: Name of the right y axis, for series with ``right=True``.
         legend: Write the series' labels in their colours under the title (wrapped over as
             many lines as they need), each with a swatch of its line or band.
-        width, height: Size in pixels.
+        width: Width in pixels.
+        height: Height in pixels.
         xlabel: Name of the x axis.
     """
     w, h = width * SS, height * SS

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import (
     Extent,
@@ -36,7 +37,6 @@ from . import words
 from .charts import Charts
 from .materials import MaterialsView
 
-DAYS_PER_YEAR = 365.25
 #: How far (cells) a click on the map looks for the nearest unit.
 PICK_RADIUS = 4
 #: Days of a run before a target part's trend is projected.
@@ -85,6 +85,7 @@ class Frame:
 
     @property
     def year(self) -> float:
+        """Today in years since founding (what the charts' x axis counts)."""
         return self.day / DAYS_PER_YEAR
 
     @property
@@ -139,7 +140,7 @@ class Session:
             self.model = model
             self.scenario = scenario
             self.overrides = overrides
-            self.seed = int(model.scenario.run.seed)
+            self.seed = int(model.params.run.seed)
             self.charts = Charts(model)
             self._extent: Extent | None = None
             self._materials: dict[str, bytes] = {}
@@ -239,13 +240,13 @@ class Session:
         m = self.model
         rec = m.recorder
         rows = []
-        for name, part in m.scenario.target.parts.items():
+        for name, part in m.params.target.parts.items():
             value = rec.value(part.metric)
             goal = part.at_least if part.at_least is not None else part.at_most
             assert goal is not None
             met = rec.part_day.get(name)
-            if part.metric == "mass_driver_operating" and m.track_m > 0:
-                fraction = min(1.0, rec.last("rail_length_m") / m.track_m)
+            if part.metric == "mass_driver_operating" and m.track.length_m > 0:
+                fraction = min(1.0, rec.last("rail_length_m") / m.track.length_m)
             elif part.at_least is not None:
                 fraction = min(1.0, value / goal) if goal > 0 else 1.0
             else:
@@ -273,7 +274,7 @@ class Session:
         if span < MIN_TREND_DAYS:
             return None
         if metric == "mass_driver_operating":
-            metric, goal = "rail_length_m", m.track_m
+            metric, goal = "rail_length_m", m.track.length_m
         try:
             now, then = rec.value(metric, d), rec.value(metric, d - span)
         except KeyError:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
 from lunarcity.scenario import preset_paths
 
 from .charts import CHARTS
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
 TOUR_FILE = Path(__file__).with_name("tour.yaml")
-G0 = 9.80665  # m/s^2, standard gravity (the scenario gives accelerations in g)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Chapter:
     @property
     def start_day(self) -> int:
         """The day the chapter opens on."""
-        return int(round(self.start_years * 365.25))
+        return int(round(self.start_years * DAYS_PER_YEAR))
 
     @property
     def presets(self) -> tuple[str, ...]:
@@ -104,20 +104,20 @@ def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
 def mass_driver_facts(model: LunarCity) -> list[str]:
     """The mass driver's figures for this run: L = v^2/2a and E = m v^2/2/efficiency.
 
-    The track length and the energy per launch are the model's own (``m.track_m``,
-    ``m.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
+    The track length and the energy per launch are the model's own (``m.track.length_m``,
+    ``m.track.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
-    md = model.scenario.mass_driver
+    md = model.params.mass_driver
     v = md.launch_speed_km_s * 1000.0
     a = md.max_accel_g * G0
-    kwh = float(model.launch_kwh)
+    kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
     built = float(model.recorder.last("rail_length_m"))
     lines = [
         f"Launch speed v = {v / 1000:.3f} km/s (lunar escape), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
-        f"Track needed L = v^2 / 2a = {model.track_m:,.0f} m; built so far: {built:,.0f} m",
-        f"Payload m = {mass:,.0f} kg (satellite and {model.kick_kg:g} kg kick stage)",
+        f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
+        f"Payload m = {mass:,.0f} kg (satellite and {model.track.kick_kg:g} kg kick stage)",
         f"Energy per launch E = m v^2 / 2 / {md.efficiency:g} = {kwh:,.0f} kWh "
         f"({kwh / 1000:.2f} MWh)",
     ]
@@ -125,7 +125,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     if per_year > 0:
         lines.append(
             f"At {per_year:,.0f} launches a year the driver needs "
-            f"{per_year * kwh / 8766 / 1000:,.2f} MW on average"
+            f"{per_year * kwh / HOURS_PER_YEAR / 1000:,.2f} MW on average"
         )
     return lines
 

@@ -47,6 +47,7 @@ class TourFrame:
 
     @property
     def running(self) -> bool:
+        """Whether the chapter's city can still advance (its run is not over)."""
         return self.frame.running
 
 
@@ -60,12 +61,14 @@ class ChapterRun:
         self.session.step(chapter.start_day)  # a chapter may open where its story starts
 
     def frame(self) -> TourFrame:
+        """The chapter's current frame, with its live figures (under the session's lock)."""
         with self.session.lock:
             f = self.session.frame()
             facts = FACTS[self.chapter.facts](self.session.model) if self.chapter.facts else ()
             return TourFrame(f, tuple(facts))
 
     def advance(self, days: int = 1) -> TourFrame:
+        """Step the chapter's city ``days`` days and return the new frame."""
         with self.session.lock:
             self.session.step(days)
             return self.frame()
@@ -130,8 +133,11 @@ def FullScreenMap(
 def ChapterPanel(
     chapter: Chapter, full: solara.Reactive[bool], nav: Callable[[], None] | None = None
 ) -> None:
-    """A chapter's city on one screen: the bar (with the chapter's ``nav``), then the map, the
-    chapter's text and the day, headline and target side by side; its charts below."""
+    """A chapter's city on one screen, its charts below.
+
+    The bar (with the chapter's ``nav``), then the map, the chapter's text and the day, headline
+    and target side by side.
+    """
     from .components import ChartGrid, ParamControls, TargetPanel
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
