@@ -398,8 +398,10 @@ def test_the_seed_box_refuses_in_words(app: Browser, text: str) -> None:
     seed.press("Enter")
     error = page.locator(".lc-seed-error").first
     error.wait_for(timeout=10_000)  # beside the box
-    assert error.inner_text().strip().endswith(
-        "the seed must be a whole number, 0 or more (for example 1)."
+    assert (
+        error.inner_text()
+        .strip()
+        .endswith("the seed must be a whole number, 0 or more (for example 1).")
     )
     before = app.day()
     app.button("Reset").click()
