@@ -56,7 +56,7 @@ def test_a_city_that_does_not_replicate_still_plans(policy: str) -> None:
 
 # Worked by hand: L = v^2 / 2a at a = 100 g = 980.665 m/s^2, and 100 m segments
 # (data/units.yaml rail_segment), so ceil(L / 100) segments make the track:
-#   0.05 km/s:     2,500 / 1,961.33 =     1.27 m ->  1 segment
+#   0.1 km/s:     10,000 / 1,961.33 =     5.10 m ->  1 segment (the schema's slowest)
 #   0.5 km/s:    250,000 / 1,961.33 =   127.46 m ->  2
 #   1.0 km/s:  1,000,000 / 1,961.33 =   509.86 m ->  6
 #   1.5 km/s:  2,250,000 / 1,961.33 = 1,147.18 m -> 12
@@ -64,7 +64,7 @@ def test_a_city_that_does_not_replicate_still_plans(policy: str) -> None:
 #   2.376 km/s: 5,645,376 / 1,961.33 = 2,878.34 m -> 29
 #   2.4 km/s:  5,760,000 / 1,961.33 = 2,936.78 m -> 30
 TRACKS = [
-    (0.05, 1.27, 1), (0.5, 127.46, 2), (1.0, 509.86, 6), (1.5, 1147.18, 12),
+    (0.1, 5.10, 1), (0.5, 127.46, 2), (1.0, 509.86, 6), (1.5, 1147.18, 12),
     (2.0, 2039.43, 21), (2.376, 2878.34, 29), (2.4, 2936.78, 30),
 ]  # fmt: skip
 

@@ -9,6 +9,7 @@ Usage::
 
     python tests/mutations/run.py            # every mutation; a table of caught / missed
     python tests/mutations/run.py -k launch  # those whose name contains "launch"
+    python tests/mutations/run.py --check    # only that every pattern still matches (fast)
 
 Exit status: 0 when every mutation is caught, 1 when one is missed, 2 when a pattern is not
 found or the unmutated tests fail (the table would mean nothing).
@@ -78,8 +79,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/landers.py",
         (
             (
-                r"since = \(city\.day - e\.first_lander_day\) / e\.lander_interval_days",
-                "since = (city.day - e.first_lander_day) / (e.lander_interval_days + 1)",
+                r"first, interval = e\.first_lander_day, e\.lander_interval_days\b",
+                "first, interval = e.first_lander_day, e.lander_interval_days + 1",
             ),
         ),
         (
@@ -338,6 +339,19 @@ def apply(mutation: Mutation, root: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def stale_patterns() -> list[str]:
+    """Mutations whose patterns no longer match the checkout, one line each (fast: no tests)."""
+    stale = []
+    for mutation in MUTATIONS:
+        text = (REPO / mutation.file).read_text(encoding="utf-8")
+        stale += [
+            f"{mutation.name}: /{pattern}/ not found in {mutation.file}"
+            for pattern, _ in mutation.edits
+            if not re.search(pattern, text)
+        ]
+    return stale
+
+
 def run_tests(root: Path, tests: tuple[str, ...]) -> tuple[bool, list[str], float]:
     """Run ``tests`` in the copy at ``root``: (all passed, failing test ids, seconds)."""
     env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
@@ -363,7 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the mutations; print a table; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-k", default="", help="only mutations whose name contains this")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that every pattern still matches"
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_patterns()
+        print("\n".join(stale) or f"all {len(MUTATIONS)} mutations apply", file=sys.stderr)
+        return 2 if stale else 0
     chosen = [m for m in MUTATIONS if args.k in m.name]
     if not chosen:
         print(f"no mutation name contains {args.k!r}", file=sys.stderr)
