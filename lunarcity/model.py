@@ -45,7 +45,7 @@ from lunarcity.model_economy import scenario_economy
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.scenario import Scenario, check_seed, resolve_scenario
 from lunarcity.site import build_site
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
@@ -92,7 +92,8 @@ class LunarCity(mesa.Model):
     ) -> None:
         sc = resolve_scenario(scenario, overrides, catalog=catalog)
         if seed is not None:
-            sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": int(seed)})})
+            seed = check_seed(seed)
+            sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": seed})})
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
         self.params = sc
