@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, preset_paths, resolve_scenario
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import Scenario, resolve_scenario
 
 
 @dataclass(frozen=True)
