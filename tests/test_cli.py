@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lunarcity.scenario import preset_paths
+from lunarcity.overrides import preset_paths
 
 REPO = Path(__file__).resolve().parent.parent
 UNIT_FIELDS = {"mass_kg", "regolith_kg", "energy_kwh", "imported_kg", "bom_closure"}

@@ -7,14 +7,8 @@ from pathlib import Path
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import (
-    Scenario,
-    kwargs_to_paths,
-    load_scenario_text,
-    parse_set,
-    preset_paths,
-    resolve_scenario,
-)
+from lunarcity.overrides import kwargs_to_paths, parse_set, preset_paths
+from lunarcity.scenario import Scenario, load_scenario_text, resolve_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,8 @@ from functools import cache
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, check_seed, preset_paths, resolve_scenario
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import Scenario, check_seed, resolve_scenario
 
 from . import words
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
-from lunarcity.scenario import preset_paths
+from lunarcity.overrides import preset_paths
 
 from .charts import CHARTS
 

@@ -17,7 +17,8 @@ import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.scenario import Scenario, check_path, find_scenario_file, resolve_scenario
+from lunarcity.overrides import check_path, find_scenario_file
+from lunarcity.scenario import Scenario, resolve_scenario
 from lunarcity.validation import Strict, annotation_at, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
 
