@@ -20,6 +20,8 @@ from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
 from lunarcity.validation import Strict, to_input_error
+from lunarcity.satellite import FigureOverrides
+from lunarcity.trajectory import load_destinations
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 # -- bounds -----------------------------------------------------------------------------------
@@ -125,6 +127,18 @@ class EarthConfig(Section):
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
+    tankers_per_landing: float = Field(
+        15.0,
+        ge=0,
+        le=30,
+        description="Tanker launches that refuel each lander in Earth orbit (Musk 2021: 4-8; "
+        "GAO21: a depot and 14 tankers, 15 with the depot; NASA23: 'high teens' of launches)",
+    )
+    payload_to_leo_t: PositiveFloat = Field(
+        100.0,
+        description="What one Earth launch puts in low Earth orbit (t): a tanker's propellant, "
+        "a lander's flight, a direct flight's satellites (Starship, reusable: 100-150 t)",
+    )
 
     @pydantic.field_validator("carries")
     @classmethod
@@ -211,6 +225,35 @@ class MassDriverConfig(Section):
     # Ten shots a second: O'Neill's mass-driver bucket rate (SSI 1976; Kolm 1980).
     max_launches_per_day: float = Field(
         500.0, gt=0, le=864_000, description="Shots per day the launcher's cycle allows"
+    )
+
+
+class SatelliteConfig(Section):
+    """Where the AI satellites go, how they get there, and their design's figures.
+
+    The satellite's mass and W/kg come from its components (data/satellites.yaml) at the
+    destination (data/destinations.yaml); the fields here change the figures a study varies.
+    """
+
+    destination: str = Field(
+        "heliocentric",
+        description="Where satellites go (data/destinations.yaml): lunar_orbit, earth_moon_l1, "
+        "earth_moon_l2, geo, heliocentric or leo",
+    )
+    kick_propellant: str = Field(
+        "lox_ch4",
+        description="The kick stage's propellant (data/destinations.yaml): lox_ch4 or lox_lh2 "
+        "burn lunar oxygen; storable and solid are all Earth-made",
+    )
+    compute_kw: PositiveFloat | None = Field(
+        None, description="Accelerator power per satellite (kW; default from the data)"
+    )
+    lunar: FigureOverrides = Field(
+        default_factory=FigureOverrides, description="Changes to the lunar-built figures"
+    )
+    earth: FigureOverrides = Field(
+        default_factory=FigureOverrides,
+        description="Changes to the Earth-built (direct route) figures",
     )
 
 
@@ -313,6 +356,7 @@ class Scenario(Strict):
     earth: EarthConfig = Field(default_factory=EarthConfig)
     units: dict[str, UnitOverride] = Field(default_factory=dict)
     mass_driver: MassDriverConfig = Field(default_factory=MassDriverConfig)
+    satellite: SatelliteConfig = Field(default_factory=SatelliteConfig)
     economy: EconomyConfig = Field(default_factory=EconomyConfig)
     planner: PlannerConfig = Field(default_factory=PlannerConfig)
     target: TargetConfig = Field(default_factory=TargetConfig)
@@ -441,6 +485,18 @@ def check_against_catalog(
                 ("earth", "carries", name),
                 f"'{name}' cannot be imported",
                 "importable items and unit kinds",
+            )
+    trips = load_destinations()
+    for field, table in (
+        ("destination", trips.destinations),
+        ("kick_propellant", trips.propellants),
+    ):
+        name = getattr(scenario.satellite, field)
+        if name not in table:
+            raise fail(
+                ("satellite", field),
+                f"unknown {field.replace('_', ' ')} '{name}'{did_you_mean(name, table)}",
+                one_of(table),
             )
     for name, count in scenario.seed.units.items():
         if units[name].role == "satellite" and count:
