@@ -91,8 +91,10 @@ def manifest(city: LunarCity) -> dict[str, float]:
     room = payload - sum(cargo.values())
     plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
-    # Local output replaces imports as far as its capacity goes.
-    wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
+    # Local output replaces imports as far as its capacity goes. An imported item is wanted
+    # for the recipes that use it and for the bills of materials that hold it directly (a
+    # pulse store's cells).
+    wanted = np.where(arrays.imported_mask, plan.need + plan.direct, plan.direct)
     want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
     want = np.where(arrays.importable, want, 0.0)
     # Units the mix wants that only Earth can make (e.g. fission units).

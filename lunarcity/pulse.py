@@ -30,21 +30,20 @@ class StoreKind(Strict):
     description: str = ""
     specific_energy_kj_per_kg: PositiveFloat = Field(description="Usable energy per kg of cells")
     specific_power_kw_per_kg: PositiveFloat = Field(description="Usable power per kg of cells")
-    packaging_fraction: float = Field(ge=0, description="Racks and busbars per kg of cells")
-    earth_share: float = Field(ge=0, le=1, description="Share of the bank's mass made on Earth")
-    item: str
+    cells_fraction: float = Field(gt=0, le=1, description="Cells' share of a bank's mass")
+    item: str = Field(description="The cells' item in data/materials.yaml (made on Earth)")
     source: str | None = None
     assumption: str | None = None
 
     @property
     def kj_per_kg(self) -> float:
-        """Usable energy per kg of the whole bank (packaging included)."""
-        return self.specific_energy_kj_per_kg / (1.0 + self.packaging_fraction)
+        """Usable energy per kg of the whole bank (racks included)."""
+        return self.specific_energy_kj_per_kg * self.cells_fraction
 
     @property
     def kw_per_kg(self) -> float:
-        """Usable power per kg of the whole bank (packaging included)."""
-        return self.specific_power_kw_per_kg / (1.0 + self.packaging_fraction)
+        """Usable power per kg of the whole bank (racks included)."""
+        return self.specific_power_kw_per_kg * self.cells_fraction
 
 
 class PulseFile(Strict):
@@ -57,6 +56,23 @@ class PulseFile(Strict):
 def _load(folder: Path | None) -> PulseFile:
     data, _ = load_data_file(PULSE_FILE, PulseFile, folder)
     return data
+
+
+def kind_for_bom(bom: dict[str, float], folder: Path | None = None) -> tuple[str, StoreKind]:
+    """The store kind whose cells a unit's bill of materials holds.
+
+    Raises:
+        InputError: the bill holds no store kind's cells.
+    """
+    stores = _load(folder).stores
+    for name, kind in stores.items():
+        if kind.item in bom:
+            return name, kind
+    raise InputError(
+        "a pulse unit's bill of materials holds no pulse store's cells",
+        field="bom",
+        valid=", ".join(k.item for k in stores.values()),
+    )
 
 
 def store_kind(name: str, folder: Path | None = None) -> StoreKind:
@@ -129,7 +145,7 @@ class StoreSizing:
         by_power_kg: Bank mass that delivers its peak power.
         mass_kg: The larger of the two.
         sized_by: Which one decided.
-        earth_kg: The part of it made on Earth.
+        earth_kg: The part of it made on Earth (the cells).
     """
 
     kind: str
@@ -151,7 +167,7 @@ def size_store(shot: Shot, kind: StoreKind, name: str = "") -> StoreSizing:
         by_power_kg=by_p,
         mass_kg=mass,
         sized_by="energy" if by_e >= by_p else "power",
-        earth_kg=mass * kind.earth_share,
+        earth_kg=mass * kind.cells_fraction,
     )
 
 

@@ -209,8 +209,9 @@ class MassDriverConfig(Section):
 
     # 0.1-20 km/s: lunar escape is 2.376 km/s (DERIVED) and 20 km/s leaves the solar system
     # from the Moon's distance; below 0.1 km/s the track is under one rail segment (5 m at 100 g).
-    launch_speed_km_s: float = Field(
-        2.376, ge=0.1, le=20.0, description="Speed at the muzzle (km/s)"
+    # None: the speed the satellites' destination needs (data/destinations.yaml).
+    launch_speed_km_s: float | None = Field(
+        None, ge=0.1, le=20.0, description="Speed at the muzzle (km/s)"
     )
     # 1 g to 1e5 g: at 1 g escape speed needs 288 km of track (L = v^2 / 2a, DERIVED); 1e5 g is
     # several times what gun-hardened electronics survive (~2e4 g).
@@ -218,9 +219,10 @@ class MassDriverConfig(Section):
         100.0, ge=1.0, le=1e5, description="Acceleration the payload tolerates (g)"
     )
     efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
-    # 100 t: fifty times the data's 2 t satellite.
-    kick_stage_kg: float = Field(
-        0.0, ge=0, le=1e5, description="Kick stage launched with each satellite (kg)"
+    # 100 t: fifty times the data's 2 t satellite. None: sized by the rocket equation for the
+    # destination; a smaller one delivers no compute there.
+    kick_stage_kg: float | None = Field(
+        None, ge=0, le=1e5, description="Kick stage launched with each satellite (kg)"
     )
     # Ten shots a second: O'Neill's mass-driver bucket rate (SSI 1976; Kolm 1980).
     max_launches_per_day: float = Field(

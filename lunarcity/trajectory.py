@@ -77,6 +77,7 @@ class Stage(_Sourced):
 
     dry_fraction: float = Field(gt=0, lt=1, description="dry / (dry + propellant)")
     dry_earth_share: float = Field(ge=0, le=1)
+    propellant: str | None = Field(None, description="Its propellant, when the data fix it")
 
 
 class DestinationsFile(Strict):
@@ -149,8 +150,9 @@ class StageSizing:
         dry_kg: Tanks, structure and engine.
         oxidiser_kg: The oxidiser within the propellant.
         fuel_kg: The fuel within the propellant.
-        earth_kg: The part made on Earth (fuel or oxidiser that cannot be local, and the
-            Earth-made share of the dry mass).
+        local_oxidiser_kg: Oxidiser the Moon supplies (lunar oxygen), else 0.
+        local_fuel_kg: Fuel the Moon supplies, else 0.
+        dry_earth_kg: The Earth-made part of the dry mass.
     """
 
     delta_v_km_s: float
@@ -160,7 +162,19 @@ class StageSizing:
     dry_kg: float
     oxidiser_kg: float
     fuel_kg: float
-    earth_kg: float
+    local_oxidiser_kg: float
+    local_fuel_kg: float
+    dry_earth_kg: float
+
+    @property
+    def propellant_earth_kg(self) -> float:
+        """Propellant made on Earth (kg)."""
+        return self.propellant_kg - self.local_oxidiser_kg - self.local_fuel_kg
+
+    @property
+    def earth_kg(self) -> float:
+        """The part of the loaded stage made on Earth (kg)."""
+        return self.propellant_earth_kg + self.dry_earth_kg
 
     @property
     def mass_kg(self) -> float:
@@ -193,9 +207,6 @@ def size_stage(
     dry = k * prop_kg
     ox = prop_kg * prop.oxidiser_fraction
     fuel = prop_kg - ox
-    earth = stage.dry_earth_share * dry
-    earth += 0.0 if prop.oxidiser_local else ox
-    earth += 0.0 if prop.fuel_local else fuel
     return StageSizing(
         delta_v_km_s=delta_v_km_s,
         isp_s=prop.isp_s,
@@ -204,7 +215,9 @@ def size_stage(
         dry_kg=dry,
         oxidiser_kg=ox,
         fuel_kg=fuel,
-        earth_kg=earth,
+        local_oxidiser_kg=ox if prop.oxidiser_local else 0.0,
+        local_fuel_kg=fuel if prop.fuel_local else 0.0,
+        dry_earth_kg=stage.dry_earth_share * dry,
     )
 
 

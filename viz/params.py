@@ -166,10 +166,10 @@ PARAMS: tuple[Param, ...] = (
         unit_name="g",
     ),
     Param(
-        "mass_driver.launch_speed_km_s",
-        _range(0.5, 3.0, 0.1),
-        name="Launch speed",
-        unit_name="km/s",
+        "earth.tankers_per_landing",
+        _range(0, 30, 1),
+        name="Tanker flights per landing",
+        unit_name="launches",
     ),
     Param("planner.policy", text="Planner policy", name="How the city chooses what to build"),
     Param(

@@ -108,13 +108,13 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     ``m.track.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
     md = model.params.mass_driver
-    v = md.launch_speed_km_s * 1000.0
+    v = model.thesis.launch_km_s * 1000.0
     a = md.max_accel_g * G0
     kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
     built = float(model.recorder.last("rail_length_m"))
     lines = [
-        f"Launch speed v = {v / 1000:.3f} km/s (lunar escape), acceleration a = "
+        f"Launch speed v = {v / 1000:.3f} km/s (for {model.thesis.destination}), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
         f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
         f"Payload m = {mass:,.0f} kg (satellite and {model.track.kick_kg:g} kg kick stage)",
