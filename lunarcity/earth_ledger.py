@@ -100,7 +100,7 @@ def earth_ledger(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> p
 
     Returns:
         ``day``, ``compute_delivered_kw`` and the columns of :data:`COLUMNS` (per-kW figures
-        null while no compute has been delivered).
+        NaN while no compute has been delivered: every column stays a plain float).
 
     Raises:
         InputError: the table lacks a column the ledger reads, or a parameter is not positive.
@@ -132,19 +132,23 @@ def earth_ledger(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> p
     )
     marginal = route.lunar_earth_kg_per_kw * side.lifted_per_landed
     return frame.with_columns(
-        pl.when(has).then(pl.col("earth_lifted_t") * 1000.0 / kw).alias("earth_kg_per_kw"),
+        pl.when(has)
+        .then(pl.col("earth_lifted_t") * 1000.0 / kw)
+        .otherwise(math.nan)
+        .alias("earth_kg_per_kw"),
         pl.lit(marginal, dtype=pl.Float64).alias("earth_kg_per_kw_marginal"),
         pl.when(has)
         .then(pl.col("direct_earth_lifted_t") * 1000.0 / kw)
+        .otherwise(math.nan)
         .alias("direct_earth_kg_per_kw"),
     )
 
 
 def breakeven_day(ledger: pl.DataFrame) -> int | None:
     """The first day the lunar route's cumulative kg per kW is at or below the direct one."""
+    lunar, direct = pl.col("earth_kg_per_kw"), pl.col("direct_earth_kg_per_kw")
     hit = ledger.filter(
-        pl.col("earth_kg_per_kw").is_not_null()
-        & (pl.col("earth_kg_per_kw") <= pl.col("direct_earth_kg_per_kw"))
+        lunar.is_not_null() & lunar.is_not_nan() & direct.is_not_nan() & (lunar <= direct)
     )
     return int(hit["day"][0]) if hit.height else None
 
@@ -161,7 +165,7 @@ def thesis_summary(
 
     def num(key: str) -> float | None:
         value = last.get(key)
-        return None if value is None else float(value)
+        return None if value is None or math.isnan(value) else float(value)
 
     return {
         "destination": destination,

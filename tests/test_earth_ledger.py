@@ -38,8 +38,9 @@ def test_ledger_by_hand() -> None:
     # Direct: 80 kg/kW; 40 kW is 3.2 t (one launch), 40 MW is 3,200 t (32), 400 MW 32,000 t (320).
     assert led["direct_earth_lifted_t"].to_list() == pytest.approx([0, 0, 3.2, 3200, 32000])
     assert led["direct_earth_launches"].to_list() == [0, 0, 1, 32, 320]
-    # Per kW: null until compute is delivered.
-    assert led["earth_kg_per_kw"].to_list()[:2] == [None, None]
+    # Per kW: NaN until compute is delivered (the summary says null).
+    assert all(math.isnan(v) for v in led["earth_kg_per_kw"].to_list()[:2])
+    assert all(math.isnan(v) for v in led["direct_earth_kg_per_kw"].to_list()[:2])
     assert led["earth_kg_per_kw"][2] == pytest.approx(4800e3 / 40)
     assert led["earth_kg_per_kw"][4] == pytest.approx(6400e3 / 400_000)  # 16 kg/kW
     assert led["direct_earth_kg_per_kw"][4] == pytest.approx(80.0)
@@ -97,3 +98,14 @@ def test_bad_input() -> None:
         )
     with pytest.raises(InputError, match="payload_to_leo_t must be positive"):
         earth_ledger(DAILY, EarthSide(15, 0, 100, 0), RouteFigures(1, 1))
+
+
+def test_summary_before_any_compute_is_delivered_says_null() -> None:
+    daily = DAILY.with_columns(pl.lit(0.0).alias("compute_delivered_kw"))
+    led = earth_ledger(daily, EarthSide(15, 100, 100, 150), RouteFigures(5.0, 80.0))
+    block = thesis_summary(
+        led, destination="geo", satellite_w_per_kg=20.0, direct_satellite_w_per_kg=33.0
+    )
+    assert block["earth_kg_per_kw"] is None and block["direct_earth_kg_per_kw"] is None
+    assert block["breakeven_day"] is None
+    assert block["earth_lifted_t"] == 16 * 4 * 100  # 2 seed landings and 2 landers, 16 launches
