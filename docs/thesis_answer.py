@@ -40,7 +40,7 @@ def _num(value: float | None, fmt: str = ",.0f") -> str:
 
 
 def _last_year_rate(daily: pl.DataFrame, column: str = "compute_delivered_kw") -> float:
-    """kW delivered in the last 365 days of a daily table (rows may be every N days)."""
+    """Compute delivered in the last 365 days of a daily table, in kW (rows may be sparse)."""
     last = daily.row(daily.height - 1, named=True)
     earlier = daily.filter(pl.col("day") <= last["day"] - 365)
     before = earlier[column][-1] if earlier.height else 0.0
@@ -144,6 +144,7 @@ def sweep_section(root: Path) -> list[str]:
 
 
 def main() -> None:
+    """Run the destinations (and read the sweep, if given); write the page."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sweep", type=Path, help="a finished sx26_100gw sweep folder")
     p.add_argument("--out", type=Path, default=HERE / "THESIS.md")

@@ -163,6 +163,7 @@ class PulseStore(Unit):
 
     @property
     def output(self) -> str:
+        """What the unit contributes: its share of the bank one shot needs."""
         store = self.model.thesis.store
         if store is None:
             return "no shot to deliver"

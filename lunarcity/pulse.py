@@ -174,8 +174,10 @@ def size_store(shot: Shot, kind: StoreKind, name: str = "") -> StoreSizing:
 def shots_possible(
     bank_kg: float, kind: StoreKind, shot: Shot, charge_kwh: float, wanted: int
 ) -> int:
-    """Shots today: none unless the bank can deliver one shot's energy and peak power; then as
-    many as the energy that charged it covers, one full recharge per shot, up to ``wanted``.
+    """Shots today, as far as the pulsed store and the energy that recharges it allow.
+
+    None unless the bank can deliver one shot's energy and peak power; then as many as the
+    energy that charged it covers, one full recharge per shot, up to ``wanted``.
 
     Args:
         bank_kg: Mass of the working pulse stores.

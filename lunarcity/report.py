@@ -83,7 +83,9 @@ def thesis_line(s: dict[str, Any]) -> str:
             f"{t['earth_lifted_t']:,.0f} t to LEO for the lunar route."
         )
     day = t["breakeven_day"]
-    when = f"break-even on day {day_and_year(day)}" if day is not None else "no break-even in the run"
+    when = (
+        f"break-even on day {day_and_year(day)}" if day is not None else "no break-even in the run"
+    )
     return (
         f"Thesis ({where}): Earth lifted {t['earth_kg_per_kw']:,.0f} kg per kW delivered by the "
         f"lunar route (marginal {t['earth_kg_per_kw_marginal']:,.0f}) against "

@@ -95,12 +95,16 @@ class Figures(Strict):
 
 
 class DesignDefaults(Strict):
+    """The satellite's size: its accelerators' power (the rest is sized from it)."""
+
     compute_kw: PositiveFloat
     source: str | None = None
     assumption: str | None = None
 
 
 class EarthLaunch(Strict):
+    """The acceleration a rocket launch puts on the Earth-built satellite."""
+
     accel_g: PositiveFloat
     source: str | None = None
     assumption: str | None = None

@@ -134,8 +134,10 @@ class EarthConfig(Section):
         description="Tanker launches that refuel each lander in Earth orbit (Musk 2021: 4-8; "
         "GAO21: a depot and 14 tankers, 15 with the depot; NASA23: 'high teens' of launches)",
     )
-    payload_to_leo_t: PositiveFloat = Field(
+    payload_to_leo_t: float = Field(
         100.0,
+        gt=0,
+        le=1000,
         description="What one Earth launch puts in low Earth orbit (t): a tanker's propellant, "
         "a lander's flight, a direct flight's satellites (Starship, reusable: 100-150 t)",
     )
@@ -247,8 +249,11 @@ class SatelliteConfig(Section):
         description="The kick stage's propellant (data/destinations.yaml): lox_ch4 or lox_lh2 "
         "burn lunar oxygen; storable and solid are all Earth-made",
     )
-    compute_kw: PositiveFloat | None = Field(
-        None, description="Accelerator power per satellite (kW; default from the data)"
+    compute_kw: float | None = Field(
+        None,
+        gt=0,
+        le=1e5,
+        description="Accelerator power per satellite (kW; default from the data); at most 100 MW",
     )
     lunar: FigureOverrides = Field(
         default_factory=FigureOverrides, description="Changes to the lunar-built figures"
