@@ -95,7 +95,7 @@ def destinations_section() -> list[str]:
 
 def sweep_section(root: Path) -> list[str]:
     """What the sx26_100gw sweep says: the best last-year rate against 100 GW/yr."""
-    results = pl.read_parquet(root / "results.parquet").filter(pl.col("status") == "ok")
+    results = pl.read_parquet(root / "results.parquet").filter(pl.col("status") == "done")
     rates = []
     for row in results.iter_rows(named=True):
         daily = pl.read_parquet(root / "daily" / f"{row['run_id']}.parquet")
