@@ -19,9 +19,9 @@ from lunarcity.catalog import Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
-from lunarcity.validation import Strict, to_input_error
 from lunarcity.satellite import FigureOverrides
 from lunarcity.trajectory import load_destinations
+from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 # -- bounds -----------------------------------------------------------------------------------
