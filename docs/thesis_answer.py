@@ -98,7 +98,7 @@ def sweep_section(root: Path) -> list[str]:
     results = pl.read_parquet(root / "results.parquet").filter(pl.col("status") == "done")
     rates = []
     for row in results.iter_rows(named=True):
-        daily = pl.read_parquet(root / "daily" / f"{row['run_id']}.parquet")
+        daily = pl.read_parquet(root / "daily" / f"{row['run_id']:07d}.parquet")
         rates.append(_last_year_rate(daily))
     results = results.with_columns(pl.Series("delivered_kw_last_year", rates))
     best = results.sort("delivered_kw_last_year", descending=True).row(0, named=True)
