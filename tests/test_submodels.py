@@ -107,8 +107,17 @@ def test_city_storage_carries_the_night(banked_city) -> None:
     served = d["served_mwh"].to_numpy()[nights]
     generated = d["generated_mwh"].to_numpy()[nights]
     losses = d["losses_mwh"].to_numpy()[nights]
-    # served = generated + drawn - energy lost with failed banks (in losses)
-    np.testing.assert_allclose(served, generated + drawn[nights - 1] - losses, rtol=1e-9)
+    curtailed = d["curtailed_mwh"].to_numpy()[nights]
+    # A store can also run down because banks failed with energy in them (that energy is in
+    # losses); on such a day generation may exceed what is used and be curtailed. Otherwise a
+    # bank discharges only when generation falls short, so nothing is curtailed that day.
+    night_without_failures = losses < 1e-12
+    assert night_without_failures.sum() >= 5
+    assert np.all(curtailed[night_without_failures] == 0.0)
+    # served = generated + drawn - energy lost with failed banks - what was curtailed
+    np.testing.assert_allclose(
+        served, generated + drawn[nights - 1] - losses - curtailed, rtol=1e-9, atol=1e-9
+    )
 
 
 # == mass driver: track length and launch energy ==================================================
