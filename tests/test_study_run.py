@@ -45,6 +45,9 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
         assert f"figures/{name}.png" in report
     for name in ("morris", "sobol", "sobol_half", "convergence", "runs", "survival", "success"):
         assert pl.read_parquet(out / "tables" / f"{name}.parquet").height > 0
+    # The city's own flag and time count each run once, whatever the Earth-side draws.
+    assert result.ranked.prims["met_within_horizon"].n == result.ran["sobol"]
+    assert result.ranked.survival.n == 8
     summary = json.loads((out / "summary.json").read_text())
     assert summary["success"]["n"] == 8  # the A and B points of N = 4
     assert (

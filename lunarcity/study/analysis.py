@@ -93,11 +93,22 @@ def survival_curve(rows: pl.DataFrame, time: str, event: str) -> Survival | None
     return kaplan_meier(valid[time].to_numpy(), valid[event].to_numpy())
 
 
-def prim_inputs(spec: StudySpec, flag: str, kept: list[str]) -> list[str]:
+def earth_inputs(outcome: str) -> list[str]:
+    """The Earth-side figures an outcome depends on (none for the city's own outcomes)."""
+    return [p for proc in PROCESSORS.values() if outcome in proc.outcomes for p in proc.earth]
+
+
+def rows_for(rows: pl.DataFrame, outcome: str) -> pl.DataFrame:
+    """The rows that carry an outcome: one per run and draw when it depends on the Earth-side
+    figures, else one per run (the draws repeat the run's own value, and would count it again).
+    """
+    return rows if earth_inputs(outcome) else rows.filter(pl.col("draw") == 0)
+
+
+def prim_inputs(flag: str, kept: list[str]) -> list[str]:
     """The inputs PRIM searches for a flag: the varied parameters, plus the Earth-side figures
     of the processor that makes the flag."""
-    earth = [p for proc in PROCESSORS.values() if flag in proc.outcomes for p in proc.earth]
-    return [*kept, *earth]
+    return [*kept, *earth_inputs(flag)]
 
 
 def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
@@ -116,11 +127,13 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
     success = success_share(base, q.success)
     survival = None
     if q.survival_time and q.survival_event:
-        survival = survival_curve(base, q.survival_time, q.survival_event)
+        survival = survival_curve(
+            rows_for(base, q.survival_time), q.survival_time, q.survival_event
+        )
     prims: dict[str, PrimResult] = {}
     for flag in q.prim:
-        data = phase.rows.filter(pl.col(flag).is_not_null())
-        inputs = prim_inputs(spec, flag, kept)
+        data = rows_for(phase.rows, flag).filter(pl.col(flag).is_not_null())
+        inputs = prim_inputs(flag, kept)
         if data.height == 0:
             notes.append(f"PRIM {flag}: no run has a value")
             continue

@@ -127,7 +127,7 @@ def write_report(
             lines.append(f"| `{name}` | {_range(param)} | {_why(param)} |")
     for name in spec.study.post:
         lines += ["", f"Post-processing `{name}`: {PROCESSORS[name].doc}."]
-    lines += ["", "## Cost", "", "| phase | runs | run time (s, mean per run) | wall time (s) |",
+    lines += ["", "## Cost", "", "| phase | runs | run time (s, wall, mean per run) | phase wall time (s) |",
               "|---|---|---|---|"]  # fmt: skip
     for phase, t in facts["phases"].items():
         lines.append(
@@ -203,8 +203,8 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
         lines += [
             "## Time to success",
             "",
-            f"`{q.survival_time}` over the A and B points of the Sobol design (each run and "
-            "Earth-side draw once), censored at the horizon.",
+            f"`{q.survival_time}` over the runs at the A and B points of the Sobol design (and "
+            "each Earth-side draw, where the time depends on one), censored at the horizon.",
             "",
             f"![Survival curve]({figures['survival']})",
             "",

@@ -117,6 +117,7 @@ def run_study(
     """
     if not isinstance(spec, StudySpec):
         spec = load_study(spec)
+    full_size = (spec.study.screening.trajectories, spec.study.sobol.samples)
     reduced = resize(spec, samples, trajectories)
     root = Path(out) if out is not None else DEFAULT_ROOT / spec.name
     if root.exists() and not root.is_dir():
@@ -149,7 +150,7 @@ def run_study(
     sobol_phase = phase("sobol", screened.kept)
     ranked = rank(spec, sobol_phase, screened.kept)
     write_text_atomic(json.dumps(timings, indent=2) + "\n", root / TIMINGS_FILE)
-    facts = _facts(spec, root, timings, reduced, screened.kept)
+    facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
     figures = _write_outputs(spec, root, screened, ranked, sobol_phase, draws)
     text = write_report(spec, screened, ranked, facts, figures)
     write_text_atomic(text, root / REPORT_FILE)
@@ -172,7 +173,12 @@ def _read_timings(root: Path) -> dict[str, Any]:
 
 
 def _facts(
-    spec: StudySpec, root: Path, timings: dict[str, Any], reduced: str | None, kept: list[str]
+    spec: StudySpec,
+    root: Path,
+    timings: dict[str, Any],
+    reduced: str | None,
+    kept: list[str],
+    full_size: tuple[int, int],
 ) -> dict[str, Any]:
     phases: dict[str, Any] = {}
     for name in ("screen", "sobol"):
@@ -184,9 +190,11 @@ def _facts(
         }
     s = spec.study
     d = len(spec.parameters)
+    r, n = full_size
+    runs = (r * (d + 1) + n * (len(kept) + 2)) * s.replicates
     full = (
-        f"{s.screening.trajectories} x ({d} + 1) Morris runs and N x (k + 2) Sobol runs with "
-        f"N = {s.sobol.samples} and k = {len(kept)} kept, each x {s.replicates} replicate(s)"
+        f"{r} x ({d} + 1) Morris runs and N x (k + 2) Sobol runs with N = {n} and k = "
+        f"{len(kept)} kept here, x {s.replicates} replicate(s): {runs:,} runs"
     )
     return {"phases": phases, "reduced": reduced, "full_size": full, "sobol_n": s.sobol.samples}
 
