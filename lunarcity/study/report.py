@@ -59,13 +59,19 @@ def write_report(
     row = ranked.convergence.filter(ranked.convergence["outcome"] == deciding)
     holds = bool(row.height and row["ranks_hold"][0])
     move = row["max_st_change"][0] if row.height else None
+    if row.height:
+        said = (
+            f"here the ranks {'hold' if holds else 'do not hold'} and the largest move is "
+            f"{_f(move)}."
+        )
+    else:
+        said = f"here `{deciding}` could not be ranked at all (see the notes)."
     lines += [
         "## Verdict",
         "",
         f"- Ranking of `{deciding}`: the study **{verdict}**. It converges when its top "
         f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
-        f"more than {spec.study.convergence_tolerance:g} between N/2 and N; here the ranks "
-        f"{'hold' if holds else 'do not hold'} and the largest move is {_f(move)}.",
+        f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
     ]
     if reduced:
         lines.append(
