@@ -1,5 +1,7 @@
-"""``lunarcity study SPEC``: a study end to end (screen, rank, discover, write up); see
-:mod:`lunarcity.study`. ``lunarcity study --answer`` regenerates the README's opening answer."""
+"""``lunarcity study SPEC``: a study end to end (screen, rank, discover, write up).
+
+See :mod:`lunarcity.study`. ``lunarcity study --answer`` regenerates the README's opening answer.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from lunarcity.output import print_json, stdout_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add the ``study`` subcommand to the command line."""
     p = sub.add_parser(
         "study",
         help="run a study end to end: Morris, Sobol, PRIM, survival, a Markdown report",
@@ -40,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run a study (or write the opening answer); returns the exit code."""
     if args.answer:
         if args.spec:
             raise InputError("--answer takes no SPEC", field="--answer")

@@ -1,5 +1,6 @@
-"""The analysis of a study's two phases: screening, Sobol with convergence, success, survival,
-PRIM. Reads only plain data (:class:`~lunarcity.study.records.Phase`), so the same code runs on
+"""The analysis of a study's two phases.
+
+Screening, Sobol with convergence, success, survival, PRIM. Reads only plain data (:class:`~lunarcity.study.records.Phase`), so the same code runs on
 a real study and on a synthetic one.
 """
 
@@ -99,15 +100,19 @@ def earth_inputs(outcome: str) -> list[str]:
 
 
 def rows_for(rows: pl.DataFrame, outcome: str) -> pl.DataFrame:
-    """The rows that carry an outcome: one per run and draw when it depends on the Earth-side
-    figures, else one per run (the draws repeat the run's own value, and would count it again).
+    """The rows that carry an outcome.
+
+    One per run and draw when it depends on the Earth-side figures, else one per run (the draws
+    repeat the run's own value, and would count it again).
     """
     return rows if earth_inputs(outcome) else rows.filter(pl.col("draw") == 0)
 
 
 def prim_inputs(flag: str, kept: list[str]) -> list[str]:
-    """The inputs PRIM searches for a flag: the varied parameters, plus the Earth-side figures
-    of the processor that makes the flag."""
+    """The inputs PRIM searches for a flag.
+
+    The varied parameters, plus the Earth-side figures of the processor that makes the flag.
+    """
     return [*kept, *earth_inputs(flag)]
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-DAYS_PER_YEAR = 365.25
+from lunarcity.constants import DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
