@@ -131,9 +131,9 @@ def answer_text(results: Path, link: str) -> str:
             f"of its range (95 % {_pct(r['low'])} to {_pct(r['high'])}); {decided}."
         )
     lines.append(
-        "The launch count charges the direct route only to low Earth orbit and takes the "
-        "satellites' mass as the model builds them (their component masses and destinations are "
-        "not modelled yet)."
+        "This study's launch count charges the direct route only to low Earth orbit; the Earth "
+        "ledger per kW delivered to a destination (docs/THESIS.md) is not yet one of its "
+        "outcomes."
     )
     lines.append(_status([city, route]))
     body = " ".join(lines)
