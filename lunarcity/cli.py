@@ -28,6 +28,7 @@ COMMANDS = [
     "sensitivity",
     "plot",
     "record",
+    "study",
 ]
 
 

@@ -47,6 +47,12 @@ def validate_sweep(path: Path) -> str:
         from lunarcity.sweeps.spec import load_spec
     except ModuleNotFoundError:
         raise InputError("this installation cannot read sweep specs", file=str(path)) from None
+    data, _ = load_yaml(path)
+    if isinstance(data, dict) and "study" in data:  # a study spec: a sweep with its analysis
+        from lunarcity.study.spec import load_study
+
+        study = load_study(path)
+        return f"{path}: ok (study of {study.scenario}, {len(study.parameters)} inputs)"
     spec = load_spec(path)
     return f"{path}: ok (sweep of {spec.scenario}, {spec.n_runs()} runs)"
 

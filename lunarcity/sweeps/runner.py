@@ -75,6 +75,7 @@ class Plan:
             "n_points": len(self.design.points),
             "replicates": spec.design.replicates,
             "seed": spec.seed,
+            "common_seeds": spec.design.common_seeds,
             "design": {
                 "method": spec.design.method,
                 "samples": spec.design.samples,
@@ -96,11 +97,14 @@ class Plan:
         """The task of one run."""
         reps = self.spec.design.replicates
         point, replicate = divmod(run_id, reps)
+        # Common random numbers: the seed follows the replicate alone, so every design point
+        # meets the same landers lost and the same failures drawn.
+        stream = replicate if self.spec.design.common_seeds else run_id
         return RunTask(
             run_id=run_id,
             point=point,
             replicate=replicate,
-            seed=run_seed(self.spec.seed, run_id),
+            seed=run_seed(self.spec.seed, stream),
             params=self.design.points[point],
             scenario=self.scenario,
             outcomes=self.spec.outcome_names(),

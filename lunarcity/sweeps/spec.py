@@ -169,10 +169,26 @@ class Design(_Sourced):
     )
     levels: int = Field(4, ge=2, description="morris: grid levels per parameter")
     second_order: bool = Field(False, description="saltelli: also second-order Sobol indices")
+    common_seeds: bool = Field(
+        False,
+        description="Common random numbers: replicate r has the same seed at every design point, "
+        "so two points differ by their parameters, not by their luck",
+    )
 
 
 def _design_from_text(value: Any) -> Any:
     return {"method": value} if isinstance(value, str) else value
+
+
+def _without_prose(value: Any) -> Any:
+    """``fixed`` without its ``source:``/``assumption:`` keys: they say why, they set nothing."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in ("source", "assumption")}
+    return value
+
+
+#: Fixed overrides: dotted path -> value, with an optional source or assumption beside them.
+Fixed = Annotated[dict[str, Scalar], pydantic.BeforeValidator(_without_prose)]
 
 
 def _parameter_from_list(value: Any) -> Any:
@@ -196,6 +212,10 @@ class SweepSpec(_Sourced):
         str,
         Annotated[Parameter, pydantic.BeforeValidator(_parameter_from_list)],
     ] = Field(min_length=1)
+    fixed: Fixed = Field(
+        default_factory=dict,
+        description="Dotted paths -> values set in every run (the scenario as the sweep sees it)",
+    )
     outcomes: list[str] | None = Field(
         None, description="Summary fields to keep (default: every scalar plus derived ones)"
     )
@@ -233,7 +253,9 @@ class SweepSpec(_Sourced):
 
     def base_scenario(self) -> Scenario:
         """The scenario every run starts from, with ``years`` applied."""
-        overrides = {"run.years": self.years} if self.years is not None else {}
+        overrides: dict[str, Any] = dict(self.fixed)
+        if self.years is not None:
+            overrides["run.years"] = self.years
         return resolve_scenario(self.scenario_ref(), overrides)
 
     def n_points(self) -> int:
@@ -322,6 +344,40 @@ def trial_values(spec: SweepSpec, path: str) -> list[Any]:
     return values
 
 
+def _check_fixed(spec: SweepSpec, lines: LineMap) -> None:
+    for path in spec.fixed:
+        loc = ("fixed", path)
+        try:
+            check_path(path)
+        except InputError as exc:
+            raise InputError(
+                exc.message,
+                file=spec.file,
+                line=line_of(lines, loc),
+                field=".".join(loc),
+                valid=exc.valid,
+            ) from None
+        if path in spec.parameters or path in ("run.years", "run.seed", "name"):
+            raise _fail(
+                f"'{path}' is set by the sweep itself (a parameter, years or seed)",
+                spec,
+                lines,
+                loc,
+            )
+        try:
+            resolve_scenario(spec.scenario_ref(), {path: spec.fixed[path]})
+        except InputError as exc:
+            if exc.field != path:
+                continue  # the scenario itself is at fault: reported with the scenario
+            raise InputError(
+                f"value {spec.fixed[path]!r} is rejected: {exc.message}",
+                file=spec.file,
+                line=line_of(lines, loc),
+                field=".".join(loc),
+                valid=exc.valid,
+            ) from None
+
+
 def _check_parameters(spec: SweepSpec, lines: LineMap, base: Scenario) -> None:
     base_data = base.model_dump(mode="json")
     for path in spec.parameters:
@@ -390,6 +446,7 @@ def validate_spec(data: Any, *, file: str | None = None, lines: LineMap | None =
             valid="fewer samples, steps or replicates, or several sweeps",
         )
     _check_outcomes(spec, lines)
+    _check_fixed(spec, lines)
     try:
         if not isinstance(spec.scenario_ref(), Path):
             find_scenario_file(spec.scenario_ref())

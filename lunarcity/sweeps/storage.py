@@ -90,8 +90,15 @@ def identity(spec: SweepSpec, scenario: dict[str, Any]) -> dict[str, Any]:
     """What identifies a sweep: the spec, the resolved scenario and the data files' content."""
     import lunarcity
 
+    data = _strip_text(spec.model_dump(mode="json"))
+    # Options at their defaults are left out, so adding an option keeps every earlier sweep's id
+    # (and its folder resumable).
+    if not data.get("fixed"):
+        data.pop("fixed", None)
+    if not data.get("design", {}).get("common_seeds"):
+        data.get("design", {}).pop("common_seeds", None)
     return {
-        "spec": _strip_text(spec.model_dump(mode="json")),
+        "spec": data,
         "scenario": scenario,
         "data_sha256": data_hash(),
         "lunarcity": lunarcity.__version__,

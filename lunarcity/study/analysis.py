@@ -1,0 +1,215 @@
+"""The analysis of a study's two phases.
+
+Screening, Sobol with convergence, success, survival, PRIM. Reads only plain data (:class:`~lunarcity.study.records.Phase`), so the same code runs on
+a real study and on a synthetic one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from lunarcity.study.convergence import sobol_with_convergence
+from lunarcity.study.earth import PROCESSORS
+from lunarcity.study.prim import PrimResult, prim
+from lunarcity.study.records import Phase
+from lunarcity.study.screening import select_inputs
+from lunarcity.study.spec import StudySpec
+from lunarcity.study.success import Proportion, wilson
+from lunarcity.study.survival import Survival, kaplan_meier
+from lunarcity.sweeps.sensitivity import analyze
+
+
+@dataclass
+class Screened:
+    """The Morris phase's verdict."""
+
+    morris: pl.DataFrame
+    table: pl.DataFrame
+    kept: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ranked:
+    """The Sobol phase's analysis."""
+
+    full: pl.DataFrame
+    half: pl.DataFrame
+    convergence: pl.DataFrame
+    success: Proportion | None
+    survival: Survival | None
+    prims: dict[str, PrimResult]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def converged(self) -> bool:
+        """Whether the deciding outcome (the first Sobol outcome) converged."""
+        return bool(self.convergence.height and self.convergence["converged"][0])
+
+
+def screen(spec: StudySpec, phase: Phase) -> Screened:
+    """Morris indices of the screened outcomes and the inputs kept."""
+    s = spec.study.screening
+    morris, notes = analyze(phase.info, phase.x, phase.results, s.outcomes)
+    kept, table = select_inputs(morris, list(spec.parameters), s.keep_share, s.min_keep)
+    return Screened(morris, table, kept, notes)
+
+
+def base_rows(phase: Phase) -> pl.DataFrame:
+    """The rows of a Saltelli phase's A and B points: independent draws over the ranges.
+
+    SALib orders a Saltelli sample (without second order) in blocks of k + 2 points: A, the k
+    mixed rows, B. The mixed rows copy coordinates of A and B, so shares and curves count only
+    A and B, which sample the assumption space independently.
+    """
+    k = int(phase.info["design"]["problem"]["num_vars"])
+    block = k + 2
+    return phase.rows.filter(
+        ((pl.col("point") % block) == 0) | ((pl.col("point") % block) == block - 1)
+    )
+
+
+def success_share(rows: pl.DataFrame, flag: str) -> Proportion | None:
+    """The probability of success over the design points, with its Wilson interval.
+
+    Each design point counts once (its replicates and draws averaged), so the interval is that
+    of the share of assumption sets that succeed, not narrowed by repeating each set.
+    """
+    valid = rows.filter(pl.col(flag).is_not_null())
+    if valid.height == 0:
+        return None
+    per_point = valid.group_by("point").agg(pl.col(flag).cast(pl.Float64).mean().alias("s"))
+    return wilson(float(per_point["s"].sum()), per_point.height)
+
+
+def survival_curve(rows: pl.DataFrame, time: str, event: str) -> Survival | None:
+    """The Kaplan-Meier curve of the time to success over the rows given."""
+    valid = rows.filter(pl.col(time).is_not_null() & pl.col(event).is_not_null())
+    if valid.height == 0:
+        return None
+    return kaplan_meier(valid[time].to_numpy(), valid[event].to_numpy())
+
+
+def earth_inputs(outcome: str) -> list[str]:
+    """The Earth-side figures an outcome depends on (none for the city's own outcomes)."""
+    return [p for proc in PROCESSORS.values() if outcome in proc.outcomes for p in proc.earth]
+
+
+def rows_for(rows: pl.DataFrame, outcome: str) -> pl.DataFrame:
+    """The rows that carry an outcome.
+
+    One per run and draw when it depends on the Earth-side figures, else one per run (the draws
+    repeat the run's own value, and would count it again).
+    """
+    return rows if earth_inputs(outcome) else rows.filter(pl.col("draw") == 0)
+
+
+def prim_inputs(flag: str, kept: list[str]) -> list[str]:
+    """The inputs PRIM searches for a flag.
+
+    The varied parameters, plus the Earth-side figures of the processor that makes the flag.
+    """
+    return [*kept, *earth_inputs(flag)]
+
+
+def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
+    """Sobol indices with convergence, success, survival and PRIM boxes of the Sobol phase."""
+    body = spec.study
+    full, half, verdict, notes = sobol_with_convergence(
+        phase.info,
+        phase.x,
+        phase.results,
+        body.sobol.outcomes,
+        body.convergence_top,
+        body.convergence_tolerance,
+    )
+    base = base_rows(phase)
+    q = body.questions
+    success = success_share(base, q.success)
+    survival = None
+    if q.survival_time and q.survival_event:
+        survival = survival_curve(
+            rows_for(base, q.survival_time), q.survival_time, q.survival_event
+        )
+    prims: dict[str, PrimResult] = {}
+    for flag in q.prim:
+        data = rows_for(phase.rows, flag).filter(pl.col(flag).is_not_null())
+        inputs = prim_inputs(flag, kept)
+        if data.height == 0:
+            notes.append(f"PRIM {flag}: no run has a value")
+            continue
+        y = data[flag].to_numpy().astype(bool)
+        if not y.any() or y.all():
+            notes.append(
+                f"PRIM {flag}: {'every' if y.all() else 'no'} run succeeds; no region to find"
+            )
+            continue
+        prims[flag] = prim(
+            data.select(inputs),
+            y,
+            alpha=q.prim_alpha,
+            min_mass=q.prim_min_mass,
+            min_coverage=q.prim_min_coverage,
+        )
+    return Ranked(full, half, verdict, success, survival, prims, notes)
+
+
+def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str, Any]) -> dict:
+    """The study's headline numbers as plain data (summary.json; the README's answer reads it)."""
+    deciding = spec.study.sobol.outcomes[0]
+    top = (
+        ranked.full.filter(pl.col("outcome") == deciding).sort("rank").head(3).to_dicts()
+        if ranked.full.height
+        else []
+    )
+    out: dict[str, Any] = {
+        "name": spec.name,
+        "description": spec.description,
+        "scenario": spec.scenario,
+        "years": spec.years,
+        "kept": screened.kept,
+        "screened_out": [p for p in spec.parameters if p not in screened.kept],
+        "deciding_outcome": deciding,
+        "converged": ranked.converged,
+        "top_inputs": [
+            {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"], "S1": r["S1"]}
+            for r in top
+        ],
+        "success_flag": spec.study.questions.success,
+    }
+    if ranked.success is not None:
+        s = ranked.success
+        out["success"] = {"share": s.share, "low": s.low, "high": s.high, "n": s.n}
+    if ranked.survival is not None:
+        c = ranked.survival
+        out["survival"] = {
+            "median_years": c.median,
+            "horizon_years": c.horizon,
+            "runs": c.n,
+            "events": c.events,
+        }
+    out["prim"] = {
+        flag: {
+            "density": r.chosen.density,
+            "coverage": r.chosen.coverage,
+            "limits": [lim.describe() for lim in (r.chosen.limit(n) for n in r.chosen.restricted)],
+        }
+        for flag, r in ranked.prims.items()
+    }
+    out.update(extra)
+    return _plain(out)
+
+
+def _plain(value: Any) -> Any:
+    """Floats rounded to 6 significant digits, so the committed JSON is stable and readable."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(f"{float(value):.6g}")
+    return value

@@ -1,0 +1,247 @@
+"""The study's write-up: one Markdown file beside its figures and tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lunarcity.study.analysis import Ranked, Screened
+from lunarcity.study.earth import PROCESSORS
+from lunarcity.study.spec import StudySpec
+
+
+def _f(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _range(param: Any) -> str:
+    if hasattr(param, "values"):
+        return ", ".join(map(str, param.values))
+    text = f"{param.low:g} to {param.high:g}"
+    return text + " (log)" if param.log else text
+
+
+def _why(param: Any) -> str:
+    parts = []
+    if param.source:
+        parts.append(f"source: {param.source}")
+    if param.assumption:
+        parts.append(f"assumption: {param.assumption}")
+    return "; ".join(parts).replace("|", "/") or "-"
+
+
+def write_report(
+    spec: StudySpec,
+    screened: Screened,
+    ranked: Ranked,
+    facts: dict[str, Any],
+    figures: dict[str, str],
+) -> str:
+    """The report's Markdown.
+
+    Args:
+        spec: The study.
+        screened: The Morris phase's verdict.
+        ranked: The Sobol phase's analysis.
+        facts: Runs, timings, the scenario's fixed values, reduced sizes.
+        figures: Figure key -> path relative to the report.
+    """
+    q = spec.study.questions
+    deciding = spec.study.sobol.outcomes[0]
+    lines: list[str] = [f"# Study: {spec.name}", ""]
+    if spec.description:
+        lines += [spec.description, ""]
+    verdict = "converged" if ranked.converged else "did not converge"
+    reduced = facts.get("reduced")
+    row = ranked.convergence.filter(ranked.convergence["outcome"] == deciding)
+    holds = bool(row.height and row["ranks_hold"][0])
+    move = row["max_st_change"][0] if row.height else None
+    if row.height:
+        said = (
+            f"here the ranks {'hold' if holds else 'do not hold'} and the largest move is "
+            f"{_f(move)}."
+        )
+    else:
+        said = f"here `{deciding}` could not be ranked at all (see the notes)."
+    lines += [
+        "## Verdict",
+        "",
+        f"- Ranking of `{deciding}`: the study **{verdict}**. It converges when its top "
+        f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
+        f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
+    ]
+    if reduced:
+        lines.append(
+            f"- **Reduced N**: this run used {reduced}; the spec's full size is given below. "
+            + ("" if ranked.converged else "Not converged: read the ranking as provisional.")
+        )
+    if ranked.success is not None:
+        s = ranked.success
+        lines.append(
+            f"- Probability of `{q.success}` over the assumption ranges: **{_pct(s.share)}** "
+            f"(95 % Wilson interval {_pct(s.low)} to {_pct(s.high)}, {s.n} design points)."
+        )
+    if ranked.survival is not None:
+        c = ranked.survival
+        median = (
+            f"median {c.median:.2f} years"
+            if c.median is not None
+            else f"median beyond the horizon ({c.horizon:.3g} years): fewer than half succeed"
+        )
+        lines.append(
+            f"- `{q.survival_time}` (Kaplan-Meier, censored at the horizon): {median}; "
+            f"{c.events} of {c.n} runs succeed within it."
+        )
+    for flag, r in ranked.prims.items():
+        lo, hi = r.density_interval()
+        limits = "; ".join(r.chosen.limit(n).describe() for n in r.chosen.restricted) or "none"
+        lines.append(
+            f"- Where `{flag}` holds (PRIM): {limits} - density {_pct(r.chosen.density)} "
+            f"({_pct(lo)} to {_pct(hi)}), coverage {_pct(r.chosen.coverage)}."
+        )
+    lines += ["", "## Setup", ""]
+    lines += [
+        f"Scenario `{spec.scenario}`"
+        + (f", {spec.years:g} years per run" if spec.years else "")
+        + f", root seed {spec.seed}; {spec.study.replicates} replicate(s) per design point"
+        + (
+            ", the same seeds at every point (common random numbers)."
+            if spec.study.common_seeds
+            else "."
+        ),  # fmt: skip
+        "",
+    ]
+    if spec.fixed:
+        lines += ["Set in every run: " + ", ".join(f"`{k}={v}`" for k, v in spec.fixed.items()), ""]
+    lines += ["| input | range | why |", "|---|---|---|"]
+    for name, param in spec.parameters.items():
+        lines.append(f"| `{name}` | {_range(param)} | {_why(param)} |")
+    earth = spec.study.earth_side.parameters
+    if earth:
+        lines += [
+            "",
+            f"Earth-side figures, applied to each run's record afterwards at "
+            f"{spec.study.earth_side.draws} values (the same for every run):",
+            "",
+            "| figure | range | why |",
+            "|---|---|---|",
+        ]
+        for name, param in earth.items():
+            lines.append(f"| `{name}` | {_range(param)} | {_why(param)} |")
+    for name in spec.study.post:
+        lines += ["", f"Post-processing `{name}`: {PROCESSORS[name].doc}."]
+    lines += ["", "## Cost", "", "| phase | runs | run time (s, wall, mean per run) | phase wall time (s) |",
+              "|---|---|---|---|"]  # fmt: skip
+    for phase, t in facts["phases"].items():
+        lines.append(
+            f"| {phase} | {t['runs']} | {_f(t.get('mean_run_s'))} | {_f(t.get('wall_s'))} |"
+        )
+    lines += ["", f"Full size in the spec: {facts['full_size']}.", ""]
+    lines += _screening(spec, screened, figures)
+    lines += _sobol(ranked, figures, facts["sobol_n"])
+    lines += _questions(spec, ranked, figures)
+    notes = [*screened.notes, *ranked.notes]
+    if notes:
+        lines += ["## Notes", "", *(f"- {n}" for n in notes), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> list[str]:
+    s = spec.study.screening
+    lines = [
+        "## Screening (Morris)",
+        "",
+        f"{s.trajectories} trajectories, {s.levels} levels; an input goes on to the Sobol phase "
+        f"when its mu* reaches {s.keep_share:g} of the largest for any of "
+        + ", ".join(f"`{o}`" for o in s.outcomes)
+        + f" (at least {s.min_keep} go on).",
+        "",
+        f"![Morris screening]({figures['morris']})",
+        "",
+        "| rank | input | largest mu* / max | kept |",
+        "|---|---|---|---|",
+    ]
+    for row in screened.table.iter_rows(named=True):
+        kept = "yes" if row["kept"] else "no"
+        lines.append(f"| {row['rank']} | `{row['parameter']}` | {row['importance']:.3f} | {kept} |")
+    out = [p for p in spec.parameters if p not in screened.kept]
+    if out:
+        lines += ["", "Screened out (held at the scenario's values in the Sobol phase): "
+                  + ", ".join(f"`{p}`" for p in out) + "."]  # fmt: skip
+    return [*lines, ""]
+
+
+def _sobol(ranked: Ranked, figures: dict[str, str], n: int) -> list[str]:
+    lines = [
+        "## Sobol indices",
+        "",
+        f"Saltelli design, base sample N = {n}; 95 % bootstrap intervals. "
+        "Convergence: indices at N/2 (the design's first half) against N.",
+        "",
+        f"![Sobol indices]({figures['sobol']})",
+        "",
+        "| outcome | rank | input | ST | ST ± | S1 | S1 ± |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in ranked.full.sort("outcome", "rank", maintain_order=True).iter_rows(named=True):
+        lines.append(
+            f"| `{row['outcome']}` | {row['rank']} | `{row['parameter']}` | {_f(row['ST'])} | "
+            f"{_f(row['ST_conf'])} | {_f(row['S1'])} | {_f(row['S1_conf'])} |"
+        )
+    lines += ["", "| outcome | top at N | top at N/2 | ranks hold | largest ST move | converged |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for row in ranked.convergence.iter_rows(named=True):
+        lines.append(
+            f"| `{row['outcome']}` | {', '.join(row['top_full'])} | "
+            f"{', '.join(row['top_half']) or '-'} | {'yes' if row['ranks_hold'] else 'no'} | "
+            f"{_f(row['max_st_change'])} | {'yes' if row['converged'] else 'no'} |"
+        )
+    return [*lines, ""]
+
+
+def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list[str]:
+    q = spec.study.questions
+    lines: list[str] = []
+    if ranked.survival is not None:
+        lines += [
+            "## Time to success",
+            "",
+            f"`{q.survival_time}` over the runs at the A and B points of the Sobol design (and "
+            "each Earth-side draw, where the time depends on one), censored at the horizon.",
+            "",
+            f"![Survival curve]({figures['survival']})",
+            "",
+        ]
+        if "feasibility" in figures:
+            lines += [f"![Feasibility map]({figures['feasibility']})", ""]
+    for flag, r in ranked.prims.items():
+        dlo, dhi = r.density_interval()
+        clo, chi = r.coverage_interval()
+        lines += [
+            f"## Scenario discovery: `{flag}`",
+            "",
+            f"PRIM over {r.n} runs ({r.successes} succeed); peeling {q.prim_alpha:g} per step "
+            f"down to {q.prim_min_mass:g} of the runs; the box reported is the densest keeping "
+            f"at least {q.prim_min_coverage:g} of the successes (step {r.chosen.step} of "
+            f"{len(r.trajectory) - 1}).",
+            "",
+            f"Density {_pct(r.chosen.density)} (95 % {_pct(dlo)} to {_pct(dhi)}), coverage "
+            f"{_pct(r.chosen.coverage)} (95 % {_pct(clo)} to {_pct(chi)}), "
+            f"{r.chosen.n} runs in the box.",
+            "",
+            "| input | box | full range |",
+            "|---|---|---|",
+        ]
+        for row in r.limits_table().iter_rows(named=True):
+            full = r.full[row["input"]]
+            whole = (
+                ", ".join(map(str, full.categories))
+                if full.categories is not None
+                else f"{full.low:.4g} to {full.high:.4g}"
+            )
+            lines.append(f"| `{row['input']}` | {row['box']} | {whole} |")
+        lines += ["", f"![PRIM trajectory]({figures[f'prim_{flag}']})", ""]
+    return lines

@@ -1,0 +1,275 @@
+"""Running a study end to end into one folder.
+
+Layout of ``DIR``::
+
+    screen/        the Morris phase: a sweep folder (see lunarcity.sweeps.storage)
+    sobol/         the Sobol phase over the inputs screening kept: a sweep folder
+    tables/        the tables behind the report (Parquet)
+    figures/       the report's figures (PNG)
+    report.md      the write-up
+    summary.json   the headline numbers (what the README's answer is generated from)
+    timings.json   each phase's last wall time that ran runs
+
+Both phases are resumable sweeps: a rerun runs only the runs without a file, then redoes the
+analysis, which is cheap and deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from lunarcity.errors import InputError
+from lunarcity.study import figures as fig
+from lunarcity.study.analysis import Ranked, Screened, rank, screen, summary
+from lunarcity.study.records import earth_draws, read_phase
+from lunarcity.study.report import write_report
+from lunarcity.study.spec import StudySpec, load_study
+from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
+from lunarcity.sweeps.runner import run_sweep
+from lunarcity.sweeps.storage import MANIFEST_FILE, write_atomic, write_text_atomic
+
+DEFAULT_ROOT = Path("studies_out")
+TABLES = "tables"
+FIGURES = "figures"
+REPORT_FILE = "report.md"
+SUMMARY_FILE = "summary.json"
+TIMINGS_FILE = "timings.json"
+
+
+@dataclass
+class StudyResult:
+    """What a study did and found."""
+
+    out: Path
+    spec: StudySpec
+    screened: Screened
+    ranked: Ranked
+    summary: dict[str, Any]
+    ran: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able account for ``--json``."""
+        return {
+            "out": str(self.out),
+            "report": str(self.out / REPORT_FILE),
+            "ran": self.ran,
+            "summary": self.summary,
+        }
+
+
+def resize(spec: StudySpec, samples: int | None, trajectories: int | None) -> str | None:
+    """Apply a reduced (or enlarged) size from the command line; say what changed."""
+    said = []
+    if samples is not None:
+        if samples < 4 or samples & (samples - 1):
+            raise InputError(
+                f"must be a power of two, at least 4 (got {samples})",
+                field="--samples",
+                valid="e.g. 8, 16, 32",
+            )
+        if samples != spec.study.sobol.samples:
+            said.append(f"N = {samples} (spec {spec.study.sobol.samples})")
+            spec.study.sobol.samples = samples
+    if trajectories is not None:
+        if trajectories < 2:
+            raise InputError(
+                f"must be at least 2 (got {trajectories})", field="--trajectories", valid=">= 2"
+            )
+        if trajectories != spec.study.screening.trajectories:
+            said.append(
+                f"{trajectories} Morris trajectories (spec {spec.study.screening.trajectories})"
+            )
+            spec.study.screening.trajectories = trajectories
+    return ", ".join(said) or None
+
+
+def run_study(
+    spec: str | Path | StudySpec,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    samples: int | None = None,
+    trajectories: int | None = None,
+    progress: bool = False,
+) -> StudyResult:
+    """Run (or resume) a study and write its folder.
+
+    Args:
+        spec: A study spec file, the name of one in models/sweeps/, or a StudySpec.
+        out: The output folder (default ``studies_out/<name>``).
+        workers: Local worker processes (default: the CPU count).
+        scheduler: A running Dask scheduler's address; runs go to that cluster.
+        samples: Sobol base sample N instead of the spec's (a reduced or larger study).
+        trajectories: Morris trajectories instead of the spec's.
+        progress: Progress bars on stderr.
+
+    Returns:
+        The study's verdicts and the folder.
+
+    Raises:
+        InputError: bad spec or options, or a folder holding another study's phases.
+    """
+    if not isinstance(spec, StudySpec):
+        spec = load_study(spec)
+    full_size = (spec.study.screening.trajectories, spec.study.sobol.samples)
+    reduced = resize(spec, samples, trajectories)
+    root = Path(out) if out is not None else DEFAULT_ROOT / spec.name
+    if root.exists() and not root.is_dir():
+        raise InputError("is not a folder", file=str(root), valid="a new or empty folder")
+    timings = _read_timings(root)
+    ran: dict[str, int] = {}
+    draws = earth_draws(spec)
+
+    def phase(name: str, kept: list[str] | None) -> Any:
+        report = run_sweep(
+            spec.sweep_spec(name, kept),
+            out=root / name,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+        ran[name] = report.ran
+        if report.ran:
+            timings[name] = {"wall_s": report.wall_s, "ran": report.ran, "workers": workers}
+        if report.failed:
+            raise InputError(
+                f"{report.failed} runs of the {name} phase failed (see its manifest); fix the "
+                "cause and run `lunarcity sweep --retry-failed` on that folder, or change the spec",
+                file=str(root / name),
+            )
+        return read_phase(root / name, spec, draws)
+
+    screen_phase = phase("screen", None)
+    screened = screen(spec, screen_phase)
+    sobol_phase = phase("sobol", screened.kept)
+    ranked = rank(spec, sobol_phase, screened.kept)
+    write_text_atomic(json.dumps(timings, indent=2) + "\n", root / TIMINGS_FILE)
+    facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
+    figures = _write_outputs(spec, root, screened, ranked, sobol_phase, draws)
+    text = write_report(spec, screened, ranked, facts, figures)
+    write_text_atomic(text, root / REPORT_FILE)
+    head = summary(
+        spec,
+        screened,
+        ranked,
+        {"reduced": reduced, "runs": {p: t["runs"] for p, t in facts["phases"].items()}},
+    )
+    write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
+    return StudyResult(root, spec, screened, ranked, head, ran)
+
+
+def _read_timings(root: Path) -> dict[str, Any]:
+    path = root / TIMINGS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except ValueError:
+        return {}
+
+
+def _facts(
+    spec: StudySpec,
+    root: Path,
+    timings: dict[str, Any],
+    reduced: str | None,
+    kept: list[str],
+    full_size: tuple[int, int],
+) -> dict[str, Any]:
+    phases: dict[str, Any] = {}
+    for name in ("screen", "sobol"):
+        manifest = pl.read_parquet(root / name / MANIFEST_FILE)
+        phases[name] = {
+            "runs": manifest.height,
+            "mean_run_s": float(manifest["duration_s"].mean()) if manifest.height else None,
+            "wall_s": timings.get(name, {}).get("wall_s"),
+        }
+    s = spec.study
+    d = len(spec.parameters)
+    r, n = full_size
+    runs = (r * (d + 1) + n * (len(kept) + 2)) * s.replicates
+    full = (
+        f"{r} x ({d} + 1) Morris runs and N x (k + 2) Sobol runs with N = {n} and k = "
+        f"{len(kept)} kept here, x {s.replicates} replicate(s): {runs:,} runs"
+    )
+    return {"phases": phases, "reduced": reduced, "full_size": full, "sobol_n": s.sobol.samples}
+
+
+def _write_outputs(
+    spec: StudySpec,
+    root: Path,
+    screened: Screened,
+    ranked: Ranked,
+    sobol_phase: Any,
+    draws: pl.DataFrame,
+) -> dict[str, str]:
+    """Write the tables and figures; returns figure key -> path relative to the report."""
+    tables = root / TABLES
+    figs = root / FIGURES
+    tables.mkdir(parents=True, exist_ok=True)
+    figs.mkdir(parents=True, exist_ok=True)
+    write_atomic(screened.morris, tables / "morris.parquet")
+    write_atomic(screened.table, tables / "screening.parquet")
+    write_atomic(ranked.full, tables / "sobol.parquet")
+    write_atomic(ranked.half, tables / "sobol_half.parquet")
+    write_atomic(ranked.convergence, tables / "convergence.parquet")
+    write_atomic(sobol_phase.rows, tables / "runs.parquet")
+    if draws.width:
+        write_atomic(draws, tables / "earth_draws.parquet")
+    if ranked.success is not None:
+        s = ranked.success
+        write_atomic(
+            pl.DataFrame(
+                {
+                    "flag": [spec.study.questions.success],
+                    "share": [s.share],
+                    "low": [s.low],
+                    "high": [s.high],
+                    "points": [s.n],
+                }
+            ),
+            tables / "success.parquet",
+        )
+    out = {"morris": f"{FIGURES}/morris.png", "sobol": f"{FIGURES}/sobol.png"}
+    sensitivity_chart(screened.morris, figs / "morris.png", title=f"Screening: {spec.name}")
+    fig.sobol_chart(ranked.full, figs / "sobol.png", f"Sobol indices: {spec.name}")
+    q = spec.study.questions
+    if ranked.survival is not None:
+        write_atomic(ranked.survival.table, tables / "survival.parquet")
+        fig.survival_chart(
+            ranked.survival,
+            figs / "survival.png",
+            f"{spec.name}: {q.survival_event} by year (Kaplan-Meier)",
+            str(q.survival_event),
+        )
+        out["survival"] = f"{FIGURES}/survival.png"
+    top = _top_two(ranked, spec)
+    if top:
+        feasibility_map(
+            sobol_phase.rows,
+            top[0],
+            top[1] if len(top) > 1 else None,
+            figs / "feasibility.png",
+            info={"name": spec.name, "identity": {"spec": spec.model_dump(mode="json")}},
+            outcome=q.success,
+        )
+        out["feasibility"] = f"{FIGURES}/feasibility.png"
+    for flag, result in ranked.prims.items():
+        write_atomic(result.trajectory_table(), tables / f"prim_{flag}_trajectory.parquet")
+        write_atomic(result.limits_table(), tables / f"prim_{flag}_box.parquet")
+        fig.prim_chart(result, figs / f"prim_{flag}.png", f"PRIM peeling: {flag}")
+        out[f"prim_{flag}"] = f"{FIGURES}/prim_{flag}.png"
+    return out
+
+
+def _top_two(ranked: Ranked, spec: StudySpec) -> list[str]:
+    deciding = spec.study.sobol.outcomes[0]
+    part = ranked.full.filter(pl.col("outcome") == deciding).sort("rank")
+    return part["parameter"].head(2).to_list()
+
+
+__all__ = ["StudyResult", "run_study"]

@@ -1,0 +1,300 @@
+"""Study specs: a sweep spec's scenario and parameters, plus how the study analyses them.
+
+A study spec (``models/sweeps/*.yaml`` with a ``study:`` section) names the scenario, the
+assumptions with their ranges and sources, and the analysis: Morris screening, then Sobol
+indices on the inputs that matter, Earth-side figures applied to each run's record afterwards,
+and the questions asked of the runs (the probability of success, the years to target, the PRIM
+boxes). Its two phases are ordinary sweeps, validated and run by :mod:`lunarcity.sweeps`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import pydantic
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
+
+from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.study.earth import PROCESSORS, post_outcome_types
+from lunarcity.sweeps.spec import (
+    DEFAULT_OUTCOMES,
+    Fixed,
+    RangeParameter,
+    SweepSpec,
+    ValuesParameter,
+    find_spec_file,
+    outcome_type,
+    validate_spec,
+)
+from lunarcity.validation import Strict, to_input_error
+from lunarcity.yamlio import LineMap, line_of, load_yaml
+
+
+class _Sourced(Strict):
+    source: str | None = Field(None, description="Where the values come from")
+    assumption: str | None = Field(None, description="Values that are our assumption, and why")
+
+
+def _parameter_from_list(value: Any) -> Any:
+    return {"values": value} if isinstance(value, list) else value
+
+
+class Screening(_Sourced):
+    """Morris screening: which inputs go on to the Sobol phase."""
+
+    trajectories: PositiveInt = Field(description="Morris trajectories (runs: r * (D + 1))")
+    levels: int = Field(4, ge=2, description="Grid levels per input")
+    keep_share: float = Field(
+        0.1, gt=0, le=1, description="Keep inputs whose mu* is at least this share of the largest"
+    )
+    min_keep: PositiveInt = Field(3, description="Keep at least this many inputs (by mu*)")
+    outcomes: list[str] = Field(min_length=1, description="Outcomes screened")
+
+
+class SobolPhase(_Sourced):
+    """Sobol indices (Saltelli design) over the inputs kept by screening."""
+
+    samples: PositiveInt = Field(description="Base sample N, a power of two (runs: N * (k + 2))")
+    outcomes: list[str] = Field(min_length=1, description="Outcomes analysed; the first decides")
+
+
+class EarthSide(_Sourced):
+    """Figures applied to each run's record afterwards, at ``draws`` values each."""
+
+    draws: PositiveInt = Field(16, description="Values of the Earth-side figures per run")
+    parameters: dict[str, RangeParameter] = Field(default_factory=dict)
+
+
+class Questions(_Sourced):
+    """What the study asks of its runs."""
+
+    success: str = Field("met_within_horizon", description="A flag: the run succeeded")
+    survival_time: str | None = Field(
+        "years_to_target_censored", description="Years to success, censored at the horizon"
+    )
+    survival_event: str | None = Field(
+        "met_within_horizon", description="The flag saying the time is an event, not censoring"
+    )
+    prim: list[str] = Field(default_factory=list, description="Flags whose region PRIM finds")
+    prim_alpha: float = Field(0.05, gt=0, lt=0.5, description="Share peeled per PRIM step")
+    prim_min_mass: float = Field(0.05, gt=0, lt=1, description="Smallest PRIM box (share of runs)")
+    prim_min_coverage: float = Field(
+        0.5, gt=0, le=1, description="The reported box keeps at least this share of successes"
+    )
+
+
+class StudyBody(_Sourced):
+    """The ``study:`` section."""
+
+    screening: Screening
+    sobol: SobolPhase
+    replicates: PositiveInt = Field(1, description="Runs per design point, seeds shared")
+    common_seeds: bool = Field(True, description="The same seeds at every design point")
+    post: list[str] = Field(default_factory=list, description="Post-processors of each record")
+    earth_side: EarthSide = Field(default_factory=EarthSide)
+    questions: Questions = Field(default_factory=Questions)
+    convergence_top: PositiveInt = Field(3, description="Inputs whose rank must hold")
+    convergence_tolerance: float = Field(
+        0.05, gt=0, description="Largest move of a total-order index between N/2 and N"
+    )
+
+
+class StudySpec(_Sourced):
+    """A study: the sweep's scenario and parameters, and the ``study:`` section."""
+
+    name: str = ""
+    description: str = ""
+    scenario: str = "ten_year_city"
+    years: PositiveFloat | None = Field(None, le=200)
+    seed: NonNegativeInt = 0
+    fixed: Fixed = Field(default_factory=dict)
+    parameters: dict[
+        str,
+        Annotated[RangeParameter | ValuesParameter, pydantic.BeforeValidator(_parameter_from_list)],
+    ] = Field(min_length=2)
+    keep_daily_every: PositiveInt | None = None
+    study: StudyBody
+
+    _file: str | None = pydantic.PrivateAttr(None)
+
+    @property
+    def file(self) -> str | None:
+        """The file the spec was read from."""
+        return self._file
+
+    def post_outcomes(self) -> dict[str, str]:
+        """Outcomes the post-processors add, with their types."""
+        return post_outcome_types(self.study.post)
+
+    def outcome_kind(self, name: str) -> str:
+        """The type of any outcome the study knows."""
+        post = self.post_outcomes()
+        return post[name] if name in post else outcome_type(name)
+
+    def sweep_data(self, phase: str, parameters: list[str] | None = None) -> dict[str, Any]:
+        """The sweep spec (raw data) of one phase: ``screen`` (Morris) or ``sobol``.
+
+        Args:
+            phase: ``screen`` or ``sobol``.
+            parameters: The inputs the Sobol phase varies (the rest stay at the scenario's
+                values).
+        """
+        names = list(self.parameters) if parameters is None else parameters
+        study = self.study
+        if phase == "screen":
+            design: dict[str, Any] = {
+                "method": "morris",
+                "samples": study.screening.trajectories,
+                "levels": study.screening.levels,
+            }
+        else:
+            design = {"method": "saltelli", "samples": study.sobol.samples}
+        design.update(replicates=study.replicates, common_seeds=study.common_seeds)
+        data: dict[str, Any] = {
+            "name": f"{self.name}-{phase}",
+            "description": self.description,
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "design": design,
+            "parameters": {
+                n: self.parameters[n].model_dump(exclude_none=True, exclude_defaults=True)
+                for n in names
+            },
+            "fixed": dict(self.fixed),
+            "keep_daily_every": self.keep_daily_every,
+        }
+        if self.years is not None:
+            data["years"] = self.years
+        return data
+
+    def sweep_spec(self, phase: str, parameters: list[str] | None = None) -> SweepSpec:
+        """The validated sweep spec of one phase (relative scenario paths beside the study)."""
+        return validate_spec(self.sweep_data(phase, parameters), file=self._file)
+
+
+def _check(spec: StudySpec, lines: LineMap) -> None:
+    def fail(msg: str, loc: tuple[str, ...], valid: str | None = None) -> InputError:
+        return InputError(
+            msg, file=spec.file, line=line_of(lines, loc), field=".".join(loc), valid=valid
+        )
+
+    body = spec.study
+    for i, name in enumerate(body.post):
+        if name not in PROCESSORS:
+            raise fail(
+                f"unknown post-processor '{name}'{did_you_mean(name, PROCESSORS)}",
+                ("study", "post", str(i)),
+                valid=one_of(PROCESSORS),
+            )
+        proc = PROCESSORS[name]
+        if proc.needs_daily and not spec.keep_daily_every:
+            raise fail(
+                f"post-processor '{name}' reads each run's daily table: set keep_daily_every",
+                ("keep_daily_every",),
+                valid="a whole number of days, e.g. 30",
+            )
+        for param in proc.earth:
+            if param not in body.earth_side.parameters:
+                raise fail(
+                    f"post-processor '{name}' needs the Earth-side figure '{param}'",
+                    ("study", "earth_side", "parameters"),
+                    valid=one_of(proc.earth),
+                )
+    wanted = {p for n in body.post for p in PROCESSORS[n].earth}
+    for param in body.earth_side.parameters:
+        if param not in wanted:
+            raise fail(
+                f"no post-processor reads the Earth-side figure '{param}'",
+                ("study", "earth_side", "parameters", param),
+                valid=one_of(sorted(wanted)) if wanted else "none (no post-processor reads one)",
+            )
+    known = [*DEFAULT_OUTCOMES, *spec.post_outcomes()]
+    lists = {
+        ("study", "screening", "outcomes"): body.screening.outcomes,
+        ("study", "sobol", "outcomes"): body.sobol.outcomes,
+        ("study", "questions", "prim"): body.questions.prim,
+    }
+    for loc, names in lists.items():
+        for i, name in enumerate(names):
+            if name not in known:
+                raise fail(
+                    f"unknown outcome '{name}'{did_you_mean(name, known)}",
+                    (*loc, str(i)),
+                    valid=one_of(known, limit=30),
+                )
+    q = body.questions
+    flags = [("success", q.success), ("survival_event", q.survival_event)]
+    flags += [(f"prim.{i}", n) for i, n in enumerate(q.prim)]
+    for field, name in flags:
+        if name is None:
+            continue
+        if name not in known or spec.outcome_kind(name) != "bool":
+            raise fail(
+                f"'{name}' is not a flag (a true/false outcome)",
+                ("study", "questions", *field.split(".")),
+                valid=one_of([n for n in known if spec.outcome_kind(n) == "bool"]),
+            )
+    if (q.survival_time is None) != (q.survival_event is None):
+        raise fail(
+            "survival_time and survival_event go together", ("study", "questions", "survival_time")
+        )
+    if q.survival_time is not None and (
+        q.survival_time not in known or spec.outcome_kind(q.survival_time) != "float"
+    ):
+        raise fail(
+            f"'{q.survival_time}' is not a time (a number of years)",
+            ("study", "questions", "survival_time"),
+        )
+    n = body.sobol.samples
+    if n < 4 or n & (n - 1):
+        raise fail(
+            f"sobol.samples must be a power of two, at least 4 (got {n}): the convergence check "
+            "compares N/2 with N",
+            ("study", "sobol", "samples"),
+            valid="e.g. 8, 16, 32, 64",
+        )
+
+
+def validate_study(
+    data: Any, *, file: str | None = None, lines: LineMap | None = None
+) -> StudySpec:
+    """Validate raw study data: its schema, its analysis, and both phases as sweeps.
+
+    Raises:
+        InputError: naming the file, line and field at fault.
+    """
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise InputError(
+            "a study spec must be a mapping", file=file, valid=one_of(StudySpec.model_fields)
+        )
+    if "study" not in data:
+        raise InputError(
+            "has no study: section (a sweep spec? run it with `lunarcity sweep`)",
+            file=file,
+            field="study",
+        )
+    try:
+        spec = StudySpec.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise to_input_error(exc, StudySpec, file=file, lines=lines) from None
+    spec._file = file
+    if not spec.name:
+        spec.name = Path(file).stem if file else "study"
+    _check(spec, lines)
+    # Both phases are sweeps: the sweep's own checks try every parameter in the scenario.
+    screen = spec.sweep_data("screen")
+    validate_spec(screen, file=file, lines=lines)
+    return spec
+
+
+def load_study(path: str | Path) -> StudySpec:
+    """Read and validate a study spec: a YAML file, or the name of one in models/sweeps/.
+
+    Raises:
+        InputError: naming the file, line and field at fault.
+    """
+    path = find_spec_file(path)
+    data, lines = load_yaml(path)
+    return validate_study(data, file=str(path), lines=lines)

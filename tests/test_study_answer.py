@@ -1,0 +1,117 @@
+"""The README's and docs/MODEL.md's opening answer is what the committed results say."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lunarcity.errors import InputError
+from lunarcity.study.answer import CITY, END, ROUTE, START, answer_text, expected, write_answer
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_committed_answer_is_generated_from_the_committed_results() -> None:
+    for path, text in expected(REPO).items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.relative_to(REPO)}'s answer differs from docs/results: run "
+            "`lunarcity study --answer` (after rerunning the studies if the model changed)"
+        )
+
+
+def test_the_answer_sits_in_the_readmes_first_screen() -> None:
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index(START)
+    assert start < 15  # right after the opening paragraph
+    figure = next(line for line in lines[start:] if line.startswith("<img "))
+    src = figure.split('src="', 1)[1].split('"', 1)[0]
+    assert (REPO / src).is_file()
+
+
+def summaries(root: Path, city: dict, route: dict) -> Path:
+    results = root / "docs" / "results"
+    for name, body in ((CITY, city), (ROUTE, route)):
+        (results / name).mkdir(parents=True)
+        (results / name / "summary.json").write_text(json.dumps(body))
+    return results
+
+
+CITY_SUMMARY = {
+    "name": CITY,
+    "kept": ["a.b", "c.d", "e.f"],
+    "screened_out": ["g.h"],
+    "converged": False,
+    "reduced": "N = 8 (spec 128)",
+    "top_inputs": [
+        {"parameter": "a.b", "ST": 0.61, "ST_conf": 0.1, "S1": 0.5},
+        {"parameter": "c.d", "ST": 0.2, "ST_conf": 0.05, "S1": 0.1},
+    ],
+    "success": {"share": 0.625, "low": 0.3, "high": 0.86, "n": 16},
+    "survival": {"median_years": 6.04, "horizon_years": 10.0, "runs": 16, "events": 10},
+    "prim": {
+        "met_within_horizon": {
+            "density": 0.9,
+            "coverage": 0.55,
+            "limits": ["5 <= a.b <= 9"],
+        }
+    },
+}
+ROUTE_SUMMARY = {
+    "name": ROUTE,
+    "kept": ["x.y", "z.w"],
+    "screened_out": [],
+    "converged": True,
+    "reduced": None,
+    "top_inputs": [{"parameter": "x.y", "ST": 0.8, "ST_conf": 0.02, "S1": 0.7}],
+    "success": {"share": 0.1, "low": 0.05, "high": 0.2, "n": 64},
+    "prim": {},
+}
+
+
+def test_the_answer_states_the_numbers_and_the_conditions(tmp_path: Path) -> None:
+    results = summaries(tmp_path, CITY_SUMMARY, ROUTE_SUMMARY)
+    text = answer_text(results, "docs/results")
+    assert text.startswith(START) and text.endswith(END)
+    # 0.625 of 4 assumptions -> "62 %" (round half to even), interval 30 % to 86 %.
+    assert (
+        "in 62 % of the plausible range of 4 assumptions, 1 of them screened out and held at "
+        "the scenario's values (95 % interval 30 % to 86 %)"
+    ) in text
+    assert "half the runs meet it by year 6.0" in text
+    assert (
+        "`a.b` (total-order index 0.61 ± 0.10) then `c.d` (total-order index 0.20 ± 0.05)" in text
+    )
+    assert "5 <= a.b <= 9 (PRIM: 90 % of runs there succeed, holding 55 % of all successes)" in text
+    assert "within ten years in 10 % of its range (95 % 5 % to 20 %)" in text
+    assert "reduced N (ten_year_city_study: N = 8 (spec 128))" in text
+    assert "not converged (ten_year_city_study): provisional" in text
+    assert "docs/results/ten_year_city_study/figures/survival.png" in text
+
+
+def test_write_answer_rewrites_only_the_block(tmp_path: Path) -> None:
+    summaries(tmp_path, CITY_SUMMARY, {**ROUTE_SUMMARY})
+    (tmp_path / "docs" / "MODEL.md").write_text(
+        f"# Model\n\nbefore\n{START}\nOLD ANSWER\n{END}\nafter\n"
+    )
+    (tmp_path / "README.md").write_text(f"# R\n{START}\n{END}\n")
+    changed = write_answer(tmp_path)
+    assert sorted(changed) == sorted([tmp_path / "README.md", tmp_path / "docs" / "MODEL.md"])
+    model = (tmp_path / "docs" / "MODEL.md").read_text()
+    assert model.startswith("# Model\n\nbefore\n") and model.endswith(f"{END}\nafter\n")
+    assert "results/ten_year_city_study/report.md" in model and "OLD ANSWER" not in model
+    assert write_answer(tmp_path) == []  # already current
+
+
+def test_missing_results_or_block_say_so(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("# R\n")
+    (tmp_path / "docs" / "MODEL.md").write_text("# M\n")
+    with pytest.raises(InputError, match="no committed results"):
+        write_answer(tmp_path)
+    summaries(tmp_path, CITY_SUMMARY, ROUTE_SUMMARY)
+    with pytest.raises(InputError, match="has no answer block"):
+        write_answer(tmp_path)
+    shutil.rmtree(tmp_path / "docs" / "results")

@@ -1,0 +1,164 @@
+"""A study end to end on the smoke study: the folder, the report, resuming, the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from lunarcity.errors import InputError
+from lunarcity.study.runner import run_study
+from lunarcity.study.spec import load_study, validate_study
+from lunarcity.yamlio import load_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SMOKE = REPO / "models" / "sweeps" / "smoke_study.yaml"
+
+
+@pytest.fixture(scope="module")
+def done(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The smoke study, run once for the module (in this process: one worker)."""
+    out = tmp_path_factory.mktemp("study") / "smoke"
+    return out, run_study(SMOKE, out=out, workers=1)
+
+
+def test_the_study_writes_its_report_figures_and_tables(done) -> None:
+    out, result = done
+    assert result.ran == {"screen": 8, "sobol": 4 * (len(result.screened.kept) + 2)}
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Verdict",
+        "## Screening (Morris)",
+        "## Sobol indices",
+        "## Time to success",
+        "## Scenario discovery: `met_within_horizon`",
+    ):
+        assert heading in report
+    # The verdict is stated either way, with the rule's numbers.
+    assert ("**converged**" in report) != ("**did not converge**" in report)
+    for name in ("morris", "sobol", "survival", "feasibility", "prim_met_within_horizon"):
+        png = out / "figures" / f"{name}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"figures/{name}.png" in report
+    for name in ("morris", "sobol", "sobol_half", "convergence", "runs", "survival", "success"):
+        assert pl.read_parquet(out / "tables" / f"{name}.parquet").height > 0
+    # The city's own flag and time count each run once, whatever the Earth-side draws.
+    assert result.ranked.prims["met_within_horizon"].n == result.ran["sobol"]
+    assert result.ranked.survival.n == 8
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["success"]["n"] == 8  # the A and B points of N = 4
+    assert (
+        0
+        <= summary["success"]["low"]
+        <= summary["success"]["share"]
+        <= summary["success"]["high"]
+        <= 1
+    )
+    # Every input has its source or reason in the report's setup table.
+    for name in load_study(SMOKE).parameters:
+        line = next(row for row in report.splitlines() if row.startswith(f"| `{name}`"))
+        assert "source:" in line or "assumption:" in line
+
+
+def test_screening_decides_the_sobol_phase(done) -> None:
+    out, result = done
+    sobol = json.loads((out / "sobol" / "sweep.json").read_text())
+    assert sobol["parameters"] == result.screened.kept
+    # The lander interval moves a one-year city by far the most; robot failures hardly at all.
+    assert result.screened.table["parameter"][0] == "earth.lander_interval_days"
+    assert "units.robot.failures_per_year" not in result.screened.kept
+
+
+def test_common_random_numbers_and_earth_side_draws(done) -> None:
+    out, _ = done
+    for phase in ("screen", "sobol"):
+        res = pl.read_parquet(out / phase / "results.parquet")
+        assert res["seed"].n_unique() == 1  # one replicate: one seed at every point
+    runs = pl.read_parquet(out / "tables" / "runs.parquet")
+    draws = pl.read_parquet(out / "tables" / "earth_draws.parquet")
+    assert draws.height == 4
+    # Every run is processed at the same four Earth-side draws; the city's columns repeat.
+    assert runs.group_by("run_id").len()["len"].unique().to_list() == [4]
+    per_run = runs.group_by("run_id").agg(pl.col("industrial_mass_t").n_unique())
+    assert per_run["industrial_mass_t"].max() == 1
+    assert set(runs["tankers_per_landing"].unique()) == set(draws["tankers_per_landing"])
+
+
+def test_a_rerun_runs_nothing_and_writes_the_same_report(done) -> None:
+    out, _ = done
+    before = (out / "report.md").read_text()
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "sobol" / "runs").glob("*.parquet")}
+    again = run_study(SMOKE, out=out, workers=1)
+    assert again.ran == {"screen": 0, "sobol": 0}
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    assert (out / "report.md").read_text() == before
+
+
+def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
+    out, _ = done
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "sobol" / "runs" / "0000003.parquet").unlink()
+    again = run_study(SMOKE, out=copy, workers=1)
+    assert again.ran == {"screen": 0, "sobol": 1}
+    a = pl.read_parquet(out / "tables" / "runs.parquet")
+    b = pl.read_parquet(copy / "tables" / "runs.parquet")
+    assert a.drop("duration_s", "peak_rss_mb", strict=False).equals(
+        b.drop("duration_s", "peak_rss_mb", strict=False)
+    )
+
+
+def test_the_command_resumes_a_finished_study(done, cli) -> None:
+    out, _ = done
+    res = cli("study", SMOKE, "--out", out, "--json")
+    assert res.returncode == 0, res.stderr
+    body = json.loads(res.stdout)
+    assert body["ran"] == {"screen": 0, "sobol": 0}
+    assert body["report"].endswith("report.md")
+
+
+def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
+    res = cli("study", REPO / "models" / "sweeps" / "smoke.yaml", "--out", tmp_path / "x")
+    assert res.returncode == 2
+    assert "no study: section" in res.stderr and "smoke.yaml" in res.stderr
+    assert "Traceback" not in res.stderr
+    res = cli("study", SMOKE, "--samples", "6", "--out", tmp_path / "y")
+    assert res.returncode == 2 and "--samples" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["study"].update(post=["earth_ledger"]),
+            "unknown post-processor 'earth_ledger'",
+        ),
+        (lambda d: d["study"]["questions"].update(prim=["industrial_mass_t"]), "is not a flag"),
+        (lambda d: d["study"]["sobol"].update(samples=6), "power of two"),
+        (
+            lambda d: d["study"]["earth_side"]["parameters"].pop("payload_to_leo_t"),
+            "payload_to_leo_t",
+        ),
+        (lambda d: d.pop("keep_daily_every"), "keep_daily_every"),
+        (lambda d: d["fixed"].update({"earth.lander_intervals_days": 3}), "lander_intervals_days"),
+        (lambda d: d["study"]["screening"]["outcomes"].append("breaks_evne"), "did you mean"),
+    ],
+)
+def test_bad_study_specs_say_what_is_wrong(change, message: str) -> None:
+    data, lines = load_yaml(SMOKE)
+    change(data)
+    with pytest.raises(InputError) as err:
+        validate_study(data, file=str(SMOKE), lines=lines)
+    text = err.value.render()
+    assert message in text and "smoke_study.yaml" in text
+
+
+def test_shipped_study_specs_validate() -> None:
+    for name in ("ten_year_city_study", "lunar_route_study", "smoke_study"):
+        spec = load_study(name)
+        assert spec.study.sobol.samples & (spec.study.sobol.samples - 1) == 0
+        for param in spec.parameters.values():
+            assert param.source or param.assumption

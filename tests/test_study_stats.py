@@ -1,0 +1,282 @@
+"""The study's statistics against answers worked by hand: Wilson, Kaplan-Meier, PRIM, the
+convergence rule, screening and the post-processing of a run's record."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+from lunarcity.study.convergence import compare, sobol_with_convergence
+from lunarcity.study.earth import RunRecord, earth_launches, per_run, process_runs, self_sufficiency
+from lunarcity.study.prim import prim
+from lunarcity.study.screening import select_inputs
+from lunarcity.study.success import wilson
+from lunarcity.study.survival import kaplan_meier
+
+
+# -- Wilson ----------------------------------------------------------------------------------
+def test_wilson_interval_of_8_in_10_by_hand() -> None:
+    # p = 0.8, z = 1.959964, z^2 = 3.841459, n = 10:
+    # centre = (0.8 + 3.841459/20) / (1 + 3.841459/10) = 0.992073 / 1.384146 = 0.716740
+    # half = 1.959964 * sqrt(0.8*0.2/10 + 3.841459/400) / 1.384146
+    #      = 1.959964 * sqrt(0.016 + 0.009604) / 1.384146 = 1.959964 * 0.160011 / 1.384146
+    #      = 0.226576 -> [0.490164, 0.943316]
+    p = wilson(8, 10)
+    assert p.share == 0.8
+    assert p.low == pytest.approx(0.490164, abs=2e-6)
+    assert p.high == pytest.approx(0.943316, abs=2e-6)
+    assert p.level == pytest.approx(0.95, abs=1e-6)
+
+
+def test_wilson_interval_at_the_edges_is_not_empty() -> None:
+    # 0 of 10: the interval is [0, z^2/(n + z^2)] = [0, 3.841459/13.841459] = [0, 0.277533].
+    none = wilson(0, 10)
+    assert none.low == 0.0
+    assert none.high == pytest.approx(0.277533, abs=2e-6)
+    every = wilson(10, 10)
+    assert every.high == 1.0
+    assert every.low == pytest.approx(1 - 0.277533, abs=2e-6)
+    with pytest.raises(ValueError):
+        wilson(3, 0)
+    with pytest.raises(ValueError):
+        wilson(11, 10)
+
+
+# -- Kaplan-Meier ----------------------------------------------------------------------------
+def test_kaplan_meier_by_hand() -> None:
+    # Six runs: met at 2, 3, 5 years; censored at 3 (a run that stopped), 6 and 6 (the horizon).
+    # t=2: 6 at risk, 1 event -> S = 5/6 = 0.833333
+    # t=3: 5 at risk, 1 event (1 censored) -> S = 5/6 * 4/5 = 0.666667
+    # t=5: 3 at risk, 1 event -> S = 0.666667 * 2/3 = 0.444444 (the median: first S <= 0.5)
+    # t=6: 2 at risk, 0 events, 2 censored -> S stays 0.444444
+    # Greenwood at t=5: S^2 * (1/(6*5) + 1/(5*4) + 1/(3*2)) = 0.197531 * 0.25 = 0.049383
+    times = np.array([2, 3, 3, 5, 6, 6], dtype=float)
+    events = np.array([1, 1, 0, 1, 0, 0], dtype=bool)
+    km = kaplan_meier(times, events)
+    t = km.table
+    assert t["time"].to_list() == [2.0, 3.0, 5.0, 6.0]
+    assert t["at_risk"].to_list() == [6, 5, 3, 2]
+    assert t["events"].to_list() == [1, 1, 1, 0]
+    assert t["censored"].to_list() == [0, 1, 0, 2]
+    assert t["survival"].to_list() == pytest.approx([5 / 6, 2 / 3, 4 / 9, 4 / 9])
+    assert km.median == 5.0
+    assert km.events == 3 and km.n == 6 and km.horizon == 6.0
+    assert km.at(4.0) == pytest.approx(2 / 3)
+    assert km.at(1.0) == 1.0
+    # The log(-log) interval at t=5: se = sqrt(0.25) / |ln 0.444444| = 0.5 / 0.810930 = 0.616576
+    # ln(-ln S) = ln(0.810930) = -0.209573; S bounds = exp(-exp(-0.209573 +- 1.959964*0.616576))
+    se = 0.5 / 0.810930
+    lo = math.exp(-math.exp(-0.209573 + 1.959964 * se))
+    hi = math.exp(-math.exp(-0.209573 - 1.959964 * se))
+    row = t.row(2, named=True)
+    assert row["low"] == pytest.approx(lo, abs=1e-5)
+    assert row["high"] == pytest.approx(hi, abs=1e-5)
+    assert row["low"] < row["survival"] < row["high"]
+
+
+def test_kaplan_meier_all_censored_has_no_median() -> None:
+    km = kaplan_meier(np.full(5, 10.0), np.zeros(5, dtype=bool))
+    assert km.median is None
+    assert km.table["survival"].to_list() == [1.0]
+    with pytest.raises(ValueError):
+        kaplan_meier(np.array([1.0, math.inf]), np.array([True, False]))
+
+
+# -- PRIM ------------------------------------------------------------------------------------
+def synthetic(n: int = 2000, flip: float = 0.0, seed: int = 1) -> tuple[pl.DataFrame, np.ndarray]:
+    """Success exactly inside 0.3 < x0 < 0.7, x1 > 0.5, c != 'c'; x2 and x3 are noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 1, (n, 4))
+    cat = rng.choice(["a", "b", "c"], n)
+    y = (x[:, 0] > 0.3) & (x[:, 0] < 0.7) & (x[:, 1] > 0.5) & (cat != "c")
+    y = y ^ (rng.random(n) < flip)
+    df = pl.DataFrame({"x0": x[:, 0], "x1": x[:, 1], "x2": x[:, 2], "x3": x[:, 3], "c": cat})
+    return df, y
+
+
+@pytest.mark.parametrize("flip", [0.0, 0.05])
+def test_prim_recovers_a_known_box(flip: float) -> None:
+    x, y = synthetic(flip=flip)
+    result = prim(x, y, alpha=0.05, min_mass=0.05, min_coverage=0.5)
+    box = result.chosen
+    assert set(box.restricted) == {"x0", "x1", "c"}
+    assert box.limit("x0").low == pytest.approx(0.3, abs=0.05)
+    assert box.limit("x0").high == pytest.approx(0.7, abs=0.05)
+    assert box.limit("x1").low == pytest.approx(0.5, abs=0.05)
+    assert box.limit("c").categories == ("a", "b")
+    assert box.density >= (0.99 if flip == 0 else 0.9)
+    assert box.coverage >= 0.5
+    lo, hi = result.density_interval()
+    assert lo <= box.density <= hi
+
+
+def test_prim_trajectory_starts_whole_and_shrinks() -> None:
+    x, y = synthetic(n=600, flip=0.05, seed=3)
+    result = prim(x, y, alpha=0.1, min_mass=0.1)
+    traj = result.trajectory
+    assert traj[0].mass == 1.0 and traj[0].coverage == 1.0 and traj[0].restricted == ()
+    assert traj[0].density == pytest.approx(y.mean())
+    masses = [b.mass for b in traj]
+    assert masses == sorted(masses, reverse=True) and len(set(masses)) == len(masses)
+    assert min(masses) >= 0.1
+    coverage = [b.coverage for b in traj]
+    assert coverage == sorted(coverage, reverse=True)
+    table = result.trajectory_table()
+    assert table.height == len(traj) and table["chosen"].sum() == 1
+
+
+def test_prim_rejects_mismatched_input() -> None:
+    x, y = synthetic(n=10)
+    with pytest.raises(ValueError):
+        prim(x, y[:5])
+
+
+# -- convergence -----------------------------------------------------------------------------
+def sobol_table(st: dict[str, float]) -> pl.DataFrame:
+    ranked = sorted(st, key=lambda p: -st[p])
+    return pl.DataFrame(
+        {
+            "outcome": ["y"] * len(st),
+            "parameter": ranked,
+            "ST": [st[p] for p in ranked],
+            "rank": list(range(1, len(st) + 1)),
+        }
+    )
+
+
+def test_convergence_rule() -> None:
+    full = sobol_table({"a": 0.6, "b": 0.3, "c": 0.1, "d": 0.01})
+    ok = compare(full, sobol_table({"a": 0.62, "b": 0.27, "c": 0.12, "d": 0.05}))
+    assert ok["converged"].to_list() == [True]
+    assert ok["max_st_change"][0] == pytest.approx(0.04)
+    # d moves by 0.08 > 0.05 though the top three hold: not converged.
+    below = compare(full, sobol_table({"a": 0.6, "b": 0.3, "c": 0.1, "d": 0.09}))
+    assert below["ranks_hold"].to_list() == [True]
+    assert below["converged"].to_list() == [False]
+    # Ranks below the top three may swap (d and e), as long as nothing moves by > 0.05.
+    five = sobol_table({"a": 0.6, "b": 0.3, "c": 0.1, "d": 0.02, "e": 0.01})
+    swapped = compare(five, sobol_table({"a": 0.6, "b": 0.3, "c": 0.1, "d": 0.01, "e": 0.03}))
+    assert swapped["converged"].to_list() == [True]
+    swap = compare(full, sobol_table({"a": 0.3, "b": 0.32, "c": 0.1, "d": 0.01}))
+    assert swap["ranks_hold"].to_list() == [False] and swap["converged"].to_list() == [False]
+    move = compare(full, sobol_table({"a": 0.66, "b": 0.3, "c": 0.1, "d": 0.01}))
+    assert move["ranks_hold"].to_list() == [True] and move["converged"].to_list() == [False]
+    assert move["max_st_change"][0] == pytest.approx(0.06)
+
+
+def _saltelli(problem: dict, n: int, f) -> tuple[dict, np.ndarray, pl.DataFrame]:
+    from SALib.sample import sobol as sobol_sample
+
+    x = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=3)
+    y = np.array([f(row) for row in x])
+    info = {
+        "design": {"method": "saltelli", "samples": n, "problem": problem},
+        "outcomes": ["y"],
+    }
+    results = pl.DataFrame({"point": np.arange(len(x)), "status": "done", "y": y})
+    return info, x, results
+
+
+def test_sobol_converges_on_a_linear_model_and_not_on_a_tiny_sample() -> None:
+    problem = {"num_vars": 4, "names": ["a", "b", "c", "d"], "bounds": [[0, 1]] * 4}
+
+    # y = 4a + 2b + c: variances 16/12, 4/12, 1/12, 0 -> ST = 16/21, 4/21, 1/21, 0.
+    def linear(r: np.ndarray) -> float:
+        return 4 * r[0] + 2 * r[1] + r[2]
+
+    full, _, verdict, _ = sobol_with_convergence(*_saltelli(problem, 1024, linear), ["y"])
+    st = dict(zip(full["parameter"], full["ST"], strict=True))
+    assert st["a"] == pytest.approx(16 / 21, abs=0.05)
+    assert st["b"] == pytest.approx(4 / 21, abs=0.05)
+    assert verdict["converged"].to_list() == [True]
+    assert verdict["top_full"][0].to_list() == ["a", "b", "c"]
+
+    def ishigami(r: np.ndarray) -> float:
+        x1, x2, x3 = (np.pi * (2 * v - 1) for v in r[:3])
+        return math.sin(x1) + 7 * math.sin(x2) ** 2 + 0.1 * x3**4 * math.sin(x1)
+
+    _, _, tiny, _ = sobol_with_convergence(*_saltelli(problem, 8, ishigami), ["y"])
+    assert tiny["converged"].to_list() == [False]
+
+
+# -- screening -------------------------------------------------------------------------------
+def test_screening_keeps_large_effects_and_a_floor() -> None:
+    morris = pl.DataFrame(
+        {
+            "outcome": ["y"] * 4 + ["z"] * 4,
+            "parameter": ["a", "b", "c", "d"] * 2,
+            "importance": [1.0, 0.05, 0.02, 0.3, 0.1, 1.0, 0.01, 0.0],
+        }
+    )
+    kept, table = select_inputs(morris, ["a", "b", "c", "d"], keep_share=0.2, min_keep=2)
+    # a (1.0), b (1.0 for z) and d (0.3) reach 0.2; c (0.02 at most) does not.
+    assert kept == ["a", "b", "d"]
+    assert table.filter(pl.col("parameter") == "c")["kept"].to_list() == [False]
+    kept, _ = select_inputs(morris, ["a", "b", "c", "d"], keep_share=0.99, min_keep=3)
+    assert kept == ["a", "b", "d"]  # the three largest, whatever their share
+
+
+# -- post-processing of a run's record -------------------------------------------------------
+def daily(
+    launched: list[float], arrived: list[int], lost: list[int], mass: list[float]
+) -> pl.DataFrame:
+    n = len(launched)
+    return pl.DataFrame(
+        {
+            "day": [30 * i for i in range(n)],
+            "launched_t": launched,
+            "landers_arrived": arrived,
+            "landers_lost": lost,
+            "industrial_mass_t": mass,
+        }
+    )
+
+
+def test_earth_launches_by_hand() -> None:
+    # Landings (the seed's, arrived, lost): 1, 2, 4 -> with 4 tankers, 5 launches each: 5, 10, 20.
+    # Direct route at 100 t to LEO: 0, 0.5, 25 launches. Breaks even on day 60 (row 3):
+    # 20 <= 25, so after (60 + 1) / 365.25 = 0.167009 years.
+    record = RunRecord(0, {}, {}, daily([0, 50, 2500], [0, 1, 2], [0, 0, 1], [1, 1, 1]))
+    out = earth_launches(record, {"tankers_per_landing": 4, "payload_to_leo_t": 100})
+    assert out["lunar_route_launches"] == 20.0
+    assert out["direct_route_launches"] == 25.0
+    assert out["breaks_even"] is True
+    assert out["break_even_years_censored"] == pytest.approx(61 / 365.25)
+    # More tankers per landing (12): 13 launches per landing, 52 > 25: no break-even; censored
+    # at the end of the record (day 60 + 1).
+    late = earth_launches(record, {"tankers_per_landing": 12, "payload_to_leo_t": 100})
+    assert late["breaks_even"] is False
+    assert late["break_even_years_censored"] == pytest.approx(61 / 365.25)
+
+
+def test_self_sufficiency_reads_the_run_and_the_scenario() -> None:
+    table = daily([0] * 5, [0] * 5, [0] * 5, [10, 20, 30, 28, 35])
+    # Earth stops after 60 / 365.25 years -> row 2 (day 60): mass 30; end 35 -> grows: 35/30.
+    grows = RunRecord(0, {"earth.until_years": 60 / 365.25}, {}, table)
+    out = self_sufficiency(grows, {})
+    assert out["self_sufficient"] is True
+    assert out["growth_after_earth"] == pytest.approx(35 / 30)
+    # From the scenario (not swept): stops at day 90 -> mass 28 -> 35/28.
+    scen = RunRecord(0, {}, {}, table, scenario={"earth": {"until_years": 90 / 365.25}})
+    assert self_sufficiency(scen, {})["growth_after_earth"] == pytest.approx(35 / 28)
+    never = RunRecord(0, {}, {}, table, scenario={"earth": {"until_years": None}})
+    assert self_sufficiency(never, {}) == {"self_sufficient": None, "growth_after_earth": None}
+    shrink = daily([0] * 3, [0] * 3, [0] * 3, [10, 30, 25])
+    out = self_sufficiency(RunRecord(0, {"earth.until_years": 30 / 365.25}, {}, shrink), {})
+    assert out["self_sufficient"] is False
+
+
+def test_processing_every_run_at_every_draw_and_averaging() -> None:
+    records = [
+        RunRecord(7, {}, {}, daily([0, 50, 2500], [0, 1, 2], [0, 0, 1], [1, 1, 1])),
+        RunRecord(8, {}, {}, daily([0, 0, 0], [0, 1, 2], [0, 0, 0], [1, 1, 1])),
+    ]
+    draws = pl.DataFrame({"tankers_per_landing": [4.0, 12.0], "payload_to_leo_t": [100.0, 100.0]})
+    table = process_runs(records, ["earth_launches"], draws)
+    assert table.height == 4
+    assert table["breaks_even"].to_list() == [True, False, False, False]
+    means = per_run(table, ["earth_launches"])
+    assert means["breaks_even"].to_list() == [0.5, 0.0]
