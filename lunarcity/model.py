@@ -23,6 +23,7 @@ import mesa
 import numpy as np
 
 from lunarcity.catalog import Catalog, UnitSpec, default_catalog
+from lunarcity.element_ledger import ElementLedger
 from lunarcity.errors import InputError
 from lunarcity.fleet import Fleet
 from lunarcity.metrics import Recorder
@@ -165,6 +166,23 @@ class LunarCity(mesa.Model):
         self.stock = np.zeros(len(self.nodes))
         self.stock_imp = np.zeros(len(self.nodes))  # imported kg inside each stock
         self.regolith = self.index[self._raw_item()]
+        # The element ledger, and remelting that returns what was scrapped (not a fixed alloy).
+        self.soil = econ.regolith or self.catalog.sites[sc.site.name].regolith
+        remelt = [r for r, p in enumerate(self.recipes) if self.catalog.recipes[p].follows_scrap]
+        self._remelt = remelt[0] if remelt else None
+        self.elements = ElementLedger(
+            self.catalog,
+            self.soil,
+            self.nodes,
+            list(self.catalog.units),
+            "scrap" if "scrap" in self.index else None,
+            list(self.catalog.recipes[self.recipes[self._remelt]].outputs)
+            if self._remelt is not None
+            else [],
+        )
+        self.oxygen = self.index.get("oxygen")
+        self.oxygen_made_kg = 0.0
+        self.vented_kg = 0.0
 
         # -- unit kinds ------------------------------------------------------------------------
         units = self.catalog.units
@@ -333,6 +351,7 @@ class LunarCity(mesa.Model):
         self.landed_kg = 0.0
         self.launched_kg = 0.0
         self.waste_kg = 0.0  # scrap not recycled (slag stays in stock as an item)
+        self.earth_only_at_stop: dict[str, float] | None = None
         self.satellites_launched = 0
         self.compute_in_orbit_kw = 0.0
         self.landers_arrived = 0
@@ -559,6 +578,7 @@ class LunarCity(mesa.Model):
             haul = mine_budget - mine
             self.stock[self.regolith] += kg
             self.mined_kg += kg
+            self.elements.mined(self.regolith, kg)
             left -= mine_budget
         # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
         d_site = self._mean_distance_km(self.site.centre, self.fab_kinds) if self.fab_kinds else 0.0
@@ -780,6 +800,8 @@ class LunarCity(mesa.Model):
                 self.stock += k * c.surplus
                 imported_kg = k * float(c.imported.sum())
                 self.landed_kg += imported_kg
+                self.elements.mined(self.regolith, k * c.regolith_kg)
+                self.elements.landed_kg(k * c.imported)
             kind_col += [self.kind_code[kind]] * k
             labour_col += [self.costs[kind].assembly_days] * k
             mass_col += [units[kind].mass_kg] * k
@@ -864,11 +886,32 @@ class LunarCity(mesa.Model):
                     stock_imp[i] += out * (imp_in / total_out)
             made += total_out
             by_fab[fab] = by_fab.get(fab, 0.0) + total_out
+        if self._remelt is not None and batches[self._remelt] > 0:
+            self.elements.scrap_used(self.stock[self.index["scrap"]] - stock[self.index["scrap"]])
         self.stock[:] = stock
         self.stock_imp[:] = stock_imp
         self.prod_rate[:] = prod
         self.fab_output_today = by_fab
+        if self.oxygen is not None:
+            self.oxygen_made_kg += prod[self.oxygen]
+            self._vent_oxygen()
         return made
+
+    def _vent_oxygen(self) -> None:
+        """Oxygen beyond what the plants' own tanks hold is let go (and counted as vented)."""
+        i = self.oxygen
+        cap = sum(
+            self.fleet.count(k) * self._specs[k].oxygen_storage_kg
+            for k in self.fab_kinds
+            if self._specs[k].oxygen_storage_kg > 0
+        )
+        extra = self.stock[i] - cap
+        if extra > 0:
+            share = self.stock_imp[i] / self.stock[i]
+            self.stock[i] = cap
+            self.stock_imp[i] -= extra * share
+            self.vented_kg += extra
+            self.elements.vent(i, extra)
 
     # ==========================================================================================
     # 5. Build jobs
@@ -995,6 +1038,7 @@ class LunarCity(mesa.Model):
             self.stock[i] -= n * kg
             self.stock_imp[i] -= n * kg * share
             self.launched_kg += n * kg
+            self.elements.launch(i, n * kg)
         self.satellites_launched += n
         self.compute_in_orbit_kw += n * self._specs[self.sat_kind].compute_kw
         return n
@@ -1075,6 +1119,7 @@ class LunarCity(mesa.Model):
         self.stock[i] += kg
         self.stock_imp[i] += kg
         self.landed_kg += kg
+        self.elements.landed(i, kg)
 
     def _land_units(self, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
         """Earth-made units placed near the given cells: built by nobody, wholly imported.
@@ -1099,6 +1144,7 @@ class LunarCity(mesa.Model):
         kg = n * mass
         self.recorder.hardware_added(kg, kg)
         self.landed_kg += kg
+        self.elements.landed_units(self.kind_code[kind], kg)
         return kg
 
     # ==========================================================================================
@@ -1151,14 +1197,15 @@ class LunarCity(mesa.Model):
         t = self.fleet.tables[kind]
         mass = self.catalog.units[kind].mass_kg * len(rows)
         imported = float(t["imported_kg"][rows].sum())
-        recycled = mass * spec.recycle_fraction
-        if "scrap" in self.index and recycled > 0:
+        fraction = spec.recycle_fraction if "scrap" in self.index else 0.0
+        # Only the materials remelting can return are kept (chips, cells' silicon... are waste).
+        recycled = float(self.elements.scrap_units(self.kind_code[kind], mass, fraction).sum())
+        if recycled > 0:
             i = self.index["scrap"]
             self.stock[i] += recycled
-            self.stock_imp[i] += imported * spec.recycle_fraction
-            self.waste_kg += mass - recycled
-        else:
-            self.waste_kg += mass
+            self.stock_imp[i] += imported * recycled / mass
+            self._remelt_returns_scrap()
+        self.waste_kg += mass - recycled
         self.recorder.scrapped(mass, imported)
         self.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
         robots_jobs = t["job"][rows] if spec.role == "robot" else None
@@ -1167,6 +1214,20 @@ class LunarCity(mesa.Model):
             # A builder scrapped mid-job leaves its job to the next idle robot: release it.
             orphan = np.isin(self.jobs["id"], robots_jobs[robots_jobs > 0])
             self.jobs["builder"][orphan] = 0
+
+    def _remelt_returns_scrap(self) -> None:
+        """Remelting returns the scrap pool's own mix: the recipe's outputs follow it."""
+        r = self._remelt
+        if r is None:
+            return
+        per_batch = float(self.r_in[r].sum())
+        out = self.elements.remelt_mix() * per_batch
+        self.r_out[r] = out
+        with np.errstate(divide="ignore"):
+            self._per_output[r] = np.where(out > 0, 1.0 / out, 0.0)
+        ins, _, fab, _ = self._recipe_io[r]
+        outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
+        self._recipe_io[r] = (ins, outs, fab, float(out.sum()))
 
     # ==========================================================================================
     # 9. Metrics

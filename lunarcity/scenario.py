@@ -230,8 +230,12 @@ class Scenario(Strict):
 
     @property
     def days(self) -> int:
-        """Days to simulate."""
-        return int(round(self.run.years * 365.25))
+        """Days to simulate: the run's years, and at least five years past the last lander
+        when Earth stops (``earth.until_years``), so that growth without Earth can be seen."""
+        years = self.run.years
+        if self.earth.until_years is not None:
+            years = max(years, self.earth.until_years + 5.0)
+        return int(round(years * 365.25))
 
 
 # -- presets ---------------------------------------------------------------------------------

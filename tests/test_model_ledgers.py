@@ -1,4 +1,4 @@
-"""Both ledgers hold every day, and no stock goes negative, whatever the parameters.
+"""The mass, element and energy ledgers hold every day, and no stock goes negative, whatever the parameters.
 
 Hypothesis draws a preset and perturbs what changes the day's flows most: the lander schedule
 and losses, planner policy, crew and replication, the idealisations, and short unit lifetimes and
@@ -46,7 +46,9 @@ def _assert_ledgers(m: LunarCity) -> None:
     assert d.height == m.days + 1
     worst_mass = float(d["mass_balance_rel_error"].max())
     worst_energy = float(d["energy_balance_rel_error"].max())
+    worst_element = float(d["element_balance_rel_error"].max())
     assert worst_mass < LEDGER_TOL, f"mass ledger off by {worst_mass:.2e}"
+    assert worst_element < LEDGER_TOL, f"element ledger off by {worst_element:.2e}"
     assert worst_energy < LEDGER_TOL, f"energy ledger off by {worst_energy:.2e}"
     # The recorded columns agree with the ledgers' terms on the last day.
     last = d.row(-1, named=True)
@@ -57,6 +59,7 @@ def _assert_ledgers(m: LunarCity) -> None:
         + last["industrial_mass_t"]
         + last["launched_t"]
         + last["waste_t"]
+        + last["oxygen_vented_t"]
     )
     assert abs(lhs - rhs) <= LEDGER_TOL * max(lhs, 1e-3)
     # The energy ledger recomputed from the daily columns: generated = served + change in

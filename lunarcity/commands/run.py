@@ -66,14 +66,40 @@ def run(args: argparse.Namespace) -> int:
 
 
 def headline(s: dict) -> str:
-    """One line: complete on day N (year Y), or not, and what held it back."""
+    """Complete on day N (year Y), or not, and what held it back; how much Earth landed; and,
+    when Earth stopped, whether the city kept growing (never "self-growing" while Earth-fed)."""
     horizon = s["horizon_years"]
+    landed = f" Landed from Earth: {s['earth_imported_t']:,.0f} t" + (
+        f" ({s['assets_per_tonne_landed']:.1f} t of assets per tonne landed)."
+        if s.get("assets_per_tonne_landed") is not None
+        else "."
+    )
     if s["target_met"]:
-        return f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), within {horizon:g} years."
-    years = s["days_simulated"] / 365.25
-    if years < horizon - 1e-9:
-        return f"Not complete after {years:.1f} years (horizon {horizon:g}): held back by {s['bottleneck']}."
-    return f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
+        line = f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), within {horizon:g} years."
+    else:
+        years = s["days_simulated"] / 365.25
+        if years < horizon - 1e-9:
+            line = f"Not complete after {years:.1f} years (horizon {horizon:g}): held back by {s['bottleneck']}."
+        else:
+            line = f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
+    line += landed
+    ss = s.get("self_sufficiency")
+    if ss:
+        stop = f"Earth stopped at year {ss['until_years']:g}"
+        if ss["ran_out_day"] is None:
+            line += f" {stop}; its Earth-only stocks had not run out by the end, so self-growth is not shown."
+        elif ss["kept_growing_after_run_out"]:
+            line += (
+                f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and the city kept "
+                f"growing (doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
+            )
+        else:
+            line += (
+                f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and growth stopped."
+            )
+    else:
+        line += " Earth supplied it throughout: this is an Earth-fed city."
+    return line
 
 
 def print_summary(s: dict) -> None:
@@ -103,7 +129,11 @@ def print_summary(s: dict) -> None:
         ("compute in orbit", f"{s['compute_in_orbit_kw'] / 1000:,.1f} MW"),
         ("rail / needed", f"{s['rail_length_m']:,.0f} / {s['track_needed_m']:,.0f} m"),
         ("bound most days by", s["bottleneck"]),
+        ("assets per tonne landed", f"{s['assets_per_tonne_landed'] or 0:,.1f}"),
+        ("regolith mined", f"{s['regolith_mined_t']:,.0f} t"),
+        ("oxygen made / vented", f"{s['oxygen_made_t']:,.0f} / {s['oxygen_vented_t']:,.0f} t"),
         ("mass ledger error", f"{s['mass_balance_rel_error']:.1e}"),
+        ("element ledger error", f"{s['element_balance_rel_error']:.1e}"),
         ("energy ledger error", f"{s['energy_balance_rel_error']:.1e}"),
     ]
     if s.get("satellite_cap_per_year_from_chips"):
