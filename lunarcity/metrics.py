@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from lunarcity.analysis import vitamin_summary
 from lunarcity.scenario import TARGET_METRICS
 
 if TYPE_CHECKING:
@@ -349,6 +350,8 @@ class Recorder:
             "oxygen_made_t": m.oxygen_made_kg / 1000.0,
             "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
             "assets_per_tonne_landed": self._assets_per_tonne(last),
+            # What each kind cannot be made without: the share of its bill only Earth makes.
+            "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
             "assets_per_tonne_landed_at_target": (
                 self._assets_per_tonne(self.target_day) if self.target_day is not None else None
             ),

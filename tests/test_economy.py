@@ -17,6 +17,7 @@ from lunarcity.analysis import (
     production_chain,
     requirements,
     unit_totals,
+    vitamins,
 )
 from lunarcity.catalog import Catalog
 from lunarcity.economy import Economy
@@ -434,3 +435,17 @@ def test_production_chain_rejects_a_non_positive_rate(
 ) -> None:
     with pytest.raises(InputError, match="positive"):
         production_chain(real["polar_ridge"], "robot", rate)
+
+
+def test_vitamins_worked_by_hand(tiny: Economy) -> None:
+    # bot: 20 kg of board at 20 % chips = 4 kg of chips, the only Earth-only item, in 100 kg;
+    # its bill uses metal, glass, frame, board and chips: 1 of 5 items.
+    v = vitamins(tiny, "bot")
+    assert v["vitamin_kg"] == pytest.approx({"chips": 4.0})
+    assert v["vitamin_share_mass"] == pytest.approx(0.04)
+    assert v["items_in_bill"] == 5
+    assert v["vitamin_share_count"] == pytest.approx(0.2)
+    # A unit landed whole is all vitamin: the reactor has no bill.
+    r = vitamins(tiny, "reactor")
+    assert r["vitamin_share_mass"] == pytest.approx(1.0)
+    assert r["vitamin_items"] == ["reactor"] and r["items_in_bill"] == 1
