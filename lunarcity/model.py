@@ -339,6 +339,10 @@ class LunarCity(mesa.Model):
                 for n in self.nodes
             ]
         )
+        # What only Earth makes (no enabled local recipe): all a vitamins-only lander brings.
+        self._vitamin_mask = self._importable & np.array(
+            [not econ.graph.nodes[n]["local"] for n in self.nodes]
+        )
         self.shares: dict[str, float] = {}
         self._shares_by_key: dict[tuple, dict[str, float]] = {}
         self.bottleneck = "none"
@@ -1076,7 +1080,7 @@ class LunarCity(mesa.Model):
         want = np.maximum(
             0.0, wanted * horizon - self.stock - self.prod_rate * e.lander_interval_days
         )
-        want = np.where(self._importable, want, 0.0)
+        want = np.where(self._vitamin_mask if e.vitamins_only else self._importable, want, 0.0)
         # Units the mix wants that only Earth can make (e.g. fission units).
         for k, s in self.shares.items():
             if k not in self.costs and k in self.index:

@@ -85,6 +85,11 @@ class EarthConfig(Section):
         default_factory=dict,
         description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
     )
+    vitamins_only: bool = Field(
+        False,
+        description="Landers bring only what only Earth makes (chips, salt, anodes, Earth-only "
+        "units), never parts the city could make itself",
+    )
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
