@@ -4,7 +4,9 @@
 from the agents rather than from numpy columns. Every day each agent's ``step()`` works out its
 own contribution (a robot its labour and energy draw, a fab its fab-hours and haul distances, a
 solar plant its sunlight at its cell, a storage bank its capacity), and the model reduces them
-with :meth:`mesa.AgentSet.agg` / ``groupby``, as a Mesa model would. The planner, recipes, build
+with :meth:`mesa.AgentSet.agg` / ``groupby``, as a Mesa model would, and hands the model those
+totals through its public hook for per-agent models (:mod:`lunarcity.contributions`: the
+agent classes and the six daily contributions, nothing else). The planner, recipes, build
 jobs, placement, landers and metrics are the model's own code, run unchanged, so the two models
 follow the same rules and, from the same seed, produce the same daily table (a test checks it).
 The benchmark (``benchmarks/run.py``) times both from the same state to measure what the
@@ -24,16 +26,13 @@ Limits, and why:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lunarcity import fleet as fleet_module
 from lunarcity.agents import Fab, LaunchRail, PowerPlant, Robot, Unit
-from lunarcity.fleet import Fleet
+from lunarcity.contributions import FleetContributions
 from lunarcity.model import LunarCity
 from lunarcity.scenario import Scenario
 
@@ -123,41 +122,133 @@ REFERENCE_CLASS: dict[str, type[Unit]] = {
 }
 
 
-@contextmanager
-def _reference_classes() -> Iterator[None]:
-    """Make :meth:`Fleet.add` create the reference's agent classes, for the duration only."""
-    saved = dict(fleet_module.AGENT_CLASS)
-    fleet_module.AGENT_CLASS.update(REFERENCE_CLASS)
-    try:
-        yield
-    finally:
-        fleet_module.AGENT_CLASS.clear()
-        fleet_module.AGENT_CLASS.update(saved)
+class AgentContributions:
+    """The units' daily contributions summed over the agents' own ``step()`` results.
 
+    This is the model's public hook for a per-agent model
+    (:class:`lunarcity.contributions.UnitContributions`): the six totals the day needs, and
+    nothing else of the model overridden. While :attr:`MesaReference.active` is off it answers
+    from the model's columns (:class:`lunarcity.contributions.FleetContributions`).
 
-class ReferenceFleet(Fleet):
-    """The model's fleet (same tables and id map), whose new units are reference agents."""
+    Args:
+        city: The reference model.
+    """
 
-    def add(self, *args: Any, **kwargs: Any) -> np.ndarray:
-        """Add units as :meth:`Fleet.add` does, with the reference's agent classes."""
-        with _reference_classes():
-            return super().add(*args, **kwargs)
+    def __init__(self, city: MesaReference) -> None:
+        self.city = city
+        self.columns = FleetContributions(city)
+        self._stepped_day = -1
+
+    def _agents_of(self, cls: type[Unit]) -> Any:
+        return self.city.agents_by_type.get(cls, ())
+
+    def _step_agents(self) -> None:
+        """Each agent's ``step()``, once a day, the first time today's totals are needed."""
+        if self._stepped_day != self.city.day:
+            self.city.agents.do("step")
+            self._stepped_day = self.city.day
+
+    def _by_kind(self, cls: type[Unit], attribute: str) -> dict[str, float]:
+        """Sum of an attribute over the agents of ``cls``, by kind (exact sums: math.fsum)."""
+        agents = self._agents_of(cls)
+        if not len(agents):
+            return {}
+        return agents.groupby("kind").agg(attribute, math.fsum)
+
+    def generation_kwh(self) -> float:
+        """Energy generated today: each plant's own figure, summed by kind."""
+        if not self.city.active:
+            return self.columns.generation_kwh()
+        self._step_agents()
+        plants = self._agents_of(RefPowerPlant)
+        generated = 0.0
+        for kind in self.city.power_kinds:
+            mine = [a for a in plants if a.kind == kind]
+            if not mine:
+                continue
+            generated += math.fsum(a.generated_kwh for a in mine)
+        return generated
+
+    def storage_capacity(self) -> tuple[float, float]:
+        """Storage in service (kWh), summed over the banks, and its round-trip efficiency."""
+        if not self.city.active:
+            return self.columns.storage_capacity()
+        self._step_agents()
+        by_kind = self._by_kind(RefPowerPlant, "capacity_kwh")
+        capacity = 0.0
+        rte = 1.0
+        for kind in self.city.storage_kinds:
+            rte = self.city.unit_spec(kind).round_trip_efficiency
+            capacity += by_kind.get(kind, 0.0)
+        return capacity, rte
+
+    def robot_energy_kwh(self) -> float:
+        """Energy the robots draw, summed over the robots."""
+        if not self.city.active:
+            return self.columns.robot_energy_kwh()
+        self._step_agents()
+        robots = self._agents_of(RefRobot)
+        return robots.agg("energy_kwh", math.fsum) if len(robots) else 0.0
+
+    def labour_supply(self) -> float:
+        """Robot-days of labour, summed over the robots."""
+        if not self.city.active:
+            return self.columns.labour_supply()
+        self._step_agents()
+        robots = self._agents_of(RefRobot)
+        return robots.agg("labour", math.fsum) if len(robots) else 0.0
+
+    def fab_hours(self) -> dict[str, float]:
+        """Fab-hours by kind, summed over the fabs."""
+        if not self.city.active:
+            return self.columns.fab_hours()
+        self._step_agents()
+        by_kind = self._by_kind(RefFab, "fab_hours")
+        return {k: by_kind.get(k, 0.0) for k in self.city.fab_kinds if k in self.city.fleet.tables}
+
+    def mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        """Mean distance from ``point`` to the fabs of ``kinds``, from the fabs' own figures."""
+        if not self.city.active:
+            return self.columns.mean_distance_km(point, kinds)
+        self._step_agents()
+        site = self.city.site
+        wanted = set(kinds)
+        fabs = [a for a in self._agents_of(RefFab) if a.kind in wanted]
+        if not fabs:
+            return 0.0
+        if tuple(point) == tuple(site.mine):
+            total = math.fsum(a.to_mine_km for a in fabs)
+        elif tuple(point) == tuple(site.centre):
+            total = math.fsum(a.to_centre_km for a in fabs)
+        else:
+            cell_km = site.cell_m / 1000.0
+            total = math.fsum(
+                math.hypot(a.pos[0] - point[0], a.pos[1] - point[1]) * cell_km for a in fabs
+            )
+        return total / len(fabs)
 
 
 class MesaReference(LunarCity):
     """LunarCity with its per-unit quantities computed one ``step()`` per agent per day.
 
+    It uses the model's two public hooks and nothing else: its agents are
+    :data:`REFERENCE_CLASS` (:attr:`LunarCity.agent_classes`) and the day's totals come from
+    :class:`AgentContributions` (:attr:`LunarCity.contributions_class`).
+
     Args:
         scenario: As for :class:`LunarCity`; ``economy.failures`` must be off.
         seed: As for :class:`LunarCity`.
-        active: Whether the per-agent path is on. Off, the model runs the vectorized methods
-            (the agents are still reference agents), which lets a benchmark reach a large
-            state quickly and then time the Mesa way from it (set :attr:`active`).
+        active: Whether the per-agent path is on. Off, the model's columns answer (the agents
+            are still reference agents), which lets a benchmark reach a large state quickly and
+            then time the Mesa way from it (set :attr:`active`).
         **overrides: As for :class:`LunarCity`.
 
     Raises:
         ValueError: the scenario has failures on (see the module's docstring).
     """
+
+    agent_classes = REFERENCE_CLASS
+    contributions_class = AgentContributions
 
     def __init__(
         self,
@@ -168,105 +259,9 @@ class MesaReference(LunarCity):
         **overrides: Any,
     ) -> None:
         self.active = active
-        self._stepped_day = -1
         super().__init__(scenario, seed, **overrides)
-        if self.scenario.economy.failures:
+        if self.params.economy.failures:
             raise ValueError(
                 "the Mesa reference needs economy.failures=False "
                 "(per-agent failure draws cannot follow the model's random stream)"
             )
-
-    # -- agents ----------------------------------------------------------------------------
-    def _land_seed(self) -> None:
-        # The first units are born here: from now on the fleet makes reference agents.
-        self.fleet.__class__ = ReferenceFleet
-        super()._land_seed()
-
-    def _agents_of(self, cls: type[Unit]) -> Any:
-        return self.agents_by_type.get(cls, ())
-
-    def _step_agents(self) -> None:
-        """Each agent's ``step()``, once a day, the first time today's totals are needed."""
-        if self._stepped_day != self.day:
-            self.agents.do("step")
-            self._stepped_day = self.day
-
-    def _by_kind(self, cls: type[Unit], attribute: str) -> dict[str, float]:
-        """Sum of an attribute over the agents of ``cls``, by kind (exact sums: math.fsum)."""
-        agents = self._agents_of(cls)
-        if not len(agents):
-            return {}
-        return agents.groupby("kind").agg(attribute, math.fsum)
-
-    # -- power -----------------------------------------------------------------------------
-    def _generation_kwh(self) -> float:
-        if not self.active:
-            return super()._generation_kwh()
-        self._step_agents()
-        plants = self._agents_of(RefPowerPlant)
-        generated = 0.0
-        for kind in self.agent_kinds:
-            spec = self._specs[kind]
-            if spec.role != "power":
-                continue
-            mine = [a for a in plants if a.kind == kind]
-            if not mine:
-                continue
-            generated += math.fsum(a.generated_kwh for a in mine)
-        return generated
-
-    def _storage_capacity(self) -> tuple[float, float]:
-        if not self.active:
-            return super()._storage_capacity()
-        self._step_agents()
-        by_kind = self._by_kind(RefPowerPlant, "capacity_kwh")
-        capacity = 0.0
-        rte = 1.0
-        for kind in self.agent_kinds:
-            spec = self._specs[kind]
-            if spec.role == "storage":
-                rte = spec.round_trip_efficiency
-                capacity += by_kind.get(kind, 0.0)
-        return capacity, rte
-
-    def _robot_energy(self) -> float:
-        if not self.active:
-            return super()._robot_energy()
-        self._step_agents()
-        robots = self._agents_of(RefRobot)
-        return robots.agg("energy_kwh", math.fsum) if len(robots) else 0.0
-
-    # -- labour and fabs -------------------------------------------------------------------
-    def _labour_supply(self) -> float:
-        if not self.active:
-            return super()._labour_supply()
-        self._step_agents()
-        robots = self._agents_of(RefRobot)
-        return robots.agg("labour", math.fsum) if len(robots) else 0.0
-
-    def _fab_hours(self) -> dict[str, float]:
-        if not self.active:
-            return super()._fab_hours()
-        self._step_agents()
-        by_kind = self._by_kind(RefFab, "fab_hours")
-        return {k: by_kind.get(k, 0.0) for k in self.fab_kinds if k in self.fleet.tables}
-
-    def _measure_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
-        # The model re-measures haul distances weekly through this method; so does the reference.
-        if not self.active:
-            return super()._measure_distance_km(point, kinds)
-        self._step_agents()
-        wanted = set(kinds)
-        fabs = [a for a in self._agents_of(RefFab) if a.kind in wanted]
-        if not fabs:
-            return 0.0
-        if tuple(point) == tuple(self.site.mine):
-            total = math.fsum(a.to_mine_km for a in fabs)
-        elif tuple(point) == tuple(self.site.centre):
-            total = math.fsum(a.to_centre_km for a in fabs)
-        else:
-            cell_km = self.site.cell_m / 1000.0
-            total = math.fsum(
-                math.hypot(a.pos[0] - point[0], a.pos[1] - point[1]) * cell_km for a in fabs
-            )
-        return total / len(fabs)

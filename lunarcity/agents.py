@@ -6,6 +6,7 @@ agent; the agents are how a person (or the app's inspector, or Mesa's tools) loo
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -13,8 +14,20 @@ import mesa
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
-#: Robot task codes, as stored in the robots' ``task`` column.
-TASKS = ("idle", "mine", "haul", "assemble", "repair", "broken")
+
+class Task(IntEnum):
+    """A robot's task today, as stored (int8) in the robots' ``task`` column."""
+
+    IDLE = 0
+    MINE = 1
+    HAUL = 2
+    ASSEMBLE = 3
+    REPAIR = 4
+    BROKEN = 5
+
+
+#: Task names by code, for display (``TASKS[code]``).
+TASKS = tuple(t.name.lower() for t in Task)
 
 
 class Unit(mesa.Agent):
@@ -32,22 +45,6 @@ class Unit(mesa.Agent):
         super().__init__(model)
         self.kind = kind
         self.pos = pos
-
-    @classmethod
-    def handle(cls, model: LunarCity, kind: str, pos: tuple[int, int], unique_id: int) -> Unit:
-        """The agent of a unit whose id was issued at its birth (see :class:`Fleet`).
-
-        What ``cls(model, kind, pos)`` does, except that the id is the one the unit already
-        has rather than the next from Mesa's counter: the same attributes as Mesa 3.3's
-        ``Agent.__init__`` sets, then ``model.register_agent``.
-        """
-        agent = cls.__new__(cls)
-        agent.model = model
-        agent.unique_id = unique_id
-        agent.pos = pos
-        agent.kind = kind
-        model.register_agent(agent)
-        return agent
 
     @property
     def _row(self) -> int:

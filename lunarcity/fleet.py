@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
+from lunarcity import mesa_compat
 from lunarcity.agents import AGENT_CLASS, Unit
+from lunarcity.placement import Slot
 from lunarcity.tables import IdMap, Table
 
 if TYPE_CHECKING:
@@ -39,19 +40,24 @@ class Fleet:
     Args:
         model: The city (agents register with it).
         kinds: Unit kinds that exist as agents (satellites do not: they are products).
+        agent_classes: The agent class made for each unit role (default
+            :data:`lunarcity.agents.AGENT_CLASS`; a per-agent model passes its own).
     """
 
-    def __init__(self, model: LunarCity, kinds: list[str]) -> None:
+    def __init__(
+        self,
+        model: LunarCity,
+        kinds: list[str],
+        agent_classes: Mapping[str, type[Unit]] = AGENT_CLASS,
+    ) -> None:
         self.model = model
         self.kinds = kinds
+        self.agent_classes = agent_classes
         self.id_map = IdMap()
-        self._trackers: dict[str, tuple[set[str], np.ndarray, list[float]]] = {}
+        self._trackers: dict[tuple, tuple[set[str], np.ndarray, list[float]]] = {}
         self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
         self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
         self._unmade: list[tuple[str, np.ndarray]] = []  # births whose agents are not made yet
-        # Classes with their own __init__ (and a Mesa other than 3.3, whose Agent.__init__ may
-        # set more) get their agents at birth, from the constructor.
-        self.lazy = mesa.__version__.startswith("3.3.")
         # Bumped whenever a kind's units or their health change (the track's length is
         # measured again only then).
         self.version = dict.fromkeys(kinds, 0)
@@ -139,11 +145,11 @@ class Fleet:
         health: np.ndarray,
         slots: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Create agents for new units and append their rows; returns their ids.
+        """Append rows for new units, with ids issued now; returns their ids.
 
-        One agent per birth: the work is per event, never per unit in service.
+        Their agents are made when someone next looks (:meth:`make_agents`); the work is per
+        event, never per unit in service.
         """
-        cls = AGENT_CLASS[self.model.unit_spec(kind).role]
         if len(xs):
             self.version[kind] += 1
             counts = self._born_on[kind]
@@ -155,14 +161,8 @@ class Fleet:
             counts[day] += len(xs)
         if not len(xs):
             return np.zeros(0, dtype=np.int64)
-        if self.lazy and cls.__init__ is Unit.__init__:
-            counter = mesa.Agent._ids[self.model]
-            ids = np.fromiter(itertools.islice(counter, len(xs)), dtype=np.int64, count=len(xs))
-            self._unmade.append((kind, ids))
-        else:
-            born = [cls(self.model, kind, p) for p in zip(xs.tolist(), ys.tolist(), strict=True)]
-            ids = np.fromiter((a.unique_id for a in born), dtype=np.int64, count=len(born))
-            self._keep(ids, born)
+        ids = mesa_compat.reserve_ids(self.model, len(xs))
+        self._unmade.append((kind, ids))
         rows = self.tables[kind].append(
             ids,
             x=xs,
@@ -173,14 +173,14 @@ class Fleet:
             imported_kg=imported_kg,
             task=0,
             job=0,
-            slot=slots if slots is not None else -1,
+            slot=slots if slots is not None else Slot.NONE,
         )
         health = np.asarray(health, dtype=np.float32)
         self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)
         return ids
 
-    def track(self, key: str, kinds: list[str], grid: np.ndarray) -> None:
+    def track(self, key: tuple, kinds: list[str], grid: np.ndarray) -> None:
         """Keep the sum of ``grid`` over the cells of ``kinds``' units up to date (per event).
 
         The haul distances read these sums: a mean distance to the mine or the centre costs
@@ -193,7 +193,11 @@ class Fleet:
             count += t.n
         self._trackers[key] = (set(kinds), grid, [total, count])
 
-    def tracked_mean(self, key: str) -> float | None:
+    def is_tracked(self, key: tuple) -> bool:
+        """Whether :meth:`track` keeps a sum under ``key``."""
+        return key in self._trackers
+
+    def tracked_mean(self, key: tuple) -> float | None:
         """Mean of a tracked grid over its kinds' units (None if untracked or no units)."""
         entry = self._trackers.get(key)
         if entry is None or entry[2][1] == 0:
@@ -225,12 +229,10 @@ class Fleet:
             ids, rows = ids[alive], rows[alive]
             if not len(ids):
                 continue
-            cls = AGENT_CLASS[self.model.unit_spec(kind).role]
+            cls = self.agent_classes[self.model.unit_spec(kind).role]
             xs, ys = t["x"][rows].tolist(), t["y"][rows].tolist()
-            made = [
-                cls.handle(self.model, kind, (x, y), uid)
-                for uid, x, y in zip(ids.tolist(), xs, ys, strict=True)
-            ]
+            places = [(kind, (x, y)) for x, y in zip(xs, ys, strict=True)]
+            made = mesa_compat.make_agents(self.model, cls, ids.tolist(), places)
             self._keep(ids, made)
 
     def remove(self, kind: str, rows: np.ndarray) -> None:

@@ -18,11 +18,13 @@ import numpy as np
 import polars as pl
 
 from lunarcity.analysis import vitamin_summary
+from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.scenario import TARGET_METRICS
 
 if TYPE_CHECKING:
+    from lunarcity.day import Day
     from lunarcity.model import LunarCity
-    from lunarcity.power import Dispatch
 
 BOTTLENECK_BASE = ["none", "power", "labour", "imports", "launch"]
 
@@ -103,16 +105,16 @@ class Recorder:
         self._year_launches = 0
         self.base_mass_kg = 0.0
         self.base_imported_kg = 0.0
-        self.parts = dict(model.scenario.target.parts)
+        self.parts = dict(model.params.target.parts)
         self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
         self._pending = list(self.parts.items())  # parts not met yet
-        self.horizon_day = int(round(model.scenario.target.horizon_years * 365.25))
+        self.horizon_day = int(round(model.params.target.horizon_years * DAYS_PER_YEAR))
         self.target_met = False
         self.target_day: int | None = None
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
-        until = model.scenario.earth.until_years
-        self.stop_day = int(math.floor(until * 365.25)) if until is not None else None
+        until = model.params.earth.until_years
+        self.stop_day = int(math.floor(until * DAYS_PER_YEAR)) if until is not None else None
         self._earth_only = [
             i for i, n in enumerate(model.nodes) if n in model.econ.imported and n in model.index
         ]
@@ -134,9 +136,14 @@ class Recorder:
         self.base_imported_kg -= imported_kg
 
     # -- the daily row ---------------------------------------------------------------------------
-    def record(self, power: Dispatch | None, today: dict[str, Any]) -> None:
-        """Write today's row; check the ledgers and the target."""
+    def record(self, today: Day | None) -> None:
+        """Write today's row from the day's results and the ledger; check the target.
+
+        Args:
+            today: The day's stage results, or None for the founding row (day 0).
+        """
         m = self.model
+        ledger = m.ledger
         d = self.n
         counts = [t.n for t in self._tables]
         self.by_kind[d] = counts
@@ -147,7 +154,7 @@ class Recorder:
         lo = max(0, d - 364)
         added = float(self.hw_added[lo : d + 1].sum())
         # Launches in the trailing year, counted as the window slides (whole numbers: exact).
-        launches = today.get("launches", 0)
+        launches = today.launches.launched if today is not None else 0
         self._year_launches += launches
         if lo > 0:
             self._year_launches -= int(self.i["launches"][lo - 1])
@@ -156,23 +163,17 @@ class Recorder:
         else:
             closure = self.f["closure"][d - 1] if d else 0.0
         stock = float(m.stock.sum())
-        wip = m.wip_kg()
-        lhs = m.mined_kg + m.landed_kg
-        rhs = stock + wip + in_service_kg + m.launched_kg + m.waste_kg + m.vented_kg
-        el_error = m.elements.rel_error(
-            m.stock,
-            np.bincount(m.jobs["kind"], weights=m.jobs["mass"], minlength=len(m.kind_names)),
-            self._units_kg(counts),
-        )
+        wip = m.jobs.wip_kg()
+        el_error = m.elements.rel_error(m.stock, m.jobs.wip_by_kind(), self._units_kg(counts))
         mass_t = in_service_kg / 1000.0
         past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
         doubling = (
-            (d - lo) / 365.25 * math.log(2) / math.log(mass_t / past)
+            (d - lo) / DAYS_PER_YEAR * math.log(2) / math.log(mass_t / past)
             if d - lo >= 364 and past > 0 and mass_t > past
             else math.inf
         )
-        rail_m = m._rail_length()
+        rail_m = m.rail_length()
         operating = int(m.mass_driver_operating())
         row = {
             "industrial_mass_t": mass_t,
@@ -182,32 +183,32 @@ class Recorder:
             "stock_closure": (
                 1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
             ),
-            "earth_imported_t": m.landed_kg / 1000.0,
-            "launched_t": m.launched_kg / 1000.0,
-            "compute_in_orbit_kw": m.compute_in_orbit_kw,
+            "earth_imported_t": ledger.landed_kg / 1000.0,
+            "launched_t": ledger.launched_kg / 1000.0,
+            "compute_in_orbit_kw": ledger.compute_in_orbit_kw,
             "rail_length_m": rail_m,
-            "labour_robot_days": today.get("labour", 0.0),
-            "assembly_robot_days": today.get("assembly", 0.0),
-            "regolith_mined_t": m.mined_kg / 1000.0,
+            "regolith_mined_t": ledger.mined_kg / 1000.0,
             "stock_t": stock / 1000.0,
             "wip_t": wip / 1000.0,
-            "waste_t": m.waste_kg / 1000.0,
-            "mass_balance_rel_error": abs(lhs - rhs) / max(lhs, 1.0),
+            "waste_t": ledger.waste_kg / 1000.0,
+            "mass_balance_rel_error": mass_balance_rel_error(ledger, stock, wip, in_service_kg),
             "element_balance_rel_error": el_error,
-            "oxygen_vented_t": m.vented_kg / 1000.0,
+            "oxygen_vented_t": ledger.vented_kg / 1000.0,
             "launches_per_year": float(self._year_launches),
             "doubling_time_years": doubling,
         }
-        if power is not None:
-            scale = max(power.generated, power.total_served, 1.0)
+        if today is not None:
+            power = today.power
             row |= {
+                "labour_robot_days": today.labour.available,
+                "assembly_robot_days": today.labour.assemble,
                 "generated_mwh": power.generated / 1000.0,
                 "demand_mwh": power.total_demand / 1000.0,
                 "served_mwh": power.total_served / 1000.0,
                 "unserved_mwh": power.unserved / 1000.0,
                 "curtailed_mwh": power.curtailed / 1000.0,
                 "losses_mwh": power.losses / 1000.0,
-                "energy_balance_rel_error": abs(power.balance_error()) / scale,
+                "energy_balance_rel_error": energy_balance_rel_error(power),
             }
         self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
         waiting = (
@@ -218,13 +219,13 @@ class Recorder:
         ints = {
             "day": m.day,
             "units_total": sum(counts),
-            "satellites_launched": m.satellites_launched,
+            "satellites_launched": ledger.satellites_launched,
             "satellites_waiting": waiting,
             "launches": launches,
             "mass_driver_operating": operating,
             "jobs_open": m.jobs.n,
-            "landers_arrived": m.landers_arrived,
-            "landers_lost": m.landers_lost,
+            "landers_arrived": ledger.landers_arrived,
+            "landers_lost": ledger.landers_lost,
         }
         self.rows_i[d] = [ints[c] for c in INT_COLUMNS]
         name = m.bottleneck
@@ -234,6 +235,12 @@ class Recorder:
         self._check_target(d)
         self._check_earth_only(m.day)
         self.n = d + 1
+
+    def _units_kg(self, counts: list[int]) -> np.ndarray:
+        """Mass in service by unit kind, in the model's kind-code order."""
+        out = np.zeros(len(self.model.kind_names))
+        out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
+        return out
 
     def _check_earth_only(self, day: int) -> None:
         """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
@@ -248,12 +255,6 @@ class Recorder:
         for name, when in self.ran_out_day.items():
             if when is None and stock[self.model.index[name]] < 1.0:  # under a kilogram left
                 self.ran_out_day[name] = day
-
-    def _units_kg(self, counts: list[int]) -> np.ndarray:
-        """Mass in service by unit kind, in the model's kind-code order."""
-        out = np.zeros(len(self.model.kind_names))
-        out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
-        return out
 
     def _check_target(self, d: int) -> None:
         day = self.model.day
@@ -316,13 +317,13 @@ class Recorder:
         bottleneck = days_bound.most_common(1)[0][0] if days_bound else "none"
         chips = self._chip_cap()
         return {
-            "scenario": m.scenario.name,
-            "seed": m.scenario.run.seed,
+            "scenario": m.params.name,
+            "seed": m.params.run.seed,
             "days_simulated": int(m.day),
-            "horizon_years": m.scenario.target.horizon_years,
+            "horizon_years": m.params.target.horizon_years,
             "target_met": bool(self.target_met),
             "target_day": self.target_day,
-            "years_to_target": round(self.target_day / 365.25, 4)
+            "years_to_target": round(self.target_day / DAYS_PER_YEAR, 4)
             if self.target_day is not None
             else None,
             "target_parts": dict(self.part_day),
@@ -338,23 +339,23 @@ class Recorder:
             "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
             "satellite_cap_per_year_from_chips": chips,
             "rail_length_m": float(self.f["rail_length_m"][last]),
-            "track_needed_m": float(m.track_m),
+            "track_needed_m": float(m.track.length_m),
             "bottleneck": bottleneck,
             "bottleneck_days": dict(days_bound.most_common()),
-            "landers_arrived": int(m.landers_arrived),
-            "landers_lost": int(m.landers_lost),
+            "landers_arrived": int(m.ledger.landers_arrived),
+            "landers_lost": int(m.ledger.landers_lost),
             "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
             "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
             "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
             "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
-            "oxygen_made_t": m.oxygen_made_kg / 1000.0,
+            "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
             "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
             "assets_per_tonne_landed": self._assets_per_tonne(last),
-            # What each kind cannot be made without: the share of its bill only Earth makes.
-            "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
             "assets_per_tonne_landed_at_target": (
                 self._assets_per_tonne(self.target_day) if self.target_day is not None else None
             ),
+            # What each kind cannot be made without: the share of its bill only Earth makes.
+            "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
         } | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
 
     def _assets_per_tonne(self, d: int) -> float | None:
@@ -377,17 +378,17 @@ class Recorder:
             start = float(self.f["industrial_mass_t"][ran_out])
             end = float(self.f["industrial_mass_t"][last])
             if start > 0 and end > start:
-                doubling = (last - ran_out) / 365.25 * math.log(2) / math.log(end / start)
+                doubling = (last - ran_out) / DAYS_PER_YEAR * math.log(2) / math.log(end / start)
         mass = self.f["industrial_mass_t"]
         return {
-            "until_years": self.model.scenario.earth.until_years,
+            "until_years": self.model.params.earth.until_years,
             "stop_day": stop,
             "earth_only_kg_at_stop": self.earth_only_at_stop,
             "ran_out_day_by_item": dict(self.ran_out_day),
             "ran_out_day": ran_out,
-            "industrial_mass_t_at_stop": float(mass[stop])
-            if stop is not None and stop <= last
-            else None,
+            "industrial_mass_t_at_stop": (
+                float(mass[stop]) if stop is not None and stop <= last else None
+            ),
             "industrial_mass_t_at_run_out": float(mass[ran_out]) if ran_out is not None else None,
             "industrial_mass_t_at_end": float(mass[last]),
             "doubling_time_years_after_run_out": doubling,
@@ -397,7 +398,7 @@ class Recorder:
     def _chip_cap(self) -> float | None:
         """Satellites a year that chips could equip if every lander carried only chips."""
         m = self.model
-        e = m.scenario.earth
+        e = m.params.earth
         if not m.sat_kind or "chips" not in m.index:
             return None
         per_sat = (
@@ -405,6 +406,6 @@ class Recorder:
         )
         if per_sat <= 0 or not e.imports:
             return None
-        landers = 365.25 / e.lander_interval_days * (1.0 - e.lander_failure_prob)
+        landers = DAYS_PER_YEAR / e.lander_interval_days * (1.0 - e.lander_failure_prob)
         chips_kg = landers * e.lander_payload_t * 1000.0
         return chips_kg / per_sat

@@ -8,12 +8,21 @@ pointer past the cells known to be full, so placing costs work per unit placed, 
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 
 from lunarcity.catalog import UnitSpec
 from lunarcity.site import SiteGrid
 
 PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
+
+
+class Slot(IntEnum):
+    """Flags in a unit's ``slot`` column (a slot is otherwise a track place or a sunny rank)."""
+
+    NONE = -1  # the kind takes no slot (neither rail nor solar)
+    NO_ROOM = -2  # a rail segment with no place left on the track (it waits in stock)
 
 
 class Placement:
@@ -63,17 +72,18 @@ class Placement:
         """Cells for new units of ``spec`` built at (bx, by).
 
         Returns:
-            x, y and the slot: the place on the track for rail (-2 when no slot is left), the
-            cell's sunniest-first rank for solar plants, -1 for the others.
+            x, y and the slot: the place on the track for rail (:attr:`Slot.NO_ROOM` when no
+            slot is left), the cell's sunniest-first rank for solar plants,
+            :attr:`Slot.NONE` for the others.
         """
         n = len(bx)
         site = self.site
-        slots = np.full(n, -1, dtype=np.int64)
+        slots = np.full(n, Slot.NONE, dtype=np.int64)
         if spec.role == "rail":
             free = np.flatnonzero(~self.rail_filled)
             k = min(n, len(free))
             slots[:k] = free[:k]
-            slots[k:] = -2
+            slots[k:] = Slot.NO_ROOM
             self.rail_filled[free[:k]] = True
             cells = (
                 site.rail_cells[

@@ -7,9 +7,13 @@ curtailed, where losses are the round-trip loss on what was charged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dispatch:
     """One day's dispatch (all kWh).
 
@@ -42,14 +46,17 @@ class Dispatch:
 
     @property
     def total_demand(self) -> float:
+        """Energy asked for by all loads."""
         return float(sum(self.demand.values()))
 
     @property
     def total_served(self) -> float:
+        """Energy served to all loads."""
         return float(sum(self.served.values()))
 
     @property
     def unserved(self) -> float:
+        """Demand not served (the day was short of power if this is large)."""
         return self.total_demand - self.total_served
 
     def balance_error(self) -> float:
@@ -78,21 +85,44 @@ def dispatch(
         capacity: Storage capacity today (what is in service).
         round_trip: Round-trip efficiency, applied when charging.
     """
-    d = Dispatch(generated=generated, demand=dict(demand), stored_before=stored)
+    served: dict[str, float] = {}
     # Energy held by banks that failed or were scrapped is lost with them.
     lost = max(0.0, stored - capacity)
+    stored_before = stored
     stored -= lost
     available = generated + stored
     for load, want in demand.items():
         got = min(want, available)
-        d.served[load] = got
+        served[load] = got
         available -= got
-    used = d.total_served
-    d.discharged = max(0.0, used - generated)
+    used = float(sum(served.values()))
+    discharged = max(0.0, used - generated)
     surplus = max(0.0, generated - used)
-    room = max(0.0, capacity - (stored - d.discharged))
-    d.charged = min(surplus, room / round_trip) if round_trip > 0 else 0.0
-    d.losses = d.charged * (1.0 - round_trip) + lost
-    d.curtailed = surplus - d.charged
-    d.stored_after = stored - d.discharged + d.charged * round_trip
+    room = max(0.0, capacity - (stored - discharged))
+    charged = min(surplus, room / round_trip) if round_trip > 0 else 0.0
+    return Dispatch(
+        generated=generated,
+        demand=dict(demand),
+        served=served,
+        charged=charged,
+        discharged=discharged,
+        losses=charged * (1.0 - round_trip) + lost,
+        curtailed=surplus - charged,
+        stored_before=stored_before,
+        stored_after=stored - discharged + charged * round_trip,
+    )
+
+
+def supply(city: LunarCity, demand: dict[str, float]) -> Dispatch:
+    """The day's power stage: generation and storage in service serve ``demand`` by priority.
+
+    With ``economy.unlimited_power`` every load is served in full and nothing is stored.
+    The energy in storage is carried to tomorrow in ``city.storage_kwh``.
+    """
+    if city.params.economy.unlimited_power:
+        return dispatch(sum(demand.values()), demand, 0.0, 0.0, 1.0)
+    contributions = city.contributions
+    capacity, rte = contributions.storage_capacity()
+    d = dispatch(contributions.generation_kwh(), demand, city.storage_kwh, capacity, rte)
+    city.storage_kwh = d.stored_after
     return d

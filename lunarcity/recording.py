@@ -142,7 +142,7 @@ def render_frame(
     lines = headline_lines(model, final)
     done = (final is not None and final.get("target_met")) or model.recorder.target_met
     y = pad
-    name = model.scenario.name
+    name = model.params.name
     small = _font(fs)
     name_w = draw.textlength(name, font=small)
     draw.text((pad, y), lines[0], font=_font(int(fs * 1.25)), fill=TEXT)

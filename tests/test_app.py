@@ -115,7 +115,7 @@ def test_session_step_advances_exactly_the_days_asked() -> None:
     assert set(frame.charts) == {"units", "mass", "power", "closure", "imports", "launches"}
     for png in [frame.map_png, frame.materials_png, *frame.charts.values()]:
         assert png.startswith(b"\x89PNG")
-    assert [r.name for r in frame.targets] == list(s.model.scenario.target.parts)
+    assert [r.name for r in frame.targets] == list(s.model.params.target.parts)
     assert frame.headline.startswith("Not complete after")
 
 
@@ -131,8 +131,8 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
     s.step(3)
     s.reset("equator_site", 7, {"earth.lander_interval_days": 20, "run.years": 1})
     assert s.model.day == 0 and s.seed == 7
-    assert s.model.scenario.earth.lander_interval_days == 20
-    assert s.model.scenario.site.name == "equator"
+    assert s.model.params.earth.lander_interval_days == 20
+    assert s.model.params.site.name == "equator"
     s.step(2)
     with pytest.raises(InputError):
         s.reset("ten_year_city", 1, {"earth.lander_payload_t": 0})

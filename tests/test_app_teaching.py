@@ -71,13 +71,13 @@ def test_mass_driver_figures_follow_the_formulas() -> None:
     from lunarcity.model import LunarCity
 
     m = LunarCity("ten_year_city", seed=1, run__years=1)
-    md = m.scenario.mass_driver
+    md = m.params.mass_driver
     v, a = md.launch_speed_km_s * 1000, md.max_accel_g * tour_mod.G0
-    assert m.track_m == pytest.approx(v * v / 2 / a)
+    assert m.track.length_m == pytest.approx(v * v / 2 / a)
     text = "\n".join(tour_mod.mass_driver_facts(m))
-    assert f"L = v^2 / 2a = {m.track_m:,.0f} m" in text
-    assert f"= {m.launch_kwh:,.0f} kWh" in text
-    mass = m.launch_kwh * 3.6e6 * 2 * md.efficiency / v**2
+    assert f"L = v^2 / 2a = {m.track.length_m:,.0f} m" in text
+    assert f"= {m.track.launch_kwh:,.0f} kWh" in text
+    mass = m.track.launch_kwh * 3.6e6 * 2 * md.efficiency / v**2
     assert f"m = {mass:,.0f} kg" in text
 
 
@@ -136,8 +136,8 @@ def test_the_mass_driver_chapter_shows_its_figures() -> None:
 def test_a_pair_steps_in_lockstep_on_the_same_seed() -> None:
     pair = compare_mod.Pair(run__years=1)
     a, b = pair.models
-    assert a.scenario.site.name != b.scenario.site.name
-    assert a.scenario.run.seed == b.scenario.run.seed == pair.seed
+    assert a.params.site.name != b.params.site.name
+    assert a.params.run.seed == b.params.run.seed == pair.seed
     frame = pair.advance(12)
     assert [s.day for s in frame.sides] == [12, 12]
     assert set(frame.charts) == {"mass", "power"}

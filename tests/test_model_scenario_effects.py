@@ -31,8 +31,8 @@ def test_assembly_time_per_kg_sets_every_units_labour() -> None:
 def test_a_disabled_unit_is_never_built() -> None:
     # AASM80's factory had no night-time storage: the preset disables storage banks.
     m = LunarCity("aasm1980_lmf", run__years=0.3)
-    assert "storage_bank" not in m.buildable and "storage_bank" not in m.growth_kinds
-    assert "storage_bank" not in m.base_mix
+    assert "storage_bank" not in m.buildable and "storage_bank" not in m.plan_basis.growth_kinds
+    assert "storage_bank" not in m.plan_basis.base_mix
     while m.running:
         m.step()
     assert int(m.daily()["units_storage_bank"].max()) == 0
@@ -41,10 +41,10 @@ def test_a_disabled_unit_is_never_built() -> None:
 @pytest.mark.parametrize("policy", ["grow_then_produce", "bottleneck_first", "fixed_mix"])
 def test_a_city_that_does_not_replicate_still_plans(policy: str) -> None:
     m = LunarCity("ten_year_city", run__years=0.1, planner__replicate=False, planner__policy=policy)
-    assert m.growth_kinds and all(
-        m.unit_spec(k).role not in ("robot", "fab") for k in m.growth_kinds
+    assert m.plan_basis.growth_kinds and all(
+        m.unit_spec(k).role not in ("robot", "fab") for k in m.plan_basis.growth_kinds
     )
-    assert sum(m.base_mix.values()) == pytest.approx(1.0)
+    assert sum(m.plan_basis.base_mix.values()) == pytest.approx(1.0)
     while m.running:
         m.step()
 
@@ -53,9 +53,9 @@ def test_a_city_that_does_not_replicate_still_plans(policy: str) -> None:
 def test_any_track_that_fits_the_site_can_be_completed(speed_km_s: float) -> None:
     m = LunarCity("ten_year_city", mass_driver__launch_speed_km_s=speed_km_s)
     seg = m.catalog.units[m.rail_kind].segment_length_m
-    assert m.rail_fits
-    assert m.rail_slots * seg >= m.track_m
-    assert (m.rail_slots - 1) * seg < m.track_m  # no more segments than the track needs
+    assert m.track.fits
+    assert m.track.slots * seg >= m.track.length_m
+    assert (m.track.slots - 1) * seg < m.track.length_m  # no more segments than the track needs
 
 
 def test_a_short_track_launches_satellites() -> None:
@@ -72,5 +72,5 @@ def test_a_short_track_launches_satellites() -> None:
         m.step()
     d = m.daily()
     assert int(d["mass_driver_operating"].max()) == 1
-    assert m.satellites_launched > 0 and m.launched_kg > 0
+    assert m.ledger.satellites_launched > 0 and m.ledger.launched_kg > 0
     assert float(d["mass_balance_rel_error"].max()) < 1e-9

@@ -123,9 +123,12 @@ def test_ci_runs_the_readme_test_command() -> None:
         for line in ci.splitlines()
         if line.strip() and not line.strip().startswith("#")
     ]
-    # CI activates .venv, so the README's ".venv/bin/python -m pytest" is its "python -m pytest".
+    # CI activates a venv, so the README's ".venv/bin/python -m pytest" is its "python -m pytest".
     expected = readme_test[0].replace(".venv/bin/", "")
     assert expected in commands, f"{expected!r} not in .ci/run"
+    assert commands.count(expected) == 2, "CI runs the tests on the oldest and the newest Python"
     assert any(re.search(r"pip install .*-e \"?\.\[dev\]\"?", c) for c in commands)
-    assert any(c.startswith("python3 -m venv .venv") for c in commands)
-    assert commands.index(expected) == len(commands) - 1, "the tests must be CI's last step"
+    assert any(c.startswith("setup_venv python3 .venv") for c in commands)
+    assert any(c.startswith('setup_venv "$NEWEST"') for c in commands)
+    assert commands.index(expected) < len(commands) - 1
+    assert commands[-1] == expected, "the tests must be CI's last step"

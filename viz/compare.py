@@ -78,7 +78,7 @@ class Pair:
         **overrides: Any,
     ) -> None:
         first = LunarCity(scenarios[0], seed=seed, **overrides)
-        seed = int(first.scenario.run.seed)
+        seed = int(first.params.run.seed)
         self.models = (first, LunarCity(scenarios[1], seed=seed, **overrides))
         self.scenarios = tuple(scenarios)
         self.seed = seed

@@ -129,7 +129,7 @@ class Session:
             self.model = model
             self.scenario = scenario
             self.overrides = overrides
-            self.seed = int(model.scenario.run.seed)
+            self.seed = int(model.params.run.seed)
             self.charts = Charts(model)
             self._extent: Extent | None = None
             self._materials: dict[str, bytes] = {}
@@ -220,13 +220,13 @@ class Session:
         m = self.model
         rec = m.recorder
         rows = []
-        for name, part in m.scenario.target.parts.items():
+        for name, part in m.params.target.parts.items():
             value = rec.value(part.metric)
             goal = part.at_least if part.at_least is not None else part.at_most
             assert goal is not None
             met = rec.part_day.get(name)
-            if part.metric == "mass_driver_operating" and m.track_m > 0:
-                fraction = min(1.0, rec.last("rail_length_m") / m.track_m)
+            if part.metric == "mass_driver_operating" and m.track.length_m > 0:
+                fraction = min(1.0, rec.last("rail_length_m") / m.track.length_m)
             elif part.at_least is not None:
                 fraction = min(1.0, value / goal) if goal > 0 else 1.0
             else:
@@ -252,7 +252,7 @@ class Session:
         if span < 30:
             return None
         if metric == "mass_driver_operating":
-            metric, goal = "rail_length_m", m.track_m
+            metric, goal = "rail_length_m", m.track.length_m
         try:
             now, then = rec.value(metric, d), rec.value(metric, d - span)
         except KeyError:

@@ -104,20 +104,20 @@ def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
 def mass_driver_facts(model: LunarCity) -> list[str]:
     """The mass driver's figures for this run: L = v^2/2a and E = m v^2/2/efficiency.
 
-    The track length and the energy per launch are the model's own (``m.track_m``,
-    ``m.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
+    The track length and the energy per launch are the model's own (``m.track.length_m``,
+    ``m.track.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
-    md = model.scenario.mass_driver
+    md = model.params.mass_driver
     v = md.launch_speed_km_s * 1000.0
     a = md.max_accel_g * G0
-    kwh = float(model.launch_kwh)
+    kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
     built = float(model.recorder.last("rail_length_m"))
     lines = [
         f"Launch speed v = {v / 1000:.3f} km/s (lunar escape), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
-        f"Track needed L = v^2 / 2a = {model.track_m:,.0f} m; built so far: {built:,.0f} m",
-        f"Payload m = {mass:,.0f} kg (satellite and {model.kick_kg:g} kg kick stage)",
+        f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
+        f"Payload m = {mass:,.0f} kg (satellite and {model.track.kick_kg:g} kg kick stage)",
         f"Energy per launch E = m v^2 / 2 / {md.efficiency:g} = {kwh:,.0f} kWh "
         f"({kwh / 1000:.2f} MWh)",
     ]

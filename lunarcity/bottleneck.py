@@ -1,0 +1,96 @@
+"""The constraint that bound the day: power, labour, a material, imports, launch, or none.
+
+Checked in this order, the first that holds names the day:
+
+1. ``power``: more than 1 % of the day's demand went unserved.
+2. A shortage: the item whose shortfalls held back the most mass today, followed upstream to
+   the input that was itself short; it names ``imports`` when that item comes from Earth,
+   ``labour`` when it is regolith (robots did not dig enough), else ``material:<item>``.
+3. ``labour``: the open jobs need more than today's assembly labour.
+4. ``launch``: a satellite waits while the mass driver launched fewer than it could, or the
+   track is not long enough yet.
+5. ``none``.
+
+Tomorrow's planner reads the answer (the policy ``bottleneck_first`` builds what relieves it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lunarcity.launch import Launches
+from lunarcity.power import Dispatch
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+#: How far a shortage is followed upstream (the economy's chains are a few steps deep).
+UPSTREAM_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Bottleneck:
+    """The day's binding constraint.
+
+    Attributes:
+        name: ``power``, ``labour``, ``material:<item>``, ``imports``, ``launch`` or ``none``.
+        item: The short item the name was traced to, when a shortage bound the day.
+    """
+
+    name: str
+    item: str | None = None
+
+
+def binding_constraint(
+    city: LunarCity,
+    power: Dispatch,
+    shortfalls: Iterable[tuple[str, float]],
+    assembly: float,
+    launches: Launches,
+) -> Bottleneck:
+    """The constraint that bound today (see the module's docstring for the order).
+
+    Args:
+        city: The city at the end of the day's work.
+        power: Today's dispatch.
+        shortfalls: (item, kg held back) from every stage, in the order they happened.
+        assembly: Today's assembly labour (robot-days).
+        launches: Today's launches.
+    """
+    if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
+        return Bottleneck("power")
+    short: dict[str, float] = {}
+    for name, kg in shortfalls:
+        short[name] = short.get(name, 0.0) + kg
+    if short:
+        item = max(sorted(short), key=lambda k: short[k])
+        econ = city.econ
+        # Follow the shortage upstream: a part short because its own input was short.
+        for _ in range(UPSTREAM_STEPS):
+            upstream = [
+                n
+                for p in econ.makers(item)
+                for n in econ.processes[p].inputs
+                if n in short and n != item
+            ]
+            if not upstream:
+                break
+            item = max(sorted(upstream), key=lambda k: short[k])
+        if econ.graph.nodes[item].get("imported"):
+            return Bottleneck("imports", item)
+        if item == city.arrays.nodes[city.arrays.regolith]:
+            return Bottleneck("labour", item)
+        return Bottleneck(f"material:{item}", item)
+    if city.jobs.n and city.jobs.labour_left() > assembly + 1e-9:
+        return Bottleneck("labour")
+    if city.sat_kind:
+        waiting_kg = city.stock[city.index[city.sat_kind]]
+        if waiting_kg >= city.catalog.units[city.sat_kind].mass_kg and launches.launched < max(
+            1, launches.wanted
+        ):
+            return Bottleneck("launch")
+        if waiting_kg > 0 and not city.mass_driver_operating():
+            return Bottleneck("launch")
+    return Bottleneck("none")

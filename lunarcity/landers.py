@@ -1,0 +1,165 @@
+"""Landers from Earth: when they come, whether they arrive, what they carry, where it goes.
+
+A lander comes every ``earth.lander_interval_days`` from ``earth.first_lander_day`` (until
+``earth.until_years``) and is lost with probability ``earth.lander_failure_prob``. Its cargo
+(:func:`manifest`) is the scenario's fixed shares first, then units the mix wants that only
+Earth makes, then what the city lacks: the items the plan needs over the interval and the
+planner's stock days, less stock and what local fabs make meanwhile (local output replaces
+imports as far as its capacity goes), scaled to the room left. Items go into stock, wholly
+imported; whole units are placed near the city centre.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.placement import Slot
+from lunarcity.plan import production_plan
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Today's lander, if one was due.
+
+    Attributes:
+        due: A lander was due today.
+        lost: It was lost on the way.
+        landed_kg: Payload landed (items and units; rail with no track slot left is not landed).
+        cargo: What it carried (kg by item or unit kind), empty when none landed.
+    """
+
+    due: bool
+    lost: bool
+    landed_kg: float
+    cargo: dict[str, float]
+
+
+NO_LANDER = Landing(due=False, lost=False, landed_kg=0.0, cargo={})
+
+
+def lander_due(city: LunarCity) -> bool:
+    """Whether a lander is scheduled today (the interval may be fractional: one per crossing)."""
+    e = city.params.earth
+    if not e.imports or city.day < e.first_lander_day:
+        return False
+    if e.until_years is not None and city.day > e.until_years * DAYS_PER_YEAR:
+        return False
+    since = (city.day - e.first_lander_day) / e.lander_interval_days  # intervals since the first
+    return not (
+        abs(since - round(since)) > 1e-9
+        and math.floor(since)
+        == math.floor((city.day - 1 - e.first_lander_day) / e.lander_interval_days)
+    )
+
+
+def landers(city: LunarCity) -> Landing:
+    """Today's lander: due or not, lost or landed, and what it brought."""
+    if not lander_due(city):
+        return NO_LANDER
+    ledger = city.ledger
+    if city.rng.random() < city.params.earth.lander_failure_prob:
+        ledger.landers_lost += 1
+        return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
+    ledger.landers_arrived += 1
+    cargo = manifest(city)
+    return Landing(due=True, lost=False, landed_kg=unload(city, cargo), cargo=cargo)
+
+
+def manifest(city: LunarCity) -> dict[str, float]:
+    """What a lander carries (kg): the fixed shares, then what the city lacks."""
+    e = city.params.earth
+    arrays = city.arrays
+    payload = e.lander_payload_t * 1000.0
+    cargo = {name: share * payload for name, share in e.carries.items()}
+    room = payload - sum(cargo.values())
+    plan = production_plan(city, city.contributions.labour_supply())
+    horizon = e.lander_interval_days + city.params.planner.stock_days
+    # Local output replaces imports as far as its capacity goes.
+    wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
+    want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
+    # A vitamins-only lander brings what only Earth makes, never parts the city could make.
+    e = city.params.earth
+    want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
+    # Units the mix wants that only Earth can make (e.g. fission units).
+    for k, s in city.shares.items():
+        if k not in city.costs and k in city.index:
+            cargo[k] = cargo.get(k, 0.0) + s * room
+    room = payload - sum(cargo.values())
+    total = float(want.sum())
+    if total > 0 and room > 0:
+        scale = min(1.0, room / total)
+        for i in np.flatnonzero(want > 0):
+            cargo[arrays.nodes[i]] = cargo.get(arrays.nodes[i], 0.0) + want[i] * scale
+    return cargo
+
+
+def unload(city: LunarCity, cargo: dict[str, float]) -> float:
+    """Put a cargo into stock and onto the ground; returns the mass landed (kg)."""
+    landed = 0.0
+    cx, cy = city.site.centre
+    for name, kg in cargo.items():
+        if kg <= 0:
+            continue
+        if name in city.fleet.tables:
+            n = int(kg // city.catalog.units[name].mass_kg)
+            if n > 0:
+                landed += land_units(city, name, np.full(n, cx), np.full(n, cy))
+        else:
+            land_stock(city, name, kg)
+            landed += kg
+    return landed
+
+
+def land_seed(city: LunarCity) -> None:
+    """The founding landing: the scenario's seed stocks, and its units around the centre."""
+    for name, kg in city.params.seed.stocks_kg.items():
+        land_stock(city, name, kg)
+    cx, cy = city.site.centre
+    for kind, n in city.params.seed.units.items():
+        if n > 0:
+            offsets = city.rng.integers(-3, 4, size=(n, 2))
+            land_units(city, kind, cx + offsets[:, 0], cy + offsets[:, 1])
+
+
+def land_stock(city: LunarCity, name: str, kg: float) -> None:
+    """Earth-made items into stock, wholly imported."""
+    i = city.index[name]
+    city.stock[i] += kg
+    city.stock_imp[i] += kg
+    city.ledger.landed_kg += kg
+    city.elements.landed(i, kg)
+
+
+def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
+    """Earth-made units placed near the given cells: built by nobody, wholly imported.
+
+    Returns:
+        The mass landed (kg); rail segments with no slot left on the track are not landed.
+    """
+    mass = city.catalog.units[kind].mass_kg
+    xs, ys, slots = city.placement.place(city.unit_spec(kind), near_x, near_y)
+    keep = np.flatnonzero(slots != Slot.NO_ROOM)
+    n = len(keep)
+    city.fleet.add(
+        kind,
+        xs[keep],
+        ys[keep],
+        city.day,
+        np.zeros(n, dtype=np.int64),
+        np.full(n, mass),
+        np.ones(n, dtype=np.float32),
+        slots[keep],
+    )
+    kg = n * mass
+    city.recorder.hardware_added(kg, kg)
+    city.ledger.landed_kg += kg
+    city.elements.landed_units(city.kind_code[kind], kg)
+    return kg

@@ -1,0 +1,140 @@
+"""Fabs run their recipes: the day's batches, in dependency order, as far as inputs allow.
+
+The plan (:mod:`lunarcity.plan`) sets each recipe's batches within the fab-hours there are;
+dispatch scales them by the share of the fabs' energy served. Here each recipe runs in turn,
+upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
+among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
+them the same day), and the imported share of each stock follows its inputs (for closure).
+Remelting returns what was scrapped (:func:`remelt_follows_scrap`), and oxygen beyond what the
+plants' tanks hold is vented (:func:`vent_oxygen`), both counted in the ledgers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+
+@dataclass(frozen=True)
+class Production:
+    """What the fabs made today.
+
+    Attributes:
+        made_kg: Output of every recipe run today (kg).
+        by_fab: Output by fab kind (kg).
+        produced: Gross output by item (kg, in the compiled economy's node order).
+        vented_kg: Oxygen let go today because no tank could hold it.
+        shortfalls: (item, kg of output not made) for every recipe its inputs held back, in
+            the order they happened.
+    """
+
+    made_kg: float
+    by_fab: dict[str, float]
+    produced: np.ndarray
+    shortfalls: tuple[tuple[str, float], ...]
+    vented_kg: float = 0.0
+
+
+def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
+    """Run planned ``batches`` in dependency order, capped by the inputs in stock."""
+    arrays = city.arrays
+    # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
+    # arrays that small, and the day's stock goes back into the arrays once, at the end.
+    batches = batches.tolist()
+    stock, stock_imp = city.stock.tolist(), city.stock_imp.tolist()
+    # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
+    # than going to whichever recipe comes first.
+    for i, users in arrays.imported_inputs:
+        want = sum(batches[r] * q for r, q in users)
+        if want > stock[i] > 0:
+            for r, _ in users:
+                batches[r] *= stock[i] / want
+    made = 0.0
+    prod = [0.0] * len(stock)
+    by_fab: dict[str, float] = {}
+    shortfalls: list[tuple[str, float]] = []
+    for b, (ins, outs, fab, out_total) in zip(batches, arrays.recipe_io, strict=True):
+        if b <= 0:
+            continue
+        can, short = min((stock[i] / q, i) for i, q in ins)
+        if can < b * (1.0 - 1e-9):  # a shortfall of rounding size is not a shortage
+            shortfalls.append((arrays.nodes[short], (b - can) * out_total))
+            b = can
+        if b <= 0:
+            continue
+        imp_in = 0.0
+        for i, q in ins:
+            held = stock[i]
+            used = q * b
+            if held > 0:
+                imp = used * (stock_imp[i] / held)
+                imp_in += imp
+                stock_imp[i] -= imp
+            stock[i] = max(held - used, 0.0)
+        total_out = out_total * b
+        for i, q in outs:
+            out = q * b
+            stock[i] += out
+            prod[i] += out
+            if imp_in > 0:
+                stock_imp[i] += out * (imp_in / total_out)
+        made += total_out
+        by_fab[fab] = by_fab.get(fab, 0.0) + total_out
+    if arrays.remelt is not None and batches[arrays.remelt] > 0:
+        scrap = arrays.index["scrap"]
+        city.elements.scrap_used(city.stock[scrap] - stock[scrap])
+    city.stock[:] = stock
+    city.stock_imp[:] = stock_imp
+    vented = 0.0
+    if arrays.oxygen is not None:
+        city.ledger.oxygen_made_kg += prod[arrays.oxygen]
+        vented = vent_oxygen(city)
+    return Production(
+        made_kg=made,
+        by_fab=by_fab,
+        produced=np.array(prod),
+        shortfalls=tuple(shortfalls),
+        vented_kg=vented,
+    )
+
+
+def vent_oxygen(city: LunarCity) -> float:
+    """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
+    i = city.arrays.oxygen
+    cap = sum(
+        city.fleet.count(k) * city.specs[k].oxygen_storage_kg
+        for k in city.fab_kinds
+        if city.specs[k].oxygen_storage_kg > 0
+    )
+    extra = float(city.stock[i]) - cap
+    if extra <= 0:
+        return 0.0
+    share = city.stock_imp[i] / city.stock[i]
+    city.stock[i] = cap
+    city.stock_imp[i] -= extra * share
+    city.ledger.vented_kg += extra
+    city.elements.vent(i, extra)
+    return extra
+
+
+def remelt_follows_scrap(city: LunarCity) -> None:
+    """Remelting returns the scrap pool's own mix: the remelt recipe's outputs follow it.
+
+    Called when units are scrapped (the only time the pool's mix changes).
+    """
+    arrays = city.arrays
+    r = arrays.remelt
+    if r is None:
+        return
+    out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
+    arrays.r_out[r] = out
+    with np.errstate(divide="ignore"):
+        arrays.per_output[r] = np.where(out > 0, 1.0 / out, 0.0)
+    ins, _, fab, _ = arrays.recipe_io[r]
+    outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
+    arrays.recipe_io[r] = (ins, outs, fab, float(out.sum()))
