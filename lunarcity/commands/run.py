@@ -66,46 +66,46 @@ def run(args: argparse.Namespace) -> int:
 
 
 def headline(s: dict) -> str:
-    """Complete on day N (year Y), or not, and what held it back; how much Earth landed; and,
-    when Earth stopped, whether the city kept growing (never "self-growing" while Earth-fed)."""
+    """One line: complete on day N (year Y), or not, and what held it back."""
     horizon = s["horizon_years"]
-    landed = f" Landed from Earth: {s['earth_imported_t']:,.0f} t" + (
+    if s["target_met"]:
+        return f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), within {horizon:g} years."
+    years = s["days_simulated"] / 365.25
+    if years < horizon - 1e-9:
+        return f"Not complete after {years:.1f} years (horizon {horizon:g}): held back by {s['bottleneck']}."
+    return f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
+
+
+def earth_line(s: dict) -> str:
+    """The line under the headline: how much Earth landed and, when Earth stopped, whether the
+    city kept growing once its Earth-only stocks ran out. An Earth-fed city is never called
+    self-growing."""
+    line = f"Landed from Earth: {s['earth_imported_t']:,.0f} t" + (
         f" ({s['assets_per_tonne_landed']:.1f} t of assets per tonne landed)."
         if s.get("assets_per_tonne_landed") is not None
         else "."
     )
-    if s["target_met"]:
-        line = f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), within {horizon:g} years."
-    else:
-        years = s["days_simulated"] / 365.25
-        if years < horizon - 1e-9:
-            line = f"Not complete after {years:.1f} years (horizon {horizon:g}): held back by {s['bottleneck']}."
-        else:
-            line = f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
-    line += landed
     ss = s.get("self_sufficiency")
-    if ss:
-        stop = f"Earth stopped at year {ss['until_years']:g}"
-        if ss["ran_out_day"] is None:
-            line += f" {stop}; its Earth-only stocks had not run out by the end, so self-growth is not shown."
-        elif ss["kept_growing_after_run_out"]:
-            line += (
-                f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and the city kept "
-                f"growing (doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
-            )
-        else:
-            line += (
-                f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and growth stopped."
-            )
-    else:
-        line += " Earth supplied it throughout: this is an Earth-fed city."
-    return line
+    if not ss:
+        return line + " Earth supplied it throughout: this is an Earth-fed city."
+    stop = f"Earth stopped at year {ss['until_years']:g}"
+    if ss["ran_out_day"] is None:
+        return line + f" {stop}; its Earth-only stocks had not run out by the end."
+    if ss["kept_growing_after_run_out"]:
+        return line + (
+            f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and the city kept "
+            f"growing (doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
+        )
+    return (
+        line + f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and growth stopped."
+    )
 
 
 def print_summary(s: dict) -> None:
     console = stdout_console()
     console.print(f"[bold]{s['scenario']}[/bold] (seed {s['seed']}, {s['days_simulated']} days)")
     console.print(headline(s))
+    console.print(earth_line(s))
     parts = Table(title="Target parts")
     parts.add_column("part")
     parts.add_column("met on day", justify="right")
