@@ -21,6 +21,7 @@ FILES = [HERE / "MODEL.md", HERE.parent / "README.md"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or with ``--check`` compare) the generated sections; the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)

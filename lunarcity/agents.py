@@ -114,10 +114,12 @@ class Robot(Unit):
 
     @property
     def task(self) -> str:
+        """Today's task from the robots' task column (the labour split, row by row)."""
         return TASKS[int(self.model.robot_tasks()[self._row])]
 
     @property
     def output(self) -> str:
+        """Its labour today in robot-days and its task, for the inspector."""
         spec = self.model.unit_spec(self.kind)
         return f"{spec.duty_fraction * self.health:.2f} robot-days/day ({self.task})"
 
@@ -127,6 +129,7 @@ class Fab(Unit):
 
     @property
     def output(self) -> str:
+        """Its share of its kind's output today, by health, for the inspector."""
         made = self.model.fab_output_today.get(self.kind, 0.0)
         total_health = self.model.fleet.health_total(self.kind) or 1.0
         return f"{made * self.health / total_health:,.0f} kg of product today"
@@ -137,6 +140,7 @@ class PowerPlant(Unit):
 
     @property
     def output(self) -> str:
+        """Its generation today at its cell's sunlight (or its storage), for the inspector."""
         spec = self.model.unit_spec(self.kind)
         if spec.role == "storage":
             return f"stores up to {spec.storage_kwh * self.health:,.0f} kWh"
@@ -150,6 +154,7 @@ class LaunchRail(Unit):
 
     @property
     def output(self) -> str:
+        """Its place on the track, for the inspector."""
         return f"slot {int(self._col('slot'))} of {len(self.model.site.rail_cells) // 2 or 1} on the track"
 
 

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError, did_you_mean, one_of
-
-HOURS_PER_YEAR = 8766.0  # 365.25 days
-DAYS_PER_YEAR = 365.25
 
 
 @dataclass
@@ -182,8 +180,11 @@ def leontief_gross(econ: Economy, demand: dict[str, float]) -> dict[str, float]:
 
 
 def unit_totals(econ: Economy, unit: str) -> dict[str, object]:
-    """Totals for one unit: mass, regolith, energy, imports, fab-hours, labour, bom_closure, and
-    its vitamins (:func:`vitamins`)."""
+    """Totals for one unit.
+
+    Mass, regolith, energy, imports, fab-hours, labour, bom_closure, and its vitamins
+    (:func:`vitamins`).
+    """
     spec = econ.catalog.units[unit]
     req = requirements(econ, {unit: 1.0})
     imported = min(req.imported_kg, spec.mass_kg)

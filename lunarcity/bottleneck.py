@@ -3,6 +3,8 @@
 Checked in this order, the first that holds names the day:
 
 1. ``power``: more than 1 % of the day's demand went unserved.
+   ``labour`` when no robot is in service: nothing is mined, hauled or built, so nothing grows
+   (such a city opens no job and would otherwise report ``none`` every day).
 2. A shortage: the item whose shortfalls held back the most mass today, followed upstream to
    the input that was itself short; it names ``imports`` when that item comes from Earth,
    ``labour`` when it is regolith (robots did not dig enough), else ``material:<item>``.
@@ -61,6 +63,8 @@ def binding_constraint(
     """
     if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
         return Bottleneck("power")
+    if city.fleet.count(city.robot_kind) == 0:
+        return Bottleneck("labour")
     short: dict[str, float] = {}
     for name, kg in shortfalls:
         short[name] = short.get(name, 0.0) + kg

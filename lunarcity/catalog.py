@@ -183,6 +183,8 @@ class Site(Strict):
 
 
 class UnitDefaults(Strict):
+    """Figures shared by every unit kind (data/units.yaml's ``defaults``), with their source."""
+
     assembly_s_per_kg: PositiveFloat
     source: str | None = None
     assumption: str | None = None
@@ -435,8 +437,11 @@ class Catalog:
         return self._chemistry[regolith]
 
     def unit_elements(self, unit: str, regolith: str) -> dict[str, float]:
-        """Element mass fractions of one unit kind (its bill of materials mixed; Earth-made
-        units without a bill are of unrecorded composition, :data:`chemistry.EARTH`)."""
+        """Element mass fractions of one unit kind.
+
+        Its bill of materials mixed; Earth-made units without a bill are of unrecorded
+        composition (:data:`lunarcity.chemistry.EARTH`).
+        """
         spec = self.units[unit]
         if not spec.bom:
             return {chemistry.EARTH: 1.0}

@@ -1,6 +1,6 @@
 """The ``lunarcity`` command line: one subcommand per module in :mod:`lunarcity.commands`.
 
-Exit codes follow DESIGN.md: 0 when a command completes, 2 for bad input (one line on stderr, no
+Exit codes: 0 when a command completes, 2 for bad input (one line on stderr, no
 traceback), 1 for an internal error. With ``--json`` a command prints one JSON object alone on
 stdout; progress and messages go to stderr.
 """

@@ -120,7 +120,7 @@ class ElementLedger:
         return into
 
     def remelt_mix(self) -> np.ndarray:
-        """kg of each material per kg of scrap remelted now (the pool's own mix)."""
+        """The kg of each material per kg of scrap remelted now (the pool's own mix)."""
         total = self.pool.sum()
         return self.pool / total if total > 0 else self.pool
 
@@ -154,7 +154,7 @@ class ElementLedger:
 
 
 def _materials(catalog: Catalog, item: str) -> dict[str, float]:
-    """kg of base materials in one of ``item`` (a unit: its bill; a part: its mixing recipe).
+    """The kg of base materials in one of ``item`` (a unit: its bill; a part: its mixing recipe).
 
     Base materials are items of kind material and items of fixed composition (Earth-made
     chips, anodes): what a part is made of stops there.

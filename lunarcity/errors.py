@@ -63,6 +63,14 @@ class InputError(Exception):
         )
 
 
+class LedgerError(RuntimeError):
+    """A finished run whose mass or energy ledger does not close.
+
+    Not finite, or off by more than the tolerance: a bug, or input the schema should have
+    refused; never a result.
+    """
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' - did you mean X?' hint for a misspelt name, or '' when nothing is close."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)

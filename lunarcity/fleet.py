@@ -120,11 +120,9 @@ class Fleet:
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
-            slots = self.tables[kind]["slot"][rows]
-            if len(change) > 256:  # e.g. the monthly wear of every unit of a kind
-                by_slot += np.bincount(slots, weights=change, minlength=len(by_slot))
-            else:
-                np.add.at(by_slot, slots, change)
+            # One path at every size: on numpy 2, np.add.at is as fast as a bincount over the
+            # slots even for a whole kind's monthly wear, and faster for a day's few events.
+            np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
 
     def born_on(self, kind: str, day: int) -> int:
         """How many of a kind's units were born (built or landed) on ``day``."""
@@ -132,6 +130,7 @@ class Fleet:
         return int(counts[day]) if 0 <= day < len(counts) else 0
 
     def count(self, kind: str) -> int:
+        """How many of a kind's units are in service (broken ones included)."""
         return self.tables[kind].n
 
     def add(

@@ -1,5 +1,6 @@
-"""The labour pool: how the robots' working days are split between repair, mining, hauling and
-assembly, and which robot does what today.
+"""The labour pool: robots' working days split by task, and which robot does what today.
+
+Today's robot-days go to repair, mining, hauling and assembly.
 
 Robots' labour is a pool, not a schedule per robot: today's robot-days (duty fraction times
 health, times the share of their power that was served) go first to repairs, then to mining and

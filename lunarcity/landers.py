@@ -45,19 +45,28 @@ class Landing:
 NO_LANDER = Landing(due=False, lost=False, landed_kg=0.0, cargo={})
 
 
+def landers_due_by(day: int, first: int, interval: float) -> int:
+    """How many landers are due by ``day`` (inclusive): lander n is due on first + n * interval.
+
+    An integer count, so an interval longer than the run gives one lander (not one a day, as a
+    test of "n * interval is a whole day" within 1e-9 did for an interval of 1e12), and at most
+    one a day since the schema keeps the interval >= 1; the 1e-9 absorbs rounding in
+    ``n * interval`` for intervals such as 7.3 days.
+    """
+    if day < first:
+        return 0
+    return math.floor((day - first) / interval + 1e-9) + 1
+
+
 def lander_due(city: LunarCity) -> bool:
-    """Whether a lander is scheduled today (the interval may be fractional: one per crossing)."""
+    """Whether a lander is scheduled today: the count due by today passes yesterday's."""
     e = city.params.earth
     if not e.imports or city.day < e.first_lander_day:
         return False
     if e.until_years is not None and city.day > e.until_years * DAYS_PER_YEAR:
         return False
-    since = (city.day - e.first_lander_day) / e.lander_interval_days  # intervals since the first
-    return not (
-        abs(since - round(since)) > 1e-9
-        and math.floor(since)
-        == math.floor((city.day - 1 - e.first_lander_day) / e.lander_interval_days)
-    )
+    first, interval = e.first_lander_day, e.lander_interval_days
+    return landers_due_by(city.day, first, interval) > landers_due_by(city.day - 1, first, interval)
 
 
 def landers(city: LunarCity) -> Landing:

@@ -1,5 +1,7 @@
-"""Where new units stand: power on the sunniest free cells, rail on its track, the rest near
-their builders, and the free cells nearest the centre when a neighbourhood is full.
+"""Where new units stand on the site.
+
+Power goes on the sunniest free cells, rail on its track, the rest near their builders, and
+the free cells nearest the centre when a neighbourhood is full.
 
 Ground is the site's ``used_m2`` layer (m^2 taken per cell); a unit takes its footprint in one
 cell. Searches down a fixed order of cells (sunniest first, or nearest the centre first) keep a
@@ -104,21 +106,22 @@ class Placement:
         if area <= 0:
             return xs, ys, slots
         # A random cell near the builder (a normal spread that widens on each try), taken if
-        # it has room; a day's births are a handful per kind, so a plain loop (over a
-        # memoryview of the ground-use layer: a fraction of numpy's cost per element).
+        # it has room. The tries are drawn and kept on the map for all units at once; whether
+        # each has room depends on the units placed before it, so that check is a plain loop
+        # (a day's births are a handful per kind) over a memoryview of the ground-use layer,
+        # which reads and writes one element at a fraction of numpy's cost.
         used = memoryview(site.used_m2.reshape(-1))
-        cap, width, last_x, last_y = site.cell_area_m2, site.width, site.width - 1, site.height - 1
-        xs_builder, ys_builder = xs.tolist(), ys.tolist()
-        px, py = list(xs_builder), list(ys_builder)
+        cap, width = site.cell_area_m2, site.width
+        px, py = xs.tolist(), ys.tolist()
         rest = list(range(n))
         sd = 2.0
         for _ in range(PLACE_TRIES):
-            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64).tolist()
+            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64)
+            tries = np.array(rest, dtype=np.int64)
+            try_x = np.clip(xs[tries] + dx, 0, site.width - 1).tolist()
+            try_y = np.clip(ys[tries] + dy, 0, site.height - 1).tolist()
             left = []
-            for j, ox, oy in zip(rest, dx, dy, strict=True):
-                x, y = xs_builder[j] + ox, ys_builder[j] + oy
-                x = 0 if x < 0 else (last_x if x > last_x else x)
-                y = 0 if y < 0 else (last_y if y > last_y else y)
+            for j, x, y in zip(rest, try_x, try_y, strict=True):
                 after = used[y * width + x] + area
                 if after <= cap:
                     used[y * width + x] = after

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunarcity.analysis import HOURS_PER_YEAR, requirements
+from lunarcity.analysis import requirements
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
 from lunarcity.economy import Economy
 
 GROWTH_ROLES = ("robot", "fab", "power", "storage")
@@ -109,7 +110,7 @@ def balanced_mix(
     costs: dict[str, UnitCost],
     specs: dict,
     kinds: list[str],
-    mean_lit: float,
+    worst_month_lit: float,
     store_hours: float,
     robot_kind: str,
 ) -> dict[str, float]:
@@ -119,7 +120,8 @@ def balanced_mix(
         costs: Per-unit costs of every kind.
         specs: Effective unit specs by kind.
         kinds: The growth kinds that can be built here.
-        mean_lit: Mean sunlit share of solar plants.
+        worst_month_lit: The sunlit share solar is sized for: the worst 30-day mean of the
+            cells solar takes first (:func:`design_lit`).
         store_hours: Storage hours needed per kW of steady demand.
         robot_kind: The robot kind.
     """
@@ -143,14 +145,14 @@ def balanced_mix(
                         per_kg * hours / (HOURS_PER_YEAR * spec.throughput_factor) * spec.mass_kg
                     )
         robot = specs[robot_kind]
-        robot_mass = labour / (365.25 * robot.duty_fraction) * robot.mass_kg
+        robot_mass = labour / (DAYS_PER_YEAR * robot.duty_fraction) * robot.mass_kg
         if robot_kind in need:  # without replication robots are not in the mix, but still work
             need[robot_kind] += robot_mass
         # Fabs idle while their cells are dark; storage carries the robots, not the fabs
         # (storage at tens of Wh/kg outweighs the extra fabs many times over).
         for fab in need:
             if specs[fab].role == "fab":
-                need[fab] /= max(mean_lit, 1e-3)
+                need[fab] /= max(worst_month_lit, 1e-3)
         robot_kw = robot_mass / robot.mass_kg * robot.power_kw * robot.duty_fraction
         energy += robot_kw * HOURS_PER_YEAR
         avg_kw = energy / HOURS_PER_YEAR
@@ -161,10 +163,12 @@ def balanced_mix(
             kwh = robot_kw * store_hours
             need[stores[0]] += kwh / st.storage_kwh * st.mass_kg
             # Energy through storage comes back at the round-trip efficiency.
-            avg_kw *= 1.0 + (store_hours / 24.0 / 365.25) * (1.0 / st.round_trip_efficiency - 1.0)
+            avg_kw *= 1.0 + (store_hours / HOURS_PER_DAY / DAYS_PER_YEAR) * (
+                1.0 / st.round_trip_efficiency - 1.0
+            )
         if solar:
             sp = specs[solar[0]]
-            need[solar[0]] += avg_kw / (sp.generation_kw * max(mean_lit, 1e-3)) * sp.mass_kg
+            need[solar[0]] += avg_kw / (sp.generation_kw * max(worst_month_lit, 1e-3)) * sp.mass_kg
         total = sum(need.values())
         new = {k: v / total for k, v in need.items()}
         if max(abs(new[k] - shares[k]) for k in kinds) < 1e-12:

@@ -60,7 +60,7 @@ class Dispatch:
         return self.total_demand - self.total_served
 
     def balance_error(self) -> float:
-        """generated - (served + change in storage + losses + curtailed), in kWh."""
+        """Generated - (served + change in storage + losses + curtailed), in kWh."""
         return self.generated - (
             self.total_served
             + (self.stored_after - self.stored_before)

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
+from lunarcity.report import headline
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -88,19 +90,17 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     rec = model.recorder
     day = model.day
     lines = [
-        f"Day {day:,}, year {day / 365.25:.1f}",
+        f"Day {day:,}, year {day / DAYS_PER_YEAR:.1f}",
         f"{int(rec.last('units_total')):,} units   {rec.last('industrial_mass_t'):,.0f} t   "
         f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
     ]
     parts = rec.part_day
     met = sum(v is not None for v in parts.values())
     if final is not None:
-        from lunarcity.commands.run import headline
-
         lines.append(headline(final))
     elif rec.target_met:
         target_day = max(v for v in parts.values() if v is not None)
-        lines.append(f"City complete on day {target_day:,} (year {target_day / 365.25:.1f})")
+        lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
     elif parts:
         lines.append(f"Target: {met} of {len(parts)} parts met   bound by {model.bottleneck}")
     else:
@@ -281,20 +281,25 @@ def record(
         InputError: a bad file suffix, option or scenario (checked before the run starts).
     """
     from lunarcity.model import LunarCity
+    from lunarcity.outpaths import check_out_file
+    from lunarcity.runner import check_ledgers
     from lunarcity.scenario import resolve_scenario
 
     path = Path(out)
     fmt = output_format(path)
+    check_out_file(path)
     check_options(every, fps, size)
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years
+    if seed is not None:
+        extra["run__seed"] = seed  # through the schema: a negative seed is input, not a crash
     sc = resolve_scenario(scenario, extra, sets)
     if sc.days < 1:
         raise InputError(
             f"{sc.run.years:g} years is less than a day: nothing to record", field="--years"
         )
-    model = LunarCity(sc, seed=seed)
+    model = LunarCity(sc)
     film = _Film(size, every, fmt)
     film.shoot(model)
     while model.running:
@@ -306,6 +311,7 @@ def record(
         if model.day % every == 0:
             film.shoot(model)
     summary = model.summary()
+    check_ledgers(summary)
     film.shoot(model, final=summary)
     frames = film.frames
     width, height = frame_shape(size)

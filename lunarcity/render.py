@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from lunarcity.constants import DAYS_PER_YEAR
+
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
@@ -55,6 +57,7 @@ class Extent:
 
     @property
     def side(self) -> int:
+        """The longer side (cells): a square view of the map is cut to it."""
         return max(self.x1 - self.x0, self.y1 - self.y0)
 
     def union(self, other: Extent) -> Extent:
@@ -308,7 +311,7 @@ def _banner(draw: ImageDraw.ImageDraw, size: int, text: str) -> int:
 
 def _day_label(draw: ImageDraw.ImageDraw, size: int, day: int) -> None:
     font = _font(max(14, size // 26))
-    text = f"Day {day} (year {day / 365.25:.1f})"
+    text = f"Day {day} (year {day / DAYS_PER_YEAR:.1f})"
     box = draw.textbbox((0, 0), text, font=font)
     w, h = box[2] - box[0], box[3] - box[1]
     draw.rectangle((0, size - h - 16, w + 16, size), fill=(0, 0, 0, 170))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,20 @@ from typing import Any
 
 import polars as pl
 
-from lunarcity.errors import InputError
+from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
+from lunarcity.outpaths import check_out_file, temporary_beside
 from lunarcity.scenario import Scenario, resolve_scenario
+
+#: Relative error a ledger may show at the end of a run (DESIGN: mass balances to < 1e-9).
+LEDGER_TOLERANCE = 1e-9
+#: The summary's ledger fields, with what each balances.
+LEDGERS = {
+    "mass_balance_rel_error": "mass",
+    "energy_balance_rel_error": "energy",
+}
+#: Endings the daily table may be written with.
+OUT_SUFFIXES = (".parquet", ".csv")
 
 
 @dataclass
@@ -29,21 +41,22 @@ class RunResult:
     model: LunarCity
 
     def write(self, path: str | Path) -> Path:
-        """Write the daily table: Parquet, or CSV when the name ends in .csv."""
-        path = Path(path)
-        if path.suffix.lower() not in (".parquet", ".csv"):
-            raise InputError(
-                "the output file must end in .parquet or .csv",
-                field="--out",
-                valid="FILE.parquet or FILE.csv",
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        if path.suffix.lower() == ".csv":
-            self.daily.write_csv(tmp)
-        else:
-            self.daily.write_parquet(tmp)
-        tmp.replace(path)
+        """Write the daily table: Parquet, or CSV when the name ends in .csv.
+
+        The table goes to a temporary file beside ``path``, renamed into place when complete;
+        the temporary file is removed whatever happens (a full disk leaves nothing behind).
+
+        Raises:
+            InputError: a wrong ending, a folder, or a place that cannot be written.
+            OSError: the write failed part way (e.g. the disk is full).
+        """
+        path = check_out_file(path, suffixes=OUT_SUFFIXES)
+        with temporary_beside(path) as tmp:
+            if path.suffix.lower() == ".csv":
+                self.daily.write_csv(tmp)
+            else:
+                self.daily.write_parquet(tmp)
+            tmp.replace(path)
         return path
 
 
@@ -67,14 +80,42 @@ def run(
 
     Returns:
         The :class:`RunResult`.
+
+    Raises:
+        InputError: a bad scenario, override, seed or number of years.
+        LedgerError: the run finished with a ledger that does not close (a bug).
     """
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years
+    if seed is not None:
+        # Through the schema, so a seed numpy cannot take (-1, 2^64) is refused as input.
+        extra["run__seed"] = seed
     sc = resolve_scenario(scenario, extra, sets)
-    model = LunarCity(sc, seed=seed)
+    model = LunarCity(sc)
     while model.running:
         model.step()
         if progress is not None:
             progress(model)
-    return RunResult(summary=model.summary(), daily=model.daily(), model=model)
+    summary = model.summary()
+    check_ledgers(summary)
+    return RunResult(summary=summary, daily=model.daily(), model=model)
+
+
+def check_ledgers(summary: dict[str, Any], tolerance: float | None = None) -> None:
+    """Refuse a finished run whose mass or energy ledger does not close.
+
+    A ledger not finite or off by more than ``tolerance`` (relative; default
+    :data:`LEDGER_TOLERANCE`) is not a result, whatever else the run reports.
+
+    Raises:
+        LedgerError: naming the ledger and its error.
+    """
+    tolerance = LEDGER_TOLERANCE if tolerance is None else tolerance
+    for key, ledger in LEDGERS.items():
+        error = summary.get(key)
+        if error is None or not math.isfinite(error) or error > tolerance:
+            raise LedgerError(
+                f"the {ledger} ledger does not close: relative error {error} "
+                f"(must be finite and at most {tolerance:g}); the run is not a result"
+            )

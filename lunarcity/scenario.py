@@ -12,24 +12,52 @@ from __future__ import annotations
 import copy
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 import yaml
-from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat
+from pydantic import Field
 
 from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import models_dir
 from lunarcity.validation import Strict, annotation_at, fields_at, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
+
+# -- bounds -----------------------------------------------------------------------------------
+# Each physical field has an upper bound (and a lower one where 0 is absurd), with its reason in
+# the field's description. The bounds are generous: they refuse values no hardware could reach, or
+# that would overflow a run's arithmetic, never a value a study might want. The app builds its
+# sliders from them (pydantic's ge/gt/le/lt in the field metadata).
+
+#: The longest run (years); every span in years or days is bounded by it.
+MAX_YEARS = 200
+#: The longest run in days.
+MAX_DAYS = int(MAX_YEARS * 365.25)
+#: Seeds are stored as int64 in sweep tables and Parquet (sweeps spawn 63-bit seeds).
+MAX_SEED = 2**63 - 1
+#: Units of one kind in a seed: 10^5 of the lightest unit (1.3 t) is 130 kt, over a thousand
+#: landings of ~100 t (SX26); a seed is one or a few landings.
+MAX_SEED_UNITS = 100_000
+#: kg of one item in a seed: 10^8 kg is 100 kt, a thousand landings of ~100 t (SX26).
+MAX_SEED_STOCK_KG = 1e8
+#: A relative share in the planner's mix: ratios up to 10^6 to 1 (beyond that a kind is absent).
+MAX_MIX_SHARE = 1e6
+
+SeedCount = Annotated[int, Field(ge=0, le=MAX_SEED_UNITS)]
+SeedStock = Annotated[float, Field(ge=0, le=MAX_SEED_STOCK_KG)]
+MixShare = Annotated[float, Field(ge=0, le=MAX_MIX_SHARE)]
+#: A share of a whole (a lander's payload).
+Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class Section(Strict):
     """A scenario section; ``source`` and ``assumption`` say where its numbers come from."""
 
     source: str | None = Field(
-        None, description="Where the numbers come from (a FACTS.md key or citation)"
+        None,
+        description="Where the numbers come from: a key of docs/SOURCES.md and the figures taken",
     )
     assumption: str | None = Field(None, description="Numbers that are our assumption, and why")
 
@@ -64,24 +92,48 @@ class SiteConfig(Section):
 class SeedConfig(Section):
     """What the first landing puts on the surface on day 0."""
 
-    units: dict[str, NonNegativeInt] = Field(default_factory=dict, description="Unit kind -> count")
-    stocks_kg: dict[str, NonNegativeFloat] = Field(default_factory=dict, description="Item -> kg")
+    units: dict[str, SeedCount] = Field(
+        default_factory=dict,
+        description=f"Unit kind -> count (at most {MAX_SEED_UNITS:,}: a seed is a few landings)",
+    )
+    stocks_kg: dict[str, SeedStock] = Field(
+        default_factory=dict,
+        description="Item -> kg (at most 1e8 kg, a thousand ~100 t landings)",
+    )
 
 
 class EarthConfig(Section):
     """Supply from Earth: landers on a schedule, some of which fail."""
 
     imports: bool = Field(True, description="Whether Earth sends anything after the seed")
-    lander_payload_t: PositiveFloat = Field(100.0, description="Payload landed per lander (t)")
-    lander_interval_days: PositiveFloat = Field(10.0, description="Days between landers")
-    first_lander_day: NonNegativeInt = Field(
-        10, description="Day of the first lander after the seed"
+    lander_payload_t: float = Field(
+        100.0,
+        ge=0.01,
+        le=1000.0,
+        description="Payload landed per lander (t); 0.01-1000: below 10 kg a lander carries no "
+        "unit or useful stock, and 1000 t is ten Starship payloads of ~100 t (SX26)",
+    )
+    lander_interval_days: float = Field(
+        10.0,
+        ge=1.0,
+        le=MAX_DAYS,
+        description="Days between landers; 1 to the longest run: the model steps in days, so "
+        "landers cannot come more often than one a day",
+    )
+    first_lander_day: int = Field(
+        10,
+        ge=0,
+        le=MAX_DAYS,
+        description="Day of the first lander after the seed (at most the longest run)",
     )
     lander_failure_prob: float = Field(0.05, ge=0, le=1, description="Chance a lander is lost")
-    until_years: NonNegativeFloat | None = Field(
-        None, description="Landers stop after this many years"
+    until_years: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_YEARS,
+        description="Landers stop after this many years (at most the longest run)",
     )
-    carries: dict[str, float] = Field(
+    carries: dict[str, Share] = Field(
         default_factory=dict,
         description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
     )
@@ -97,8 +149,6 @@ class EarthConfig(Section):
     @pydantic.field_validator("carries")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        if any(v < 0 or v > 1 for v in value.values()):
-            raise ValueError("each share must be between 0 and 1")
         if sum(value.values()) > 1 + 1e-9:
             raise ValueError(f"shares sum to {sum(value.values()):g}, more than 1")
         return value
@@ -107,21 +157,86 @@ class EarthConfig(Section):
 class UnitOverride(Section):
     """Operating figures of a unit kind that a scenario may change (masses stay with the data)."""
 
-    power_kw: NonNegativeFloat | None = None
+    # Upper bounds are per unit. The data's heaviest unit is 50 t; each bound is at least a
+    # hundred times the data's value and beyond what any machine of that mass reaches.
+    power_kw: float | None = Field(
+        None,
+        ge=0,
+        le=1e5,
+        description="Power drawn (kW); at most 100 MW: 2 kW/kg for the heaviest 50 t unit, "
+        "over a hundred times the 1980 seed's 1.7 MW per 100 t (AASM80 tab 5.1)",
+    )
     duty_fraction: float | None = Field(None, gt=0, le=1)
-    mining_kg_per_day: NonNegativeFloat | None = None
-    haul_tkm_per_day: NonNegativeFloat | None = None
-    generation_kw: NonNegativeFloat | None = None
-    storage_kwh: NonNegativeFloat | None = None
+    mining_kg_per_day: float | None = Field(
+        None,
+        ge=0,
+        le=1e6,
+        description="Regolith mined per robot-day (kg); at most 1000 t/day, the daily load of "
+        "the largest mining trucks on Earth, ~400x the data's 2.2 t robot",
+    )
+    haul_tkm_per_day: float | None = Field(
+        None,
+        ge=0,
+        le=1e5,
+        description="Haulage per robot-day (t km); at most 1e5, a 400 t truck driving 250 km a "
+        "day loaded",
+    )
+    generation_kw: float | None = Field(
+        None,
+        gt=0,
+        le=1e5,
+        description="Generating capacity (kW); more than 0 (a plant of 0 kW is no plant: the "
+        "planner sizes power by dividing by it; switch a kind off with enabled: false) and at "
+        "most 100 MW per unit: 2 kW/kg for a 50 t unit, about ten times the best space solar "
+        "arrays' specific power",
+    )
+    storage_kwh: float | None = Field(
+        None,
+        ge=0,
+        le=1e7,
+        description="Energy stored (kWh); at most 10 GWh per unit: 200 kWh/kg for a 50 t unit, "
+        "above the specific energy of any fuel (gasoline ~13 kWh/kg)",
+    )
     round_trip_efficiency: float | None = Field(None, gt=0, le=1)
-    compute_kw: NonNegativeFloat | None = None
-    lifetime_years: PositiveFloat | None = None
-    failures_per_year: NonNegativeFloat | None = None
-    repair_robot_days: NonNegativeFloat | None = None
+    compute_kw: float | None = Field(
+        None,
+        ge=0,
+        le=1e5,
+        description="Compute per satellite (kW); at most 100 MW: the data's 2 t satellite at "
+        "50 kW/kg, 500 times the ~100 W/kg system level of SX26",
+    )
+    lifetime_years: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="Service life (years); at most 1000, five times the longest run (no wear)",
+    )
+    failures_per_year: float | None = Field(
+        None,
+        ge=0,
+        le=365,
+        description="Random failures per unit-year; at most 365: the model steps in days",
+    )
+    repair_robot_days: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_DAYS,
+        description="Robot-days to repair one failure; at most the longest run in days",
+    )
     recycle_fraction: float | None = Field(None, ge=0, le=1)
-    assembly_s_per_kg: PositiveFloat | None = None
-    throughput_factor: PositiveFloat | None = Field(
-        None, description="Fab kinds: multiplies the recipe rate (1 = the data's fab throughput)"
+    assembly_s_per_kg: float | None = Field(
+        None,
+        gt=0,
+        le=1e6,
+        description="Assembly time (s/kg); at most 1e6 (11.6 days per kg), ~3000x the data's "
+        "300 s/kg (AASM80's 28-31 s per part)",
+    )
+    throughput_factor: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="Fab kinds: multiplies the recipe rate (1 = the data's fab throughput); "
+        "at most 1000, beyond which a fab's output dwarfs its mass every day",
     )
     enabled: bool | None = None
 
@@ -129,14 +244,34 @@ class UnitOverride(Section):
 class MassDriverConfig(Section):
     """The electromagnetic launcher: track length follows L = v^2 / 2a."""
 
-    launch_speed_km_s: PositiveFloat = Field(2.376, description="Speed at the muzzle (km/s)")
-    max_accel_g: PositiveFloat = Field(100.0, description="Acceleration the payload tolerates (g)")
-    efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
-    kick_stage_kg: NonNegativeFloat = Field(
-        0.0, description="Kick stage launched with each satellite (kg)"
+    launch_speed_km_s: float = Field(
+        2.376,
+        ge=0.1,
+        le=20.0,
+        description="Speed at the muzzle (km/s); 0.1-20: lunar escape is 2.376 km/s and 20 km/s "
+        "leaves the solar system from the Moon's distance; below 0.1 km/s nothing leaves the pad",
     )
-    max_launches_per_day: PositiveFloat = Field(
-        500.0, description="Shots per day the launcher's cycle allows"
+    max_accel_g: float = Field(
+        100.0,
+        ge=1.0,
+        le=1e5,
+        description="Acceleration the payload tolerates (g); 1 to 1e5: at 1 g escape speed needs "
+        "288 km of track, and 1e5 g is above gun-hardened electronics (~2e4 g)",
+    )
+    efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
+    kick_stage_kg: float = Field(
+        0.0,
+        ge=0,
+        le=1e5,
+        description="Kick stage launched with each satellite (kg); at most 100 t, fifty times the "
+        "data's 2 t satellite",
+    )
+    max_launches_per_day: float = Field(
+        500.0,
+        gt=0,
+        le=864_000,
+        description="Shots per day the launcher's cycle allows; at most ten a second, O'Neill's "
+        "mass-driver bucket rate (Kolm 1980)",
     )
 
 
@@ -161,9 +296,10 @@ class PlannerConfig(Section):
         description="How the city chooses what to build: fixed_mix, bottleneck_first or "
         "grow_then_produce",
     )
-    mix: dict[str, NonNegativeFloat] = Field(
+    mix: dict[str, MixShare] = Field(
         default_factory=dict,
-        description="Unit kind -> share of build mass (fixed_mix, and the base mix)",
+        description="Unit kind -> share of build mass (fixed_mix, and the base mix); shares are "
+        "relative, each at most 1e6",
     )
     replicate: bool = Field(True, description="Whether robots build robots and fabs build fabs")
     crew: Literal["pooled", "own_copy"] = Field(
@@ -171,14 +307,21 @@ class PlannerConfig(Section):
         description="pooled: all labour is one pool and a finished unit joins it at once; "
         "own_copy: each builder builds its own copy, which works only once complete",
     )
-    produce_after_years: NonNegativeFloat = Field(
-        3.0, description="grow_then_produce: when satellites and the mass driver take priority"
+    produce_after_years: float = Field(
+        3.0,
+        ge=0,
+        le=1000,
+        description="grow_then_produce: when satellites and the mass driver take priority; at "
+        "most 1000 years (past the longest run: never)",
     )
     produce_share: float = Field(
         0.5, ge=0, le=1, description="Share of build mass for output once producing"
     )
-    stock_days: PositiveFloat = Field(
-        30.0, description="Days of parts the fabs keep ahead of the builders"
+    stock_days: float = Field(
+        30.0,
+        gt=0,
+        le=MAX_DAYS,
+        description="Days of parts the fabs keep ahead of the builders; at most the longest run",
     )
 
 
@@ -205,15 +348,27 @@ class TargetPart(Section):
 class TargetConfig(Section):
     """What 'a self-growing city' means for this scenario, and by when."""
 
-    horizon_years: PositiveFloat = 10.0
+    horizon_years: float = Field(
+        10.0, gt=0, le=MAX_YEARS, description="Years by which the target should be met"
+    )
     parts: dict[str, TargetPart] = Field(default_factory=dict)
 
 
 class RunConfig(Section):
     """How long to run and with which seed."""
 
-    years: PositiveFloat = Field(10.0, le=200, description="Years to simulate")
-    seed: NonNegativeInt = Field(1, description="Random seed (one seed, one result)")
+    years: float = Field(
+        10.0,
+        gt=0,
+        le=MAX_YEARS,
+        description="Years to simulate; at most 200, long past any target of the brief's ten",
+    )
+    seed: int = Field(
+        1,
+        ge=0,
+        le=MAX_SEED,
+        description="Random seed (one seed, one result); 0 to 2^63-1, an int64 in sweep tables",
+    )
 
 
 class Scenario(Strict):
@@ -235,12 +390,47 @@ class Scenario(Strict):
 
     @property
     def days(self) -> int:
-        """Days to simulate: the run's years, and at least five years past the last lander
-        when Earth stops (``earth.until_years``), so that growth without Earth can be seen."""
+        """Days to simulate.
+
+        The run's years, and at least five years past the last lander when Earth stops
+        (``earth.until_years``), so that growth without Earth can be seen.
+        """
         years = self.run.years
         if self.earth.until_years is not None:
             years = max(years, self.earth.until_years + 5.0)
-        return int(round(years * 365.25))
+        return int(round(years * DAYS_PER_YEAR))
+
+
+def check_seed(value: Any, field: str = "seed") -> int:
+    """A seed as an int, checked against the schema's range (for seed boxes and flags).
+
+    Raises:
+        InputError: naming the value and the valid range (numpy refuses a negative seed with a
+            ValueError; this says so first, in words).
+    """
+    valid = f"a whole number from 0 to {MAX_SEED}"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(f"seed {value!r} is not a whole number", field=field, valid=valid)
+    try:
+        seed = int(value)
+    except (ValueError, OverflowError):
+        raise InputError(
+            f"seed {value!r} is not a whole number", field=field, valid=valid
+        ) from None
+    if seed != value and str(seed) != str(value).strip():
+        raise InputError(f"seed {value!r} is not a whole number", field=field, valid=valid)
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed {seed} is out of range", field=field, valid=valid)
+    return seed
+
+
+def seed_problem(value: Any) -> str | None:
+    """What is wrong with a seed, in one line for a message beside its box; None if nothing."""
+    try:
+        check_seed(value)
+    except InputError as exc:
+        return exc.message + (f" (valid: {exc.valid})" if exc.valid else "")
+    return None
 
 
 # -- presets ---------------------------------------------------------------------------------
@@ -476,13 +666,29 @@ def resolve_scenario(
         path = find_scenario_file(scenario)
         file = str(path)
         data, lines = load_yaml(path)
+        if data is None or data == {}:
+            # Defaults alone are a city of no units that runs and says nothing: refuse it.
+            raise InputError(
+                "the scenario file is empty: a scenario needs a seed",
+                file=file,
+                valid="sections such as seed: {units: {robot: 12, regolith_plant: 2, ...}}",
+            )
     merged = kwargs_to_paths(dict(overrides or {}))
     merged.update(parse_set(list(sets)))
     if merged:
         data = _sections(data, file)
         # A bad override path is the override's fault, not the file's: no file is named.
         data = apply_overrides(data, merged)
-    return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+    try:
+        return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+    except InputError as exc:
+        if exc.field is not None and any(
+            p == exc.field or p.startswith(exc.field + ".") for p in merged
+        ):
+            # The value came from an override (--set, --seed, a keyword), not from the file's
+            # line that the same key may also have.
+            raise InputError(exc.message, field=exc.field, valid=exc.valid) from None
+        raise
 
 
 def load_scenario_text(

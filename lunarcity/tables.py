@@ -125,6 +125,7 @@ class IdMap:
         self.codes = np.full(1024, -1, dtype=np.int16)
 
     def set(self, ids: np.ndarray, rows: np.ndarray, code: int) -> None:
+        """Point ``ids`` at ``rows`` of the table with ``code`` (growing the map as ids are issued)."""
         if len(ids) == 0:
             return
         top = int(ids.max()) + 1
@@ -141,6 +142,7 @@ class IdMap:
         self.codes[ids] = code
 
     def clear(self, ids: np.ndarray) -> None:
+        """Forget ``ids`` (units scrapped): a lookup then says they are not in service."""
         self.rows[ids] = -1
         self.codes[ids] = -1
 

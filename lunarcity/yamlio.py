@@ -14,9 +14,75 @@ from lunarcity.errors import InputError
 # (dotted path) -> 1-based line of that key in the file
 LineMap = dict[str, int]
 
+#: Nodes one document may build, aliases counted each time they are expanded. The largest file
+#: we ship (data/units.yaml) builds under 200, a hundred times less; a "billion laughs" document
+#: of a few hundred bytes expands to 10^9 and would hang the parser, so it is refused at the budget.
+MAX_NODES = 20_000
+#: Characters one document may hold: the largest file we ship is under 7 kB. The parser composes
+#: a whole document before anything is built, so a huge file is refused before it is parsed.
+MAX_CHARS = 1_000_000
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader; scalars are built by it, mappings and sequences by :func:`_build`."""
+    """SafeLoader; scalars are built by it, mappings and sequences by :func:`_build`.
+
+    Every node built, and every entry a merge key (``<<``) copies, is counted against
+    :data:`MAX_NODES`, so aliases cannot expand a small file into a huge one.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nodes_built = 0
+
+    def spend(self, n: int, node: yaml.Node) -> None:
+        """Count ``n`` more nodes; refuse the document once it passes the budget."""
+        self.nodes_built += n
+        if self.nodes_built > MAX_NODES:
+            raise InputError(
+                f"the document expands to more than {MAX_NODES:,} nodes (nested YAML aliases?)",
+                line=node.start_mark.line + 1,
+                valid="a scenario or data file without aliases that multiply",
+            )
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """PyYAML's merge-key flattening, with each merged entry counted before it is copied.
+
+        Merges of merges copy lists that double at each level, so PyYAML's own version runs out
+        of memory on a small file; this one stops at the budget.
+        """
+        merge: list[tuple[yaml.Node, yaml.Node]] = []
+        index = 0
+        while index < len(node.value):
+            key_node, value_node = node.value[index]
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                del node.value[index]
+                subs = (
+                    [value_node]
+                    if isinstance(value_node, yaml.MappingNode)
+                    else value_node.value
+                    if isinstance(value_node, yaml.SequenceNode)
+                    else None
+                )
+                if subs is None or not all(isinstance(s, yaml.MappingNode) for s in subs):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "expected a mapping or list of mappings for merging",
+                        value_node.start_mark,
+                    )
+                for sub in subs:
+                    self.flatten_mapping(sub)
+                # Later mappings in a merge list lose to earlier ones: PyYAML reverses them.
+                for sub in reversed(subs):
+                    self.spend(len(sub.value), node)
+                    merge.extend(sub.value)
+            elif key_node.tag == "tag:yaml.org,2002:value":
+                key_node.tag = "tag:yaml.org,2002:str"
+                index += 1
+            else:
+                index += 1
+        if merge:
+            node.value = merge + node.value
 
 
 def _build(loader: _Loader, node: yaml.Node, path: str, lines: LineMap, stack: set[int]) -> Any:
@@ -24,6 +90,7 @@ def _build(loader: _Loader, node: yaml.Node, path: str, lines: LineMap, stack: s
         raise InputError(
             "a YAML alias refers to itself", line=node.start_mark.line + 1, field=path or None
         )
+    loader.spend(1, node)
     if isinstance(node, yaml.MappingNode):
         stack.add(id(node))
         loader.flatten_mapping(node)
@@ -80,6 +147,12 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     """
     lines: LineMap = {}
     loader: _Loader | None = None
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the document is {len(text):,} characters, more than {MAX_CHARS:,}",
+            file=source,
+            valid="a scenario, sweep spec or data file of ordinary size",
+        )
     try:
         # Inside the try: the reader checks every character as it is built (e.g. a NUL byte).
         loader = _Loader(text)
@@ -128,7 +201,17 @@ def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # At most a little more than the size limit is read: a huge file is not read whole.
+        with path.open("rb") as handle:
+            raw = handle.read(4 * MAX_CHARS + 1)
+        if len(raw) > 4 * MAX_CHARS:
+            raise InputError(
+                f"the file is larger than {4 * MAX_CHARS:,} bytes",
+                file=str(path),
+                valid="a scenario, sweep spec or data file of ordinary size",
+            )
+        # Universal newlines, as read_text gives them (line numbers count \r\n as one).
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -161,7 +161,22 @@ def test_inspector_describes_a_unit_and_lists_the_newest() -> None:
     for key in ("kind", "age_days", "health", "task", "builder", "output"):
         assert key in info
     table = s.unit_table("robot", limit=5)
-    assert table and all(r["kind"] == "robot" for r in table)
+    assert len(table) == 5 and all(r["kind"] == "robot" for r in table)
+    # Newest first: birth days never increase down the list, ties by id; the first is the
+    # newest robot and none left out is newer than the last shown.
+    born = s.model.fleet.tables["robot"]["born"]
+    keys = [(-r["born"], r["id"]) for r in table]
+    assert keys == sorted(keys)
+    assert table[0]["born"] == int(born.max())
+    assert int(np.sort(born)[-5]) == table[-1]["born"]
+    every = s.unit_table(limit=8)  # all kinds together, still newest first
+    assert [r["born"] for r in every] == sorted((r["born"] for r in every), reverse=True)
+    newest = max(
+        int(s.model.fleet.tables[k]["born"].max())
+        for k in s.model.agent_kinds
+        if s.model.fleet.tables[k].n
+    )
+    assert every[0]["born"] == newest
     assert s.describe(10**9) is None
 
 

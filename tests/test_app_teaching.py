@@ -71,14 +71,16 @@ def test_mass_driver_figures_follow_the_formulas() -> None:
     from lunarcity.model import LunarCity
 
     m = LunarCity("ten_year_city", seed=1, run__years=1)
-    md = m.params.mass_driver
-    v, a = md.launch_speed_km_s * 1000, md.max_accel_g * tour_mod.G0
-    assert m.track.length_m == pytest.approx(v * v / 2 / a)
+    # Worked by hand from models/ten_year_city.yaml and data/units.yaml:
+    # L = v^2 / 2a = 2,376^2 / (2 x 100 x 9.80665) = 5,645,376 / 1,961.33 = 2,878 m;
+    # m = 2,000 kg satellite + 100 kg kick stage = 2,100 kg;
+    # E = 1/2 x 2,100 x 2,376^2 / 0.9 = 6,586,272,000 J = 1,829.5 kWh.
+    assert m.track.length_m == pytest.approx(2878.34, abs=0.01)
+    assert m.track.launch_kwh == pytest.approx(1829.52, abs=0.01)
     text = "\n".join(tour_mod.mass_driver_facts(m))
-    assert f"L = v^2 / 2a = {m.track.length_m:,.0f} m" in text
-    assert f"= {m.track.launch_kwh:,.0f} kWh" in text
-    mass = m.track.launch_kwh * 3.6e6 * 2 * md.efficiency / v**2
-    assert f"m = {mass:,.0f} kg" in text
+    assert "L = v^2 / 2a = 2,878 m" in text
+    assert "m = 2,100 kg" in text
+    assert "= 1,830 kWh (1.83 MWh)" in text
 
 
 # -- the tour page -------------------------------------------------------------------------------
@@ -162,6 +164,10 @@ def test_compare_view_steps_both_cities_by_one_day() -> None:
 
 # -- record ---------------------------------------------------------------------------------------
 def test_record_gives_a_gif_of_the_run_so_far() -> None:
+    import numpy as np
+
+    from lunarcity.recording import BAND, frame_shape
+
     s = session_mod.Session(overrides={"run.years": 1})
     s.step(40)
     gif = Image.open(io.BytesIO(film_mod.session_gif(s, size=200)))
@@ -170,6 +176,17 @@ def test_record_gives_a_gif_of_the_run_so_far() -> None:
     assert gif.n_frames == len(range(0, 40, every)) + 1  # day 0, every few days, and day 40
     assert s.model.day == 40  # the session's own city is untouched
     assert film_mod.every_for(3650) * (film_mod.MAX_FRAMES - 2) >= 3650
+    # Each frame shows the map under its band: many colours, few of them the band's; and the
+    # city on day 40 is not the city on day 0.
+    band = frame_shape(200)[1] - 200
+    maps = []
+    for i in (0, gif.n_frames - 1):
+        gif.seek(i)
+        region = np.asarray(gif.convert("RGB").crop((0, band, 200, band + 200)))
+        assert len(np.unique(region.reshape(-1, 3), axis=0)) >= 8, f"frame {i} has no map"
+        assert (region != np.array(BAND, dtype=np.uint8)).any(axis=2).mean() > 0.5
+        maps.append(region)
+    assert (maps[0] != maps[1]).any(axis=2).mean() > 0.05
 
 
 def test_record_button_on_the_page_downloads_a_gif() -> None:

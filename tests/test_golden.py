@@ -34,7 +34,9 @@ def _same_values(got: Any, want: Any, path: str = "") -> list[str]:
             for d in _same_values(g, w, f"{path}[{i}]")
         ]
     if isinstance(want, float) and isinstance(got, int | float) and not isinstance(got, bool):
-        return [] if digests.close(float(got), want) else [f"{path}: {got!r} != {want!r}"]
+        return (
+            [] if digests.close(float(got), want, name=path) else [f"{path}: {got!r} != {want!r}"]
+        )
     return [] if got == want else [f"{path}: {got!r} != {want!r}"]
 
 
@@ -51,10 +53,21 @@ def test_results_match_the_golden_digests(name: str) -> None:
         bad = [
             (i, g, w)
             for i, (g, w) in enumerate(zip(got["float_samples"][col], values, strict=True))
-            if not digests.close(g, w)
+            if not digests.close(g, w, name=col)
         ]
         assert not bad, f"{name}: {col} differs at samples {bad[:3]}; {HINT}"
     diffs = _same_values(got["summary_values"], want["summary_values"])
     assert not diffs, f"{name}: summary differs at {diffs[:5]}; {HINT}"
     if same_python:
         assert got["summary"] == want["summary"], f"{name}: summary not bit for bit; {HINT}"
+
+
+def test_every_preset_is_pinned() -> None:
+    # A preset added to models/ without a golden run would change unseen: each one is pinned,
+    # as shipped (no overrides), with its summary and its daily table.
+    from lunarcity.scenario import preset_paths
+
+    shipped = {name for name, spec in digests.RUNS.items() if set(spec) == {"scenario"}}
+    assert set(preset_paths()) <= {digests.RUNS[n]["scenario"] for n in shipped}
+    for name in shipped:
+        assert {"summary", "summary_values", "columns"} <= set(WANT[name]), name

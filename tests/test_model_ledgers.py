@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from lunarcity.model import LunarCity
 from lunarcity.scenario import preset_paths, resolve_scenario
 
-#: The design's bound on both ledgers' relative error (DESIGN.md, "Ledgers").
+#: The bound on both ledgers' relative error (docs/MODEL.md).
 LEDGER_TOL = 1e-9
 
 RANDOM_RUNS = settings(

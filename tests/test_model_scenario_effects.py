@@ -47,15 +47,51 @@ def test_a_city_that_does_not_replicate_still_plans(policy: str) -> None:
     assert sum(m.plan_basis.base_mix.values()) == pytest.approx(1.0)
     while m.running:
         m.step()
+    # Built here (builder != 0; landed units have none): no robot or fab, but other units.
+    built = {k: int((m.fleet.tables[k]["builder"] != 0).sum()) for k in m.agent_kinds}
+    roles = {k: m.unit_spec(k).role for k in m.agent_kinds}
+    assert all(n == 0 for k, n in built.items() if roles[k] in ("robot", "fab")), built
+    assert built["solar_plant"] >= 10, built  # 36 days of ~10 robot-days at 4.5 per plant
 
 
-@pytest.mark.parametrize("speed_km_s", [0.05, 0.5, 1.0, 1.5, 2.0, 2.376, 2.4])
-def test_any_track_that_fits_the_site_can_be_completed(speed_km_s: float) -> None:
-    m = LunarCity("ten_year_city", mass_driver__launch_speed_km_s=speed_km_s)
-    seg = m.catalog.units[m.rail_kind].segment_length_m
-    assert m.track.fits
-    assert m.track.slots * seg >= m.track.length_m
-    assert (m.track.slots - 1) * seg < m.track.length_m  # no more segments than the track needs
+# Worked by hand: L = v^2 / 2a at a = 100 g = 980.665 m/s^2, and 100 m segments
+# (data/units.yaml rail_segment), so ceil(L / 100) segments make the track:
+#   0.1 km/s:     10,000 / 1,961.33 =     5.10 m ->  1 segment (the schema's slowest)
+#   0.5 km/s:    250,000 / 1,961.33 =   127.46 m ->  2
+#   1.0 km/s:  1,000,000 / 1,961.33 =   509.86 m ->  6
+#   1.5 km/s:  2,250,000 / 1,961.33 = 1,147.18 m -> 12
+#   2.0 km/s:  4,000,000 / 1,961.33 = 2,039.43 m -> 21
+#   2.376 km/s: 5,645,376 / 1,961.33 = 2,878.34 m -> 29
+#   2.4 km/s:  5,760,000 / 1,961.33 = 2,936.78 m -> 30
+TRACKS = [
+    (0.1, 5.10, 1), (0.5, 127.46, 2), (1.0, 509.86, 6), (1.5, 1147.18, 12),
+    (2.0, 2039.43, 21), (2.376, 2878.34, 29), (2.4, 2936.78, 30),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("speed_km_s", "track_m", "segments"), TRACKS)
+def test_any_track_that_fits_the_site_can_be_completed(
+    speed_km_s: float, track_m: float, segments: int
+) -> None:
+    def city(n: int) -> LunarCity:
+        # The segments landed with the seed, so the track is complete (or one short) on day 1.
+        m = LunarCity(
+            "ten_year_city", run__years=0.01, mass_driver__launch_speed_km_s=speed_km_s,
+            seed__units__rail_segment=n,
+        )  # fmt: skip
+        m.step()
+        return m
+
+    m = city(segments)
+    assert m.track.length_m == pytest.approx(track_m, abs=0.01)
+    assert m.track.slots == segments  # no more slots than the track needs
+    d = m.daily()
+    assert int(d["mass_driver_operating"][-1]) == 1
+    assert float(d["rail_length_m"][-1]) == 100.0 * segments
+    # One segment short, the driver does not run.
+    short = city(segments - 1).daily()
+    assert int(short["mass_driver_operating"][-1]) == 0
+    assert float(short["rail_length_m"][-1]) == 100.0 * (segments - 1)
 
 
 def test_a_short_track_launches_satellites() -> None:

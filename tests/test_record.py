@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from lunarcity.errors import InputError
-from lunarcity.recording import frame_days, frame_shape, mp4_available, record
+from lunarcity.recording import BAND, HOLD_LAST_S, frame_days, frame_shape, mp4_available, record
+from lunarcity.render import KIND_COLOURS
 
 #: 60 days exactly (run.years is in years of 365.25 days).
 SIXTY_DAYS = repr(60 / 365.25)
@@ -45,7 +47,13 @@ def test_record_cli_writes_one_frame_per_interval(cli, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*tmp*")), "the temporary file was left behind"
 
 
-def test_frames_change_as_the_city_grows(tmp_path: Path) -> None:
+def _map_region(frame: Image.Image, size: int) -> np.ndarray:
+    """The square map under the headline band, as an (size, size, 3) array."""
+    band = frame_shape(size)[1] - size
+    return np.asarray(frame.crop((0, band, size, band + size)).convert("RGB"))
+
+
+def test_frames_show_the_map_and_it_changes_as_the_city_grows(tmp_path: Path) -> None:
     rec = record("ten_year_city", tmp_path / "a.gif", years=60 / 365.25, every=25, size=128)
     assert rec.frames == len(frame_days(60, 25)) == 4  # days 0, 25, 50 and the last, 60
     with Image.open(rec.path) as im:
@@ -53,10 +61,19 @@ def test_frames_change_as_the_city_grows(tmp_path: Path) -> None:
         im.seek(im.n_frames - 1)
         last = im.convert("RGB").copy()
     assert first.size == last.size == frame_shape(128)
-    # The headline band (the day counter) and the map both differ between first and last.
-    band = frame_shape(128)[1] - 128
-    assert first.crop((0, 0, 128, band)).tobytes() != last.crop((0, 0, 128, band)).tobytes()
-    assert first.getcolors(1 << 16) is not None  # a palette image: few colours
+    a, b = _map_region(first, 128), _map_region(last, 128)
+    # The map is drawn under the band: terrain, units and the legend, not the band's colour.
+    for region in (a, b):
+        colours = np.unique(region.reshape(-1, 3), axis=0)
+        assert len(colours) >= 8, "the map region is (nearly) one colour: no map drawn"
+        assert (region != np.array(BAND, dtype=np.uint8)).any(axis=2).mean() > 0.5
+    # The robots' yellow (KIND_COLOURS["robot"]) stands on the map, give or take the palette.
+    robot = np.array(KIND_COLOURS["robot"], dtype=int)
+    assert (np.abs(b.astype(int) - robot).sum(axis=2) <= 24).any(), "no robot drawn"
+    # Sixty days later the city has grown and the window zoomed out: the map differs in
+    # a visible share of its pixels, not just the day counter in the band.
+    changed = (a != b).any(axis=2).mean()
+    assert changed > 0.05, f"only {changed:.1%} of the map changed"
 
 
 @pytest.mark.parametrize("name", ["city.png", "city", "city.gif.txt"])
@@ -93,5 +110,16 @@ def test_mp4_without_ffmpeg_says_what_to_install(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not mp4_available(), reason="imageio-ffmpeg is not installed")
 def test_mp4(tmp_path: Path) -> None:
+    import imageio.v2 as imageio
+
     rec = record("ten_year_city", tmp_path / "c.mp4", years=30 / 365.25, every=10, size=128)
     assert rec.format == "mp4" and rec.path.stat().st_size > 0
+    assert rec.frames == 4  # days 0, 10, 20 and 30
+    # Decoded: the frames plus the last one held (HOLD_LAST_S at rec.fps), of the frame's size,
+    # each showing a map (many colours under the band; video compression blurs exact colours).
+    with imageio.get_reader(rec.path, format="FFMPEG") as reader:
+        frames = [np.asarray(f) for f in reader]
+    assert len(frames) == 3 + max(1, round(HOLD_LAST_S * rec.fps))
+    assert frames[0].shape == (frame_shape(128)[1], 128, 3)
+    for frame in (frames[0], frames[-1]):
+        assert len(np.unique(_map_region(Image.fromarray(frame), 128).reshape(-1, 3), axis=0)) > 50

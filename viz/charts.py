@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.render import kind_colours
 
 from .plot import Series, line_chart
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
 MAX_POINTS = 700
-DAYS_PER_YEAR = 365.25
 
 #: Chart name -> title, in the order the app shows them.
 CHARTS = {

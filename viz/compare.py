@@ -12,11 +12,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from lunarcity.commands.run import headline
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import Extent, city_extent, png_bytes, render_map
+from lunarcity.report import headline
 
-from .charts import DAYS_PER_YEAR, _thin
+from .charts import _thin
 from .plot import Series, line_chart
 
 DEFAULT_PAIR = ("ten_year_city", "equator_site")

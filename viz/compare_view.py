@@ -9,6 +9,7 @@ from __future__ import annotations
 import solara
 
 from lunarcity.errors import InputError
+from lunarcity.scenario import check_seed, seed_problem
 
 from .compare import DEFAULT_PAIR, CompareFrame, Pair
 from .params import scenario_names
@@ -79,7 +80,7 @@ def CompareView(
     def reset() -> None:
         playing.set(False)
         try:
-            pair = stage.load(lambda: Pair(tuple(picked.value), seed=int(seed.value)))
+            pair = stage.load(lambda: Pair(tuple(picked.value), seed=check_seed(seed.value)))
         except InputError as exc:
             message.set(exc.render())
             return
@@ -107,6 +108,8 @@ def CompareView(
                         style={"max-width": "260px"},
                     )
                 solara.InputInt("Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0)))
+                if seed_problem(seed.value):
+                    solara.Error(seed_problem(seed.value), dense=True, classes=["lc-seed"])
         if message.value:
             solara.Error(message.value, dense=True)
         CompareMaps(f, big=big)

@@ -19,6 +19,7 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
+from lunarcity.scenario import check_seed, seed_problem
 
 from .charts import CHARTS
 from .film import session_gif
@@ -272,7 +273,7 @@ def Page() -> None:
             message.set("Not reset: fix the values marked in red.")
             return
         try:
-            session.reset(scenario.value, int(seed.value), overrides)
+            session.reset(scenario.value, check_seed(seed.value), overrides)
         except InputError as exc:
             message.set(exc.render())
             return
@@ -342,6 +343,8 @@ def Page() -> None:
                         solara.InputInt(
                             "Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0))
                         )
+                        if seed_problem(seed.value):
+                            solara.Error(seed_problem(seed.value), dense=True, classes=["lc-seed"])
                         ParamControls(values.value, errors.value, set_param)
                         if message.value:
                             solara.Info(message.value, dense=True, classes=["lc-message"])

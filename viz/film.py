@@ -13,6 +13,7 @@ import math
 import tempfile
 from pathlib import Path
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.recording import record, render_frame
 
 from .session import Session
@@ -50,7 +51,7 @@ def session_gif(session: Session, size: int = 360, max_frames: int = MAX_FRAMES)
         record(
             scenario,
             out,
-            years=day / 365.25,
+            years=day / DAYS_PER_YEAR,
             every=every_for(day, max_frames),
             size=size,
             seed=seed,

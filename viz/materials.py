@@ -63,7 +63,7 @@ def bottleneck_nodes(model: LunarCity, bottleneck: str, graph: nx.DiGraph) -> li
 
 
 def positions(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """x by layer, y spread evenly within the layer (alphabetical within kind for stability)."""
+    """X by layer, y spread evenly within the layer (alphabetical within kind for stability)."""
     pos: dict[str, tuple[float, float]] = {}
     by_layer: dict[int, list[str]] = {}
     for node, data in graph.nodes(data=True):

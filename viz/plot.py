@@ -99,7 +99,8 @@ def line_chart(
         ylim: Left y axis limits (default: 0 to the data's maximum).
         right_label: Name of the right y axis, for series with ``right=True``.
         legend: Write the series' labels in their colours under the title.
-        width, height: Size in pixels.
+        width: Width in pixels.
+        height: Height in pixels.
         xlabel: Name of the x axis.
     """
     w, h = width * SS, height * SS

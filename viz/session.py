@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from lunarcity.commands.run import headline
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import (
     Extent,
@@ -30,11 +30,11 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
+from lunarcity.report import headline
 
 from .charts import Charts
 from .materials import MaterialsView
 
-DAYS_PER_YEAR = 365.25
 DEFAULT_SCENARIO = "ten_year_city"
 
 
@@ -76,6 +76,7 @@ class Frame:
 
     @property
     def year(self) -> float:
+        """Today in years since founding (what the charts' x axis counts)."""
         return self.day / DAYS_PER_YEAR
 
     @property

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
 from lunarcity.scenario import preset_paths
 
 from .charts import CHARTS
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
 TOUR_FILE = Path(__file__).with_name("tour.yaml")
-G0 = 9.80665  # m/s^2, standard gravity (the scenario gives accelerations in g)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Chapter:
     @property
     def start_day(self) -> int:
         """The day the chapter opens on."""
-        return int(round(self.start_years * 365.25))
+        return int(round(self.start_years * DAYS_PER_YEAR))
 
     @property
     def presets(self) -> tuple[str, ...]:
@@ -125,7 +125,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     if per_year > 0:
         lines.append(
             f"At {per_year:,.0f} launches a year the driver needs "
-            f"{per_year * kwh / 8766 / 1000:,.2f} MW on average"
+            f"{per_year * kwh / HOURS_PER_YEAR / 1000:,.2f} MW on average"
         )
     return lines
 

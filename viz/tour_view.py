@@ -44,6 +44,7 @@ class TourFrame:
 
     @property
     def running(self) -> bool:
+        """Whether the chapter's city can still advance (its run is not over)."""
         return self.frame.running
 
 
@@ -57,12 +58,14 @@ class ChapterRun:
         self.session.step(chapter.start_day)  # a chapter may open where its story starts
 
     def frame(self) -> TourFrame:
+        """The chapter's current frame, with its live figures (under the session's lock)."""
         with self.session.lock:
             f = self.session.frame()
             facts = FACTS[self.chapter.facts](self.session.model) if self.chapter.facts else ()
             return TourFrame(f, tuple(facts))
 
     def advance(self, days: int = 1) -> TourFrame:
+        """Step the chapter's city ``days`` days and return the new frame."""
         with self.session.lock:
             self.session.step(days)
             return self.frame()

@@ -12,6 +12,7 @@ from lunarcity.resources import viz_dir
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity app`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("app", help="serve the live app in a browser (Solara)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
@@ -64,14 +65,50 @@ def solara_env() -> dict[str, str]:
     return env
 
 
+#: Addresses that only this machine can reach.
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def exposure_warning(host: str) -> str | None:
+    """A warning when ``host`` lets other machines reach the app, which has no login."""
+    if host in LOOPBACK or host.startswith("127."):
+        return None
+    return (
+        f"lunarcity: warning: --host {host} serves the app beyond this machine, and the app has "
+        "no login: anyone who can reach this address can use it and run simulations on this "
+        "computer (use --host 127.0.0.1 to keep it local)\n"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity app``: serve the live app in a browser.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     if not 0 <= args.port <= 65535:
         raise InputError(f"port {args.port} is out of range", field="--port", valid="0 to 65535")
     cmd = solara_command(args.host, args.port, args.dev)
+    warning = exposure_warning(args.host)
+    if warning:
+        sys.stderr.write(warning)
     sys.stderr.write(
         f"lunarcity: serving the app on http://{args.host}:{args.port} (Ctrl-C stops)\n"
     )
-    try:
-        return subprocess.call(cmd, env=solara_env())
+    sys.stderr.flush()
+    env = solara_env()
+    if os.name == "posix":
+        # Become the server: a SIGTERM (kill, systemd, a container stop) reaches Solara itself,
+        # where a wrapper process would exit and leave the server serving.
+        sys.stdout.flush()
+        os.execve(cmd[0], cmd, env)
+    try:  # elsewhere (Windows) there is no exec: wait for the server, and stop it with us
+        with subprocess.Popen(cmd, env=env) as server:
+            try:
+                return server.wait()
+            except BaseException:
+                server.terminate()
+                server.wait(timeout=10)
+                raise
     except KeyboardInterrupt:
         return 0

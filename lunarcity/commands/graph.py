@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 
 from rich.table import Table
 
 from lunarcity.analysis import production_chain, unit_totals
 from lunarcity.catalog import default_catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
@@ -18,6 +20,7 @@ RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity graph`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("graph", help="total requirements per unit kind, or a production chain")
     p.add_argument(
         "scenario", nargs="?", default=None, help="preset or scenario file (default ten_year_city)"
@@ -29,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
+
+
+#: The largest rate a chain is worked for (units a year): the brief's 1 Mt/yr of satellites is
+#: ~500,000 of 2 t a year (SX26), so 1e9 is two thousand times it, and keeps every figure finite.
+MAX_RATE_PER_YEAR = 1e9
 
 
 def parse_rate(text: str) -> tuple[str, float]:
@@ -44,11 +52,24 @@ def parse_rate(text: str) -> tuple[str, float]:
     except ValueError:
         raise InputError(f"'{number}' is not a number", field="--rate") from None
     if per in ("day", "d"):
-        value *= 365.25
+        value *= DAYS_PER_YEAR
+    if not (math.isfinite(value) and 0 < value <= MAX_RATE_PER_YEAR):
+        raise InputError(
+            f"rate {number}/{per} is out of range",
+            field="--rate",
+            valid=f"a positive number of units, at most {MAX_RATE_PER_YEAR:.0e}/yr",
+        )
     return kind, value
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity graph``.
+
+    It will print total requirements per unit kind, or a production chain.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     scenario = resolve_scenario(args.scenario, sets=args.set)
     econ = scenario_economy(scenario, default_catalog())
     units = list(econ.catalog.units)

@@ -8,6 +8,7 @@ from lunarcity.output import print_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity plot`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser(
         "plot",
         help="feasibility map and outcome distributions of a sweep (PNG)",
@@ -22,6 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity plot``.
+
+    It will draw a sweep's feasibility map and outcome distributions.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     from lunarcity.sweeps.plots import plot_sweep
 
     files = plot_sweep(args.dir, args.x, args.y)

@@ -9,9 +9,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.output import print_json, stderr_console
+from lunarcity.report import headline
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity record`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser(
         "record",
         help="record a run's map, frame by frame, as an animated GIF (or MP4)",
@@ -33,7 +35,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lunarcity.commands.run import headline
+    """Handle ``lunarcity record``.
+
+    It will record a run's map, frame by frame, as a GIF or MP4.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     from lunarcity.recording import check_options, output_format, record
 
     # Bad options fail at once, before a long run.

@@ -9,12 +9,18 @@ from lunarcity.scenario import preset_paths, resolve_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity scenarios`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("scenarios", help="list the scenario presets")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity scenarios``: list the scenario presets.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     rows = []
     for name, path in preset_paths().items():
         sc = resolve_scenario(path)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity sensitivity`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser(
         "sensitivity",
         help="which parameters decide each outcome (needs a saltelli or morris sweep)",
@@ -31,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity sensitivity``.
+
+    It will say which parameters decide each outcome of a sweep.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     from lunarcity.sweeps.sensitivity import as_json, run_sensitivity
 
     table, notes, files = run_sensitivity(args.dir, args.outcome)

@@ -8,6 +8,7 @@ from lunarcity.output import print_json, stderr_console, stdout_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity sweep`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser(
         "sweep",
         help="run a parameter sweep (resumes when rerun)",
@@ -38,6 +39,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity sweep``: run a parameter sweep (resuming when rerun).
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     from lunarcity.sweeps.runner import run_sweep
 
     report = run_sweep(

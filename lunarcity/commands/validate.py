@@ -9,7 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lunarcity.catalog import Catalog
+from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.checks import check_data_sources, scenario_warnings
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
 from lunarcity.resources import data_dir, models_dir
@@ -18,6 +19,7 @@ from lunarcity.yamlio import load_yaml
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``lunarcity validate`` and its options (the CLI finds commands by module name)."""
     p = sub.add_parser("validate", help="check a scenario, a sweep spec or a data folder")
     p.add_argument("path", nargs="?", help="scenario file or preset, sweep spec, or data folder")
     p.set_defaults(func=run)
@@ -26,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def validate_data(folder: Path) -> str:
     """Load a data folder and build its economy at every site; a one-line report."""
     catalog = Catalog.load(folder)
+    check_data_sources(folder)
     for site in catalog.sites:
         Economy(catalog, site)
     return f"{folder}: ok ({len(catalog.items)} items, {len(catalog.recipes)} recipes, {len(catalog.units)} unit kinds, {len(catalog.sites)} sites)"
@@ -38,6 +41,7 @@ def is_sweep_spec(path: Path) -> bool:
 
 
 def validate_sweep(path: Path) -> str:
+    """Check a sweep spec and return its report line (a spec is read only if sweeps are installed)."""
     try:
         from lunarcity.sweeps.spec import load_spec
     except ModuleNotFoundError:
@@ -54,10 +58,19 @@ def validate_path(path: Path) -> str:
         return validate_sweep(path)
     file = find_scenario_file(path) if not path.is_file() else path
     sc = resolve_scenario(file)
+    for warning in scenario_warnings(sc, default_catalog()):
+        sys.stderr.write(f"lunarcity: warning: {file}: {warning}\n")
     return f"{file}: ok (scenario {sc.name}, site {sc.site.name}, {sc.run.years:g} years)"
 
 
 def run(args: argparse.Namespace) -> int:
+    """Handle ``lunarcity validate``.
+
+    It will check a scenario, a sweep spec or a data folder.
+
+    Returns:
+        The exit code: 0 when done; bad input raises InputError (exit 2, one line).
+    """
     if args.path:
         path = Path(args.path)
         if not path.exists():

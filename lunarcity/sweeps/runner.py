@@ -12,8 +12,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
 import signal
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from typing import Any, Literal
 import polars as pl
 
 from lunarcity.errors import InputError
+from lunarcity.outpaths import check_out_dir, write_error
 from lunarcity.sweeps.designs import DesignTable, build_design, run_seed
 from lunarcity.sweeps.spec import (
     SweepSpec,
@@ -224,8 +227,18 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    ctx = _pool_context()
+    # A lifeline: the workers hold its reading end, only this process its writing end. When this
+    # process dies, even by SIGKILL, the kernel closes the writing end and every worker sees EOF
+    # and exits. (Their parent is the forkserver, which outlives us while they run, so a
+    # parent-death signal would not fire; and the pool's own queues never see EOF, as each worker
+    # holds a writer of them.)
+    lifeline_r, lifeline_w = ctx.Pipe(duplex=False)
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_init_worker
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(lifeline_r,),
     )
     pending: dict[Any, RunTask] = {}
     limit = workers * IN_FLIGHT_PER_WORKER
@@ -256,18 +269,39 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
         for pid in list(getattr(pool, "_processes", None) or {}):
             _terminate(pool, pid)
         pool.shutdown(wait=False, cancel_futures=True)
+        _close(lifeline_r, lifeline_w)
         raise
     pool.shutdown(wait=True)
+    _close(lifeline_r, lifeline_w)
 
 
-def _init_worker() -> None:
+def _close(*connections: Any) -> None:
+    for connection in connections:
+        connection.close()
+
+
+def _init_worker(lifeline: Any = None) -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it (and stops the pool),
     # so workers print no tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lifeline is not None:
+        threading.Thread(target=_die_with_parent, args=(lifeline,), daemon=True).start()
     # The modules a worker imported live as long as it does: taken out of the collector's
     # view, they are not traversed again by every full collection during the runs.
     gc.collect()
     gc.freeze()
+
+
+def _die_with_parent(lifeline: Any) -> None:
+    """Block on the lifeline; when the sweep's process is gone (EOF), end this worker at once.
+
+    ``os._exit``: the run in progress has no file yet, so nothing is lost, and a rerun does it.
+    """
+    try:
+        while True:
+            lifeline.recv_bytes()
+    except (EOFError, OSError):
+        os._exit(1)
 
 
 def _terminate(pool: Any, pid: int) -> None:
@@ -293,9 +327,11 @@ def run_dask(
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:
             raise InputError(
-                f"cannot reach the scheduler: {exc}", field="--scheduler", valid="tcp://host:port"
+                f"cannot reach the scheduler '{scheduler}': {exc}",
+                field="--scheduler",
+                valid="tcp://host:port",
             ) from None
     else:
         cluster = LocalCluster(
@@ -380,13 +416,51 @@ def run_sweep(
     if workers is not None and workers < 1:
         raise InputError(f"workers must be at least 1 (got {workers})", field="--workers")
     if scheduler:
+        check_scheduler(scheduler)
         backend = "dask"
     spec = as_spec(spec)
     plan = make_plan(spec)
     root = Path(out) if out is not None else default_out(plan)
+    # Before any run: hours of runs should not end in "cannot write".
+    check_out_dir(root)
     sweep_dir = SweepDir(root, plan.types, spec.outcome_names())
-    sweep_dir.open(plan.ident, plan.info(), plan.design)
     start = time.perf_counter()
+    try:
+        ran = _write_sweep(sweep_dir, plan, backend, workers, scheduler, progress, retry_failed)
+    except OSError as exc:  # a full disk, a folder made read-only mid-sweep
+        error = write_error(exc, exc.filename or root)
+        if error is None:
+            raise
+        raise error from None
+    return _report(plan, root, n_skipped=plan.n_runs - ran, ran=ran,
+                   wall=time.perf_counter() - start)  # fmt: skip
+
+
+#: A Dask scheduler address: an optional protocol, a host and a port.
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?[^\s/:]+:\d{1,5}$")
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a scheduler address that is not ``[tcp://]host:port`` before any work starts."""
+    if not SCHEDULER_ADDRESS.match(address) or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+        raise InputError(
+            f"'{address}' is not a scheduler address",
+            field="--scheduler",
+            valid="tcp://host:port, e.g. tcp://127.0.0.1:8786",
+        )
+
+
+def _write_sweep(
+    sweep_dir: SweepDir,
+    plan: Plan,
+    backend: Backend,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+    retry_failed: bool,
+) -> int:
+    """Open the sweep's folder, run what it lacks, write its tables; the number of runs run."""
+    sweep_dir.open(plan.ident, plan.info(), plan.design)
     try:
         finished = sweep_dir.finished()
         todo = [
@@ -405,8 +479,7 @@ def run_sweep(
         sweep_dir.write_tables(plan.n_runs)
     finally:
         sweep_dir.close()
-    return _report(plan, root, n_skipped=plan.n_runs - len(todo), ran=len(todo),
-                   wall=time.perf_counter() - start)  # fmt: skip
+    return len(todo)
 
 
 def _consume(

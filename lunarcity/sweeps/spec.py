@@ -76,6 +76,11 @@ class _Sourced(Strict):
     assumption: str | None = Field(None, description="Values that are our assumption, and why")
 
 
+#: Runs one sweep may hold: each has a row in the manifest and a file on disk, and 10^7 runs of
+#: ~1 s are four months of one core; the shipped feasibility sweep has 768.
+MAX_RUNS = 10_000_000
+
+
 class RangeParameter(_Sourced):
     """A continuous parameter between two bounds (sampled uniformly, or log-uniformly)."""
 
@@ -83,7 +88,10 @@ class RangeParameter(_Sourced):
     high: float
     log: bool = Field(False, description="Sample uniformly in log10 space (bounds > 0)")
     steps: PositiveInt | None = Field(
-        None, description="Grid design: points from low to high (default: design.samples)"
+        None,
+        le=10_000,
+        description="Grid design: points from low to high (default: design.samples); at most "
+        "10,000 (a finer axis is a sampling design's job, and the axis is built in memory)",
     )
 
     @pydantic.model_validator(mode="after")
@@ -137,11 +145,15 @@ class Design(_Sourced):
     )
     samples: PositiveInt | None = Field(
         None,
-        description="lhs/sobol: points; saltelli: base sample N (a power of two; N*(D+2) points, "
+        le=2**20,
+        description="At most 2^20 (1,048,576). "
+        "lhs/sobol: points; saltelli: base sample N (a power of two; N*(D+2) points, "
         "N*(2D+2) with second_order); morris: trajectories (N*(D+1) points); grid: points per "
         "range parameter without its own steps",
     )
-    replicates: PositiveInt = Field(1, description="Runs per design point, each with its own seed")
+    replicates: PositiveInt = Field(
+        1, le=10_000, description="Runs per design point, each with its own seed (at most 10,000)"
+    )
     levels: int = Field(4, ge=2, description="morris: grid levels per parameter")
     second_order: bool = Field(False, description="saltelli: also second-order Sobol indices")
 
@@ -356,6 +368,14 @@ def validate_spec(data: Any, *, file: str | None = None, lines: LineMap | None =
     if not spec.name:
         spec.name = Path(file).stem if file else "sweep"
     _check_design(spec, lines)
+    if spec.n_runs() > MAX_RUNS:
+        raise _fail(
+            f"the sweep has {spec.n_runs():,} runs, more than {MAX_RUNS:,}",
+            spec,
+            lines,
+            ("design",),
+            valid="fewer samples, steps or replicates, or several sweeps",
+        )
     _check_outcomes(spec, lines)
     try:
         if not isinstance(spec.scenario_ref(), Path):

@@ -15,6 +15,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+from lunarcity.constants import DAYS_PER_YEAR
+
 #: Longest error message kept in the manifest.
 MAX_ERROR = 2000
 
@@ -70,7 +72,7 @@ def extract_outcomes(summary: dict[str, Any], names: list[str]) -> dict[str, Any
     horizon = float(summary.get("horizon_years") or math.inf)
     days = summary.get("days_simulated")
     if days is not None:
-        horizon = min(horizon, float(days) / 365.25)
+        horizon = min(horizon, float(days) / DAYS_PER_YEAR)
     derived = {
         "met_within_horizon": met,
         "years_to_target_censored": (

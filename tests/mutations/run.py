@@ -1,0 +1,436 @@
+"""Break the model on purpose and check that the tests notice (mutation testing by hand).
+
+Each mutation below is a text substitution in one file of a copy of the checkout (the package,
+data/, models/, viz/ and tests/); the tests named for it are run against the copy
+(``PYTHONPATH`` points at it) and must fail. A pattern that is no longer found is an error, not a
+pass: code moves, and a mutation that silently applies nowhere proves nothing.
+
+Usage::
+
+    python tests/mutations/run.py            # every mutation; a table of caught / missed
+    python tests/mutations/run.py -k launch  # those whose name contains "launch"
+    python tests/mutations/run.py --check    # only that every pattern still matches (fast)
+
+Exit status: 0 when every mutation is caught, 1 when one is missed, 2 when a pattern is not
+found or the unmutated tests fail (the table would mean nothing).
+
+It is not part of the test suite (it takes a few minutes); run it after changing a submodel or
+its tests, and update a pattern here when the code it names moves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SUB = "tests/test_submodels.py"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One deliberate bug.
+
+    Attributes:
+        name: Short name (``-k`` matches it).
+        what: What the bug does, for the table.
+        file: File to change, relative to the checkout.
+        edits: (regex, replacement) pairs; each regex must match at least once.
+        tests: pytest node ids (or files) that must catch it.
+    """
+
+    name: str
+    what: str
+    file: str
+    edits: tuple[tuple[str, str], ...]
+    tests: tuple[str, ...]
+
+
+# -- the mutations: one row each; keep the patterns here, in one table ---------------------------
+MUTATIONS: tuple[Mutation, ...] = (
+    Mutation(
+        "launch_energy_doubled",
+        "the /2 dropped from 1/2 m v^2 (launch energy doubled)",
+        "lunarcity/launch.py",
+        ((r"\* v \* v / 2\.0 / md\.efficiency", "* v * v / md.efficiency"),),
+        (
+            f"{SUB}::test_launch_energy_is_half_m_v_squared_over_efficiency",
+            "tests/test_app_teaching.py::test_mass_driver_figures_follow_the_formulas",
+        ),
+    ),
+    Mutation(
+        "landers_every_11_days_in_preset",
+        "ten_year_city's landers every 11 days instead of 10",
+        "models/ten_year_city.yaml",
+        ((r"lander_interval_days: 10\b", "lander_interval_days: 11"),),
+        (f"{SUB}::test_landers_come_every_10_days_from_day_10_with_100_t_each",),
+    ),
+    Mutation(
+        "landers_every_11_days_in_code",
+        "the lander schedule one day longer than the scenario's interval",
+        "lunarcity/landers.py",
+        (
+            (
+                r"first, interval = e\.first_lander_day, e\.lander_interval_days\b",
+                "first, interval = e.first_lander_day, e.lander_interval_days + 1",
+            ),
+        ),
+        (
+            f"{SUB}::test_landers_come_every_10_days_from_day_10_with_100_t_each",
+            f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",
+        ),
+    ),
+    Mutation(
+        "lander_payload_fixed",
+        "every lander carries 100 t whatever the scenario says",
+        "lunarcity/landers.py",
+        ((r"payload = e\.lander_payload_t \* 1000\.0", "payload = 100.0 * 1000.0"),),
+        (f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",),
+    ),
+    Mutation(
+        "landers_never_lost",
+        "lander failure probability ignored",
+        "lunarcity/landers.py",
+        (
+            (
+                r"city\.rng\.random\(\) < city\.params\.earth\.lander_failure_prob",
+                "city.rng.random() < 0.0",
+            ),
+        ),
+        (f"{SUB}::test_lost_landers_are_a_binomial_share_of_those_sent",),
+    ),
+    Mutation(
+        "electrolysis_reduces_10pc_more_silicon",
+        "reduction takes 10 % more silicon than its fraction says (more O2 and alloy per tonne)",
+        "lunarcity/chemistry.py",
+        (
+            (
+                r"kg = feed\.get\(element, 0\.0\) \* f\n",
+                'kg = feed.get(element, 0.0) * f * (1.1 if element == "Si" else 1.0)\n',
+            ),
+        ),
+        (
+            f"{SUB}::test_electrolysis_recovers_each_element_by_hand",
+            "tests/test_data.py::test_electrolysis_worked_by_hand_against_gz23",
+        ),
+    ),
+    Mutation(
+        "salt_reduction_takes_calcium_too",
+        "recipes.yaml reduces the slag's CaO into the Al-Si alloy too (more alloy per t of slag)",
+        "data/recipes.yaml",
+        (
+            (
+                r"(\n(\s+)Ti: \{item: aluminium, fraction: 0\.9\})",
+                r"\1\n\2Ca: {item: aluminium, fraction: 0.9}",
+            ),
+        ),
+        (
+            "tests/test_economy.py::test_bom_closure_of_known_units",
+            "tests/test_data.py::test_aluminium_only_from_salt_reduction_with_earth_consumables",
+        ),
+    ),
+    Mutation(
+        "storage_round_trip_ignored_in_model",
+        "the city's banks store all they charge (round trip 1, energy ledger still balanced)",
+        "lunarcity/contributions.py",
+        ((r"rte = spec\.round_trip_efficiency", "rte = 1.0"),),
+        (f"{SUB}::test_city_storage_loses_half_of_what_it_charges",),
+    ),
+    Mutation(
+        "storage_round_trip_ignored_in_dispatch",
+        "dispatch stores all it charges and books no loss (ledger still balanced)",
+        "lunarcity/power.py",
+        (
+            (r"\+ charged \* round_trip\b", "+ charged"),
+            (r"losses=charged \* \(1\.0 - round_trip\) \+ lost", "losses=lost"),
+        ),
+        (
+            f"{SUB}::test_dispatch_charging_100_kwh_at_50_percent_stores_50",
+            f"{SUB}::test_city_storage_loses_half_of_what_it_charges",
+        ),
+    ),
+    Mutation(
+        "dispatch_priority_reversed",
+        "loads served lowest priority first",
+        "lunarcity/power.py",
+        (
+            (
+                r"for load, want in demand\.items\(\):",
+                "for load, want in reversed(demand.items()):",
+            ),
+        ),
+        (f"{SUB}::test_dispatch_a_night_is_drawn_down_by_priority",),
+    ),
+    Mutation(
+        "gif_frames_without_map",
+        "recorded frames drawn without the map (headline band only)",
+        "lunarcity/recording.py",
+        (
+            (
+                r"image\.paste\(Image\.fromarray\(np\.ascontiguousarray\(rgb\)\), \(0, band\)\)",
+                "pass",
+            ),
+        ),
+        (
+            "tests/test_record.py::test_frames_show_the_map_and_it_changes_as_the_city_grows",
+            "tests/test_app_teaching.py::test_record_gives_a_gif_of_the_run_so_far",
+        ),
+    ),
+    Mutation(
+        "track_length_doubled",
+        "track length v^2 / a instead of v^2 / 2a",
+        "lunarcity/launch.py",
+        (
+            (
+                r"return v \* v / \(2\.0 \* md\.max_accel_g \* G0\)",
+                "return v * v / (md.max_accel_g * G0)",
+            ),
+        ),
+        (f"{SUB}::test_track_length_is_v_squared_over_2a",),
+    ),
+    Mutation(
+        "failure_rate_halved",
+        "units fail half as often as their failures_per_year",
+        "lunarcity/wear.py",
+        ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year / (2 * DAYS_PER_YEAR)"),),
+        (f"{SUB}::test_failure_counts_lie_in_the_binomial_interval",),
+    ),
+    Mutation(
+        "repairs_never_finish",
+        "broken units are never mended",
+        "lunarcity/wear.py",
+        ((r"if n > 0:\n(\s+)city\.fleet\.repair\(", r"if False:\n\1city.fleet.repair("),),
+        (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
+    ),
+    Mutation(
+        "ore_haul_distance_ignored",
+        "hauling ore from the mine costs no labour",
+        "lunarcity/labour.py",
+        (
+            (
+                r"per_kg \+= d_mine / 1000\.0 / robot\.haul_tkm_per_day",
+                "per_kg += 0.0",
+            ),
+        ),
+        (f"{SUB}::test_mining_and_hauling_labour_per_kg_follow_distance",),
+    ),
+    Mutation(
+        "parts_haul_ignored",
+        "hauling parts from the fabs to the build sites costs no labour",
+        "lunarcity/labour.py",
+        (
+            (
+                r"parts_haul_per_day = kg_per_assembly_day / 1000\.0 \* d_site",
+                "parts_haul_per_day = 0.0 * d_site",
+            ),
+        ),
+        (f"{SUB}::test_mining_and_hauling_labour_per_kg_follow_distance",),
+    ),
+    Mutation(
+        "duty_fraction_ignored",
+        "robots work the whole day (duty 0.9 ignored)",
+        "lunarcity/contributions.py",
+        (
+            (
+                r"return spec\.duty_fraction \* city\.fleet\.health_total\(city\.robot_kind\)",
+                "return city.fleet.health_total(city.robot_kind)",
+            ),
+        ),
+        (f"{SUB}::test_labour_is_0_9_robot_days_per_robot",),
+    ),
+    Mutation(
+        "assembly_labour_halved",
+        "assembly takes 150 s per kg instead of 300",
+        "lunarcity/catalog.py",
+        (
+            (
+                r"return spec\.mass_kg \* per_kg / 86400\.0",
+                "return spec.mass_kg * per_kg / 172800.0",
+            ),
+        ),
+        (
+            f"{SUB}::test_assembly_labour_is_300_seconds_per_kg",
+            f"{SUB}::test_assembly_labour_spent_pays_300_seconds_per_kg_built",
+        ),
+    ),
+    Mutation(
+        "scrap_not_recycled",
+        "scrapped units wholly wasted (recycle_fraction ignored)",
+        "lunarcity/wear.py",
+        (
+            (
+                r'fraction = spec\.recycle_fraction if "scrap" in city\.index else 0\.0',
+                "fraction = 0.0",
+            ),
+        ),
+        (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
+    ),
+    Mutation(
+        "scrap_a_day_late",
+        "units scrapped a day after the end of their life",
+        "lunarcity/wear.py",
+        (
+            (
+                r"cohort = math\.floor\(city\.day - life\)",
+                "cohort = math.floor(city.day - life - 1)",
+            ),
+        ),
+        (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
+    ),
+    Mutation(
+        "polar_seasons_ignored",
+        "the polar crest lit 85 % all year (no seasons)",
+        "lunarcity/site.py",
+        (
+            (
+                r"sun\.crest_lit_seasonal_amplitude \* math\.cos\(",
+                "0.0 * sun.crest_lit_seasonal_amplitude * math.cos(",
+            ),
+        ),
+        (f"{SUB}::test_polar_crest_is_lit_70_percent_in_winter_and_nearly_always_in_summer",),
+    ),
+    Mutation(
+        "equator_night_halved",
+        "the equatorial night a quarter of the month instead of half",
+        "lunarcity/site.py",
+        (
+            (
+                r"w: np\.ndarray \| np\.float32 = np\.float32\(\(1\.0 - sun\.day_fraction\) / 2\.0\)",
+                "w: np.ndarray | np.float32 = np.float32((1.0 - sun.day_fraction) / 4.0)",
+            ),
+        ),
+        (
+            f"{SUB}::test_equator_is_lit_half_of_each_month_in_a_14_77_day_day",
+            f"{SUB}::test_the_model_lights_its_cells_by_the_sites_sunlight",
+        ),
+    ),
+)
+
+#: What is copied: everything the tests read.
+COPIED = ("lunarcity", "data", "models", "viz", "tests", "docs", "pyproject.toml", "README.md")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "mutations")
+
+
+class PatternMissing(Exception):
+    """A mutation's pattern is no longer in its file."""
+
+
+def make_copy(dest: Path) -> None:
+    """Copy what the tests need into ``dest``."""
+    for name in COPIED:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=IGNORED)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+
+
+def apply(mutation: Mutation, root: Path) -> None:
+    """Apply ``mutation`` to the copy at ``root``; raise PatternMissing when a regex matches nowhere."""
+    path = root / mutation.file
+    text = path.read_text(encoding="utf-8")
+    for pattern, replacement in mutation.edits:
+        text, n = re.subn(pattern, replacement, text)
+        if n == 0:
+            raise PatternMissing(f"{mutation.name}: /{pattern}/ not found in {mutation.file}")
+    path.write_text(text, encoding="utf-8")
+
+
+def stale_patterns() -> list[str]:
+    """Mutations whose patterns no longer match the checkout, one line each (fast: no tests)."""
+    stale = []
+    for mutation in MUTATIONS:
+        text = (REPO / mutation.file).read_text(encoding="utf-8")
+        stale += [
+            f"{mutation.name}: /{pattern}/ not found in {mutation.file}"
+            for pattern, _ in mutation.edits
+            if not re.search(pattern, text)
+        ]
+    return stale
+
+
+def run_tests(root: Path, tests: tuple[str, ...]) -> tuple[bool, list[str], float]:
+    """Run ``tests`` in the copy at ``root``: (all passed, failing test ids, seconds)."""
+    env = dict(os.environ, PYTHONPATH=str(root), PYTHONDONTWRITEBYTECODE="1")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *tests],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    failed = [
+        line.split()[1].split(" - ")[0]
+        for line in proc.stdout.splitlines()
+        if line.startswith(("FAILED ", "ERROR "))
+    ]
+    if proc.returncode not in (0, 1):  # 2+: collection or usage error, not a test failure
+        failed = failed or [f"pytest exit {proc.returncode}: {proc.stdout[-300:]}"]
+    return proc.returncode == 0, failed, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the mutations; print a table; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-k", default="", help="only mutations whose name contains this")
+    parser.add_argument(
+        "--check", action="store_true", help="only check that every pattern still matches"
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_patterns()
+        print("\n".join(stale) or f"all {len(MUTATIONS)} mutations apply", file=sys.stderr)
+        return 2 if stale else 0
+    chosen = [m for m in MUTATIONS if args.k in m.name]
+    if not chosen:
+        print(f"no mutation name contains {args.k!r}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="lunarcity-mutations-") as tmp:
+        tmp_path = Path(tmp)
+        clean = tmp_path / "clean"
+        make_copy(clean)
+        # The tests must pass unmutated, or "caught" means nothing.
+        every_test = tuple(dict.fromkeys(t for m in chosen for t in m.tests))
+        ok, failed, secs = run_tests(clean, every_test)
+        if not ok:
+            print(f"the unmutated tests fail ({secs:.0f} s): {failed}", file=sys.stderr)
+            return 2
+        print(f"unmutated: {len(every_test)} test ids pass ({secs:.0f} s)", file=sys.stderr)
+        rows = []
+        for i, mutation in enumerate(chosen):
+            root = tmp_path / f"m{i}"
+            shutil.copytree(clean, root)
+            try:
+                apply(mutation, root)
+            except PatternMissing as exc:
+                print(f"error: {exc}; update MUTATIONS in {__file__}", file=sys.stderr)
+                return 2
+            ok, failed, secs = run_tests(root, mutation.tests)
+            shutil.rmtree(root)
+            rows.append((mutation, not ok, failed, secs))
+            status = "caught" if not ok else "MISSED"
+            print(f"{mutation.name}: {status} ({secs:.0f} s)", file=sys.stderr)
+    total = time.perf_counter() - started
+    print("| mutation | what it breaks | caught? | failing tests | s |")
+    print("|---|---|---|---|---|")
+    for mutation, caught, failed, secs in rows:
+        names = ", ".join(f.split("::")[-1] for f in failed) or "-"
+        verdict = "caught" if caught else "**missed**"
+        print(f"| {mutation.name} | {mutation.what} | {verdict} | {names} | {secs:.0f} |")
+    missed = [m.name for m, caught, _, _ in rows if not caught]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} caught in {total:.0f} s")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,612 @@
+"""Hostile and extreme input, and kills at bad moments: every case refused in one line, or a run
+that finishes with ledgers that close; no process of ours outlives its parent.
+
+One test per row of the table in issue 16, plus hypothesis over the scenario schema's numeric
+fields at their extremes. Runs are kept short (a few weeks of city) so the file stays fast; the
+process tests bind 127.0.0.1 only and kill what they started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import typing
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pydantic
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lunarcity import runner
+from lunarcity.cli import main
+from lunarcity.commands.app import exposure_warning
+from lunarcity.errors import InputError, LedgerError
+from lunarcity.scenario import (
+    MixShare,
+    Scenario,
+    SeedCount,
+    SeedStock,
+    Share,
+    UnitOverride,
+    check_seed,
+    seed_problem,
+)
+from lunarcity.yamlio import parse_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _cli_env() -> dict[str, str]:
+    """The environment of a command-line subprocess: plain text, no LUNARCITY_DEBUG."""
+    env = dict(os.environ)
+    env.pop("LUNARCITY_DEBUG", None)
+    env.update({"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"})
+    return env
+
+
+SHORT = "run.years=0.05"  # 18 days: enough for landers, builds and both ledgers
+
+
+def lc(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """The command line in this process: (exit code, stdout, stderr)."""
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str, *words: str) -> None:
+    """stderr holds exactly one line, an error naming every one of ``words``."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("lunarcity: error: "), err
+    for word in words:
+        assert word in lines[0], (word, err)
+    assert "Traceback" not in err and "internal error" not in err
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_billion_laughs_is_refused_in_under_a_second(tmp_path: Path, capsys) -> None:
+    assert len(LAUGHS) < 600  # ~500 bytes that would expand to 9^9 (387 million) strings
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="more than 20,000 nodes"):
+        parse_yaml(LAUGHS, "laughs.yaml")
+    assert time.perf_counter() - start < 1.0
+    path = tmp_path / "laughs.yaml"
+    path.write_text(LAUGHS)
+    for command in ("validate", "run"):
+        start = time.perf_counter()
+        code, _, err = lc(capsys, command, path)
+        assert code == 2 and time.perf_counter() - start < 1.0
+        one_line_error(err, str(path), "nodes")
+
+
+def test_merge_key_bomb_is_refused_before_it_is_copied() -> None:
+    # Merges of merges double at each level: 2^30 entries if PyYAML's flattening ran unchecked.
+    text = "defs:\n  a0: &a0 {x: 1}\n" + "".join(
+        f"  a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}]}}\n" for i in range(1, 31)
+    )
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="nodes"):
+        parse_yaml(text + "<<: *a30\n", "merge.yaml")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_huge_file_is_refused_without_being_read_whole(capsys, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(5 * 10**9)  # 5 GB of NUL bytes, sparse: reading it whole would take minutes
+    start = time.perf_counter()
+    code, _, err = lc(capsys, "validate", big)
+    assert code == 2 and time.perf_counter() - start < 5
+    one_line_error(err, str(big), "larger than")
+    text = "a: [" + ",".join(["1"] * 600_000) + "]\n"  # 1.2 MB of text
+    with pytest.raises(InputError, match="more than 1,000,000"):
+        parse_yaml(text, "long.yaml")
+
+
+def test_shipped_yaml_is_far_below_the_node_budget() -> None:
+    # The budget must not refuse honest files: the largest we ship builds a small share of it.
+    from lunarcity import yamlio
+
+    for path in [*(REPO / "data").glob("*.yaml"), *(REPO / "models").rglob("*.yaml")]:
+        loader = yamlio._Loader(path.read_text())
+        yamlio._build(loader, loader.get_single_node(), "", {}, set())
+        assert loader.nodes_built < yamlio.MAX_NODES / 20, path
+
+
+# -- landers ---------------------------------------------------------------------------------------
+def test_lander_interval_far_beyond_the_run_is_refused(capsys) -> None:
+    code, _, err = lc(capsys, "run", "--set", "earth.lander_interval_days=1e12", "--set", SHORT)
+    assert code == 2
+    one_line_error(err, "earth.lander_interval_days", "1e12")
+
+
+def test_longest_lander_interval_lands_one_lander_not_one_a_day() -> None:
+    # Before: an interval of 1e12 days made (day - first) / interval ~ 0, "a whole number", so a
+    # lander came every day (331 in a year). The longest valid interval must land exactly one.
+    r = runner.run(
+        "ten_year_city",
+        years=1,
+        earth__lander_interval_days=73050,
+        earth__lander_failure_prob=0.0,
+    )
+    assert r.summary["landers_arrived"] == 1
+
+
+def test_non_integer_interval_lands_on_the_days_worked_by_hand() -> None:
+    # First lander day 10, every 7.3 days: 10, 17.3, 24.6, 31.9, 39.2, 46.5, 53.8, 61.1, 68.4;
+    # each lands on the first whole day at or after its time: 10, 18, 25, 32, 40, 47, 54, 62, 69.
+    r = runner.run(
+        "ten_year_city",
+        years=0.2,  # 73 days
+        earth__lander_interval_days=7.3,
+        earth__lander_failure_prob=0.0,
+        earth__first_lander_day=10,
+    )
+    d = r.daily
+    days = d.filter(pl.col("landers_arrived").diff() > 0)["day"].to_list()
+    assert days == [10, 18, 25, 32, 40, 47, 54, 62, 69]
+
+
+def test_lander_interval_under_one_day_is_refused(capsys) -> None:
+    code, _, err = lc(capsys, "run", "--set", "earth.lander_interval_days=0.5", "--set", SHORT)
+    assert code == 2
+    one_line_error(err, "earth.lander_interval_days", "0.5", "greater than or equal to 1")
+
+
+# -- absurd magnitudes and the final ledger check ------------------------------------------------
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("earth.lander_payload_t=1e308", "earth.lander_payload_t"),
+        ("units.solar_plant.generation_kw=1e308", "units.solar_plant.generation_kw"),
+        ("planner.stock_days=1e308", "planner.stock_days"),
+        ("earth.lander_payload_t=0", "earth.lander_payload_t"),
+        ("mass_driver.max_accel_g=0", "mass_driver.max_accel_g"),
+        ("units.robot.mining_kg_per_day=.inf", "units.robot.mining_kg_per_day"),
+        ("earth.lander_failure_prob=.nan", "earth.lander_failure_prob"),
+    ],
+)
+def test_absurd_values_are_refused_by_the_schema(capsys, setting: str, field: str) -> None:
+    code, _, err = lc(capsys, "run", "--set", setting, "--set", SHORT)
+    assert code == 2
+    one_line_error(err, field)
+    # The value came from --set, not from the preset's file: no file:line is blamed.
+    assert "ten_year_city.yaml" not in err
+
+
+def test_ledgers_that_do_not_close_end_a_run_with_an_error() -> None:
+    ok = {"mass_balance_rel_error": 3e-15, "energy_balance_rel_error": 0.0}
+    runner.check_ledgers(ok)
+    for key in ok:
+        for bad in (math.nan, math.inf, 1e-8, None):
+            with pytest.raises(LedgerError, match="ledger does not close"):
+                runner.check_ledgers({**ok, key: bad})
+
+
+def test_every_run_checks_its_ledgers_at_the_end(capsys, monkeypatch) -> None:
+    # A real run; a tolerance no error can meet shows the check is on the run's path and that
+    # its failure is an error (exit 1), never exit 0.
+    monkeypatch.setattr(runner, "LEDGER_TOLERANCE", -1.0)
+    code, out, err = lc(capsys, "run", "--set", SHORT, "--json")
+    assert code == 1 and out == ""
+    assert "mass ledger does not close" in err
+
+
+# -- command-line values ---------------------------------------------------------------------------
+def test_negative_seed_is_refused_naming_it(capsys) -> None:
+    code, _, err = lc(capsys, "run", "--seed", "-1", "--set", SHORT)
+    assert code == 2
+    one_line_error(err, "seed", "-1")
+
+
+def test_rate_beyond_a_float_is_refused_naming_it(capsys) -> None:
+    code, _, err = lc(capsys, "graph", "--rate", "ai_satellite=1e400/yr")
+    assert code == 2
+    one_line_error(err, "--rate", "1e400")
+
+
+def test_scheduler_that_is_not_an_address_is_refused_before_work(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    code, _, err = lc(capsys, "sweep", "smoke", "--scheduler", "not a url", "--out", out)
+    assert code == 2
+    one_line_error(err, "--scheduler", "not a url")
+    assert not out.exists()
+
+
+# -- output paths ----------------------------------------------------------------------------------
+def _bad_dirs(tmp_path: Path) -> list[tuple[Path, str]]:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    return [
+        (afile, "is a file"),
+        (afile / "below", "is a file"),
+        (Path("/proc/x"), "cannot write"),
+    ]
+
+
+def test_sweep_out_that_cannot_be_a_folder_is_refused_before_any_run(capsys, tmp_path) -> None:
+    for path, words in _bad_dirs(tmp_path):
+        start = time.perf_counter()
+        code, out, err = lc(capsys, "sweep", "smoke", "--out", path, "--workers", "1")
+        assert code == 2, err
+        one_line_error(err, str(path), words)
+        assert time.perf_counter() - start < 10  # 12 runs would take longer; none started
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through folder permissions")
+def test_sweep_out_in_an_unwritable_folder_is_refused(capsys, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        code, _, err = lc(capsys, "sweep", "smoke", "--out", locked / "s", "--workers", "1")
+        assert code == 2
+        one_line_error(err, "locked", "cannot write")
+    finally:
+        locked.chmod(0o700)
+
+
+def _disk_full(monkeypatch, target: type, method: str) -> None:
+    """Make ``target.method`` write a little and then fail as a full disk does."""
+
+    def full(self: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        Path(file).write_bytes(b"PAR1 half")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+
+    monkeypatch.setattr(target, method, full)
+
+
+def test_sweep_on_a_full_disk_names_the_path(capsys, tmp_path: Path, monkeypatch) -> None:
+    _disk_full(monkeypatch, pl.DataFrame, "write_parquet")
+    out = tmp_path / "sweep"
+    code, _, err = lc(capsys, "sweep", "smoke", "--out", out, "--workers", "1")
+    assert code == 2
+    one_line_error(err, str(out), "No space left")
+
+
+@pytest.mark.parametrize(
+    ("edits", "words"),
+    [
+        ([("replicates: 2", "replicates: 1000000000000")], "design.replicates"),
+        ([("steps: 3", "steps: 1000000000")], "steps"),  # the grid axis was built: a hang
+        # 2 x 10,000 points x 10,000 replicates: each field in range, the product not.
+        (
+            [("steps: 3", "steps: 10000"), ("replicates: 2", "replicates: 10000")],
+            "more than 10,000,000",
+        ),
+    ],
+)
+def test_sweep_of_absurd_size_is_refused_at_once(capsys, tmp_path: Path, edits, words) -> None:
+    text = (REPO / "models" / "sweeps" / "smoke.yaml").read_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    spec = tmp_path / "big.yaml"
+    spec.write_text(text)
+    start = time.perf_counter()
+    code, _, err = lc(capsys, "validate", spec)
+    assert code == 2 and time.perf_counter() - start < 5
+    one_line_error(err, str(spec), words)
+
+
+def test_run_out_that_is_a_folder_is_refused_before_the_run(capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "x.parquet"
+    folder.mkdir()
+    code, out, err = lc(capsys, "run", "--out", folder, "--set", SHORT)
+    assert code == 2 and out == ""  # no summary: the run never started
+    one_line_error(err, str(folder), "is a folder")
+    code, out, err = lc(capsys, "run", "--out", "/proc/x/y.parquet", "--set", SHORT)
+    assert code == 2 and out == ""
+    one_line_error(err, "/proc/x", "cannot write")
+
+
+def test_run_on_a_full_disk_keeps_the_summary_and_no_temp_file(capsys, tmp_path, monkeypatch):
+    _disk_full(monkeypatch, pl.DataFrame, "write_parquet")
+    target = tmp_path / "out" / "daily.parquet"
+    code, out, err = lc(capsys, "run", "--out", target, "--set", SHORT, "--json")
+    assert code == 2
+    assert json.loads(out)["days_simulated"] == 18  # the run's summary is not lost
+    one_line_error(err, "daily.parquet", "No space left")
+    assert list(target.parent.iterdir()) == []  # neither the file nor its temporary
+
+
+# -- the app ---------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serving(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _children(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = (entry / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if fields[0] != "Z":  # a zombie has ended; only its exit status is left
+                    parents[int(entry.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            if stat[stat.rindex(")") + 2] != "Z":
+                alive.add(pid)
+    return alive
+
+
+def _kill_all(pids: set[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_sigterm_to_lunarcity_app_stops_the_server() -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lunarcity.cli", "app", "--host", "127.0.0.1", "--port", str(port)],
+        env=_cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _serving(port):
+            assert proc.poll() is None, "the app exited before serving"
+            assert time.monotonic() < deadline, "the app did not start in 120 s"
+            time.sleep(0.5)
+        family = _children(proc.pid) | {proc.pid}
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _alive(family) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(family), "a process of the app outlived SIGTERM"
+        assert not _serving(port)
+    finally:
+        _kill_all(_children(proc.pid) | {proc.pid})
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+def test_app_on_every_address_warns_that_it_has_no_login() -> None:
+    for host in ("0.0.0.0", "::", "192.168.1.20"):
+        warning = exposure_warning(host)
+        assert warning and "no login" in warning and host in warning
+    for host in ("127.0.0.1", "localhost", "::1"):
+        assert exposure_warning(host) is None
+
+
+def test_app_seed_box_refuses_minus_five_with_a_message_beside_it() -> None:
+    import ipyvuetify as v
+    import solara
+
+    from lunarcity.app import viz
+
+    box, rc = solara.render(viz().Page(), handle_error=False)
+    try:
+        seed_box = next(
+            w for w in rc.find(v.TextField).widgets if getattr(w, "label", None) == "Seed"
+        )
+        seed_box.v_model = "-5"
+        seed_box.fire_event("focusout")
+        shown = [w.children for w in rc.find(v.Alert).widgets]
+        assert any("seed -5 is out of range" in str(c) for c in shown), shown
+        reset = next(
+            b
+            for b in rc.find(v.Btn).widgets
+            if "Reset" in [c for c in b.children if isinstance(c, str)]
+        )
+        reset.click()  # refused with a message; before, a traceback replaced the page
+        shown = [w.children for w in rc.find(v.Alert).widgets]
+        assert any("seed -5 is out of range" in str(c) for c in shown), shown
+    finally:
+        rc.close()
+    assert seed_problem(-5) and seed_problem(7) is None
+    with pytest.raises(InputError, match="out of range"):
+        check_seed(-5)
+
+
+# -- validate --------------------------------------------------------------------------------------
+def test_validate_names_unit_kinds_no_lander_can_bring(capsys, tmp_path: Path) -> None:
+    small = tmp_path / "small.yaml"
+    small.write_text("seed: {units: {robot: 4}}\nearth: {lander_payload_t: 0.6}\n")
+    code, out, err = lc(capsys, "validate", small)
+    assert code == 0 and "ok" in out
+    assert "units.fission_unit" in err and "heavier than a lander's 0.6 t payload" in err
+    closed = tmp_path / "closed.yaml"
+    closed.write_text("seed: {units: {robot: 4}}\nearth: {imports: false}\n")
+    code, out, err = lc(capsys, "validate", closed)
+    assert "units.fission_unit: can be neither built nor landed" in err
+    assert "earth.imports is false" in err
+    # The default city lands its fission units: no such warning.
+    code, out, err = lc(capsys, "validate", "ten_year_city")
+    assert code == 0 and "neither built nor landed" not in err
+
+
+def test_an_empty_scenario_file_is_refused(capsys, tmp_path: Path) -> None:
+    for text in ("", "# only a comment\n", "{}\n"):
+        path = tmp_path / "empty.yaml"
+        path.write_text(text)
+        for command in ("validate", "run"):
+            code, _, err = lc(capsys, command, path)
+            assert code == 2
+            one_line_error(err, str(path), "needs a seed")
+
+
+@pytest.mark.parametrize("seed", ["{stocks_kg: {chips: 1000}}", "{units: {solar_plant: 3}}"])
+def test_a_seed_with_no_robots_is_bound_by_labour(capsys, tmp_path: Path, seed: str) -> None:
+    path = tmp_path / "no_robots.yaml"
+    path.write_text(f"seed: {seed}\nrun: {{years: 0.05}}\n")
+    code, out, err = lc(capsys, "run", path, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["units"]["robot"] == 0
+    assert summary["bottleneck"] == "labour"
+    assert set(summary["bottleneck_days"]) == {"labour"}  # every day, not "none"
+    code, out, err = lc(capsys, "validate", path)
+    assert "seed lands no robot" in err and "no labour" in err
+
+
+def test_validate_reports_a_number_in_data_without_a_source(capsys, data_copy: Path) -> None:
+    sites = data_copy / "sites.yaml"
+    text = sites.read_text()
+    line = next(
+        ln for ln in text.splitlines() if ln.startswith('    source: "LSB91 table 7.15, Apollo 16')
+    )
+    sites.write_text(text.replace(line + "\n", ""))
+    code, _, err = lc(capsys, "validate", data_copy)
+    assert code == 2
+    one_line_error(err, "sites.yaml", "regolith.highland.composition", "no source")
+    code, out, _ = lc(capsys, "validate", REPO / "data")
+    assert code == 0
+
+
+# -- sweep workers die with their parent -----------------------------------------------------------
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_sweep_workers_end_when_the_sweep_is_killed(tmp_path: Path) -> None:
+    spec = tmp_path / "slow.yaml"
+    spec.write_text(
+        "name: slow\nscenario: ten_year_city\nyears: 10\nseed: 1\nassumption: test\n"
+        "design: {method: grid, replicates: 4, assumption: test}\n"
+        "parameters:\n  earth.lander_payload_t: {values: [100], assumption: test}\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lunarcity.cli", "sweep", spec, "--workers", "2", "--out",
+         tmp_path / "out"],
+        env=_cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    family: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        # Wait for the workers: the sweep's resource tracker and forkserver, and two workers
+        # forked from the forkserver.
+        while len(_children(proc.pid)) < 4:
+            assert proc.poll() is None, "the sweep ended before its workers started"
+            assert time.monotonic() < deadline, "no workers in 120 s"
+            time.sleep(0.5)
+        time.sleep(1.0)
+        family = _children(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while _alive(family) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(family), f"{len(_alive(family))} processes outlived the sweep"
+    finally:
+        _kill_all(family | _children(proc.pid))
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+# -- hypothesis: every numeric field at its extremes -----------------------------------------------
+def _numeric_fields(model: type[pydantic.BaseModel], prefix: str) -> list[tuple[str, Any]]:
+    """(dotted path, FieldInfo) of every int/float field under ``model``."""
+    out = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        args = typing.get_args(ann)
+        inner = next((a for a in args if a is not type(None)), ann) if args else ann
+        path = f"{prefix}.{name}" if prefix else name
+        if isinstance(inner, type) and issubclass(inner, pydantic.BaseModel):
+            out += _numeric_fields(inner, path)
+        elif inner in (int, float):
+            out.append((path, info))
+    return out
+
+
+def _bound(info: Any, names: tuple[str, ...]) -> float | None:
+    for meta in info.metadata:
+        for name in names:
+            value = getattr(meta, name, None)
+            if value is not None:
+                return float(value)
+    return None
+
+
+FIELDS = (
+    [
+        (p, f)
+        for p, f in _numeric_fields(Scenario, "")
+        # run.years is set by each example (short); a 200-year run is not a fast test.
+        if p not in ("run.years", "target.horizon_years")
+    ]
+    + [(f"units.solar_plant.{n}", f) for n, f in _numeric_fields(UnitOverride, "")]
+    + [(f"units.robot.{n}", f) for n, f in _numeric_fields(UnitOverride, "")]
+)
+
+
+# Numbers inside mappings: a seed's counts and stocks, the planner's mix, Earth's fixed shares.
+FIELDS += [
+    ("seed.units.robot", typing.get_args(SeedCount)[1]),
+    ("seed.stocks_kg.chips", typing.get_args(SeedStock)[1]),
+    ("planner.mix.robot", typing.get_args(MixShare)[1]),
+    ("earth.carries.chips", typing.get_args(Share)[1]),
+]
+
+
+def _extremes(info: Any) -> list[float]:
+    values = [0.0, -1.0, 1e308, -1e308, math.nan, math.inf, -math.inf]
+    for names in (("ge", "gt"), ("le", "lt")):
+        bound = _bound(info, names)
+        if bound is not None:
+            values += [bound, bound * (1 + 1e-9) + 1e-12, bound * (1 - 1e-9) - 1e-12]
+    return values
+
+
+CASES = st.sampled_from(FIELDS).flatmap(
+    lambda pf: st.tuples(st.just(pf[0]), st.sampled_from(_extremes(pf[1])))
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=CASES)
+def test_numeric_fields_at_extremes_are_refused_or_run_with_ledgers_closed(case) -> None:
+    path, value = case
+    try:
+        result = runner.run("ten_year_city", years=0.03, **{path.replace(".", "__"): value})
+    except InputError as exc:
+        text = exc.render()
+        assert "\n" not in text and path in text
+        return
+    s = result.summary
+    for key in runner.LEDGERS:
+        assert math.isfinite(s[key]) and s[key] <= 1e-9, (path, value, key, s[key])
+    assert s["days_simulated"] == 11
