@@ -397,7 +397,7 @@ class Scenario(Strict):
         """
         years = self.run.years
         if self.earth.until_years is not None:
-            years = max(years, self.earth.until_years + 5.0)
+            years = max(years, min(self.earth.until_years + 5.0, MAX_YEARS))
         return int(round(years * DAYS_PER_YEAR))
 
 

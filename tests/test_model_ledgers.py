@@ -100,7 +100,7 @@ def scenarios(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         "economy__unlimited_materials": draw(st.booleans()),
         "economy__failures": draw(st.booleans()),
         # A slow launch needs a short track, so the mass driver runs within the run.
-        "mass_driver__launch_speed_km_s": draw(st.floats(0.05, 0.3) | st.floats(0.05, 2.4)),
+        "mass_driver__launch_speed_km_s": draw(st.floats(0.1, 0.3) | st.floats(0.1, 2.4)),
         "mass_driver__kick_stage_kg": draw(st.floats(0.0, 200.0)),
         "mass_driver__max_launches_per_day": draw(st.floats(1.0, 50.0)),
         # Short lives and frequent failures: scrapping, recycling and repair happen in the run.
