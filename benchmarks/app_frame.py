@@ -7,6 +7,10 @@ map, the six charts, the target panel and the headline (:meth:`lunarcity.viz.ses
     python benchmarks/app_frame.py [--units 100000] [--frames 20] [--json]
 
 Prints the median and worst frame times; the app's budget is 250 ms per frame.
+
+Then measures the play rate a class sees: Play's own loop (:func:`lunarcity.viz.player.play`,
+the app's default speed) on a fresh ten-year city for ``--play-seconds`` of wall clock, in days a
+second, and the minutes ten years take at that rate (the brief: about two minutes).
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frames", type=int, default=20, help="frames to time")
     parser.add_argument("--scenario", default="ten_year_city")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--play-seconds", type=float, default=20.0, help="wall-clock seconds of Play to time"
+    )
     args = parser.parse_args(argv)
 
     viz()  # registers lunarcity.viz, from a checkout or a wheel
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "budget_ms": BUDGET_MS,
         "headless_run_s": round(warmup_s, 1),
     }
+    result.update(play_rate(session_mod, args.scenario, args.play_seconds))
     if args.json:
         print(json.dumps(result))
     else:
@@ -75,7 +83,43 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v}" for k, v in result["parts_ms_median"].items())
         )
         print(f"  headless run to that size: {warmup_s:.1f} s", file=sys.stderr)
+        print(
+            f"Play at the default {result['play_speed_days_per_s']:g} days/s: "
+            f"{result['play_days']} days in {result['play_s']:.1f} s = "
+            f"{result['play_days_per_s']:.1f} days/s; ten years would take "
+            f"{result['ten_years_min']:.1f} min"
+        )
     return 0 if result["frame_ms_median"] <= BUDGET_MS else 1
+
+
+def play_rate(session_mod, scenario: str, seconds: float) -> dict[str, float]:
+    """Days a second that Play's loop reaches on a fresh city at the default speed."""
+    import threading
+
+    player = importlib.import_module("lunarcity.viz.player")
+    session = session_mod.Session(scenario)
+    cancel = threading.Event()
+    shown: list[int] = []
+
+    def show(frame) -> None:
+        shown.append(frame.day)
+
+    timer = threading.Timer(seconds, cancel.set)
+    t0 = time.perf_counter()
+    timer.start()
+    player.play(session.advance, show, lambda: float(player.DEFAULT_SPEED), cancel)
+    elapsed = time.perf_counter() - t0
+    timer.cancel()
+    days = shown[-1] if shown else 0
+    rate = days / elapsed
+    return {
+        "play_speed_days_per_s": float(player.DEFAULT_SPEED),
+        "play_s": round(elapsed, 1),
+        "play_days": days,
+        "play_frames": len(shown),
+        "play_days_per_s": round(rate, 1),
+        "ten_years_min": round(3652.5 / rate / 60.0, 1) if rate else float("inf"),
+    }
 
 
 if __name__ == "__main__":

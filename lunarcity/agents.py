@@ -158,6 +158,19 @@ class LaunchRail(Unit):
         return f"slot {int(self._col('slot'))} of {len(self.model.site.rail_cells) // 2 or 1} on the track"
 
 
+class PulseStore(Unit):
+    """Part of the mass driver's pulsed store: charges between shots, delivers each shot."""
+
+    @property
+    def output(self) -> str:
+        """What the unit contributes: its share of the bank one shot needs."""
+        store = self.model.thesis.store
+        if store is None:
+            return "no shot to deliver"
+        share = self.model.unit_spec(self.kind).mass_kg / store.mass_kg
+        return f"{share:.1%} of the bank one shot needs ({store.sized_by}-limited)"
+
+
 #: Agent class by unit role.
 AGENT_CLASS: dict[str, type[Unit]] = {
     "robot": Robot,
@@ -165,4 +178,5 @@ AGENT_CLASS: dict[str, type[Unit]] = {
     "power": PowerPlant,
     "storage": PowerPlant,
     "rail": LaunchRail,
+    "pulse": PulseStore,
 }

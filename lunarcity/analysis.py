@@ -108,10 +108,27 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
         b_eq[index[node]] = q
     cost = np.zeros(n_var)
     cost[n_r : n_r + len(raw)] = 1.0  # regolith mined
-    energy = np.array([econ.processes[p].energy_kwh for p in procs])
-    cost[:n_r] = 1e-9 * energy  # break ties towards less energy
     cost[n_r + len(raw) : n_r + len(raw) + len(imp)] = [10.0 * _mass(econ, nodes[i]) for i in imp]
     res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if res.status == 0:
+        # Ties (co-products give several plans of the same regolith and imports) are broken
+        # towards less energy in a second solve at that optimum: a tie-break folded into the
+        # first objective would sit below the solver's tolerance and pick a vertex by chance,
+        # so a doubled demand could take a different plan.
+        energy = np.zeros(n_var)
+        energy[:n_r] = [econ.processes[p].energy_kwh for p in procs]
+        bound = res.fun * (1.0 + 1e-9) + 1e-9
+        tie = linprog(
+            energy,
+            A_ub=cost[None, :],
+            b_ub=[bound],
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, None),
+            method="highs",
+        )
+        if tie.status == 0:
+            res = tie
     if res.status != 0:
         raise InputError(
             f"the demand cannot be met: {res.message}",
@@ -137,7 +154,7 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
         activities={p: float(a) for p, a in zip(procs, act, strict=True) if a > tiny},
         production={n: float(v) for n, v in zip(nodes, act @ a_out, strict=True) if v > tiny},
         regolith_kg=regolith,
-        energy_kwh=float(act @ energy),
+        energy_kwh=float(act @ energy[:n_r]),
         imports={
             nodes[i]: float(v) * _mass(econ, nodes[i])
             for i, v in zip(imp, imports, strict=True)

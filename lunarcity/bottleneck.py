@@ -95,6 +95,6 @@ def binding_constraint(
             1, launches.wanted
         ):
             return Bottleneck("launch")
-        if waiting_kg > 0 and not city.mass_driver_operating():
+        if waiting_kg > 0 and not city.launcher_ready():
             return Bottleneck("launch")
     return Bottleneck("none")

@@ -20,7 +20,7 @@ from lunarcity.resources import data_dir
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
 
-Role = Literal["robot", "fab", "power", "storage", "rail", "satellite"]
+Role = Literal["robot", "fab", "power", "storage", "rail", "pulse", "satellite"]
 MASS_TOLERANCE = 1e-9  # relative: recipes and boms must balance to rounding
 
 

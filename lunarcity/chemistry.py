@@ -24,6 +24,7 @@ ATOMIC_MASS = {
     "C": 12.011,
     "Cl": 35.453,
     "Sn": 118.71,
+    "H": 1.008,
 }
 
 # Oxide -> (cation, cations per formula unit, oxygens per formula unit).

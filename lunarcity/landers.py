@@ -91,11 +91,15 @@ def manifest(city: LunarCity) -> dict[str, float]:
     room = payload - sum(cargo.values())
     plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
-    # Local output replaces imports as far as its capacity goes.
+    # Local output replaces imports as far as its capacity goes. An imported item is wanted
+    # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
+    # anodes, chips, a kick stage's engine and fuel) and the bills of materials that hold it
+    # directly (a pulse store's cells). The plan's need already holds both (a unit's cost
+    # counts the imports its bill takes, lunarcity.planner.unit_costs), so adding the direct
+    # parts again would land them twice.
     wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
     want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
     # A vitamins-only lander brings what only Earth makes, never parts the city could make.
-    e = city.params.earth
     want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
     # Units the mix wants that only Earth can make (e.g. fission units).
     for k, s in city.shares.items():

@@ -8,6 +8,7 @@ scrapped (:class:`RailMeter`); :func:`launch` is the day's stage.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,17 +17,19 @@ import numpy as np
 from lunarcity.constants import G0, J_PER_KWH
 from lunarcity.fleet import Fleet
 from lunarcity.scenario import MassDriverConfig
+from lunarcity.trajectory import Window, launch_possible
 
 if TYPE_CHECKING:
     from lunarcity.catalog import UnitSpec
     from lunarcity.model import LunarCity
     from lunarcity.site import SiteGrid
+    from lunarcity.thesis import ThesisPlan
 
 
-def track_length_m(md: MassDriverConfig) -> float:
-    """The track the launch speed needs at the payload's acceleration limit: v^2 / 2a (m)."""
-    v = md.launch_speed_km_s * 1000.0
-    return v * v / (2.0 * md.max_accel_g * G0)
+def track_length_m(launch_km_s: float, max_accel_g: float) -> float:
+    """The track a launch speed needs at the payload's acceleration limit: v^2 / 2a (m)."""
+    v = launch_km_s * 1000.0
+    return v * v / (2.0 * max_accel_g * G0)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class Track:
         fits: Whether the corridor holds the whole track.
         kick_kg: Kick stage launched with each satellite (kg).
         launch_kwh: Energy per shot, satellite and kick stage (kWh).
+        pulse_kind: The unit kind of the pulsed store (role pulse), if the city can build one.
+        pulse_units: Working units of it that one shot needs (0 without a pulse kind).
+        window: When the track can launch toward the destination.
     """
 
     length_m: float
@@ -48,6 +54,9 @@ class Track:
     fits: bool
     kick_kg: float
     launch_kwh: float
+    pulse_kind: str | None = None
+    pulse_units: int = 0
+    window: Window | None = None
 
     @classmethod
     def build(
@@ -56,16 +65,23 @@ class Track:
         rail: UnitSpec | None,
         satellite: UnitSpec | None,
         site: SiteGrid,
+        thesis: ThesisPlan,
+        pulse: UnitSpec | None = None,
     ) -> Track:
-        """The track of mass driver ``md`` with segments ``rail`` on ``site``'s corridor."""
-        length = track_length_m(md)
+        """The track of mass driver ``md`` with segments ``rail`` on ``site``'s corridor.
+
+        The launch speed and kick stage are the destination's (``thesis``); ``pulse`` is the
+        pulsed store's unit kind when the city can build one.
+        """
+        length = track_length_m(thesis.launch_km_s, md.max_accel_g)
         seg_len = rail.segment_length_m if rail else 0.0
         cells_per_seg = max(1, int(round(seg_len / site.cell_m))) if seg_len else 1
         # Whole segments covering the corridor: a track of an odd number of cells still fits.
         slots = -(-len(site.rail_cells) // cells_per_seg)
-        v = md.launch_speed_km_s * 1000.0
+        v = thesis.launch_km_s * 1000.0
         mass_sat = satellite.mass_kg if satellite else 0.0
-        kick = md.kick_stage_kg
+        kick = thesis.kick_kg
+        store = thesis.store
         return cls(
             length_m=length,
             slots=slots,
@@ -73,6 +89,13 @@ class Track:
             fits=slots * seg_len >= length - 1e-6,
             kick_kg=kick,
             launch_kwh=(mass_sat + kick) * v * v / 2.0 / md.efficiency / J_PER_KWH,
+            pulse_kind=thesis.pulse_unit if pulse is not None and store is not None else None,
+            pulse_units=(
+                math.ceil(store.mass_kg / pulse.mass_kg - 1e-9)
+                if pulse is not None and store is not None
+                else 0
+            ),
+            window=thesis.dest.window,
         )
 
 
@@ -128,9 +151,22 @@ class Launches:
     launched: int
 
 
+def pulse_ready(city: LunarCity) -> bool:
+    """Whether the working pulsed store can deliver one shot (always, without a pulse kind)."""
+    kind = city.track.pulse_kind
+    return kind is None or city.fleet.working(kind) >= city.track.pulse_units
+
+
 def launches_possible(city: LunarCity) -> int:
-    """Satellites the mass driver could launch today, if it had the energy."""
-    if not city.sat_kind or not city.mass_driver_operating():
+    """Satellites the mass driver could launch today, if it had the energy.
+
+    None unless the track is laid and its pulsed store can deliver a shot, and none outside the
+    destination's launch window (a fixed track points one way).
+    """
+    if not city.sat_kind or not city.launcher_ready():
+        return 0
+    window = city.track.window
+    if window is not None and not launch_possible(city.day, window):
         return 0
     sats = int(
         city.stock[city.index[city.sat_kind]] // city.catalog.units[city.sat_kind].mass_kg + 1e-9
@@ -168,4 +204,6 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
         city.elements.launch(i, n * kg)
     ledger.satellites_launched += n
     ledger.compute_in_orbit_kw += n * city.unit_spec(city.sat_kind).compute_kw
+    if city.thesis.reaches:  # a kick stage that reaches the destination delivers the compute
+        ledger.compute_delivered_kw += n * city.unit_spec(city.sat_kind).compute_kw
     return Launches(wanted=wanted, launched=n)

@@ -29,6 +29,8 @@ class MassLedger:
         oxygen_made_kg: Oxygen the fabs made (kept, used or vented).
         satellites_launched: Satellites launched.
         compute_in_orbit_kw: Compute those satellites carry.
+        compute_delivered_kw: The part of it launched with a kick stage that reaches the
+            destination (counted once, never decremented).
         landers_arrived: Landers that landed.
         landers_lost: Landers lost on the way.
     """
@@ -41,6 +43,7 @@ class MassLedger:
     oxygen_made_kg: float = 0.0
     satellites_launched: int = 0
     compute_in_orbit_kw: float = 0.0
+    compute_delivered_kw: float = 0.0
     landers_arrived: int = 0
     landers_lost: int = 0
 

@@ -19,8 +19,11 @@ import polars as pl
 
 from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
+from lunarcity.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.scenario import TARGET_METRICS
+from lunarcity.thesis import earth_side
 
 if TYPE_CHECKING:
     from lunarcity.day import Day
@@ -43,6 +46,7 @@ FLOAT_COLUMNS = [
     "earth_imported_t",
     "launched_t",
     "compute_in_orbit_kw",
+    "compute_delivered_kw",
     "rail_length_m",
     "labour_robot_days",
     "assembly_robot_days",
@@ -186,6 +190,7 @@ class Recorder:
             "earth_imported_t": ledger.landed_kg / 1000.0,
             "launched_t": ledger.launched_kg / 1000.0,
             "compute_in_orbit_kw": ledger.compute_in_orbit_kw,
+            "compute_delivered_kw": ledger.compute_delivered_kw,
             "rail_length_m": rail_m,
             "regolith_mined_t": ledger.mined_kg / 1000.0,
             "stock_t": stock / 1000.0,
@@ -306,7 +311,32 @@ class Recorder:
             data[f"units_{k}"] = self.by_kind[:n, j]
         names = np.array(self.bottleneck_names, dtype=object)
         data["bottleneck"] = names[self.bottleneck[:n]].tolist()
-        return pl.DataFrame(data)
+        data["landers_dispatched"] = self.i["landers_arrived"][:n] + self.i["landers_lost"][:n]
+        frame = pl.DataFrame(data)
+        return frame.hstack(self._ledger(frame).select(LEDGER_COLUMNS))
+
+    def _ledger(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The Earth ledger of the days in ``frame`` (lunarcity/earth_ledger.py)."""
+        m = self.model
+        return earth_ledger(frame, earth_side(m.params, m.seed_t), m.thesis.route)
+
+    def thesis(self) -> dict[str, Any]:
+        """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
+        m = self.model
+        n = self.n
+        frame = pl.DataFrame(
+            {
+                "day": self.i["day"][:n],
+                "landers_dispatched": self.i["landers_arrived"][:n] + self.i["landers_lost"][:n],
+                "compute_delivered_kw": self.f["compute_delivered_kw"][:n],
+            }
+        )
+        return thesis_summary(
+            self._ledger(frame),
+            destination=m.thesis.destination,
+            satellite_w_per_kg=m.thesis.lunar.w_per_kg,
+            direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,
+        )
 
     def summary(self) -> dict[str, Any]:
         """The run's summary: target, state at the end, ledgers, the bottleneck of most days."""
@@ -338,6 +368,7 @@ class Recorder:
             "satellites_launched": int(self.i["satellites_launched"][last]),
             "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
             "satellite_cap_per_year_from_chips": chips,
+            "thesis": self.thesis(),
             "rail_length_m": float(self.f["rail_length_m"][last]),
             "track_needed_m": float(m.track.length_m),
             "bottleneck": bottleneck,

@@ -46,8 +46,9 @@ from lunarcity.model_economy import scenario_economy
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.scenario import Scenario, check_seed, resolve_scenario
 from lunarcity.site import build_site
+from lunarcity.thesis import designed_catalog, plan_thesis
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -93,11 +94,16 @@ class LunarCity(mesa.Model):
     ) -> None:
         sc = resolve_scenario(scenario, overrides, catalog=catalog)
         if seed is not None:
-            sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": int(seed)})})
+            seed = check_seed(seed)
+            sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": seed})})
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
         self.params = sc
-        self.catalog = catalog or default_catalog()
+        base_catalog = catalog or default_catalog()
+        # The thesis (lunarcity/thesis.py): the satellite from its components, the trip, the
+        # shot and its pulsed store; the satellite and its kick stage are built as designed.
+        self.thesis = plan_thesis(sc, base_catalog)
+        self.catalog = designed_catalog(self.thesis, base_catalog)
         self.econ = scenario_economy(sc, self.catalog)
         self.day = 0
         self.days = sc.days
@@ -162,11 +168,19 @@ class LunarCity(mesa.Model):
         # -- site and track -------------------------------------------------------------------
         md = sc.mass_driver
         self.site = build_site(
-            self.catalog.sites[sc.site.name], self.rng, launch.track_length_m(md)
+            self.catalog.sites[sc.site.name],
+            self.rng,
+            launch.track_length_m(self.thesis.launch_km_s, md.max_accel_g),
         )
         rail = units[self.rail_kind] if self.rail_kind else None
+        pulse = self.thesis.pulse_unit
         self.track = launch.Track.build(
-            md, rail, units[self.sat_kind] if self.sat_kind else None, self.site
+            md,
+            rail,
+            units[self.sat_kind] if self.sat_kind else None,
+            self.site,
+            self.thesis,
+            units[pulse] if pulse in self.buildable else None,
         )
         self.placement = Placement(
             self.site, self.rng, self.track.slots, self.track.cells_per_segment
@@ -197,6 +211,7 @@ class LunarCity(mesa.Model):
 
         self.recorder = Recorder(self)
         landers.land_seed(self)
+        self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
         self.recorder.record(None)
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
         # lambdas, so the model pickles.
@@ -293,6 +308,10 @@ class LunarCity(mesa.Model):
     def mass_driver_operating(self) -> bool:
         """Whether the track is long enough for the launch speed at the payload's g-limit."""
         return self.track.fits and self.rail_length() >= self.track.length_m - 1e-6
+
+    def launcher_ready(self) -> bool:
+        """Whether the mass driver can fire: its track laid and its pulsed store built."""
+        return self.mass_driver_operating() and launch.pulse_ready(self)
 
     def robot_tasks(self) -> np.ndarray:
         """Today's task of every robot (:class:`lunarcity.agents.Task` codes), by row."""

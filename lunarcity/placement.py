@@ -53,15 +53,17 @@ class Placement:
         self.site = site
         self.rng = rng
         quality = site.quality.ravel()
-        self.sunny_order = np.argsort(-quality, kind="stable")
+        ys, xs = np.divmod(np.arange(site.width * site.height), site.width)
+        dist2 = (xs - site.centre[0]) ** 2 + (ys - site.centre[1]) ** 2
+        # Sunniest first; where sunlight ties (the flat equator, the clipped crest) the cell
+        # nearest the city first, so solar plants gather round the city instead of filling the
+        # site's first rows (lexsort's last key is the primary one; both keys are stable).
+        self.sunny_order = np.lexsort((dist2, -quality))
         self.sunny_rank = np.empty(len(quality), dtype=np.int64)
         self.sunny_rank[self.sunny_order] = np.arange(len(quality))
         self.sunny_used = 0
         self._sunny_ptr = 0
-        ys, xs = np.divmod(np.arange(site.width * site.height), site.width)
-        self.centre_order = np.argsort(
-            (xs - site.centre[0]) ** 2 + (ys - site.centre[1]) ** 2, kind="stable"
-        )
+        self.centre_order = np.argsort(dist2, kind="stable")
         self.centre_rank = np.empty_like(self.centre_order)
         self.centre_rank[self.centre_order] = np.arange(len(self.centre_order))
         self._centre_ptr: dict[float, int] = {}

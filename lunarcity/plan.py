@@ -21,6 +21,7 @@ import numpy as np
 from lunarcity.catalog import UnitSpec
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.economy_arrays import EconomyArrays
+from lunarcity.launch import pulse_ready
 from lunarcity.planner import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
 from lunarcity.scenario import Scenario
 from lunarcity.site import SiteGrid
@@ -194,22 +195,32 @@ def todays_shares(city: LunarCity) -> dict[str, float]:
     """Today's mass shares by unit kind, from the policy, yesterday's bottleneck and the track."""
     p = city.params.planner
     rail_done = city.rail_length() >= city.track.length_m - 1e-6
+    pulse_done = pulse_ready(city)
     # The shares depend on the day only through the switch to production: the same inputs
     # give the same mix, kept rather than worked out again each day.
-    key = (city.bottleneck, rail_done, city.day >= p.produce_after_years * DAYS_PER_YEAR)
+    key = (
+        city.bottleneck,
+        rail_done,
+        pulse_done,
+        city.day >= p.produce_after_years * DAYS_PER_YEAR,
+    )
     memo = city.plan_basis.shares_memo
     shares = memo.get(key)
     if shares is None:
-        shares = memo[key] = _policy_shares(city, rail_done)
+        shares = memo[key] = _policy_shares(city, rail_done, pulse_done)
     return dict(shares)
 
 
-def _policy_shares(city: LunarCity, rail_done: bool) -> dict[str, float]:
+def _policy_shares(city: LunarCity, rail_done: bool, pulse_done: bool) -> dict[str, float]:
     p = city.params.planner
     basis = city.plan_basis
     outputs = {}
+    pulse = city.track.pulse_kind
     if city.rail_kind in city.buildable and city.track.fits and not rail_done:
         outputs["rail"] = city.rail_kind
+    elif pulse in city.buildable and not pulse_done and (rail_done or not city.track.fits):
+        # The launcher's second part: once the track is laid, its pulsed store.
+        outputs["rail"] = pulse
     if city.sat_kind in city.buildable:
         outputs["satellite"] = city.sat_kind
     return policy_shares(
@@ -222,7 +233,7 @@ def _policy_shares(city: LunarCity, rail_done: bool) -> dict[str, float]:
         city.bottleneck,
         basis.relief,
         outputs,
-        rail_complete=rail_done or not city.track.fits,
+        rail_complete=(rail_done or not city.track.fits) and pulse_done,
     )
 
 

@@ -109,16 +109,41 @@ def rail_cells(model: LunarCity) -> tuple[np.ndarray, np.ndarray]:
     return corridor, corridor[built[: len(corridor)]]
 
 
+#: Share of units left out at each side of the frame: a few far-flung units (a plant on a
+#: distant sunny cell) must not shrink the city to a speck in a corner.
+OUTLIER_SHARE = 0.01
+
+
+def _core(totals: np.ndarray, share: float) -> tuple[int, int]:
+    """First and last index holding the middle of a histogram (all but ``share`` each side)."""
+    cum = np.cumsum(totals)
+    n = cum[-1]
+    lo = int(np.searchsorted(cum, share * n, side="right"))
+    hi = int(np.searchsorted(cum, (1.0 - share) * n, side="left"))
+    return lo, max(lo, hi)
+
+
 def city_extent(
     model: LunarCity, pad: int = 4, min_side: int = 32, counts: np.ndarray | None = None
 ) -> Extent:
-    """The square of cells holding every unit, the mine and the rail corridor, with a margin."""
+    """The square of cells holding the city and the track built so far, with a margin.
+
+    The city is its units less the outermost :data:`OUTLIER_SHARE` on each side (by count,
+    along each axis), so the frame follows the city rather than its outliers.
+    """
     site = model.site
-    occupied = (counts if counts is not None else cell_counts(model)).sum(axis=0) > 0
-    ys, xs = np.nonzero(occupied)
-    corridor = np.asarray(site.rail_cells, dtype=np.int64).reshape(-1, 2)
-    xs = np.concatenate([xs, corridor[:, 0], [site.mine[0], site.centre[0]]])
-    ys = np.concatenate([ys, corridor[:, 1], [site.mine[1], site.centre[1]]])
+    per_cell = (counts if counts is not None else cell_counts(model)).sum(axis=0)
+    # The track's corridor once building has begun (before that it is a plan, and framing a
+    # 3 km line would make a new city a speck).
+    _, corridor = rail_cells(model)
+    xs = [corridor[:, 0], np.array([site.centre[0]])]
+    ys = [corridor[:, 1], np.array([site.centre[1]])]
+    if per_cell.any():
+        share = OUTLIER_SHARE if per_cell.sum() >= 100 else 0.0
+        xs.append(np.array(_core(per_cell.sum(axis=0), share)))
+        ys.append(np.array(_core(per_cell.sum(axis=1), share)))
+    xs = np.concatenate(xs)
+    ys = np.concatenate(ys)
     x0, x1 = int(xs.min()) - pad, int(xs.max()) + 1 + pad
     y0, y1 = int(ys.min()) - pad, int(ys.max()) + 1 + pad
     side = min(max(x1 - x0, y1 - y0, min_side), max(site.width, site.height))
@@ -246,6 +271,45 @@ def cell_at(extent: Extent, fx: float, fy: float) -> tuple[int, int]:
     return x, y
 
 
+def nearest_unit(model: LunarCity, x: int, y: int, radius: int = 4) -> int | None:
+    """The id of the unit nearest the cell (x, y) within ``radius`` cells, or None.
+
+    Nearest by straight-line distance between cells; among equals the newest, then the lowest
+    id (so a click always finds the same unit).
+    """
+    best: tuple[float, int, int] | None = None  # (distance^2, -born, id)
+    for kind in model.agent_kinds:
+        t = model.fleet.tables[kind]
+        if not t.n:
+            continue
+        dx = t["x"].astype(np.int64) - x
+        dy = t["y"].astype(np.int64) - y
+        d2 = dx * dx + dy * dy
+        rows = np.flatnonzero(d2 <= radius * radius)
+        if not len(rows):
+            continue
+        keys = np.lexsort((t["id"][rows], -t["born"][rows].astype(np.int64), d2[rows]))
+        r = rows[keys[0]]
+        cand = (float(d2[r]), -int(t["born"][r]), int(t["id"][r]))
+        if best is None or cand < best:
+            best = cand
+    return None if best is None else best[2]
+
+
+def ring_cell(rgb: np.ndarray, extent: Extent, pos: tuple[int, int] | list[int]) -> np.ndarray:
+    """The map with a ring round one cell (the unit being inspected)."""
+    size = rgb.shape[0]
+    px = size / max(1, extent.side)
+    cx = (pos[0] - extent.x0 + 0.5) * px
+    cy = (pos[1] - extent.y0 + 0.5) * px
+    r = max(9.0, 1.5 * px)
+    image = Image.fromarray(np.ascontiguousarray(rgb))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((cx - r - 2, cy - r - 2, cx + r + 2, cy + r + 2), outline=(0, 0, 0), width=2)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(255, 40, 200), width=3)
+    return np.asarray(image)
+
+
 def units_near(model: LunarCity, x: int, y: int, radius: int = 1, limit: int = 50) -> list[int]:
     """Ids of units in the cell (x, y), else in the nearest cells within ``radius``, newest first."""
     found: list[tuple[int, int, int]] = []  # (distance, -born, id)
@@ -301,11 +365,31 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
+def wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` pixels (a long word keeps its line)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if line and draw.textlength(trial, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    return lines
+
+
 def _banner(draw: ImageDraw.ImageDraw, size: int, text: str) -> int:
+    """The headline across the top, over as many lines as it needs (never cut off)."""
     font = _font(max(12, size // 34))
-    h = font.getbbox("Ay")[3] + 12
+    line_h = font.getbbox("Ay")[3] + 4
+    lines = wrap(draw, text, font, size - 16)
+    h = line_h * len(lines) + 10
     draw.rectangle((0, 0, size, h), fill=(0, 0, 0, 170))
-    draw.text((8, 6), text, font=font, fill=(255, 255, 255, 255))
+    for i, line in enumerate(lines):
+        draw.text((8, 6 + i * line_h), line, font=font, fill=(255, 255, 255, 255))
     return h
 
 

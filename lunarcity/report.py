@@ -104,3 +104,28 @@ def end_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
             ("satellite cap from chips", f"{s['satellite_cap_per_year_from_chips']:,.0f} /yr")
         )
     return rows
+
+
+def thesis_line(s: dict[str, Any]) -> str:
+    """One line on the thesis: Earth mass lifted per kW delivered, both routes, the break-even.
+
+    Empty when the summary has no ``thesis`` block.
+    """
+    t = s.get("thesis")
+    if not t:
+        return ""
+    where = t["destination"]
+    if not t["compute_delivered_kw"]:
+        return (
+            f"Thesis ({where}): no compute delivered yet; Earth has lifted "
+            f"{t['earth_lifted_t']:,.0f} t to LEO for the lunar route."
+        )
+    day = t["breakeven_day"]
+    when = (
+        f"break-even on day {day_and_year(day)}" if day is not None else "no break-even in the run"
+    )
+    return (
+        f"Thesis ({where}): Earth lifted {t['earth_kg_per_kw']:,.0f} kg per kW delivered by the "
+        f"lunar route (marginal {t['earth_kg_per_kw_marginal']:,.0f}) against "
+        f"{t['direct_earth_kg_per_kw']:,.0f} launching from Earth; {when}."
+    )

@@ -9,20 +9,19 @@ overrides > file > data defaults.
 
 from __future__ import annotations
 
-import copy
-import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-import yaml
 from pydantic import Field
 
 from lunarcity.catalog import Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.resources import models_dir
-from lunarcity.validation import Strict, annotation_at, fields_at, to_input_error
+from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
+from lunarcity.satellite import FigureOverrides
+from lunarcity.trajectory import load_destinations
+from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 # -- bounds -----------------------------------------------------------------------------------
@@ -34,7 +33,7 @@ from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 #: The longest run (years); every span in years or days is bounded by it.
 MAX_YEARS = 200
 #: The longest run in days.
-MAX_DAYS = int(MAX_YEARS * 365.25)
+MAX_DAYS = int(MAX_YEARS * DAYS_PER_YEAR)
 #: Seeds are stored as int64 in sweep tables and Parquet (sweeps spawn 63-bit seeds).
 MAX_SEED = 2**63 - 1
 #: Units of one kind in a seed: 10^5 of the lightest unit (1.3 t) is 130 kt, over a thousand
@@ -92,47 +91,35 @@ class SiteConfig(Section):
 class SeedConfig(Section):
     """What the first landing puts on the surface on day 0."""
 
-    units: dict[str, SeedCount] = Field(
-        default_factory=dict,
-        description=f"Unit kind -> count (at most {MAX_SEED_UNITS:,}: a seed is a few landings)",
-    )
-    stocks_kg: dict[str, SeedStock] = Field(
-        default_factory=dict,
-        description="Item -> kg (at most 1e8 kg, a thousand ~100 t landings)",
-    )
+    # Counts up to 10^5 and stocks up to 10^8 kg: a seed is one or a few landings (SX26).
+    units: dict[str, SeedCount] = Field(default_factory=dict, description="Unit kind -> count")
+    stocks_kg: dict[str, SeedStock] = Field(default_factory=dict, description="Item -> kg")
 
 
 class EarthConfig(Section):
     """Supply from Earth: landers on a schedule, some of which fail."""
 
     imports: bool = Field(True, description="Whether Earth sends anything after the seed")
+    # 0.01-1000 t: below 10 kg a lander carries no unit and no useful stock; 1000 t is ten
+    # Starship payloads of ~100 t (SX26).
     lander_payload_t: float = Field(
-        100.0,
-        ge=0.01,
-        le=1000.0,
-        description="Payload landed per lander (t); 0.01-1000: below 10 kg a lander carries no "
-        "unit or useful stock, and 1000 t is ten Starship payloads of ~100 t (SX26)",
+        100.0, ge=0.01, le=1000.0, description="Payload landed per lander (t)"
     )
+    # At least a day: the model steps in days, so landers cannot come more often than one a day.
+    # At most the longest run: a longer interval means one lander, the first.
     lander_interval_days: float = Field(
-        10.0,
-        ge=1.0,
-        le=MAX_DAYS,
-        description="Days between landers; 1 to the longest run: the model steps in days, so "
-        "landers cannot come more often than one a day",
+        10.0, ge=1.0, le=MAX_DAYS, description="Days between landers"
     )
+    # At most the longest run (a later first lander never comes).
     first_lander_day: int = Field(
-        10,
-        ge=0,
-        le=MAX_DAYS,
-        description="Day of the first lander after the seed (at most the longest run)",
+        10, ge=0, le=MAX_DAYS, description="Day of the first lander after the seed"
     )
     lander_failure_prob: float = Field(0.05, ge=0, le=1, description="Chance a lander is lost")
+    # At most the longest run (later is never).
     until_years: float | None = Field(
-        None,
-        ge=0,
-        le=MAX_YEARS,
-        description="Landers stop after this many years (at most the longest run)",
+        None, ge=0, le=MAX_YEARS, description="Landers stop after this many years"
     )
+    # Each share in [0, 1] (the Share type); their sum at most 1 (checked below).
     carries: dict[str, Share] = Field(
         default_factory=dict,
         description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
@@ -144,6 +131,20 @@ class EarthConfig(Section):
     )
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
+    )
+    tankers_per_landing: float = Field(
+        15.0,
+        ge=0,
+        le=30,
+        description="Tanker launches that refuel each lander in Earth orbit (Musk 2021: 4-8; "
+        "GAO21: a depot and 14 tankers, 15 with the depot; NASA23: 'high teens' of launches)",
+    )
+    payload_to_leo_t: float = Field(
+        100.0,
+        gt=0,
+        le=1000,
+        description="What one Earth launch puts in low Earth orbit (t): a tanker's propellant, "
+        "a lander's flight, a direct flight's satellites (Starship, reusable: 100-150 t)",
     )
 
     @pydantic.field_validator("carries")
@@ -159,84 +160,53 @@ class UnitOverride(Section):
 
     # Upper bounds are per unit. The data's heaviest unit is 50 t; each bound is at least a
     # hundred times the data's value and beyond what any machine of that mass reaches.
-    power_kw: float | None = Field(
-        None,
-        ge=0,
-        le=1e5,
-        description="Power drawn (kW); at most 100 MW: 2 kW/kg for the heaviest 50 t unit, "
-        "over a hundred times the 1980 seed's 1.7 MW per 100 t (AASM80 tab 5.1)",
-    )
+
+    # 100 MW: 2 kW/kg for a 50 t unit, over a hundred times the 1980 seed's 1.7 MW per 100 t
+    # (AASM80 tab 5.1).
+    power_kw: float | None = Field(None, ge=0, le=1e5, description="Power drawn (kW)")
     duty_fraction: float | None = Field(None, gt=0, le=1)
+    # 1000 t/day: the daily load of the largest mining trucks on Earth, ~400x the 2.2 t robot's
+    # own mass (AASM80 tab 5.1).
     mining_kg_per_day: float | None = Field(
-        None,
-        ge=0,
-        le=1e6,
-        description="Regolith mined per robot-day (kg); at most 1000 t/day, the daily load of "
-        "the largest mining trucks on Earth, ~400x the data's 2.2 t robot",
+        None, ge=0, le=1e6, description="Regolith mined per robot-day (kg)"
     )
+    # 1e5 t km: a 400 t truck driving 250 km a day loaded.
     haul_tkm_per_day: float | None = Field(
-        None,
-        ge=0,
-        le=1e5,
-        description="Haulage per robot-day (t km); at most 1e5, a 400 t truck driving 250 km a "
-        "day loaded",
+        None, ge=0, le=1e5, description="Haulage per robot-day (t km)"
     )
+    # More than 0: a plant of 0 kW is no plant, and the planner sizes power by dividing by it
+    # (switch a kind off with enabled: false). At most 100 MW: 2 kW/kg for a 50 t unit, about
+    # ten times the specific power of the best space solar arrays.
     generation_kw: float | None = Field(
-        None,
-        gt=0,
-        le=1e5,
-        description="Generating capacity (kW); more than 0 (a plant of 0 kW is no plant: the "
-        "planner sizes power by dividing by it; switch a kind off with enabled: false) and at "
-        "most 100 MW per unit: 2 kW/kg for a 50 t unit, about ten times the best space solar "
-        "arrays' specific power",
+        None, gt=0, le=1e5, description="Generating capacity per unit (kW)"
     )
-    storage_kwh: float | None = Field(
-        None,
-        ge=0,
-        le=1e7,
-        description="Energy stored (kWh); at most 10 GWh per unit: 200 kWh/kg for a 50 t unit, "
-        "above the specific energy of any fuel (gasoline ~13 kWh/kg)",
-    )
+    # 10 GWh: 200 kWh/kg for a 50 t unit, above the specific energy of any fuel (gasoline
+    # ~13 kWh/kg).
+    storage_kwh: float | None = Field(None, ge=0, le=1e7, description="Energy stored (kWh)")
     round_trip_efficiency: float | None = Field(None, gt=0, le=1)
-    compute_kw: float | None = Field(
-        None,
-        ge=0,
-        le=1e5,
-        description="Compute per satellite (kW); at most 100 MW: the data's 2 t satellite at "
-        "50 kW/kg, 500 times the ~100 W/kg system level of SX26",
-    )
-    lifetime_years: float | None = Field(
-        None,
-        gt=0,
-        le=1000,
-        description="Service life (years); at most 1000, five times the longest run (no wear)",
-    )
+    # 100 MW: 50 kW/kg for the data's 2 t satellite, 500 times SX26's ~100 W/kg system level.
+    compute_kw: float | None = Field(None, ge=0, le=1e5, description="Compute per satellite (kW)")
+    # 1000 years: five times the longest run (a unit that never wears out).
+    lifetime_years: float | None = Field(None, gt=0, le=1000, description="Service life (years)")
+    # 365 a year: the model steps in days, so at most one failure a day.
     failures_per_year: float | None = Field(
-        None,
-        ge=0,
-        le=365,
-        description="Random failures per unit-year; at most 365: the model steps in days",
+        None, ge=0, le=365, description="Random failures per unit-year"
     )
+    # At most the longest run.
     repair_robot_days: float | None = Field(
-        None,
-        ge=0,
-        le=MAX_DAYS,
-        description="Robot-days to repair one failure; at most the longest run in days",
+        None, ge=0, le=MAX_DAYS, description="Robot-days to repair one failure"
     )
     recycle_fraction: float | None = Field(None, ge=0, le=1)
+    # 1e6 s/kg (11.6 days per kg): ~3000x the data's 300 s/kg (AASM80 app. 5G: 28-31 s per part).
     assembly_s_per_kg: float | None = Field(
-        None,
-        gt=0,
-        le=1e6,
-        description="Assembly time (s/kg); at most 1e6 (11.6 days per kg), ~3000x the data's "
-        "300 s/kg (AASM80's 28-31 s per part)",
+        None, gt=0, le=1e6, description="Robot assembly time per kg of unit (s/kg)"
     )
+    # 1000: beyond it a fab would make many times its own mass every day.
     throughput_factor: float | None = Field(
         None,
         gt=0,
         le=1000,
-        description="Fab kinds: multiplies the recipe rate (1 = the data's fab throughput); "
-        "at most 1000, beyond which a fab's output dwarfs its mass every day",
+        description="Fab kinds: multiplies the recipe rate (1 = the data's fab throughput)",
     )
     enabled: bool | None = None
 
@@ -244,34 +214,58 @@ class UnitOverride(Section):
 class MassDriverConfig(Section):
     """The electromagnetic launcher: track length follows L = v^2 / 2a."""
 
-    launch_speed_km_s: float = Field(
-        2.376,
-        ge=0.1,
-        le=20.0,
-        description="Speed at the muzzle (km/s); 0.1-20: lunar escape is 2.376 km/s and 20 km/s "
-        "leaves the solar system from the Moon's distance; below 0.1 km/s nothing leaves the pad",
+    # 0.1-20 km/s: lunar escape is 2.376 km/s (DERIVED) and 20 km/s leaves the solar system
+    # from the Moon's distance; below 0.1 km/s the track is under one rail segment (5 m at 100 g).
+    # None: the speed the satellites' destination needs (data/destinations.yaml).
+    launch_speed_km_s: float | None = Field(
+        None, ge=0.1, le=20.0, description="Speed at the muzzle (km/s)"
     )
+    # 1 g to 1e5 g: at 1 g escape speed needs 288 km of track (L = v^2 / 2a, DERIVED); 1e5 g is
+    # several times what gun-hardened electronics survive (~2e4 g).
     max_accel_g: float = Field(
-        100.0,
-        ge=1.0,
-        le=1e5,
-        description="Acceleration the payload tolerates (g); 1 to 1e5: at 1 g escape speed needs "
-        "288 km of track, and 1e5 g is above gun-hardened electronics (~2e4 g)",
+        100.0, ge=1.0, le=1e5, description="Acceleration the payload tolerates (g)"
     )
     efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
-    kick_stage_kg: float = Field(
-        0.0,
-        ge=0,
-        le=1e5,
-        description="Kick stage launched with each satellite (kg); at most 100 t, fifty times the "
-        "data's 2 t satellite",
+    # 100 t: fifty times the data's 2 t satellite. None: sized by the rocket equation for the
+    # destination; a smaller one delivers no compute there.
+    kick_stage_kg: float | None = Field(
+        None, ge=0, le=1e5, description="Kick stage launched with each satellite (kg)"
     )
+    # Ten shots a second: O'Neill's mass-driver bucket rate (SSI 1976; Kolm 1980).
     max_launches_per_day: float = Field(
-        500.0,
+        500.0, gt=0, le=864_000, description="Shots per day the launcher's cycle allows"
+    )
+
+
+class SatelliteConfig(Section):
+    """Where the AI satellites go, how they get there, and their design's figures.
+
+    The satellite's mass and W/kg come from its components (data/satellites.yaml) at the
+    destination (data/destinations.yaml); the fields here change the figures a study varies.
+    """
+
+    destination: str = Field(
+        "heliocentric",
+        description="Where satellites go (data/destinations.yaml): lunar_orbit, earth_moon_l1, "
+        "earth_moon_l2, geo, heliocentric or leo",
+    )
+    kick_propellant: str = Field(
+        "lox_ch4",
+        description="The kick stage's propellant (data/destinations.yaml): lox_ch4 or lox_lh2 "
+        "burn lunar oxygen; storable and solid are all Earth-made",
+    )
+    compute_kw: float | None = Field(
+        None,
         gt=0,
-        le=864_000,
-        description="Shots per day the launcher's cycle allows; at most ten a second, O'Neill's "
-        "mass-driver bucket rate (Kolm 1980)",
+        le=1e5,
+        description="Accelerator power per satellite (kW; default from the data); at most 100 MW",
+    )
+    lunar: FigureOverrides = Field(
+        default_factory=FigureOverrides, description="Changes to the lunar-built figures"
+    )
+    earth: FigureOverrides = Field(
+        default_factory=FigureOverrides,
+        description="Changes to the Earth-built (direct route) figures",
     )
 
 
@@ -296,10 +290,10 @@ class PlannerConfig(Section):
         description="How the city chooses what to build: fixed_mix, bottleneck_first or "
         "grow_then_produce",
     )
+    # Shares are relative: each at most 1e6 (a ratio of a million to one).
     mix: dict[str, MixShare] = Field(
         default_factory=dict,
-        description="Unit kind -> share of build mass (fixed_mix, and the base mix); shares are "
-        "relative, each at most 1e6",
+        description="Unit kind -> share of build mass (fixed_mix, and the base mix)",
     )
     replicate: bool = Field(True, description="Whether robots build robots and fabs build fabs")
     crew: Literal["pooled", "own_copy"] = Field(
@@ -307,21 +301,19 @@ class PlannerConfig(Section):
         description="pooled: all labour is one pool and a finished unit joins it at once; "
         "own_copy: each builder builds its own copy, which works only once complete",
     )
+    # At most 1000 years: anything past the longest run means never.
     produce_after_years: float = Field(
         3.0,
         ge=0,
         le=1000,
-        description="grow_then_produce: when satellites and the mass driver take priority; at "
-        "most 1000 years (past the longest run: never)",
+        description="grow_then_produce: when satellites and the mass driver take priority",
     )
     produce_share: float = Field(
         0.5, ge=0, le=1, description="Share of build mass for output once producing"
     )
+    # At most the longest run (1e308 overflowed the lander manifest to inf).
     stock_days: float = Field(
-        30.0,
-        gt=0,
-        le=MAX_DAYS,
-        description="Days of parts the fabs keep ahead of the builders; at most the longest run",
+        30.0, gt=0, le=MAX_DAYS, description="Days of parts the fabs keep ahead of the builders"
     )
 
 
@@ -348,6 +340,7 @@ class TargetPart(Section):
 class TargetConfig(Section):
     """What 'a self-growing city' means for this scenario, and by when."""
 
+    # At most the longest run.
     horizon_years: float = Field(
         10.0, gt=0, le=MAX_YEARS, description="Years by which the target should be met"
     )
@@ -357,18 +350,10 @@ class TargetConfig(Section):
 class RunConfig(Section):
     """How long to run and with which seed."""
 
-    years: float = Field(
-        10.0,
-        gt=0,
-        le=MAX_YEARS,
-        description="Years to simulate; at most 200, long past any target of the brief's ten",
-    )
-    seed: int = Field(
-        1,
-        ge=0,
-        le=MAX_SEED,
-        description="Random seed (one seed, one result); 0 to 2^63-1, an int64 in sweep tables",
-    )
+    # At most 200 years: long past any target (the brief's is ten), and a bound on run time.
+    years: float = Field(10.0, gt=0, le=MAX_YEARS, description="Years to simulate")
+    # 0 to 2^63-1: numpy refuses negative seeds; sweep tables store seeds as int64.
+    seed: int = Field(1, ge=0, le=MAX_SEED, description="Random seed (one seed, one result)")
 
 
 class Scenario(Strict):
@@ -383,6 +368,7 @@ class Scenario(Strict):
     earth: EarthConfig = Field(default_factory=EarthConfig)
     units: dict[str, UnitOverride] = Field(default_factory=dict)
     mass_driver: MassDriverConfig = Field(default_factory=MassDriverConfig)
+    satellite: SatelliteConfig = Field(default_factory=SatelliteConfig)
     economy: EconomyConfig = Field(default_factory=EconomyConfig)
     planner: PlannerConfig = Field(default_factory=PlannerConfig)
     target: TargetConfig = Field(default_factory=TargetConfig)
@@ -431,110 +417,6 @@ def seed_problem(value: Any) -> str | None:
     except InputError as exc:
         return exc.message + (f" (valid: {exc.valid})" if exc.valid else "")
     return None
-
-
-# -- presets ---------------------------------------------------------------------------------
-def preset_paths() -> dict[str, Path]:
-    """Preset name -> file, for every models/*.yaml."""
-    return {p.stem: p for p in sorted(models_dir().glob("*.yaml"))}
-
-
-def find_scenario_file(ref: str | Path) -> Path:
-    """A preset name or a path to a scenario file.
-
-    Raises:
-        InputError: neither a preset nor an existing file.
-    """
-    presets = preset_paths()
-    if str(ref) in presets:
-        return presets[str(ref)]
-    path = Path(ref)
-    if path.is_file():
-        return path
-    raise InputError(
-        f"no preset or file '{ref}'{did_you_mean(str(ref), presets)}",
-        field="scenario",
-        valid=one_of(presets) + ", or a path to a .yaml file",
-    )
-
-
-# -- overrides ----------------------------------------------------------------------------------
-def kwargs_to_paths(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Python keywords with ``__`` for dots (``earth__lander_interval_days``) as dotted paths."""
-    return {key.replace("__", "."): value for key, value in kwargs.items()}
-
-
-def parse_set(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """``path=value`` strings from ``--set`` as a dict; values are read as YAML scalars.
-
-    Raises:
-        InputError: an item has no '='.
-    """
-    out: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            raise InputError(
-                f"'{item}' is not path=value",
-                field="--set",
-                valid="e.g. earth.lander_interval_days=7",
-            )
-        path, _, text = item.partition("=")
-        try:
-            value = yaml.safe_load(text) if text.strip() else ""
-        except yaml.YAMLError:
-            value = text
-        out[path.strip()] = value
-    return out
-
-
-def check_path(path: str) -> None:
-    """Raise :class:`InputError` unless ``path`` names a field of the scenario schema."""
-    parts = path.split(".")
-    if not path or any(not p for p in parts):
-        raise InputError(
-            f"'{path}' is not a dotted parameter path",
-            field="override",
-            valid="e.g. earth.lander_interval_days",
-        )
-    for depth in range(1, len(parts) + 1):
-        loc = tuple(parts[:depth])
-        names = fields_at(Scenario, loc)
-        if names and loc[-1] not in names:
-            raise InputError(
-                f"unknown parameter '{path}'{did_you_mean(loc[-1], names)}",
-                field=".".join(loc[:-1]) or None,
-                valid=one_of(names),
-            )
-        if not names and depth < len(parts) and _is_leaf(loc):
-            raise InputError(
-                f"unknown parameter '{path}': '{'.'.join(loc)}' has no fields", field=".".join(loc)
-            )
-
-
-def _is_leaf(loc: tuple[str, ...]) -> bool:
-    """Whether ``loc`` is a scalar field (no named sub-fields, not a free mapping)."""
-    current = annotation_at(Scenario, loc)
-    if current is None:
-        return True
-    is_model = isinstance(current, type) and issubclass(current, pydantic.BaseModel)
-    return not (is_model or typing.get_origin(current) is dict)
-
-
-def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """Set dotted paths in a scenario's raw data (a copy); every path is checked first."""
-    out = copy.deepcopy(data)
-    for path, value in overrides.items():
-        check_path(path)
-        node = out
-        parts = path.split(".")
-        for part in parts[:-1]:
-            nxt = node.get(part)
-            if not isinstance(nxt, dict):
-                nxt = {}
-                node[part] = nxt
-            node = nxt
-        node[parts[-1]] = value
-    return out
 
 
 # -- resolution --------------------------------------------------------------------------------
@@ -622,6 +504,18 @@ def check_against_catalog(
                 ("earth", "carries", name),
                 f"'{name}' cannot be imported",
                 "importable items and unit kinds",
+            )
+    trips = load_destinations()
+    for field, table in (
+        ("destination", trips.destinations),
+        ("kick_propellant", trips.propellants),
+    ):
+        name = getattr(scenario.satellite, field)
+        if name not in table:
+            raise fail(
+                ("satellite", field),
+                f"unknown {field.replace('_', ' ')} '{name}'{did_you_mean(name, table)}",
+                one_of(table),
             )
     for name, count in scenario.seed.units.items():
         if units[name].role == "satellite" and count:

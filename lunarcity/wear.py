@@ -34,7 +34,7 @@ WEAR_EVERY_DAYS = 30
 #: Up to this many units, :func:`health_by_age` computes in plain floats.
 SMALL_BATCH = 16
 #: Repairs go to units of these roles in this order: power keeps everything else running.
-REPAIR_ROLE_ORDER = ("power", "storage", "fab", "robot", "rail")
+REPAIR_ROLE_ORDER = ("power", "storage", "fab", "robot", "rail", "pulse")
 
 
 @dataclass(frozen=True)

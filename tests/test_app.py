@@ -23,6 +23,7 @@ from lunarcity.render import (
     cell_at,
     city_extent,
     map_png,
+    nearest_unit,
     render_map,
     units_near,
 )
@@ -64,10 +65,45 @@ def test_every_kind_in_service_shows_in_its_own_colour(grown: LunarCity) -> None
 def test_map_frames_the_city_not_the_whole_site() -> None:
     m = LunarCity("ten_year_city", seed=1)
     ext = city_extent(m)
-    assert ext.side < m.site.width  # a new city sits in the middle of the site
+    assert ext.side == 32  # a new city: the smallest frame, not the 3 km track it will build
     assert ext.x0 <= m.site.centre[0] < ext.x1 and ext.y0 <= m.site.centre[1] < ext.y1
-    corridor = m.site.rail_cells
-    assert ext.x0 <= corridor[:, 0].min() and corridor[:, 0].max() < ext.x1
+
+
+def test_the_frame_follows_the_city_not_its_outliers() -> None:
+    """One unit far off does not stretch the frame; a hundred there (the city spreading) do."""
+    m = LunarCity("ten_year_city", seed=1, run__years=1)
+    while sum(m.fleet.tables[k].n for k in m.agent_kinds) < 200:
+        m.step()
+    core = city_extent(m)
+    t = m.fleet.tables["robot"]
+    far_x = min(m.site.width - 1, core.x1 + 40)
+    t["x"][0] = far_x  # one robot wanders 40 cells past the city's edge
+    assert city_extent(m) == core
+    units = sum(m.fleet.tables[k].n for k in m.agent_kinds)
+    t["x"][: max(2, units // 10)] = far_x  # a tenth of the city there: part of the city now
+    assert city_extent(m).x1 > far_x
+
+
+def test_a_click_finds_the_nearest_unit_within_a_few_cells() -> None:
+    m = LunarCity("ten_year_city", seed=1, run__years=1)
+    t = m.fleet.tables["robot"]
+    x, y = int(t["x"][0]), int(t["y"][0])
+    # Worked by hand: every unit's squared distance from a cell 3 to the left of robot 0, the
+    # least wins (ties: newest, then lowest id).
+    cx, cy = x - 3, y
+    best = min(
+        (
+            (int(tb["x"][r]) - cx) ** 2 + (int(tb["y"][r]) - cy) ** 2,
+            -int(tb["born"][r]),
+            int(tb["id"][r]),
+        )
+        for k in m.agent_kinds
+        for tb in [m.fleet.tables[k]]
+        for r in range(tb.n)
+    )
+    assert best[0] <= 9
+    assert nearest_unit(m, cx, cy, radius=4) == best[2]
+    assert nearest_unit(m, 0, 0, radius=4) is None  # the site's corner: nothing near
 
 
 def test_overlays_change_the_image_and_png_decodes(grown: LunarCity) -> None:
@@ -92,7 +128,7 @@ def test_click_maps_to_a_cell_and_finds_units_there(grown: LunarCity) -> None:
 def test_the_rail_line_lengthens_on_the_map() -> None:
     m = LunarCity("ten_year_city", seed=1, run__years=5)
     white = np.array(KIND_COLOURS["rail_segment"])
-    ext = city_extent(m)
+    ext = Extent(0, 0, m.site.width, m.site.height)  # the whole site: the track's corridor in view
 
     def rail_pixels() -> int:
         rgb = render_map(m, size=ext.side, extent=ext, recent_days=0, scale_bar=False)
@@ -112,11 +148,13 @@ def test_session_step_advances_exactly_the_days_asked() -> None:
     assert s.advance(1).day == 1
     frame = s.advance(5)
     assert frame.day == 6 and frame.day_text.startswith("Day 6 ")
+    assert frame.held_back[0].startswith("Most days so far: ")
+    assert frame.held_back[1].startswith("Today: ")
     assert set(frame.charts) == {"units", "mass", "power", "closure", "imports", "launches"}
     for png in [frame.map_png, frame.materials_png, *frame.charts.values()]:
         assert png.startswith(b"\x89PNG")
     assert [r.name for r in frame.targets] == list(s.model.params.target.parts)
-    assert frame.headline.startswith("Not complete after")
+    assert frame.headline.startswith("Day 6: not complete yet")
 
 
 def test_two_sessions_do_not_share_a_city() -> None:
@@ -145,7 +183,7 @@ def test_target_panel_reports_met_days_and_the_headline_when_complete() -> None:
     while s.model.running and not s.model.recorder.target_met:
         s.step(30)
     frame = s.frame()
-    assert frame.headline.startswith("City complete on day")
+    assert frame.headline.startswith("The city is complete: it took ")
     assert all(r.met_day is not None and r.fraction == 1.0 for r in frame.targets)
     assert all(r.projection.startswith("met on day") for r in frame.targets)
 
@@ -208,7 +246,103 @@ def test_a_value_the_schema_refuses_gets_a_message_not_a_crash() -> None:
     assert params_mod.check("ten_year_city", {"earth.lander_interval_days": 7}) == {}
     errors = params_mod.check("ten_year_city", {"earth.lander_payload_t": 0})
     assert set(errors) == {"earth.lander_payload_t"}
-    assert "lander_payload_t" in errors["earth.lander_payload_t"]
+    # In words: the friendly name and the limit, never the internal name, a path or pydantic.
+    assert errors["earth.lander_payload_t"] == (
+        "Not allowed: payload per lander must be between 0.01 and 1000 t."
+    )
+
+
+def _schema_limits(path: str) -> dict[str, float]:
+    """A field's limits as the scenario's JSON schema states them (independent of params.py)."""
+    from lunarcity.scenario import Scenario
+
+    schema = Scenario.model_json_schema()
+    node = schema
+    for part in path.split("."):
+        node = node["properties"][part]
+        ref = node.get("$ref") or next((a["$ref"] for a in node.get("allOf", [])), None)
+        if ref:
+            node = schema["$defs"][ref.split("/")[-1]]
+    keys = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+    return {k: float(node[k]) for k in keys if k in node}
+
+
+def test_every_slider_range_lies_within_the_schema_and_holds_every_preset() -> None:
+    presets = {name: params_mod.current_values(name) for name in params_mod.scenario_names()}
+    for p in params_mod.PARAMS:
+        if p.choices:
+            continue
+        stops = params_mod.slider_values(p)
+        limits = _schema_limits(p.path)
+        assert limits, p.path  # every steerable number has a limit in the schema
+        if "minimum" in limits:
+            assert stops[0] == limits["minimum"], p.path  # a closed end is offered
+        if "exclusiveMinimum" in limits:
+            assert stops[0] > limits["exclusiveMinimum"], p.path  # e.g. no 0 t payload, no 0 g
+        if "maximum" in limits:
+            assert stops[-1] == limits["maximum"], p.path
+        if "exclusiveMaximum" in limits:
+            assert stops[-1] < limits["exclusiveMaximum"], p.path
+        for name, values in presets.items():
+            # Loading a preset puts the knob exactly on its value: nothing is clamped.
+            value = float(values[p.path])
+            assert stops[params_mod.nearest_stop(p, value)] == value, (name, p.path)
+            assert params_mod.off_slider(p, value) == "", (name, p.path)
+
+
+def test_metzger2013_keeps_a_year_between_landers() -> None:
+    interval = next(p for p in params_mod.PARAMS if p.path == "earth.lander_interval_days")
+    assert params_mod.current_values("metzger2013")[interval.path] == 365
+    assert 365.0 in params_mod.slider_values(interval)
+    auxon = next(p for p in params_mod.PARAMS if p.path == "planner.produce_after_years")
+    assert 100.0 in params_mod.slider_values(auxon)
+
+
+def test_a_typed_value_outside_the_slider_is_kept_and_said_so() -> None:
+    interval = next(p for p in params_mod.PARAMS if p.path == "earth.lander_interval_days")
+    value, why = params_mod.parse(interval, "1000")
+    assert value == 1000.0 and why == ""
+    assert params_mod.off_slider(interval, 1000.0) == (
+        "1000 days is between the slider's marks (730 and 73050 days); kept as typed"
+    )
+    share = next(p for p in params_mod.PARAMS if p.path == "planner.produce_share")
+    assert params_mod.off_slider(share, 0.33).endswith("(0.3 and 0.35); kept as typed")
+    assert params_mod.off_slider(share, 0.35) == ""
+    assert params_mod.parse(interval, "-3") == (
+        None,
+        "-3 days is not allowed: between 1 and 73050 days.",
+    )
+    assert params_mod.parse(interval, "ten")[0] is None
+
+
+@pytest.mark.parametrize("text", ["-1", "abc", "1.5", "", " "])
+def test_the_seed_box_refuses_anything_but_a_whole_number_from_0(text: str) -> None:
+    seed, why = params_mod.parse_seed(text)
+    assert seed is None
+    assert why.endswith(": the seed must be a whole number, 0 or more (for example 1).")
+    assert "Traceback" not in why and "pydantic" not in why
+
+
+def test_the_seed_box_takes_whole_numbers_from_0() -> None:
+    assert params_mod.parse_seed("0") == (0, "")
+    assert params_mod.parse_seed(" 42 ") == (42, "")
+
+
+def test_the_player_keeps_to_its_speed_in_days_per_second() -> None:
+    player = importlib.import_module("lunarcity.viz.player")
+    now = [0.0]
+    pacer = player.Pacer(30, clock=lambda: now[0])
+    assert pacer.due() == 0
+    now[0] = 0.2  # a frame later: 30 days/s x 0.2 s = 6 days due
+    assert pacer.due() == 6
+    pacer.advanced(6)
+    now[0] = 0.3
+    assert pacer.due() == 3  # 9 due by 0.3 s, 6 shown
+    pacer.advanced(3)
+    now[0] = 10.0  # a very slow frame: catch up at most half a second's worth (15 days)
+    assert pacer.due() == 15
+    # Ten years at the default speed take about two minutes.
+    assert 100 <= 3652.5 / player.DEFAULT_SPEED <= 140
 
 
 def test_scenario_picker_lists_every_preset() -> None:
@@ -284,3 +418,22 @@ def test_app_command_runs_solara_on_the_app_file() -> None:
     assert cmd[0] == sys.executable and cmd[cmd.index("-m") + 1] == "solara"
     assert cmd[cmd.index("run") + 1].endswith("app.py")
     assert cmd[cmd.index("--port") + 1] == "9999"
+
+
+def test_a_long_headline_wraps_on_the_exported_picture(grown: LunarCity) -> None:
+    """Every word of the headline is drawn: a long one takes more lines, never runs off."""
+    from PIL import ImageDraw
+
+    from lunarcity.render import _font, wrap
+
+    text = "Ten-year city (pole). The city is complete: it took 4.6 years (day 1,670), " * 2
+    text = text.strip()
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    font = _font(600 // 34)
+    lines = wrap(draw, text, font, 600 - 16)
+    assert len(lines) >= 2 and " ".join(lines) == text
+    assert all(draw.textlength(line, font=font) <= 600 - 16 for line in lines)
+    one = render_map(grown, size=600, headline="Short.", scale_bar=False)
+    two = render_map(grown, size=600, headline=text, scale_bar=False)
+    # The dark band reaches further down with more lines (column 2 is band, never text).
+    assert (two[:, 2] != one[:, 2]).any()

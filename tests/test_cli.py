@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lunarcity.scenario import preset_paths
+from lunarcity.overrides import preset_paths
 
 REPO = Path(__file__).resolve().parent.parent
 UNIT_FIELDS = {"mass_kg", "regolith_kg", "energy_kwh", "imported_kg", "bom_closure"}
@@ -110,11 +110,14 @@ def test_graph_rate_json(cli) -> None:
     assert result.returncode == 0, result.stderr
     chain = only_json(result.stdout)
     assert set(chain) >= CHAIN_FIELDS
-    # 310 kg of chips per satellite, and the salt and anodes of its aluminium. Al by hand:
-    # solar cells 500 x 0.05 = 25, structure 400 x 0.8 = 320, compute modules 600 x (0.3 +
-    # 0.2 wire) = 300, electronics 100 x (0.3 + 0.3 wire) = 60, wire 200: 905 kg, at 33 kg of
-    # salt and anode per 300.15 kg of alloy (test_economy.test_bom_closure_of_known_units).
-    assert chain["imports_t_per_yr"] == pytest.approx(310.0 + 905 * 33 / 300.15, rel=1e-4)
+    # The data's satellite: 160 kg of compute modules (half chips) and 143 kg of electronics
+    # (a tenth chips), 94.3 kg of chips, and the salt and anodes of its aluminium. Al by hand:
+    # solar cells 563 x 0.05 = 28.15, structure 1111 x 0.8 = 888.8, compute modules 160 x (0.3
+    # + 0.2 wire) = 80, electronics 143 x (0.3 + 0.3 wire) = 85.8: 1,082.75 kg, at 33 kg of salt
+    # and anode per 300.15 kg of alloy (test_economy.test_bom_closure_of_known_units).
+    assert chain["imports_t_per_yr"] == pytest.approx(
+        160 * 0.5 + 143 * 0.1 + 1082.75 * 33 / 300.15, rel=1e-4
+    )
     assert chain["robots"] > 0 and chain["power_kw"] > 0 and chain["regolith_t_per_yr"] > 310
     assert set(chain["fabs"]) == {"regolith_plant", "metal_works", "solar_fab", "electronics_fab"}
 

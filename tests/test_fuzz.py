@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from lunarcity.catalog import default_catalog
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, load_scenario_text, preset_paths
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import Scenario, load_scenario_text
 from lunarcity.yamlio import parse_yaml
 
 PRESET = preset_paths()["ten_year_city"].read_text(encoding="utf-8")

@@ -619,3 +619,12 @@ def test_numeric_fields_at_extremes_are_refused_or_run_with_ledgers_closed(case)
         assert math.isfinite(s[key]) and s[key] <= 1e-9, (path, value, key, s[key])
     # Stopping Earth at once still runs five years, so that self-growth can be seen.
     assert s["days_simulated"] == (round(5 * 365.25) if path == "earth.until_years" else 11)
+
+
+def test_a_negative_seed_from_python_is_refused_in_words() -> None:
+    # numpy's own refusal is a ValueError with its own wording; the model says it first.
+    from lunarcity.errors import InputError
+    from lunarcity.model import LunarCity
+
+    with pytest.raises(InputError, match="seed -1 is out of range"):
+        LunarCity("ten_year_city", seed=-1)

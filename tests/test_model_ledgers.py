@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lunarcity.model import LunarCity
-from lunarcity.scenario import preset_paths, resolve_scenario
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import resolve_scenario
 
 #: The bound on both ledgers' relative error (docs/MODEL.md).
 LEDGER_TOL = 1e-9
@@ -100,6 +101,7 @@ def scenarios(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         "economy__unlimited_materials": draw(st.booleans()),
         "economy__failures": draw(st.booleans()),
         # A slow launch needs a short track, so the mass driver runs within the run.
+        # (0.1 km/s is the schema's least launch speed.)
         "mass_driver__launch_speed_km_s": draw(st.floats(0.1, 0.3) | st.floats(0.1, 2.4)),
         "mass_driver__kick_stage_kg": draw(st.floats(0.0, 200.0)),
         "mass_driver__max_launches_per_day": draw(st.floats(1.0, 50.0)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -212,3 +213,23 @@ def test_fab_outputs_share_their_kind_output_by_health():
             checked += 1
     # Every fab kind worked on some of the days looked at, not on one day by luck.
     assert checked >= 10
+
+
+def test_solar_plants_on_equally_sunny_ground_stand_nearest_the_city() -> None:
+    """On the flat equator every cell is equally sunny: plants go to the cells nearest the centre.
+
+    Worked by hand: with all cells tied, the k-th plant cell is the k-th nearest cell to the
+    centre, so every plant cell lies within the radius of a disc holding the cells they use
+    (cells used <= pi r^2, plus one ring of cells for the grid's corners).
+    """
+    m = LunarCity("equator_site", seed=1, run__years=1)
+    while m.running:
+        m.step()
+    t = m.fleet.tables["solar_plant"]
+    assert t.n > 10
+    cx, cy = m.site.centre
+    x, y = t["x"].astype(float), t["y"].astype(float)
+    cells = len(set(zip(t["x"].tolist(), t["y"].tolist(), strict=True)))
+    radius = math.sqrt(cells / math.pi) + 1.5
+    dist = np.hypot(x - cx, y - cy)
+    assert dist.max() <= radius, (dist.max(), radius, cells)

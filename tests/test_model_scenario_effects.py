@@ -98,7 +98,7 @@ def test_a_short_track_launches_satellites() -> None:
     m = LunarCity(
         "ten_year_city",
         seed=2,
-        run__years=0.4,
+        run__years=1.0,  # long enough to lay the track and then build its pulsed store
         mass_driver__launch_speed_km_s=0.1,  # a 5 m track: one segment
         planner__produce_after_years=0.0,
         economy__unlimited_materials=True,

@@ -15,6 +15,7 @@ import numpy as np
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.render import kind_colours
 
+from . import words
 from .plot import Series, line_chart
 
 if TYPE_CHECKING:
@@ -22,15 +23,24 @@ if TYPE_CHECKING:
 
 MAX_POINTS = 700
 
-#: Chart name -> title, in the order the app shows them.
+#: Chart name -> title, in the order the app shows them (plain words; units in brackets).
 CHARTS = {
-    "units": "Units in service by kind",
-    "mass": "Industrial mass (t)",
-    "power": "Power: supply and demand (MW, daily mean)",
-    "closure": "Closure (local share of hardware)",
-    "imports": "Earth imports (t, cumulative)",
-    "launches": "Satellites launched, compute in orbit",
+    "units": "Machines working, by kind",
+    "mass": "Mass of machines on the Moon (t)",
+    "power": "Electricity: made, needed, not served (MW)",
+    "closure": "Share of new hardware made on the Moon",
+    "imports": "Sent from Earth so far (t)",
+    "launches": "Satellites launched, computers in space",
 }
+
+
+def time_axis(day_years: float, horizon_years: float) -> float:
+    """The right end of the time axis: the run so far and a bit more, never the whole horizon.
+
+    A new run fills the chart instead of being a sliver on the left; the horizon's dashed line
+    appears once the run nears it (an arrow at the edge says where it is until then).
+    """
+    return max(0.25, day_years * 1.15)
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:
@@ -54,7 +64,7 @@ class Charts:
         width, height: Size of each chart in pixels.
     """
 
-    def __init__(self, model: LunarCity, width: int = 420, height: int = 230) -> None:
+    def __init__(self, model: LunarCity, width: int = 440, height: int = 250) -> None:
         self.model = model
         self.width, self.height = width, height
         self.kinds = list(model.recorder.kinds)
@@ -64,6 +74,7 @@ class Charts:
             k: ("#555555" if c == (255, 255, 255) else _hex(c)) for k, c in colours.items()
         }
         self.horizon_years = model.recorder.horizon_day / DAYS_PER_YEAR
+        self.horizon_label = f"{model.params.target.horizon_years:g}-year target"
 
     def pngs(self, log_units: bool = False) -> dict[str, bytes]:
         """Every chart at the model's current day, as PNG bytes by name (see :data:`CHARTS`)."""
@@ -71,17 +82,24 @@ class Charts:
         n = rec.n
         idx = _thin(n)
         x = rec.i["day"][:n][idx] / DAYS_PER_YEAR
-        xmax = max(self.horizon_years * 1.05, float(x[-1]) if len(x) else 0.0, 0.5)
+        xmax = time_axis(float(x[-1]) if len(x) else 0.0, self.horizon_years)
         f, i = rec.f, rec.i
         common = {
             "xmax": xmax,
             "vline": self.horizon_years,
+            "vline_label": self.horizon_label,
             "width": self.width,
             "height": self.height,
         }
         units = [
-            Series("", self.colours.get(k, "#888888"), rec.by_kind[:n, j][idx].astype(float))
+            Series(
+                words.kind(k),
+                self.colours.get(k, "#888888"),
+                rec.by_kind[:n, j][idx].astype(float),
+                width=2,
+            )
             for j, k in enumerate(self.kinds)
+            if n and rec.by_kind[n - 1, j] > 0  # the legend lists the kinds at work now
         ]
         return {
             "units": line_chart(
@@ -89,7 +107,6 @@ class Charts:
                 x,
                 units,
                 log=log_units,
-                legend=False,
                 **common,
             ),
             "mass": line_chart(
@@ -103,9 +120,15 @@ class Charts:
                 CHARTS["power"],
                 x,
                 [
-                    Series("generated", "#1f77b4", f["generated_mwh"][:n][idx] / 24.0),
-                    Series("demand", "#ff7f0e", f["demand_mwh"][:n][idx] / 24.0),
-                    Series("served", "#2ca02c", f["served_mwh"][:n][idx] / 24.0, width=1),
+                    Series(
+                        "not served",
+                        "#d62728",
+                        f["demand_mwh"][:n][idx] / 24.0,
+                        base=f["served_mwh"][:n][idx] / 24.0,
+                    ),
+                    # Made drawn wide and needed thin on top: where they agree both still show.
+                    Series("made", "#1f77b4", f["generated_mwh"][:n][idx] / 24.0, width=4),
+                    Series("needed", "#ff7f0e", f["demand_mwh"][:n][idx] / 24.0, width=1.5),
                 ],
                 **common,
             ),
@@ -113,8 +136,10 @@ class Charts:
                 CHARTS["closure"],
                 x,
                 [
-                    Series("flow (last 365 d)", "#2ca02c", f["closure"][:n][idx], width=2),
-                    Series("stock", "#9467bd", f["stock_closure"][:n][idx]),
+                    Series("made in the last year", "#2ca02c", f["closure"][:n][idx], width=2),
+                    Series(
+                        "all machines", "#9467bd", f["stock_closure"][:n][idx], width=2, dashed=True
+                    ),
                 ],
                 ylim=(0.0, 1.02),
                 **common,
@@ -131,13 +156,13 @@ class Charts:
                 x,
                 [
                     Series(
-                        "satellites launched",
+                        "satellites (left)",
                         "#17becf",
                         i["satellites_launched"][:n][idx].astype(float),
                         width=2,
                     ),
                     Series(
-                        "compute in orbit (MW, right)",
+                        "computers in space (MW, right)",
                         "#e377c2",
                         f["compute_in_orbit_kw"][:n][idx] / 1000.0,
                         right=True,

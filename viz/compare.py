@@ -15,13 +15,16 @@ from typing import Any
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
 from lunarcity.render import Extent, city_extent, png_bytes, render_map
-from lunarcity.report import headline
 
-from .charts import _thin
+from . import words
+from .charts import _thin, time_axis
 from .plot import Series, line_chart
 
 DEFAULT_PAIR = ("ten_year_city", "equator_site")
-COLOURS = ("#1f77b4", "#d62728")  # the first city's lines blue, the second's red
+#: The first city solid blue, the second dashed orange, drawn over it: where the two lines
+#: overlap the blue still shows through the gaps of the dashes (and colour-blind eyes see dashes).
+COLOURS = ("#1f77b4", "#e6550d")
+DASHED = (False, True)
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,17 @@ class Side:
     bottleneck: str
     headline: str
     map_png: bytes
+    held_back: tuple[str, str] = ("", "")
+
+    @property
+    def name(self) -> str:
+        """The preset's friendly name."""
+        return words.preset(self.scenario)
 
     @property
     def day_text(self) -> str:
         """The counter: 'Day N (year Y)'."""
-        return f"Day {self.day} (year {self.day / DAYS_PER_YEAR:.2f})"
+        return f"Day {self.day:,} (year {self.day / DAYS_PER_YEAR:.1f})"
 
 
 @dataclass(frozen=True)
@@ -136,11 +145,12 @@ class Pair:
             units_total=int(summary["units_total"]),
             industrial_mass_t=float(m.recorder.last("industrial_mass_t")),
             bottleneck=str(m.bottleneck),
-            headline=headline(summary),
+            headline=words.headline(summary),
             map_png=png_bytes(render_map(m, size=self.map_size, extent=ext)),
+            held_back=words.held_back(str(summary["bottleneck"]), str(m.bottleneck), int(m.day)),
         )
 
-    def charts(self, width: int = 460, height: int = 240) -> dict[str, bytes]:
+    def charts(self, width: int = 440, height: int = 250) -> dict[str, bytes]:
         """Industrial mass and power supply of both cities on shared axes."""
         a, b = (m.recorder for m in self.models)
         n = min(a.n, b.n)
@@ -148,30 +158,32 @@ class Pair:
         x = a.i["day"][:n][idx] / DAYS_PER_YEAR
         horizon = a.horizon_day / DAYS_PER_YEAR
         common = {
-            "xmax": max(horizon * 1.05, float(x[-1]) if len(x) else 0.0, 0.5),
+            "xmax": time_axis(float(x[-1]) if len(x) else 0.0, horizon),
             "vline": horizon,
+            "vline_label": f"{self.models[0].params.target.horizon_years:g}-year target",
             "width": width,
             "height": height,
         }
-        names = self.scenarios
+        names = [words.preset(s) for s in self.scenarios]
+
+        def lines(column: str, scale: float = 1.0) -> list[Series]:
+            return [
+                Series(
+                    names[j],
+                    COLOURS[j],
+                    r.f[column][:n][idx] / scale,
+                    width=2.5,
+                    dashed=DASHED[j],
+                )
+                for j, r in enumerate((a, b))
+            ]
+
         return {
             "mass": line_chart(
-                "Industrial mass (t)",
-                x,
-                [
-                    Series(names[j], COLOURS[j], r.f["industrial_mass_t"][:n][idx], width=2)
-                    for j, r in enumerate((a, b))
-                ],
-                **common,
+                "Mass of machines on the Moon (t)", x, lines("industrial_mass_t"), **common
             ),
             "power": line_chart(
-                "Power generated (MW, daily mean)",
-                x,
-                [
-                    Series(names[j], COLOURS[j], r.f["generated_mwh"][:n][idx] / 24.0)
-                    for j, r in enumerate((a, b))
-                ],
-                **common,
+                "Electricity made (MW, daily mean)", x, lines("generated_mwh", 24.0), **common
             ),
         }
 

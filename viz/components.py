@@ -12,25 +12,62 @@ import base64
 import functools
 import html
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import solara
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import check_seed, seed_problem
+from lunarcity.scenario import check_seed
 
+from . import words
 from .charts import CHARTS
 from .film import session_gif
-from .params import PARAMS, Param, check, current_values, scenario_names
-from .player import PlayButtons, SpeedSelect
+from .params import (
+    PARAMS,
+    Param,
+    check,
+    choice_label,
+    current_values,
+    nearest_stop,
+    off_slider,
+    parse,
+    parse_seed,
+    scenario_names,
+    slider_values,
+)
+from .player import DEFAULT_SPEED, PlayButtons, SpeedSelect, play
 from .session import DEFAULT_SCENARIO, Frame, Session
 
-#: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
-MIN_FRAME_S = 0.1
 #: The page's modes: the free explorer, the guided tour, two scenarios side by side.
 MODES = ["Explore", "Tour", "Compare"]
+#: The browser tab's title.
+TITLE = "LunarCity: a city on the Moon"
+#: Edge of the map in pixels: with the top bar, it fits a 768 px high screen.
+MAP_PX = 500
+
+#: The page's own styles: a compact bar, a chart grid that uses the width, large readable type.
+CSS = """
+.lunarcity-app { font-size: 16px; }
+.lc-bar { gap: 6px !important; align-items: center; flex-wrap: wrap; padding-top: 8px; }
+.lc-bar .v-input { margin-top: 0 !important; padding-top: 0 !important; }
+.lc-bar .v-btn:not(.v-btn--icon) { padding: 0 10px !important; min-width: 0 !important; }
+.lc-bar .v-text-field__details { margin-bottom: 0 !important; }
+.lc-chart-grid {
+  display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 6px;
+  width: 100%;
+}
+.lc-chart-grid img { width: 100%; height: auto; border: 1px solid #eee; }
+.lc-headline { font-size: 1.3em; font-weight: bold; line-height: 1.3; }
+.lc-held { font-size: 1.05em; line-height: 1.35; }
+.lc-target-row { font-size: 0.95em; }
+.lc-drawer {
+  position: fixed; top: 64px; right: 0; width: 400px; max-height: calc(100vh - 70px);
+  overflow-y: auto; z-index: 100; background: white; box-shadow: -2px 2px 8px #0004;
+  padding: 8px 12px;
+}
+.lc-card { border: 1px solid #ddd; border-radius: 4px; padding: 6px 10px; }
+"""
 
 
 @solara.component_vue("map_image.vue")
@@ -46,51 +83,73 @@ def _data_url(png: bytes) -> str:
 def DayCounter(frame: Frame) -> None:
     """'Day N (year Y)' in large type."""
     solara.Text(
-        frame.day_text, classes=["lc-day"], style={"font-size": "1.5em", "font-weight": "bold"}
+        frame.day_text, classes=["lc-day"], style={"font-size": "1.9em", "font-weight": "bold"}
     )
 
 
 @solara.component
 def Legend(frame: Frame) -> None:
-    """Each unit kind's map colour and how many are in service."""
-    with solara.Column(gap="2px", classes=["lc-legend"]):
-        for kind, colour, count in frame.legend:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=(
-                    f'<span style="display:inline-block;width:12px;height:12px;'
-                    f'background:{colour};border:1px solid #555;margin-right:6px"></span>'
-                    f"{kind.replace('_', ' ')}: {count:,}"
-                ),
-                style={"font-size": "0.85em"},
-            )
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=(
-                "terrain: bright = sunny crest, blue = in shadow today; "
-                "light cells: built in the last few days; faint brown line: the track's corridor"
-            ),
-            style={"font-size": "0.75em", "color": "#666"},
-        )
+    """Each unit kind at work: its map colour, friendly name and count (internal name on hover)."""
+    items = "".join(
+        f'<span title="{html.escape(kind)}" style="white-space:nowrap;margin-right:12px">'
+        f'<span style="display:inline-block;width:13px;height:13px;background:{colour};'
+        f'border:1px solid #555;margin-right:5px;vertical-align:middle"></span>'
+        f"{html.escape(words.kind(kind))}: {count:,}</span> "
+        for kind, colour, count in frame.legend
+        if count
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=items
+        + '<div style="color:#555;font-size:0.9em">Ground: bright = sunny, blue = in shadow '
+        "today. Light cells: just built. White line: the launch track; brown: still to build.</div>",
+        classes=["lc-legend"],
+        style={"font-size": "0.95em", "line-height": "1.6"},
+    )
 
 
 @solara.component
-def TargetPanel(frame: Frame) -> None:
-    """The headline, and each target part as a progress bar with its day or projection."""
-    with solara.Column(classes=["lc-targets"]):
-        solara.Text(frame.headline, classes=["lc-headline"], style={"font-weight": "bold"})
+def HeldBack(frame: Frame) -> None:
+    """What held the city back: most days so far, and today, each labelled."""
+    most, today = frame.held_back
+    with solara.Column(gap="0px", classes=["lc-held"]):
+        solara.Text(most, classes=["lc-held-most"])
+        if today:
+            solara.Text(today, classes=["lc-held-today"])
+
+
+@solara.component
+def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
+    """The headline, what held it back, and each target part as a bar with its day or forecast."""
+    with solara.Column(classes=["lc-targets"], gap="4px"):
+        if show_headline:
+            solara.Text(frame.headline, classes=["lc-headline"])
+            HeldBack(frame)
+        if frame.ended:
+            solara.Success(frame.ended, dense=True, classes=["lc-ended"])
+        solara.Text("The target", style={"font-weight": "bold", "margin-top": "4px"})
         for row in frame.targets:
-            with solara.Column(gap="0px"):
-                solara.Text(
-                    f"{row.name.replace('_', ' ')}: {_fmt(row.value)} of {_fmt(row.goal)} "
-                    f"({row.metric}) - {row.projection}",
-                    style={"font-size": "0.85em"},
+            with solara.Column(gap="0px", classes=["lc-target-row"]):
+                unit = row.metric.rsplit("_", 1)[-1] if row.metric.endswith(("_t", "_mw")) else ""
+                u = {"t": " t", "mw": " MW"}.get(unit, "")
+                if row.metric == "closure":
+                    value = f"{row.value:.0%} of {row.goal:.0%}"
+                elif row.metric == "mass_driver_operating":
+                    value = "finished" if row.met_day is not None else "not yet"
+                else:
+                    value = f"{_fmt(row.value)}{u} of {_fmt(row.goal)}{u}"
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=(
+                        f'<span title="{html.escape(row.metric)}: {html.escape(row.why)}">'
+                        f"<b>{html.escape(words.metric(row.metric))}</b>: {value}"
+                        f" — {html.escape(row.projection)}</span>"
+                    ),
                 )
                 solara.ProgressLinear(
                     value=round(100 * row.fraction, 1),
                     color="success" if row.met_day is not None else "primary",
                 )
-        solara.Text(f"Today bound by: {frame.bottleneck}", style={"font-size": "0.85em"})
 
 
 def _fmt(value: float) -> str:
@@ -100,47 +159,82 @@ def _fmt(value: float) -> str:
 
 
 @solara.component
-def ChartGrid(frame: Frame) -> None:
-    """The six time charts, three to a row."""
-    names = list(CHARTS)
-    with solara.Column(classes=["lc-charts"]):
-        for start in range(0, len(names), 3):
-            with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                for name in names[start : start + 3]:
-                    solara.Image(frame.charts[name], classes=[f"lc-chart-{name}"])
+def ChartGrid(frame: Frame, names: tuple[str, ...] | None = None) -> None:
+    """The time charts in a grid that uses the page's width."""
+    with solara.Div(classes=["lc-chart-grid", "lc-charts"]):
+        for name in names or tuple(CHARTS):
+            solara.Image(frame.charts[name], classes=[f"lc-chart-{name}"])
 
 
 @solara.component
 def ParamControl(
     param: Param, value: Any, error: str | None, on_value: Callable[[Any], None]
 ) -> None:
-    """One labelled slider (or select), with the schema's refusal beside it if any."""
-    with solara.Column(gap="0px", classes=["lc-param", "lc-param-" + param.path.replace(".", "-")]):
+    """One parameter: a slider through its stops and a number box, or a select.
+
+    Any refusal is written in words beside it; the internal name is in the label's tooltip.
+    """
+    cls = ["lc-param", "lc-param-" + param.path.replace(".", "-")]
+    with solara.Column(gap="0px", classes=cls):
+        with solara.Tooltip(f"{param.path}: {param.description}"):
+            solara.Text(param.label, style={"font-size": "0.95em", "font-weight": "bold"})
         if param.choices:
+            labels = {choice_label(param, c): c for c in param.choices}
             solara.Select(
-                label=param.label, values=list(param.choices), value=str(value), on_value=on_value
+                label="",
+                values=list(labels),
+                value=choice_label(param, str(value)),
+                on_value=lambda t: on_value(labels[t]),
+                dense=True,
             )
         else:
-            number = float(value) if value is not None else param.lo
-            shown = f"{number:g}" + (f" {param.unit}" if param.unit else "")
-            solara.Text(f"{param.label}: {shown}", style={"font-size": "0.85em"})
-            solara.SliderFloat(
-                label="",
-                value=number,
-                min=param.lo,
-                max=param.hi,
-                step=param.step,
-                on_value=on_value,
-            )
+            number = float(value)
+            stops = slider_values(param)
+            with solara.Row(style={"align-items": "center"}, gap="6px"):
+                with solara.Div(style={"flex": "1"}):
+                    solara.SliderInt(
+                        label="",
+                        value=nearest_stop(param, number),
+                        min=0,
+                        max=len(stops) - 1,
+                        on_value=lambda i: on_value(stops[int(i)]),
+                    )
+                NumberBox(param.fmt(number), param.shown_unit, on_value)
+            note = off_slider(param, number)
+            if note:
+                solara.Text(note, classes=["lc-off-slider"], style={"color": "#8a5a00"})
         if error:
             solara.Error(error, dense=True, classes=["lc-param-error"])
+
+
+@solara.component
+def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
+    """A parameter's number box: shows the value in effect, or what was typed if refused.
+
+    The typed text is this box's own state, so a refused entry stays in view beside its
+    message, and typing the old value again is a change that clears the message.
+    """
+    text = solara.use_reactive(shown)
+    solara.use_effect(lambda: text.set(shown), [shown])  # the value in effect changed
+
+    def typed(value: str) -> None:
+        text.set(value)
+        on_text(value)
+
+    solara.InputText(
+        label=unit,
+        value=text.value,
+        on_value=typed,
+        classes=["lc-number"],
+        style={"max-width": "110px"},
+    )
 
 
 @solara.component
 def ParamControls(
     values: dict[str, Any], errors: dict[str, str], on_value: Callable[[str, Any], None]
 ) -> None:
-    """Every slider of :data:`.params.PARAMS`, each calling ``on_value(path, value)``."""
+    """Every control of :data:`.params.PARAMS`, each calling ``on_value(path, value)``."""
     for param in PARAMS:
         ParamControl(
             param,
@@ -150,62 +244,137 @@ def ParamControls(
         )
 
 
+def apply_value(
+    scenario: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    path: str,
+    raw: Any,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A control's new value: (values, errors) after it, refusals in words beside it.
+
+    A typed number is parsed and checked against the schema's limits; a value the box
+    refuses leaves the old value standing, with the reason beside the control.
+    """
+    param = next(p for p in PARAMS if p.path == path)
+    errs = {k: v for k, v in errors.items() if k != path}
+    value = raw
+    if not param.choices and isinstance(raw, str):
+        value, why = parse(param, raw)
+        if value is None:
+            errs[path] = why
+            return values, errs
+    new = dict(values)
+    new[path] = value
+    errs.update(check(scenario, {path: value}))
+    return new, errs
+
+
 @solara.component
-def Inspector(
-    session: Session, frame: Frame, uid: solara.Reactive, picked: solara.Reactive
-) -> None:
-    """The unit clicked on the map or picked from the table: kind, age, health, task, builder, output."""
-    kind = solara.use_reactive("all")
-    with solara.Column(classes=["lc-inspector"]):
-        info = session.describe(uid.value) if uid.value is not None else None
+def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
+    """The inspected unit's card: what it is, its age, health, job, who built it, its output."""
+    with solara.Column(classes=["lc-card", "lc-inspector"], gap="2px"):
         if info is None:
-            solara.Text("Click a unit on the map, or pick one below.")
-        else:
-            shown = ("id", "kind", "pos", "birth_day", "age_days", "health", "task")
-            shown += ("builder", "output")
-            rows = "".join(
-                f"<tr><td style='padding-right:12px;color:#555'>{k.replace('_', ' ')}</td>"
-                f"<td>{html.escape(str(info[k]))}</td></tr>"
-                for k in shown
-                if k in info
+            solara.Text(
+                note or "Click on the map to inspect the nearest machine.",
+                style={"color": "#555"},
+                classes=["lc-inspect-note"],
             )
-            solara.HTML(tag="table", unsafe_innerHTML=rows, classes=["lc-unit"])
-        cell, ids = picked.value
-        if cell is not None:
-            solara.Text(f"Cell {cell}: {len(ids)} unit(s) nearest the click")
+            return
+        solara.Text(
+            f"{words.kind_one(info['kind'])} #{info['id']}",
+            style={"font-weight": "bold", "font-size": "1.1em"},
+        )
+        rows = [
+            ("where (cell)", info.get("pos")),
+            ("age", f"{info.get('age_days')} days (built day {info.get('birth_day')})"),
+            ("health", info.get("health")),
+            ("doing", info.get("task")),
+            (
+                "built by",
+                "landed from Earth"
+                if info.get("builder") is None
+                else f"machine #{info.get('builder')}",
+            ),
+            ("output", info.get("output")),
+        ]
+        solara.HTML(
+            tag="table",
+            unsafe_innerHTML="".join(
+                f"<tr><td style='padding-right:10px;color:#555'>{k}</td>"
+                f"<td>{html.escape(str(v))}</td></tr>"
+                for k, v in rows
+                if v is not None and v != ""
+            ),
+            classes=["lc-unit"],
+        )
+
+
+@solara.component
+def NewestUnits(session: Session, frame: Frame, on_pick: Callable[[int], None]) -> None:
+    """The newest units, as buttons: another way to choose one to inspect."""
+    kind = solara.use_reactive("all")
+    with solara.Column(gap="2px"):
         solara.Select(
-            label="Table of newest units: kind",
-            values=["all", *[k for k, _, _ in frame.legend]],
+            label="Newest machines of kind",
+            values=["all", *[k for k, _, n in frame.legend if n]],
             value=kind,
+            dense=True,
         )
         table = session.unit_table(None if kind.value == "all" else kind.value, limit=12)
         with solara.Row(style={"flex-wrap": "wrap"}, gap="2px"):
             for row in table:
                 solara.Button(
-                    f"#{row['id']} {row['kind']} {row['cell']}",
+                    f"#{row['id']} {words.kind(row['kind'])}",
                     small=True,
                     text=True,
-                    on_click=lambda r=row: uid.set(r["id"]),
+                    on_click=lambda r=row: on_pick(int(r["id"])),
                     classes=["lc-unit-row"],
                 )
 
 
 @solara.component
+def SeedBox(seed: solara.Reactive[int], error: solara.Reactive[str]) -> None:
+    """The seed: a whole number 0 or more; anything else is refused in words, beside the box."""
+
+    def on_text(text: str) -> None:
+        value, why = parse_seed(text)
+        error.set(why)
+        if value is not None:
+            seed.set(value)
+
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.InputText(
+            "Seed",
+            value=str(seed.value),
+            on_value=on_text,
+            error=bool(error.value),
+            classes=["lc-seed"],
+            style={"max-width": "64px"},
+        )
+        if error.value:  # beside the box, in words
+            solara.Error(error.value, dense=True, classes=["lc-seed-error"])
+
+
+@solara.component
 def Page() -> None:
     """The whole app for one browser session."""
-    session = solara.use_memo(Session, [])
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    session = solara.use_memo(lambda: Session(map_size=MAP_PX), [])
     first = solara.use_memo(session.frame, [session])
     frame = solara.use_reactive(first)
     playing = solara.use_reactive(False)
-    speed = solara.use_reactive(1)
+    speed = solara.use_reactive(DEFAULT_SPEED)
     log_units = solara.use_reactive(False)
     scenario = solara.use_reactive(DEFAULT_SCENARIO)
     seed = solara.use_reactive(session.seed)
+    seed_error = solara.use_reactive("")
     values = solara.use_reactive(current_values(DEFAULT_SCENARIO))
     errors = solara.use_reactive(dict[str, str]())
     message = solara.use_reactive("")
-    uid = solara.use_reactive(None)
-    picked = solara.use_reactive((None, []))
+    drawer = solara.use_reactive(False)
+    pick_note = solara.use_reactive("")
     mode = solara.use_reactive(MODES[0])
     tour_index = solara.use_reactive(0)
     record = solara.use_memo(lambda: functools.partial(session_gif, session), [session])
@@ -213,16 +382,17 @@ def Page() -> None:
     def play_loop(cancel: threading.Event) -> None:
         if not playing.value:
             return
-        while not cancel.is_set():
-            started = time.perf_counter()
+
+        def advance(days: int) -> Frame:
             session.log_units = log_units.value
-            f = session.advance(speed.value)
+            return session.advance(days)
+
+        def show(f: Frame) -> None:
             frame.set(f)
             if not f.running:
                 playing.set(False)
-                return
-            # Never faster than the browser can draw; the frame's own work counts toward it.
-            cancel.wait(max(0.0, MIN_FRAME_S - (time.perf_counter() - started)))
+
+        play(advance, show, lambda: float(speed.value), cancel, lambda: playing.value)
 
     # Not intrusive: a cancelled thread finishes its step and frame, never half a day.
     solara.use_thread(play_loop, dependencies=[playing.value, session], intrusive_cancel=False)
@@ -236,38 +406,33 @@ def Page() -> None:
         session.log_units = value
         frame.set(session.frame())
 
-    def choose_scenario(name: str) -> None:
+    def choose_scenario(label: str) -> None:
+        name = next((n for n in scenario_names() if words.preset(n) == label), label)
         scenario.set(name)
         try:
             values.set(current_values(name))
             errors.set({})
-            message.set("Press Reset to run this scenario.")
+            message.set("Press Reset to run this preset.")
         except InputError as exc:
-            message.set(exc.render())
+            message.set(f"This preset cannot be loaded: {exc.message}")
 
-    def set_param(path: str, value: Any) -> None:
-        old = values.value.get(path)
-        param = next(p for p in PARAMS if p.path == path)
-        if (
-            not param.choices
-            and isinstance(old, int | float)
-            and abs(float(value) - float(old)) < param.step / 2
-        ):
-            return  # the slider snapping a value to its step, not a person moving it
-        new = dict(values.value)
-        new[path] = value
+    def set_param(path: str, raw: Any) -> None:
+        new, errs = apply_value(scenario.value, values.value, errors.value, path, raw)
         values.set(new)
-        found = check(scenario.value, {path: value})
-        errs = {k: v for k, v in errors.value.items() if k != path}
-        errs.update(found)
         errors.set(errs)
         message.set("" if errs else "Press Reset to apply.")
 
     def reset() -> None:
         playing.set(False)
+        if seed_error.value:
+            message.set("Not reset: the seed must be a whole number, 0 or more.")
+            return
         base = current_values(scenario.value)
         overrides = {p: v for p, v in values.value.items() if v != base.get(p)}
-        errs = check(scenario.value, overrides) if overrides else {}
+        # A refused entry still standing in its box counts: the run would not be what it shows.
+        errs = dict(errors.value)
+        if not errs and overrides:
+            errs = check(scenario.value, overrides)
         if errs:
             errors.set(errs)
             message.set("Not reset: fix the values marked in red.")
@@ -275,11 +440,9 @@ def Page() -> None:
         try:
             session.reset(scenario.value, check_seed(seed.value), overrides)
         except InputError as exc:
-            message.set(exc.render())
+            message.set(f"Not reset: {exc.message}")
             return
         errors.set({})
-        uid.set(None)
-        picked.set((None, []))
         message.set("")
         session.log_units = log_units.value
         frame.set(session.frame())
@@ -289,26 +452,41 @@ def Page() -> None:
         mode.set(name)
 
     def on_pick(data: dict[str, float]) -> None:
-        cell, ids = session.units_at(float(data.get("x", 0.0)), float(data.get("y", 0.0)))
-        picked.set((cell, ids))
-        uid.set(ids[0] if ids else None)
+        found = session.pick(float(data.get("x", 0.0)), float(data.get("y", 0.0)))
+        pick_note.set("" if found is not None else "No machine near that spot: click closer.")
+        frame.set(session.frame())
+
+    def pick_id(uid: int) -> None:
+        session.choose(uid)
+        frame.set(session.frame())
 
     f = frame.value
-    with solara.Column(style={"padding": "8px"}, classes=["lunarcity-app"]):
-        with solara.Row(style={"align-items": "center"}):
-            solara.Text("LunarCity", style={"font-size": "1.6em", "font-weight": "bold"})
+    with solara.Column(style={"padding": "4px 10px"}, gap="4px", classes=["lunarcity-app"]):
+        with solara.Row(classes=["lc-bar"]):
+            solara.Text("LunarCity", style={"font-size": "1.35em", "font-weight": "bold"})
             solara.ToggleButtonsSingle(
                 value=mode.value, values=MODES, on_value=switch_mode, classes=["lc-mode"]
             )
             if mode.value == "Explore":
-                DayCounter(f)
-                changed = "".join(
-                    f", {k}={v:g}" if isinstance(v, float) else f", {k}={v}" for k, v in f.overrides
+                PlayButtons(playing, f.running, step)
+                solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
+                SpeedSelect(speed, style={"max-width": "190px"})
+                solara.Select(
+                    label="Preset (applies on Reset)",
+                    values=[words.preset(n) for n in scenario_names()],
+                    value=words.preset(scenario.value),
+                    on_value=choose_scenario,
+                    classes=["lc-scenario"],
+                    style={"max-width": "190px"},
                 )
-                solara.Text(
-                    f"{f.scenario}, seed {f.seed}{changed} - {f.units_total:,} units",
-                    style={"color": "#555"},
-                    classes=["lc-running"],
+                SeedBox(seed, seed_error)
+                solara.Button(
+                    "Assumptions",
+                    icon_name="mdi-tune",
+                    on_click=lambda: drawer.set(not drawer.value),
+                    outlined=not drawer.value,
+                    color="primary",
+                    classes=["lc-drawer-button"],
                 )
         if mode.value == "Tour":
             # Imported here: the views import this module's panels.
@@ -320,70 +498,66 @@ def Page() -> None:
 
             CompareView()
         else:
-            with solara.Columns([1, 3]):
-                with solara.Column(classes=["lc-controls"]):
-                    with solara.Card("Run"):
-                        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                            PlayButtons(playing, f.running, step)
-                            solara.Button("Reset", icon_name="mdi-restart", on_click=reset)
-                        SpeedSelect(speed)
-                        solara.Checkbox(
-                            label="Units chart on a log scale",
-                            value=log_units.value,
-                            on_value=set_log,
+            # Always in its place (empty or not), so the panels after it keep their state.
+            with solara.Div():
+                if message.value:
+                    solara.Info(message.value, dense=True, classes=["lc-message"])
+            with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
+                with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="0px"):
+                    MapImage(src=_data_url(f.map_png), event_pick=on_pick)
+                with solara.Column(style={"flex": "1", "min-width": "360px"}, gap="4px"):
+                    DayCounter(f)
+                    running = f"{words.preset(f.scenario)} — seed {f.seed}"
+                    if f.overrides:
+                        running += ", changed: " + ", ".join(
+                            next((p.label for p in PARAMS if p.path == k), k).lower()
+                            for k, _ in f.overrides
                         )
-                    with solara.Card("Scenario (applies on Reset)"):
-                        solara.Select(
-                            label="Scenario",
-                            values=scenario_names(),
-                            value=scenario.value,
-                            on_value=choose_scenario,
-                            classes=["lc-scenario"],
-                        )
-                        solara.InputInt(
-                            "Seed", value=seed.value, on_value=lambda v: seed.set(int(v or 0))
-                        )
-                        if seed_problem(seed.value):
-                            solara.Error(seed_problem(seed.value), dense=True, classes=["lc-seed"])
-                        ParamControls(values.value, errors.value, set_param)
-                        if message.value:
-                            solara.Info(message.value, dense=True, classes=["lc-message"])
-                    with solara.Card("Export"):
-                        stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
-                        solara.FileDownload(
-                            lambda: session.daily_bytes("parquet"),
-                            filename=f"{stem}.parquet",
-                            label="Daily table (Parquet)",
-                        )
-                        solara.FileDownload(
-                            lambda: session.daily_bytes("csv"),
-                            filename=f"{stem}.csv",
-                            label="Daily table (CSV)",
-                            mime_type="text/csv",
-                        )
-                        solara.FileDownload(
-                            session.snapshot_png,
-                            filename=f"{stem}.png",
-                            label="Map and charts (PNG)",
-                            mime_type="image/png",
-                        )
-                        # Replays this run from day 0 to today (same seed, same days) as a GIF.
-                        solara.FileDownload(
-                            record,
-                            filename=f"{stem}.gif",
-                            label="Record (GIF)",
-                            mime_type="image/gif",
-                        )
-                with solara.Column():
-                    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-                        with solara.Column(style={"width": "560px", "max-width": "100%"}):
-                            MapImage(src=_data_url(f.map_png), event_pick=on_pick)
-                        with solara.Column(style={"min-width": "300px", "flex": "1"}):
-                            TargetPanel(f)
-                            Legend(f)
-                    ChartGrid(f)
-                    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-                        with solara.Card("Materials: regolith -> materials -> parts -> units"):
-                            solara.Image(f.materials_png, classes=["lc-materials"])
-                        with solara.Card("Inspect", style={"min-width": "320px", "flex": "1"}):
-                            Inspector(session, f, uid, picked)
+                    solara.Text(running, classes=["lc-running"], style={"color": "#555"})
+                    TargetPanel(f)
+                with solara.Column(style={"width": "330px", "flex": "none"}, gap="6px"):
+                    solara.Text("Inspect", style={"font-weight": "bold"})
+                    UnitCard(f.picked, pick_note.value)
+                    Legend(f)
+            ChartGrid(f)
+            solara.Checkbox(
+                label="Machines chart on a log scale", value=log_units.value, on_value=set_log
+            )
+            with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+                with solara.Card("How things are made: soil -> materials -> parts -> machines"):
+                    solara.Image(f.materials_png, classes=["lc-materials"])
+                with solara.Card("Newest machines", style={"min-width": "320px", "flex": "1"}):
+                    NewestUnits(session, f, pick_id)
+            if drawer.value:
+                with solara.Column(classes=["lc-drawer"], gap="6px"):
+                    solara.Text(
+                        "Change an assumption (applies on Reset)",
+                        style={"font-weight": "bold", "font-size": "1.1em"},
+                    )
+                    ParamControls(values.value, errors.value, set_param)
+                    solara.Text("Export", style={"font-weight": "bold", "margin-top": "8px"})
+                    stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
+                    solara.FileDownload(
+                        lambda: session.daily_bytes("parquet"),
+                        filename=f"{stem}.parquet",
+                        label="Daily table (Parquet)",
+                    )
+                    solara.FileDownload(
+                        lambda: session.daily_bytes("csv"),
+                        filename=f"{stem}.csv",
+                        label="Daily table (CSV)",
+                        mime_type="text/csv",
+                    )
+                    solara.FileDownload(
+                        session.snapshot_png,
+                        filename=f"{stem}.png",
+                        label="Map and charts (PNG)",
+                        mime_type="image/png",
+                    )
+                    # Replays this run from day 0 to today (same seed, same days) as a GIF.
+                    solara.FileDownload(
+                        record,
+                        filename=f"{stem}.gif",
+                        label="Record (GIF)",
+                        mime_type="image/gif",
+                    )

@@ -19,6 +19,8 @@ import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from . import words  # noqa: E402
+
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
@@ -141,7 +143,9 @@ class MaterialsView:
 
         image = Image.fromarray(self.base)
         draw = ImageDraw.Draw(image)
-        draw.text((8, 4), f"Today bound by: {bottleneck}", font=_font(14), fill=(0, 0, 0))
+        short = words.short_of(bottleneck)
+        text = f"Today: short of {short}" if short else "Today: nothing held the city back"
+        draw.text((8, 4), text, font=_font(16), fill=(0, 0, 0))
         for node in bottleneck_nodes(self.model, bottleneck, self.graph):
             x, y = self.pixels[node]
             r = self.ring

@@ -1,20 +1,59 @@
-"""The app's steerable parameters: which scenario fields get a slider, their ranges and labels.
+"""The app's steerable parameters: which scenario fields get a slider, their stops and labels.
 
-Labels and units come from the scenario schema's field descriptions, so the app says what the
-command line's ``--set`` and the YAML files mean. Ranges are teaching ranges, wider than the
-schema allows where that is instructive: a value the schema refuses is reported beside its
-control (an :class:`~lunarcity.errors.InputError` message), never a crash.
+Honest controls: a slider's ends come from the scenario schema's own constraints (pydantic's
+``gt``/``ge``/``lt``/``le``, read generically, so a bound added to :mod:`lunarcity.scenario`
+reaches the slider with no change here), and its stops include every preset's value, so loading
+a preset or pressing Reset never moves a value. A slider moves through a list of stops (round
+teaching values, the schema's closed ends and the presets' values); the number box beside it
+takes any value the schema accepts, and a value outside the slider's stops is shown as such.
+Refusals are written in plain words, never a file path or a validation library's wording.
 """
 
 from __future__ import annotations
 
-import re
+import math
 import typing
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, preset_paths, resolve_scenario
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import Scenario, check_seed, resolve_scenario
+
+from . import words
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A numeric field's limits from the schema (None where it has none)."""
+
+    lo: float | None = None
+    lo_open: bool = False
+    hi: float | None = None
+    hi_open: bool = False
+
+    def admits(self, value: float) -> bool:
+        """Whether the schema's limits let ``value`` through."""
+        if self.lo is not None and (value <= self.lo if self.lo_open else value < self.lo):
+            return False
+        if self.hi is not None and (value >= self.hi if self.hi_open else value > self.hi):
+            return False
+        return math.isfinite(value)
+
+    def words(self, unit: str = "") -> str:
+        """'more than 0 t', 'between 0 and 1', 'at most 200 years' ..."""
+        u = f" {unit}" if unit else ""
+        if self.lo is not None and self.hi is not None and not (self.lo_open or self.hi_open):
+            return f"between {self.lo:g} and {self.hi:g}{u}"
+        parts = []
+        if self.lo is not None:
+            parts.append(
+                f"more than {self.lo:g}{u}" if self.lo_open else f"at least {self.lo:g}{u}"
+            )
+        if self.hi is not None:
+            parts.append(f"less than {self.hi:g}{u}" if self.hi_open else f"at most {self.hi:g}{u}")
+        return " and ".join(parts) or "a number"
 
 
 @dataclass(frozen=True)
@@ -23,19 +62,20 @@ class Param:
 
     Attributes:
         path: Dotted scenario path, e.g. ``earth.lander_interval_days``.
-        lo, hi, step: Slider range (numbers); ignored for choices.
-        choices: For a field with a fixed set of values (a select instead of a slider).
-        integer: Whether the value is an integer.
+        stops: Round values the slider offers (teaching values; the schema's limits and the
+            presets' values are added, values the schema refuses are dropped).
+        integer: Whether the value is a whole number.
+        name: A short friendly label ("" takes the schema's description).
         text: Description to use where the schema has none.
+        unit_name: The unit as shown beside the number ("" takes the schema's).
     """
 
     path: str
-    lo: float = 0.0
-    hi: float = 1.0
-    step: float = 0.01
-    choices: tuple[str, ...] = ()
+    stops: tuple[float, ...] = ()
     integer: bool = False
+    name: str = ""
     text: str = ""  # used where the schema gives the field no description
+    unit_name: str = ""
 
     @property
     def keyword(self) -> str:
@@ -48,58 +88,245 @@ class Param:
         return field_info(self.path)[1] or self.text
 
     @property
+    def _first_clause(self) -> str:
+        """The description up to its first ';' (what the field is; the rest says why its limits)."""
+        return (self.description or "").split(";")[0].strip()
+
+    @property
     def label(self) -> str:
-        """A short label: the description without its unit, the unit in brackets."""
-        text = self.description or self.path.split(".")[-1].replace("_", " ")
-        unit = self.unit
-        text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
-        return f"{text} [{unit}]" if unit else text
+        """A short label: the friendly name, or the description's first clause without its unit."""
+        if self.name:
+            return self.name
+        text = self._first_clause or self.path.split(".")[-1].replace("_", " ")
+        if "(" in text and text.endswith(")"):
+            text = text[: text.rindex("(")].rstrip()
+        return text
 
     @property
     def unit(self) -> str:
-        """The unit the description ends with in brackets, e.g. 't' for '(t)'."""
-        found = re.search(r"\(([^)]*)\)\s*$", self.description or "")
-        return found.group(1) if found else ""
+        """The unit the description's first clause ends with in brackets: 't' for '(t)'."""
+        text = self._first_clause
+        if text.endswith(")") and "(" in text:
+            return text[text.rindex("(") + 1 : -1]
+        return ""
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit as the page writes it beside the number."""
+        return self.unit_name or self.unit
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """For a field with a fixed set of values (a select instead of a slider)."""
+        return choices_of(self.path)
+
+    @property
+    def bounds(self) -> Bounds:
+        """The schema's limits of this field."""
+        return bounds_of(self.path)
+
+    @property
+    def lo(self) -> float:
+        """The slider's first stop."""
+        return slider_values(self)[0]
+
+    @property
+    def hi(self) -> float:
+        """The slider's last stop."""
+        return slider_values(self)[-1]
+
+    def fmt(self, value: float) -> str:
+        """The value as the number box shows it (no float noise)."""
+        return f"{int(round(value))}" if self.integer else f"{value:g}"
+
+
+def _range(lo: float, hi: float, step: float) -> tuple[float, ...]:
+    n = int(round((hi - lo) / step))
+    return tuple(round(lo + i * step, 10) for i in range(n + 1))
 
 
 #: The key parameters, in the order the app shows them.
 PARAMS: tuple[Param, ...] = (
-    Param("earth.lander_interval_days", 1, 60, 1),
-    Param("earth.lander_payload_t", 0, 300, 10),
-    Param("earth.lander_failure_prob", 0, 1, 0.01),
-    Param("mass_driver.max_accel_g", 0, 1000, 10),
-    Param("mass_driver.launch_speed_km_s", 0.5, 3.0, 0.001),
     Param(
-        "planner.policy",
-        choices=("fixed_mix", "bottleneck_first", "grow_then_produce"),
-        text="Planner policy",
+        "earth.lander_interval_days",
+        (1, 2, 3, 5, 7, 10, 14, 20, 30, 45, 60, 90, 120, 180, 365, 730),
+        unit_name="days",
     ),
-    Param("planner.produce_after_years", 0, 10, 0.5),
-    Param("planner.produce_share", 0, 1, 0.05),
-    Param("run.years", 1, 30, 1, text="Years to simulate (years)"),
+    Param(
+        "earth.lander_payload_t",
+        (0.5, 1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500),
+        name="Payload per lander",
+        unit_name="t",
+    ),
+    Param("earth.lander_failure_prob", _range(0, 1, 0.05), name="Chance a lander is lost"),
+    Param(
+        "mass_driver.max_accel_g",
+        (1, 2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000),
+        name="Launch acceleration",
+        unit_name="g",
+    ),
+    Param(
+        "earth.tankers_per_landing",
+        _range(0, 30, 1),
+        name="Tanker flights per landing",
+        unit_name="launches",
+    ),
+    Param("planner.policy", text="Planner policy", name="How the city chooses what to build"),
+    Param(
+        "planner.produce_after_years",
+        (*_range(0, 10, 0.5), 15, 20, 30, 50, 100),
+        name="Start making satellites after",
+        unit_name="years",
+    ),
+    Param(
+        "planner.produce_share", _range(0, 1, 0.05), name="Share of building spent on satellites"
+    ),
+    Param(
+        "run.years",
+        (*_range(1, 30, 1), 40, 50, 100),
+        integer=False,
+        name="Years to run",
+        text="Years to simulate (years)",
+        unit_name="years",
+    ),
 )
 
 
 def field_info(path: str) -> tuple[Any, str]:
     """(annotation, description) of a scenario field given by its dotted path."""
+    field = _field(path)
+    return field.annotation, field.description or ""
+
+
+def _field(path: str) -> Any:
     model: Any = Scenario
     field = None
     for part in path.split("."):
         field = model.model_fields[part]
         model = field.annotation
     assert field is not None
-    return field.annotation, field.description or ""
+    return field
+
+
+@cache
+def bounds_of(path: str) -> Bounds:
+    """The schema's numeric limits of a field, read from its pydantic constraints.
+
+    Reads every constraint object pydantic keeps in the field's metadata (``annotated_types``'
+    ``Gt``, ``Ge``, ``Lt``, ``Le`` and ``Interval``, whether they came from ``Field(ge=...)`` or
+    from a type such as ``PositiveFloat``), so a bound added to the schema reaches the slider.
+    """
+    lo = hi = None
+    lo_open = hi_open = False
+    for item in _field(path).metadata:
+        for attr, is_lo, is_open in (
+            ("gt", True, True),
+            ("ge", True, False),
+            ("lt", False, True),
+            ("le", False, False),
+        ):
+            value = getattr(item, attr, None)
+            if not isinstance(value, int | float):
+                continue
+            value = float(value)
+            if is_lo and (lo is None or value > lo or (value == lo and is_open)):
+                lo, lo_open = value, is_open
+            elif not is_lo and (hi is None or value < hi or (value == hi and is_open)):
+                hi, hi_open = value, is_open
+    return Bounds(lo, lo_open, hi, hi_open)
 
 
 def choices_of(path: str) -> tuple[str, ...]:
-    """The allowed values of a Literal field (e.g. the planner policies)."""
+    """The allowed values of a Literal field (e.g. the planner policies); () for a number."""
     annotation, _ = field_info(path)
-    return tuple(str(a) for a in typing.get_args(annotation))
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    return ()
 
 
 def scenario_names() -> list[str]:
     """Every preset in models/, by name."""
     return list(preset_paths())
+
+
+@cache
+def preset_values() -> dict[str, dict[str, Any]]:
+    """Every preset's value of every parameter, by preset then path."""
+    return {name: current_values(name) for name in scenario_names()}
+
+
+@cache
+def slider_values(param: Param) -> tuple[float, ...]:
+    """The slider's stops: teaching values, the schema's closed ends and every preset's value.
+
+    Only values the schema admits are kept, so the slider never offers a value the model
+    refuses, and every preset's value is a stop, so loading a preset never moves the slider.
+    """
+    b = param.bounds
+    values = set(param.stops)
+    values.update(v for v in (b.lo, b.hi) if v is not None)
+    for preset in preset_values().values():
+        value = preset.get(param.path)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values.add(float(value))
+    return tuple(sorted(float(v) for v in values if b.admits(float(v))))
+
+
+def nearest_stop(param: Param, value: float) -> int:
+    """Index of the stop nearest ``value`` (where the slider's knob stands)."""
+    stops = slider_values(param)
+    return min(range(len(stops)), key=lambda i: (abs(stops[i] - value), i))
+
+
+def off_slider(param: Param, value: float) -> str:
+    """'' when ``value`` is one of the slider's stops; else a note saying where it lies.
+
+    A typed value the schema takes but the slider cannot show (outside its ends, or between two
+    of its stops, where the knob stands at the nearest) is kept as typed, and said so.
+    """
+    stops = slider_values(param)
+    if any(math.isclose(value, s, rel_tol=1e-9, abs_tol=1e-12) for s in stops):
+        return ""
+    u = f" {param.shown_unit}" if param.shown_unit else ""
+    v = f"{param.fmt(value)}{u}"
+    if value < stops[0] or value > stops[-1]:
+        return (
+            f"{v} is outside the slider ({param.fmt(stops[0])} to {param.fmt(stops[-1])}{u}); "
+            "kept as typed"
+        )
+    hi = next(i for i, s in enumerate(stops) if s > value)
+    return (
+        f"{v} is between the slider's marks ({param.fmt(stops[hi - 1])} and "
+        f"{param.fmt(stops[hi])}{u}); kept as typed"
+    )
+
+
+def parse(param: Param, text: str) -> tuple[float | None, str]:
+    """A number typed in a parameter's box: (value, '') or (None, what is wrong, in words)."""
+    u = f" {param.shown_unit}" if param.shown_unit else ""
+    want = param.bounds.words(param.shown_unit)
+    try:
+        value = float(str(text).strip().replace(",", ""))
+    except ValueError:
+        return None, f"Type a number ({want})."
+    if not param.bounds.admits(value):
+        return (
+            None,
+            f"{param.fmt(value) if math.isfinite(value) else text}{u} is not allowed: {want}.",
+        )
+    return value, ""
+
+
+def parse_seed(text: str) -> tuple[int | None, str]:
+    """The seed box: a whole number 0 or more, else (None, why, in words).
+
+    Checked by the schema's own :func:`lunarcity.scenario.check_seed` (its range), and said in
+    words a class can read.
+    """
+    try:
+        return check_seed(str(text)), ""
+    except InputError as exc:
+        return None, f"{exc.message}: the seed must be a whole number, 0 or more (for example 1)."
 
 
 def current_values(scenario: str) -> dict[str, Any]:
@@ -114,21 +341,37 @@ def current_values(scenario: str) -> dict[str, Any]:
     return out
 
 
+def plain(exc: InputError, param: Param | None = None) -> str:
+    """A refusal in words: the schema's limits for a known field, else the model's own message."""
+    if param is not None and not param.choices:
+        return f"Not allowed: {param.label.lower()} must be {param.bounds.words(param.shown_unit)}."
+    text = exc.message
+    return f"Not allowed: {text}" + (f" ({exc.valid})" if exc.valid else "")
+
+
 def check(scenario: str, values: dict[str, Any]) -> dict[str, str]:
-    """Errors by path for the values the schema refuses (empty when all are fine).
+    """Errors by path, in plain words, for the values the schema refuses (empty when all fine).
 
     Each value is checked on its own first, so the message sits beside the right control;
     then all together (a combination may be refused even when each value is fine).
     """
+    by_path = {p.path: p for p in PARAMS}
     errors: dict[str, str] = {}
     for path, value in values.items():
         try:
             resolve_scenario(scenario, {path: value})
         except InputError as exc:
-            errors[path] = exc.render()
+            errors[path] = plain(exc, by_path.get(path))
     if not errors and values:
         try:
             resolve_scenario(scenario, dict(values))
         except InputError as exc:
-            errors[exc.field or "scenario"] = exc.render()
+            errors[exc.field or "scenario"] = plain(exc)
     return errors
+
+
+def choice_label(param: Param, value: str) -> str:
+    """A choice as the select shows it (planner policies in words)."""
+    if param.path == "planner.policy":
+        return words.POLICIES.get(value, value)
+    return value

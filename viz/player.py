@@ -16,6 +16,83 @@ import solara
 
 #: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
 MIN_FRAME_S = 0.1
+#: Speeds a viewer can choose, in days of the city per second of watching.
+SPEEDS = [5, 10, 30, 60, 120]
+#: The default: ten years (3,652 days) in about two minutes, so a class can watch a whole run.
+DEFAULT_SPEED = 30
+#: When frames are slower than the speed asks, the player catches up at most this much (s)
+#: in one frame: a big city then plays slower rather than in jumps of months.
+MAX_CATCH_UP_S = 0.5
+
+
+class Pacer:
+    """How many days each frame advances, so Play keeps to a speed in days per second.
+
+    A frame takes as long as it takes (a big city's step and redraw), so the days a frame
+    advances follow the clock: the days due since Play was pressed, less those already shown.
+
+    Args:
+        days_per_s: The speed.
+        clock: Seconds, monotonic (time.perf_counter; a test may pass its own).
+    """
+
+    def __init__(self, days_per_s: float, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.days_per_s = float(days_per_s)
+        self.clock = clock
+        self.start = clock()
+        self.done = 0
+
+    def due(self) -> int:
+        """Days to advance now (0: wait for the next frame)."""
+        now = self.clock()
+        behind = self.days_per_s * (now - self.start) - self.done
+        limit = self.days_per_s * MAX_CATCH_UP_S
+        if behind > limit:  # too far behind: forget the debt rather than jump
+            self.start = now - (self.done + limit) / self.days_per_s
+            behind = limit
+        return max(0, int(behind))
+
+    def advanced(self, days: int) -> None:
+        """Count days that were shown."""
+        self.done += int(days)
+
+    def wait_s(self) -> float:
+        """Seconds until the next day is due (at least a frame's worth)."""
+        next_at = self.start + (self.done + 1) / self.days_per_s
+        return max(MIN_FRAME_S, next_at - self.clock())
+
+
+def play(
+    advance: Callable[[int], Any],
+    show: Callable[[Any], None],
+    speed: Callable[[], float],
+    cancel: threading.Event,
+    still_wanted: Callable[[], bool] = lambda: True,
+) -> None:
+    """The play loop: advance by the days due at ``speed()`` days a second, show each frame.
+
+    Args:
+        advance: Steps the city ``days`` days and returns a frame with ``running``.
+        show: Puts a frame on the page.
+        speed: The chosen speed (read every frame, so a change applies at once).
+        cancel: Set when the page stops playing.
+        still_wanted: False when the frame just made should be dropped (paused or replaced).
+    """
+    pacer = Pacer(speed())
+    while not cancel.is_set():
+        if speed() != pacer.days_per_s:
+            pacer = Pacer(speed())
+        days = pacer.due()
+        if days:
+            f = advance(days)
+            if not still_wanted():
+                return
+            pacer.advanced(days)
+            show(f)
+            if not f.running:
+                return
+        cancel.wait(pacer.wait_s())
+
 
 T = TypeVar("T")
 
@@ -47,13 +124,13 @@ def use_player(
     speed: solara.Reactive,
     key: Any = None,
 ) -> solara.Reactive[bool]:
-    """A Play/Pause state whose thread advances ``stage.current`` by ``speed`` days a frame.
+    """A Play/Pause state whose thread advances ``stage.current`` at ``speed`` days a second.
 
     Args:
         stage: What to advance; its ``current`` has ``advance(days)`` returning a frame with
             ``running``.
         frame: Where each new frame goes.
-        speed: Days per frame.
+        speed: Days per second.
         key: Restart the thread when this changes (e.g. the chapter).
     """
     playing = solara.use_reactive(False)
@@ -61,20 +138,23 @@ def use_player(
     def loop(cancel: threading.Event) -> None:
         if not playing.value:
             return
-        while not cancel.is_set() and playing.value:
-            started = time.perf_counter()
-            with stage.lock:
-                generation = stage.generation
-                current = stage.current
-            f = current.advance(int(speed.value))
-            if stage.generation != generation or not playing.value:
-                return  # replaced or paused meanwhile: this frame is not wanted
+        with stage.lock:
+            generation = stage.generation
+            current = stage.current
+
+        def show(f: Any) -> None:
             frame.set(f)
             if not f.running:
                 playing.set(False)
-                return
-            # Never faster than the browser can draw; the frame's own work counts toward it.
-            cancel.wait(max(0.0, MIN_FRAME_S - (time.perf_counter() - started)))
+
+        play(
+            current.advance,
+            show,
+            lambda: float(speed.value),
+            cancel,
+            # Replaced or paused meanwhile: the frame just made is not wanted.
+            lambda: stage.generation == generation and playing.value,
+        )
 
     # Not intrusive: a cancelled thread finishes its step and frame, never half a day.
     solara.use_thread(loop, dependencies=[playing.value, stage, key], intrusive_cancel=False)
@@ -96,39 +176,45 @@ def PlayButtons(
         on_step: Advances one day.
         step_classes: Extra CSS classes on the Step button (tests find it by them).
     """
-    solara.Button(
-        "Play",
-        icon_name="mdi-play",
-        on_click=lambda: playing.set(True),
-        disabled=playing.value or not running,
-        color="primary",
-    )
-    solara.Button(
-        "Pause",
-        icon_name="mdi-pause",
-        on_click=lambda: playing.set(False),
-        disabled=not playing.value,
-    )
-    solara.Button(
-        "Step",
-        icon_name="mdi-step-forward",
-        on_click=on_step,
-        disabled=playing.value or not running,
-        classes=step_classes or [],
-    )
+    with solara.Row(gap="4px", style={"flex-wrap": "nowrap"}):
+        solara.Button(
+            "Play",
+            icon_name="mdi-play",
+            on_click=lambda: playing.set(True),
+            disabled=playing.value or not running,
+            color="primary",
+        )
+        solara.Button(
+            "Pause",
+            icon_name="mdi-pause",
+            on_click=lambda: playing.set(False),
+            disabled=not playing.value,
+        )
+        solara.Button(
+            "Step",
+            icon_name="mdi-step-forward",
+            on_click=on_step,
+            disabled=playing.value or not running,
+            classes=step_classes or [],
+        )
 
 
-#: Days per frame a viewer can choose.
-SPEEDS = [1, 2, 5, 10, 30]
+def speed_text(days_per_s: float) -> str:
+    """'30 days/s · 10 years in 2 min'."""
+    minutes = 3652.5 / days_per_s / 60.0
+    ten = f"{minutes:.0f} min" if minutes >= 1.5 else f"{minutes * 60:.0f} s"
+    return f"{days_per_s:g} days/s · 10 years in {ten}"
 
 
 @solara.component
 def SpeedSelect(speed: solara.Reactive[int], style: dict[str, str] | None = None) -> None:
-    """The days-per-frame choice, as every view has it."""
+    """The speed, in days a second, as every view has it."""
+    texts = {speed_text(v): v for v in sorted({*SPEEDS, int(speed.value)})}
     solara.Select(
-        label="Speed (days per frame)",
-        values=SPEEDS,
-        value=speed.value,
-        on_value=lambda v: speed.set(int(v)),
+        label="Speed (days a second)",
+        values=list(texts),
+        value=speed_text(speed.value),
+        on_value=lambda t: speed.set(int(texts[t])),
         style=style,
+        classes=["lc-speed"],
     )

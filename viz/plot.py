@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 SS = 2  # supersampling factor
+#: Text sizes (px, at the chart's own size): readable on a projector at 1366 px wide.
+FONT_PX = 14
+TITLE_PX = 16
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,35 @@ class Series:
     right: bool = False
     width: float = 1.5
     dashed: bool = False
+    base: np.ndarray | None = None  # a band: filled between ``base`` and ``y`` (lighter colour)
+
+
+@lru_cache(maxsize=4096)
+def _mask(text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> Image.Image:
+    """The text rendered once as a mask: labels repeat every frame, FreeType is the cost."""
+    _, _, right, bottom = font.getbbox(text)
+    mask = Image.new("L", (max(1, int(right) + 1), max(1, int(bottom) + 1)), 0)
+    ImageDraw.Draw(mask).text((0, 0), text, font=font, fill=255)
+    return mask
+
+
+@lru_cache(maxsize=4096)
+def _length(text: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> float:
+    """Width of the text in pixels (cached, as :func:`_mask`)."""
+    return float(font.getlength(text))
+
+
+def _text(
+    img: Image.Image,
+    xy: tuple[float, float],
+    text: str,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+    fill: tuple[int, int, int] | str,
+) -> None:
+    """Draw ``text`` at ``xy`` as ImageDraw.text would (left, ascender), from the cache."""
+    if not text:
+        return
+    img.paste(fill, (int(round(xy[0])), int(round(xy[1]))), _mask(text, font))
 
 
 @cache
@@ -83,9 +115,10 @@ def line_chart(
     ylim: tuple[float, float] | None = None,
     right_label: str | None = None,
     legend: bool = True,
-    width: int = 420,
-    height: int = 230,
+    width: int = 440,
+    height: int = 250,
     xlabel: str = "year",
+    vline_label: str = "",
 ) -> bytes:
     """Draw a line chart and return it as PNG bytes.
 
@@ -95,10 +128,13 @@ def line_chart(
         series: The lines.
         xmax: Right end of the x axis (it starts at 0).
         vline: x of a dashed vertical marker (the target's horizon).
+        vline_label: Written beside the marker; while the marker lies beyond ``xmax``, at the
+            plot's right edge with ": later".
         log: Log-scale left y axis.
         ylim: Left y axis limits (default: 0 to the data's maximum).
         right_label: Name of the right y axis, for series with ``right=True``.
-        legend: Write the series' labels in their colours under the title.
+        legend: Write the series' labels in their colours under the title (wrapped over as
+            many lines as they need), each with a swatch of its line or band.
         width: Width in pixels.
         height: Height in pixels.
         xlabel: Name of the x axis.
@@ -106,10 +142,12 @@ def line_chart(
     w, h = width * SS, height * SS
     img = Image.new("RGB", (w, h), "white")
     d = ImageDraw.Draw(img)
-    f_small = _font(10 * SS)
-    f_title = _font(12 * SS)
-    left, right = 46 * SS, (44 if right_label else 12) * SS
-    top, bottom = (36 if legend else 22) * SS, 26 * SS
+    f_small = _font(FONT_PX * SS)
+    f_title = _font(TITLE_PX * SS)
+    labelled = [s for s in series if s.label] if legend else []
+    rows = _legend_rows(d, labelled, f_small, w - 8 * SS)
+    left, right = 52 * SS, (52 if right_label else 14) * SS
+    top, bottom = (26 + 19 * len(rows)) * SS, 36 * SS
     x0, x1, y0, y1 = left, w - right, h - bottom, top  # y0 is the bottom edge in pixels
 
     def yrange(values: list[np.ndarray], is_log: bool) -> tuple[float, float]:
@@ -150,20 +188,20 @@ def line_chart(
         yy = float(py(np.array([v]), ylo, yhi, log)[0])
         d.line((x0, yy, x1, yy), fill=grid, width=SS)
         label = compact(v)
-        tw = d.textlength(label, font=f_small)
-        d.text((x0 - 4 * SS - tw, yy - 6 * SS), label, font=f_small, fill=axis)
+        tw = _length(label, font=f_small)
+        _text(img, (x0 - 4 * SS - tw, yy - 8 * SS), label, font=f_small, fill=axis)
     for v in nice_ticks(0, xmax, 6):
         xx = float(px(np.array([v]))[0])
         d.line((xx, y1, xx, y0), fill=grid, width=SS)
         label = f"{v:g}"
-        tw = d.textlength(label, font=f_small)
-        d.text((xx - tw / 2, y0 + 3 * SS), label, font=f_small, fill=axis)
+        tw = _length(label, font=f_small)
+        _text(img, (xx - tw / 2, y0 + 3 * SS), label, font=f_small, fill=axis)
     if rights:
         for v in nice_ticks(rlo, rhi):
             yy = float(py(np.array([v]), rlo, rhi, False)[0])
-            d.text((x1 + 4 * SS, yy - 6 * SS), compact(v), font=f_small, fill=axis)
-        d.text((x1 + 4 * SS, y1 - 14 * SS), right_label or "", font=f_small, fill=axis)
-    d.text(((x0 + x1) / 2 - 10 * SS, y0 + 13 * SS), xlabel, font=f_small, fill=axis)
+            _text(img, (x1 + 4 * SS, yy - 8 * SS), compact(v), font=f_small, fill=axis)
+        _text(img, (x1 + 4 * SS, y1 - 18 * SS), right_label or "", font=f_small, fill=axis)
+    _text(img, ((x0 + x1) / 2 - 14 * SS, y0 + 17 * SS), xlabel, font=f_small, fill=axis)
     d.rectangle((x0, y1, x1, y0), outline=axis, width=SS)
 
     # The marker line (dashed).
@@ -171,10 +209,34 @@ def line_chart(
         xx = float(px(np.array([vline]))[0])
         for yy in range(int(y1), int(y0), 10 * SS):
             d.line((xx, yy, xx, min(yy + 5 * SS, y0)), fill=(60, 60, 60), width=SS)
+        if vline_label:
+            tw = _length(vline_label, font=f_small)
+            _text(
+                img, (max(x0, xx - tw - 3 * SS), y1 + 2 * SS), vline_label, font=f_small, fill=axis
+            )
+    elif vline is not None and vline > xmax and vline_label:
+        text = f"{vline_label}: later"
+        tw = _length(text, font=f_small)
+        _text(img, (x1 - tw - 3 * SS, y1 + 2 * SS), text, font=f_small, fill=axis)
+
+    xs = px(x)
+    # Bands first (lighter), so the lines stay on top of them.
+    for s in series:
+        if s.base is None:
+            continue
+        lo, hi, is_log = (rlo, rhi, False) if s.right else (ylo, yhi, log)
+        top_y = np.clip(py(s.y, lo, hi, is_log), y1, y0)
+        bot_y = np.clip(py(s.base, lo, hi, is_log), y1, y0)
+        ok = np.isfinite(top_y) & np.isfinite(bot_y)
+        if ok.sum() >= 2:
+            poly = list(zip(xs[ok], top_y[ok], strict=True))
+            poly += list(zip(xs[ok][::-1], bot_y[ok][::-1], strict=True))
+            d.polygon([(float(a), float(b)) for a, b in poly], fill=_light(s.colour))
 
     # The lines, clipped to the plot box; NaN breaks a line.
-    xs = px(x)
     for s in series:
+        if s.base is not None:
+            continue
         lo, hi, is_log = (rlo, rhi, False) if s.right else (ylo, yhi, log)
         ys = np.clip(py(s.y, lo, hi, is_log), y1, y0)
         ok = np.isfinite(ys)
@@ -188,20 +250,74 @@ def line_chart(
             if len(pts) == 2:
                 pts = pts * 2
             if s.dashed:
-                for k in range(0, len(seg) - 1, 2):
-                    d.line(pts[2 * k : 2 * k + 4], fill=s.colour, width=int(s.width * SS))
+                _dashed(d, pts, s.colour, int(s.width * SS), 9 * SS, 5 * SS)
             else:
                 d.line(pts, fill=s.colour, width=int(s.width * SS), joint="curve")
 
-    d.text((4 * SS, 3 * SS), title, font=f_title, fill=(20, 20, 20))
-    if legend:
+    _text(img, (4 * SS, 2 * SS), title, font=f_title, fill=(20, 20, 20))
+    for r, row in enumerate(rows):
         lx = 4 * SS
-        for s in series:
-            if not s.label:
-                continue
-            d.text((lx, 19 * SS), s.label, font=f_small, fill=s.colour)
-            lx += d.textlength(s.label, font=f_small) + 10 * SS
+        ly = (24 + 19 * r) * SS
+        for s in row:
+            sw = 18 * SS
+            if s.base is not None:
+                d.rectangle((lx, ly + 4 * SS, lx + sw, ly + 14 * SS), fill=_light(s.colour))
+            elif s.dashed:
+                _dashed(
+                    d, [lx, ly + 9 * SS, lx + sw, ly + 9 * SS], s.colour, 3 * SS, 6 * SS, 3 * SS
+                )
+            else:
+                d.line((lx, ly + 9 * SS, lx + sw, ly + 9 * SS), fill=s.colour, width=3 * SS)
+            lx += sw + 4 * SS
+            _text(img, (lx, ly), s.label, font=f_small, fill=(40, 40, 40))
+            lx += _length(s.label, font=f_small) + 14 * SS
     img = img.reduce(SS)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+def _light(colour: str) -> tuple[int, int, int]:
+    """A band's fill: the colour mixed two parts in five with white."""
+    c = colour.lstrip("#")
+    r, g, b = (int(c[i : i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(v + (255 - v) * 0.6) for v in (r, g, b))  # type: ignore[return-value]
+
+
+def _legend_rows(
+    d: ImageDraw.ImageDraw, series: list[Series], font: object, width: float
+) -> list[list[Series]]:  # d: kept for the signature's sake (lengths are cached)
+    """The legend's entries broken into rows that fit ``width`` pixels."""
+    rows: list[list[Series]] = []
+    row: list[Series] = []
+    used = 0.0
+    for s in series:
+        w = 22 * SS + _length(s.label, font=font) + 14 * SS
+        if row and used + w > width:
+            rows.append(row)
+            row, used = [], 0.0
+        row.append(s)
+        used += w
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _dashed(
+    d: ImageDraw.ImageDraw, pts: list[float], colour: str, width: int, on: float, off: float
+) -> None:
+    """A polyline drawn in dashes of ``on`` pixels with ``off`` gaps, measured along the line."""
+    xy = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+    if len(xy) < 2:
+        return
+    seg = np.hypot(*np.diff(xy, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(seg)])
+    period = on + off
+    start = 0.0
+    while start < along[-1]:
+        end = min(start + on, along[-1])
+        t = np.linspace(start, end, 6)
+        px = np.interp(t, along, xy[:, 0])
+        py = np.interp(t, along, xy[:, 1])
+        d.line(np.column_stack([px, py]).ravel().tolist(), fill=colour, width=width)
+        start += period

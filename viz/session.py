@@ -26,15 +26,21 @@ from lunarcity.render import (
     cell_counts,
     city_extent,
     kind_colours,
+    nearest_unit,
     png_bytes,
     render_map,
+    ring_cell,
     units_near,
 )
-from lunarcity.report import headline
 
+from . import words
 from .charts import Charts
 from .materials import MaterialsView
 
+#: How far (cells) a click on the map looks for the nearest unit.
+PICK_RADIUS = 4
+#: Days of a run before a target part's trend is projected.
+MIN_TREND_DAYS = 30
 DEFAULT_SCENARIO = "ten_year_city"
 
 
@@ -73,6 +79,9 @@ class Frame:
     materials_png: bytes
     overrides: tuple[tuple[str, Any], ...] = ()  # the parameters this run changed
     timings_ms: dict[str, float] = field(default_factory=dict)
+    held_back: tuple[str, str] = ("", "")  # most days so far, today (plain words)
+    ended: str = ""  # when the run has used its days: says so, and what to do next
+    picked: dict[str, Any] | None = None  # the unit ringed on the map, as its card shows it
 
     @property
     def year(self) -> float:
@@ -82,7 +91,7 @@ class Frame:
     @property
     def day_text(self) -> str:
         """The counter: 'Day N (year Y)'."""
-        return f"Day {self.day} (year {self.year:.2f})"
+        return f"Day {self.day:,} (year {self.year:.1f})"
 
 
 class Session:
@@ -109,6 +118,7 @@ class Session:
         self.map_size = map_size
         self.log_units = False
         self._key = 0
+        self.picked: int | None = None  # the unit ringed on the map
         self.reset(scenario, seed, overrides)
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -135,6 +145,7 @@ class Session:
             self._extent: Extent | None = None
             self._materials: dict[str, bytes] = {}
             self._materials_view = MaterialsView(model)
+            self.picked = None
 
     def step(self, days: int = 1) -> int:
         """Advance up to ``days`` days (fewer at the end of the run); returns days stepped."""
@@ -170,7 +181,11 @@ class Session:
             self._extent = ext if self._extent is None else self._extent.union(ext)
             ext = self._square(self._extent)
             self._extent = ext
-            map_png = png_bytes(render_map(m, size=self.map_size, extent=ext))
+            picked = self.describe(self.picked) if self.picked is not None else None
+            rgb = render_map(m, size=self.map_size, extent=ext)
+            if picked is not None:
+                rgb = ring_cell(rgb, ext, picked["pos"])
+            map_png = png_bytes(rgb)
             t1 = time.perf_counter()
             charts = self.charts.pngs(self.log_units)
             t2 = time.perf_counter()
@@ -184,6 +199,7 @@ class Session:
                 (k, "#{:02x}{:02x}{:02x}".format(*colours[k]), int(totals[j]))
                 for j, k in enumerate(m.agent_kinds)
             )
+            day = int(m.day)
             self._key += 1
             return Frame(
                 key=self._key,
@@ -194,7 +210,7 @@ class Session:
                 running=bool(m.running),
                 units_total=int(summary["units_total"]),
                 bottleneck=bottleneck,
-                headline=headline(summary),
+                headline=words.headline(summary),
                 map_png=map_png,
                 extent=ext,
                 legend=legend,
@@ -207,6 +223,9 @@ class Session:
                     "charts": (t2 - t1) * 1000.0,
                     "rest": (time.perf_counter() - t2) * 1000.0,
                 },
+                held_back=words.held_back(str(summary["bottleneck"]), bottleneck, day),
+                ended="" if m.running else words.finished(summary),
+                picked=picked,
             )
 
     def _square(self, ext: Extent) -> Extent:
@@ -234,13 +253,15 @@ class Session:
                 fraction = min(1.0, goal / value) if value > 0 else 1.0
             fraction = 1.0 if met is not None else max(0.0, fraction)
             if met is not None:
-                text = f"met on day {met} (year {met / DAYS_PER_YEAR:.1f})"
+                text = f"met on day {met:,} (year {met / DAYS_PER_YEAR:.1f})"
             else:
                 day = self._projection(part.metric, goal, part.at_least is not None)
-                if day is None:
+                if rec.n <= MIN_TREND_DAYS:
+                    text = "too early to tell"
+                elif day is None:
                     text = "not on track at today's rate"
                 else:
-                    text = f"projected ~day {day} (year {day / DAYS_PER_YEAR:.1f})"
+                    text = f"at today's rate, about year {day / DAYS_PER_YEAR:.1f}"
             rows.append(TargetRow(name, part.metric, part.why, value, goal, fraction, met, text))
         return rows
 
@@ -250,7 +271,7 @@ class Session:
         rec = m.recorder
         d = rec.n - 1
         span = min(180, d)
-        if span < 30:
+        if span < MIN_TREND_DAYS:
             return None
         if metric == "mass_driver_operating":
             metric, goal = "rail_length_m", m.track.length_m
@@ -281,6 +302,24 @@ class Session:
             ext = self._extent or city_extent(self.model)
             x, y = cell_at(ext, fx, fy)
             return (x, y), units_near(self.model, x, y)
+
+    def pick(self, fx: float, fy: float, radius: int = PICK_RADIUS) -> int | None:
+        """Ring the unit nearest a click (within ``radius`` cells) and return its id, or None.
+
+        Units are single cells on the map, so a click finds the nearest one rather than asking
+        for the exact pixel; the next frame rings it and carries its card.
+        """
+        with self.lock:
+            ext = self._extent or city_extent(self.model)
+            x, y = cell_at(ext, fx, fy)
+            found = nearest_unit(self.model, x, y, radius)
+            self.picked = found
+            return found
+
+    def choose(self, uid: int | None) -> None:
+        """Ring this unit (picked from the table) on the next frames; None clears the ring."""
+        with self.lock:
+            self.picked = uid
 
     def describe(self, uid: int) -> dict[str, Any] | None:
         """What the inspector shows about a unit, or None if it is no longer in service."""
@@ -344,7 +383,7 @@ class Session:
                 m,
                 size=600,
                 extent=ext,
-                headline=f"{self.scenario}: {headline(summary)}",
+                headline=f"{words.preset(self.scenario)}. {words.headline(summary)}",
                 day_label=True,
                 legend=True,
             )

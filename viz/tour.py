@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
-from lunarcity.scenario import preset_paths
+from lunarcity.overrides import preset_paths
 
 from .charts import CHARTS
 
@@ -36,7 +36,7 @@ class Chapter:
         watch: What to watch, one line each.
         preset: The preset it loads (None when it compares two).
         compare: Two presets run side by side, or ().
-        speed: Days per frame when playing.
+        speed: Days per second when playing.
         charts: Which of the app's charts it shows (keys of :data:`~.charts.CHARTS`).
         facts: Name of the live figures it shows ("mass_driver"), or "".
         sliders: Whether it offers the parameter sliders.
@@ -49,7 +49,7 @@ class Chapter:
     watch: tuple[str, ...]
     preset: str | None = None
     compare: tuple[str, ...] = ()
-    speed: int = 5
+    speed: int = 30
     charts: tuple[str, ...] = ()
     facts: str = ""
     sliders: bool = False
@@ -84,7 +84,7 @@ def chapters(path: Path = TOUR_FILE) -> tuple[Chapter, ...]:
             watch=tuple(str(w) for w in raw.get("watch", ())),
             preset=raw.get("preset"),
             compare=tuple(raw.get("compare", ())),
-            speed=int(raw.get("speed", 5)),
+            speed=int(raw.get("speed", 30)),
             charts=tuple(raw.get("charts", ())),
             facts=str(raw.get("facts", "")),
             sliders=bool(raw.get("sliders", False)),
@@ -108,13 +108,13 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     ``m.track.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
     md = model.params.mass_driver
-    v = md.launch_speed_km_s * 1000.0
+    v = model.thesis.launch_km_s * 1000.0
     a = md.max_accel_g * G0
     kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
     built = float(model.recorder.last("rail_length_m"))
     lines = [
-        f"Launch speed v = {v / 1000:.3f} km/s (lunar escape), acceleration a = "
+        f"Launch speed v = {v / 1000:.3f} km/s (for {model.thesis.destination}), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
         f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
         f"Payload m = {mass:,.0f} kg (satellite and {model.track.kick_kg:g} kg kick stage)",

@@ -19,6 +19,7 @@ import solara
 
 from lunarcity.errors import InputError
 
+from . import words
 from .compare_view import CompareView
 from .film import session_gif
 from .params import check, current_values
@@ -26,8 +27,10 @@ from .player import PlayButtons, SpeedSelect, Stage, use_player
 from .session import Frame, Session
 from .tour import FACTS, Chapter, chapters
 
-TITLE_STYLE = {"font-size": "2.2em", "font-weight": "bold", "line-height": "1.2"}
-TEXT_STYLE = {"font-size": "1.35em", "line-height": "1.45", "max-width": "70em"}
+TITLE_STYLE = {"font-size": "1.55em", "font-weight": "bold", "line-height": "1.2"}
+TEXT_STYLE = {"font-size": "1.1em", "line-height": "1.4", "max-width": "70em"}
+#: The tour's map (px): beside the chapter's text and its target, within 768 px of height.
+TOUR_MAP_PX = 440
 
 
 @solara.component_vue("presenter_keys.vue")
@@ -54,7 +57,7 @@ class ChapterRun:
     def __init__(self, chapter: Chapter, overrides: dict[str, Any] | None = None) -> None:
         assert chapter.preset is not None
         self.chapter = chapter
-        self.session = Session(chapter.preset, overrides=overrides)
+        self.session = Session(chapter.preset, overrides=overrides, map_size=TOUR_MAP_PX)
         self.session.step(chapter.start_day)  # a chapter may open where its story starts
 
     def frame(self) -> TourFrame:
@@ -123,12 +126,19 @@ def FullScreenMap(
             ),
         )
         solara.Text(frame.headline, style={"font-size": "1.6em", "font-weight": "bold"})
+        solara.Text(" · ".join(t for t in frame.held_back if t), style={"font-size": "1.3em"})
 
 
 @solara.component
-def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
-    """A chapter's city: controls, map, day, headline, target panel, its charts and figures."""
-    from .components import ParamControls, TargetPanel
+def ChapterPanel(
+    chapter: Chapter, full: solara.Reactive[bool], nav: Callable[[], None] | None = None
+) -> None:
+    """A chapter's city on one screen, its charts below.
+
+    The bar (with the chapter's ``nav``), then the map, the chapter's text and the day, headline
+    and target side by side.
+    """
+    from .components import ChartGrid, ParamControls, TargetPanel
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
     first = solara.use_memo(lambda: stage.current.frame(), [stage])
@@ -152,19 +162,20 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
             return
         frame.set(run.frame())
 
-    def set_param(path: str, value: Any) -> None:
-        new = dict(values.value)
-        new[path] = value
+    def set_param(path: str, raw: Any) -> None:
+        from .components import apply_value
+
+        new, errs = apply_value(chapter.preset or "", values.value, errors.value, path, raw)
         values.set(new)
-        errs = {k: v for k, v in errors.value.items() if k != path}
-        errs.update(check(chapter.preset or "", {path: value}))
         errors.set(errs)
         message.set("" if errs else "Press Apply, then Play.")
 
     def apply() -> None:
         base = current_values(chapter.preset or "")
         overrides = {p: v for p, v in values.value.items() if v != base.get(p)}
-        errs = check(chapter.preset or "", overrides) if overrides else {}
+        errs = dict(errors.value)
+        if not errs and overrides:
+            errs = check(chapter.preset or "", overrides)
         if errs:
             errors.set(errs)
             message.set("Not applied: fix the values marked in red.")
@@ -176,12 +187,15 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
     f = tf.frame
     if full.value:
         FullScreenMap(chapter, f, playing, on_close=lambda: full.set(False))
-    with solara.Column(classes=["lc-tour-run"]):
-        with solara.Row(gap="4px", style={"flex-wrap": "wrap", "align-items": "center"}):
+    with solara.Column(classes=["lc-tour-run"], gap="6px"):
+        with solara.Row(classes=["lc-bar"]):
+            if nav is not None:
+                nav()
             PlayButtons(playing, f.running, step)
-            solara.Button("Restart chapter", icon_name="mdi-restart", on_click=lambda: restart())
+            solara.Button("Restart", icon_name="mdi-restart", on_click=lambda: restart())
+            SpeedSelect(speed, style={"max-width": "190px"})
             solara.Button(
-                "Full-screen map", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
+                "Full screen", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
             )
             solara.FileDownload(
                 record,
@@ -189,9 +203,8 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
                 label="Record (GIF)",
                 mime_type="image/gif",
             )
-            SpeedSelect(speed, style={"max-width": "200px"})
-        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            with solara.Column(style={"width": "520px", "max-width": "100%"}):
+        with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
+            with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}):
                 solara.HTML(
                     tag="div",
                     unsafe_innerHTML=(
@@ -199,29 +212,45 @@ def ChapterPanel(chapter: Chapter, full: solara.Reactive[bool]) -> None:
                         'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
                     ),
                 )
-            with solara.Column(style={"min-width": "320px", "flex": "1"}):
+            with solara.Column(style={"flex": "1", "min-width": "320px"}, gap="4px"):
+                ChapterText(chapter)
+            with solara.Column(style={"width": "430px", "flex": "none"}, gap="4px"):
                 solara.Text(
                     f.day_text,
-                    classes=["lc-tour-day"],
+                    classes=["lc-tour-day", "lc-day-tour"],
                     style={"font-size": "1.8em", "font-weight": "bold"},
                 )
                 solara.Text(
-                    f"{f.scenario}: {f.units_total:,} units",
+                    f"{words.preset(f.scenario)}: {f.units_total:,} machines",
                     classes=["lc-tour-preset"],
-                    style={"font-size": "1.2em", "color": "#555"},
+                    style={"font-size": "1.05em", "color": "#555"},
                 )
                 TargetPanel(f)
                 for line in tf.facts:
-                    solara.Text(line, classes=["lc-tour-fact"], style={"font-size": "1.2em"})
-        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-            for name in chapter.charts:
-                solara.Image(f.charts[name], classes=[f"lc-chart-{name}"])
+                    solara.Text(line, classes=["lc-tour-fact"], style={"font-size": "1.05em"})
+        with solara.Div():  # always in its place, so the sliders after it keep their state
+            if message.value:
+                solara.Info(message.value, dense=True, classes=["lc-tour-message"])
+        ChartGrid(f, tuple(chapter.charts))
         if chapter.sliders:
             with solara.Card("Change one assumption (applies on Apply)"):
                 ParamControls(values.value, errors.value, set_param)
                 solara.Button("Apply", icon_name="mdi-check", on_click=apply, color="primary")
-        if message.value:
-            solara.Info(message.value, dense=True, classes=["lc-tour-message"])
+
+
+@solara.component
+def ChapterText(chapter: Chapter, small: bool = False) -> None:
+    """A chapter's title, explanation and what to watch (``small``: a narrow column's type)."""
+    text = {**TEXT_STYLE, "font-size": "1em"} if small else TEXT_STYLE
+    solara.Text(chapter.title, classes=["lc-tour-title"], style=TITLE_STYLE)
+    solara.Text(chapter.text, classes=["lc-tour-text"], style=text)
+    solara.HTML(
+        tag="ul",
+        unsafe_innerHTML="<b>Watch:</b>"
+        + "".join(f"<li>{html.escape(w)}</li>" for w in chapter.watch),
+        classes=["lc-tour-watch"],
+        style={**text, "margin": "0", "padding-left": "18px"},
+    )
 
 
 @solara.component
@@ -250,43 +279,35 @@ def TourView(index: solara.Reactive[int] | None = None) -> None:
             full.set(False)
 
     PresenterKeys(event_key=on_key)
-    with solara.Column(classes=["lc-tour"], style={"padding": "4px 8px"}):
-        with solara.Row(gap="8px", style={"align-items": "center"}):
-            solara.Button(
-                "Previous",
-                icon_name="mdi-chevron-left",
-                on_click=lambda: go(-1),
-                disabled=i == 0,
-                classes=["lc-tour-prev"],
-            )
+
+    def nav() -> None:
+        solara.Button(
+            "Previous",
+            icon_name="mdi-chevron-left",
+            on_click=lambda: go(-1),
+            disabled=i == 0,
+            classes=["lc-tour-prev"],
+        )
+        with solara.Tooltip("Keys: → or PageDown next, ← or PageUp previous"):
             solara.Text(
                 f"Chapter {i + 1} of {len(chs)}",
                 classes=["lc-tour-count"],
-                style={"font-size": "1.2em"},
+                style={"font-size": "1.1em"},
             )
-            solara.Button(
-                "Next",
-                icon_name="mdi-chevron-right",
-                on_click=lambda: go(1),
-                disabled=i == len(chs) - 1,
-                color="primary",
-                classes=["lc-tour-next"],
-            )
-            solara.Text(
-                "keys: → or PageDown next, ← or PageUp previous",
-                style={"color": "#777", "font-size": "0.9em"},
-            )
-        solara.Text(chapter.title, classes=["lc-tour-title"], style=TITLE_STYLE)
-        solara.Text(chapter.text, classes=["lc-tour-text"], style=TEXT_STYLE)
-        solara.HTML(
-            tag="ul",
-            unsafe_innerHTML="<b>Watch:</b>"
-            + "".join(f"<li>{html.escape(w)}</li>" for w in chapter.watch),
-            classes=["lc-tour-watch"],
-            style={**TEXT_STYLE, "font-size": "1.2em"},
+        solara.Button(
+            "Next",
+            icon_name="mdi-chevron-right",
+            on_click=lambda: go(1),
+            disabled=i == len(chs) - 1,
+            color="primary",
+            classes=["lc-tour-next"],
         )
+
+    with solara.Column(classes=["lc-tour"], style={"padding": "0"}, gap="4px"):
         if chapter.compare:
             pair = (chapter.compare[0], chapter.compare[1])
-            CompareView(pair, chapter.speed, choose=False, big=True).key(chapter.id)
+            CompareView(pair, chapter.speed, choose=False, big=True, nav=nav, chapter=chapter).key(
+                chapter.id
+            )
         else:
-            ChapterPanel(chapter, full).key(chapter.id)
+            ChapterPanel(chapter, full, nav).key(chapter.id)

@@ -60,6 +60,9 @@ def solara_env() -> dict[str, str]:
     # Solara serves its page assets itself (solara-assets ships them): nothing from the internet.
     # (Its default; a stray setting that sends the browser to a CDN instead is undone here.)
     env.pop("SOLARA_ASSETS_PROXY", None)
+    # No "This website runs on Solara" badge over the page, and the app's name while it loads.
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    env.setdefault("SOLARA_THEME_TITLE", "LunarCity")
     # Matplotlib (the materials view) draws off-screen.
     env.setdefault("MPLBACKEND", "Agg")
     return env

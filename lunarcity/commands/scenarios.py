@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from lunarcity.output import print_json, stdout_console
-from lunarcity.scenario import preset_paths, resolve_scenario
+from lunarcity.overrides import preset_paths
+from lunarcity.scenario import resolve_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

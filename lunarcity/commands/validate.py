@@ -13,8 +13,9 @@ from lunarcity.catalog import Catalog, default_catalog
 from lunarcity.checks import check_data_sources, scenario_warnings
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
+from lunarcity.overrides import find_scenario_file
 from lunarcity.resources import data_dir, models_dir
-from lunarcity.scenario import find_scenario_file, resolve_scenario
+from lunarcity.scenario import resolve_scenario
 from lunarcity.yamlio import load_yaml
 
 

@@ -2,7 +2,7 @@
 
 Submodules have one job each: :mod:`.spec` (the YAML schema), :mod:`.designs` (grid, LHS,
 Sobol, Saltelli, Morris points), :mod:`.worker` (one run), :mod:`.storage` (the output folder),
-:mod:`.runner` (local pool or Dask, resume), :mod:`.sensitivity` (SALib indices) and
+:mod:`.runner` (plan, resume, write), :mod:`.backends` (local pool or Dask), :mod:`.sensitivity` (SALib indices) and
 :mod:`.plots` (feasibility map, distributions). Heavy ones are imported only when used.
 """
 

@@ -17,7 +17,8 @@ import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.scenario import Scenario, check_path, find_scenario_file, resolve_scenario
+from lunarcity.overrides import check_path, find_scenario_file
+from lunarcity.scenario import Scenario, resolve_scenario
 from lunarcity.validation import Strict, annotation_at, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
 
@@ -47,6 +48,18 @@ SUMMARY_OUTCOMES: dict[str, str] = {
     "landers_arrived": "int",
     "landers_lost": "int",
     "satellite_cap_per_year_from_chips": "float",
+    # The thesis block (lunarcity/earth_ledger.py): both routes per kW delivered.
+    "thesis.destination": "str",
+    "thesis.satellite_w_per_kg": "float",
+    "thesis.direct_satellite_w_per_kg": "float",
+    "thesis.compute_delivered_kw": "float",
+    "thesis.earth_launches": "float",
+    "thesis.direct_earth_launches": "float",
+    "thesis.earth_lifted_t": "float",
+    "thesis.earth_kg_per_kw": "float",
+    "thesis.earth_kg_per_kw_marginal": "float",
+    "thesis.direct_earth_kg_per_kw": "float",
+    "thesis.breakeven_day": "int",
 }
 
 #: Outcomes derived from the summary so that every run has a value, even one that never met

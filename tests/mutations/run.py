@@ -190,8 +190,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/launch.py",
         (
             (
-                r"return v \* v / \(2\.0 \* md\.max_accel_g \* G0\)",
-                "return v * v / (md.max_accel_g * G0)",
+                r"return v \* v / \(2\.0 \* max_accel_g \* G0\)",
+                "return v * v / (max_accel_g * G0)",
             ),
         ),
         (f"{SUB}::test_track_length_is_v_squared_over_2a",),
