@@ -196,8 +196,12 @@ def leontief_gross(econ: Economy, demand: dict[str, float]) -> dict[str, float]:
     return {n: float(v) for n, v in zip(products, x, strict=True) if abs(v) > 1e-12}
 
 
-def unit_totals(econ: Economy, unit: str) -> dict[str, float]:
-    """Totals for one unit: mass, regolith, energy, imports, fab-hours, labour and bom_closure."""
+def unit_totals(econ: Economy, unit: str) -> dict[str, object]:
+    """Totals for one unit.
+
+    Mass, regolith, energy, imports, fab-hours, labour, bom_closure, and its vitamins
+    (:func:`vitamins`).
+    """
     spec = econ.catalog.units[unit]
     req = requirements(econ, {unit: 1.0})
     imported = min(req.imported_kg, spec.mass_kg)
@@ -209,6 +213,72 @@ def unit_totals(econ: Economy, unit: str) -> dict[str, float]:
         "fab_hours": sum(req.fab_hours.values()),
         "labour_robot_days": req.labour_robot_days,
         "bom_closure": bom_closure(econ, {unit: 1.0}, req),
+    } | vitamins(econ, unit, req)
+
+
+def vitamin_summary(
+    econ: Economy, nodes: list[str], costs: dict[str, object]
+) -> dict[str, dict[str, object]]:
+    """:func:`vitamins` for every buildable kind from a run's solved unit costs (no new LP).
+
+    Args:
+        econ: The economy.
+        nodes: Node names in the order of the costs' vectors.
+        costs: Kind -> :class:`lunarcity.planner.UnitCost`.
+    """
+    out: dict[str, dict[str, object]] = {}
+    for kind, c in costs.items():
+        if kind not in econ.catalog.units:
+            continue
+        earth = {
+            nodes[i]: float(c.imported[i])
+            for i in np.flatnonzero(c.imported > 1e-9)
+            if earth_only(econ, nodes[i])
+        }
+        used = [
+            nodes[i]
+            for i in np.flatnonzero((c.gross > 1e-9) | (c.imported > 1e-9))
+            if nodes[i] in econ.catalog.items and econ.graph.nodes[nodes[i]]["kind"] != "raw"
+        ]
+        out[kind] = {
+            "vitamin_share_mass": sum(earth.values()) / c.mass_kg,
+            "vitamin_items": sorted(earth),
+            "vitamin_share_count": len(earth) / len(used) if used else 0.0,
+        }
+    return out
+
+
+def earth_only(econ: Economy, node: str) -> bool:
+    """Whether only Earth makes ``node`` here: importable and no enabled local recipe."""
+    attrs = econ.graph.nodes[node]
+    return bool(attrs["importable"]) and not attrs["local"] and attrs["kind"] != "raw"
+
+
+def vitamins(econ: Economy, unit: str, req: Requirements | None = None) -> dict[str, object]:
+    """What one unit cannot be made without: the items of its whole bill that only Earth makes.
+
+    Closure by mass hides that a robot's 20 kg of chips stop it as surely as 2 t of structure
+    would: so the share is given by mass (kg of Earth-only items per kg of unit, consumables such
+    as salt and anodes included) and by count (Earth-only items among every item its chain
+    uses, raw regolith left out).
+
+    Returns:
+        vitamin_kg (by item), vitamin_share_mass, vitamin_items (sorted), items_in_bill,
+        vitamin_share_count.
+    """
+    spec = econ.catalog.units[unit]
+    req = req or requirements(econ, {unit: 1.0})
+    used = {n for n in (*req.production, *req.imports) if n in econ.catalog.items}
+    used = {n for n in used if econ.graph.nodes[n]["kind"] != "raw"}
+    if unit in req.imports:  # landed whole: the unit is its own one item
+        used.add(unit)
+    earth = {n: kg for n, kg in req.imports.items() if earth_only(econ, n)}
+    return {
+        "vitamin_kg": dict(sorted(earth.items())),
+        "vitamin_share_mass": sum(earth.values()) / spec.mass_kg,
+        "vitamin_items": sorted(earth),
+        "items_in_bill": len(used),
+        "vitamin_share_count": len(earth) / len(used) if used else 0.0,
     }
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
+from lunarcity import chemistry
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
 from lunarcity.validation import Strict, to_input_error
@@ -30,25 +31,48 @@ class Item(Strict):
     importable: bool = True
     waste: bool = False
     recycled: bool = False
+    elements: dict[str, PositiveFloat] | None = None
     description: str = ""
+    source: str | None = None
+    assumption: str | None = None
+
+    @pydantic.field_validator("elements")
+    @classmethod
+    def _fractions(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        if value is not None and abs(sum(value.values()) - 1.0) > 1e-6:
+            raise ValueError(
+                f"element fractions must sum to 1, they sum to {sum(value.values()):g}"
+            )
+        return value
 
 
-class Recovery(Strict):
-    """The share of one element of the regolith that a recipe recovers as an item."""
+class Extract(Strict):
+    """The share of one element of a recipe's feed that it takes out, and the item it goes to."""
 
     item: str
     fraction: float = Field(gt=0, le=1)
 
 
 class Recipe(Strict):
-    """A process run by a fab kind; outputs fixed, or following the site's regolith."""
+    """A process run by a fab kind.
+
+    Its outputs are fixed (``outputs``: every output then has the composition of the input mix,
+    less any output of fixed composition), or follow the feed's elements (``extract``: the named
+    elements leave the feed, as metal if they were oxides, their oxygen going to ``oxygen_to``;
+    what is left of every input is the ``remainder``, composed element by element).
+    ``follows_scrap``: the outputs listed are typical; in a run the recipe returns what was
+    scrapped.
+    """
 
     fab: str
     description: str = ""
     inputs: dict[str, PositiveFloat]
     outputs: dict[str, PositiveFloat] = {}
-    recovery: dict[str, Recovery] = {}
+    extract: dict[str, Extract] = {}
+    feed: str | None = None
+    oxygen_to: str | None = None
     remainder: str | None = None
+    follows_scrap: bool = False
     energy_kwh: NonNegativeFloat = 0.0
     energy_kwh_per_kg: dict[str, NonNegativeFloat] = {}
     time_h: PositiveFloat
@@ -75,6 +99,7 @@ class UnitSpec(Strict):
     round_trip_efficiency: float = Field(default=1.0, gt=0, le=1)
     segment_length_m: NonNegativeFloat = 0.0
     compute_kw: NonNegativeFloat = 0.0
+    oxygen_storage_kg: NonNegativeFloat = 0.0
     footprint_m2: NonNegativeFloat = 0.0
     throughput_factor: PositiveFloat = 1.0
     lifetime_years: PositiveFloat = 20.0
@@ -91,20 +116,35 @@ class UnitSpec(Strict):
 
 
 class Regolith(Strict):
-    """Regolith of one kind: element mass fractions summing to one."""
+    """Regolith of one kind: oxide weight percentages, or element mass fractions summing to one.
 
-    composition: dict[str, float]
+    ``composition`` (element fractions) is derived from ``oxides`` when those are given.
+    """
+
+    oxides: dict[str, NonNegativeFloat] | None = None
+    composition: dict[str, float] = {}
     source: str | None = None
     assumption: str | None = None
 
-    @pydantic.field_validator("composition")
-    @classmethod
-    def _sums_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+    @pydantic.model_validator(mode="after")
+    def _elements(self) -> Regolith:
+        if self.oxides is not None:
+            try:
+                derived = chemistry.oxides_to_elements(self.oxides)
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
+            if self.composition and self.composition != derived:
+                raise ValueError("give oxides or composition, not both")
+            if not self.composition:
+                self.composition = derived
+        value = self.composition
+        if not value:
+            raise ValueError("a regolith needs oxides (wt %) or composition (element fractions)")
         if any(v < 0 or v > 1 for v in value.values()):
             raise ValueError("each mass fraction must be between 0 and 1")
         if abs(sum(value.values()) - 1.0) > 1e-6:
             raise ValueError(f"mass fractions must sum to 1, they sum to {sum(value.values()):.6f}")
-        return value
+        return self
 
 
 class Sunlight(Strict):
@@ -200,6 +240,7 @@ class Catalog:
         sites_file = parsed["sites.yaml"][0]
         self.regolith: dict[str, Regolith] = sites_file.regolith
         self.sites: dict[str, Site] = sites_file.sites
+        self._chemistry: dict[str, Chemistry] = {}
         self._check_references()
 
     # -- construction ------------------------------------------------------------------------
@@ -276,37 +317,41 @@ class Catalog:
                             f"unknown item '{item}'{did_you_mean(item, names)}",
                             one_of(self.items),
                         )
-            for element, rec in recipe.recovery.items():
+            for element, rec in recipe.extract.items():
                 if rec.item not in self.items:
                     raise self._error(
                         "recipes.yaml",
-                        (*base, "recovery", element, "item"),
+                        (*base, "extract", element, "item"),
                         f"unknown item '{rec.item}'{did_you_mean(rec.item, self.items)}",
                         one_of(self.items),
                     )
-            if recipe.recovery and not recipe.remainder:
+            for key in ("remainder", "oxygen_to", "feed"):
+                name = getattr(recipe, key)
+                known = recipe.inputs if key == "feed" else self.items
+                if name is not None and name not in known:
+                    raise self._error(
+                        "recipes.yaml",
+                        (*base, key),
+                        f"unknown item '{name}'{did_you_mean(name, known)}",
+                        one_of(known),
+                    )
+            if recipe.extract and not recipe.remainder:
                 raise self._error(
                     "recipes.yaml",
                     (*base, "remainder"),
-                    "a recipe with recovery needs a remainder item",
+                    "a recipe that extracts elements needs a remainder item",
                 )
-            if recipe.remainder and recipe.remainder not in self.items:
-                raise self._error(
-                    "recipes.yaml",
-                    (*base, "remainder"),
-                    f"unknown item '{recipe.remainder}'{did_you_mean(recipe.remainder, self.items)}",
-                    one_of(self.items),
-                )
-            if not recipe.outputs and not recipe.recovery:
+            if not recipe.outputs and not recipe.extract:
                 raise self._error("recipes.yaml", (*base, "outputs"), "a recipe needs outputs")
             for item in recipe.energy_kwh_per_kg:
-                if item not in set(recipe.outputs) | {r.item for r in recipe.recovery.values()}:
+                produced = {r.item for r in recipe.extract.values()} | {recipe.oxygen_to}
+                if item not in set(recipe.outputs) | produced:
                     raise self._error(
                         "recipes.yaml",
                         (*base, "energy_kwh_per_kg", item),
                         f"'{item}' is not an output of this recipe",
                     )
-            if not recipe.recovery:
+            if not recipe.extract:
                 self._check_balance(rname, recipe.inputs, recipe.outputs)
         for uname, unit in self.units.items():
             base = ("units", uname)
@@ -342,20 +387,11 @@ class Catalog:
                     f"unknown regolith '{site.regolith}'{did_you_mean(site.regolith, self.regolith)}",
                     one_of(self.regolith),
                 )
-            comp = self.regolith[site.regolith].composition
+        # Every recipe at every soil: compositions derived, no element made, mass balanced.
+        for regolith in self.regolith:
+            chem = self.chemistry(regolith)
             for rname, recipe in self.recipes.items():
-                for element in recipe.recovery:
-                    if element not in comp:
-                        raise self._error(
-                            "recipes.yaml",
-                            ("recipes", rname, "recovery", element),
-                            f"element '{element}' is not in regolith '{site.regolith}'",
-                            one_of(comp),
-                        )
-        for rname, recipe in self.recipes.items():
-            for site in self.sites:
-                outputs = self.recipe_outputs(recipe, site)
-                self._check_balance(rname, recipe.inputs, outputs)
+                self._check_balance(rname, recipe.inputs, chem.outputs[rname])
 
     def _check_balance(
         self, name: str, inputs: dict[str, float], outputs: dict[str, float]
@@ -385,16 +421,32 @@ class Catalog:
             site: The site (its regolith unless ``regolith`` is given).
             regolith: A regolith kind that overrides the site's own.
         """
-        if not recipe.recovery:
-            return dict(recipe.outputs)
-        comp = self.regolith[regolith or self.sites[site].regolith].composition
-        feed = sum(q for item, q in recipe.inputs.items() if self.items[item].kind == "raw")
-        out: dict[str, float] = dict(recipe.outputs)
-        for element, rec in recipe.recovery.items():
-            out[rec.item] = out.get(rec.item, 0.0) + feed * comp[element] * rec.fraction
-        rest = sum(recipe.inputs.values()) - sum(out.values())
-        out[recipe.remainder] = out.get(recipe.remainder, 0.0) + rest
-        return out
+        chem = self.chemistry(regolith or self.sites[site].regolith)
+        name = next(n for n, r in self.recipes.items() if r is recipe)
+        return dict(chem.outputs[name])
+
+    def chemistry(self, regolith: str) -> Chemistry:
+        """Every item's element composition and every recipe's outputs for one soil (cached).
+
+        Raises:
+            InputError: a recipe makes an element its inputs do not hold, an item would get two
+                different compositions, or an input's composition cannot be derived.
+        """
+        if regolith not in self._chemistry:
+            self._chemistry[regolith] = _derive_chemistry(self, regolith)
+        return self._chemistry[regolith]
+
+    def unit_elements(self, unit: str, regolith: str) -> dict[str, float]:
+        """Element mass fractions of one unit kind.
+
+        Its bill of materials mixed; Earth-made units without a bill are of unrecorded
+        composition (:data:`lunarcity.chemistry.EARTH`).
+        """
+        spec = self.units[unit]
+        if not spec.bom:
+            return {chemistry.EARTH: 1.0}
+        comps = self.chemistry(regolith).compositions
+        return chemistry.normalised(chemistry.mix((comps[i], kg) for i, kg in spec.bom.items()))
 
     def recipe_energy(self, recipe: Recipe, outputs: dict[str, float]) -> float:
         """Energy (kWh) of one batch given its outputs."""
@@ -407,6 +459,170 @@ class Catalog:
         spec = self.units[unit]
         per_kg = spec.assembly_s_per_kg or self.assembly_s_per_kg
         return spec.mass_kg * per_kg / 86400.0
+
+
+class Chemistry:
+    """One soil's chemistry: each item's element fractions and each recipe's outputs.
+
+    Attributes:
+        regolith: The soil kind.
+        compositions: Item -> element mass fractions (summing to one).
+        outputs: Recipe -> outputs (kg per batch).
+    """
+
+    def __init__(self, regolith: str) -> None:
+        self.regolith = regolith
+        self.compositions: dict[str, dict[str, float]] = {}
+        self.outputs: dict[str, dict[str, float]] = {}
+
+    def elements_of(self, quantities: dict[str, float]) -> dict[str, float]:
+        """Element masses (kg) of items given in kg."""
+        return chemistry.mix((self.compositions[i], kg) for i, kg in quantities.items())
+
+
+def _derive_chemistry(cat: Catalog, regolith: str) -> Chemistry:
+    """Compositions and outputs, recipe by recipe in the order their inputs become known."""
+    chem = Chemistry(regolith)
+    comps = chem.compositions
+    fixed = {name for name, item in cat.items.items() if item.elements}
+    for name, item in cat.items.items():
+        if item.kind == "raw":
+            comps[name] = dict(cat.regolith[regolith].composition)
+        elif item.elements:
+            comps[name] = dict(item.elements)
+    where: dict[str, str] = {}  # item -> the recipe that set its composition
+
+    def fail(rname: str, key: str, message: str) -> InputError:
+        return cat.error("recipes.yaml", ("recipes", rname, key), f"{message} ({regolith} soil)")
+
+    def assign(rname: str, item: str, vector: dict[str, float]) -> None:
+        comp = chemistry.normalised(vector)
+        if item in fixed:
+            # A fixed composition is the item's own: the recipe must make exactly that.
+            same = all(
+                abs(comp.get(e, 0.0) - q) < 1e-6 for e, q in cat.items[item].elements.items()
+            )
+            if not same or set(comp) - set(cat.items[item].elements):
+                raise fail(rname, "outputs", f"makes '{item}' of another composition than its own")
+            return
+        if item in comps and item in where:
+            old = comps[item]
+            if any(abs(comp.get(e, 0.0) - old.get(e, 0.0)) > 1e-6 for e in set(comp) | set(old)):
+                raise fail(
+                    rname,
+                    "outputs",
+                    f"makes '{item}' of another composition than recipe '{where[item]}'",
+                )
+            return
+        comps[item] = comp
+        where[item] = rname
+
+    def run(rname: str, recipe: Recipe) -> None:
+        inputs_el = chem.elements_of(recipe.inputs)
+        mass_in = sum(recipe.inputs.values())
+        out: dict[str, float] = {}
+        if recipe.extract:
+            feed = recipe.feed or next(iter(recipe.inputs))
+            feed_el = chemistry.scale(comps[feed], recipe.inputs[feed])
+            fractions: dict[str, dict[str, float]] = {}
+            for element, ex in recipe.extract.items():
+                fractions.setdefault(ex.item, {})[element] = ex.fraction
+            taken: dict[str, float] = {}
+            made: dict[str, dict[str, float]] = {}
+            oxygen = 0.0
+            for item, frac in fractions.items():
+                if recipe.oxygen_to:
+                    try:
+                        metal, o = chemistry.reduce(feed_el, frac)
+                    except ValueError as exc:
+                        raise fail(rname, "extract", str(exc)) from None
+                    oxygen += o
+                else:  # the elements are already metal (e.g. silicon out of an alloy)
+                    metal = {e: feed_el.get(e, 0.0) * f for e, f in frac.items()}
+                made[item] = metal
+                chemistry.add(taken, metal)
+            rest = dict(inputs_el)
+            chemistry.add(rest, taken, -1.0)
+            if recipe.oxygen_to:
+                rest["O"] = rest.get("O", 0.0) - oxygen
+                made.setdefault(recipe.oxygen_to, {})
+                chemistry.add(made[recipe.oxygen_to], {"O": oxygen})
+            for item, kg in recipe.outputs.items():
+                if item not in comps:
+                    raise fail(rname, "outputs", f"output '{item}' needs a fixed composition")
+                vec = chemistry.scale(comps[item], kg)
+                chemistry.add(rest, vec, -1.0)
+                made.setdefault(item, {})
+                chemistry.add(made[item], vec)
+            bad = chemistry.negative_elements(rest, mass_in)
+            if bad:
+                raise fail(
+                    rname, "extract", f"takes out more {', '.join(bad)} than its inputs hold"
+                )
+            rest = {e: q for e, q in rest.items() if q > chemistry.TOLERANCE * mass_in}
+            if chemistry.total(rest) > 0:
+                made[recipe.remainder] = chemistry.add(made.get(recipe.remainder, {}), rest)
+            for item, vec in made.items():
+                kg = chemistry.total(vec)
+                if kg > 0:
+                    out[item] = kg
+                    if item not in recipe.outputs:
+                        assign(rname, item, vec)
+        else:
+            out = dict(recipe.outputs)
+            rest = dict(inputs_el)
+            loose = []
+            for item, kg in out.items():
+                if item in fixed:
+                    chemistry.add(rest, comps[item], -kg)
+                else:
+                    loose.append(item)
+            bad = chemistry.negative_elements(rest, mass_in)
+            if bad or (not loose and chemistry.total(rest) > chemistry.TOLERANCE * mass_in):
+                raise fail(rname, "outputs", f"outputs do not hold the inputs' elements ({bad})")
+            for item in loose:  # a mixing process: each product is of the mix left
+                assign(rname, item, rest)
+        chem.outputs[rname] = out
+
+    pending = [n for n, r in cat.recipes.items() if not r.follows_scrap]
+    while pending:
+        ready = [n for n in pending if all(i in comps for i in cat.recipes[n].inputs)]
+        if not ready:
+            rname = pending[0]
+            missing = [i for i in cat.recipes[rname].inputs if i not in comps]
+            made_here = {
+                i
+                for n in pending
+                for i in [
+                    *cat.recipes[n].outputs,
+                    *(e.item for e in cat.recipes[n].extract.values()),
+                ]
+            }
+            if missing[0] in made_here:
+                # Recipes that wait on each other: a cycle, which the economy names in full.
+                for n in pending:
+                    chem.outputs[n] = dict(cat.recipes[n].outputs)
+                break
+            raise fail(
+                rname,
+                "inputs",
+                f"the composition of '{missing[0]}' cannot be derived: no recipe makes it and "
+                "materials.yaml gives no elements",
+            )
+        for n in ready:
+            run(n, cat.recipes[n])
+        pending = [n for n in pending if n not in ready]
+    # Scrap is whatever was scrapped: its typical composition is that of what remelting returns.
+    for rname, recipe in cat.recipes.items():
+        if recipe.follows_scrap:
+            missing = [i for i in recipe.outputs if i not in comps]
+            if missing:
+                raise fail(rname, "outputs", f"the composition of '{missing[0]}' is unknown")
+            vec = chem.elements_of(recipe.outputs)
+            for item in recipe.inputs:
+                assign(rname, item, vec)
+            chem.outputs[rname] = dict(recipe.outputs)
+    return chem
 
 
 @cache

@@ -46,6 +46,9 @@ class EconomyArrays:
             (item, [(recipe, kg per batch)]).
         imported_mask: Items only Earth supplies.
         importable: Materials and parts a lander may carry.
+        vitamins: Importable items no enabled local recipe makes (what only Earth makes).
+        remelt: The recipe whose outputs follow the scrap it remelts, or None.
+        oxygen: Index of the oxygen item, or None.
         raw_fabs: Fab kinds whose recipes take regolith (robots haul regolith to them).
     """
 
@@ -67,6 +70,9 @@ class EconomyArrays:
     imported_inputs: list[tuple[int, list[tuple[int, float]]]]
     imported_mask: np.ndarray
     importable: np.ndarray
+    vitamins: np.ndarray
+    remelt: int | None
+    oxygen: int | None
     raw_fabs: list[str]
 
     @classmethod
@@ -127,6 +133,8 @@ class EconomyArrays:
                 for n in nodes
             ]
         )
+        vitamins = importable & np.array([not econ.graph.nodes[n]["local"] for n in nodes])
+        remelt = next((r for r, p in enumerate(recipes) if catalog.recipes[p].follows_scrap), None)
         raw_fabs = [
             k
             for k in fab_kinds
@@ -151,6 +159,9 @@ class EconomyArrays:
             imported_inputs=imported_inputs,
             imported_mask=imported_mask,
             importable=importable,
+            vitamins=vitamins,
+            remelt=remelt,
+            oxygen=index.get("oxygen"),
             raw_fabs=raw_fabs,
         )
 

@@ -64,6 +64,12 @@ class JobBook:
         """Mass in build jobs not yet complete."""
         return float(self.table["mass"].sum())
 
+    def wip_by_kind(self) -> np.ndarray:
+        """Mass in open build jobs by unit kind (kind-code order)."""
+        return np.bincount(
+            self.table["kind"], weights=self.table["mass"], minlength=len(self.carry)
+        )
+
     def labour_left(self) -> float:
         """Robot-days the open jobs still need."""
         return float(self.table["labour_left"].sum())
@@ -234,6 +240,8 @@ def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarra
             city.stock += count * c.surplus
             imported_kg = count * float(c.imported.sum())
             ledger.landed_kg += imported_kg
+            city.elements.mined(city.arrays.regolith, count * c.regolith_kg)
+            city.elements.landed_kg(count * c.imported)
         kind_col += [city.kind_code[kind]] * count
         labour_col += [city.costs[kind].assembly_days] * count
         mass_col += [units[kind].mass_kg] * count

@@ -78,6 +78,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
         haul = mine_budget - mine
         city.stock[arrays.regolith] += kg
         city.ledger.mined_kg += kg
+        city.elements.mined(arrays.regolith, kg)
         left -= mine_budget
     # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
     d_site = (

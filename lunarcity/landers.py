@@ -92,11 +92,15 @@ def manifest(city: LunarCity) -> dict[str, float]:
     plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
     # Local output replaces imports as far as its capacity goes. An imported item is wanted
-    # for the recipes that use it and for the bills of materials that hold it directly (a
-    # pulse store's cells).
-    wanted = np.where(arrays.imported_mask, plan.need + plan.direct, plan.direct)
+    # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
+    # anodes, chips, a kick stage's engine and fuel) and the bills of materials that hold it
+    # directly (a pulse store's cells). The plan's need already holds both (a unit's cost
+    # counts the imports its bill takes, lunarcity.planner.unit_costs), so adding the direct
+    # parts again would land them twice.
+    wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
     want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
-    want = np.where(arrays.importable, want, 0.0)
+    # A vitamins-only lander brings what only Earth makes, never parts the city could make.
+    want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
     # Units the mix wants that only Earth can make (e.g. fission units).
     for k, s in city.shares.items():
         if k not in city.costs and k in city.index:
@@ -144,6 +148,7 @@ def land_stock(city: LunarCity, name: str, kg: float) -> None:
     city.stock[i] += kg
     city.stock_imp[i] += kg
     city.ledger.landed_kg += kg
+    city.elements.landed(i, kg)
 
 
 def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
@@ -169,4 +174,5 @@ def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarra
     kg = n * mass
     city.recorder.hardware_added(kg, kg)
     city.ledger.landed_kg += kg
+    city.elements.landed_units(city.kind_code[kind], kg)
     return kg

@@ -201,6 +201,7 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
         city.stock[i] -= n * kg
         city.stock_imp[i] -= n * kg * share
         ledger.launched_kg += n * kg
+        city.elements.launch(i, n * kg)
     ledger.satellites_launched += n
     ledger.compute_in_orbit_kw += n * city.unit_spec(city.sat_kind).compute_kw
     if city.thesis.reaches:  # a kick stage that reaches the destination delivers the compute

@@ -1,7 +1,8 @@
 """The run's ledgers as types: the mass that entered and left the city, and the tallies beside it.
 
 Mass is conserved: regolith mined + payload landed = material stocks + work in progress + units
-in service + launched + waste. The stages write the flows into one :class:`MassLedger` as they
+in service + launched + waste + vented. The same holds for every element
+(:class:`lunarcity.element_ledger.ElementLedger`, kept beside this one). The stages write the flows into one :class:`MassLedger` as they
 happen (a robot mines, a lander lands, a satellite is launched, a unit is scrapped); the
 recorder reads its fields every day and checks the balance with :func:`mass_balance_rel_error`.
 Energy balances within each day (:class:`lunarcity.power.Dispatch`);
@@ -24,6 +25,8 @@ class MassLedger:
         landed_kg: Payload landed from Earth (stock and whole units).
         launched_kg: Satellites and kick stages flung off by the mass driver.
         waste_kg: Scrap not recycled (slag stays in stock as an item).
+        vented_kg: Gas let go (oxygen beyond what the plants' tanks hold).
+        oxygen_made_kg: Oxygen the fabs made (kept, used or vented).
         satellites_launched: Satellites launched.
         compute_in_orbit_kw: Compute those satellites carry.
         compute_delivered_kw: The part of it launched with a kick stage that reaches the
@@ -36,6 +39,8 @@ class MassLedger:
     landed_kg: float = 0.0
     launched_kg: float = 0.0
     waste_kg: float = 0.0
+    vented_kg: float = 0.0
+    oxygen_made_kg: float = 0.0
     satellites_launched: int = 0
     compute_in_orbit_kw: float = 0.0
     compute_delivered_kw: float = 0.0
@@ -59,7 +64,9 @@ def mass_balance_rel_error(
         in_service_kg: Units in service.
     """
     lhs = ledger.mass_in()
-    rhs = stock_kg + wip_kg + in_service_kg + ledger.launched_kg + ledger.waste_kg
+    rhs = (
+        stock_kg + wip_kg + in_service_kg + ledger.launched_kg + ledger.waste_kg + ledger.vented_kg
+    )
     return abs(lhs - rhs) / max(lhs, 1.0)
 
 

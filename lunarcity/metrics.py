@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
@@ -56,7 +57,9 @@ FLOAT_COLUMNS = [
     "launches_per_year",
     "doubling_time_years",
     "mass_balance_rel_error",
+    "element_balance_rel_error",
     "energy_balance_rel_error",
+    "oxygen_vented_t",
 ]
 INT_COLUMNS = [
     "day",
@@ -91,6 +94,7 @@ class Recorder:
         self._tables = [model.fleet.tables[k] for k in self.kinds]
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
+        self._kind_codes = [model.kind_code[k] for k in self.kinds]
         self._power_kw = [
             model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
             for k in self.kinds
@@ -111,6 +115,15 @@ class Recorder:
         self.horizon_day = int(round(model.params.target.horizon_years * DAYS_PER_YEAR))
         self.target_met = False
         self.target_day: int | None = None
+        # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
+        # each one runs out.
+        until = model.params.earth.until_years
+        self.stop_day = int(math.floor(until * DAYS_PER_YEAR)) if until is not None else None
+        self._earth_only = [
+            i for i, n in enumerate(model.nodes) if n in model.econ.imported and n in model.index
+        ]
+        self.earth_only_at_stop: dict[str, float] | None = None
+        self.ran_out_day: dict[str, int | None] = {}
 
     # -- events --------------------------------------------------------------------------------
     def hardware_added(self, kg: float, imported_kg: float, installed: bool = True) -> None:
@@ -155,6 +168,7 @@ class Recorder:
             closure = self.f["closure"][d - 1] if d else 0.0
         stock = float(m.stock.sum())
         wip = m.jobs.wip_kg()
+        el_error = m.elements.rel_error(m.stock, m.jobs.wip_by_kind(), self._units_kg(counts))
         mass_t = in_service_kg / 1000.0
         past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
@@ -183,6 +197,8 @@ class Recorder:
             "wip_t": wip / 1000.0,
             "waste_t": ledger.waste_kg / 1000.0,
             "mass_balance_rel_error": mass_balance_rel_error(ledger, stock, wip, in_service_kg),
+            "element_balance_rel_error": el_error,
+            "oxygen_vented_t": ledger.vented_kg / 1000.0,
             "launches_per_year": float(self._year_launches),
             "doubling_time_years": doubling,
         }
@@ -222,7 +238,28 @@ class Recorder:
             self.bottleneck_names.append(name)
         self.bottleneck[d] = self.bottleneck_names.index(name)
         self._check_target(d)
+        self._check_earth_only(m.day)
         self.n = d + 1
+
+    def _units_kg(self, counts: list[int]) -> np.ndarray:
+        """Mass in service by unit kind, in the model's kind-code order."""
+        out = np.zeros(len(self.model.kind_names))
+        out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
+        return out
+
+    def _check_earth_only(self, day: int) -> None:
+        """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
+        if self.stop_day is None or day < self.stop_day:
+            return
+        stock = self.model.stock
+        if day == self.stop_day:
+            held = {self.model.nodes[i]: float(stock[i]) for i in self._earth_only}
+            self.earth_only_at_stop = {k: v for k, v in held.items() if v > 0}
+            self.ran_out_day = dict.fromkeys(self.earth_only_at_stop)
+            return
+        for name, when in self.ran_out_day.items():
+            if when is None and stock[self.model.index[name]] < 1.0:  # under a kilogram left
+                self.ran_out_day[name] = day
 
     def _check_target(self, d: int) -> None:
         day = self.model.day
@@ -339,7 +376,54 @@ class Recorder:
             "landers_arrived": int(m.ledger.landers_arrived),
             "landers_lost": int(m.ledger.landers_lost),
             "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
+            "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
             "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
+            "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
+            "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
+            "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
+            "assets_per_tonne_landed": self._assets_per_tonne(last),
+            "assets_per_tonne_landed_at_target": (
+                self._assets_per_tonne(self.target_day) if self.target_day is not None else None
+            ),
+            # What each kind cannot be made without: the share of its bill only Earth makes.
+            "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
+        } | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
+
+    def _assets_per_tonne(self, d: int) -> float | None:
+        """Industrial mass per tonne landed from Earth (seed included) on row ``d``."""
+        landed = float(self.f["earth_imported_t"][d])
+        return float(self.f["industrial_mass_t"][d]) / landed if landed > 0 else None
+
+    def _self_sufficiency(self) -> dict[str, Any]:
+        """Does the city keep growing once Earth stops, and once its Earth-only stocks are gone?
+
+        The doubling time is measured only from the day the first Earth-only stock ran out to
+        the end: growth that merely spends a stockpile is not self-growth.
+        """
+        last = self.n - 1
+        stop = self.stop_day
+        out_days = [d for d in self.ran_out_day.values() if d is not None]
+        ran_out = min(out_days) if out_days else None
+        doubling = None
+        if ran_out is not None and ran_out < last:
+            start = float(self.f["industrial_mass_t"][ran_out])
+            end = float(self.f["industrial_mass_t"][last])
+            if start > 0 and end > start:
+                doubling = (last - ran_out) / DAYS_PER_YEAR * math.log(2) / math.log(end / start)
+        mass = self.f["industrial_mass_t"]
+        return {
+            "until_years": self.model.params.earth.until_years,
+            "stop_day": stop,
+            "earth_only_kg_at_stop": self.earth_only_at_stop,
+            "ran_out_day_by_item": dict(self.ran_out_day),
+            "ran_out_day": ran_out,
+            "industrial_mass_t_at_stop": (
+                float(mass[stop]) if stop is not None and stop <= last else None
+            ),
+            "industrial_mass_t_at_run_out": float(mass[ran_out]) if ran_out is not None else None,
+            "industrial_mass_t_at_end": float(mass[last]),
+            "doubling_time_years_after_run_out": doubling,
+            "kept_growing_after_run_out": doubling is not None,
         }
 
     def _chip_cap(self) -> float | None:

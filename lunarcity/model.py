@@ -38,6 +38,7 @@ from lunarcity.catalog import Catalog, UnitSpec, default_catalog
 from lunarcity.contributions import FleetContributions, UnitContributions
 from lunarcity.day import Day
 from lunarcity.economy_arrays import EconomyArrays
+from lunarcity.element_ledger import ElementLedger
 from lunarcity.fleet import Fleet
 from lunarcity.ledgers import MassLedger
 from lunarcity.metrics import Recorder
@@ -137,6 +138,18 @@ class LunarCity(mesa.Model):
             for k, c in self.costs.items()
         }
         self.wear_rates = wear.WearRates.build(self.agent_kinds, self.specs)
+        # The element ledger beside the mass ledger, at the soil this city mines.
+        remelt = self.arrays.remelt
+        self.elements = ElementLedger(
+            self.catalog,
+            econ.regolith or self.catalog.sites[sc.site.name].regolith,
+            self.nodes,
+            self.kind_names,
+            "scrap" if "scrap" in self.index else None,
+            list(self.catalog.recipes[self.arrays.recipes[remelt]].outputs)
+            if remelt is not None
+            else [],
+        )
 
         # -- day state: stocks, jobs, repairs, storage, the ledger ----------------------------
         self.stock = np.zeros(len(self.nodes))

@@ -18,6 +18,8 @@ def scenario_economy(scenario: Scenario, catalog: Catalog | None = None) -> Econ
         scenario.site.name,
         enabled_fabs=enabled,
         forced_imports=scenario.earth.force_imports,
+        # The soil a scenario mines where it is not the site's own (e.g. highland-type feed).
+        regolith=scenario.site.regolith,
         # Units a scenario disables (e.g. storage_bank: {enabled: false}) are not built.
         disabled_units=[
             k

@@ -68,7 +68,8 @@ def unit_costs(econ: Economy, kinds: list[str], nodes: list[str]) -> dict[str, U
             bom[index[kind]] = 1.0
         out[kind] = UnitCost(
             gross=gross,
-            use=np.maximum(0.0, gross - surplus),
+            # What the chain consumes: made locally (net of co-products) or landed from Earth.
+            use=np.maximum(0.0, gross - surplus) + imported,
             bom=bom,
             fab_hours=req.fab_hours,
             energy_kwh=req.energy_kwh,

@@ -5,6 +5,8 @@ dispatch scales them by the share of the fabs' energy served. Here each recipe r
 upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
 among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
 them the same day), and the imported share of each stock follows its inputs (for closure).
+Remelting returns what was scrapped (:func:`remelt_follows_scrap`), and oxygen beyond what the
+plants' tanks hold is vented (:func:`vent_oxygen`), both counted in the ledgers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Production:
         made_kg: Output of every recipe run today (kg).
         by_fab: Output by fab kind (kg).
         produced: Gross output by item (kg, in the compiled economy's node order).
+        vented_kg: Oxygen let go today because no tank could hold it.
         shortfalls: (item, kg of output not made) for every recipe its inputs held back, in
             the order they happened.
     """
@@ -34,6 +37,7 @@ class Production:
     by_fab: dict[str, float]
     produced: np.ndarray
     shortfalls: tuple[tuple[str, float], ...]
+    vented_kg: float = 0.0
 
 
 def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
@@ -81,11 +85,56 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
                 stock_imp[i] += out * (imp_in / total_out)
         made += total_out
         by_fab[fab] = by_fab.get(fab, 0.0) + total_out
+    if arrays.remelt is not None and batches[arrays.remelt] > 0:
+        scrap = arrays.index["scrap"]
+        city.elements.scrap_used(city.stock[scrap] - stock[scrap])
     city.stock[:] = stock
     city.stock_imp[:] = stock_imp
+    vented = 0.0
+    if arrays.oxygen is not None:
+        city.ledger.oxygen_made_kg += prod[arrays.oxygen]
+        vented = vent_oxygen(city)
     return Production(
         made_kg=made,
         by_fab=by_fab,
         produced=np.array(prod),
         shortfalls=tuple(shortfalls),
+        vented_kg=vented,
     )
+
+
+def vent_oxygen(city: LunarCity) -> float:
+    """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
+    i = city.arrays.oxygen
+    cap = sum(
+        city.fleet.count(k) * city.specs[k].oxygen_storage_kg
+        for k in city.fab_kinds
+        if city.specs[k].oxygen_storage_kg > 0
+    )
+    extra = float(city.stock[i]) - cap
+    if extra <= 0:
+        return 0.0
+    share = city.stock_imp[i] / city.stock[i]
+    city.stock[i] = cap
+    city.stock_imp[i] -= extra * share
+    city.ledger.vented_kg += extra
+    city.elements.vent(i, extra)
+    return extra
+
+
+def remelt_follows_scrap(city: LunarCity) -> None:
+    """Remelting returns the scrap pool's own mix: the remelt recipe's outputs follow it.
+
+    Called when units are scrapped (the only time the pool's mix changes).
+    """
+    arrays = city.arrays
+    r = arrays.remelt
+    if r is None:
+        return
+    out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
+    arrays.r_out[r] = out
+    with np.errstate(divide="ignore"):
+        arrays.per_output[r] = np.where(out > 0, 1.0 / out, 0.0)
+    ins, _, fab, _ = arrays.recipe_io[r]
+    outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
+    arrays.recipe_io[r] = (ins, outs, fab, float(out.sum()))

@@ -34,6 +34,37 @@ def headline(s: dict[str, Any]) -> str:
     return f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
 
 
+def earth_line(s: dict[str, Any]) -> str:
+    """The line under the headline: how much Earth landed, and what followed when it stopped.
+
+    An Earth-fed city is never called self-growing: the line says how much was landed (and the
+    assets per tonne landed) and, when the scenario stops the landers
+    (``earth.until_years``), whether the city kept growing once its Earth-only stocks ran out.
+
+    Args:
+        s: A run's summary (:meth:`lunarcity.model.LunarCity.summary`).
+    """
+    line = f"Landed from Earth: {s['earth_imported_t']:,.0f} t" + (
+        f" ({s['assets_per_tonne_landed']:.1f} t of assets per tonne landed)."
+        if s.get("assets_per_tonne_landed") is not None
+        else "."
+    )
+    ss = s.get("self_sufficiency")
+    if not ss:
+        return line + " Earth supplied it throughout: this is an Earth-fed city."
+    stop = f"Earth stopped at year {ss['until_years']:g}"
+    if ss["ran_out_day"] is None:
+        return line + f" {stop}; its Earth-only stocks had not run out by the end."
+    if ss["kept_growing_after_run_out"]:
+        return line + (
+            f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and the city kept "
+            f"growing (doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
+        )
+    return (
+        line + f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and growth stopped."
+    )
+
+
 def day_and_year(day: int | None) -> str:
     """A day as people read it, ``"1234 (year 3.4)"``, or ``"-"`` when it never came."""
     return "-" if day is None else f"{day} (year {day / DAYS_PER_YEAR:.1f})"
@@ -58,7 +89,14 @@ def end_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
         ("compute in orbit", f"{s['compute_in_orbit_kw'] / 1000:,.1f} MW"),
         ("rail / needed", f"{s['rail_length_m']:,.0f} / {s['track_needed_m']:,.0f} m"),
         ("bound most days by", s["bottleneck"]),
+        ("assets per tonne landed", f"{s.get('assets_per_tonne_landed') or 0:,.1f}"),
+        ("regolith mined", f"{s.get('regolith_mined_t', 0):,.0f} t"),
+        (
+            "oxygen made / vented",
+            f"{s.get('oxygen_made_t', 0):,.0f} / {s.get('oxygen_vented_t', 0):,.0f} t",
+        ),
         ("mass ledger error", f"{s['mass_balance_rel_error']:.1e}"),
+        ("element ledger error", f"{s.get('element_balance_rel_error', 0):.1e}"),
         ("energy ledger error", f"{s['energy_balance_rel_error']:.1e}"),
     ]
     if s.get("satellite_cap_per_year_from_chips"):

@@ -124,6 +124,11 @@ class EarthConfig(Section):
         default_factory=dict,
         description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
     )
+    vitamins_only: bool = Field(
+        False,
+        description="Landers bring only what only Earth makes (chips, salt, anodes, Earth-only "
+        "units), never parts the city could make itself",
+    )
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
@@ -371,8 +376,15 @@ class Scenario(Strict):
 
     @property
     def days(self) -> int:
-        """Days to simulate."""
-        return int(round(self.run.years * DAYS_PER_YEAR))
+        """Days to simulate.
+
+        The run's years, and at least five years past the last lander when Earth stops
+        (``earth.until_years``), so that growth without Earth can be seen.
+        """
+        years = self.run.years
+        if self.earth.until_years is not None:
+            years = max(years, min(self.earth.until_years + 5.0, MAX_YEARS))
+        return int(round(years * DAYS_PER_YEAR))
 
 
 def check_seed(value: Any, field: str = "seed") -> int:

@@ -164,6 +164,9 @@ def designed_catalog(plan: ThesisPlan, catalog: Catalog) -> Catalog:
     if recipe is not None and plan.kick.mass_kg > 0:
         out.recipes = dict(catalog.recipes)
         out.recipes[KICK_RECIPE] = kick_recipe(recipe, plan.kick, catalog)
+        # The kick stage's make-up follows its new inputs: the shallow copy must not share the
+        # data's cached chemistry, or the element ledger would book the stage at the old mix.
+        out._chemistry = {}
     return out
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity import recipes
 from lunarcity.catalog import UnitSpec
 from lunarcity.constants import DAYS_PER_YEAR
 
@@ -181,14 +182,16 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
     t = city.fleet.tables[kind]
     mass = city.catalog.units[kind].mass_kg * len(rows)
     imported = float(t["imported_kg"][rows].sum())
-    recycled = mass * spec.recycle_fraction
-    if "scrap" in city.index and recycled > 0:
+    fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
+    # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
+    # remelting returns that mix, not a fixed alloy.
+    recycled = float(city.elements.scrap_units(city.kind_code[kind], mass, fraction).sum())
+    if recycled > 0:
         i = city.index["scrap"]
         city.stock[i] += recycled
-        city.stock_imp[i] += imported * spec.recycle_fraction
-        city.ledger.waste_kg += mass - recycled
-    else:
-        city.ledger.waste_kg += mass
+        city.stock_imp[i] += imported * recycled / mass
+        recipes.remelt_follows_scrap(city)
+    city.ledger.waste_kg += mass - recycled
     city.recorder.scrapped(mass, imported)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
     robots_jobs = t["job"][rows] if spec.role == "robot" else None

@@ -78,7 +78,11 @@ def test_the_frame_follows_the_city_not_its_outliers() -> None:
     t = m.fleet.tables["robot"]
     far_x = min(m.site.width - 1, core.x1 + 40)
     t["x"][0] = far_x  # one robot wanders 40 cells past the city's edge
-    assert city_extent(m) == core
+    # The frame keeps its size and leaves the robot out. (It may slide a cell or two: units
+    # sitting exactly at the 1 % cut join the core when one unit passes them.)
+    moved = city_extent(m)
+    assert moved.side == core.side and not moved.x0 <= far_x < moved.x1
+    assert abs(moved.x0 - core.x0) <= 4 and moved.y0 == core.y0
     units = sum(m.fleet.tables[k].n for k in m.agent_kinds)
     t["x"][: max(2, units // 10)] = far_x  # a tenth of the city there: part of the city now
     assert city_extent(m).x1 > far_x
@@ -178,7 +182,8 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
 
 
 def test_target_panel_reports_met_days_and_the_headline_when_complete() -> None:
-    s = session_mod.Session(overrides={"run.years": 5})
+    # The ten-year city meets its target in year 5.6 (docs/MODEL.md's generated table).
+    s = session_mod.Session(overrides={"run.years": 7})
     while s.model.running and not s.model.recorder.target_met:
         s.step(30)
     frame = s.frame()

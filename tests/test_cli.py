@@ -93,12 +93,15 @@ def test_graph_at_another_site_and_with_set(cli, tmp_path: Path) -> None:
     assert from_file == equator
     # A robot by hand (data/units.yaml, data/recipes.yaml): Al 1,465 kg (structure 960 + 100,
     # wire 150 + 120 + 60, electronics 60, storage cells 15) and Fe 653.75 kg (structure 240 +
-    # 25, coils 180, bearings (100 + 75) x 1.05, storage cells 25). Highland regolith gives
-    # 87 kg Al and 36 kg Fe a tonne: iron binds, 653.75 / 0.036 = 18,160 kg. Mare regolith has
-    # three times the iron but half the aluminium (42 kg a tonne, 108 kg Fe): aluminium binds,
-    # 1,465 / 0.042 = 34,881 kg, 1.92 times as much.
-    assert polar["regolith_kg"] == pytest.approx(18159.7, rel=1e-4)
-    assert equator["regolith_kg"] == pytest.approx(34881.0, rel=1e-4)
+    # 25, coils 180, bearings (100 + 75) x 1.05, storage cells 25), glass 65 kg. Highland: a
+    # tonne gives 184.78 kg of ferrosilicon, of which silicon refining leaves 29.308 % as the
+    # iron alloy: 54.157 kg; iron binds, 653.75 / 0.054157 = 12,071 kg (its 638.5 kg of slag a
+    # tonne, 7,708 kg, hold more than the 1,465 / 0.30015 + 65 = 4,946 kg the Al and glass
+    # need). Mare: 255.04 kg of ferrosilicon, 51.968 % left as iron: 132.54 kg a tonne, so
+    # iron needs only 4,932 kg; slag binds, 555.82 kg a tonne, its alloy 291.27 kg a tonne of
+    # slag: (1,465 / 0.29127 + 65) / 0.55582 = 9,166 kg.
+    assert polar["regolith_kg"] == pytest.approx(12071.4, rel=1e-4)
+    assert equator["regolith_kg"] == pytest.approx(9166.2, rel=1e-4)
     assert equator["mass_kg"] == polar["mass_kg"]
 
 
@@ -108,8 +111,13 @@ def test_graph_rate_json(cli) -> None:
     chain = only_json(result.stdout)
     assert set(chain) >= CHAIN_FIELDS
     # The data's satellite: 160 kg of compute modules (half chips) and 143 kg of electronics
-    # (a tenth chips): 94.3 kg of chips each.
-    assert chain["imports_t_per_yr"] == pytest.approx(160 * 0.5 + 143 * 0.1)
+    # (a tenth chips), 94.3 kg of chips, and the salt and anodes of its aluminium. Al by hand:
+    # solar cells 563 x 0.05 = 28.15, structure 1111 x 0.8 = 888.8, compute modules 160 x (0.3
+    # + 0.2 wire) = 80, electronics 143 x (0.3 + 0.3 wire) = 85.8: 1,082.75 kg, at 33 kg of salt
+    # and anode per 300.15 kg of alloy (test_economy.test_bom_closure_of_known_units).
+    assert chain["imports_t_per_yr"] == pytest.approx(
+        160 * 0.5 + 143 * 0.1 + 1082.75 * 33 / 300.15, rel=1e-4
+    )
     assert chain["robots"] > 0 and chain["power_kw"] > 0 and chain["regolith_t_per_yr"] > 310
     assert set(chain["fabs"]) == {"regolith_plant", "metal_works", "solar_fab", "electronics_fab"}
 

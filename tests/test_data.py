@@ -103,80 +103,81 @@ def test_unsourced_numbers_walker(doc: Any, expected: list[str]) -> None:
     assert unsourced_numbers(doc) == expected
 
 
-# -- recipes conserve mass at every site -------------------------------------------------------
-#: The element each refined material is (for checking recoveries element by element).
-ELEMENT_OF = {"oxygen": "O", "iron": "Fe", "aluminium": "Al", "silicon": "Si", "titanium": "Ti"}
-
-
-def _recipe_outputs_by_hand(
-    recipe: dict[str, Any], composition: dict[str, float], raw: set[str]
-) -> dict[str, float]:
-    """A recipe's outputs per batch, computed from the YAML alone (no Catalog)."""
-    outputs = dict(recipe.get("outputs", {}))
-    if recipe.get("recovery"):
-        feed = sum(q for item, q in recipe["inputs"].items() if item in raw)
-        # Element by element: what is recovered goes to its item, the rest of every element
-        # (unrecovered shares, and elements with no recovery at all) to the remainder. The
-        # remainder is built from the elements, not as inputs minus outputs, so the mass
-        # balance below is a check and not a definition.
-        left = 0.0
-        for element, share in composition.items():
-            held = feed * share
-            rec = recipe["recovery"].get(element)
-            if rec is None:
-                left += held
-                continue
-            # Chemistry by hand: a recovered item is the element it is named for.
-            assert ELEMENT_OF.get(rec["item"]) == element, f"{element} recovered as {rec['item']}"
-            got = held * rec["fraction"]
-            assert got <= held, f"{element}: recovered more than the feed holds"
-            outputs[rec["item"]] = outputs.get(rec["item"], 0.0) + got
-            left += held - got
-        outputs[recipe["remainder"]] = outputs.get(recipe["remainder"], 0.0) + left
-    return outputs
-
-
-def _recipes_at_sites() -> list[tuple[str, str]]:
+# -- recipes conserve mass and every element at every soil ---------------------------------------
+def _recipes_at_soils() -> list[tuple[str, str]]:
     recipes = _read(REPO / "data" / "recipes.yaml")["recipes"]
-    sites = _read(REPO / "data" / "sites.yaml")["sites"]
-    return [(r, s) for r in recipes for s in sites]
+    soils = _read(REPO / "data" / "sites.yaml")["regolith"]
+    return [(r, s) for r in recipes for s in soils]
 
 
-@pytest.mark.parametrize(("recipe_name", "site"), _recipes_at_sites())
-def test_recipe_conserves_mass_at_site(recipe_name: str, site: str) -> None:
-    recipe = _read(REPO / "data" / "recipes.yaml")["recipes"][recipe_name]
-    sites_file = _read(REPO / "data" / "sites.yaml")
-    items = _read(REPO / "data" / "materials.yaml")["items"]
-    composition = sites_file["regolith"][sites_file["sites"][site]["regolith"]]["composition"]
-    raw = {name for name, item in items.items() if item["kind"] == "raw"}
-    outputs = _recipe_outputs_by_hand(recipe, composition, raw)
-    if recipe.get("recovery"):
-        # No refined material leaves with more of its element than the feed brought in.
-        feed = sum(q for item, q in recipe["inputs"].items() if item in raw)
-        for item, element in ELEMENT_OF.items():
-            if item in outputs:
-                assert outputs[item] <= feed * composition[element], f"{item} at {site}"
-    mass_in, mass_out = sum(recipe["inputs"].values()), sum(outputs.values())
-    assert mass_in > 0
-    assert mass_out == pytest.approx(mass_in, rel=REL_TOL), f"{recipe_name} at {site}"
-    # A remainder made to balance must not be negative: recovery cannot exceed the feed.
-    assert all(q > 0 for q in outputs.values()), f"{recipe_name} at {site}: {outputs}"
-    # The loader agrees with the hand calculation.
+@pytest.mark.parametrize(("recipe_name", "soil"), _recipes_at_soils())
+def test_recipe_makes_no_element_and_balances_mass(recipe_name: str, soil: str) -> None:
+    """Every recipe at every soil: each element out equals the same element in (none is made,
+    none lost), every output is positive, and the outputs' masses add up to the inputs'."""
     catalog = Catalog.load(REPO / "data")
-    loaded = catalog.recipe_outputs(catalog.recipes[recipe_name], site)
-    assert loaded.keys() == outputs.keys()
-    for item, q in outputs.items():
-        assert loaded[item] == pytest.approx(q, rel=REL_TOL)
+    chem = catalog.chemistry(soil)
+    recipe = catalog.recipes[recipe_name]
+    outputs = chem.outputs[recipe_name]
+    assert all(q > 0 for q in outputs.values()), f"{recipe_name} at {soil}: {outputs}"
+    mass_in, mass_out = sum(recipe.inputs.values()), sum(outputs.values())
+    assert mass_out == pytest.approx(mass_in, rel=REL_TOL), f"{recipe_name} at {soil}"
+    # Element by element, from the items' compositions (each sums to one).
+    for item in [*recipe.inputs, *outputs]:
+        assert sum(chem.compositions[item].values()) == pytest.approx(1.0, abs=1e-9), item
+    el_in = chem.elements_of(recipe.inputs)
+    el_out = chem.elements_of(outputs)
+    for element in set(el_in) | set(el_out):
+        assert el_out.get(element, 0.0) == pytest.approx(
+            el_in.get(element, 0.0), rel=1e-9, abs=1e-9 * mass_in
+        ), f"{recipe_name} at {soil}: {element}"
 
 
-def test_regolith_recovery_matches_facts_oxygen_yield() -> None:
-    # MRE studies report 20-30 kg O2 per 100 kg regolith (GZ23); both sites must stay inside that range.
+def test_electrolysis_worked_by_hand_against_gz23() -> None:
+    """MRE of 1,000 kg of Apollo 16 soil (LSB91 tab 7.15), all FeO and 69 % of SiO2 reduced.
+
+    By hand: FeO 5.1 % holds 51 x 55.845/71.844 = 39.64 kg Fe and frees 39.64 x 15.999/55.845
+    = 11.36 kg O; SiO2 45.0 % holds 450 x 28.086/60.084 = 210.35 kg Si, 69 % of it 145.14 kg,
+    freeing 145.14 x 31.998/28.086 = 165.36 kg O. O2 176.72 kg, alloy 184.78 kg (78.5 % Si),
+    slag the other 638.50 kg. GZ23's plant: 23.9 t O2 to 25 t FeSi (0.956; ours 0.956), alloy
+    ~78 % Si. FACTS' MRE yield 20-30 kg O2 per 100 kg counts all oxygen a cell can free; this
+    recipe frees only what the FeSi product carries (CH92: Al, Ca, Mg stay in the slag).
+    """
+    catalog = Catalog.load(REPO / "data")
+    out = catalog.chemistry("highland").outputs["regolith_electrolysis"]
+    assert out["oxygen"] == pytest.approx(176.72, abs=0.05)
+    assert out["ferrosilicon"] == pytest.approx(184.78, abs=0.05)
+    assert out["slag"] == pytest.approx(638.50, abs=0.05)
+    assert out["oxygen"] / out["ferrosilicon"] == pytest.approx(23.9 / 25.0, rel=0.01)
+    si = catalog.chemistry("highland").compositions["ferrosilicon"]["Si"]
+    assert si == pytest.approx(0.785, abs=0.005)
+
+
+def test_plant_rate_follows_gz23_without_its_power_and_excavation() -> None:
+    """By hand: GZ23's 6,776 kg less 1,001 kg of power and 302 kg of excavation leaves 5,473 kg
+    treating 135.2 t of regolith a year; our 10 t plant: 247.1 t/yr = 28.19 kg/h, 35.47 h/t."""
     catalog = Catalog.load(REPO / "data")
     recipe = catalog.recipes["regolith_electrolysis"]
-    for site in catalog.sites:
-        oxygen = catalog.recipe_outputs(recipe, site)["oxygen"]
-        feed = recipe.inputs["regolith"]
-        assert 0.20 <= oxygen / feed <= 0.30, site
+    plant = catalog.units["regolith_plant"].mass_kg
+    regolith_per_year = 23_900 / 0.17672
+    core = 6_776 - 1_001 - 302
+    kg_per_h = plant * regolith_per_year / core / 8_766
+    assert recipe.time_h == pytest.approx(1_000 / kg_per_h, rel=2e-3)
+
+
+def test_aluminium_only_from_salt_reduction_with_earth_consumables() -> None:
+    """No recipe but molten-salt reduction makes aluminium; it needs salt and anodes that no
+    local recipe makes (vitamins)."""
+    catalog = Catalog.load(REPO / "data")
+    makers = [
+        n
+        for n, r in catalog.recipes.items()
+        if "aluminium" in catalog.chemistry("highland").outputs[n] and not r.follows_scrap
+    ]
+    assert makers == ["salt_reduction"]
+    local = {i for out in catalog.chemistry("highland").outputs.values() for i in out}
+    for consumable in ("calcium_chloride", "anode"):
+        assert consumable in catalog.recipes["salt_reduction"].inputs
+        assert consumable not in local
 
 
 # -- units ---------------------------------------------------------------------------------------
@@ -196,5 +197,8 @@ def test_unit_bom_sums_to_mass(unit: str) -> None:
 
 
 def test_regolith_compositions_sum_to_one() -> None:
-    for name, reg in _read(REPO / "data" / "sites.yaml")["regolith"].items():
-        assert sum(reg["composition"].values()) == pytest.approx(1.0, abs=1e-9), name
+    catalog = Catalog.load(REPO / "data")
+    for name, reg in catalog.regolith.items():
+        assert sum(reg.composition.values()) == pytest.approx(1.0, abs=1e-9), name
+    # By hand (LSB91 Apollo 16): SiO2 45.0 % is 45.0 x 28.086/60.084 = 21.04 % Si.
+    assert catalog.regolith["highland"].composition["Si"] == pytest.approx(0.21035, abs=1e-4)

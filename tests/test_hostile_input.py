@@ -33,6 +33,7 @@ from lunarcity.cli import main
 from lunarcity.commands.app import exposure_warning
 from lunarcity.errors import InputError, LedgerError
 from lunarcity.scenario import (
+    MAX_YEARS,
     MixShare,
     Scenario,
     SeedCount,
@@ -40,6 +41,7 @@ from lunarcity.scenario import (
     Share,
     UnitOverride,
     check_seed,
+    resolve_scenario,
     seed_problem,
 )
 from lunarcity.yamlio import parse_yaml
@@ -491,7 +493,7 @@ def test_validate_reports_a_number_in_data_without_a_source(capsys, data_copy: P
     sites.write_text(text.replace(line + "\n", ""))
     code, _, err = lc(capsys, "validate", data_copy)
     assert code == 2
-    one_line_error(err, "sites.yaml", "regolith.highland.composition", "no source")
+    one_line_error(err, "sites.yaml", "regolith.highland.oxides", "no source")
     code, out, _ = lc(capsys, "validate", REPO / "data")
     assert code == 0
 
@@ -600,6 +602,12 @@ CASES = st.sampled_from(FIELDS).flatmap(
 @given(case=CASES)
 def test_numeric_fields_at_extremes_are_refused_or_run_with_ledgers_closed(case) -> None:
     path, value = case
+    if path == "earth.until_years" and math.isfinite(value) and 0 < value <= MAX_YEARS:
+        # A valid stop lengthens the run to Y + 5 years (at most MAX_YEARS): checked on the
+        # scenario, not run (a 200-year city is no hostile-input test).
+        sc = resolve_scenario("ten_year_city", {"run__years": 0.03, "earth__until_years": value})
+        assert sc.days == round(min(value + 5.0, MAX_YEARS) * 365.25)
+        return
     try:
         result = runner.run("ten_year_city", years=0.03, **{path.replace(".", "__"): value})
     except InputError as exc:
@@ -609,7 +617,8 @@ def test_numeric_fields_at_extremes_are_refused_or_run_with_ledgers_closed(case)
     s = result.summary
     for key in runner.LEDGERS:
         assert math.isfinite(s[key]) and s[key] <= 1e-9, (path, value, key, s[key])
-    assert s["days_simulated"] == 11
+    # Stopping Earth at once still runs five years, so that self-growth can be seen.
+    assert s["days_simulated"] == (round(5 * 365.25) if path == "earth.until_years" else 11)
 
 
 def test_a_negative_seed_from_python_is_refused_in_words() -> None:

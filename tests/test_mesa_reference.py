@@ -33,7 +33,9 @@ BENCH = REPO / "benchmarks"
 #: else: a rule that differed would move some column by far more.
 REL_TOL = 1e-9
 
-SMALL = {"economy__failures": False, "run__years": 2}
+#: Three years: with the element-conserving chemistry (issue 12) the city is power-bound for its
+#: first two and a half years, and storage first charges on day ~919.
+SMALL = {"economy__failures": False, "run__years": 3}
 
 
 def _load_reference() -> ModuleType:
@@ -71,7 +73,7 @@ def test_same_daily_totals(pair: tuple[LunarCity, LunarCity]) -> None:
     """
     a, b = pair[0].daily(), pair[1].daily()
     assert a.columns == b.columns
-    assert a.height == b.height == 731
+    assert a.height == b.height == round(3 * 365.25) + 1
     for col in a.columns:
         x, y = a[col], b[col]
         if x.dtype.is_numeric():

@@ -86,3 +86,25 @@ def test_out_with_another_suffix_is_bad_input(cli: Cli, tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_the_line_under_the_headline_says_what_earth_landed(cli: Cli) -> None:
+    text = cli("run", "--years", "0.3")
+    lines = [line.strip() for line in text.stdout.splitlines() if line.strip()]
+    s = json.loads(cli("run", "--years", "0.3", "--json").stdout)
+    landed = f"{s['earth_imported_t']:,.0f} t"
+    assert lines[2].startswith(f"Landed from Earth: {landed}")
+    assert "Earth-fed" in " ".join(lines[2:4]) and "self-growing" not in text.stdout
+
+
+def test_when_earth_stops_the_line_says_what_followed(cli: Cli) -> None:
+    args = ("--years", "0.3", "--set", "earth.until_years=0.2")
+    text = cli("run", *args)
+    s = json.loads(cli("run", *args, "--json").stdout)
+    ss = s["self_sufficiency"]
+    assert s["days_simulated"] == round(5.2 * 365.25)  # at least Y + 5 years
+    said = " ".join(line.strip() for line in text.stdout.splitlines()[2:5])
+    assert "Earth stopped at year 0.2" in said
+    if ss["ran_out_day"] is not None:
+        assert f"ran out on day {ss['ran_out_day']}" in said
+        assert ("kept growing" in said) == ss["kept_growing_after_run_out"]

@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         "fab-hours",
         "robot-days",
         "bom closure",
+        "vitamins kg/kg",
+        "vitamin items",
     ):
         table.add_column(col, justify="left" if col == "unit" else "right")
     for u, t in totals.items():
@@ -121,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
             f"{t['fab_hours']:,.0f}",
             f"{t['labour_robot_days']:,.1f}",
             f"{t['bom_closure']:.3f}",
+            f"{t['vitamin_share_mass']:.3f}",
+            f"{len(t['vitamin_items'])} of {t['items_in_bill']}",
         )
     stdout_console().print(table)
     return 0

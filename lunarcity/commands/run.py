@@ -12,7 +12,7 @@ from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.errors import InputError
 from lunarcity.outpaths import check_out_file, write_error
 from lunarcity.output import print_json, stderr_console, stdout_console
-from lunarcity.report import end_rows, headline, target_rows, thesis_line
+from lunarcity.report import earth_line, end_rows, headline, target_rows, thesis_line
 from lunarcity.runner import OUT_SUFFIXES
 from lunarcity.runner import run as run_scenario
 
@@ -93,6 +93,7 @@ def print_summary(s: dict) -> None:
     console = stdout_console()
     console.print(f"[bold]{s['scenario']}[/bold] (seed {s['seed']}, {s['days_simulated']} days)")
     console.print(headline(s))
+    console.print(earth_line(s))
     line = thesis_line(s)
     if line:
         console.print(line)

@@ -108,33 +108,33 @@ MUTATIONS: tuple[Mutation, ...] = (
         (f"{SUB}::test_lost_landers_are_a_binomial_share_of_those_sent",),
     ),
     Mutation(
-        "electrolysis_al_186_of_145_kg",
-        "electrolysis gives 186 kg of Al from 145 kg in (slag made up to keep mass balanced)",
-        "lunarcity/catalog.py",
+        "electrolysis_reduces_10pc_more_silicon",
+        "reduction takes 10 % more silicon than its fraction says (more O2 and alloy per tonne)",
+        "lunarcity/chemistry.py",
         (
             (
-                r"feed \* comp\[element\] \* rec\.fraction",
-                'feed * comp[element] * rec.fraction * (2.14 if element == "Al" else 1.0)',
+                r"kg = feed\.get\(element, 0\.0\) \* f\n",
+                'kg = feed.get(element, 0.0) * f * (1.1 if element == "Si" else 1.0)\n',
             ),
         ),
         (
             f"{SUB}::test_electrolysis_recovers_each_element_by_hand",
-            "tests/test_data.py::test_recipe_conserves_mass_at_site",
+            "tests/test_data.py::test_electrolysis_worked_by_hand_against_gz23",
         ),
     ),
     Mutation(
-        "electrolysis_ca_recovered_as_al",
-        "recipes.yaml recovers calcium as aluminium: 87 + 99 = 186 kg Al from 145 kg Al in",
+        "salt_reduction_takes_calcium_too",
+        "recipes.yaml reduces the slag's CaO into the Al-Si alloy too (more alloy per t of slag)",
         "data/recipes.yaml",
         (
             (
-                r"(\n(\s+)Al: \{item: aluminium, fraction: 0\.60\})",
-                r"\1\n\2Ca: {item: aluminium, fraction: 0.90}",
+                r"(\n(\s+)Ti: \{item: aluminium, fraction: 0\.9\})",
+                r"\1\n\2Ca: {item: aluminium, fraction: 0.9}",
             ),
         ),
         (
-            f"{SUB}::test_electrolysis_recovers_each_element_by_hand",
-            "tests/test_data.py::test_recipe_conserves_mass_at_site",
+            "tests/test_economy.py::test_bom_closure_of_known_units",
+            "tests/test_data.py::test_aluminium_only_from_salt_reduction_with_earth_consumables",
         ),
     ),
     Mutation(
@@ -265,7 +265,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "scrap_not_recycled",
         "scrapped units wholly wasted (recycle_fraction ignored)",
         "lunarcity/wear.py",
-        ((r"recycled = mass \* spec\.recycle_fraction", "recycled = 0.0 * mass"),),
+        (
+            (
+                r'fraction = spec\.recycle_fraction if "scrap" in city\.index else 0\.0',
+                "fraction = 0.0",
+            ),
+        ),
         (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
     ),
     Mutation(

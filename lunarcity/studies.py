@@ -1,0 +1,219 @@
+"""Each preset against every figure of its study, over the study's whole horizon.
+
+A preset is judged on its study's trajectory, not one point: AASM80's factory at calendar years
+2, 4, 10 and 20; M13's minimum case at 20 years with what it landed; LW95's doubling over ten
+years; the ten-year city with what Earth landed and with the self-sufficiency experiment beside
+it. :func:`preset_table` runs them (seed 1) and writes the Markdown table that docs/MODEL.md
+carries between its ``presets`` markers; ``python docs/generate.py`` rewrites that section and a
+test fails when the committed text differs from what the code now gives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from lunarcity.runner import run
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure and the model's value for it.
+
+    Attributes:
+        preset: The preset that represents the study.
+        figure: What the study reports, with its source key.
+        study: The study's value, as printed.
+        model: The model's value, as printed.
+        ratio: model / study where both are numbers, else None.
+    """
+
+    preset: str
+    figure: str
+    study: str
+    model: str
+    ratio: float | None
+
+
+def _at(daily: pl.DataFrame, column: str, year: float) -> float:
+    day = min(int(round(year * DAYS_PER_YEAR)), daily.height - 1)
+    return float(daily[column][day])
+
+
+def _t(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f} t"
+
+
+def _ratio(model: float | None, study: float) -> float | None:
+    return None if model is None or study == 0 else model / study
+
+
+def _ten_year_city() -> list[Figure]:
+    p = "ten_year_city"
+    res = run(p, seed=1, years=10)
+    s = res.summary
+    out = [
+        Figure(
+            p,
+            "SX26: a self-growing city in under 10 years (target parts ours)",
+            "< 10 years",
+            f"year {s['years_to_target']:.1f}" if s["target_met"] else "not met",
+            _ratio(s["years_to_target"], 10.0) if s["target_met"] else None,
+        ),
+        Figure(
+            p,
+            "M13 fast case: assets per tonne landed (40,000 t from 41 t)",
+            "~1,000",
+            f"{s['assets_per_tonne_landed']:.1f} at year 10 "
+            f"({s['industrial_mass_t']:,.0f} t from {s['earth_imported_t']:,.0f} t landed)",
+            _ratio(s["assets_per_tonne_landed"], 40_000 / 41),
+        ),
+    ]
+    ended = run(p, seed=1, sets=("earth.until_years=4",)).summary
+    stop = ended["self_sufficiency"]
+    after = stop["doubling_time_years_after_run_out"]
+    out.append(
+        Figure(
+            p,
+            "Experiment: Earth stops at year 4 (`--set earth.until_years=4`); keeps growing?",
+            "self-growing",
+            f"{_t(stop['industrial_mass_t_at_stop'])} at year 4, "
+            f"{_t(stop['industrial_mass_t_at_end'])} at year "
+            f"{ended['days_simulated'] / DAYS_PER_YEAR:.0f}; Earth-only stock ran out on day "
+            f"{stop['ran_out_day']}; "
+            + (f"doubling {after:.1f} years after" if after is not None else "no growth after"),
+            None,
+        )
+    )
+    return out
+
+
+def _aasm1980() -> list[Figure]:
+    p = "aasm1980_lmf"
+    res = run(p, seed=1, years=20)
+    d, s = res.daily, res.summary
+    out = []
+    # AASM80 tab 5.2: N = 2^(T-1) seeds of 100 t in working year T, two calendar years each.
+    for year in (2, 4, 10, 20):
+        working = year // 2
+        study = 100.0 * 2 ** (working - 1)
+        model = _at(d, "industrial_mass_t", year)
+        out.append(
+            Figure(
+                p,
+                f"AASM80 tab 5.2: mass at calendar year {year} (working year {working})",
+                _t(study),
+                _t(model),
+                _ratio(model, study),
+            )
+        )
+    seed_t = float(d["earth_imported_t"][0])
+    made = s["industrial_mass_t"] - float(d["industrial_mass_t"][0])
+    share = (s["earth_imported_t"] - seed_t) / made if made > 0 else None
+    out.append(
+        Figure(
+            p,
+            "AASM80 5.3.6-7: vitamins landed, share of the mass made",
+            "4-10 %",
+            "-" if share is None else f"{100 * share:.1f} %",
+            _ratio(share, 0.07),
+        )
+    )
+    return out
+
+
+def _metzger2013() -> list[Figure]:
+    p = "metzger2013"
+    s = run(p, seed=1, years=20).summary
+    return [
+        Figure(
+            p,
+            "M13 minimum case: assets at ~20 years",
+            "156 t",
+            _t(s["industrial_mass_t"]),
+            _ratio(s["industrial_mass_t"], 156.0),
+        ),
+        Figure(
+            p,
+            "M13 minimum case: landed in all over ~20 years, seed included",
+            "12 t",
+            _t(s["earth_imported_t"]),
+            _ratio(s["earth_imported_t"], 12.0),
+        ),
+        Figure(
+            p,
+            "M13 minimum case: assets per tonne landed",
+            "13",
+            f"{s['assets_per_tonne_landed']:.1f}",
+            _ratio(s["assets_per_tonne_landed"], 156.0 / 12.0),
+        ),
+    ]
+
+
+def _auxon_lw95() -> list[Figure]:
+    p = "auxon_lw95"
+    d = run(p, seed=1, years=10).daily
+    mass = d["industrial_mass_t"].to_list()
+    growth = mass[-1] / mass[0] if mass[0] > 0 else None
+    doubling = d["doubling_time_years"].to_list()
+    best = min((x for x in doubling[366:] if math.isfinite(x)), default=None)
+    return [
+        Figure(
+            p,
+            "LW95: doubling time (best trailing year, years 1-10)",
+            "~0.5 years",
+            "no doubling" if best is None else f"{best:.2f} years",
+            _ratio(best, 0.5),
+        ),
+        Figure(
+            p,
+            "LW95: growth over ten years at a 6-month doubling",
+            "x 10^6",
+            "-" if growth is None else f"x {growth:,.1f}",
+            _ratio(growth, 2.0**20),
+        ),
+    ]
+
+
+def figures() -> list[Figure]:
+    """Every preset's figures against its study (runs every preset; about a minute)."""
+    return [*_ten_year_city(), *_aasm1980(), *_metzger2013(), *_auxon_lw95()]
+
+
+def preset_table(rows: list[Figure] | None = None) -> str:
+    """The Markdown table of :func:`figures`."""
+    rows = figures() if rows is None else rows
+    lines = [
+        "| preset | the study's figure | study | model (seed 1) | model / study |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = "-" if r.ratio is None else f"{r.ratio:.3g}"
+        lines.append(f"| `{r.preset}` | {r.figure} | {r.study} | {r.model} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN = "<!-- presets:begin (generated by docs/generate.py; do not edit) -->"
+END = "<!-- presets:end -->"
+
+
+def replace_section(text: str, table: str) -> str:
+    """``text`` with the part between the markers replaced by ``table``.
+
+    Raises:
+        ValueError: the markers are missing.
+    """
+    a, b = text.find(BEGIN), text.find(END)
+    if a < 0 or b < a:
+        raise ValueError(f"markers not found: {BEGIN} ... {END}")
+    return text[: a + len(BEGIN)] + "\n" + table + text[b:]
+
+
+def as_dict(rows: list[Figure]) -> list[dict[str, Any]]:
+    """The figures as plain dicts (for JSON)."""
+    return [r.__dict__ for r in rows]
