@@ -350,13 +350,7 @@ def _check_fixed(spec: SweepSpec, lines: LineMap) -> None:
         try:
             check_path(path)
         except InputError as exc:
-            raise InputError(
-                exc.message,
-                file=spec.file,
-                line=line_of(lines, loc),
-                field=".".join(loc),
-                valid=exc.valid,
-            ) from None
+            raise _fail(exc.message, spec, lines, loc, valid=exc.valid) from None
         if path in spec.parameters or path in ("run.years", "run.seed", "name"):
             raise _fail(
                 f"'{path}' is set by the sweep itself (a parameter, years or seed)",
@@ -369,11 +363,11 @@ def _check_fixed(spec: SweepSpec, lines: LineMap) -> None:
         except InputError as exc:
             if exc.field != path:
                 continue  # the scenario itself is at fault: reported with the scenario
-            raise InputError(
+            raise _fail(
                 f"value {spec.fixed[path]!r} is rejected: {exc.message}",
-                file=spec.file,
-                line=line_of(lines, loc),
-                field=".".join(loc),
+                spec,
+                lines,
+                loc,
                 valid=exc.valid,
             ) from None
 
@@ -385,13 +379,7 @@ def _check_parameters(spec: SweepSpec, lines: LineMap, base: Scenario) -> None:
         try:
             check_path(path)
         except InputError as exc:
-            raise InputError(
-                exc.message,
-                file=spec.file,
-                line=line_of(lines, loc),
-                field=".".join(loc),
-                valid=exc.valid,
-            ) from None
+            raise _fail(exc.message, spec, lines, loc, valid=exc.valid) from None
         if path in ("run.years", "run.seed", "name"):
             raise _fail(
                 f"'{path}' is set by the sweep itself", spec, lines, loc, valid="use years or seed"
@@ -400,12 +388,8 @@ def _check_parameters(spec: SweepSpec, lines: LineMap, base: Scenario) -> None:
             try:
                 resolve_scenario(base_data, {path: value})
             except InputError as exc:
-                raise InputError(
-                    f"value {value!r} is rejected: {exc.message}",
-                    file=spec.file,
-                    line=line_of(lines, loc),
-                    field=".".join(loc),
-                    valid=exc.valid,
+                raise _fail(
+                    f"value {value!r} is rejected: {exc.message}", spec, lines, loc, valid=exc.valid
                 ) from None
 
 
