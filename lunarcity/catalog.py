@@ -15,10 +15,11 @@ import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity import chemistry
+from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
-from lunarcity.validation import Strict, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml
+from lunarcity.validation import Strict
+from lunarcity.yamlio import LineMap, line_of
 
 Role = Literal["robot", "fab", "power", "storage", "rail", "pulse", "satellite"]
 MASS_TOLERANCE = 1e-9  # relative: recipes and boms must balance to rounding
@@ -256,18 +257,7 @@ class Catalog:
             raise InputError("not a folder of data files", file=str(folder), valid=one_of(FILES))
         parsed = {}
         for name, schema in FILES.items():
-            path = folder / name
-            data, lines = load_yaml(path)
-            if not isinstance(data, dict):
-                raise InputError(
-                    "expected a mapping at the top of the file",
-                    file=str(path),
-                    valid=f"top-level keys {one_of(schema.model_fields)}",
-                )
-            try:
-                parsed[name] = (schema.model_validate(data), lines)
-            except pydantic.ValidationError as exc:
-                raise to_input_error(exc, schema, file=str(path), lines=lines) from None
+            parsed[name] = load_data_file(name, schema, folder)
         return cls(folder, parsed)
 
     def error(

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from lunarcity.catalog import Catalog
+from lunarcity.checks import unsourced_numbers
 
 REPO = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted(
@@ -27,36 +28,6 @@ REL_TOL = 1e-9
 
 def _read(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _has_source(mapping: dict[Any, Any]) -> bool:
-    return any(str(k).startswith(("source", "assumption")) for k in mapping)
-
-
-def unsourced_numbers(doc: Any) -> list[str]:
-    """Dotted paths of numbers with no ``source``/``assumption`` key at or above them.
-
-    The document's root is the file's top-level collection (``recipes:``, ``units:``, or a
-    scenario's sections): a ``source`` there vouches for the numbers written directly beside it
-    (a sweep spec's ``years``), not for everything nested below, or one line would cover a file.
-    """
-    found: list[str] = []
-
-    def walk(node: Any, path: tuple[str, ...], covered: bool) -> None:
-        if isinstance(node, dict):
-            here = covered or (bool(path) and _has_source(node))
-            root_sourced = not path and _has_source(node)
-            for key, value in node.items():
-                is_scalar = not isinstance(value, dict | list)
-                walk(value, (*path, str(key)), here or (root_sourced and is_scalar))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                walk(value, (*path, str(i)), covered)
-        elif isinstance(node, int | float) and not isinstance(node, bool) and not covered:
-            found.append(".".join(path) or "<root>")
-
-    walk(doc, (), False)
-    return found
 
 
 def test_yaml_files_found() -> None:
