@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from lunarcity.agents import Fab, LaunchRail, PowerPlant, Robot, Unit
+from lunarcity.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
 from lunarcity.contributions import FleetContributions
 from lunarcity.model import LunarCity
 from lunarcity.scenario import Scenario
@@ -114,11 +114,13 @@ class RefPowerPlant(PowerPlant):
 
 #: The reference's agent class by unit role (rail segments keep Mesa's no-op step).
 REFERENCE_CLASS: dict[str, type[Unit]] = {
+    # Roles with no daily contribution of their own (rail, pulse stores, any role added later)
+    # keep the model's class.
+    **AGENT_CLASS,
     "robot": RefRobot,
     "fab": RefFab,
     "power": RefPowerPlant,
     "storage": RefPowerPlant,
-    "rail": LaunchRail,
 }
 
 
