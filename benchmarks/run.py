@@ -121,6 +121,12 @@ def child_compare(units: int, days: int) -> dict[str, Any]:
         while m.recorder.last("units_total") < units and m.running:
             m.step()
     warm_s = time.perf_counter() - t0
+    reached = model.recorder.last("units_total")
+    if reached < units or not model.running:
+        raise RuntimeError(
+            f"the benchmark city reached {reached:,.0f} units by day {model.day}, not {units:,}: "
+            "retune the load in benchmarks/scenarios/ so it grows past that size"
+        )
     if model.day != reference.day:
         raise RuntimeError("the warm-ups diverged: the reference no longer follows the model")
     start_day = model.day
