@@ -140,9 +140,11 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     if relief not in shares or relief not in growth_kinds:
         relief = None
     order = sorted(shares, key=lambda k: (k != relief, k not in growth_kinds, lag(k), k))
-    labour_share = {
-        k: shares[k] / units[k].mass_kg * costs[k].assembly_days for k in order if k in costs
-    }
+    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
+    # labour, lunarcity/learning.py; the first unit's labour when learning is off).
+    learning = city.learning
+    unit_days = {k: learning.next_days(k) for k in order if k in costs}
+    labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
     total_ls = sum(labour_share.values())
     starts: list[tuple[str, int, float]] = []  # (kind, jobs, imported kg in their parts)
     shortfalls: list[tuple[str, float]] = []
@@ -185,9 +187,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             # Each idle robot starts one copy; kinds share the builders by labour.
             carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
         else:
-            carry[k] += (
-                (labour_share[k] / total_ls) * want / costs[k].assembly_days if total_ls else 0.0
-            )
+            carry[k] += (labour_share[k] / total_ls) * want / unit_days[k] if total_ls else 0.0
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
         n = int(carry[k] + 1e-9)
         if crew_own:
@@ -204,7 +204,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + sum(n * costs[k].assembly_days for k, n, _ in starts)
+        open_work = backlog + sum(n * unit_days[k] for k, n, _ in starts)
         due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
@@ -213,7 +213,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             if n_ok:
                 carry[k] -= 1.0
                 starts.append((k, 1, imported))
-                open_work += costs[k].assembly_days
+                open_work += unit_days[k]
     if starts:
         city.stock[:] = stock
         city.stock_imp[:] = stock_imp
@@ -229,7 +229,7 @@ def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarra
     units = city.catalog.units
     ledger = city.ledger
     kind_col: list[int] = []
-    labour_col: list[float] = []
+    labour_col: list[np.ndarray] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
     for kind, count, imported_kg in starts:
@@ -243,7 +243,8 @@ def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarra
             city.elements.mined(city.arrays.regolith, count * c.regolith_kg)
             city.elements.landed_kg(count * c.imported)
         kind_col += [city.kind_code[kind]] * count
-        labour_col += [city.costs[kind].assembly_days] * count
+        # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio).
+        labour_col.append(city.learning.open(kind, count))
         mass_col += [units[kind].mass_kg] * count
         imported_col += [imported_kg / count] * count
     n = len(kind_col)
@@ -270,7 +271,7 @@ def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarra
         kind=kind_col,
         x=bx,
         y=by,
-        labour_left=labour_col,
+        labour_left=np.concatenate(labour_col),
         started=city.day,
         seq=seq,
         builder=builders,

@@ -40,6 +40,7 @@ from lunarcity.day import Day
 from lunarcity.economy_arrays import EconomyArrays
 from lunarcity.element_ledger import ElementLedger
 from lunarcity.fleet import Fleet
+from lunarcity.learning import LearningCurve
 from lunarcity.ledgers import MassLedger
 from lunarcity.metrics import Recorder
 from lunarcity.model_economy import scenario_economy
@@ -138,6 +139,10 @@ class LunarCity(mesa.Model):
             for k, c in self.costs.items()
         }
         self.wear_rates = wear.WearRates.build(self.agent_kinds, self.specs)
+        # Assembly labour per unit, falling with the count built (Wright's law; off at 1.0).
+        self.learning = LearningCurve(
+            {k: c.assembly_days for k, c in self.costs.items()}, sc.learning.progress_ratio
+        )
         # The element ledger beside the mass ledger, at the soil this city mines.
         remelt = self.arrays.remelt
         self.elements = ElementLedger(

@@ -258,7 +258,15 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
     basis = city.plan_basis
     # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
     s = np.array([city.shares.get(k, 0.0) for k in city.buildable])
-    days_per_kg = float(s @ basis.days_per_kg)
+    per_kg = basis.days_per_kg
+    learning = city.learning
+    if learning.on:
+        # Learning: today's next unit of each kind takes less assembly than the first.
+        per_kg = per_kg + (
+            np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
+            / basis.mass_kg
+        )
+    days_per_kg = float(s @ per_kg)
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
     rate = s * mass_rate / basis.mass_kg
     # What the chain consumes per day (intermediates included) and the parts the builders

@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 import lunarcity
+from lunarcity import jobs, plan
 from lunarcity.catalog import default_catalog
+from lunarcity.learning import LearningCurve
 from lunarcity.model import LunarCity
 from lunarcity.model_economy import scenario_economy
 from lunarcity.power import dispatch
@@ -395,6 +397,75 @@ def test_assembly_labour_spent_pays_300_seconds_per_kg_built(labour_city) -> Non
     assert built_t > 20
     spent = float(daily["assembly_robot_days"].sum())
     assert spent >= built_t * 3.472 * (1 - 1e-3)
+
+
+# == learning: Wright's law on assembly labour =====================================================
+# Wright (1936): the n-th unit takes T1 x n^log2(p) of the first unit's labour T1. At p = 0.8,
+# log2(0.8) = -0.321928: unit 2 takes 0.8 T1, unit 4 takes 0.8^2 = 0.64 T1, unit 3 takes
+# 3^-0.321928 = exp(-0.321928 x 1.098612) = exp(-0.353675) = 0.702103 T1; the first four
+# together (the cumulative form) 1 + 0.8 + 0.702103 + 0.64 = 3.142103 T1.
+WRIGHT_08 = [1.0, 0.8, 0.702103, 0.64]
+
+
+def test_wright_law_unit_and_cumulative_forms_by_hand() -> None:
+    curve = LearningCurve({"robot": 10.0}, 0.8)
+    assert curve.next_days("robot") == pytest.approx(10.0)
+    np.testing.assert_allclose(curve.open("robot", 4), [10 * f for f in WRIGHT_08], rtol=1e-5)
+    assert curve.open("robot", 0).sum() == 0.0
+    # The fifth: 5^-0.321928 = exp(-0.321928 x 1.609438) = exp(-0.518124) = 0.595637.
+    assert curve.next_days("robot") == pytest.approx(5.95637, rel=1e-5)
+    # Opening 2 and then 2 gives the same labour as opening 4 at once (it counts units).
+    again = LearningCurve({"robot": 10.0}, 0.8)
+    both = np.concatenate([again.open("robot", 2), again.open("robot", 2)])
+    assert both.sum() == pytest.approx(31.42103, rel=1e-5)
+    # Off (p = 1): every unit takes the first unit's labour exactly.
+    off = LearningCurve({"robot": 10.0}, 1.0)
+    assert off.open("robot", 3).tolist() == [10.0, 10.0, 10.0]
+
+
+def test_build_jobs_take_the_wright_law_labour_of_their_count() -> None:
+    # Robots only, parts unlimited, 10.8 robot-days of assembly: pooled crews keep 3 days of
+    # work open, 32.4 robot-days. A robot's first unit takes 2,200 x 300 / 86,400 = 7.6389
+    # robot-days, so 32.4 / 7.6389 = 4.24: four jobs open, taking 7.6389 x (1, 0.8, 0.702103,
+    # 0.64) = 7.6389, 6.1111, 5.3633, 4.8889 robot-days.
+    m = LunarCity(
+        "ten_year_city", run__years=0.1, learning__progress_ratio=0.8,
+        economy__unlimited_materials=True, planner__policy="fixed_mix",
+        planner__mix={"robot": 1.0},
+    )  # fmt: skip
+    m.shares = plan.todays_shares(m)
+    opened = jobs.start_jobs(m, 10.8).opened
+    assert opened == (("robot", 4),)
+    np.testing.assert_allclose(
+        m.jobs.table["labour_left"], [7.6389, 6.1111, 5.3633, 4.8889], rtol=1e-4
+    )
+
+
+def _assembly_per_tonne_built(progress_ratio: float) -> tuple[float, dict[str, int]]:
+    m = LunarCity(
+        "ten_year_city", run__years=120 / 365.25, economy__failures=False,
+        economy__unlimited_power=True, learning__progress_ratio=progress_ratio,
+    )  # fmt: skip
+    while m.running:
+        m.step()
+    built_t = sum(
+        float((m.fleet.tables[k]["builder"] != 0).sum()) * m.catalog.units[k].mass_kg / 1000
+        for k in m.agent_kinds
+    )
+    # What was spent went into units built and into the open jobs' progress (and idled while
+    # parts were short): an upper bound on the labour per tonne built, as the labour test says.
+    return float(m.daily()["assembly_robot_days"].sum()) / built_t, m.learning.built
+
+
+def test_learning_builds_with_less_assembly_labour_than_without() -> None:
+    # Without learning every tonne built takes at least 1,000 x 300 / 86,400 = 3.472 robot-days
+    # (the labour test above). With p = 0.8 a kind's n-th unit takes n^-0.3219 of that: after
+    # the tens of units of fabs and solar plants started in 120 days, well under it.
+    off, _ = _assembly_per_tonne_built(1.0)
+    on, built_on = _assembly_per_tonne_built(0.8)
+    assert off >= 3.472 * (1 - 1e-3)
+    assert sum(built_on.values()) >= 100  # over a hundred units started
+    assert on < off * 0.9
 
 
 # == scrapping and recycling at end of life =======================================================
