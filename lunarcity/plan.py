@@ -245,11 +245,15 @@ class Plan:
         need: Items the planned build rate consumes per day, intermediates included (kg).
         direct: Parts the builders take per day (kg).
         batches: Batches of each recipe to run today, within the fab-hours there are.
+        rate: Units of each buildable kind (``city.buildable`` order) the labour builds per
+            day at the first generation's mass (a heavier generation builds fewer, each
+            taking as many more parts).
     """
 
     need: np.ndarray
     direct: np.ndarray
     batches: np.ndarray
+    rate: np.ndarray | None = None
 
 
 def production_plan(city: LunarCity, labour: float) -> Plan:
@@ -294,7 +298,7 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
             have = hours.get(fab, 0.0)
             if wanted > have:
                 batches[sel] *= have / wanted
-    return Plan(need=need, direct=direct, batches=batches)
+    return Plan(need=need, direct=direct, batches=batches, rate=rate)
 
 
 def crest_profile(site: SiteGrid, sunny_order: np.ndarray) -> np.ndarray:

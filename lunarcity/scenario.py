@@ -333,6 +333,16 @@ class LearningConfig(Section):
     )
 
 
+class GenerationsConfig(Section):
+    """Hardware generations (M13; data/units.yaml ``generations``, lunarcity/generations.py)."""
+
+    enabled: bool = Field(
+        False,
+        description="Units built in early generations are heavier and take part of their "
+        "electronics Earth-made (M13: 1.5x, then 90-100 % local electronics at generations 3-6)",
+    )
+
+
 class TargetPart(Section):
     """One part of the target: a metric at least (or at most) a value."""
 
@@ -388,6 +398,7 @@ class Scenario(Strict):
     economy: EconomyConfig = Field(default_factory=EconomyConfig)
     planner: PlannerConfig = Field(default_factory=PlannerConfig)
     learning: LearningConfig = Field(default_factory=LearningConfig)
+    generations: GenerationsConfig = Field(default_factory=GenerationsConfig)
     target: TargetConfig = Field(default_factory=TargetConfig)
     run: RunConfig = Field(default_factory=RunConfig)
 

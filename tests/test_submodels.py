@@ -468,6 +468,93 @@ def test_learning_builds_with_less_assembly_labour_than_without() -> None:
     assert on < off * 0.9
 
 
+# == generations (M13) ============================================================================
+# data/units.yaml generations (M13): generation 2 weighs 1.5x and takes all its electronics
+# Earth-made; generation 3 weighs 1.0x and takes 10 % Earth-made (90 % local); 4: 5 %; 5: 1 %;
+# 6 and after: none.
+
+
+def test_generation_counter_advances_when_the_fleet_has_copied_itself() -> None:
+    m = LunarCity("ten_year_city", run__years=0.01, generations__enabled=True)
+    gens = m.generations
+    # models/ten_year_city.yaml's seed, generational units only (the fission unit has none):
+    # 12 robots (2,200 kg), 2 regolith plants (10,000), a metal works (8,000), a solar fab
+    # (8,000), an electronics fab (6,000) and 10 solar plants (1,300): 26,400 + 20,000 +
+    # 8,000 + 8,000 + 6,000 + 13,000 = 81,400 kg. Generation 2 lasts until as much is started.
+    assert m.fleet.count("robot") == 12 and m.fleet.count("solar_plant") == 10
+    assert gens.reference_kg == pytest.approx(81_400.0)
+    assert gens.building == 2
+    assert gens.factor("robot") == 1.5 and gens.earth_kg("robot", 300.0) == 300.0
+    gens.opened("robot", 81_399.0, lambda: 500_000.0)
+    assert gens.building == 2
+    gens.opened("robot", 1.0, lambda: 500_000.0)
+    assert gens.building == 3 and gens.reference_kg == 500_000.0
+    # Generation 3: a robot's 200 kg of electronics, 10 % Earth-made: 20 kg.
+    assert gens.factor("robot") == 1.0 and gens.earth_kg("robot", 200.0) == pytest.approx(20.0)
+    gens.opened("solar_plant", 500_000.0, lambda: 1e6)
+    assert gens.building == 4 and gens.earth_kg("robot", 200.0) == pytest.approx(10.0)
+    for _ in range(5):  # generation 9: past the table's last row (6), which applies
+        gens.opened("robot", 1e12, lambda: 1e6)
+    assert gens.building == 9 and gens.earth_kg("robot", 200.0) == 0.0
+    # Kinds without generations (rail, the satellite) never change, nor count.
+    assert gens.factor("rail_segment") == 1.0 and gens.generation("rail_segment") == 0
+    gens.opened("rail_segment", 1e12, lambda: 1e6)
+    assert gens.building == 9
+
+
+def _robot_city(**overrides) -> LunarCity:
+    """A ten-year city at day 0 building robots only, with 10 t of each robot part in stock,
+    all lunar-made except 300 kg of the electronics (Earth-made)."""
+    m = LunarCity(
+        "ten_year_city", run__years=0.1, planner__policy="fixed_mix",
+        planner__mix={"robot": 1.0}, generations__enabled=True, **overrides,
+    )  # fmt: skip
+    for part in ("structure", "motors", "electronics", "wire", "bearings", "storage_cells"):
+        m.stock[m.index[part]] = 10_000.0
+        m.stock_imp[m.index[part]] = 0.0
+    m.stock_imp[m.index["electronics"]] = 300.0
+    m.shares = plan.todays_shares(m)
+    return m
+
+
+def test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics() -> None:
+    # Generation 2 robot: 1.5 x 2,200 = 3,300 kg; its bill scaled: electronics 1.5 x 200 =
+    # 300 kg, all Earth-made; structure 1.5 x 1,200 = 1,800 kg. Its assembly 300 s per kg:
+    # 3,300 x 300 / 86,400 = 11.458 robot-days. 10.8 robot-days of labour keep 32.4 open,
+    # enough for 2.8 robots, but the 300 kg of Earth-made electronics back exactly one.
+    m = _robot_city()
+    starts = jobs.start_jobs(m, 10.8)
+    assert starts.opened == (("robot", 1),)
+    t = m.jobs.table
+    assert t["mass"].tolist() == [3300.0]
+    assert t["labour_left"][0] == pytest.approx(11.458, abs=1e-3)
+    assert t["gen"].tolist() == [2]
+    assert t["imported_kg"][0] == pytest.approx(300.0)
+    assert m.stock[m.index["electronics"]] == pytest.approx(10_000.0 - 300.0)
+    assert m.stock_imp[m.index["electronics"]] == pytest.approx(0.0)
+    assert m.stock[m.index["structure"]] == pytest.approx(10_000.0 - 1800.0)
+    # The others were held back by Earth-made electronics: an imports shortfall.
+    assert starts.shortfalls and starts.shortfalls[0][0] == "earth:electronics"
+
+
+def test_a_generation_3_robot_takes_a_tenth_of_its_electronics_from_earth() -> None:
+    # Generation 3 robot: 2,200 kg (factor 1.0), 7.639 robot-days; electronics 200 kg of which
+    # 10 % Earth-made: 20 kg. 32.4 / 7.639 = 4.24: four robots open, taking 4 x 20 = 80 kg of
+    # the 300 kg Earth-made first, then 4 x 180 = 720 kg more electronics from the mixed stock
+    # left (9,920 kg, of which 220 Earth-made: 720 x 220 / 9,920 = 15.97 kg more imported).
+    m = _robot_city()
+    m.generations.opened("robot", 1e9, lambda: 1e12)  # generation 2 done
+    assert m.generations.building == 3
+    starts = jobs.start_jobs(m, 10.8)
+    assert starts.opened == (("robot", 4),)
+    t = m.jobs.table
+    assert t["mass"].tolist() == [2200.0] * 4
+    assert t["gen"].tolist() == [3] * 4
+    np.testing.assert_allclose(t["labour_left"], [7.6389] * 4, rtol=1e-4)
+    assert float(t["imported_kg"].sum()) == pytest.approx(80.0 + 15.97, abs=0.01)
+    assert m.stock[m.index["electronics"]] == pytest.approx(10_000.0 - 800.0)
+
+
 # == scrapping and recycling at end of life =======================================================
 def test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled() -> None:
     # Robots given a 0.1-year life: 0.1 x 365.25 = 36.525 days, so the 12 seed robots (born
