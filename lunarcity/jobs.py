@@ -15,6 +15,7 @@ own copy works on its job alone. A finished job becomes a unit near its builder 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     # Growth comes first, the kind furthest behind its share of the installed base first;
     # output (satellites, rail) takes parts only after the builders.
     installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
-    growth_mass = sum(installed.values())
+    growth_mass = math.fsum(installed.values())
 
     def lag(k: str) -> float:
         if k not in installed:
@@ -148,7 +149,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     gens = city.generations
     unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
     labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
-    total_ls = sum(labour_share.values())
+    total_ls = math.fsum(labour_share.values())
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
@@ -161,7 +162,9 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
         wip = book.wip_by_kind()
-        return sum(city.fleet.mass_total(k) + float(wip[city.kind_code[k]]) for k in gen_kinds)
+        return math.fsum(
+            city.fleet.mass_total(k) + float(wip[city.kind_code[k]]) for k in gen_kinds
+        )
 
     gen_kinds = [k for k in city.agent_kinds if k in gens.kinds]
 
@@ -181,7 +184,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             # Earth-made (lunarcity/generations.py).
             bom = gens.bom(kind, bom)
             earth_i = gens.part
-            earth_q = gens.earth_kg(kind, sum(q for i, q in bom if i == earth_i))
+            earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
         can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
         short_name = nodes[short]
         if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
@@ -220,7 +223,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
         n = int(carry[k] + 1e-9)
         if crew_own:
-            n = min(n, free_builders - sum(s[1] for s in starts))
+            n = min(n, free_builders - sum(s[1] for s in starts))  # integers
         if n <= 0:
             continue
         n_ok, imported = take(k, n, record=True)
@@ -235,7 +238,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + sum(s[1] * unit_days[s[0]] for s in starts)
+        open_work = backlog + math.fsum(s[1] * unit_days[s[0]] for s in starts)
         due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:

@@ -63,6 +63,10 @@ class LearningCurve:
         """
         if not self.on:
             return 1.0
-        first = sum(s * self.first[k] / mass_kg[k] for k, s in shares.items() if k in self.first)
-        now = sum(s * self.next_days(k) / mass_kg[k] for k, s in shares.items() if k in self.first)
+        first = math.fsum(
+            s * self.first[k] / mass_kg[k] for k, s in shares.items() if k in self.first
+        )
+        now = math.fsum(
+            s * self.next_days(k) / mass_kg[k] for k, s in shares.items() if k in self.first
+        )
         return now / first if first > 0 else 1.0

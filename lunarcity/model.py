@@ -25,6 +25,7 @@ loop over units.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -220,7 +221,9 @@ class LunarCity(mesa.Model):
         self.recorder = Recorder(self)
         landers.land_seed(self)
         self.generations.begin(
-            sum(self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds)
+            math.fsum(
+                self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds
+            )
         )
         self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
         self.recorder.record(None)
