@@ -3,10 +3,9 @@
 Starting (:func:`start_jobs`): each buildable kind banks fractional starts in proportion to its
 share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
-installed base first; the kind that relieves yesterday's bottleneck goes before them all, and
-parts are held back for it, and for the
-growth kind furthest behind its share, when they cannot start. Output (satellites, rail) takes parts only
-after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
+installed base first; the kind that relieves yesterday's bottleneck goes before them all. Parts
+are held back for it, and for the growth kind furthest behind its share, when they cannot start.
+Output (satellites, rail) takes parts only after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
 assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
 
 Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
