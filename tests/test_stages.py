@@ -134,3 +134,16 @@ def test_stock_target_is_never_below_one_bill() -> None:
     assert m.params.planner.stock_days * p.need[cells] < 50.0 - 39.0
     r = m.arrays.recipes.index("storage_cells")
     assert p.batches[r] == pytest.approx(11.0 / 1000.0, rel=1e-12)
+
+
+def test_a_smaller_fab_works_for_its_kind_in_proportion_to_its_mass() -> None:
+    # metzger2013's first generation: pilot fabs of 1,000, 800, 400 and 300 kg working for the
+    # 10 t regolith plant, 8 t metal works, 8 t solar fab and 6 t electronics fab. On day 0
+    # every unit is whole, so each gives 24 h x its mass / its kind's mass, to that kind.
+    m = LunarCity("metzger2013", seed=1, run__years=1)
+    hours = m.contributions.fab_hours()
+    assert hours["regolith_plant"] == pytest.approx(24 * 1000 / 10000)  # 2.4 h
+    assert hours["metal_works"] == pytest.approx(24 * 800 / 8000)  # 2.4 h
+    assert hours["solar_fab"] == pytest.approx(24 * 400 / 8000)  # 1.2 h
+    assert hours["electronics_fab"] == pytest.approx(24 * 300 / 6000)  # 1.2 h
+    assert hours["pilot_regolith_plant"] == 0.0
