@@ -15,6 +15,7 @@ own copy works on its job alone. A finished job becomes a unit near its builder 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     # Growth comes first, the kind furthest behind its share of the installed base first;
     # output (satellites, rail) takes parts only after the builders.
     installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
-    growth_mass = sum(installed.values())
+    growth_mass = math.fsum(installed.values())
 
     def lag(k: str) -> float:
         if k not in installed:
@@ -149,7 +150,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     labour_share = {
         k: shares[k] / units[k].mass_kg * costs[k].assembly_days for k in order if k in costs
     }
-    total_ls = sum(labour_share.values())
+    total_ls = math.fsum(labour_share.values())
     starts: list[tuple[str, int, float]] = []  # (kind, jobs, imported kg in their parts)
     shortfalls: list[tuple[str, float]] = []
     # A bill of materials has a handful of items: plain floats, written back once.
@@ -197,7 +198,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
         n = int(carry[k] + 1e-9)
         if crew_own:
-            n = min(n, free_builders - sum(c for _, c, _ in starts))
+            n = min(n, free_builders - sum(c for _, c, _ in starts))  # integers
         if n <= 0:
             continue
         n_ok, imported = take(k, n, record=True)
@@ -210,7 +211,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + sum(n * costs[k].assembly_days for k, n, _ in starts)
+        open_work = backlog + math.fsum(n * costs[k].assembly_days for k, n, _ in starts)
         due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:

@@ -13,6 +13,7 @@ Two parts, one fixed and one daily:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,7 @@ class PlanBasis:
             full = [k for k in buildable if units[k].role in GROWTH_ROLES]
             mix = balanced_mix(costs, specs, full, worst_month_lit, store_hours, kinds.robot)
             kept = {k: mix[k] for k in growth_kinds}
-            total = sum(kept.values())
+            total = math.fsum(kept.values())
             base_mix = {k: s / total for k, s in kept.items()} if total > 0 else {}
         relief = _relief_map(units, growth_kinds, kinds, arrays)
         # Without replication a fixed mix cannot make robots or fabs either.
