@@ -104,6 +104,9 @@ class UnitSpec(Strict):
     oxygen_storage_kg: NonNegativeFloat = 0.0
     footprint_m2: NonNegativeFloat = 0.0
     throughput_factor: PositiveFloat = 1.0
+    #: A smaller fab that runs another fab kind's recipes: its fab-hours count for that kind in
+    #: proportion to its mass (a 1 t plant does a tenth of what a 10 t plant of the kind does).
+    fab_for: str | None = None
     generations: bool = False
     lifetime_years: PositiveFloat = 20.0
     failures_per_year: NonNegativeFloat = 0.0
@@ -315,6 +318,16 @@ class Catalog:
                 "units.yaml", ("units", clash[0]), "a unit kind has the name of an item"
             )
         fab_kinds = self.fab_kinds
+        full_fabs = [k for k in fab_kinds if self.units[k].fab_for is None]
+        for name, unit in self.units.items():
+            if unit.fab_for is not None and (unit.role != "fab" or unit.fab_for not in full_fabs):
+                raise self._error(
+                    "units.yaml",
+                    ("units", name, "fab_for"),
+                    f"'{unit.fab_for}' is not a fab kind this {unit.role} can work for"
+                    f"{did_you_mean(unit.fab_for, full_fabs)}",
+                    f"a full-size fab kind: {one_of(full_fabs)}",
+                )
         for rname, recipe in self.recipes.items():
             base = ("recipes", rname)
             if recipe.fab not in fab_kinds:

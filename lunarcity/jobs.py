@@ -3,9 +3,9 @@
 Starting (:func:`start_jobs`): each buildable kind banks fractional starts in proportion to its
 share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
-installed base first; the kind that relieves yesterday's bottleneck goes before them all, and
-parts are held back for it when it cannot start. Output (satellites, rail) takes parts only
-after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
+installed base first; the kind that relieves yesterday's bottleneck goes before them all. Parts
+are held back for it, and for the growth kind furthest behind its share, when they cannot start.
+Output (satellites, rail) takes parts only after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
 assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
 
 Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
@@ -143,6 +143,12 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     if relief not in shares or relief not in growth_kinds:
         relief = None
     order = sorted(shares, key=lambda k: (k != relief, k not in growth_kinds, lag(k), k))
+    # The growth kind furthest behind its share also holds its parts when it cannot start:
+    # otherwise the relief kind and smaller units take the stock every day, and a kind that
+    # is never the relief (robots while labour is not short) is never built, not even to
+    # replace the seed's units when they reach the end of their life.
+    behind = min((k for k in order if k in growth_kinds and k != relief), key=lag, default=None)
+    holders = {relief, behind} - {None}
     # Robot-days per unit of each kind for the next one started (Wright's law on assembly
     # labour, lunarcity/learning.py; the first unit's labour when learning is off).
     learning = city.learning
@@ -193,7 +199,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         if n_ok < n:
             if record:
                 shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
-            if kind == relief:
+            if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
         imported = 0.0
