@@ -57,6 +57,13 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
         <= summary["success"]["high"]
         <= 1
     )
+    # A one-year city delivers no compute: the lunar route never breaks even, and the report
+    # says so in words where a PRIM box would be.
+    assert "breaks_even" not in result.ranked.prims
+    assert "## Scenario discovery: `breaks_even`" in report
+    assert "No box: no run holds it (0 of " in report
+    assert "runs x Earth-side draws), so PRIM has no region to find." in report
+    assert summary["prim_none"]["breaks_even"].startswith("no run holds it")
     # Every input has its source or reason in the report's setup table.
     for name in load_study(SMOKE).parameters:
         line = next(row for row in report.splitlines() if row.startswith(f"| `{name}`"))
@@ -133,8 +140,18 @@ def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
     ("change", "message"),
     [
         (
-            lambda d: d["study"].update(post=["earth_ledger"]),
-            "unknown post-processor 'earth_ledger'",
+            lambda d: d["study"].update(post=["earth_ledgr"]),
+            "unknown post-processor 'earth_ledgr'",
+        ),
+        (lambda d: d.update(destinations=["mars"]), "unknown destination 'mars'"),
+        (lambda d: d.update(destinations=[]), "lists no destination"),
+        (
+            lambda d: d.update(destinations="all", fixed={"satellite.destination": "leo"}),
+            "satellite.destination is set by destinations",
+        ),
+        (
+            lambda d: d["study"]["screening"].update(max_keep=1),
+            "max_keep (1) is below min_keep",
         ),
         (lambda d: d["study"]["questions"].update(prim=["industrial_mass_t"]), "is not a flag"),
         (lambda d: d["study"]["sobol"].update(samples=6), "power of two"),
