@@ -179,3 +179,75 @@ def test_shipped_study_specs_validate() -> None:
         assert spec.study.sobol.samples & (spec.study.sobol.samples - 1) == 0
         for param in spec.parameters.values():
             assert param.source or param.assumption
+
+
+def _without_times(report: str) -> str:
+    """The report without its cost table's rows (wall times differ from run to run)."""
+    return "\n".join(
+        line for line in report.splitlines() if not line.startswith(("| screen |", "| sobol |"))
+    )
+
+
+def test_a_dask_cluster_runs_the_same_study(done, cli, tmp_path: Path) -> None:
+    # `lunarcity study --scheduler` on a local Dask cluster: the same seeds give the same runs,
+    # so the same tables and the same report (but for its wall times).
+    distributed = pytest.importorskip("dask.distributed")
+    local, _ = done
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        res = cli(
+            "study",
+            SMOKE,
+            "--out",
+            out,
+            "--scheduler",
+            cluster.scheduler_address,
+            "--json",
+            timeout=600,
+        )
+    assert res.returncode == 0, res.stderr
+    assert (
+        json.loads(res.stdout)["ran"]
+        == json.loads((local / "summary.json").read_text(encoding="utf-8"))["runs"]
+    )
+    times = ["duration_s", "peak_rss_mb"]
+    tables = sorted(p.name for p in (local / "tables").glob("*.parquet"))
+    assert tables == sorted(p.name for p in (out / "tables").glob("*.parquet"))
+    for name in tables:
+        a = pl.read_parquet(local / "tables" / name).drop(times, strict=False)
+        b = pl.read_parquet(out / "tables" / name).drop(times, strict=False)
+        assert a.equals(b), name
+    assert _without_times((out / "report.md").read_text(encoding="utf-8")) == _without_times(
+        (local / "report.md").read_text(encoding="utf-8")
+    )
+    assert (out / "summary.json").read_text() == (local / "summary.json").read_text()
+
+
+def test_a_study_per_destination_writes_one_folder_each_and_an_index(tmp_path: Path) -> None:
+    data, lines = load_yaml(SMOKE)
+    data["destinations"] = ["heliocentric", "leo"]
+    data["years"] = 0.5  # half the smoke study's year: the layout is under test, not the city
+    data["study"]["screening"]["max_keep"] = 2
+    spec = validate_study(data, file=str(SMOKE), lines=lines)
+    out = tmp_path / "route"
+    result = run_study(spec, out=out, workers=1)
+    assert list(result.parts) == ["heliocentric", "leo"]
+    seeds = []
+    for name in ("heliocentric", "leo"):
+        info = json.loads((out / name / "sobol" / "sweep.json").read_text())
+        # Each destination's study fixes it in every run; at most two inputs go on to Sobol.
+        assert info["identity"]["scenario"]["satellite"]["destination"] == name
+        assert len(info["parameters"]) == 2
+        assert (out / name / "report.md").is_file()
+        seeds.append(pl.read_parquet(out / name / "sobol" / "results.parquet")["seed"].unique())
+    assert seeds[0].equals(seeds[1])  # common random numbers across destinations too
+    index = (out / "report.md").read_text(encoding="utf-8")
+    for name in ("heliocentric", "leo"):
+        assert f"| `{name}` |" in index and f"[{name}/report.md]({name}/report.md)" in index
+    # No one-year city delivers compute: the index says PRIM had nothing to find, in words.
+    assert "`breaks_even`: no run holds it (0 of " in index
+    summary = json.loads((out / "summary.json").read_text())
+    assert list(summary["destinations"]) == ["heliocentric", "leo"]
+    assert summary["destinations"]["leo"]["name"] == "smoke_study-leo"
