@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from lunarcity.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
-from lunarcity.contributions import FleetContributions
+from lunarcity.contributions import FleetContributions, fold_smaller_fabs
 from lunarcity.model import LunarCity
 from lunarcity.scenario import Scenario
 
@@ -206,7 +206,8 @@ class AgentContributions:
             return self.columns.fab_hours()
         self._step_agents()
         by_kind = self._by_kind(RefFab, "fab_hours")
-        return {k: by_kind.get(k, 0.0) for k in self.city.fab_kinds if k in self.city.fleet.tables}
+        hours = {k: by_kind.get(k, 0.0) for k in self.city.fab_kinds if k in self.city.fleet.tables}
+        return fold_smaller_fabs(hours, self.city.specs)
 
     def mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
         """Mean distance from ``point`` to the fabs of ``kinds``, from the fabs' own figures."""

@@ -48,7 +48,7 @@ class Requirements:
     @property
     def imported_kg(self) -> float:
         """Total imported mass."""
-        return float(sum(self.imports.values()))
+        return math.fsum(self.imports.values())
 
     @property
     def labour_robot_days(self) -> float:
@@ -210,7 +210,7 @@ def unit_totals(econ: Economy, unit: str) -> dict[str, object]:
         "regolith_kg": req.regolith_kg,
         "energy_kwh": req.energy_kwh,
         "imported_kg": imported,
-        "fab_hours": sum(req.fab_hours.values()),
+        "fab_hours": math.fsum(req.fab_hours.values()),
         "labour_robot_days": req.labour_robot_days,
         "bom_closure": bom_closure(econ, {unit: 1.0}, req),
     } | vitamins(econ, unit, req)
@@ -241,7 +241,7 @@ def vitamin_summary(
             if nodes[i] in econ.catalog.items and econ.graph.nodes[nodes[i]]["kind"] != "raw"
         ]
         out[kind] = {
-            "vitamin_share_mass": sum(earth.values()) / c.mass_kg,
+            "vitamin_share_mass": math.fsum(earth.values()) / c.mass_kg,
             "vitamin_items": sorted(earth),
             "vitamin_share_count": len(earth) / len(used) if used else 0.0,
         }
@@ -275,7 +275,7 @@ def vitamins(econ: Economy, unit: str, req: Requirements | None = None) -> dict[
     earth = {n: kg for n, kg in req.imports.items() if earth_only(econ, n)}
     return {
         "vitamin_kg": dict(sorted(earth.items())),
-        "vitamin_share_mass": sum(earth.values()) / spec.mass_kg,
+        "vitamin_share_mass": math.fsum(earth.values()) / spec.mass_kg,
         "vitamin_items": sorted(earth),
         "items_in_bill": len(used),
         "vitamin_share_count": len(earth) / len(used) if used else 0.0,
@@ -290,7 +290,7 @@ def bom_closure(econ: Economy, fleet: dict[str, float], req: Requirements | None
         fleet: Unit kind -> count.
         req: Requirements of that fleet, if already solved.
     """
-    mass = sum(econ.catalog.units[u].mass_kg * n for u, n in fleet.items())
+    mass = math.fsum(econ.catalog.units[u].mass_kg * n for u, n in fleet.items())
     if mass <= 0:
         return 1.0
     req = req or requirements(econ, fleet)

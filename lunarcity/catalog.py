@@ -7,6 +7,7 @@ A :class:`Catalog` is what the YAML files say, checked field by field (pydantic)
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -40,9 +41,9 @@ class Item(Strict):
     @pydantic.field_validator("elements")
     @classmethod
     def _fractions(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is not None and abs(sum(value.values()) - 1.0) > 1e-6:
+        if value is not None and abs(math.fsum(value.values()) - 1.0) > 1e-6:
             raise ValueError(
-                f"element fractions must sum to 1, they sum to {sum(value.values()):g}"
+                f"element fractions must sum to 1, they sum to {math.fsum(value.values()):g}"
             )
         return value
 
@@ -103,6 +104,9 @@ class UnitSpec(Strict):
     oxygen_storage_kg: NonNegativeFloat = 0.0
     footprint_m2: NonNegativeFloat = 0.0
     throughput_factor: PositiveFloat = 1.0
+    #: A smaller fab that runs another fab kind's recipes: its fab-hours count for that kind in
+    #: proportion to its mass (a 1 t plant does a tenth of what a 10 t plant of the kind does).
+    fab_for: str | None = None
     lifetime_years: PositiveFloat = 20.0
     failures_per_year: NonNegativeFloat = 0.0
     repair_robot_days: NonNegativeFloat = 0.0
@@ -143,8 +147,10 @@ class Regolith(Strict):
             raise ValueError("a regolith needs oxides (wt %) or composition (element fractions)")
         if any(v < 0 or v > 1 for v in value.values()):
             raise ValueError("each mass fraction must be between 0 and 1")
-        if abs(sum(value.values()) - 1.0) > 1e-6:
-            raise ValueError(f"mass fractions must sum to 1, they sum to {sum(value.values()):.6f}")
+        if abs(math.fsum(value.values()) - 1.0) > 1e-6:
+            raise ValueError(
+                f"mass fractions must sum to 1, they sum to {math.fsum(value.values()):.6f}"
+            )
         return self
 
 
@@ -289,6 +295,16 @@ class Catalog:
                 "units.yaml", ("units", clash[0]), "a unit kind has the name of an item"
             )
         fab_kinds = self.fab_kinds
+        full_fabs = [k for k in fab_kinds if self.units[k].fab_for is None]
+        for name, unit in self.units.items():
+            if unit.fab_for is not None and (unit.role != "fab" or unit.fab_for not in full_fabs):
+                raise self._error(
+                    "units.yaml",
+                    ("units", name, "fab_for"),
+                    f"'{unit.fab_for}' is not a fab kind this {unit.role} can work for"
+                    f"{did_you_mean(unit.fab_for, full_fabs)}",
+                    f"a full-size fab kind: {one_of(full_fabs)}",
+                )
         for rname, recipe in self.recipes.items():
             base = ("recipes", rname)
             if recipe.fab not in fab_kinds:
@@ -354,7 +370,7 @@ class Catalog:
                         one_of(self.items),
                     )
             if unit.bom:
-                total = sum(unit.bom.values())
+                total = math.fsum(unit.bom.values())
                 if abs(total - unit.mass_kg) > MASS_TOLERANCE * unit.mass_kg:
                     raise self._error(
                         "units.yaml",
@@ -386,7 +402,7 @@ class Catalog:
     def _check_balance(
         self, name: str, inputs: dict[str, float], outputs: dict[str, float]
     ) -> None:
-        mass_in, mass_out = sum(inputs.values()), sum(outputs.values())
+        mass_in, mass_out = math.fsum(inputs.values()), math.fsum(outputs.values())
         if abs(mass_in - mass_out) > MASS_TOLERANCE * max(mass_in, mass_out):
             raise self._error(
                 "recipes.yaml",
@@ -440,7 +456,7 @@ class Catalog:
 
     def recipe_energy(self, recipe: Recipe, outputs: dict[str, float]) -> float:
         """Energy (kWh) of one batch given its outputs."""
-        return recipe.energy_kwh + sum(
+        return recipe.energy_kwh + math.fsum(
             k * outputs.get(item, 0.0) for item, k in recipe.energy_kwh_per_kg.items()
         )
 
@@ -509,7 +525,7 @@ def _derive_chemistry(cat: Catalog, regolith: str) -> Chemistry:
 
     def run(rname: str, recipe: Recipe) -> None:
         inputs_el = chem.elements_of(recipe.inputs)
-        mass_in = sum(recipe.inputs.values())
+        mass_in = math.fsum(recipe.inputs.values())
         out: dict[str, float] = {}
         if recipe.extract:
             feed = recipe.feed or next(iter(recipe.inputs))

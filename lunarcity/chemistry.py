@@ -10,6 +10,7 @@ stoichiometry, so that no recipe can make an element its inputs do not hold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 
 # Standard atomic masses (g/mol), IUPAC 2021, to the precision stoichiometry here needs.
@@ -91,7 +92,7 @@ def add(into: Vector, v: Mapping[str, float], k: float = 1.0) -> Vector:
 
 def total(v: Mapping[str, float]) -> float:
     """The mass of an element vector."""
-    return float(sum(v.values()))
+    return math.fsum(v.values())
 
 
 def normalised(v: Mapping[str, float]) -> Vector:

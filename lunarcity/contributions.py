@@ -18,6 +18,7 @@ import numpy as np
 from lunarcity.constants import HOURS_PER_DAY
 
 if TYPE_CHECKING:
+    from lunarcity.catalog import UnitSpec
     from lunarcity.model import LunarCity
 
 
@@ -123,7 +124,8 @@ class FleetContributions:
     def fab_hours(self) -> dict[str, float]:
         """Fab-hours by enabled fab kind."""
         health = self.city.fleet.health_total
-        return {k: HOURS_PER_DAY * health(k) for k in self.city.fab_kinds}
+        hours = {k: HOURS_PER_DAY * health(k) for k in self.city.fab_kinds}
+        return fold_smaller_fabs(hours, self.city.specs)
 
     def mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
         """Mean distance from ``point`` to the units of ``kinds`` (km)."""
@@ -145,3 +147,22 @@ class FleetContributions:
             grid = np.hypot(xs - point[0], ys - point[1]) * site.cell_m / 1000.0
             self._distance_grids[point] = grid
         return grid
+
+
+def fold_smaller_fabs(hours: dict[str, float], specs: dict[str, UnitSpec]) -> dict[str, float]:
+    """Fab-hours by kind with each smaller fab's hours moved to the kind it works for.
+
+    A fab with ``fab_for`` runs that kind's recipes; its hours count in proportion to its mass,
+    so fab-hours stay a measure of the full-size kind's capacity.
+
+    Args:
+        hours: Fab-hours by fab kind, each kind's own.
+        specs: The unit kinds' figures (with the scenario's overrides).
+    """
+    out = dict(hours)
+    for kind, h in hours.items():
+        parent = specs[kind].fab_for
+        if parent is not None:
+            out[kind] = 0.0
+            out[parent] = out.get(parent, 0.0) + h * specs[kind].mass_kg / specs[parent].mass_kg
+    return out

@@ -12,6 +12,7 @@ mix, not a fixed alloy.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -169,7 +170,7 @@ def _materials(catalog: Catalog, item: str) -> dict[str, float]:
         return {item: 1.0}
     for recipe in catalog.recipes.values():
         if item in recipe.outputs and not recipe.extract and not recipe.follows_scrap:
-            per_kg = 1.0 / sum(recipe.inputs.values())
+            per_kg = 1.0 / math.fsum(recipe.inputs.values())
             out = {}
             for part, kg in recipe.inputs.items():
                 chemistry.add(out, _materials(catalog, part), kg * per_kg)

@@ -3,9 +3,9 @@
 Starting (:func:`start_jobs`): each buildable kind banks fractional starts in proportion to its
 share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
-installed base first; the kind that relieves yesterday's bottleneck goes before them all, and
-parts are held back for it when it cannot start. Output (satellites, rail) takes parts only
-after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
+installed base first; the kind that relieves yesterday's bottleneck goes before them all. Parts
+are held back for it, and for the growth kind furthest behind its share, when they cannot start.
+Output (satellites, rail) takes parts only after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
 assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
 
 Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
@@ -15,6 +15,7 @@ own copy works on its job alone. A finished job becomes a unit near its builder 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     # Growth comes first, the kind furthest behind its share of the installed base first;
     # output (satellites, rail) takes parts only after the builders.
     installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
-    growth_mass = sum(installed.values())
+    growth_mass = math.fsum(installed.values())
 
     def lag(k: str) -> float:
         if k not in installed:
@@ -140,10 +141,16 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     if relief not in shares or relief not in growth_kinds:
         relief = None
     order = sorted(shares, key=lambda k: (k != relief, k not in growth_kinds, lag(k), k))
+    # The growth kind furthest behind its share also holds its parts when it cannot start:
+    # otherwise the relief kind and smaller units take the stock every day, and a kind that
+    # is never the relief (robots while labour is not short) is never built, not even to
+    # replace the seed's units when they reach the end of their life.
+    behind = min((k for k in order if k in growth_kinds and k != relief), key=lag, default=None)
+    holders = {relief, behind} - {None}
     labour_share = {
         k: shares[k] / units[k].mass_kg * costs[k].assembly_days for k in order if k in costs
     }
-    total_ls = sum(labour_share.values())
+    total_ls = math.fsum(labour_share.values())
     starts: list[tuple[str, int, float]] = []  # (kind, jobs, imported kg in their parts)
     shortfalls: list[tuple[str, float]] = []
     # A bill of materials has a handful of items: plain floats, written back once.
@@ -167,7 +174,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         if n_ok < n:
             if record:
                 shortfalls.append((nodes[short], (n - n_ok) * units[kind].mass_kg))
-            if kind == relief:
+            if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
         imported = 0.0
@@ -191,7 +198,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
         n = int(carry[k] + 1e-9)
         if crew_own:
-            n = min(n, free_builders - sum(c for _, c, _ in starts))
+            n = min(n, free_builders - sum(c for _, c, _ in starts))  # integers
         if n <= 0:
             continue
         n_ok, imported = take(k, n, record=True)
@@ -204,7 +211,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + sum(n * costs[k].assembly_days for k, n, _ in starts)
+        open_work = backlog + math.fsum(n * costs[k].assembly_days for k, n, _ in starts)
         due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:

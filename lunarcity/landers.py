@@ -88,7 +88,7 @@ def manifest(city: LunarCity) -> dict[str, float]:
     arrays = city.arrays
     payload = e.lander_payload_t * 1000.0
     cargo = {name: share * payload for name, share in e.carries.items()}
-    room = payload - sum(cargo.values())
+    room = payload - math.fsum(cargo.values())
     plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
     # Local output replaces imports as far as its capacity goes. An imported item is wanted
@@ -105,7 +105,7 @@ def manifest(city: LunarCity) -> dict[str, float]:
     for k, s in city.shares.items():
         if k not in city.costs and k in city.index:
             cargo[k] = cargo.get(k, 0.0) + s * room
-    room = payload - sum(cargo.values())
+    room = payload - math.fsum(cargo.values())
     total = float(want.sum())
     if total > 0 and room > 0:
         scale = min(1.0, room / total)

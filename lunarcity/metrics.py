@@ -151,7 +151,7 @@ class Recorder:
         d = self.n
         counts = [t.n for t in self._tables]
         self.by_kind[d] = counts
-        in_service_kg = sum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
+        in_service_kg = math.fsum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
         self.hw_added[d] = self._today_added
         self.hw_imported[d] = self._today_imported
         self._today_added = self._today_imported = 0.0
@@ -181,7 +181,8 @@ class Recorder:
         operating = int(m.mass_driver_operating())
         row = {
             "industrial_mass_t": mass_t,
-            "power_mw": sum(c * kw for c, kw in zip(counts, self._power_kw, strict=True)) / 1000.0,
+            "power_mw": math.fsum(c * kw for c, kw in zip(counts, self._power_kw, strict=True))
+            / 1000.0,
             "stored_mwh": m.storage_kwh / 1000.0,
             "closure": closure,
             "stock_closure": (
@@ -223,7 +224,7 @@ class Recorder:
         )
         ints = {
             "day": m.day,
-            "units_total": sum(counts),
+            "units_total": sum(counts),  # integers
             "satellites_launched": ledger.satellites_launched,
             "satellites_waiting": waiting,
             "launches": launches,

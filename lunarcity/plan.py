@@ -13,6 +13,7 @@ Two parts, one fixed and one daily:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,7 @@ class PlanBasis:
             full = [k for k in buildable if units[k].role in GROWTH_ROLES]
             mix = balanced_mix(costs, specs, full, worst_month_lit, store_hours, kinds.robot)
             kept = {k: mix[k] for k in growth_kinds}
-            total = sum(kept.values())
+            total = math.fsum(kept.values())
             base_mix = {k: s / total for k, s in kept.items()} if total > 0 else {}
         relief = _relief_map(units, growth_kinds, kinds, arrays)
         # Without replication a fixed mix cannot make robots or fabs either.
@@ -268,7 +269,12 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
     need, direct = both[:nodes], both[nodes:]
     batches = np.zeros(len(arrays.recipes))
     if not city.params.economy.unlimited_materials and len(arrays.recipes):
-        gap = np.maximum(0.0, city.params.planner.stock_days * need - city.stock)
+        # Stock is kept for `stock_days` of the plan, and never below one unit's bill of each
+        # part: a part that a kind uses little of (a robot's storage cells when no storage is
+        # built) would otherwise stay a few kg short of one bill, and that kind never starts.
+        lot = basis.use_bom[s > 0, nodes:].max(axis=0, initial=0.0)
+        target = np.maximum(city.params.planner.stock_days * need, lot)
+        gap = np.maximum(0.0, target - city.stock)
         batches = (gap * arrays.per_output).max(axis=1)
         # Recipes fed by recycling run only on the scrap there is.
         stock = city.stock

@@ -16,6 +16,7 @@ iteration over the per-unit requirements, as in von Neumann's balanced-growth mo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,7 +170,7 @@ def balanced_mix(
         if solar:
             sp = specs[solar[0]]
             need[solar[0]] += avg_kw / (sp.generation_kw * max(worst_month_lit, 1e-3)) * sp.mass_kg
-        total = sum(need.values())
+        total = math.fsum(need.values())
         new = {k: v / total for k, v in need.items()}
         if max(abs(new[k] - shares[k]) for k in kinds) < 1e-12:
             shares = new
@@ -205,7 +206,7 @@ def policy_shares(
         rail_complete: Whether the track is long enough.
     """
     if policy == "fixed_mix" and fixed:
-        total = sum(fixed.values())
+        total = math.fsum(fixed.values())
         return {k: v / total for k, v in fixed.items() if v > 0}
     growth = dict(base)
     output = 0.0
@@ -232,5 +233,5 @@ def policy_shares(
     shares = {k: (1.0 - output) * v for k, v in growth.items()}
     for k, v in out_mix.items():
         shares[k] = shares.get(k, 0.0) + output * v
-    total = sum(shares.values())
+    total = math.fsum(shares.values())
     return {k: v / total for k, v in shares.items() if v > 0} if total > 0 else {}

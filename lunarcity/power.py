@@ -6,6 +6,7 @@ curtailed, where losses are the round-trip loss on what was charged.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,12 +48,12 @@ class Dispatch:
     @property
     def total_demand(self) -> float:
         """Energy asked for by all loads."""
-        return float(sum(self.demand.values()))
+        return math.fsum(self.demand.values())
 
     @property
     def total_served(self) -> float:
         """Energy served to all loads."""
-        return float(sum(self.served.values()))
+        return math.fsum(self.served.values())
 
     @property
     def unserved(self) -> float:
@@ -95,7 +96,7 @@ def dispatch(
         got = min(want, available)
         served[load] = got
         available -= got
-    used = float(sum(served.values()))
+    used = math.fsum(served.values())
     discharged = max(0.0, used - generated)
     surplus = max(0.0, generated - used)
     room = max(0.0, capacity - (stored - discharged))
@@ -120,7 +121,7 @@ def supply(city: LunarCity, demand: dict[str, float]) -> Dispatch:
     The energy in storage is carried to tomorrow in ``city.storage_kwh``.
     """
     if city.params.economy.unlimited_power:
-        return dispatch(sum(demand.values()), demand, 0.0, 0.0, 1.0)
+        return dispatch(math.fsum(demand.values()), demand, 0.0, 0.0, 1.0)
     contributions = city.contributions
     capacity, rte = contributions.storage_capacity()
     d = dispatch(contributions.generation_kwh(), demand, city.storage_kwh, capacity, rte)

@@ -11,6 +11,7 @@ plants' tanks hold is vented (:func:`vent_oxygen`), both counted in the ledgers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
-        want = sum(batches[r] * q for r, q in users)
+        want = math.fsum(batches[r] * q for r, q in users)
         if want > stock[i] > 0:
             for r, _ in users:
                 batches[r] *= stock[i] / want
@@ -106,7 +107,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
 def vent_oxygen(city: LunarCity) -> float:
     """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
     i = city.arrays.oxygen
-    cap = sum(
+    cap = math.fsum(
         city.fleet.count(k) * city.specs[k].oxygen_storage_kg
         for k in city.fab_kinds
         if city.specs[k].oxygen_storage_kg > 0

@@ -95,7 +95,7 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
         f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
     ]
     parts = rec.part_day
-    met = sum(v is not None for v in parts.values())
+    met = sum(v is not None for v in parts.values())  # integers
     if final is not None:
         lines.append(headline(final))
     elif rec.target_met:

@@ -13,6 +13,7 @@ own waste heat and are not in it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -214,7 +215,7 @@ class SatelliteDesign:
     @property
     def mass_kg(self) -> float:
         """The whole satellite (kg)."""
-        return sum(self.masses_kg.values())
+        return math.fsum(self.masses_kg.values())
 
     @property
     def w_per_kg(self) -> float:
@@ -262,7 +263,7 @@ def design_satellite(
     }
     # Buckling-limited members grow as a power of the load they carry (the exponent).
     scale = (accel_g / figures.structure_ref_accel_g) ** figures.structure_exponent
-    structure = figures.structure_fraction_ref * scale * sum(carried.values())
+    structure = figures.structure_fraction_ref * scale * math.fsum(carried.values())
     masses = {c: (structure if c == "structure" else carried[c]) for c in COMPONENTS}
     bom: dict[str, float] = {}
     earth = 0.0

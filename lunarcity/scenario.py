@@ -9,6 +9,7 @@ overrides > file > data defaults.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -150,8 +151,8 @@ class EarthConfig(Section):
     @pydantic.field_validator("carries")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        if sum(value.values()) > 1 + 1e-9:
-            raise ValueError(f"shares sum to {sum(value.values()):g}, more than 1")
+        if math.fsum(value.values()) > 1 + 1e-9:
+            raise ValueError(f"shares sum to {math.fsum(value.values()):g}, more than 1")
         return value
 
 

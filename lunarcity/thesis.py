@@ -12,6 +12,7 @@ economy builds what the design says.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 
 from lunarcity.catalog import Catalog, Recipe, UnitSpec
@@ -154,7 +155,7 @@ def designed_catalog(plan: ThesisPlan, catalog: Catalog) -> Catalog:
         if spec.role == "satellite" and spec.bom:
             units[name] = spec.model_copy(
                 update={
-                    "mass_kg": sum(plan.lunar.bom_kg.values()),
+                    "mass_kg": math.fsum(plan.lunar.bom_kg.values()),
                     "bom": {k: v for k, v in plan.lunar.bom_kg.items() if v > 0},
                     "compute_kw": plan.lunar.compute_kw,
                 }
@@ -195,7 +196,7 @@ def kick_recipe(recipe: Recipe, kick: StageSizing, catalog: Catalog) -> Recipe:
     inputs = {k: v for k, v in inputs.items() if v > 1e-9}
     # Rounding must not break the recipe's mass balance: the largest input takes the remainder.
     big = max(inputs, key=lambda k: inputs[k])
-    inputs[big] += 1000.0 - sum(inputs.values())
+    inputs[big] += 1000.0 - math.fsum(inputs.values())
     return recipe.model_copy(update={"inputs": inputs, "outputs": {KICK_RECIPE: 1000.0}})
 
 

@@ -49,20 +49,3 @@ def data_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(REPO / "data", folder)
     return folder
-
-
-#: The Python whose runs wrote the committed results (golden digests, generated docs, studies).
-RESULTS_PYTHON = "3.11"
-
-
-def xfail_on_another_python(problem: str) -> None:
-    """Report a mismatch with committed results as the known cross-Python gap, off 3.11.
-
-    Since the thesis and chemistry merges the trajectory on numpy 2.5 (Python 3.12+) leaves
-    3.11's (ten_year_city: one satellite a day apart on day 1,468), so figures committed from
-    3.11 runs differ there. The mismatch is shown as an expected failure with its reason, never
-    as a pass; on 3.11 it fails.
-    """
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if here != RESULTS_PYTHON:
-        pytest.xfail(f"known cross-Python gap (results written on {RESULTS_PYTHON}): {problem}")

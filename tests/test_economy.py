@@ -70,7 +70,18 @@ def _unknown_bom_item(d: dict[str, Any]) -> None:
     bom["motor"] = bom.pop("motors")
 
 
+def _fab_for_not_a_fab(d: dict[str, Any]) -> None:
+    d["units"]["pilot_metal_works"]["fab_for"] = "robot"
+
+
 BAD_DATA = [
+    pytest.param(
+        "units.yaml",
+        _fab_for_not_a_fab,
+        ["'robot' is not a fab kind this fab can work for"],
+        "units.pilot_metal_works.fab_for",
+        id="fab-for-not-a-fab",
+    ),
     pytest.param(
         "recipes.yaml",
         _cycle,

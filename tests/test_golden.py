@@ -40,16 +40,6 @@ def _same_values(got: Any, want: Any, path: str = "") -> list[str]:
     return [] if got == want else [f"{path}: {got!r} != {want!r}"]
 
 
-#: A known gap, kept visible: since the thesis (issue 13) and chemistry (issue 12) merges, the
-#: cities on Python 3.12+/numpy 2.5 leave 3.11's trajectory (ten_year_city: day 1,468, one
-#: satellite launched a day apart, after recipe outputs differ in their last bit on day 1,467).
-#: On another Python a mismatch is reported as an expected failure, never hidden as a pass.
-CROSS_PYTHON_GAP = (
-    "known gap across numpy builds since issues 12/13: the trajectory diverges by one "
-    "satellite on day 1,468 of ten_year_city (see the session note); same-Python digests hold"
-)
-
-
 def _mismatches(name: str, got: dict, want: dict, same_python: bool) -> list[str]:
     """Why ``got`` differs from the committed digest ``want`` (empty when it matches)."""
     found: list[str] = []
@@ -81,8 +71,6 @@ def test_results_match_the_golden_digests(name: str) -> None:
     got, want = digests.compute(name), WANT[name]
     same_python = got["python"] == want["python"]
     found = _mismatches(name, got, want, same_python)
-    if found and not same_python:
-        pytest.xfail(f"{CROSS_PYTHON_GAP}: {found[0]}")
     assert not found, f"{found[:3]}; {HINT}"
 
 

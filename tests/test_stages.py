@@ -80,3 +80,70 @@ def test_a_day_records_every_stage(city: LunarCity) -> None:
     assert day.bottleneck.name == city.bottleneck
     assert city.recorder.last("labour_robot_days") == day.labour.available
     assert city.recorder.last("launches") == day.launches.launched
+
+
+def _bare_city() -> LunarCity:
+    """The AASM80 seed before its first day, with every stock emptied."""
+    m = LunarCity("aasm1980_lmf", seed=1, run__years=1)
+    m.stock[:] = 0.0
+    m.stock_imp[:] = 0.0
+    return m
+
+
+def test_the_kind_furthest_behind_holds_its_parts() -> None:
+    # Robots at 90 % of the mix are far behind their share (10 robots, 22 t, of ~100 t);
+    # a robot's bill is structure 1,200, motors 500, electronics 200, wire 150, bearings 100,
+    # storage cells 50 kg. With every part but the cells in stock for exactly one robot, the
+    # robot cannot start, and the metal works after it (structure 5,000, motors 1,500, ...)
+    # must not take the 1,200 kg of structure the robot waits for.
+    from lunarcity.jobs import start_jobs
+
+    m = _bare_city()
+    bill = {"structure": 1200, "motors": 500, "electronics": 200, "wire": 150, "bearings": 100}
+    for item, kg in bill.items():
+        m.stock[m.index[item]] = kg
+    m.stock[m.index["storage_cells"]] = 49.0
+    # ... and a solar plant's cells, so the only thing that could start besides the robot is a
+    # solar plant (solar cells 800, structure 300, wire 150, electronics 50) eating the bill.
+    m.stock[m.index["solar_cells"]] = 800.0
+    m.shares = {"robot": 0.9, "solar_plant": 0.1}
+    m.bottleneck = "none"
+    m.jobs.carry.update(robot=1.0, solar_plant=1.0)
+    starts = start_jobs(m, 10.0)
+    assert starts.opened == ()
+    assert m.stock[m.index["structure"]] == 1200.0
+    # One more kilogram of cells and the robot starts with its whole bill.
+    m.stock[m.index["storage_cells"]] = 50.0
+    starts = start_jobs(m, 10.0)
+    assert starts.opened[0] == ("robot", 1)
+    assert m.stock[m.index["structure"]] == 0.0
+
+
+def test_stock_target_is_never_below_one_bill() -> None:
+    # A robot takes 50 kg of storage cells; with 39 kg in stock and the plan's need for cells
+    # (stock_days x the robots' share of the build rate) below 50 kg, the storage-cell recipe
+    # (1,000 kg of cells a batch) is asked for 50 - 39 = 11 kg: 0.011 batches.
+    from lunarcity.plan import production_plan
+
+    m = _bare_city()
+    m.stock[:] = 1e9  # every input plentiful, so only the cells' gap asks for a batch
+    cells = m.index["storage_cells"]
+    m.stock[cells] = 39.0
+    m.shares = {"robot": 1.0}
+    p = production_plan(m, 0.01)  # 0.01 robot-days: a need far below one bill
+    assert m.params.planner.stock_days * p.need[cells] < 50.0 - 39.0
+    r = m.arrays.recipes.index("storage_cells")
+    assert p.batches[r] == pytest.approx(11.0 / 1000.0, rel=1e-12)
+
+
+def test_a_smaller_fab_works_for_its_kind_in_proportion_to_its_mass() -> None:
+    # metzger2013's first generation: pilot fabs of 1,000, 800, 400 and 300 kg working for the
+    # 10 t regolith plant, 8 t metal works, 8 t solar fab and 6 t electronics fab. On day 0
+    # every unit is whole, so each gives 24 h x its mass / its kind's mass, to that kind.
+    m = LunarCity("metzger2013", seed=1, run__years=1)
+    hours = m.contributions.fab_hours()
+    assert hours["regolith_plant"] == pytest.approx(24 * 1000 / 10000)  # 2.4 h
+    assert hours["metal_works"] == pytest.approx(24 * 800 / 8000)  # 2.4 h
+    assert hours["solar_fab"] == pytest.approx(24 * 400 / 8000)  # 1.2 h
+    assert hours["electronics_fab"] == pytest.approx(24 * 300 / 6000)  # 1.2 h
+    assert hours["pilot_regolith_plant"] == 0.0

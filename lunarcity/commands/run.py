@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             def tick(model) -> None:
                 if model.day % 10 == 0 or not model.running:
                     rec = model.recorder
-                    met = sum(v is not None for v in rec.part_day.values())
+                    met = sum(v is not None for v in rec.part_day.values())  # integers
                     bar.update(
                         task,
                         completed=model.day,

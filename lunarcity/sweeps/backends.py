@@ -170,7 +170,7 @@ def run_dask(
         )
         client = Client(cluster)
     try:
-        slots = sum(client.nthreads().values()) or workers
+        slots = sum(client.nthreads().values()) or workers  # integers
         limit = max(2, slots * IN_FLIGHT_PER_WORKER)
         owner: dict[str, RunTask] = {}
         queue = as_completed()
