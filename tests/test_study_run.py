@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from lunarcity.errors import InputError
 from lunarcity.study.runner import run_study
@@ -231,14 +232,15 @@ def test_a_dask_cluster_runs_the_same_study(done, cli, tmp_path: Path) -> None:
     assert (out / "summary.json").read_text() == (local / "summary.json").read_text()
 
 
-def test_a_study_per_destination_writes_one_folder_each_and_an_index(tmp_path: Path) -> None:
-    data, lines = load_yaml(SMOKE)
+def test_a_study_per_destination_writes_one_folder_each_and_an_index(cli, tmp_path: Path) -> None:
+    data, _ = load_yaml(SMOKE)
     data["destinations"] = ["heliocentric", "leo"]
     data["years"] = 0.5  # half the smoke study's year: the layout is under test, not the city
     data["study"]["screening"]["max_keep"] = 2
-    spec = validate_study(data, file=str(SMOKE), lines=lines)
+    path = tmp_path / "route.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     out = tmp_path / "route"
-    result = run_study(spec, out=out, workers=1)
+    result = run_study(path, out=out, workers=1)
     assert list(result.parts) == ["heliocentric", "leo"]
     seeds = []
     for name in ("heliocentric", "leo"):
@@ -257,3 +259,7 @@ def test_a_study_per_destination_writes_one_folder_each_and_an_index(tmp_path: P
     summary = json.loads((out / "summary.json").read_text())
     assert list(summary["destinations"]) == ["heliocentric", "leo"]
     assert summary["destinations"]["leo"]["name"] == "smoke_study-leo"
+    # The command resumes it (nothing to run) and says each destination's verdict.
+    res = cli("study", path, "--out", out, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "at heliocentric" in res.stdout and "at leo" in res.stdout
