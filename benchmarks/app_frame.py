@@ -2,7 +2,7 @@
 
 Runs ``ten_year_city`` headless (its horizon lengthened, so the city keeps growing) until it has
 about 10^5 units in service, then times frames the way Play makes them: step one day, draw the
-map, the six charts, the target panel and the headline (:meth:`lunarcity.viz.session.Session.advance`).
+map, the seven charts, the target panel and the headline (:meth:`lunarcity.viz.session.Session.advance`).
 
     python benchmarks/app_frame.py [--units 100000] [--frames 20] [--json]
 

@@ -327,9 +327,11 @@ class Recorder:
         m = self.model
         return earth_ledger(frame, earth_side(m.params, m.seed_t), m.thesis.route)
 
-    def thesis(self) -> dict[str, Any]:
-        """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
-        m = self.model
+    def ledger(self) -> pl.DataFrame:
+        """The Earth ledger of every day so far (the thesis columns, without the rest of the table).
+
+        What the app's thesis chart draws, each frame: three columns in, no full daily table.
+        """
         n = self.n
         frame = pl.DataFrame(
             {
@@ -338,8 +340,13 @@ class Recorder:
                 "compute_delivered_kw": self.f["compute_delivered_kw"][:n],
             }
         )
+        return self._ledger(frame)
+
+    def thesis(self) -> dict[str, Any]:
+        """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
+        m = self.model
         return thesis_summary(
-            self._ledger(frame),
+            self.ledger(),
             destination=m.thesis.destination,
             satellite_w_per_kg=m.thesis.lunar.w_per_kg,
             direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,

@@ -154,7 +154,15 @@ def test_session_step_advances_exactly_the_days_asked() -> None:
     assert frame.day == 6 and frame.day_text.startswith("Day 6 ")
     assert frame.held_back[0].startswith("Most days so far: ")
     assert frame.held_back[1].startswith("Today: ")
-    assert set(frame.charts) == {"units", "mass", "power", "closure", "imports", "launches"}
+    assert set(frame.charts) == {
+        "units",
+        "mass",
+        "power",
+        "closure",
+        "imports",
+        "launches",
+        "thesis",
+    }
     for png in [frame.map_png, frame.materials_png, *frame.charts.values()]:
         assert png.startswith(b"\x89PNG")
     assert [r.name for r in frame.targets] == list(s.model.params.target.parts)
@@ -238,12 +246,39 @@ def test_every_slider_has_a_label_from_the_schema() -> None:
     for p in params_mod.PARAMS:
         assert p.description, p.path
         assert p.label
-        if p.choices:
+        if p.choices and p.choices_from is None:
             assert set(p.choices) == set(params_mod.choices_of(p.path))
     interval = next(p for p in params_mod.PARAMS if p.path == "earth.lander_interval_days")
     assert interval.label == "Days between landers"
     payload = next(p for p in params_mod.PARAMS if p.path == "earth.lander_payload_t")
     assert payload.unit == "t"
+
+
+def test_the_destination_select_offers_what_the_data_list_in_words() -> None:
+    import yaml
+
+    from lunarcity.resources import data_dir
+
+    raw = yaml.safe_load((data_dir() / "destinations.yaml").read_text(encoding="utf-8"))
+    dest = next(p for p in params_mod.PARAMS if p.path == "satellite.destination")
+    # Read from the data (a destination added there is offered), in the file's order.
+    assert dest.choices == tuple(raw["destinations"])
+    labels = [params_mod.choice_label(dest, c) for c in dest.choices]
+    # Each shown as its description's first clause: no internal key, no two alike.
+    for name, label in zip(dest.choices, labels, strict=True):
+        assert raw["destinations"][name]["description"].startswith(label)
+        assert "_" not in label
+    assert len(set(labels)) == len(labels)
+    for name, values in params_mod.preset_values().items():
+        assert values["satellite.destination"] in dest.choices, name
+    assert params_mod.check("ten_year_city", {"satellite.destination": "geo"}) == {}
+    refused = params_mod.check("ten_year_city", {"satellite.destination": "mars"})
+    assert "unknown destination 'mars'" in refused["satellite.destination"]
+    # Chosen, it makes a new city that flies there: the launch speed is the data's for GEO.
+    s = session_mod.Session(overrides={"satellite.destination": "geo", "run.years": 1})
+    assert s.model.thesis.destination == "geo"
+    assert s.model.thesis.launch_km_s == raw["destinations"]["geo"]["from_moon"]["launch_km_s"]
+    assert "geostationary orbit" in s.frame().thesis
 
 
 def test_a_value_the_schema_refuses_gets_a_message_not_a_crash() -> None:
@@ -360,6 +395,83 @@ def test_chart_ticks_are_round_numbers() -> None:
     assert plot_mod.nice_ticks(0, 10) == [0, 2, 4, 6, 8, 10]
     assert plot_mod.log_ticks(0.8, 2000) == [1, 10, 100, 1000]
     assert plot_mod.compact(12_345) == "12.3k" and plot_mod.compact(0) == "0"
+
+
+# -- the thesis chart ------------------------------------------------------------------------------
+def _hand_ledger() -> pl.DataFrame:
+    """Five days of a tiny city, its Earth ledger worked by hand in the test below."""
+    from lunarcity.earth_ledger import EarthSide, RouteFigures, earth_ledger
+
+    side = EarthSide(tankers_per_landing=1, payload_to_leo_t=100, payload_landed_t=100, seed_t=100)
+    route = RouteFigures(lunar_earth_kg_per_kw=10.0, direct_kg_per_kw=500.0)
+    daily = pl.DataFrame(
+        {
+            "day": [0, 1, 2, 3, 4],
+            "landers_dispatched": [0, 1, 1, 1, 1],
+            "compute_delivered_kw": [0.0, 0.0, 100.0, 1000.0, 4000.0],
+        }
+    )
+    return earth_ledger(daily, side, route)
+
+
+def test_thesis_chart_data_worked_by_hand() -> None:
+    charts_mod = importlib.import_module("lunarcity.viz.charts")
+    data = charts_mod.thesis_data(_hand_ledger())
+    # The 100 t seed is one landing of 100 t; each landing is 1 tanker + 1 lander = 2 launches
+    # of 100 t to LEO. Landings so far: 1, 2, 2, 2, 2 -> lifted 200, 400, 400, 400, 400 t.
+    # Lunar kg per kW: none until day 2; then 400,000 kg / 100 kW = 4,000; / 1,000 = 400;
+    # / 4,000 = 100. Direct: 500 kg/kW once anything is delivered. Marginal: 10 kg/kW landed
+    # x 2 launches x 100 t lifted / 100 t landed = 20 kg/kW, every day.
+    assert np.isnan(data.lunar[:2]).all() and np.isnan(data.direct[:2]).all()
+    assert data.lunar[2:].tolist() == pytest.approx([4000.0, 400.0, 100.0])
+    assert data.direct[2:].tolist() == pytest.approx([500.0] * 3)
+    assert data.marginal.tolist() == pytest.approx([20.0] * 5)
+    # Break-even: the first day the lunar figure is at or below 500: 4,000 no, 400 yes -> day 3.
+    assert data.breakeven_day == 3 and data.delivered
+    # Cut before day 3: no break-even yet; before day 2: nothing delivered.
+    assert charts_mod.thesis_data(_hand_ledger().head(3)).breakeven_day is None
+    assert not charts_mod.thesis_data(_hand_ledger().head(2)).delivered
+
+
+def test_thesis_chart_marks_the_break_even_day() -> None:
+    charts_mod = importlib.import_module("lunarcity.viz.charts")
+
+    def column_darkness(ledger: pl.DataFrame) -> np.ndarray:
+        png = charts_mod.thesis_png(
+            charts_mod.thesis_data(ledger), running=False, xmax=4 / charts_mod.DAYS_PER_YEAR
+        )
+        rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        # The plot box spans x 52..426 px (plot.py's margins at 440 px wide); day 3 of 4 is at
+        # 52 + 374 x 3/4 = 332.5 px. The marker is a dashed grey line from top to bottom (the
+        # grid's light grey, 230, is left out). Rows inside the plot: below the title and the
+        # two legend rows (26 + 2 x 19 = 64 px), above the axis labels (250 - 36 = 214 px).
+        grey = (rgb.std(axis=2) < 6) & (rgb.max(axis=2) < 200)
+        return grey[70:210, 331:335].any(axis=1)
+
+    marked = column_darkness(_hand_ledger())
+    unmarked = column_darkness(_hand_ledger().head(3))
+    assert marked.sum() > 40 and unmarked.sum() < 5
+
+
+def test_thesis_words_say_never_once_the_run_has_ended() -> None:
+    words = importlib.import_module("lunarcity.viz.words")
+    assert words.breakeven(None, running=True) == "not yet"
+    assert words.breakeven(None, running=False) == "never in this run"
+    assert words.breakeven(1461, running=False) == "day 1,461 (year 4.0)"
+    block = {
+        "destination": "heliocentric",
+        "compute_delivered_kw": 1000.0,
+        "earth_lifted_t": 400.0,
+        "earth_kg_per_kw": 400.0,
+        "earth_kg_per_kw_marginal": 20.0,
+        "direct_earth_kg_per_kw": 100.0,
+        "breakeven_day": None,
+    }
+    text = words.thesis(block, running=False)
+    # The destination in the data's words (its description's first clause), not its key.
+    assert "an orbit about the Sun near 1 AU" in text and "heliocentric" not in text
+    assert "400 kg" in text and "100 kg" in text and "4.0 times as much" in text
+    assert text.endswith("Break-even: never in this run.")
 
 
 # -- the page --------------------------------------------------------------------------------------

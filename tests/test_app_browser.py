@@ -194,10 +194,13 @@ def test_page_loads_with_map_and_charts(app: Browser, tmp_path: Path) -> None:
     assert app.day() == 0
     src = page.locator("img.lunarcity-map").first.get_attribute("src")
     assert src and src.startswith("data:image/png;base64,")
-    for name in ("units", "mass", "power", "closure", "imports", "launches"):
+    for name in ("units", "mass", "power", "closure", "imports", "launches", "thesis"):
         chart = page.locator(f"img.lc-chart-{name}").first
         chart.wait_for(timeout=10_000)
         assert chart.evaluate("e => e.naturalWidth") > 100, name
+    # The thesis chart's caption, in words: nothing delivered on day 0, and where they would go.
+    caption = page.locator(".lc-thesis").first.inner_text()
+    assert caption.startswith("No computers delivered to an orbit about the Sun"), caption
     assert page.locator("img.lc-materials").count() == 1
     assert page.locator(".lc-headline").first.inner_text().startswith("Day 0: ")
     assert page.title() == "LunarCity: a city on the Moon"
@@ -253,6 +256,7 @@ def test_every_chart_with_several_lines_has_a_legend(app: Browser) -> None:
         "closure": ["#2ca02c", "#9467bd"],
         "launches": ["#17becf", "#e377c2"],
         "units": ["#ffd60a"],  # robots, at work from day 0
+        "thesis": ["#d62728"],  # from the Moon, all so far (the first of its two legend rows)
     }
     for name, colours in expected.items():
         # The picture the browser shows (a blob: URL), read back as base64.
@@ -462,6 +466,45 @@ def test_a_slider_takes_effect_on_reset(app: Browser) -> None:
     )
     assert "changed: days between landers" in running.inner_text()
     assert app.day() == 0
+    app.drawer(False)
+
+
+def test_the_destination_select_makes_a_city_that_flies_there(app: Browser) -> None:
+    """Where the satellites go: a select of the data's destinations, applied on Reset."""
+    page = app.page
+    app.choose_preset("Ten-year city (pole)")
+    app.drawer(True)
+    select = page.locator(".lc-param-satellite-destination .v-select").first
+    assert "An orbit about the Sun near 1 AU" in select.inner_text()  # the preset's own
+    select.click()
+    page.locator(".v-menu__content .v-list-item", has_text="Geostationary orbit").first.click()
+    app.button("Reset").click()
+    page.wait_for_function(
+        "() => document.querySelector('.lc-running').innerText.includes('where the satellites go')",
+        timeout=30_000,
+    )
+    assert app.day() == 0
+    # The new city's own thesis block names its destination (the caption is drawn from it).
+    page.wait_for_function(
+        "() => document.querySelector('.lc-thesis').innerText.includes('geostationary orbit')",
+        timeout=10_000,
+    )
+    assert "Geostationary orbit" in select.inner_text()
+    # Back to the preset's own destination (the tests after run the preset as it is).
+    select.click()
+    page.locator(
+        ".v-menu__content .v-list-item", has_text="An orbit about the Sun near 1 AU"
+    ).first.click()
+    app.button("Reset").click()
+    page.wait_for_function(
+        "() => !document.querySelector('.lc-running').innerText.includes('changed')",
+        timeout=30_000,
+    )
+    # Each widget updates on its own message: wait for the caption too, not just the line above.
+    page.wait_for_function(
+        "() => document.querySelector('.lc-thesis').innerText.includes('an orbit about the Sun')",
+        timeout=10_000,
+    )
     app.drawer(False)
 
 

@@ -39,13 +39,16 @@ def _button(rc, label: str):
 
 
 # -- the chapters ---------------------------------------------------------------------------------
-def test_the_tour_has_six_chapters_each_with_a_preset_and_what_to_watch() -> None:
+def test_the_tour_has_seven_chapters_each_with_a_preset_and_what_to_watch() -> None:
     chs = tour_mod.chapters()
-    assert len(chs) == 6
+    assert len(chs) == 7
     assert chs[0].preset == "aasm1980_lmf"
     assert chs[1].compare == ("ten_year_city", "equator_site")
     assert chs[3].facts == "mass_driver"
+    assert chs[5].facts == "thesis" and "thesis" in chs[5].charts
     assert chs[-1].sliders
+    # Numbered in order, so a teacher's "chapter 6" is the sixth.
+    assert [ch.title.split(".", 1)[0] for ch in chs] == [str(i) for i in range(1, len(chs) + 1)]
     for ch in chs:
         assert ch.title and len(ch.text) > 80 and ch.watch, ch.id
 
@@ -135,6 +138,33 @@ def test_the_mass_driver_chapter_shows_its_figures() -> None:
     keys.vue_key({"key": "Escape", "step": 0})
     assert _texts(rc, "lc-fullscreen-day") == []
     rc.close()
+
+
+def test_the_thesis_chapter_counts_earth_launches_and_shows_its_chart() -> None:
+    import math
+
+    tv = importlib.import_module("lunarcity.viz.tour_view")
+    chapter = tour_mod.chapters()[5]
+    assert chapter.title.startswith("6. From the Moon or from Earth?")
+    run = tv.ChapterRun(chapter)
+    m = run.session.model
+    assert m.day == chapter.start_day
+    # Worked from the definitions (issue 13), not from the ledger: every lander dispatched and
+    # those that landed the seed, each with its tankers, one launch apiece.
+    e = m.params.earth
+    seed_landings = math.ceil(m.seed_t / e.lander_payload_t)
+    # Play on until the first satellites have left (ten_year_city: about day 2163).
+    while m.running and m.recorder.last("compute_delivered_kw") <= 0:
+        m.step()
+    tf = run.frame()
+    facts = "\n".join(tf.facts)
+    assert "W of computers per kg" in facts and "Break-even: " in facts
+    assert "MW; from Earth they would take" in facts
+    landers = m.ledger.landers_arrived + m.ledger.landers_lost
+    launches = (landers + seed_landings) * (e.tankers_per_landing + 1)
+    assert f"{launches:,.0f} Earth launches ({launches * e.payload_to_leo_t:,.0f} t" in facts
+    assert tf.frame.charts["thesis"].startswith(b"\x89PNG")
+    assert "kg for each kW of computers delivered" in tf.frame.thesis
 
 
 # -- compare -------------------------------------------------------------------------------------

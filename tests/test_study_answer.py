@@ -91,6 +91,32 @@ def test_the_answer_states_the_numbers_and_the_conditions(tmp_path: Path) -> Non
     assert "docs/results/ten_year_city_study/figures/survival.png" in text
 
 
+def test_the_answer_of_a_study_per_destination(tmp_path: Path) -> None:
+    one = {**ROUTE_SUMMARY, "deciding_outcome": "break_even_ratio", "name": f"{ROUTE}-leo"}
+    none = {
+        **one,
+        "top_inputs": [],
+        "success": {"share": 0.0, "low": 0.0, "high": 0.1, "n": 64},
+    }
+    route = {
+        "name": ROUTE,
+        "converged": False,
+        "reduced": None,
+        "destinations": {"geo": none, "leo": one},
+    }
+    text = answer_text(summaries(tmp_path, CITY_SUMMARY, route), "docs/results")
+    assert (
+        "breaks even within ten years in this share of its range: `geo` 0 % (95 % 0 % to 10 %); "
+        "`leo` 10 % (95 % 5 % to 20 %)."
+    ) in text
+    # The best destination's ranking: leo's.
+    assert (
+        "At `leo`, `break_even_ratio` is decided mostly by `x.y` (total-order index 0.80 ± 0.02)"
+    ) in text
+    assert "launch count" not in text
+    assert "not converged (ten_year_city_study, lunar_route_study)" in text
+
+
 def test_write_answer_rewrites_only_the_block(tmp_path: Path) -> None:
     summaries(tmp_path, CITY_SUMMARY, {**ROUTE_SUMMARY})
     (tmp_path / "docs" / "MODEL.md").write_text(

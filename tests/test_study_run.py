@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 
 from lunarcity.errors import InputError
 from lunarcity.study.runner import run_study
@@ -57,6 +58,13 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
         <= summary["success"]["high"]
         <= 1
     )
+    # A one-year city delivers no compute: the lunar route never breaks even, and the report
+    # says so in words where a PRIM box would be.
+    assert "breaks_even" not in result.ranked.prims
+    assert "## Scenario discovery: `breaks_even`" in report
+    assert "No box: no run holds it (0 of " in report
+    assert "runs x Earth-side draws), so PRIM has no region to find." in report
+    assert summary["prim_none"]["breaks_even"].startswith("no run holds it")
     # Every input has its source or reason in the report's setup table.
     for name in load_study(SMOKE).parameters:
         line = next(row for row in report.splitlines() if row.startswith(f"| `{name}`"))
@@ -67,9 +75,15 @@ def test_screening_decides_the_sobol_phase(done) -> None:
     out, result = done
     sobol = json.loads((out / "sobol" / "sweep.json").read_text())
     assert sobol["parameters"] == result.screened.kept
-    # The lander interval moves a one-year city by far the most; robot failures hardly at all.
-    assert result.screened.table["parameter"][0] == "earth.lander_interval_days"
-    assert "units.robot.failures_per_year" not in result.screened.kept
+    # The lander interval moves a one-year city by far the most; robot failures the least (since
+    # issue 12's growth rule about a seventh as much, enough to go on at keep_share 0.1).
+    table = result.screened.table
+    assert table["parameter"].to_list()[0] == "earth.lander_interval_days"
+    assert table["parameter"].to_list()[-1] == "units.robot.failures_per_year"
+    screening = load_study(SMOKE).study.screening
+    for row in table.iter_rows(named=True):
+        goes_on = row["importance"] >= screening.keep_share or row["rank"] <= screening.min_keep
+        assert (row["parameter"] in result.screened.kept) == goes_on
 
 
 def test_common_random_numbers_and_earth_side_draws(done) -> None:
@@ -133,8 +147,18 @@ def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
     ("change", "message"),
     [
         (
-            lambda d: d["study"].update(post=["earth_ledger"]),
-            "unknown post-processor 'earth_ledger'",
+            lambda d: d["study"].update(post=["earth_ledgr"]),
+            "unknown post-processor 'earth_ledgr'",
+        ),
+        (lambda d: d.update(destinations=["mars"]), "unknown destination 'mars'"),
+        (lambda d: d.update(destinations=[]), "lists no destination"),
+        (
+            lambda d: d.update(destinations="all", fixed={"satellite.destination": "leo"}),
+            "satellite.destination is set by destinations",
+        ),
+        (
+            lambda d: d["study"]["screening"].update(max_keep=1),
+            "max_keep (1) is below min_keep",
         ),
         (lambda d: d["study"]["questions"].update(prim=["industrial_mass_t"]), "is not a flag"),
         (lambda d: d["study"]["sobol"].update(samples=6), "power of two"),
@@ -162,3 +186,80 @@ def test_shipped_study_specs_validate() -> None:
         assert spec.study.sobol.samples & (spec.study.sobol.samples - 1) == 0
         for param in spec.parameters.values():
             assert param.source or param.assumption
+
+
+def _without_times(report: str) -> str:
+    """The report without its cost table's rows (wall times differ from run to run)."""
+    return "\n".join(
+        line for line in report.splitlines() if not line.startswith(("| screen |", "| sobol |"))
+    )
+
+
+def test_a_dask_cluster_runs_the_same_study(done, cli, tmp_path: Path) -> None:
+    # `lunarcity study --scheduler` on a local Dask cluster: the same seeds give the same runs,
+    # so the same tables and the same report (but for its wall times).
+    distributed = pytest.importorskip("dask.distributed")
+    local, _ = done
+    out = tmp_path / "dask"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        res = cli(
+            "study",
+            SMOKE,
+            "--out",
+            out,
+            "--scheduler",
+            cluster.scheduler_address,
+            "--json",
+            timeout=600,
+        )
+    assert res.returncode == 0, res.stderr
+    assert (
+        json.loads(res.stdout)["ran"]
+        == json.loads((local / "summary.json").read_text(encoding="utf-8"))["runs"]
+    )
+    times = ["duration_s", "peak_rss_mb"]
+    tables = sorted(p.name for p in (local / "tables").glob("*.parquet"))
+    assert tables == sorted(p.name for p in (out / "tables").glob("*.parquet"))
+    for name in tables:
+        a = pl.read_parquet(local / "tables" / name).drop(times, strict=False)
+        b = pl.read_parquet(out / "tables" / name).drop(times, strict=False)
+        assert a.equals(b), name
+    assert _without_times((out / "report.md").read_text(encoding="utf-8")) == _without_times(
+        (local / "report.md").read_text(encoding="utf-8")
+    )
+    assert (out / "summary.json").read_text() == (local / "summary.json").read_text()
+
+
+def test_a_study_per_destination_writes_one_folder_each_and_an_index(cli, tmp_path: Path) -> None:
+    data, _ = load_yaml(SMOKE)
+    data["destinations"] = ["heliocentric", "leo"]
+    data["years"] = 0.5  # half the smoke study's year: the layout is under test, not the city
+    data["study"]["screening"]["max_keep"] = 2
+    path = tmp_path / "route.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "route"
+    result = run_study(path, out=out, workers=1)
+    assert list(result.parts) == ["heliocentric", "leo"]
+    seeds = []
+    for name in ("heliocentric", "leo"):
+        info = json.loads((out / name / "sobol" / "sweep.json").read_text())
+        # Each destination's study fixes it in every run; at most two inputs go on to Sobol.
+        assert info["identity"]["scenario"]["satellite"]["destination"] == name
+        assert len(info["parameters"]) == 2
+        assert (out / name / "report.md").is_file()
+        seeds.append(pl.read_parquet(out / name / "sobol" / "results.parquet")["seed"].unique())
+    assert seeds[0].equals(seeds[1])  # common random numbers across destinations too
+    index = (out / "report.md").read_text(encoding="utf-8")
+    for name in ("heliocentric", "leo"):
+        assert f"| `{name}` |" in index and f"[{name}/report.md]({name}/report.md)" in index
+    # No one-year city delivers compute: the index says PRIM had nothing to find, in words.
+    assert "`breaks_even`: no run holds it (0 of " in index
+    summary = json.loads((out / "summary.json").read_text())
+    assert list(summary["destinations"]) == ["heliocentric", "leo"]
+    assert summary["destinations"]["leo"]["name"] == "smoke_study-leo"
+    # The command resumes it (nothing to run) and says each destination's verdict.
+    res = cli("study", path, "--out", out, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "at heliocentric" in res.stdout and "at leo" in res.stdout

@@ -9,12 +9,22 @@ import numpy as np
 import polars as pl
 import pytest
 
+import lunarcity
+from lunarcity.earth_ledger import EarthSide, RouteFigures
 from lunarcity.study.convergence import compare, sobol_with_convergence
-from lunarcity.study.earth import RunRecord, earth_launches, per_run, process_runs, self_sufficiency
+from lunarcity.study.earth import (
+    RunRecord,
+    earth_route_ledger,
+    ledger_outcomes,
+    per_run,
+    process_runs,
+    self_sufficiency,
+)
 from lunarcity.study.prim import prim
 from lunarcity.study.screening import select_inputs
 from lunarcity.study.success import wilson
 from lunarcity.study.survival import kaplan_meier
+from lunarcity.sweeps.worker import thin_daily
 
 
 # -- Wilson ----------------------------------------------------------------------------------
@@ -217,6 +227,13 @@ def test_screening_keeps_large_effects_and_a_floor() -> None:
     assert table.filter(pl.col("parameter") == "c")["kept"].to_list() == [False]
     kept, _ = select_inputs(morris, ["a", "b", "c", "d"], keep_share=0.99, min_keep=3)
     assert kept == ["a", "b", "d"]  # the three largest, whatever their share
+    # At most two: a and b (1.0 each, ties in spec order) go on; d (0.3) reaches the share but
+    # not the bound.
+    kept, table = select_inputs(
+        morris, ["a", "b", "c", "d"], keep_share=0.2, min_keep=2, max_keep=2
+    )
+    assert kept == ["a", "b"]
+    assert table.filter(pl.col("parameter") == "d")["kept"].to_list() == [False]
 
 
 # -- post-processing of a run's record -------------------------------------------------------
@@ -235,21 +252,80 @@ def daily(
     )
 
 
-def test_earth_launches_by_hand() -> None:
-    # Landings (the seed's, arrived, lost): 1, 2, 4 -> with 4 tankers, 5 launches each: 5, 10, 20.
-    # Direct route at 100 t to LEO: 0, 0.5, 25 launches. Breaks even on day 60 (row 3):
-    # 20 <= 25, so after (60 + 1) / 365.25 = 0.167009 years.
-    record = RunRecord(0, {}, {}, daily([0, 50, 2500], [0, 1, 2], [0, 0, 1], [1, 1, 1]))
-    out = earth_launches(record, {"tankers_per_landing": 4, "payload_to_leo_t": 100})
-    assert out["lunar_route_launches"] == 20.0
-    assert out["direct_route_launches"] == 25.0
+def test_earth_ledger_by_hand() -> None:
+    # Kept days 0, 30, 60, 90; landers dispatched 0, 1, 2, 3; the seed's 100 t at 100 t a landing
+    # is one more landing: 1, 2, 3, 4 landings. Compute delivered 0, 0, 100, 20,000 kW.
+    table = pl.DataFrame(
+        {
+            "day": [0, 30, 60, 90],
+            "landers_dispatched": [0, 1, 2, 3],
+            "compute_delivered_kw": [0.0, 0.0, 100.0, 20_000.0],
+        }
+    )
+    route = RouteFigures(lunar_earth_kg_per_kw=10.0, direct_kg_per_kw=200.0)
+    # 4 tankers: 5 launches a landing of 100 t each, 500 t lifted per landing: 2,000 t by day 90,
+    # 2,000,000 kg / 20,000 kW = 100 kg/kW; day 60: 1,500,000 / 100 = 15,000. Direct: 200 kg/kW,
+    # 20,000 kW x 200 kg = 4,000 t. Breaks even on day 90 (100 <= 200); ratio 4,000 / 2,000.
+    out = ledger_outcomes(table, EarthSide(4, 100, 100, 100), route)
+    assert out["lunar_earth_kg_per_kw"] == pytest.approx(100.0)
+    assert out["direct_earth_kg_per_kw"] == pytest.approx(200.0)
+    assert out["break_even_ratio"] == pytest.approx(2.0)
     assert out["breaks_even"] is True
-    assert out["break_even_years_censored"] == pytest.approx(61 / 365.25)
-    # More tankers per landing (12): 13 launches per landing, 52 > 25: no break-even; censored
-    # at the end of the record (day 60 + 1).
-    late = earth_launches(record, {"tankers_per_landing": 12, "payload_to_leo_t": 100})
+    assert out["break_even_years_censored"] == pytest.approx(90 / 365.25)
+    # 9 tankers: 10 launches, 4,000 t by day 90: 200 kg/kW, equal to the direct route's; at or
+    # below breaks even (issue 13), ratio 1.
+    even = ledger_outcomes(table, EarthSide(9, 100, 100, 100), route)
+    assert even["lunar_earth_kg_per_kw"] == pytest.approx(200.0)
+    assert even["breaks_even"] is True
+    assert even["break_even_ratio"] == pytest.approx(1.0)
+    # 12 tankers: 13 launches, 5,200 t: 260 kg/kW > 200: never; censored at the last kept day.
+    late = ledger_outcomes(table, EarthSide(12, 100, 100, 100), route)
     assert late["breaks_even"] is False
-    assert late["break_even_years_censored"] == pytest.approx(61 / 365.25)
+    assert late["break_even_ratio"] == pytest.approx(4000 / 5200)
+    assert late["break_even_years_censored"] == pytest.approx(90 / 365.25)
+    # Nothing delivered: no per-kW figures, a ratio of 0 and no break-even.
+    none = ledger_outcomes(
+        table.with_columns(pl.lit(0.0).alias("compute_delivered_kw")),
+        EarthSide(4, 100, 100, 100),
+        route,
+    )
+    assert none["lunar_earth_kg_per_kw"] is None and none["direct_earth_kg_per_kw"] is None
+    assert none["break_even_ratio"] == 0.0 and none["breaks_even"] is False
+
+
+@pytest.fixture(scope="module")
+def short_run() -> tuple[RunRecord, dict]:
+    """A four-year run that turns to satellites after a year (its first compute flies in year
+    four), kept every 30 days."""
+    params = {"planner.produce_after_years": 1.0}
+    base = lunarcity.resolve_scenario("ten_year_city", {"run.years": 4})
+    result = lunarcity.run(base, **{k.replace(".", "__"): v for k, v in params.items()})
+    record = RunRecord(
+        0, params, {}, thin_daily(result.daily, 30), scenario=base.model_dump(mode="json")
+    )
+    return record, result.summary["thesis"]
+
+
+def test_earth_ledger_of_a_run_is_the_runs_own_at_its_own_figures(short_run) -> None:
+    # At the scenario's own tankers (15) and payload to LEO (100 t), the processor reads the
+    # same ledger the run wrote into its summary: one definition, not a second one.
+    record, thesis = short_run
+    assert thesis["compute_delivered_kw"] > 0
+    out = earth_route_ledger(record, {"tankers_per_landing": 15, "payload_to_leo_t": 100})
+    assert out["lunar_earth_kg_per_kw"] == pytest.approx(thesis["earth_kg_per_kw"], rel=1e-12)
+    assert out["direct_earth_kg_per_kw"] == pytest.approx(
+        thesis["direct_earth_kg_per_kw"], rel=1e-12
+    )
+    assert out["breaks_even"] is (thesis["breakeven_day"] is not None)
+    # Fewer tankers lift less for the same compute.
+    fewer = earth_route_ledger(record, {"tankers_per_landing": 4, "payload_to_leo_t": 100})
+    assert fewer["lunar_earth_kg_per_kw"] == pytest.approx(out["lunar_earth_kg_per_kw"] * 5 / 16)
+
+
+def test_earth_ledger_needs_the_daily_table_from_day_0() -> None:
+    record = RunRecord(0, {}, {}, pl.DataFrame({"day": [30], "earth_imported_t": [1.0]}))
+    with pytest.raises(ValueError, match="day 0"):
+        earth_route_ledger(record, {"tankers_per_landing": 4, "payload_to_leo_t": 100})
 
 
 def test_self_sufficiency_reads_the_run_and_the_scenario() -> None:
@@ -269,14 +345,18 @@ def test_self_sufficiency_reads_the_run_and_the_scenario() -> None:
     assert out["self_sufficient"] is False
 
 
-def test_processing_every_run_at_every_draw_and_averaging() -> None:
-    records = [
-        RunRecord(7, {}, {}, daily([0, 50, 2500], [0, 1, 2], [0, 0, 1], [1, 1, 1])),
-        RunRecord(8, {}, {}, daily([0, 0, 0], [0, 1, 2], [0, 0, 0], [1, 1, 1])),
-    ]
-    draws = pl.DataFrame({"tankers_per_landing": [4.0, 12.0], "payload_to_leo_t": [100.0, 100.0]})
-    table = process_runs(records, ["earth_launches"], draws)
+def test_processing_every_run_at_every_draw_and_averaging(short_run) -> None:
+    record, _ = short_run
+    shrink = RunRecord(8, {"earth.until_years": 0.5}, {}, record.daily, scenario=record.scenario)
+    records = [record, shrink]
+    draws = pl.DataFrame({"tankers_per_landing": [4.0, 15.0], "payload_to_leo_t": [100.0, 100.0]})
+    table = process_runs(records, ["earth_ledger", "self_sufficiency"], draws)
     assert table.height == 4
-    assert table["breaks_even"].to_list() == [True, False, False, False]
-    means = per_run(table, ["earth_launches"])
-    assert means["breaks_even"].to_list() == [0.5, 0.0]
+    assert table["draw"].to_list() == [0, 1, 0, 1]
+    ratios = table["break_even_ratio"].to_list()
+    # 16 launches a landing against 5: the lunar route lifts 16/5 as much, the ratio is 5/16.
+    assert ratios[1] == pytest.approx(ratios[0] * 5 / 16)
+    means = per_run(table, ["earth_ledger", "self_sufficiency"])
+    assert means["break_even_ratio"][0] == pytest.approx((ratios[0] + ratios[1]) / 2)
+    # The city's own flag does not depend on the draw: its mean is the run's flag.
+    assert means["self_sufficient"].to_list()[1] in (0.0, 1.0)

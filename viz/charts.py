@@ -1,18 +1,22 @@
-"""The app's six time charts, redrawn every frame from the model's recorder.
+"""The app's seven time charts, redrawn every frame from the model's recorder.
 
 Drawn with :mod:`.plot` (Pillow), a few milliseconds a chart at any city size: the series are
 thinned to at most ``MAX_POINTS`` points, keeping every day of the last two lunar months so the
-night shows in the power chart. The dashed line on every time axis is the target's horizon (ten
-years in the brief).
+night shows in the power chart. The dashed line on six of the time axes is the target's horizon
+(ten years in the brief); on the thesis chart it is the break-even day, when there is one.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import polars as pl
 
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.earth_ledger import breakeven_day
 from lunarcity.render import kind_colours
 
 from . import words
@@ -31,7 +35,123 @@ CHARTS = {
     "closure": "Share of new hardware made on the Moon",
     "imports": "Sent from Earth so far (t)",
     "launches": "Satellites launched, computers in space",
+    "thesis": "Earth-lifted kg per kW of computers delivered (log)",
 }
+
+#: The thesis chart's lines: (label, colour), the lunar route's cumulative and marginal figures
+#: and the direct route's.
+THESIS_LINES = {
+    "lunar": ("from the Moon, all so far", "#d62728"),
+    "marginal": ("from the Moon, one more satellite", "#ff9896"),
+    "direct": ("launched from Earth", "#1f77b4"),
+}
+
+
+@dataclass(frozen=True)
+class ThesisData:
+    """What the thesis chart draws: Earth-lifted kg per kW delivered by each route, by day.
+
+    Attributes:
+        day: Day of each row.
+        lunar: The lunar route's cumulative kg per kW (all Earth-lifted mass since day 0, the
+            seed included, over compute delivered); NaN while nothing has been delivered.
+        marginal: The Earth kg lifted for one more lunar satellite, per kW.
+        direct: The direct route's kg per kW (Earth-built satellites and their stages);
+            NaN while nothing has been delivered.
+        breakeven_day: The first day the lunar figure is at or below the direct one, or None.
+    """
+
+    day: np.ndarray
+    lunar: np.ndarray
+    marginal: np.ndarray
+    direct: np.ndarray
+    breakeven_day: int | None
+
+    @property
+    def delivered(self) -> bool:
+        """Whether any compute has been delivered (a per-kW figure exists)."""
+        return bool(np.isfinite(self.lunar).any())
+
+
+def thesis_data(ledger: pl.DataFrame) -> ThesisData:
+    """The thesis chart's series from a run's Earth ledger (lunarcity/earth_ledger.py).
+
+    Args:
+        ledger: Daily rows with ``day``, ``earth_kg_per_kw``, ``earth_kg_per_kw_marginal`` and
+            ``direct_earth_kg_per_kw`` (the model's daily table, or ``recorder.ledger()``).
+    """
+
+    def column(name: str) -> np.ndarray:
+        return ledger[name].cast(pl.Float64).fill_null(math.nan).to_numpy()
+
+    return ThesisData(
+        day=ledger["day"].to_numpy(),
+        lunar=column("earth_kg_per_kw"),
+        marginal=column("earth_kg_per_kw_marginal"),
+        direct=column("direct_earth_kg_per_kw"),
+        breakeven_day=breakeven_day(ledger),
+    )
+
+
+def thesis_png(
+    data: ThesisData,
+    *,
+    running: bool,
+    xmax: float | None = None,
+    idx: np.ndarray | None = None,
+    width: int = 440,
+    height: int = 250,
+) -> bytes:
+    """The thesis chart: both routes' kg per kW on a log axis, the break-even day marked.
+
+    Without a break-even, the chart says so in words at its top left: "not yet" while the run
+    goes on, "never in this run" once it has ended.
+
+    Args:
+        data: The series (:func:`thesis_data`).
+        running: Whether the run goes on.
+        xmax: Right end of the time axis in years (default: the run so far and a bit more).
+        idx: Rows to draw (default: all).
+        width: Width in pixels.
+        height: Height in pixels.
+    """
+    idx = np.arange(len(data.day)) if idx is None else idx
+    x = data.day[idx] / DAYS_PER_YEAR
+    if xmax is None:
+        xmax = time_axis(float(x[-1]) if len(x) else 0.0, 0.0)
+    series = [
+        Series(THESIS_LINES[key][0], THESIS_LINES[key][1], values[idx], width=w, dashed=dashed)
+        for key, values, w, dashed in (
+            ("lunar", data.lunar, 2.5, False),
+            ("marginal", data.marginal, 1.5, True),
+            ("direct", data.direct, 2.5, False),
+        )
+    ]
+    finite = np.concatenate([s.y[np.isfinite(s.y) & (s.y > 0)] for s in series])
+    # Whole decades from the lowest figure to the highest: the routes differ by orders of
+    # magnitude, and a log axis from 1 kg would leave the chart's lower half empty.
+    lo = 10.0 ** math.floor(math.log10(finite.min())) if len(finite) else 1.0
+    hi = max(float(finite.max()) * 1.6, lo * 10.0) if len(finite) else 10.0
+    day = data.breakeven_day
+    if day is not None:
+        mark, label, note = day / DAYS_PER_YEAR, f"break-even: day {day:,}", ""
+    else:
+        mark, label = None, ""
+        when = "not yet" if running else "never in this run"
+        note = f"break-even: {when}" if data.delivered else "nothing delivered yet"
+    return line_chart(
+        CHARTS["thesis"],
+        x,
+        series,
+        xmax=xmax,
+        vline=mark,
+        vline_label=label,
+        note=note,
+        log=True,
+        ylim=(lo, hi),
+        width=width,
+        height=height,
+    )
 
 
 def time_axis(day_years: float, horizon_years: float) -> float:
@@ -57,7 +177,7 @@ def _thin(n: int) -> np.ndarray:
 
 
 class Charts:
-    """The six time charts of one model.
+    """The seven time charts of one model.
 
     Args:
         model: The city whose recorder the charts read.
@@ -170,6 +290,14 @@ class Charts:
                 ],
                 right_label="MW",
                 **common,
+            ),
+            "thesis": thesis_png(
+                thesis_data(rec.ledger()),
+                running=bool(self.model.running),
+                xmax=xmax,
+                idx=idx,
+                width=self.width,
+                height=self.height,
             ),
         }
 

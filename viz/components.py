@@ -160,10 +160,17 @@ def _fmt(value: float) -> str:
 
 @solara.component
 def ChartGrid(frame: Frame, names: tuple[str, ...] | None = None) -> None:
-    """The time charts in a grid that uses the page's width."""
+    """The time charts in a grid that uses the page's width.
+
+    With the thesis chart, its caption follows the grid: the two routes' figures and the
+    break-even day in a sentence (or "not yet", "never in this run").
+    """
+    names = names or tuple(CHARTS)
     with solara.Div(classes=["lc-chart-grid", "lc-charts"]):
-        for name in names or tuple(CHARTS):
+        for name in names:
             solara.Image(frame.charts[name], classes=[f"lc-chart-{name}"])
+    if "thesis" in names and frame.thesis:
+        solara.Text(frame.thesis, classes=["lc-thesis"], style={"font-size": "1.05em"})
 
 
 @solara.component

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from lunarcity.errors import InputError
 from lunarcity.overrides import preset_paths
 from lunarcity.scenario import Scenario, check_seed, resolve_scenario
+from lunarcity.trajectory import load_destinations
 
 from . import words
 
@@ -68,6 +70,8 @@ class Param:
         name: A short friendly label ("" takes the schema's description).
         text: Description to use where the schema has none.
         unit_name: The unit as shown beside the number ("" takes the schema's).
+        choices_from: For a text field whose values the data list (not the schema): reads them
+            (a select instead of a slider).
     """
 
     path: str
@@ -76,6 +80,7 @@ class Param:
     name: str = ""
     text: str = ""  # used where the schema gives the field no description
     unit_name: str = ""
+    choices_from: Callable[[], tuple[str, ...]] | None = None
 
     @property
     def keyword(self) -> str:
@@ -118,6 +123,8 @@ class Param:
     @property
     def choices(self) -> tuple[str, ...]:
         """For a field with a fixed set of values (a select instead of a slider)."""
+        if self.choices_from is not None:
+            return self.choices_from()
         return choices_of(self.path)
 
     @property
@@ -145,6 +152,11 @@ def _range(lo: float, hi: float, step: float) -> tuple[float, ...]:
     return tuple(round(lo + i * step, 10) for i in range(n + 1))
 
 
+def destinations() -> tuple[str, ...]:
+    """Every destination in data/destinations.yaml, in the file's order."""
+    return tuple(load_destinations().destinations)
+
+
 #: The key parameters, in the order the app shows them.
 PARAMS: tuple[Param, ...] = (
     Param(
@@ -170,6 +182,11 @@ PARAMS: tuple[Param, ...] = (
         _range(0, 30, 1),
         name="Tanker flights per landing",
         unit_name="launches",
+    ),
+    Param(
+        "satellite.destination",
+        name="Where the satellites go",
+        choices_from=destinations,
     ),
     Param("planner.policy", text="Planner policy", name="How the city chooses what to build"),
     Param(
@@ -371,7 +388,9 @@ def check(scenario: str, values: dict[str, Any]) -> dict[str, str]:
 
 
 def choice_label(param: Param, value: str) -> str:
-    """A choice as the select shows it (planner policies in words)."""
+    """A choice as the select shows it (planner policies and destinations in words)."""
     if param.path == "planner.policy":
         return words.POLICIES.get(value, value)
+    if param.path == "satellite.destination":
+        return words.destination(value)
     return value

@@ -119,6 +119,7 @@ def line_chart(
     height: int = 250,
     xlabel: str = "year",
     vline_label: str = "",
+    note: str = "",
 ) -> bytes:
     """Draw a line chart and return it as PNG bytes.
 
@@ -138,6 +139,8 @@ def line_chart(
         width: Width in pixels.
         height: Height in pixels.
         xlabel: Name of the x axis.
+        note: A line written at the top left inside the plot (what a marker would say when
+            there is none to draw, e.g. "break-even: not yet").
     """
     w, h = width * SS, height * SS
     img = Image.new("RGB", (w, h), "white")
@@ -218,6 +221,9 @@ def line_chart(
         text = f"{vline_label}: later"
         tw = _length(text, font=f_small)
         _text(img, (x1 - tw - 3 * SS, y1 + 2 * SS), text, font=f_small, fill=axis)
+
+    if note:
+        _text(img, (x0 + 4 * SS, y1 + 2 * SS), note, font=f_small, fill=(20, 20, 20))
 
     xs = px(x)
     # Bands first (lighter), so the lines stay on top of them.

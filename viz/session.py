@@ -82,6 +82,7 @@ class Frame:
     held_back: tuple[str, str] = ("", "")  # most days so far, today (plain words)
     ended: str = ""  # when the run has used its days: says so, and what to do next
     picked: dict[str, Any] | None = None  # the unit ringed on the map, as its card shows it
+    thesis: str = ""  # the thesis chart's caption: both routes' kg per kW, the break-even
 
     @property
     def year(self) -> float:
@@ -226,6 +227,7 @@ class Session:
                 held_back=words.held_back(str(summary["bottleneck"]), bottleneck, day),
                 ended="" if m.running else words.finished(summary),
                 picked=picked,
+                thesis=words.thesis(summary["thesis"], running=bool(m.running)),
             )
 
     def _square(self, ext: Extent) -> Extent:
@@ -374,7 +376,7 @@ class Session:
         return buf.getvalue()
 
     def snapshot_png(self) -> bytes:
-        """The map (with headline, day and legend) beside the six charts, as one PNG."""
+        """The map (with headline, day and legend) beside the time charts, as one PNG."""
         with self.lock:
             m = self.model
             ext = self._extent or city_extent(m)

@@ -17,6 +17,7 @@ import yaml
 from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
 from lunarcity.overrides import preset_paths
 
+from . import words
 from .charts import CHARTS
 
 if TYPE_CHECKING:
@@ -130,4 +131,33 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     return lines
 
 
-FACTS = {"mass_driver": mass_driver_facts}
+def thesis_facts(model: LunarCity) -> list[str]:
+    """The thesis's figures for this run: both satellites, and what each route has Earth lift.
+
+    Read from the model's own thesis block and daily ledger (lunarcity/earth_ledger.py): the
+    lunar route's launches and lifted mass so far, and the direct route's for the same compute.
+    """
+    t = model.recorder.thesis()
+    where = words.destination(t["destination"])
+    where = where[:1].lower() + where[1:]
+    lines = [
+        f"A satellite built on the Moon: {t['satellite_w_per_kg']:.1f} W of computers per kg; "
+        f"built on Earth: {t['direct_satellite_w_per_kg']:.1f} W/kg",
+        f"From the Moon so far: {t['earth_launches']:,.0f} Earth launches "
+        f"({t['earth_lifted_t']:,.0f} t lifted) for the seed, the landers and their tankers",
+    ]
+    kw = t["compute_delivered_kw"]
+    if kw:
+        ledger = model.recorder.ledger()
+        direct_t = float(ledger["direct_earth_lifted_t"][-1])
+        lines.append(
+            f"Computers delivered to {where}: {kw / 1000:,.1f} MW; from Earth they would take "
+            f"{t['direct_earth_launches']:,.0f} launches ({direct_t:,.0f} t lifted)"
+        )
+    else:
+        lines.append(f"Computers delivered to {where}: none yet")
+    lines.append(f"Break-even: {words.breakeven(t['breakeven_day'], bool(model.running))}")
+    return lines
+
+
+FACTS = {"mass_driver": mass_driver_facts, "thesis": thesis_facts}

@@ -158,3 +158,53 @@ def finished(summary: dict[str, Any]) -> str:
         f"The run has ended after {years:.1f} years. Press Reset to watch it again, or change "
         "an assumption (or the preset) and press Reset."
     )
+
+
+def destination(name: str) -> str:
+    """A destination in words: its description's first clause (data/destinations.yaml).
+
+    Read from the data, so a destination added there is named on the page with no edit here.
+    """
+    from lunarcity.trajectory import load_destinations
+
+    found = load_destinations().destinations.get(name)
+    if found is None or not found.description:
+        return name.replace("_", " ")
+    return found.description.split(",")[0].rstrip(".").strip()
+
+
+def breakeven(day: int | None, running: bool) -> str:
+    """The break-even in words: 'day 1,234 (year 3.4)', 'not yet' while running, else 'never'."""
+    if day is not None:
+        return f"day {day:,} (year {day / DAYS_PER_YEAR:.1f})"
+    return "not yet" if running else "never in this run"
+
+
+def thesis(block: dict[str, Any], running: bool = True) -> str:
+    """The thesis in a sentence: Earth-lifted kg per kW delivered by both routes, the break-even.
+
+    Args:
+        block: The summary's ``thesis`` block (lunarcity/earth_ledger.py).
+        running: Whether the run goes on (a missing break-even is "not yet", else "never").
+    """
+    where = destination(str(block["destination"]))
+    where = where[:1].lower() + where[1:]  # mid-sentence; names inside keep their capitals
+    if not block["compute_delivered_kw"]:
+        return (
+            f"No computers delivered to {where} yet. Earth has lifted "
+            f"{block['earth_lifted_t']:,.0f} t to low Earth orbit for this city so far (the seed, "
+            "the landers and the tankers that refuel them)."
+        )
+    lunar, direct = block["earth_kg_per_kw"], block["direct_earth_kg_per_kw"]
+    ratio = (
+        f"{lunar / direct:,.1f} times as much"
+        if lunar >= direct
+        else f"{1 - lunar / direct:.0%} less"
+    )
+    return (
+        f"Earth lifted {lunar:,.0f} kg for each kW of computers delivered to {where} from the "
+        f"Moon so far, against {direct:,.0f} kg to launch the same computers from Earth "
+        f"({ratio}). One more satellite from the Moon costs Earth "
+        f"{block['earth_kg_per_kw_marginal']:,.0f} kg per kW. Break-even: "
+        f"{breakeven(block['breakeven_day'], running)}."
+    )

@@ -6,6 +6,7 @@ See :mod:`lunarcity.study`. ``lunarcity study --answer`` regenerates the README'
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from lunarcity.errors import InputError
 from lunarcity.output import print_json, stdout_console
@@ -75,8 +76,19 @@ def run(args: argparse.Namespace) -> int:
         print_json(result.as_dict())
         return 0
     console = stdout_console()
+    parts = getattr(result, "parts", None)
+    if parts is not None:
+        console.print(f"[bold]study {result.spec.name}[/bold] -> {result.out / 'report.md'}")
+    for name, part in (parts or {"": result}).items():
+        _say(console, part, name)
+    return 0
+
+
+def _say(console: Any, result: Any, destination: str) -> None:
+    """A study's verdict in a few lines (one destination's, when ``destination`` is given)."""
     s = result.summary
-    console.print(f"[bold]study {s['name']}[/bold] -> {result.out / 'report.md'}")
+    where = f" at {destination}" if destination else ""
+    console.print(f"[bold]study {s['name']}[/bold]{where} -> {result.out / 'report.md'}")
     console.print(f"  runs now: {result.ran}; inputs kept after screening: {', '.join(s['kept'])}")
     console.print(f"  ranking converged: {'yes' if s['converged'] else 'no'}")
     if "success" in s:
@@ -85,4 +97,3 @@ def run(args: argparse.Namespace) -> int:
             f"  {s['success_flag']}: {w['share']:.0%} (95 % {w['low']:.0%} to {w['high']:.0%}, "
             f"{w['n']} points)"
         )
-    return 0

@@ -44,6 +44,8 @@ class Ranked:
     survival: Survival | None
     prims: dict[str, PrimResult]
     notes: list[str] = field(default_factory=list)
+    #: Flags PRIM had nothing to find for, and why in words (no run succeeds, or every one).
+    prim_none: dict[str, str] = field(default_factory=dict)
 
     @property
     def converged(self) -> bool:
@@ -55,7 +57,7 @@ def screen(spec: StudySpec, phase: Phase) -> Screened:
     """Morris indices of the screened outcomes and the inputs kept."""
     s = spec.study.screening
     morris, notes = analyze(phase.info, phase.x, phase.results, s.outcomes)
-    kept, table = select_inputs(morris, list(spec.parameters), s.keep_share, s.min_keep)
+    kept, table = select_inputs(morris, list(spec.parameters), s.keep_share, s.min_keep, s.max_keep)
     return Screened(morris, table, kept, notes)
 
 
@@ -136,16 +138,19 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
             rows_for(base, q.survival_time), q.survival_time, q.survival_event
         )
     prims: dict[str, PrimResult] = {}
+    prim_none: dict[str, str] = {}
     for flag in q.prim:
         data = rows_for(phase.rows, flag).filter(pl.col(flag).is_not_null())
         inputs = prim_inputs(flag, kept)
         if data.height == 0:
-            notes.append(f"PRIM {flag}: no run has a value")
+            prim_none[flag] = "no run has a value, so there is no region to find"
             continue
         y = data[flag].to_numpy().astype(bool)
         if not y.any() or y.all():
-            notes.append(
-                f"PRIM {flag}: {'every' if y.all() else 'no'} run succeeds; no region to find"
+            rows = "runs x Earth-side draws" if earth_inputs(flag) else "runs"
+            prim_none[flag] = (
+                f"{'every' if y.all() else 'no'} run holds it ({int(y.sum())} of {data.height} "
+                f"{rows}), so PRIM has no region to find"
             )
             continue
         prims[flag] = prim(
@@ -155,7 +160,7 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
             min_mass=q.prim_min_mass,
             min_coverage=q.prim_min_coverage,
         )
-    return Ranked(full, half, verdict, success, survival, prims, notes)
+    return Ranked(full, half, verdict, success, survival, prims, notes, prim_none)
 
 
 def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str, Any]) -> dict:
@@ -200,8 +205,35 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         }
         for flag, r in ranked.prims.items()
     }
+    if ranked.prim_none:
+        out["prim_none"] = dict(ranked.prim_none)
     out.update(extra)
     return _plain(out)
+
+
+def destinations_summary(
+    spec: StudySpec, parts: dict[str, dict[str, Any]], reduced: str | None
+) -> dict[str, Any]:
+    """The headline numbers of a study run once per destination: each one's and the whole.
+
+    Args:
+        spec: The study (with ``destinations``).
+        parts: Destination -> its summary (see :func:`summary`).
+        reduced: What a reduced size changed, if anything.
+    """
+    return _plain(
+        {
+            "name": spec.name,
+            "description": spec.description,
+            "scenario": spec.scenario,
+            "years": spec.years,
+            "deciding_outcome": spec.study.sobol.outcomes[0],
+            "success_flag": spec.study.questions.success,
+            "converged": all(bool(p.get("converged")) for p in parts.values()),
+            "reduced": reduced,
+            "destinations": parts,
+        }
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -75,6 +75,52 @@ def _status(summaries: list[dict[str, Any]]) -> str:
     return "These results are " + " and ".join(said) + "."
 
 
+def _route_in_launches(route: dict[str, Any]) -> list[str]:
+    """The answer of a route study counted in launches (results before the Earth ledger)."""
+    lines = []
+    r = route.get("success")
+    if r:
+        if route.get("top_inputs"):
+            decided = f"decided mostly by {_top(route)}"
+        elif r["share"] == 0:
+            decided = "no run broke even, so no input could be ranked"
+        else:
+            decided = "the same in every run, so no input could be ranked"
+        lines.append(
+            f"Counted in Earth launches, the lunar route puts the same satellites in space for "
+            f"fewer launches than lifting them from Earth within ten years in {_pct(r['share'])} "
+            f"of its range (95 % {_pct(r['low'])} to {_pct(r['high'])}); {decided}."
+        )
+    lines.append(
+        "This study's launch count charges the direct route only to low Earth orbit; the Earth "
+        "ledger per kW delivered to a destination (docs/THESIS.md) is not yet one of its "
+        "outcomes."
+    )
+    return lines
+
+
+def _by_destination(route: dict[str, Any]) -> str:
+    """The route study's answer, one study per destination, by issue 13's Earth ledger."""
+    parts = {n: p for n, p in route["destinations"].items() if p.get("success")}
+    if not parts:
+        return "The lunar route's study has no share of runs breaking even at any destination."
+    shares = "; ".join(
+        f"`{n}` {_pct(p['success']['share'])} (95 % {_pct(p['success']['low'])} to "
+        f"{_pct(p['success']['high'])})"
+        for n, p in parts.items()
+    )
+    text = (
+        "Counted in Earth-lifted kg per kW of compute delivered (the seed and every lander with "
+        "its tankers, against launching Earth-built satellites and their transfer stages), the "
+        f"lunar route breaks even within ten years in this share of its range: {shares}."
+    )
+    best = max(parts, key=lambda n: parts[n]["success"]["share"])
+    if parts[best].get("top_inputs"):
+        deciding = parts[best].get("deciding_outcome", "the outcome")
+        text += f" At `{best}`, `{deciding}` is decided mostly by {_top(parts[best])}."
+    return text
+
+
 def answer_text(results: Path, link: str) -> str:
     """The answer's Markdown (between the markers), from the studies' summary.json files.
 
@@ -117,24 +163,10 @@ def answer_text(results: Path, link: str) -> str:
     box = _prim(city, "met_within_horizon")
     if box:
         lines.append(f"It makes it where {box}.")
-    r = route.get("success")
-    if r:
-        if route.get("top_inputs"):
-            decided = f"decided mostly by {_top(route)}"
-        elif r["share"] == 0:
-            decided = "no run broke even, so no input could be ranked"
-        else:
-            decided = "the same in every run, so no input could be ranked"
-        lines.append(
-            f"Counted in Earth launches, the lunar route puts the same satellites in space for "
-            f"fewer launches than lifting them from Earth within ten years in {_pct(r['share'])} "
-            f"of its range (95 % {_pct(r['low'])} to {_pct(r['high'])}); {decided}."
-        )
-    lines.append(
-        "This study's launch count charges the direct route only to low Earth orbit; the Earth "
-        "ledger per kW delivered to a destination (docs/THESIS.md) is not yet one of its "
-        "outcomes."
-    )
+    if "destinations" in route:
+        lines.append(_by_destination(route))
+    else:
+        lines += _route_in_launches(route)
     lines.append(_status([city, route]))
     body = " ".join(lines)
     figure = f"{link}/{CITY}/figures/survival.png"

@@ -1,7 +1,8 @@
 """Each run's record, processed afterwards: figures that do not change the city.
 
 Some assumptions do not change what happens on the Moon: how many tanker flights refuel one
-lander in Earth orbit, or how much one launch lifts to low Earth orbit. Sweeping them as runs
+lander in Earth orbit, or how much one launch lifts to low Earth orbit (issue 13's Earth ledger,
+:mod:`lunarcity.earth_ledger`, prices both routes with them). Sweeping them as runs
 would repeat identical cities; instead a study runs the city once per design point and applies
 them to the run's record afterwards, at ``draws`` values each (the same values for every run:
 common random numbers again). Other processors derive outcomes from the daily table without
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
+from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.thesis import earth_side, plan_thesis
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class RunRecord:
         outcomes: Its outcome row (summary fields and derived ones).
         daily: Its daily table (thinned as the study keeps it), or None.
         scenario: The study's base scenario (plain data), before the run's parameters.
+        memo: What processors computed once for the run (its route figures).
     """
 
     run_id: int
@@ -42,6 +48,7 @@ class RunRecord:
     outcomes: Mapping[str, Any]
     daily: pl.DataFrame | None
     scenario: Mapping[str, Any] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def setting(self, path: str) -> Any:
         """The run's value of a scenario path: its parameter if swept, else the base value."""
@@ -75,39 +82,76 @@ class Processor:
     doc: str = ""
 
 
-def earth_launches(record: RunRecord, earth: Mapping[str, float]) -> dict[str, Any]:
-    """Earth launches of the lunar route against launching the same satellites from Earth.
+def ledger_outcomes(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> dict[str, Any]:
+    """The lunar route against the direct one over a daily table, by issue 13's Earth ledger.
 
-    Lunar route: every landing on the Moon (the seed's, then each lander, lost ones too) is
-    one lander launch plus ``tankers_per_landing`` tanker launches to refuel it in Earth orbit.
-    Direct route: the mass the mass driver launched, lifted from Earth at ``payload_to_leo_t``
-    per launch. Both routes then deliver the same satellites, so the same compute; the lunar
-    route breaks even on the first day its cumulative launches are no more than the direct
-    route's. The direct route is charged only to low Earth orbit (its destination's further
-    delta-v is left out), which favours Earth.
+    :func:`lunarcity.earth_ledger.earth_ledger` gives each day's Earth-lifted kg per kW delivered
+    by both routes and :func:`~lunarcity.earth_ledger.breakeven_day` the first day the lunar
+    route's cumulative figure is at or below the direct one; this reads their last day and the
+    break-even day, and adds nothing to their definitions.
+
+    Args:
+        daily: The run's daily table (``day``, ``landers_dispatched``, ``compute_delivered_kw``).
+        side: The Earth-side figures of this draw.
+        route: The run's per-kW figures of the two routes.
 
     Returns:
-        ``lunar_route_launches`` and ``direct_route_launches`` at the end of the run,
-        ``breaks_even`` (within the run) and ``break_even_years`` (censored at the run's end).
+        ``lunar_earth_kg_per_kw`` and ``direct_earth_kg_per_kw`` on the last day (None while no
+        compute has been delivered); ``break_even_ratio``: the direct route's Earth-lifted tonnes
+        over the lunar route's on the last day, so the two per-kW figures' ratio (1 or more: the
+        lunar route lifts no more per kW; 0 when nothing was delivered); ``breaks_even``;
+        ``break_even_years_censored``: the break-even day in years, else the last day's.
     """
-    daily = record.daily
-    if daily is None:
-        raise ValueError("earth_launches needs the run's daily table (keep_daily_every)")
-    tankers = float(earth["tankers_per_landing"])
-    leo = float(earth["payload_to_leo_t"])
-    landings = 1 + daily["landers_arrived"].to_numpy() + daily["landers_lost"].to_numpy()
-    lunar = landings * (1.0 + tankers)
-    direct = daily["launched_t"].to_numpy() / leo
-    day = daily["day"].to_numpy()
-    even = (direct > 0) & (lunar <= direct)
-    end_years = float(day[-1] + 1) / DAYS_PER_YEAR
-    first = float(day[np.argmax(even)] + 1) / DAYS_PER_YEAR if even.any() else None
+    ledger = earth_ledger(daily, side, route)
+    last = ledger.row(ledger.height - 1, named=True)
+    day = breakeven_day(ledger)
+
+    def per_kw(key: str) -> float | None:
+        value = float(last[key])
+        return value if math.isfinite(value) else None
+
+    lifted = float(last["earth_lifted_t"])
     return {
-        "lunar_route_launches": float(lunar[-1]),
-        "direct_route_launches": float(direct[-1]),
-        "breaks_even": bool(even.any()),
-        "break_even_years_censored": first if first is not None else end_years,
+        "lunar_earth_kg_per_kw": per_kw("earth_kg_per_kw"),
+        "direct_earth_kg_per_kw": per_kw("direct_earth_kg_per_kw"),
+        "break_even_ratio": float(last["direct_earth_lifted_t"]) / lifted if lifted > 0 else None,
+        "breaks_even": day is not None,
+        "break_even_years_censored": float(day if day is not None else last["day"]) / DAYS_PER_YEAR,
     }
+
+
+def run_route(record: RunRecord) -> tuple[Scenario, RouteFigures, float]:
+    """A run's scenario, its per-kW route figures and the seed's landed mass (t).
+
+    The scenario is resolved as the sweep's worker resolved it (the base scenario and the run's
+    parameters), and the route figures come from :func:`lunarcity.thesis.plan_thesis`, as in the
+    run itself. The seed's mass is the Earth-imported mass of the daily table's day 0, which the
+    model records right after landing the seed. Computed once per run.
+    """
+    if "route" not in record.memo:
+        daily = record.daily
+        if daily is None or daily.height == 0 or int(daily["day"][0]) != 0:
+            raise ValueError("the earth ledger needs the run's daily table from day 0")
+        sc = resolve_scenario(dict(record.scenario), dict(record.params))
+        route = plan_thesis(sc, default_catalog()).route
+        record.memo["route"] = (sc, route, float(daily["earth_imported_t"][0]))
+    return record.memo["route"]
+
+
+def earth_route_ledger(record: RunRecord, earth: Mapping[str, float]) -> dict[str, Any]:
+    """Issue 13's Earth ledger of one run at one Earth-side draw (see :func:`ledger_outcomes`).
+
+    The draw's ``tankers_per_landing`` and ``payload_to_leo_t`` replace the run's; the payload
+    landed per lander and the route figures stay the run's (they change the city).
+    """
+    sc, route, seed_t = run_route(record)
+    side = replace(
+        earth_side(sc, seed_t),
+        tankers_per_landing=float(earth["tankers_per_landing"]),
+        payload_to_leo_t=float(earth["payload_to_leo_t"]),
+    )
+    assert record.daily is not None  # run_route checked it
+    return ledger_outcomes(record.daily, side, route)
 
 
 def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str, Any]:
@@ -138,17 +182,20 @@ def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str,
 
 #: The post-processors a study may name.
 PROCESSORS: dict[str, Processor] = {
-    "earth_launches": Processor(
-        func=earth_launches,
+    "earth_ledger": Processor(
+        func=earth_route_ledger,
         outcomes={
-            "lunar_route_launches": "float",
-            "direct_route_launches": "float",
+            "lunar_earth_kg_per_kw": "float",
+            "direct_earth_kg_per_kw": "float",
+            "break_even_ratio": "float",
             "breaks_even": "bool",
             "break_even_years_censored": "float",
         },
         earth=("tankers_per_landing", "payload_to_leo_t"),
-        doc="Earth launches: each landing costs a lander and its tankers; the direct route "
-        "lifts the launched satellites' mass to low Earth orbit",
+        doc="issue 13's Earth ledger (lunarcity/earth_ledger.py): Earth-lifted kg per kW "
+        "delivered by the lunar route (the seed and every lander with its tankers since day 0) "
+        "and by the direct route (the Earth-built satellite and its transfer stage); it breaks "
+        "even on the first kept day the lunar figure is at or below the direct one",
     ),
     "self_sufficiency": Processor(
         func=self_sufficiency,

@@ -102,6 +102,8 @@ def write_report(
             f"- Where `{flag}` holds (PRIM): {limits} - density {_pct(r.chosen.density)} "
             f"({_pct(lo)} to {_pct(hi)}), coverage {_pct(r.chosen.coverage)}."
         )
+    for flag, why in ranked.prim_none.items():
+        lines.append(f"- Where `{flag}` holds (PRIM): {why}.")
     lines += ["", "## Setup", ""]
     lines += [
         f"Scenario `{spec.scenario}`"
@@ -244,4 +246,52 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
             )
             lines.append(f"| `{row['input']}` | {row['box']} | {whole} |")
         lines += ["", f"![PRIM trajectory]({figures[f'prim_{flag}']})", ""]
+    for flag, why in ranked.prim_none.items():
+        lines += [f"## Scenario discovery: `{flag}`", "", f"No box: {why}.", ""]
     return lines
+
+
+def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
+    """The index of a study run once per destination: each one's verdict and its report.
+
+    Args:
+        spec: The study (with ``destinations``).
+        parts: Destination -> its :class:`~lunarcity.study.runner.StudyResult`.
+    """
+    q = spec.study.questions
+    deciding = spec.study.sobol.outcomes[0]
+    lines = [f"# Study: {spec.name}, one per destination", ""]
+    if spec.description:
+        lines += [spec.description, ""]
+    lines += [
+        "The study is run once for each destination of the satellites "
+        "(data/destinations.yaml), with `satellite.destination` set to it and everything else "
+        "as in the spec; each has its own report. Seeds and Earth-side draws are the same at "
+        "every destination (common random numbers).",
+        "",
+        f"| destination | `{q.success}` (95 % interval) | ranking of `{deciding}` | top inputs "
+        f"(total-order index) | scenario discovery | report |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, part in parts.items():
+        ranked = part.ranked
+        s = ranked.success
+        share = f"{_pct(s.share)} ({_pct(s.low)} to {_pct(s.high)}, {s.n} points)" if s else "-"
+        top = part.summary.get("top_inputs", [])
+        tops = ", ".join(f"`{t['parameter']}` ({_f(t['ST'], 2)})" for t in top) or "none ranked"
+        found = [
+            f"`{flag}`: "
+            + ("; ".join(r.chosen.limit(n).describe() for n in r.chosen.restricted) or "no cut")
+            + f" (density {_pct(r.chosen.density)}, coverage {_pct(r.chosen.coverage)})"
+            for flag, r in ranked.prims.items()
+        ]
+        found += [f"`{flag}`: {why}" for flag, why in ranked.prim_none.items()]
+        verdict = "converged" if ranked.converged else "did not converge"
+        lines.append(
+            f"| `{name}` | {share} | {verdict} | {tops} | {'; '.join(found) or '-'} | "
+            f"[{name}/report.md]({name}/report.md) |"
+        )
+    reduced = next(iter(parts.values())).summary.get("reduced") if parts else None
+    if reduced:
+        lines += ["", f"**Reduced N**: each destination's study used {reduced}."]
+    return "\n".join(lines).rstrip() + "\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ import polars as pl
 
 from lunarcity.errors import InputError
 from lunarcity.study import figures as fig
-from lunarcity.study.analysis import Ranked, Screened, rank, screen, summary
+from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
 from lunarcity.study.records import earth_draws, read_phase
-from lunarcity.study.report import write_report
+from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
 from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
 from lunarcity.sweeps.runner import run_sweep
@@ -51,6 +52,30 @@ class StudyResult:
     ranked: Ranked
     summary: dict[str, Any]
     ran: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able account for ``--json``."""
+        return {
+            "out": str(self.out),
+            "report": str(self.out / REPORT_FILE),
+            "ran": self.ran,
+            "summary": self.summary,
+        }
+
+
+@dataclass
+class DestinationStudies:
+    """A study run once per destination: each one's result and the index across them."""
+
+    out: Path
+    spec: StudySpec
+    parts: dict[str, StudyResult]
+    summary: dict[str, Any]
+
+    @property
+    def ran(self) -> dict[str, dict[str, int]]:
+        """Runs run now, per destination and phase."""
+        return {name: part.ran for name, part in self.parts.items()}
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able account for ``--json``."""
@@ -97,8 +122,12 @@ def run_study(
     samples: int | None = None,
     trajectories: int | None = None,
     progress: bool = False,
-) -> StudyResult:
+) -> StudyResult | DestinationStudies:
     """Run (or resume) a study and write its folder.
+
+    A spec with ``destinations:`` is run once per destination, each into ``DIR/<destination>/``
+    (a study folder of its own), and ``DIR`` gets an index: report.md and summary.json across
+    the destinations.
 
     Args:
         spec: A study spec file, the name of one in models/sweeps/, or a StudySpec.
@@ -110,7 +139,7 @@ def run_study(
         progress: Progress bars on stderr.
 
     Returns:
-        The study's verdicts and the folder.
+        The study's verdicts and the folder (one per destination, and their index).
 
     Raises:
         InputError: bad spec or options, or a folder holding another study's phases.
@@ -122,6 +151,35 @@ def run_study(
     root = Path(out) if out is not None else DEFAULT_ROOT / spec.name
     if root.exists() and not root.is_dir():
         raise InputError("is not a folder", file=str(root), valid="a new or empty folder")
+    run = partial(
+        _run_one,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        reduced=reduced,
+        full_size=full_size,
+    )
+    names = spec.destination_names()
+    if not names:
+        return run(spec, root)
+    parts = {name: run(spec.for_destination(name), root / name) for name in names}
+    head = destinations_summary(spec, {n: r.summary for n, r in parts.items()}, reduced)
+    write_text_atomic(write_index(spec, parts), root / REPORT_FILE)
+    write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
+    return DestinationStudies(root, spec, parts, head)
+
+
+def _run_one(
+    spec: StudySpec,
+    root: Path,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+    reduced: str | None,
+    full_size: tuple[int, int],
+) -> StudyResult:
+    """One study (one destination at most) into ``root``."""
     timings = _read_timings(root)
     ran: dict[str, int] = {}
     draws = earth_draws(spec)
@@ -272,4 +330,4 @@ def _top_two(ranked: Ranked, spec: StudySpec) -> list[str]:
     return part["parameter"].head(2).to_list()
 
 
-__all__ = ["StudyResult", "run_study"]
+__all__ = ["DestinationStudies", "StudyResult", "run_study"]

@@ -2,7 +2,8 @@
 
 An input goes on when its mu* (the mean absolute elementary effect, Campolongo et al. 2007) is
 at least ``keep_share`` of the largest mu* for any screened outcome; the ``min_keep`` inputs
-with the largest effects go on whatever their share, so the Sobol phase always ranks a few.
+with the largest effects go on whatever their share, so the Sobol phase always ranks a few, and
+no more than ``max_keep`` go on (the largest effects), so a spec can bound its Sobol phase's cost.
 Inputs screened out stay at the scenario's values in the Sobol phase; the report lists them.
 """
 
@@ -12,7 +13,11 @@ import polars as pl
 
 
 def select_inputs(
-    morris: pl.DataFrame, parameters: list[str], keep_share: float, min_keep: int
+    morris: pl.DataFrame,
+    parameters: list[str],
+    keep_share: float,
+    min_keep: int,
+    max_keep: int | None = None,
 ) -> tuple[list[str], pl.DataFrame]:
     """The inputs kept for the Sobol phase, in spec order, and the screening table.
 
@@ -22,6 +27,7 @@ def select_inputs(
         parameters: Every input, in spec order.
         keep_share: The smallest importance kept.
         min_keep: Inputs kept at least (by their largest importance over the outcomes).
+        max_keep: Inputs kept at most (the same order), or None for no bound.
 
     Returns:
         The kept inputs (at least two, as a Sobol design needs) and one row per input:
@@ -35,7 +41,8 @@ def select_inputs(
     # Ties keep spec order, so one study always keeps the same inputs.
     ranked = sorted(parameters, key=lambda p: (-best[p], parameters.index(p)))
     floor = max(2, min(min_keep, len(parameters)))
-    kept = {p for i, p in enumerate(ranked) if i < floor or best[p] >= keep_share}
+    ceiling = len(parameters) if max_keep is None else max(floor, max_keep)
+    kept = {p for i, p in enumerate(ranked) if i < ceiling and (i < floor or best[p] >= keep_share)}
     table = pl.DataFrame(
         {
             "parameter": ranked,

@@ -10,7 +10,7 @@ boxes). Its two phases are ordinary sweeps, validated and run by :mod:`lunarcity
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
@@ -27,8 +27,12 @@ from lunarcity.sweeps.spec import (
     outcome_type,
     validate_spec,
 )
+from lunarcity.trajectory import load_destinations
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
+
+#: The scenario path a study per destination fixes.
+DESTINATION_PATH = "satellite.destination"
 
 
 class _Sourced(Strict):
@@ -49,6 +53,11 @@ class Screening(_Sourced):
         0.1, gt=0, le=1, description="Keep inputs whose mu* is at least this share of the largest"
     )
     min_keep: PositiveInt = Field(3, description="Keep at least this many inputs (by mu*)")
+    max_keep: PositiveInt | None = Field(
+        None,
+        description="Keep at most this many inputs (by mu*), so the Sobol phase's size, "
+        "N x (k + 2) runs, has a bound the spec can be sized by",
+    )
     outcomes: list[str] = Field(min_length=1, description="Outcomes screened")
 
 
@@ -114,6 +123,11 @@ class StudySpec(_Sourced):
         Annotated[RangeParameter | ValuesParameter, pydantic.BeforeValidator(_parameter_from_list)],
     ] = Field(min_length=2)
     keep_daily_every: PositiveInt | None = None
+    destinations: list[str] | Literal["all"] | None = Field(
+        None,
+        description="Run the whole study once per satellite destination (data/destinations.yaml):"
+        " a list of names, or all of them",
+    )
     study: StudyBody
 
     _file: str | None = pydantic.PrivateAttr(None)
@@ -122,6 +136,23 @@ class StudySpec(_Sourced):
     def file(self) -> str | None:
         """The file the spec was read from."""
         return self._file
+
+    def destination_names(self) -> list[str]:
+        """The destinations the study is run for (empty: one study, the scenario's own)."""
+        if self.destinations is None:
+            return []
+        if self.destinations == "all":
+            return list(load_destinations().destinations)
+        return list(self.destinations)
+
+    def for_destination(self, destination: str) -> StudySpec:
+        """The study at one destination: ``satellite.destination`` fixed, one study, no list."""
+        sub = self.model_copy(deep=True)
+        sub.fixed = {**self.fixed, DESTINATION_PATH: destination}
+        sub.destinations = None
+        sub.name = f"{self.name}-{destination}"
+        sub._file = self._file
+        return sub
 
     def post_outcomes(self) -> dict[str, str]:
         """Outcomes the post-processors add, with their types."""
@@ -179,6 +210,27 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
             msg, file=spec.file, line=line_of(lines, loc), field=".".join(loc), valid=valid
         )
 
+    if spec.destinations is not None:
+        known_dest = load_destinations().destinations
+        if isinstance(spec.destinations, list):
+            if not spec.destinations:
+                raise fail(
+                    "lists no destination", ("destinations",), valid=f"all, or {one_of(known_dest)}"
+                )
+            for i, name in enumerate(spec.destinations):
+                if name not in known_dest:
+                    raise fail(
+                        f"unknown destination '{name}'{did_you_mean(name, known_dest)}",
+                        ("destinations", str(i)),
+                        valid=f"all, or {one_of(known_dest)}",
+                    )
+        for where in ("parameters", "fixed"):
+            if DESTINATION_PATH in getattr(spec, where):
+                raise fail(
+                    f"{DESTINATION_PATH} is set by destinations: (one study per destination)",
+                    (where, DESTINATION_PATH),
+                    valid="leave it out here, or drop destinations:",
+                )
     body = spec.study
     for i, name in enumerate(body.post):
         if name not in PROCESSORS:
@@ -245,6 +297,14 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
         raise fail(
             f"'{q.survival_time}' is not a time (a number of years)",
             ("study", "questions", "survival_time"),
+        )
+    s = body.screening
+    if s.max_keep is not None and s.max_keep < max(2, s.min_keep):
+        raise fail(
+            f"max_keep ({s.max_keep}) is below min_keep ({s.min_keep}) or 2 (a Sobol design "
+            "needs two inputs)",
+            ("study", "screening", "max_keep"),
+            valid=f"at least {max(2, s.min_keep)}",
         )
     n = body.sobol.samples
     if n < 4 or n & (n - 1):
