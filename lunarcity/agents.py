@@ -79,8 +79,8 @@ class Unit(mesa.Agent):
 
     @property
     def imported_share(self) -> float:
-        """Share of its mass that came from Earth."""
-        return float(self._col("imported_kg")) / self.model.catalog.units[self.kind].mass_kg
+        """Share of its mass that came from Earth (its own mass: a generation may be heavier)."""
+        return float(self._col("imported_kg")) / float(self._col("mass_kg"))
 
     @property
     def task(self) -> str:

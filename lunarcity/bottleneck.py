@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lunarcity.generations import EARTH_MADE
 from lunarcity.launch import Launches
 from lunarcity.power import Dispatch
 
@@ -70,6 +71,8 @@ def binding_constraint(
         short[name] = short.get(name, 0.0) + kg
     if short:
         item = max(sorted(short), key=lambda k: short[k])
+        if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short
+            return Bottleneck("imports", item.removeprefix(EARTH_MADE))
         econ = city.econ
         # Follow the shortage upstream: a part short because its own input was short.
         for _ in range(UPSTREAM_STEPS):

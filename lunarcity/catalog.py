@@ -107,6 +107,7 @@ class UnitSpec(Strict):
     #: A smaller fab that runs another fab kind's recipes: its fab-hours count for that kind in
     #: proportion to its mass (a 1 t plant does a tenth of what a 10 t plant of the kind does).
     fab_for: str | None = None
+    generations: bool = False
     lifetime_years: PositiveFloat = 20.0
     failures_per_year: NonNegativeFloat = 0.0
     repair_robot_days: NonNegativeFloat = 0.0
@@ -189,6 +190,26 @@ class Site(Strict):
     grid: Grid
 
 
+class Generation(Strict):
+    """One hardware generation (M13): its units' mass factor and Earth-made share of a part."""
+
+    generation: int = Field(ge=1, le=100)
+    mass_factor: float = Field(gt=0, le=10)
+    earth_share: float = Field(ge=0, le=1)
+
+
+class Generations(Strict):
+    """Hardware generations (data/units.yaml's ``generations``), off by default.
+
+    A scenario turns them on (``generations.enabled``); :mod:`lunarcity.generations` applies them.
+    """
+
+    part: str
+    table: list[Generation]
+    source: str | None = None
+    assumption: str | None = None
+
+
 class UnitDefaults(Strict):
     """Figures shared by every unit kind (data/units.yaml's ``defaults``), with their source."""
 
@@ -207,6 +228,7 @@ class _RecipesFile(Strict):
 
 class _UnitsFile(Strict):
     defaults: UnitDefaults
+    generations: Generations | None = None
     units: dict[str, UnitSpec]
 
 
@@ -244,6 +266,7 @@ class Catalog:
         units_file = parsed["units.yaml"][0]
         self.units: dict[str, UnitSpec] = units_file.units
         self.assembly_s_per_kg: float = units_file.defaults.assembly_s_per_kg
+        self.generations: Generations | None = units_file.generations
         sites_file = parsed["sites.yaml"][0]
         self.regolith: dict[str, Regolith] = sites_file.regolith
         self.sites: dict[str, Site] = sites_file.sites
@@ -385,6 +408,7 @@ class Catalog:
                     "a power unit needs a generation kind",
                     "solar, constant",
                 )
+        self._check_generations()
         for sname, site in self.sites.items():
             if site.regolith not in self.regolith:
                 raise self._error(
@@ -398,6 +422,36 @@ class Catalog:
             chem = self.chemistry(regolith)
             for rname, recipe in self.recipes.items():
                 self._check_balance(rname, recipe.inputs, chem.outputs[rname])
+
+    def _check_generations(self) -> None:
+        """Generations numbered 1, 2, 3, ... with a part that the generational units hold."""
+        gens = self.generations
+        for uname, unit in self.units.items():
+            if unit.generations and (gens is None or not unit.bom):
+                raise self._error(
+                    "units.yaml",
+                    ("units", uname, "generations"),
+                    "only a unit with a bom can have generations, and the file needs a "
+                    "'generations' table",
+                    "false, or a bom and a top-level 'generations' table",
+                )
+        if gens is None:
+            return
+        if gens.part not in self.items:
+            raise self._error(
+                "units.yaml",
+                ("generations", "part"),
+                f"unknown item '{gens.part}'{did_you_mean(gens.part, self.items)}",
+                one_of(self.items),
+            )
+        numbers = [g.generation for g in gens.table]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise self._error(
+                "units.yaml",
+                ("generations", "table"),
+                f"generations are numbered {numbers}",
+                "rows for generations 1, 2, 3, ... in order (1 is the Earth-made seed)",
+            )
 
     def _check_balance(
         self, name: str, inputs: dict[str, float], outputs: dict[str, float]

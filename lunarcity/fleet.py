@@ -25,6 +25,8 @@ UNIT_COLUMNS = {
     "task": np.int8,  # robots: index into agents.TASKS
     "job": np.int64,  # robots building their own copy: the job's id
     "slot": np.int32,  # rail: position on the track; solar: rank of its cell, sunniest first
+    "gen": np.int8,  # hardware generation (lunarcity/generations.py): 1 landed, 2+ built
+    "mass_kg": np.float64,  # the unit's own mass (a generation may be heavier than its kind)
 }
 
 
@@ -68,6 +70,12 @@ class Fleet:
         self._working = dict.fromkeys(kinds, 0)
         self._by_slot: dict[str, np.ndarray] = {}
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+        # Per kind: mass in service, kept per event (births and scrapping).
+        self._mass_sum = dict.fromkeys(kinds, 0.0)
+
+    def mass_total(self, kind: str) -> float:
+        """Mass of a kind's units in service (kg), each at its own mass."""
+        return self._mass_sum[kind]
 
     def health_total(self, kind: str) -> float:
         """Sum of the health of a kind's units (a unit at full health counts 1)."""
@@ -143,8 +151,13 @@ class Fleet:
         imported_kg: np.ndarray,
         health: np.ndarray,
         slots: np.ndarray | None = None,
+        mass_kg: np.ndarray | None = None,
+        gen: np.ndarray | int = 1,
     ) -> np.ndarray:
         """Append rows for new units, with ids issued now; returns their ids.
+
+        ``mass_kg`` is each unit's own mass (its kind's by default); ``gen`` its hardware
+        generation (1, Earth-made, by default).
 
         Their agents are made when someone next looks (:meth:`make_agents`); the work is per
         event, never per unit in service.
@@ -173,7 +186,10 @@ class Fleet:
             task=0,
             job=0,
             slot=slots if slots is not None else Slot.NONE,
+            gen=gen,
+            mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
         )
+        self._mass_sum[kind] += float(self.tables[kind]["mass_kg"][rows].sum())
         health = np.asarray(health, dtype=np.float32)
         self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)
@@ -240,6 +256,7 @@ class Fleet:
         self.version[kind] += 1
         old = table["health"][rows]
         self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
+        self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
         for uid in table["id"][rows].tolist():

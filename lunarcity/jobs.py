@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.generations import EARTH_MADE
 from lunarcity.placement import Slot
 from lunarcity.tables import Table
 
@@ -40,6 +41,7 @@ JOB_COLUMNS = {
     "builder": np.int64,
     "mass": np.float64,
     "imported_kg": np.float64,
+    "gen": np.int8,  # hardware generation of the unit being built (lunarcity/generations.py)
 }
 
 
@@ -147,17 +149,30 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     # replace the seed's units when they reach the end of their life.
     behind = min((k for k in order if k in growth_kinds and k != relief), key=lag, default=None)
     holders = {relief, behind} - {None}
-    labour_share = {
-        k: shares[k] / units[k].mass_kg * costs[k].assembly_days for k in order if k in costs
-    }
+    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
+    # labour, lunarcity/learning.py; the first unit's labour when learning is off).
+    learning = city.learning
+    gens = city.generations
+    unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
+    labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
     total_ls = math.fsum(labour_share.values())
-    starts: list[tuple[str, int, float]] = []  # (kind, jobs, imported kg in their parts)
+    # (kind, jobs, imported kg in their parts, generation, mass factor)
+    starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
     # A bill of materials has a handful of items: plain floats, written back once.
     stock, stock_imp = city.stock.tolist(), city.stock_imp.tolist()
     reserved: dict[int, float] = {}
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
+
+    def fleet_kg() -> float:
+        """Generational mass in service and in open jobs: a new generation's reference."""
+        wip = book.wip_by_kind()
+        return math.fsum(
+            city.fleet.mass_total(k) + float(wip[city.kind_code[k]]) for k in gen_kinds
+        )
+
+    gen_kinds = [k for k in city.agent_kinds if k in gens.kinds]
 
     def take(kind: str, n: int, record: bool) -> tuple[int, float]:
         """Take up to ``n`` units' parts from stock: how many, and the imported kg inside.
@@ -169,17 +184,35 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         bom = city.bom[kind]
         if unlimited or not bom:
             return n, 0.0
+        earth_i, earth_q = -1, 0.0
+        if gens.on:
+            # This generation's bill: scaled by its mass factor, part of its electronics
+            # Earth-made (lunarcity/generations.py).
+            bom = gens.bom(kind, bom)
+            earth_i = gens.part
+            earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
         can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        short_name = nodes[short]
+        if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
+            can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
         n_ok = max(0, min(n, int(can + 1e-9)))
         if n_ok < n:
             if record:
-                shortfalls.append((nodes[short], (n - n_ok) * units[kind].mass_kg))
+                shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
             if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
         imported = 0.0
         for i, q in bom if n_ok else ():
             held, kg = stock[i], q * n_ok
+            if i == earth_i and earth_q > 0:
+                # The Earth-made share comes out of the imported stock first.
+                e_kg = min(earth_q * n_ok, stock_imp[i])
+                imported += e_kg
+                stock_imp[i] -= e_kg
+                held -= e_kg
+                kg -= e_kg
+                stock[i] = max(held, 0.0)
             if held > 0:
                 imp = kg * (stock_imp[i] / held)
                 imported += imp
@@ -192,13 +225,11 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             # Each idle robot starts one copy; kinds share the builders by labour.
             carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
         else:
-            carry[k] += (
-                (labour_share[k] / total_ls) * want / costs[k].assembly_days if total_ls else 0.0
-            )
+            carry[k] += (labour_share[k] / total_ls) * want / unit_days[k] if total_ls else 0.0
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
         n = int(carry[k] + 1e-9)
         if crew_own:
-            n = min(n, free_builders - sum(c for _, c, _ in starts))  # integers
+            n = min(n, free_builders - sum(s[1] for s in starts))  # integers
         if n <= 0:
             continue
         n_ok, imported = take(k, n, record=True)
@@ -206,12 +237,14 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
         if n_ok < n:  # do not bank starts that parts cannot back
             carry[k] = min(carry[k], 1.0)
         if n_ok:
-            starts.append((k, n_ok, imported))
+            starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
+            if gens.on:
+                gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
     if not crew_own:
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + math.fsum(n * costs[k].assembly_days for k, n, _ in starts)
+        open_work = backlog + math.fsum(s[1] * unit_days[s[0]] for s in starts)
         due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
@@ -219,40 +252,53 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             n_ok, imported = take(k, 1, record=False)
             if n_ok:
                 carry[k] -= 1.0
-                starts.append((k, 1, imported))
-                open_work += costs[k].assembly_days
+                starts.append((k, 1, imported, gens.generation(k), gens.factor(k)))
+                if gens.on:
+                    gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
+                open_work += unit_days[k]
     if starts:
         city.stock[:] = stock
         city.stock_imp[:] = stock_imp
         _open(city, starts, idle)
     return Starts(
-        opened=tuple((k, n) for k, n, _ in starts),
+        opened=tuple((s[0], s[1]) for s in starts),
         shortfalls=tuple(shortfalls),
     )
 
 
-def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarray | None) -> None:
-    """Open today's jobs: (kind, how many, imported kg inside their parts) by kind."""
+def _open(
+    city: LunarCity, starts: list[tuple[str, int, float, int, float]], idle: np.ndarray | None
+) -> None:
+    """Open today's jobs, by kind.
+
+    ``starts`` holds (kind, how many, imported kg inside their parts, generation, mass factor).
+    """
     units = city.catalog.units
     ledger = city.ledger
     kind_col: list[int] = []
-    labour_col: list[float] = []
+    labour_col: list[np.ndarray] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
-    for kind, count, imported_kg in starts:
+    gen_col: list[int] = []
+    for kind, count, imported_kg, gen, factor in starts:
         if city.params.economy.unlimited_materials:
             c = city.costs[kind]
             # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
-            ledger.mined_kg += count * c.regolith_kg
-            city.stock += count * c.surplus
-            imported_kg = count * float(c.imported.sum())
+            units_f = count * factor  # a heavier generation's parts, as whole units' worth
+            ledger.mined_kg += units_f * c.regolith_kg
+            city.stock += units_f * c.surplus
+            imported_kg = units_f * float(c.imported.sum())
             ledger.landed_kg += imported_kg
-            city.elements.mined(city.arrays.regolith, count * c.regolith_kg)
-            city.elements.landed_kg(count * c.imported)
+            city.elements.mined(city.arrays.regolith, units_f * c.regolith_kg)
+            city.elements.landed_kg(units_f * c.imported)
         kind_col += [city.kind_code[kind]] * count
-        labour_col += [city.costs[kind].assembly_days] * count
-        mass_col += [units[kind].mass_kg] * count
+        # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
+        # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
+        labour = city.learning.open(kind, count)
+        labour_col.append(labour * factor if factor != 1.0 else labour)
+        mass_col += [units[kind].mass_kg * factor] * count
         imported_col += [imported_kg / count] * count
+        gen_col += [gen] * count
     n = len(kind_col)
     robots = city.fleet.tables[city.robot_kind]
     if idle is not None:
@@ -277,12 +323,13 @@ def _open(city: LunarCity, starts: list[tuple[str, int, float]], idle: np.ndarra
         kind=kind_col,
         x=bx,
         y=by,
-        labour_left=labour_col,
+        labour_left=np.concatenate(labour_col),
         started=city.day,
         seq=seq,
         builder=builders,
         mass=mass_col,
         imported_kg=imported_col,
+        gen=gen_col,
     )
     if idle is not None and len(builder_rows):
         robots["job"][builder_rows] = job_ids
@@ -332,8 +379,11 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
         sel = rows[kinds == code]
         imported = jobs["imported_kg"][sel].copy()
         mass = city.catalog.units[kind].mass_kg
+        # Units of a generation have their own masses (lunarcity/generations.py).
+        generational = kind in city.generations.kinds
+        built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
         city.recorder.hardware_added(
-            len(sel) * mass, float(imported.sum()), installed=kind != city.sat_kind
+            built_kg, float(imported.sum()), installed=kind != city.sat_kind
         )
         i = city.index.get(kind)
         if kind == city.sat_kind:
@@ -351,6 +401,8 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
             imported[keep],
             np.ones(len(keep), dtype=np.float32),
             slots[keep],
+            mass_kg=jobs["mass"][sel][keep] if generational else None,
+            gen=jobs["gen"][sel][keep],
         )
         if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
             extra = len(sel) - len(keep)

@@ -88,6 +88,12 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
     if robot.haul_tkm_per_day > 0 and d_site > 0:
         kg_per_assembly_day = 86400.0 / city.catalog.assembly_s_per_kg
         parts_haul_per_day = kg_per_assembly_day / 1000.0 * d_site / robot.haul_tkm_per_day
+        if city.learning.on:
+            # Practised crews assemble more kg a robot-day, and those kg are hauled too.
+            units = city.catalog.units
+            parts_haul_per_day /= city.learning.mix_factor(
+                city.shares, {k: units[k].mass_kg for k in city.shares}
+            )
     assemble = left / (1.0 + parts_haul_per_day)
     haul += left - assemble
     return Labour(

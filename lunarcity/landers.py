@@ -101,6 +101,18 @@ def manifest(city: LunarCity) -> dict[str, float]:
     want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
     # A vitamins-only lander brings what only Earth makes, never parts the city could make.
     want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
+    gens = city.generations
+    share = gens.earth_share_now()
+    if share > 0 and plan.rate is not None:
+        # The generation being built takes part of its electronics Earth-made: that share is
+        # a vitamin for now, landed even by a vitamins-only lander (lunarcity/generations.py).
+        i = gens.part
+        per_day = share * math.fsum(
+            r * float(city.costs[k].bom[i])
+            for k, r in zip(city.buildable, plan.rate.tolist(), strict=True)
+            if k in gens.kinds
+        )
+        want[i] = max(want[i], per_day * horizon - city.stock_imp[i])
     # Units the mix wants that only Earth can make (e.g. fission units).
     for k, s in city.shares.items():
         if k not in city.costs and k in city.index:

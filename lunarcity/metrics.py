@@ -151,7 +151,10 @@ class Recorder:
         d = self.n
         counts = [t.n for t in self._tables]
         self.by_kind[d] = counts
-        in_service_kg = math.fsum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
+        if m.generations.on:  # units of a generation have their own masses
+            in_service_kg = math.fsum(m.fleet.mass_total(k) for k in self.kinds)
+        else:
+            in_service_kg = math.fsum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
         self.hw_added[d] = self._today_added
         self.hw_imported[d] = self._today_imported
         self._today_added = self._today_imported = 0.0
@@ -245,6 +248,9 @@ class Recorder:
     def _units_kg(self, counts: list[int]) -> np.ndarray:
         """Mass in service by unit kind, in the model's kind-code order."""
         out = np.zeros(len(self.model.kind_names))
+        if self.model.generations.on:
+            out[self._kind_codes] = [self.model.fleet.mass_total(k) for k in self.kinds]
+            return out
         out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
         return out
 
@@ -354,48 +360,63 @@ class Recorder:
         days_bound = Counter(self.bottleneck_names[b] for b in self.bottleneck[1:n])
         bottleneck = days_bound.most_common(1)[0][0] if days_bound else "none"
         chips = self._chip_cap()
+        return (
+            {
+                "scenario": m.params.name,
+                "seed": m.params.run.seed,
+                "days_simulated": int(m.day),
+                "horizon_years": m.params.target.horizon_years,
+                "target_met": bool(self.target_met),
+                "target_day": self.target_day,
+                "years_to_target": round(self.target_day / DAYS_PER_YEAR, 4)
+                if self.target_day is not None
+                else None,
+                "target_parts": dict(self.part_day),
+                "units": m.units_by_kind(),
+                "units_total": int(self.i["units_total"][last]),
+                "industrial_mass_t": float(self.f["industrial_mass_t"][last]),
+                "power_mw": float(self.f["power_mw"][last]),
+                "closure": float(self.f["closure"][last]),
+                "stock_closure": float(self.f["stock_closure"][last]),
+                "earth_imported_t": float(self.f["earth_imported_t"][last]),
+                "launched_t": float(self.f["launched_t"][last]),
+                "satellites_launched": int(self.i["satellites_launched"][last]),
+                "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
+                "satellite_cap_per_year_from_chips": chips,
+                "thesis": self.thesis(),
+                "rail_length_m": float(self.f["rail_length_m"][last]),
+                "track_needed_m": float(m.track.length_m),
+                "bottleneck": bottleneck,
+                "bottleneck_days": dict(days_bound.most_common()),
+                "landers_arrived": int(m.ledger.landers_arrived),
+                "landers_lost": int(m.ledger.landers_lost),
+                "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
+                "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
+                "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
+                "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
+                "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
+                "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
+                "assets_per_tonne_landed": self._assets_per_tonne(last),
+                "assets_per_tonne_landed_at_target": (
+                    self._assets_per_tonne(self.target_day) if self.target_day is not None else None
+                ),
+                # What each kind cannot be made without: the share of its bill only Earth makes.
+                "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
+            }
+            | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
+            | ({"generations": self._generations()} if m.generations.on else {})
+        )
+
+    def _generations(self) -> dict[str, Any]:
+        """The generation being built at the end, and the generational units in service by it."""
+        m = self.model
+        gens = m.generations
+        cols = [m.fleet.tables[k]["gen"] for k in m.agent_kinds if k in gens.kinds]
+        counts = np.bincount(np.concatenate(cols).astype(np.int64)) if cols else np.zeros(0)
         return {
-            "scenario": m.params.name,
-            "seed": m.params.run.seed,
-            "days_simulated": int(m.day),
-            "horizon_years": m.params.target.horizon_years,
-            "target_met": bool(self.target_met),
-            "target_day": self.target_day,
-            "years_to_target": round(self.target_day / DAYS_PER_YEAR, 4)
-            if self.target_day is not None
-            else None,
-            "target_parts": dict(self.part_day),
-            "units": m.units_by_kind(),
-            "units_total": int(self.i["units_total"][last]),
-            "industrial_mass_t": float(self.f["industrial_mass_t"][last]),
-            "power_mw": float(self.f["power_mw"][last]),
-            "closure": float(self.f["closure"][last]),
-            "stock_closure": float(self.f["stock_closure"][last]),
-            "earth_imported_t": float(self.f["earth_imported_t"][last]),
-            "launched_t": float(self.f["launched_t"][last]),
-            "satellites_launched": int(self.i["satellites_launched"][last]),
-            "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
-            "satellite_cap_per_year_from_chips": chips,
-            "thesis": self.thesis(),
-            "rail_length_m": float(self.f["rail_length_m"][last]),
-            "track_needed_m": float(m.track.length_m),
-            "bottleneck": bottleneck,
-            "bottleneck_days": dict(days_bound.most_common()),
-            "landers_arrived": int(m.ledger.landers_arrived),
-            "landers_lost": int(m.ledger.landers_lost),
-            "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
-            "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
-            "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
-            "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
-            "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
-            "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
-            "assets_per_tonne_landed": self._assets_per_tonne(last),
-            "assets_per_tonne_landed_at_target": (
-                self._assets_per_tonne(self.target_day) if self.target_day is not None else None
-            ),
-            # What each kind cannot be made without: the share of its bill only Earth makes.
-            "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
-        } | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
+            "building": gens.building,
+            "units_by_generation": {str(g): int(c) for g, c in enumerate(counts) if c},
+        }
 
     def _assets_per_tonne(self, d: int) -> float | None:
         """Industrial mass per tonne landed from Earth (seed included) on row ``d``."""

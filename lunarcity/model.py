@@ -25,6 +25,7 @@ loop over units.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -40,6 +41,8 @@ from lunarcity.day import Day
 from lunarcity.economy_arrays import EconomyArrays
 from lunarcity.element_ledger import ElementLedger
 from lunarcity.fleet import Fleet
+from lunarcity.generations import Generations
+from lunarcity.learning import LearningCurve
 from lunarcity.ledgers import MassLedger
 from lunarcity.metrics import Recorder
 from lunarcity.model_economy import scenario_economy
@@ -138,6 +141,12 @@ class LunarCity(mesa.Model):
             for k, c in self.costs.items()
         }
         self.wear_rates = wear.WearRates.build(self.agent_kinds, self.specs)
+        # Hardware generations (M13): heavier early units, Earth-made electronics by generation.
+        self.generations = Generations(self.catalog, sc.generations.enabled, self.index)
+        # Assembly labour per unit, falling with the count built (Wright's law; off at 1.0).
+        self.learning = LearningCurve(
+            {k: c.assembly_days for k, c in self.costs.items()}, sc.learning.progress_ratio
+        )
         # The element ledger beside the mass ledger, at the soil this city mines.
         remelt = self.arrays.remelt
         self.elements = ElementLedger(
@@ -211,6 +220,11 @@ class LunarCity(mesa.Model):
 
         self.recorder = Recorder(self)
         landers.land_seed(self)
+        self.generations.begin(
+            math.fsum(
+                self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds
+            )
+        )
         self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
         self.recorder.record(None)
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not

@@ -246,11 +246,15 @@ class Plan:
         need: Items the planned build rate consumes per day, intermediates included (kg).
         direct: Parts the builders take per day (kg).
         batches: Batches of each recipe to run today, within the fab-hours there are.
+        rate: Units of each buildable kind (``city.buildable`` order) the labour builds per
+            day at the first generation's mass (a heavier generation builds fewer, each
+            taking as many more parts).
     """
 
     need: np.ndarray
     direct: np.ndarray
     batches: np.ndarray
+    rate: np.ndarray | None = None
 
 
 def production_plan(city: LunarCity, labour: float) -> Plan:
@@ -259,7 +263,15 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
     basis = city.plan_basis
     # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
     s = np.array([city.shares.get(k, 0.0) for k in city.buildable])
-    days_per_kg = float(s @ basis.days_per_kg)
+    per_kg = basis.days_per_kg
+    learning = city.learning
+    if learning.on:
+        # Learning: today's next unit of each kind takes less assembly than the first.
+        per_kg = per_kg + (
+            np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
+            / basis.mass_kg
+        )
+    days_per_kg = float(s @ per_kg)
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
     rate = s * mass_rate / basis.mass_kg
     # What the chain consumes per day (intermediates included) and the parts the builders
@@ -292,7 +304,7 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
             have = hours.get(fab, 0.0)
             if wanted > have:
                 batches[sel] *= have / wanted
-    return Plan(need=need, direct=direct, batches=batches)
+    return Plan(need=need, direct=direct, batches=batches, rate=rate)
 
 
 def crest_profile(site: SiteGrid, sunny_order: np.ndarray) -> np.ndarray:

@@ -318,6 +318,32 @@ class PlannerConfig(Section):
     )
 
 
+class LearningConfig(Section):
+    """Learning by doing: Wright's law on robot assembly labour (lunarcity/learning.py)."""
+
+    # 0.5-1: 1 is no learning; 0.5 halves labour with every doubling of the count built,
+    # beyond any published progress ratio (WRI36: 0.8 for airframe labour; industrial ratios
+    # cluster around 0.7-0.9). Above 1 labour would grow with practice (forgetting), which the
+    # model does not represent.
+    progress_ratio: float = Field(
+        1.0,
+        ge=0.5,
+        le=1.0,
+        description="Wright's law on assembly labour: the labour of a unit at twice the count "
+        "of its kind built, over today's (1 = no learning; 0.8 = airframes, WRI36)",
+    )
+
+
+class GenerationsConfig(Section):
+    """Hardware generations (M13; data/units.yaml ``generations``, lunarcity/generations.py)."""
+
+    enabled: bool = Field(
+        False,
+        description="Units built in early generations are heavier and take part of their "
+        "electronics Earth-made (M13: 1.5x, then 90-100 % local electronics at generations 3-6)",
+    )
+
+
 class TargetPart(Section):
     """One part of the target: a metric at least (or at most) a value."""
 
@@ -372,6 +398,8 @@ class Scenario(Strict):
     satellite: SatelliteConfig = Field(default_factory=SatelliteConfig)
     economy: EconomyConfig = Field(default_factory=EconomyConfig)
     planner: PlannerConfig = Field(default_factory=PlannerConfig)
+    learning: LearningConfig = Field(default_factory=LearningConfig)
+    generations: GenerationsConfig = Field(default_factory=GenerationsConfig)
     target: TargetConfig = Field(default_factory=TargetConfig)
     run: RunConfig = Field(default_factory=RunConfig)
 

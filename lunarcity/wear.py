@@ -180,7 +180,10 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
     """Scrap units of ``kind`` at table ``rows``: recycle what the kind allows, waste the rest."""
     spec = city.unit_spec(kind)
     t = city.fleet.tables[kind]
-    mass = city.catalog.units[kind].mass_kg * len(rows)
+    if kind in city.generations.kinds:  # units of a generation have their own masses
+        mass = float(t["mass_kg"][rows].sum())
+    else:
+        mass = city.catalog.units[kind].mass_kg * len(rows)
     imported = float(t["imported_kg"][rows].sum())
     fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
     # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and

@@ -165,3 +165,27 @@ def test_every_unit_role_has_an_agent_class_in_the_model_and_the_reference() -> 
     reference = _load_reference().REFERENCE_CLASS
     assert roles <= set(AGENT_CLASS), roles - set(AGENT_CLASS)
     assert roles <= set(reference), roles - set(reference)
+
+
+def test_reference_follows_the_learning_and_generation_rules(ref: ModuleType) -> None:
+    """With learning and generations on, a job's labour depends on the count built and a
+    unit's mass on its generation: both models agree."""
+    short = {
+        "economy__failures": False,
+        "run__years": 0.5,
+        "learning__progress_ratio": 0.8,
+        "generations__enabled": True,
+    }
+    model = LunarCity("ten_year_city", seed=3, **short)
+    reference = ref.MesaReference("ten_year_city", seed=3, **short)
+    for m in (model, reference):
+        while m.running:
+            m.step()
+    assert model.learning.built == reference.learning.built
+    assert model.generations.building == reference.generations.building >= 3
+    assert sum(model.learning.built.values()) > 20
+    a, b = model.daily(), reference.daily()
+    for col in ("industrial_mass_t", "assembly_robot_days", "labour_robot_days"):
+        np.testing.assert_allclose(
+            b[col].to_numpy(), a[col].to_numpy(), rtol=REL_TOL, atol=1e-12, err_msg=col
+        )

@@ -111,6 +111,9 @@ def scenarios(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         "units__solar_plant__lifetime_years": draw(st.floats(0.05, 10.0)),
         "units__regolith_plant__lifetime_years": draw(st.floats(0.05, 15.0)),
         "units__metal_works__failures_per_year": draw(st.floats(0.0, 20.0)),
+        # Generations (units of their own masses, Earth-made electronics) and learning.
+        "generations__enabled": draw(st.booleans()),
+        "learning__progress_ratio": draw(st.floats(0.5, 1.0)),
     }
     return name, o
 
@@ -133,6 +136,25 @@ def test_every_preset_runs_with_both_ledgers_closed(name: str) -> None:
     assert s["mass_balance_rel_error"] < LEDGER_TOL
     assert s["energy_balance_rel_error"] < LEDGER_TOL
     assert s["days_simulated"] == m.days
+
+
+def test_ledgers_hold_with_generations_heavier_units_scrapped_and_recycled() -> None:
+    # Generations on: units have masses of their own (1.5x at generation 2), and short robot
+    # and solar lives scrap some of them within the run, so in-service mass, scrap and waste
+    # all follow each unit's own mass.
+    m = _run_checking_every_day(
+        "ten_year_city", run__years=1.5, generations__enabled=True,
+        units__robot__lifetime_years=0.5, units__solar_plant__lifetime_years=0.7,
+    )  # fmt: skip
+    _assert_ledgers(m)
+    plants = m.fleet.tables["regolith_plant"]
+    gens, mass = plants["gen"][: plants.n], plants["mass_kg"][: plants.n]
+    assert m.generations.building >= 4  # the fleet has copied itself a few times
+    # Generation 2 at 1.5 x 10,000 kg, later ones at 10,000 kg (data/units.yaml, M13).
+    assert (gens == 2).any() and np.all(mass[gens == 2] == 15_000.0)
+    assert (gens >= 3).any() and np.all(mass[gens >= 3] == 10_000.0)
+    assert m.fleet.mass_total("regolith_plant") == pytest.approx(float(mass.sum()))
+    assert float(m.daily()["waste_t"][-1]) > 0  # robots were scrapped within the run
 
 
 def test_the_kick_stage_is_what_fills_it_and_leaves_with_the_satellite() -> None:

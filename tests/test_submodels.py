@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 import lunarcity
+from lunarcity import jobs, plan
 from lunarcity.catalog import default_catalog
+from lunarcity.learning import LearningCurve
 from lunarcity.model import LunarCity
 from lunarcity.model_economy import scenario_economy
 from lunarcity.power import dispatch
@@ -395,6 +397,162 @@ def test_assembly_labour_spent_pays_300_seconds_per_kg_built(labour_city) -> Non
     assert built_t > 20
     spent = float(daily["assembly_robot_days"].sum())
     assert spent >= built_t * 3.472 * (1 - 1e-3)
+
+
+# == learning: Wright's law on assembly labour =====================================================
+# Wright (1936): the n-th unit takes T1 x n^log2(p) of the first unit's labour T1. At p = 0.8,
+# log2(0.8) = -0.321928: unit 2 takes 0.8 T1, unit 4 takes 0.8^2 = 0.64 T1, unit 3 takes
+# 3^-0.321928 = exp(-0.321928 x 1.098612) = exp(-0.353675) = 0.702103 T1; the first four
+# together (the cumulative form) 1 + 0.8 + 0.702103 + 0.64 = 3.142103 T1.
+WRIGHT_08 = [1.0, 0.8, 0.702103, 0.64]
+
+
+def test_wright_law_unit_and_cumulative_forms_by_hand() -> None:
+    curve = LearningCurve({"robot": 10.0}, 0.8)
+    assert curve.next_days("robot") == pytest.approx(10.0)
+    np.testing.assert_allclose(curve.open("robot", 4), [10 * f for f in WRIGHT_08], rtol=1e-5)
+    assert curve.open("robot", 0).sum() == 0.0
+    # The fifth: 5^-0.321928 = exp(-0.321928 x 1.609438) = exp(-0.518124) = 0.595637.
+    assert curve.next_days("robot") == pytest.approx(5.95637, rel=1e-5)
+    # Opening 2 and then 2 gives the same labour as opening 4 at once (it counts units).
+    again = LearningCurve({"robot": 10.0}, 0.8)
+    both = np.concatenate([again.open("robot", 2), again.open("robot", 2)])
+    assert both.sum() == pytest.approx(31.42103, rel=1e-5)
+    # Off (p = 1): every unit takes the first unit's labour exactly.
+    off = LearningCurve({"robot": 10.0}, 1.0)
+    assert off.open("robot", 3).tolist() == [10.0, 10.0, 10.0]
+
+
+def test_build_jobs_take_the_wright_law_labour_of_their_count() -> None:
+    # Robots only, parts unlimited, 10.8 robot-days of assembly: pooled crews keep 3 days of
+    # work open, 32.4 robot-days. A robot's first unit takes 2,200 x 300 / 86,400 = 7.6389
+    # robot-days, so 32.4 / 7.6389 = 4.24: four jobs open, taking 7.6389 x (1, 0.8, 0.702103,
+    # 0.64) = 7.6389, 6.1111, 5.3633, 4.8889 robot-days.
+    m = LunarCity(
+        "ten_year_city", run__years=0.1, learning__progress_ratio=0.8,
+        economy__unlimited_materials=True, planner__policy="fixed_mix",
+        planner__mix={"robot": 1.0},
+    )  # fmt: skip
+    m.shares = plan.todays_shares(m)
+    opened = jobs.start_jobs(m, 10.8).opened
+    assert opened == (("robot", 4),)
+    np.testing.assert_allclose(
+        m.jobs.table["labour_left"], [7.6389, 6.1111, 5.3633, 4.8889], rtol=1e-4
+    )
+
+
+def _assembly_per_tonne_built(progress_ratio: float) -> tuple[float, dict[str, int]]:
+    m = LunarCity(
+        "ten_year_city", run__years=120 / 365.25, economy__failures=False,
+        economy__unlimited_power=True, learning__progress_ratio=progress_ratio,
+    )  # fmt: skip
+    while m.running:
+        m.step()
+    built_t = sum(
+        float((m.fleet.tables[k]["builder"] != 0).sum()) * m.catalog.units[k].mass_kg / 1000
+        for k in m.agent_kinds
+    )
+    # What was spent went into units built and into the open jobs' progress (and idled while
+    # parts were short): an upper bound on the labour per tonne built, as the labour test says.
+    return float(m.daily()["assembly_robot_days"].sum()) / built_t, m.learning.built
+
+
+def test_learning_builds_with_less_assembly_labour_than_without() -> None:
+    # Without learning every tonne built takes at least 1,000 x 300 / 86,400 = 3.472 robot-days
+    # (the labour test above). With p = 0.8 a kind's n-th unit takes n^-0.3219 of that: after
+    # the tens of units of fabs and solar plants started in 120 days, well under it.
+    off, _ = _assembly_per_tonne_built(1.0)
+    on, built_on = _assembly_per_tonne_built(0.8)
+    assert off >= 3.472 * (1 - 1e-3)
+    assert sum(built_on.values()) >= 100  # over a hundred units started
+    assert on < off * 0.9
+
+
+# == generations (M13) ============================================================================
+# data/units.yaml generations (M13): generation 2 weighs 1.5x and takes all its electronics
+# Earth-made; generation 3 weighs 1.0x and takes 10 % Earth-made (90 % local); 4: 5 %; 5: 1 %;
+# 6 and after: none.
+
+
+def test_generation_counter_advances_when_the_fleet_has_copied_itself() -> None:
+    m = LunarCity("ten_year_city", run__years=0.01, generations__enabled=True)
+    gens = m.generations
+    # models/ten_year_city.yaml's seed, generational units only (the fission unit has none):
+    # 12 robots (2,200 kg), 2 regolith plants (10,000), a metal works (8,000), a solar fab
+    # (8,000), an electronics fab (6,000) and 10 solar plants (1,300): 26,400 + 20,000 +
+    # 8,000 + 8,000 + 6,000 + 13,000 = 81,400 kg. Generation 2 lasts until as much is started.
+    assert m.fleet.count("robot") == 12 and m.fleet.count("solar_plant") == 10
+    assert gens.reference_kg == pytest.approx(81_400.0)
+    assert gens.building == 2
+    assert gens.factor("robot") == 1.5 and gens.earth_kg("robot", 300.0) == 300.0
+    gens.opened("robot", 81_399.0, lambda: 500_000.0)
+    assert gens.building == 2
+    gens.opened("robot", 1.0, lambda: 500_000.0)
+    assert gens.building == 3 and gens.reference_kg == 500_000.0
+    # Generation 3: a robot's 200 kg of electronics, 10 % Earth-made: 20 kg.
+    assert gens.factor("robot") == 1.0 and gens.earth_kg("robot", 200.0) == pytest.approx(20.0)
+    gens.opened("solar_plant", 500_000.0, lambda: 1e6)
+    assert gens.building == 4 and gens.earth_kg("robot", 200.0) == pytest.approx(10.0)
+    for _ in range(5):  # generation 9: past the table's last row (6), which applies
+        gens.opened("robot", 1e12, lambda: 1e6)
+    assert gens.building == 9 and gens.earth_kg("robot", 200.0) == 0.0
+    # Kinds without generations (rail, the satellite) never change, nor count.
+    assert gens.factor("rail_segment") == 1.0 and gens.generation("rail_segment") == 0
+    gens.opened("rail_segment", 1e12, lambda: 1e6)
+    assert gens.building == 9
+
+
+def _robot_city(**overrides) -> LunarCity:
+    """A ten-year city at day 0 building robots only, with 10 t of each robot part in stock,
+    all lunar-made except 300 kg of the electronics (Earth-made)."""
+    m = LunarCity(
+        "ten_year_city", run__years=0.1, planner__policy="fixed_mix",
+        planner__mix={"robot": 1.0}, generations__enabled=True, **overrides,
+    )  # fmt: skip
+    for part in ("structure", "motors", "electronics", "wire", "bearings", "storage_cells"):
+        m.stock[m.index[part]] = 10_000.0
+        m.stock_imp[m.index[part]] = 0.0
+    m.stock_imp[m.index["electronics"]] = 300.0
+    m.shares = plan.todays_shares(m)
+    return m
+
+
+def test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics() -> None:
+    # Generation 2 robot: 1.5 x 2,200 = 3,300 kg; its bill scaled: electronics 1.5 x 200 =
+    # 300 kg, all Earth-made; structure 1.5 x 1,200 = 1,800 kg. Its assembly 300 s per kg:
+    # 3,300 x 300 / 86,400 = 11.458 robot-days. 10.8 robot-days of labour keep 32.4 open,
+    # enough for 2.8 robots, but the 300 kg of Earth-made electronics back exactly one.
+    m = _robot_city()
+    starts = jobs.start_jobs(m, 10.8)
+    assert starts.opened == (("robot", 1),)
+    t = m.jobs.table
+    assert t["mass"].tolist() == [3300.0]
+    assert t["labour_left"][0] == pytest.approx(11.458, abs=1e-3)
+    assert t["gen"].tolist() == [2]
+    assert t["imported_kg"][0] == pytest.approx(300.0)
+    assert m.stock[m.index["electronics"]] == pytest.approx(10_000.0 - 300.0)
+    assert m.stock_imp[m.index["electronics"]] == pytest.approx(0.0)
+    assert m.stock[m.index["structure"]] == pytest.approx(10_000.0 - 1800.0)
+    # The others were held back by Earth-made electronics: an imports shortfall.
+    assert starts.shortfalls and starts.shortfalls[0][0] == "earth:electronics"
+
+
+def test_a_generation_3_robot_takes_a_tenth_of_its_electronics_from_earth() -> None:
+    # Generation 3 robot: 2,200 kg (factor 1.0), 7.639 robot-days; electronics 200 kg of which
+    # 10 % Earth-made: 20 kg. 32.4 / 7.639 = 4.24: four robots open, taking 4 x 20 = 80 kg of
+    # the 300 kg Earth-made first, then 4 x 180 = 720 kg more electronics from the mixed stock
+    # left (9,920 kg, of which 220 Earth-made: 720 x 220 / 9,920 = 15.97 kg more imported).
+    m = _robot_city()
+    m.generations.opened("robot", 1e9, lambda: 1e12)  # generation 2 done
+    assert m.generations.building == 3
+    starts = jobs.start_jobs(m, 10.8)
+    assert starts.opened == (("robot", 4),)
+    t = m.jobs.table
+    assert t["mass"].tolist() == [2200.0] * 4
+    assert t["gen"].tolist() == [3] * 4
+    np.testing.assert_allclose(t["labour_left"], [7.6389] * 4, rtol=1e-4)
+    assert float(t["imported_kg"].sum()) == pytest.approx(80.0 + 15.97, abs=0.01)
+    assert m.stock[m.index["electronics"]] == pytest.approx(10_000.0 - 800.0)
 
 
 # == scrapping and recycling at end of life =======================================================

@@ -90,7 +90,7 @@ class _Sourced(Strict):
 
 
 #: Runs one sweep may hold: each has a row in the manifest and a file on disk, and 10^7 runs of
-#: ~1 s are four months of one core; the shipped feasibility sweep has 768.
+#: ~1 s are four months of one core; the shipped feasibility sweep has 832.
 MAX_RUNS = 10_000_000
 
 

@@ -235,6 +235,41 @@ MUTATIONS: tuple[Mutation, ...] = (
         (f"{SUB}::test_mining_and_hauling_labour_per_kg_follow_distance",),
     ),
     Mutation(
+        "learning_counts_from_zero",
+        "Wright's law counts the n-th unit as the (n+1)-th (every unit one doubling cheaper)",
+        "lunarcity/learning.py",
+        ((r"n = np\.arange\(n0 \+ 1, n0 \+ count \+ 1", "n = np.arange(n0 + 2, n0 + count + 2"),),
+        (
+            f"{SUB}::test_wright_law_unit_and_cumulative_forms_by_hand",
+            f"{SUB}::test_build_jobs_take_the_wright_law_labour_of_their_count",
+        ),
+    ),
+    Mutation(
+        "generation_mass_factor_ignored",
+        "a unit of a heavier generation takes its kind's usual bill and weighs as usual",
+        "lunarcity/generations.py",
+        ((r"return self\.mass_factor\[min\(self\.building, self\.last\)\]", "return 1.0"),),
+        (
+            f"{SUB}::test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics",
+            f"{SUB}::test_generation_counter_advances_when_the_fleet_has_copied_itself",
+        ),
+    ),
+    Mutation(
+        "generation_earth_share_ignored",
+        "a generation's electronics need no Earth-made share",
+        "lunarcity/generations.py",
+        (
+            (
+                r"return part_kg \* self\.earth_share\[min\(self\.building, self\.last\)\]",
+                "return 0.0",
+            ),
+        ),
+        (
+            f"{SUB}::test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics",
+            f"{SUB}::test_a_generation_3_robot_takes_a_tenth_of_its_electronics_from_earth",
+        ),
+    ),
+    Mutation(
         "duty_fraction_ignored",
         "robots work the whole day (duty 0.9 ignored)",
         "lunarcity/contributions.py",
