@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.chemistry import TOLERANCE
+
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
@@ -134,8 +136,11 @@ def remelt_follows_scrap(city: LunarCity) -> None:
         return
     out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
     arrays.r_out[r] = out
-    with np.errstate(divide="ignore"):
-        arrays.per_output[r] = np.where(out > 0, 1.0 / out, 0.0)
+    # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
+    # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
+    # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
+    useful = out > TOLERANCE * out.sum()
+    arrays.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
     ins, _, fab, _ = arrays.recipe_io[r]
     outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
     arrays.recipe_io[r] = (ins, outs, fab, float(out.sum()))

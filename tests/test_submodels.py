@@ -597,3 +597,29 @@ def test_electrolysis_recovers_each_element_by_hand(preset: str) -> None:
     econ = scenario_economy(resolve_scenario(preset, {}))
     outputs = econ.processes["regolith_electrolysis"].outputs
     assert outputs == pytest.approx(ELECTROLYSIS[preset], abs=0.01)
+
+
+def test_remelting_asks_no_batches_for_a_trace_in_the_scrap_pool() -> None:
+    # Found by the ten-year study (a run at the corner of its ranges): a material scrapped long
+    # ago is remelted down geometrically until the pool holds ~1e-320 kg of it; 1 / that
+    # overflowed, inf x 0 made NaN batches and the day's job starts crashed. Worked by hand: a
+    # pool of 3 kg, 1 kg and 1e-320 kg of three materials remelts the recipe's W kg of scrap a
+    # batch into 0.75 W and 0.25 W kg of the first two; per kg of output that is 1 / (0.75 W)
+    # and 1 / (0.25 W) batches, and the trace asks for none.
+    from lunarcity.recipes import remelt_follows_scrap
+
+    city = LunarCity("ten_year_city", run__years=1)
+    arrays = city.arrays
+    r = arrays.remelt
+    assert r is not None
+    kg_in = float(arrays.r_in[r].sum())
+    a, b, c = (int(i) for i in np.flatnonzero(city.elements.recoverable.sum(axis=0))[:3])
+    city.elements.pool[:] = 0.0
+    city.elements.pool[[a, b, c]] = [3.0, 1.0, 1e-320]
+    remelt_follows_scrap(city)
+    per = arrays.per_output[r]
+    assert np.isfinite(per).all()
+    assert per[a] == pytest.approx(1.0 / (0.75 * kg_in), rel=1e-12)
+    assert per[b] == pytest.approx(1.0 / (0.25 * kg_in), rel=1e-12)
+    assert per[c] == 0.0  # a trace: no batches asked for it
+    assert arrays.r_out[r][c] > 0.0  # but it still comes out with the rest
