@@ -141,3 +141,29 @@ def test_missing_results_or_block_say_so(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="has no answer block"):
         write_answer(tmp_path)
     shutil.rmtree(tmp_path / "docs" / "results")
+
+
+def test_the_rerun_command_repeats_the_size_a_study_was_run_at() -> None:
+    # A committed study run at a reduced size is reproduced only by the same sizes: the
+    # command in the answer carries them; at the spec's own size it needs none.
+    from lunarcity.study.answer import rerun_command
+
+    reduced = {"reduced": "N = 64 (spec 128), 4 Morris trajectories (spec 10)"}
+    assert rerun_command("s", reduced) == (
+        "lunarcity study s --out docs/results/s --samples 64 --trajectories 4"
+    )
+    assert rerun_command("s", {"reduced": None}) == "lunarcity study s --out docs/results/s"
+    per_destination = {"destinations": {"geo": {"reduced": "N = 8 (spec 32)"}}}
+    assert rerun_command("s", per_destination).endswith("--out docs/results/s --samples 8")
+
+
+def test_an_interval_wider_than_an_index_can_be_is_said_to_resolve_nothing() -> None:
+    # Total-order indices lie in [0, 1]; a bootstrap interval of +-128,031 (an outcome censored
+    # at the horizon in 95 % of runs) must not be printed as if it meant something.
+    from lunarcity.study.answer import _index
+
+    assert _index({"parameter": "a.b", "ST": 0.61, "ST_conf": 0.1}) == (
+        "`a.b` (total-order index 0.61 ± 0.10)"
+    )
+    wide = _index({"parameter": "a.b", "ST": 1.12, "ST_conf": 128031.0})
+    assert "not resolved" in wide and "128031" not in wide

@@ -40,11 +40,17 @@ def _top(summary: dict[str, Any]) -> str:
     tops = summary.get("top_inputs", [])
     if not tops:
         return "no input could be ranked"
-    parts = [
-        f"{_name(t['parameter'])} (total-order index {t['ST']:.2f} ± {t['ST_conf']:.2f})"
-        for t in tops[:2]
-    ]
-    return " then ".join(parts)
+    return " then ".join(_index(t) for t in tops[:2])
+
+
+def _index(top: dict[str, Any]) -> str:
+    """One input's total-order index with its interval, or why the interval says nothing."""
+    name, st, conf = _name(top["parameter"]), top["ST"], top["ST_conf"]
+    # An index lies in [0, 1]: an interval wider than that range (an outcome nearly constant
+    # over the sample, e.g. censored at the horizon in most runs) ranks nothing at this N.
+    if not conf < 1.0:
+        return f"{name} (total-order index {st:.2f}, its interval wider than 0 to 1: not resolved)"
+    return f"{name} (total-order index {st:.2f} ± {conf:.2f})"
 
 
 def _prim(summary: dict[str, Any], flag: str) -> str | None:
@@ -121,6 +127,26 @@ def _by_destination(route: dict[str, Any]) -> str:
     return text
 
 
+def rerun_command(name: str, summary: dict[str, Any]) -> str:
+    """The command that reproduces a committed study, at the size it was run.
+
+    A study run at another size than its spec's records it in words (``reduced``, written by
+    :func:`lunarcity.study.runner.resize`: "N = 64 (spec 128), 4 Morris trajectories (spec
+    10)"); the command repeats those sizes so the same runs come out.
+    """
+    command = f"lunarcity study {name} --out docs/results/{name}"
+    said = summary.get("reduced") or ""
+    if summary.get("destinations") and not said:
+        said = next(iter(summary["destinations"].values()), {}).get("reduced") or ""
+    samples = re.search(r"N = (\d+) \(spec", said)
+    trajectories = re.search(r"(\d+) Morris trajectories \(spec", said)
+    if samples:
+        command += f" --samples {samples.group(1)}"
+    if trajectories:
+        command += f" --trajectories {trajectories.group(1)}"
+    return command
+
+
 def answer_text(results: Path, link: str) -> str:
     """The answer's Markdown (between the markers), from the studies' summary.json files.
 
@@ -173,8 +199,8 @@ def answer_text(results: Path, link: str) -> str:
     reports = (
         f"Reports: [the ten-year city]({link}/{CITY}/report.md), "
         f"[the lunar route against Earth]({link}/{ROUTE}/report.md); each reruns with "
-        f"`lunarcity study {CITY} --out docs/results/{CITY}` and "
-        f"`lunarcity study {ROUTE} --out docs/results/{ROUTE}`, then `lunarcity study --answer`."
+        f"`{rerun_command(CITY, city)}` and `{rerun_command(ROUTE, route)}`, then "
+        "`lunarcity study --answer`."
     )
     return "\n".join(
         [
