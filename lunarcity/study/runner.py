@@ -42,6 +42,11 @@ SUMMARY_FILE = "summary.json"
 TIMINGS_FILE = "timings.json"
 
 
+def _account(out: Path, ran: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """What ``--json`` prints of a finished study: where it wrote, what ran, what it found."""
+    return {"out": str(out), "report": str(out / REPORT_FILE), "ran": ran, "summary": summary}
+
+
 @dataclass
 class StudyResult:
     """What a study did and found."""
@@ -55,12 +60,7 @@ class StudyResult:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able account for ``--json``."""
-        return {
-            "out": str(self.out),
-            "report": str(self.out / REPORT_FILE),
-            "ran": self.ran,
-            "summary": self.summary,
-        }
+        return _account(self.out, self.ran, self.summary)
 
 
 @dataclass
@@ -79,12 +79,7 @@ class DestinationStudies:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-able account for ``--json``."""
-        return {
-            "out": str(self.out),
-            "report": str(self.out / REPORT_FILE),
-            "ran": self.ran,
-            "summary": self.summary,
-        }
+        return _account(self.out, self.ran, self.summary)
 
 
 def resize(spec: StudySpec, samples: int | None, trajectories: int | None) -> str | None:
