@@ -1,4 +1,7 @@
-"""Rewrite the generated sections of docs/MODEL.md and README.md: each preset against its study.
+"""Rewrite the generated sections of docs/MODEL.md and README.md from fresh runs.
+
+Each preset against its study (MODEL.md and README.md), and the ten-year city with each
+off-by-default switch turned on (MODEL.md).
 
 Usage::
 
@@ -14,10 +17,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from lunarcity.studies import preset_table, replace_section
+from lunarcity.studies import preset_table, replace_section, switches_table
 
 HERE = Path(__file__).resolve().parent
 FILES = [HERE / "MODEL.md", HERE.parent / "README.md"]
+#: Each generated section (its marker name): the files that hold it.
+SECTIONS = {"presets": FILES, "switches": [HERE / "MODEL.md"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,11 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    table = preset_table()
+    tables = {"presets": preset_table(), "switches": switches_table()}
+    fresh_text: dict[Path, str] = {}
+    for name, table in tables.items():
+        for path in SECTIONS[name]:
+            text = fresh_text.get(path) or path.read_text(encoding="utf-8")
+            fresh_text[path] = replace_section(text, table, name)
     stale = []
-    for path in FILES:
+    for path, fresh in fresh_text.items():
         text = path.read_text(encoding="utf-8")
-        fresh = replace_section(text, table)
         if fresh == text:
             continue
         if args.check:
