@@ -49,6 +49,8 @@ CITY_SUMMARY = {
         {"parameter": "a.b", "ST": 0.61, "ST_conf": 0.1, "S1": 0.5},
         {"parameter": "c.d", "ST": 0.2, "ST_conf": 0.05, "S1": 0.1},
     ],
+    "deciding_outcome": "industrial_mass_t",
+    "deciding_spread": {"n": 16, "low": 812.4, "median": 20449.0, "high": 301234.0, "largest": 4e5},
     "success": {"share": 0.625, "low": 0.3, "high": 0.86, "n": 16},
     "survival": {"median_years": 6.04, "horizon_years": 10.0, "runs": 16, "events": 10},
     "prim": {
@@ -81,6 +83,11 @@ def test_the_answer_states_the_numbers_and_the_conditions(tmp_path: Path) -> Non
         "the scenario's values (95 % interval 30 % to 86 %)"
     ) in text
     assert "half the runs meet it by year 6.0" in text
+    # The deciding outcome with its spread at three significant digits.
+    assert (
+        "`industrial_mass_t` (median 2.04e+04, 5 % to 95 % of the range 812 to 3.01e+05) is "
+        "decided mostly by `a.b`"
+    ) in text
     assert (
         "`a.b` (total-order index 0.61 ± 0.10) then `c.d` (total-order index 0.20 ± 0.05)" in text
     )
@@ -97,9 +104,12 @@ def test_the_answer_of_a_study_per_destination(tmp_path: Path) -> None:
         **one,
         "top_inputs": [],
         "success": {"share": 0.0, "low": 0.0, "high": 0.1, "n": 64},
+        "deciding_spread": {"n": 64, "low": 0.001, "median": 0.012, "high": 0.02, "largest": 0.031},
     }
+    one["deciding_spread"] = {"n": 64, "low": 0.1, "median": 0.6, "high": 1.2, "largest": 1.4}
     route = {
         "name": ROUTE,
+        "deciding_outcome": "break_even_ratio",
         "converged": False,
         "reduced": None,
         "destinations": {"geo": none, "leo": one},
@@ -109,6 +119,8 @@ def test_the_answer_of_a_study_per_destination(tmp_path: Path) -> None:
         "breaks even within ten years in this share of its range: `geo` 0 % (95 % 0 % to 10 %); "
         "`leo` 10 % (95 % 5 % to 20 %)."
     ) in text
+    # How close the best run came: leo's largest ratio (1.4), not geo's (0.031).
+    assert "reaches 1.4 at `leo`; the median run 0.6 there." in text
     # The best destination's ranking: leo's.
     assert (
         "At `leo`, `break_even_ratio` is decided mostly by `x.y` (total-order index 0.80 ± 0.02)"

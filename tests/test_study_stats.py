@@ -11,6 +11,7 @@ import pytest
 
 import lunarcity
 from lunarcity.earth_ledger import EarthSide, RouteFigures
+from lunarcity.study.analysis import spread
 from lunarcity.study.convergence import compare, sobol_with_convergence
 from lunarcity.study.earth import (
     RunRecord,
@@ -360,3 +361,24 @@ def test_processing_every_run_at_every_draw_and_averaging(short_run) -> None:
     assert means["break_even_ratio"][0] == pytest.approx((ratios[0] + ratios[1]) / 2)
     # The city's own flag does not depend on the draw: its mean is the run's flag.
     assert means["self_sufficient"].to_list()[1] in (0.0, 1.0)
+
+
+def test_spread_of_an_outcome_by_hand() -> None:
+    # 21 runs with values 1..21, plus a run without a value. Percentiles interpolate linearly
+    # between order statistics at (n - 1) * q: index 1 -> 2 (5 %), index 10 -> 11 (median),
+    # index 19 -> 20 (95 %); the largest is 21. Draw 1 repeats the city's own outcome with
+    # another Earth-side figure: an outcome that does not depend on it counts each run once.
+    values = [float(v) for v in range(1, 22)] + [None]
+    rows = pl.DataFrame(
+        {
+            "point": list(range(22)) * 2,
+            "draw": [0] * 22 + [1] * 22,
+            "industrial_mass_t": values + [1000.0] * 22,
+        }
+    )
+    s = spread(rows, "industrial_mass_t")
+    assert (s.n, s.low, s.median, s.high, s.largest) == (21, 2.0, 11.0, 20.0, 21.0)
+    assert (
+        spread(rows.with_columns(pl.lit(None).alias("industrial_mass_t")), "industrial_mass_t")
+        is None
+    )

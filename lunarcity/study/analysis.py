@@ -33,6 +33,35 @@ class Screened:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Spread:
+    """How an outcome is spread over the assumption ranges (the Saltelli A and B points).
+
+    Attributes:
+        n: Rows counted (runs, or runs x Earth-side draws for an Earth-side outcome).
+        low: The 5th percentile.
+        median: The median.
+        high: The 95th percentile.
+        largest: The largest value (how close the best run came, for a ratio judged at 1).
+    """
+
+    n: int
+    low: float
+    median: float
+    high: float
+    largest: float
+
+
+def spread(rows: pl.DataFrame, outcome: str) -> Spread | None:
+    """The spread of an outcome over the rows that carry it (None when no row has a value)."""
+    values = rows_for(rows, outcome)[outcome].drop_nulls().cast(pl.Float64).to_numpy()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    low, median, high = np.percentile(values, [5.0, 50.0, 95.0])
+    return Spread(int(values.size), float(low), float(median), float(high), float(values.max()))
+
+
 @dataclass
 class Ranked:
     """The Sobol phase's analysis."""
@@ -46,6 +75,8 @@ class Ranked:
     notes: list[str] = field(default_factory=list)
     #: Flags PRIM had nothing to find for, and why in words (no run succeeds, or every one).
     prim_none: dict[str, str] = field(default_factory=dict)
+    #: The deciding outcome's spread over the assumption ranges.
+    deciding_spread: Spread | None = None
 
     @property
     def converged(self) -> bool:
@@ -160,7 +191,17 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
             min_mass=q.prim_min_mass,
             min_coverage=q.prim_min_coverage,
         )
-    return Ranked(full, half, verdict, success, survival, prims, notes, prim_none)
+    return Ranked(
+        full,
+        half,
+        verdict,
+        success,
+        survival,
+        prims,
+        notes,
+        prim_none,
+        spread(base, body.sobol.outcomes[0]),
+    )
 
 
 def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str, Any]) -> dict:
@@ -186,6 +227,15 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         ],
         "success_flag": spec.study.questions.success,
     }
+    if ranked.deciding_spread is not None:
+        d = ranked.deciding_spread
+        out["deciding_spread"] = {
+            "n": d.n,
+            "low": d.low,
+            "median": d.median,
+            "high": d.high,
+            "largest": d.largest,
+        }
     if ranked.success is not None:
         s = ranked.success
         out["success"] = {"share": s.share, "low": s.low, "high": s.high, "n": s.n}

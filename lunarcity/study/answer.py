@@ -53,6 +53,18 @@ def _index(top: dict[str, Any]) -> str:
     return f"{name} (total-order index {st:.2f} ± {conf:.2f})"
 
 
+def _deciding(summary: dict[str, Any]) -> str:
+    """The deciding outcome by name, with its spread over the ranges when the summary has it."""
+    name = f"`{summary.get('deciding_outcome', 'the outcome')}`"
+    d = summary.get("deciding_spread")
+    if not d:
+        return name
+    return (
+        f"{name} (median {d['median']:.3g}, 5 % to 95 % of the range {d['low']:.3g} to "
+        f"{d['high']:.3g})"
+    )
+
+
 def _prim(summary: dict[str, Any], flag: str) -> str | None:
     box = summary.get("prim", {}).get(flag)
     if not box or not box["limits"]:
@@ -120,6 +132,14 @@ def _by_destination(route: dict[str, Any]) -> str:
         "its tankers, against launching Earth-built satellites and their transfer stages), the "
         f"lunar route breaks even within ten years in this share of its range: {shares}."
     )
+    closest = {n: p["deciding_spread"] for n, p in parts.items() if p.get("deciding_spread")}
+    if closest and route.get("deciding_outcome") == "break_even_ratio":
+        near = max(closest, key=lambda n: closest[n]["largest"])
+        text += (
+            f" The closest run (`break_even_ratio`: the direct route's Earth-lifted mass over the "
+            f"lunar route's, 1 breaks even) reaches {closest[near]['largest']:.2g} at `{near}`; "
+            f"the median run {closest[near]['median']:.2g} there."
+        )
     best = max(parts, key=lambda n: parts[n]["success"]["share"])
     if parts[best].get("top_inputs"):
         deciding = parts[best].get("deciding_outcome", "the outcome")
@@ -183,8 +203,8 @@ def answer_text(results: Path, link: str) -> str:
         lines.append(
             f"Under our assumptions, machines grow the city to its ten-year target in "
             f"{_pct(s['share'])} of the plausible range of {n_all} assumptions{held} (95 % "
-            f"interval {_pct(s['low'])} to {_pct(s['high'])}); {when}, "
-            f"decided mostly by {_top(city)}."
+            f"interval {_pct(s['low'])} to {_pct(s['high'])}); {when}. "
+            f"{_deciding(city)} is decided mostly by {_top(city)}."
         )
     box = _prim(city, "met_within_horizon")
     if box:

@@ -78,6 +78,12 @@ def write_report(
             f"- **Reduced N**: this run used {reduced}; the spec's full size is given below. "
             + ("" if ranked.converged else "Not converged: read the ranking as provisional.")
         )
+    if ranked.deciding_spread is not None:
+        d = ranked.deciding_spread
+        lines.append(
+            f"- `{deciding}` over the assumption ranges: median {_f(d.median)} (5 % to 95 %: "
+            f"{_f(d.low)} to {_f(d.high)}; largest {_f(d.largest)}; {d.n} rows)."
+        )
     if ranked.success is not None:
         s = ranked.success
         lines.append(
