@@ -85,7 +85,7 @@ def test_the_answer_states_the_numbers_and_the_conditions(tmp_path: Path) -> Non
     assert "half the runs meet it by year 6.0" in text
     # The deciding outcome with its spread at three significant digits.
     assert (
-        "`industrial_mass_t` (median 2.04e+04, 5 % to 95 % of the range 812 to 3.01e+05) is "
+        "`industrial_mass_t` (median 20,400, 5 % to 95 % of the range 812 to 301,000) is "
         "decided mostly by `a.b`"
     ) in text
     assert (

@@ -60,9 +60,16 @@ def _deciding(summary: dict[str, Any]) -> str:
     if not d:
         return name
     return (
-        f"{name} (median {d['median']:.3g}, 5 % to 95 % of the range {d['low']:.3g} to "
-        f"{d['high']:.3g})"
+        f"{name} (median {_sig3(d['median'])}, 5 % to 95 % of the range {_sig3(d['low'])} to "
+        f"{_sig3(d['high'])})"
     )
+
+
+def _sig3(x: float) -> str:
+    """Three significant digits, large numbers with thousands separators (34,400, not 3.44e+04)."""
+    if abs(x) < 1000:
+        return f"{x:.3g}"
+    return f"{float(f'{x:.3g}'):,.0f}"
 
 
 def _prim(summary: dict[str, Any], flag: str) -> str | None:
