@@ -6,7 +6,7 @@ a real study and on a synthetic one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -228,14 +228,7 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         "success_flag": spec.study.questions.success,
     }
     if ranked.deciding_spread is not None:
-        d = ranked.deciding_spread
-        out["deciding_spread"] = {
-            "n": d.n,
-            "low": d.low,
-            "median": d.median,
-            "high": d.high,
-            "largest": d.largest,
-        }
+        out["deciding_spread"] = asdict(ranked.deciding_spread)
     if ranked.success is not None:
         s = ranked.success
         out["success"] = {"share": s.share, "low": s.low, "high": s.high, "n": s.n}
