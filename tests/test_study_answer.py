@@ -179,3 +179,17 @@ def test_an_interval_wider_than_an_index_can_be_is_said_to_resolve_nothing() -> 
     )
     wide = _index({"parameter": "a.b", "ST": 1.12, "ST_conf": 128031.0})
     assert "not resolved" in wide and "128031" not in wide
+
+
+def test_spread_figures_print_without_exponents() -> None:
+    # Three significant digits: 0.00774598 -> 0.00775, 812.4 -> 812, 999.6 -> 1,000 (not 1e+03),
+    # 34395.7 -> 34,400, 104655 -> 105,000.
+    from lunarcity.study.answer import _sig3
+
+    assert [_sig3(x) for x in (0.00774598, 812.4, 999.6, 34395.7, 104655.0)] == [
+        "0.00775",
+        "812",
+        "1,000",
+        "34,400",
+        "105,000",
+    ]

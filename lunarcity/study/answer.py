@@ -67,9 +67,9 @@ def _deciding(summary: dict[str, Any]) -> str:
 
 def _sig3(x: float) -> str:
     """Three significant digits, large numbers with thousands separators (34,400, not 3.44e+04)."""
-    if abs(x) < 1000:
-        return f"{x:.3g}"
-    return f"{float(f'{x:.3g}'):,.0f}"
+    rounded = float(f"{x:.3g}")
+    # Decide on the rounded value: 999.6 rounds to 1,000, which .3g would print as 1e+03.
+    return f"{rounded:.3g}" if abs(rounded) < 1000 else f"{rounded:,.0f}"
 
 
 def _prim(summary: dict[str, Any], flag: str) -> str | None:
