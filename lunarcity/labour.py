@@ -76,9 +76,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
         kg = mine_budget / per_kg if per_kg > 0 else 0.0
         mine = kg / max(robot.mining_kg_per_day, 1e-9)
         haul = mine_budget - mine
-        city.stock[arrays.regolith] += kg
-        city.ledger.mined_kg += kg
-        city.elements.mined(arrays.regolith, kg)
+        city.stocks.mine(kg)
         left -= mine_budget
     # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
     d_site = (

@@ -73,11 +73,10 @@ def landers(city: LunarCity) -> Landing:
     """Today's lander: due or not, lost or landed, and what it brought."""
     if not lander_due(city):
         return NO_LANDER
-    ledger = city.ledger
-    if city.rng.random() < city.params.earth.lander_failure_prob:
-        ledger.landers_lost += 1
+    lost = city.rng.random() < city.params.earth.lander_failure_prob
+    city.stocks.count_lander(lost)
+    if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
-    ledger.landers_arrived += 1
     cargo = manifest(city)
     return Landing(due=True, lost=False, landed_kg=unload(city, cargo), cargo=cargo)
 
@@ -156,11 +155,7 @@ def land_seed(city: LunarCity) -> None:
 
 def land_stock(city: LunarCity, name: str, kg: float) -> None:
     """Earth-made items into stock, wholly imported."""
-    i = city.index[name]
-    city.stock[i] += kg
-    city.stock_imp[i] += kg
-    city.ledger.landed_kg += kg
-    city.elements.landed(i, kg)
+    city.stocks.land(city.index[name], kg)
 
 
 def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
@@ -185,6 +180,5 @@ def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarra
     )
     kg = n * mass
     city.recorder.hardware_added(kg, kg)
-    city.ledger.landed_kg += kg
-    city.elements.landed_units(city.kind_code[kind], kg)
+    city.stocks.land_units(city.kind_code[kind], kg)
     return kg

@@ -51,6 +51,7 @@ from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
 from lunarcity.scenario import Scenario, check_seed, resolve_scenario
 from lunarcity.site import build_site
+from lunarcity.stocks import Stocks
 from lunarcity.thesis import designed_catalog, plan_thesis
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
@@ -149,7 +150,7 @@ class LunarCity(mesa.Model):
         )
         # The element ledger beside the mass ledger, at the soil this city mines.
         remelt = self.arrays.remelt
-        self.elements = ElementLedger(
+        elements = ElementLedger(
             self.catalog,
             econ.regolith or self.catalog.sites[sc.site.name].regolith,
             self.nodes,
@@ -160,12 +161,13 @@ class LunarCity(mesa.Model):
             else [],
         )
 
-        # -- day state: stocks, jobs, repairs, storage, the ledger ----------------------------
-        self.stock = np.zeros(len(self.nodes))
-        self.stock_imp = np.zeros(len(self.nodes))  # imported kg inside each stock
+        # -- day state: stocks and ledgers, jobs, repairs, storage -----------------------------
+        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/stocks.py).
+        self.stocks = Stocks(
+            self.nodes, elements, self.arrays.regolith, self.arrays.oxygen, self.index.get("scrap")
+        )
         self.prod_rate = np.zeros(len(self.nodes))  # yesterday's gross production (kg/day)
         self.storage_kwh = 0.0  # energy in storage, carried from day to day
-        self.ledger = MassLedger()
         self.jobs = jobs.JobBook(self.kind_names)
         self.repairs = wear.RepairQueue(self.agent_kinds)
         self.tasks = labour.TaskBoard()
@@ -311,6 +313,26 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     # Views for people and tools
     # ==========================================================================================
+    @property
+    def stock(self) -> np.ndarray:
+        """The kg held of each item, by ``index`` (the stocks' own array: read, never assign)."""
+        return self.stocks.stock
+
+    @property
+    def stock_imp(self) -> np.ndarray:
+        """The imported kg inside each stock."""
+        return self.stocks.stock_imp
+
+    @property
+    def ledger(self) -> MassLedger:
+        """The mass ledger: flows across the city's boundary since founding."""
+        return self.stocks.ledger
+
+    @property
+    def elements(self) -> ElementLedger:
+        """The element ledger beside the mass ledger."""
+        return self.stocks.elements
+
     def unit_spec(self, kind: str) -> UnitSpec:
         """A unit kind's figures with the scenario's overrides applied."""
         return self.specs[kind]

@@ -49,7 +49,8 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
     # arrays that small, and the day's stock goes back into the arrays once, at the end.
     batches = batches.tolist()
-    stock, stock_imp = city.stock.tolist(), city.stock_imp.tolist()
+    draft = city.stocks.draft()
+    stock = draft.stock
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
@@ -58,7 +59,6 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
             for r, _ in users:
                 batches[r] *= stock[i] / want
     made = 0.0
-    prod = [0.0] * len(stock)
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
     for b, (ins, outs, fab, out_total) in zip(batches, arrays.recipe_io, strict=True):
@@ -70,37 +70,16 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
             b = can
         if b <= 0:
             continue
-        imp_in = 0.0
-        for i, q in ins:
-            held = stock[i]
-            used = q * b
-            if held > 0:
-                imp = used * (stock_imp[i] / held)
-                imp_in += imp
-                stock_imp[i] -= imp
-            stock[i] = max(held - used, 0.0)
-        total_out = out_total * b
-        for i, q in outs:
-            out = q * b
-            stock[i] += out
-            prod[i] += out
-            if imp_in > 0:
-                stock_imp[i] += out * (imp_in / total_out)
+        total_out = draft.make(ins, outs, b, out_total)
         made += total_out
         by_fab[fab] = by_fab.get(fab, 0.0) + total_out
-    if arrays.remelt is not None and batches[arrays.remelt] > 0:
-        scrap = arrays.index["scrap"]
-        city.elements.scrap_used(city.stock[scrap] - stock[scrap])
-    city.stock[:] = stock
-    city.stock_imp[:] = stock_imp
-    vented = 0.0
-    if arrays.oxygen is not None:
-        city.ledger.oxygen_made_kg += prod[arrays.oxygen]
-        vented = vent_oxygen(city)
+    # Scrap remelted shrinks the scrap pool; oxygen made is tallied (Draft.commit).
+    draft.commit()
+    vented = vent_oxygen(city) if arrays.oxygen is not None else 0.0
     return Production(
         made_kg=made,
         by_fab=by_fab,
-        produced=np.array(prod),
+        produced=np.array(draft.made),
         shortfalls=tuple(shortfalls),
         vented_kg=vented,
     )
@@ -114,15 +93,7 @@ def vent_oxygen(city: LunarCity) -> float:
         for k in city.fab_kinds
         if city.specs[k].oxygen_storage_kg > 0
     )
-    extra = float(city.stock[i]) - cap
-    if extra <= 0:
-        return 0.0
-    share = city.stock_imp[i] / city.stock[i]
-    city.stock[i] = cap
-    city.stock_imp[i] -= extra * share
-    city.ledger.vented_kg += extra
-    city.elements.vent(i, extra)
-    return extra
+    return city.stocks.vent(i, cap)
 
 
 def remelt_follows_scrap(city: LunarCity) -> None:

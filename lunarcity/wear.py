@@ -188,13 +188,9 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
     fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
     # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
     # remelting returns that mix, not a fixed alloy.
-    recycled = float(city.elements.scrap_units(city.kind_code[kind], mass, fraction).sum())
+    recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
     if recycled > 0:
-        i = city.index["scrap"]
-        city.stock[i] += recycled
-        city.stock_imp[i] += imported * recycled / mass
         recipes.remelt_follows_scrap(city)
-    city.ledger.waste_kg += mass - recycled
     city.recorder.scrapped(mass, imported)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
     robots_jobs = t["job"][rows] if spec.role == "robot" else None
