@@ -98,9 +98,12 @@ class Completed:
 
     Attributes:
         count: Jobs finished (units placed, rail segments banked, satellites stocked).
+        hardware: What they added, by kind in the order finished: (kg built, imported kg
+            inside, whether it went into service rather than into stock), for closure.
     """
 
     count: int
+    hardware: tuple[tuple[float, float, bool], ...] = ()
 
 
 def start_jobs(city: LunarCity, assembly: float) -> Starts:
@@ -344,13 +347,17 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         done = np.arange(finished)
     if not len(done):
         return Completed(count=0)
-    _complete(city, done)
-    return Completed(count=len(done))
+    return Completed(count=len(done), hardware=_complete(city, done))
 
 
-def _complete(city: LunarCity, rows: np.ndarray) -> None:
-    """Finished jobs at ``rows`` become units near their builders (satellites go to stock)."""
+def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bool], ...]:
+    """Finished jobs at ``rows`` become units near their builders (satellites go to stock).
+
+    Returns:
+        (kg built, imported kg inside, went into service) by kind, in the order finished.
+    """
     jobs = city.jobs.table
+    hardware: list[tuple[float, float, bool]] = []
     kinds = jobs["kind"][rows]
     for code in np.unique(kinds):
         kind = city.kind_names[int(code)]
@@ -360,9 +367,7 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
         # Units of a generation have their own masses (lunarcity/generations.py).
         generational = kind in city.generations.kinds
         built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
-        city.recorder.hardware_added(
-            built_kg, float(imported.sum()), installed=kind != city.sat_kind
-        )
+        hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
         i = city.index.get(kind)
         if kind == city.sat_kind:
             city.stocks.put(i, len(sel) * mass, float(imported.sum()))
@@ -392,3 +397,4 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
         ok = rows_b >= 0
         robots["job"][rows_b[ok]] = 0
     jobs.remove_rows(rows, keep_order=True)
+    return tuple(hardware)

@@ -34,12 +34,15 @@ class Landing:
         lost: It was lost on the way.
         landed_kg: Payload landed (items and units; rail with no track slot left is not landed).
         cargo: What it carried (kg by item or unit kind), empty when none landed.
+        units_kg: The mass of each kind of unit landed whole, in the order landed (hardware
+            in service from Earth, for closure).
     """
 
     due: bool
     lost: bool
     landed_kg: float
     cargo: dict[str, float]
+    units_kg: tuple[float, ...] = ()
 
 
 NO_LANDER = Landing(due=False, lost=False, landed_kg=0.0, cargo={})
@@ -78,7 +81,8 @@ def landers(city: LunarCity) -> Landing:
     if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
     cargo = manifest(city)
-    return Landing(due=True, lost=False, landed_kg=unload(city, cargo), cargo=cargo)
+    landed_kg, units_kg = unload(city, cargo)
+    return Landing(due=True, lost=False, landed_kg=landed_kg, cargo=cargo, units_kg=units_kg)
 
 
 def manifest(city: LunarCity) -> dict[str, float]:
@@ -125,9 +129,14 @@ def manifest(city: LunarCity) -> dict[str, float]:
     return cargo
 
 
-def unload(city: LunarCity, cargo: dict[str, float]) -> float:
-    """Put a cargo into stock and onto the ground; returns the mass landed (kg)."""
+def unload(city: LunarCity, cargo: dict[str, float]) -> tuple[float, tuple[float, ...]]:
+    """Put a cargo into stock and onto the ground.
+
+    Returns:
+        The mass landed (kg), and the mass of each kind of unit landed whole.
+    """
     landed = 0.0
+    units_kg: list[float] = []
     cx, cy = city.site.centre
     for name, kg in cargo.items():
         if kg <= 0:
@@ -135,22 +144,31 @@ def unload(city: LunarCity, cargo: dict[str, float]) -> float:
         if name in city.fleet.tables:
             n = int(kg // city.catalog.units[name].mass_kg)
             if n > 0:
-                landed += land_units(city, name, np.full(n, cx), np.full(n, cy))
+                units_kg.append(land_units(city, name, np.full(n, cx), np.full(n, cy)))
+                landed += units_kg[-1]
         else:
             land_stock(city, name, kg)
             landed += kg
-    return landed
+    return landed, tuple(units_kg)
 
 
-def land_seed(city: LunarCity) -> None:
+def land_seed(city: LunarCity) -> Landing:
     """The founding landing: the scenario's seed stocks, and its units around the centre."""
+    landed = 0.0
+    units_kg: list[float] = []
     for name, kg in city.params.seed.stocks_kg.items():
         land_stock(city, name, kg)
+        landed += kg
     cx, cy = city.site.centre
     for kind, n in city.params.seed.units.items():
         if n > 0:
             offsets = city.rng.integers(-3, 4, size=(n, 2))
-            land_units(city, kind, cx + offsets[:, 0], cy + offsets[:, 1])
+            units_kg.append(land_units(city, kind, cx + offsets[:, 0], cy + offsets[:, 1]))
+            landed += units_kg[-1]
+    cargo = dict(city.params.seed.stocks_kg) | {
+        k: n * city.catalog.units[k].mass_kg for k, n in city.params.seed.units.items() if n > 0
+    }
+    return Landing(due=True, lost=False, landed_kg=landed, cargo=cargo, units_kg=tuple(units_kg))
 
 
 def land_stock(city: LunarCity, name: str, kg: float) -> None:
@@ -179,6 +197,5 @@ def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarra
         slots[keep],
     )
     kg = n * mass
-    city.recorder.hardware_added(kg, kg)
     city.stocks.land_units(city.kind_code[kind], kg)
     return kg

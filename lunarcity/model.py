@@ -221,14 +221,14 @@ class LunarCity(mesa.Model):
         )
 
         self.recorder = Recorder(self)
-        landers.land_seed(self)
+        seed = landers.land_seed(self)
         self.generations.begin(
             math.fsum(
                 self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds
             )
         )
         self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
-        self.recorder.record(None)
+        self.recorder.record(None, seed)
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
         # lambdas, so the model pickles.
         self.datacollector = mesa.DataCollector(

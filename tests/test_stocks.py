@@ -2,7 +2,8 @@
 
 Stock, imported stock, the mass ledger and the element ledger move together
 (:mod:`lunarcity.stocks`); these tests work each action by hand on items of fixed composition,
-and read the package's source for any write to them outside the stocks module.
+and read the package's source for any write to them outside the stocks module, and for a stage
+that writes to the recorder rather than saying what it moved in its result.
 """
 
 from __future__ import annotations
@@ -121,6 +122,57 @@ def test_the_finder_sees_each_kind_of_write() -> None:
         ]
     )
     assert sorted(line for line, _ in stock_writes(code)) == [1, 2, 3, 5, 6, 7]
+
+
+# -- the rule: stages say what they moved; only the model hands the day to the recorder ----------
+
+#: The modules of the day's stages (lunarcity/model.py's step calls them in order).
+STAGES = [
+    "plan",
+    "planner",
+    "power",
+    "contributions",
+    "labour",
+    "learning",
+    "generations",
+    "jobs",
+    "recipes",
+    "launch",
+    "landers",
+    "wear",
+    "bottleneck",
+    "stocks",
+]
+
+
+def recorder_uses(source: str) -> list[tuple[int, str]]:
+    """(line, what) for every import of the recorder's module and every use of ``.recorder``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            names = []
+        found += [(node.lineno, n) for n in names if n == "lunarcity.metrics"]
+        if isinstance(node, ast.Attribute) and node.attr == "recorder":
+            found.append((node.lineno, ".recorder"))
+    return found
+
+
+def test_no_stage_imports_or_calls_the_recorder() -> None:
+    offenders = [
+        f"lunarcity/{name}.py:{line} {what}"
+        for name in STAGES
+        for line, what in recorder_uses((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"a stage returns what it moved in its result instead: {offenders}"
+
+
+def test_the_recorder_finder_sees_imports_and_calls() -> None:
+    code = "from lunarcity import metrics\nimport lunarcity.metrics\ncity.recorder.scrapped(1, 2)\n"
+    assert [line for line, _ in recorder_uses(code)] == [1, 2, 3]
 
 
 # -- the actions, by hand -------------------------------------------------------------------------
