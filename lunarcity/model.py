@@ -166,6 +166,8 @@ class LunarCity(mesa.Model):
         self.stocks = Stocks(
             self.nodes, elements, self.arrays.regolith, self.arrays.oxygen, self.index.get("scrap")
         )
+        # The recipes as the day runs them (remelting follows the scrap pool).
+        self.recipe_book = recipes.RecipeBook(self.arrays)
         self.prod_rate = np.zeros(len(self.nodes))  # yesterday's gross production (kg/day)
         self.storage_kwh = 0.0  # energy in storage, carried from day to day
         self.jobs = jobs.JobBook(self.kind_names)

@@ -287,7 +287,7 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
         lot = basis.use_bom[s > 0, nodes:].max(axis=0, initial=0.0)
         target = np.maximum(city.params.planner.stock_days * need, lot)
         gap = np.maximum(0.0, target - city.stock)
-        batches = (gap * arrays.per_output).max(axis=1)
+        batches = (gap * city.recipe_book.per_output).max(axis=1)
         # Recipes fed by recycling run only on the scrap there is.
         stock = city.stock
         for r in arrays.recycled_recipes:

@@ -5,8 +5,11 @@ dispatch scales them by the share of the fabs' energy served. Here each recipe r
 upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
 among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
 them the same day), and the imported share of each stock follows its inputs (for closure).
-Remelting returns what was scrapped (:func:`remelt_follows_scrap`), and oxygen beyond what the
-plants' tanks hold is vented (:func:`vent_oxygen`), both counted in the ledgers.
+Remelting returns what was scrapped: the remelt recipe's outputs follow the scrap pool's mix
+(:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.economy_arrays.
+EconomyArrays`, updated by :func:`remelt_follows_scrap`), and oxygen beyond what the plants'
+tanks hold is vented (:func:`vent_oxygen`); every kilogram moves through
+:class:`lunarcity.stocks.Stocks`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,32 @@ import numpy as np
 from lunarcity.chemistry import TOLERANCE
 
 if TYPE_CHECKING:
+    from lunarcity.economy_arrays import EconomyArrays, RecipeIO
     from lunarcity.model import LunarCity
+
+
+class RecipeBook:
+    """The recipes as the day runs them: the run's compiled recipes, but remelting follows scrap.
+
+    The economy's arrays are fixed for the run; only the remelt recipe changes, as units are
+    scrapped (its outputs are the scrap pool's own mix). That change is day state, kept here.
+
+    Args:
+        arrays: The economy compiled for the run.
+
+    Attributes:
+        io: Each recipe as :data:`~lunarcity.economy_arrays.RecipeIO` (the remelt recipe's
+            outputs as of the last scrapping).
+        per_output: Batches per kg of each output, by recipe (the remelt row as of the last
+            scrapping).
+        remelt_out: kg of each item out per remelt batch now, or None without a remelt recipe.
+    """
+
+    def __init__(self, arrays: EconomyArrays) -> None:
+        self.io: list[RecipeIO] = list(arrays.recipe_io)
+        self.per_output = arrays.per_output.copy()
+        r = arrays.remelt
+        self.remelt_out = arrays.r_out[r].copy() if r is not None else None
 
 
 @dataclass(frozen=True)
@@ -46,6 +74,7 @@ class Production:
 def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     """Run planned ``batches`` in dependency order, capped by the inputs in stock."""
     arrays = city.arrays
+    book = city.recipe_book
     # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
     # arrays that small, and the day's stock goes back into the arrays once, at the end.
     batches = batches.tolist()
@@ -61,7 +90,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     made = 0.0
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
-    for b, (ins, outs, fab, out_total) in zip(batches, arrays.recipe_io, strict=True):
+    for b, (ins, outs, fab, out_total) in zip(batches, book.io, strict=True):
         if b <= 0:
             continue
         can, short = min((stock[i] / q, i) for i, q in ins)
@@ -102,16 +131,17 @@ def remelt_follows_scrap(city: LunarCity) -> None:
     Called when units are scrapped (the only time the pool's mix changes).
     """
     arrays = city.arrays
+    book = city.recipe_book
     r = arrays.remelt
     if r is None:
         return
     out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
-    arrays.r_out[r] = out
+    book.remelt_out = out
     # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
     # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
     # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
     useful = out > TOLERANCE * out.sum()
-    arrays.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
-    ins, _, fab, _ = arrays.recipe_io[r]
+    book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
+    ins, _, fab, _ = book.io[r]
     outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
-    arrays.recipe_io[r] = (ins, outs, fab, float(out.sum()))
+    book.io[r] = (ins, outs, fab, float(out.sum()))
