@@ -106,17 +106,17 @@ class Completed:
     hardware: tuple[tuple[float, float, bool], ...] = ()
 
 
-def start_jobs(city: LunarCity, assembly: float) -> Starts:
+def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> Starts:
     """Open build jobs for today's mix, as far as parts in stock allow.
 
     Args:
         city: The city (stocks, job book and carry are updated).
         assembly: Today's assembly labour (robot-days).
+        shares: Today's mass shares by kind.
     """
     book = city.jobs
     carry = book.carry
     labour = assembly
-    shares = city.shares
     costs = city.costs
     growth_kinds = city.plan_basis.growth_kinds
     crew_own = city.params.planner.crew == "own_copy"

@@ -19,10 +19,10 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.placement import Slot
-from lunarcity.plan import production_plan
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
+    from lunarcity.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -72,27 +72,36 @@ def lander_due(city: LunarCity) -> bool:
     return landers_due_by(city.day, first, interval) > landers_due_by(city.day - 1, first, interval)
 
 
-def landers(city: LunarCity) -> Landing:
-    """Today's lander: due or not, lost or landed, and what it brought."""
-    if not lander_due(city):
-        return NO_LANDER
+def landers(city: LunarCity, plan: Plan, shares: dict[str, float]) -> Landing:
+    """Today's lander (one is due, :func:`lander_due`): lost or landed, and what it brought.
+
+    Args:
+        city: The city (the cargo goes into its stocks and onto its ground).
+        plan: The plan for the labour on hand when it lands (the cargo fills its gaps).
+        shares: Today's mass shares by kind (units only Earth makes are carried by them).
+    """
     lost = city.rng.random() < city.params.earth.lander_failure_prob
     city.stocks.count_lander(lost)
     if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
-    cargo = manifest(city)
+    cargo = manifest(city, plan, shares)
     landed_kg, units_kg = unload(city, cargo)
     return Landing(due=True, lost=False, landed_kg=landed_kg, cargo=cargo, units_kg=units_kg)
 
 
-def manifest(city: LunarCity) -> dict[str, float]:
-    """What a lander carries (kg): the fixed shares, then what the city lacks."""
+def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str, float]:
+    """What a lander carries (kg): the fixed shares, then what the city lacks.
+
+    Args:
+        city: The city (its stock, yesterday's production, the generation being built).
+        plan: The plan for the labour on hand at landing: its needs over the lander interval.
+        shares: Today's mass shares by kind.
+    """
     e = city.params.earth
     arrays = city.arrays
     payload = e.lander_payload_t * 1000.0
     cargo = {name: share * payload for name, share in e.carries.items()}
     room = payload - math.fsum(cargo.values())
-    plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
     # Local output replaces imports as far as its capacity goes. An imported item is wanted
     # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
@@ -117,7 +126,7 @@ def manifest(city: LunarCity) -> dict[str, float]:
         )
         want[i] = max(want[i], per_day * horizon - city.stock_imp[i])
     # Units the mix wants that only Earth can make (e.g. fission units).
-    for k, s in city.shares.items():
+    for k, s in shares.items():
         if k not in city.costs and k in city.index:
             cargo[k] = cargo.get(k, 0.0) + s * room
     room = payload - math.fsum(cargo.values())

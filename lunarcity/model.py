@@ -253,7 +253,7 @@ class LunarCity(mesa.Model):
         # 1. Plan: today's mix, and the fab batches the labour on hand would need.
         self.shares = plan.todays_shares(self)
         labour_pool = units.labour_supply()
-        production_plan = plan.production_plan(self, labour_pool)
+        production_plan = plan.production_plan(self, labour_pool, self.shares)
         launch_want = launch.launches_possible(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
@@ -266,11 +266,11 @@ class LunarCity(mesa.Model):
 
         # 3. Labour: repair, mine, haul, then assemble (robots work as far as power allows).
         robot_served = power.fraction("robots")
-        work = labour.allocate(self, labour_pool * robot_served, production_plan)
+        work = labour.allocate(self, labour_pool * robot_served, production_plan, self.shares)
         self.tasks.assign(work, self.specs[self.robot_kind].duty_fraction)
 
         # 4. New build jobs, as far as parts in stock allow.
-        starts = jobs.start_jobs(self, work.assemble)
+        starts = jobs.start_jobs(self, work.assemble, self.shares)
 
         # 5. Fabs run their recipes, as far as power, fab-hours and inputs allow.
         production = recipes.run_recipes(self, production_plan.batches * power.fraction("fabs"))
@@ -282,8 +282,12 @@ class LunarCity(mesa.Model):
         # 7. The mass driver launches.
         launched = launch.launch(self, power.served.get("launch", 0.0), launch_want)
 
-        # 8. Landers arrive (some fail).
-        landing = landers.landers(self)
+        # 8. Landers arrive (some fail). The cargo fills the gaps of a plan for the labour on
+        # hand at landing: the morning's plan predates the units finished today.
+        landing = landers.NO_LANDER
+        if landers.lander_due(self):
+            lander_plan = plan.production_plan(self, units.labour_supply(), self.shares)
+            landing = landers.landers(self, lander_plan, self.shares)
 
         # 9. Wear, failure and scrapping.
         worn = wear.wear_and_scrap(self)
