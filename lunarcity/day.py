@@ -1,6 +1,6 @@
 """A day's result: what each stage of :meth:`lunarcity.model.LunarCity.step` returned.
 
-The recorder writes the daily row from this and from the ledger, and the app and tools can read
+The recorder writes the daily row from this and from the stocks, and the app and tools can read
 the last day's results from ``model.today`` without reaching into the stages.
 """
 

@@ -2,8 +2,10 @@
 
 The economy (:mod:`lunarcity.economy`) is a graph, good for reading and for analyses; the day
 needs the same facts as numbers it can multiply. :class:`EconomyArrays` is that translation,
-built once when the city is founded and never changed during the run, so every stage that runs
-recipes, plans production or imports reads one fixed picture of the economy.
+built once when the city is founded and never changed during the run (its arrays are
+read-only), so every stage that runs recipes, plans production or imports reads one fixed
+picture of the economy. The one recipe that changes, remelting (its outputs follow what was
+scrapped), is day state: :class:`lunarcity.recipes.RecipeBook`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class EconomyArrays:
         r_energy: kWh per batch.
         r_fab: The fab kind each recipe runs on.
         r_time: Fab-hours per batch (the recipe's time over its fab's throughput factor).
-        recipe_io: Each recipe as :data:`RecipeIO`.
+        recipe_io: Each recipe as :data:`RecipeIO` (remelting with the data's typical mix; the
+            day runs :class:`lunarcity.recipes.RecipeBook`'s copy).
         per_output: Batches per kg of each output (1 / kg out per batch; 0 where no output).
         fab_of_recipes: The fab kinds that run recipes, sorted.
         recipe_fab: Each recipe's fab, as an index into ``fab_of_recipes``.
@@ -61,7 +64,7 @@ class EconomyArrays:
     r_energy: np.ndarray
     r_fab: list[str]
     r_time: np.ndarray
-    recipe_io: list[RecipeIO]
+    recipe_io: tuple[RecipeIO, ...]
     per_output: np.ndarray
     fab_of_recipes: list[str]
     recipe_fab: np.ndarray
@@ -111,7 +114,7 @@ class EconomyArrays:
             if nodes[i] in econ.imported
         ]
         imported_mask = np.array([n in econ.imported for n in nodes])
-        recipe_io = [
+        recipe_io = tuple(
             (
                 [(int(i), float(r_in[r, i])) for i in np.flatnonzero(r_in[r])],
                 [(int(i), float(r_out[r, i])) for i in np.flatnonzero(r_out[r])],
@@ -119,7 +122,7 @@ class EconomyArrays:
                 float(r_out[r].sum()),
             )
             for r in range(len(recipes))
-        ]
+        )
         regolith = index[_raw_item(catalog)]
         with np.errstate(divide="ignore"):
             per_output = np.where(r_out > 0, 1.0 / r_out, 0.0)
@@ -140,6 +143,8 @@ class EconomyArrays:
             for k in fab_kinds
             if any(f == k and r_in[r, regolith] > 0 for r, f in enumerate(r_fab))
         ]
+        for fixed in (r_in, r_out, r_energy, r_time, per_output, imported_mask):
+            fixed.flags.writeable = False  # fixed for the run: day state lives elsewhere
         return cls(
             nodes=nodes,
             index=index,

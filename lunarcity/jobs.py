@@ -98,22 +98,25 @@ class Completed:
 
     Attributes:
         count: Jobs finished (units placed, rail segments banked, satellites stocked).
+        hardware: What they added, by kind in the order finished: (kg built, imported kg
+            inside, whether it went into service rather than into stock), for closure.
     """
 
     count: int
+    hardware: tuple[tuple[float, float, bool], ...] = ()
 
 
-def start_jobs(city: LunarCity, assembly: float) -> Starts:
+def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> Starts:
     """Open build jobs for today's mix, as far as parts in stock allow.
 
     Args:
         city: The city (stocks, job book and carry are updated).
         assembly: Today's assembly labour (robot-days).
+        shares: Today's mass shares by kind.
     """
     book = city.jobs
     carry = book.carry
     labour = assembly
-    shares = city.shares
     costs = city.costs
     growth_kinds = city.plan_basis.growth_kinds
     crew_own = city.params.planner.crew == "own_copy"
@@ -160,7 +163,8 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
     # A bill of materials has a handful of items: plain floats, written back once.
-    stock, stock_imp = city.stock.tolist(), city.stock_imp.tolist()
+    draft = city.stocks.draft()
+    stock, stock_imp = draft.stock, draft.stock_imp
     reserved: dict[int, float] = {}
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
@@ -202,23 +206,8 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
             if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
-        imported = 0.0
-        for i, q in bom if n_ok else ():
-            held, kg = stock[i], q * n_ok
-            if i == earth_i and earth_q > 0:
-                # The Earth-made share comes out of the imported stock first.
-                e_kg = min(earth_q * n_ok, stock_imp[i])
-                imported += e_kg
-                stock_imp[i] -= e_kg
-                held -= e_kg
-                kg -= e_kg
-                stock[i] = max(held, 0.0)
-            if held > 0:
-                imp = kg * (stock_imp[i] / held)
-                imported += imp
-                stock_imp[i] = max(stock_imp[i] - imp, 0.0)
-            stock[i] = max(held - kg, 0.0)
-        return n_ok, imported
+        # The Earth-made share comes out of the imported stock first.
+        return n_ok, draft.take(bom, n_ok, earth_i, earth_q)
 
     for k in labour_share:
         if crew_own:
@@ -257,8 +246,7 @@ def start_jobs(city: LunarCity, assembly: float) -> Starts:
                     gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
                 open_work += unit_days[k]
     if starts:
-        city.stock[:] = stock
-        city.stock_imp[:] = stock_imp
+        draft.commit()
         _open(city, starts, idle)
     return Starts(
         opened=tuple((s[0], s[1]) for s in starts),
@@ -274,7 +262,6 @@ def _open(
     ``starts`` holds (kind, how many, imported kg inside their parts, generation, mass factor).
     """
     units = city.catalog.units
-    ledger = city.ledger
     kind_col: list[int] = []
     labour_col: list[np.ndarray] = []
     mass_col: list[float] = []
@@ -282,15 +269,9 @@ def _open(
     gen_col: list[int] = []
     for kind, count, imported_kg, gen, factor in starts:
         if city.params.economy.unlimited_materials:
-            c = city.costs[kind]
-            # Parts appear from regolith (and imports) outside fab limits, mass kept exact.
-            units_f = count * factor  # a heavier generation's parts, as whole units' worth
-            ledger.mined_kg += units_f * c.regolith_kg
-            city.stock += units_f * c.surplus
-            imported_kg = units_f * float(c.imported.sum())
-            ledger.landed_kg += imported_kg
-            city.elements.mined(city.arrays.regolith, units_f * c.regolith_kg)
-            city.elements.landed_kg(units_f * c.imported)
+            # Parts appear from regolith (and imports) outside fab limits, mass kept exact;
+            # a heavier generation's parts count as whole units' worth.
+            imported_kg = city.stocks.appear(count * factor, city.costs[kind])
         kind_col += [city.kind_code[kind]] * count
         # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
         # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
@@ -366,13 +347,17 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         done = np.arange(finished)
     if not len(done):
         return Completed(count=0)
-    _complete(city, done)
-    return Completed(count=len(done))
+    return Completed(count=len(done), hardware=_complete(city, done))
 
 
-def _complete(city: LunarCity, rows: np.ndarray) -> None:
-    """Finished jobs at ``rows`` become units near their builders (satellites go to stock)."""
+def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bool], ...]:
+    """Finished jobs at ``rows`` become units near their builders (satellites go to stock).
+
+    Returns:
+        (kg built, imported kg inside, went into service) by kind, in the order finished.
+    """
     jobs = city.jobs.table
+    hardware: list[tuple[float, float, bool]] = []
     kinds = jobs["kind"][rows]
     for code in np.unique(kinds):
         kind = city.kind_names[int(code)]
@@ -382,13 +367,10 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
         # Units of a generation have their own masses (lunarcity/generations.py).
         generational = kind in city.generations.kinds
         built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
-        city.recorder.hardware_added(
-            built_kg, float(imported.sum()), installed=kind != city.sat_kind
-        )
+        hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
         i = city.index.get(kind)
         if kind == city.sat_kind:
-            city.stock[i] += len(sel) * mass
-            city.stock_imp[i] += float(imported.sum())
+            city.stocks.put(i, len(sel) * mass, float(imported.sum()))
             continue
         xs, ys, slots = city.placement.place(city.unit_spec(kind), jobs["x"][sel], jobs["y"][sel])
         keep = np.flatnonzero(slots != Slot.NO_ROOM)
@@ -406,11 +388,13 @@ def _complete(city: LunarCity, rows: np.ndarray) -> None:
         )
         if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
             extra = len(sel) - len(keep)
-            city.stock[i] += extra * mass
-            city.stock_imp[i] += float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())
+            city.stocks.put(
+                i, extra * mass, float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())
+            )
     if city.params.planner.crew == "own_copy":
         robots = city.fleet.tables[city.robot_kind]
         rows_b = robots.rows_of(jobs["builder"][rows])
         ok = rows_b >= 0
         robots["job"][rows_b[ok]] = 0
     jobs.remove_rows(rows, keep_order=True)
+    return tuple(hardware)

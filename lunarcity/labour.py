@@ -46,7 +46,7 @@ class Labour:
     mined_kg: float
 
 
-def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
+def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float]) -> Labour:
     """Repair first, then mining and hauling for today's batches, the rest to assembly.
 
     Mined regolith goes into stock (and the mass ledger) at once: today's recipes use it.
@@ -55,6 +55,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
         city: The city.
         labour: Robot-days available today (after the power cut).
         plan: Today's production plan (its batches decide the regolith wanted).
+        shares: Today's mass shares by kind (practised crews haul by the mix they build).
     """
     robot = city.unit_spec(city.robot_kind)
     arrays = city.arrays
@@ -76,9 +77,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
         kg = mine_budget / per_kg if per_kg > 0 else 0.0
         mine = kg / max(robot.mining_kg_per_day, 1e-9)
         haul = mine_budget - mine
-        city.stock[arrays.regolith] += kg
-        city.ledger.mined_kg += kg
-        city.elements.mined(arrays.regolith, kg)
+        city.stocks.mine(kg)
         left -= mine_budget
     # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
     d_site = (
@@ -92,7 +91,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan) -> Labour:
             # Practised crews assemble more kg a robot-day, and those kg are hauled too.
             units = city.catalog.units
             parts_haul_per_day /= city.learning.mix_factor(
-                city.shares, {k: units[k].mass_kg for k in city.shares}
+                shares, {k: units[k].mass_kg for k in shares}
             )
     assemble = left / (1.0 + parts_haul_per_day)
     haul += left - assemble

@@ -19,10 +19,10 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.placement import Slot
-from lunarcity.plan import production_plan
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
+    from lunarcity.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,15 @@ class Landing:
         lost: It was lost on the way.
         landed_kg: Payload landed (items and units; rail with no track slot left is not landed).
         cargo: What it carried (kg by item or unit kind), empty when none landed.
+        units_kg: The mass of each kind of unit landed whole, in the order landed (hardware
+            in service from Earth, for closure).
     """
 
     due: bool
     lost: bool
     landed_kg: float
     cargo: dict[str, float]
+    units_kg: tuple[float, ...] = ()
 
 
 NO_LANDER = Landing(due=False, lost=False, landed_kg=0.0, cargo={})
@@ -69,27 +72,36 @@ def lander_due(city: LunarCity) -> bool:
     return landers_due_by(city.day, first, interval) > landers_due_by(city.day - 1, first, interval)
 
 
-def landers(city: LunarCity) -> Landing:
-    """Today's lander: due or not, lost or landed, and what it brought."""
-    if not lander_due(city):
-        return NO_LANDER
-    ledger = city.ledger
-    if city.rng.random() < city.params.earth.lander_failure_prob:
-        ledger.landers_lost += 1
+def landers(city: LunarCity, plan: Plan, shares: dict[str, float]) -> Landing:
+    """Today's lander (one is due, :func:`lander_due`): lost or landed, and what it brought.
+
+    Args:
+        city: The city (the cargo goes into its stocks and onto its ground).
+        plan: The plan for the labour on hand when it lands (the cargo fills its gaps).
+        shares: Today's mass shares by kind (units only Earth makes are carried by them).
+    """
+    lost = city.rng.random() < city.params.earth.lander_failure_prob
+    city.stocks.count_lander(lost)
+    if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
-    ledger.landers_arrived += 1
-    cargo = manifest(city)
-    return Landing(due=True, lost=False, landed_kg=unload(city, cargo), cargo=cargo)
+    cargo = manifest(city, plan, shares)
+    landed_kg, units_kg = unload(city, cargo)
+    return Landing(due=True, lost=False, landed_kg=landed_kg, cargo=cargo, units_kg=units_kg)
 
 
-def manifest(city: LunarCity) -> dict[str, float]:
-    """What a lander carries (kg): the fixed shares, then what the city lacks."""
+def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str, float]:
+    """What a lander carries (kg): the fixed shares, then what the city lacks.
+
+    Args:
+        city: The city (its stock, yesterday's production, the generation being built).
+        plan: The plan for the labour on hand at landing: its needs over the lander interval.
+        shares: Today's mass shares by kind.
+    """
     e = city.params.earth
     arrays = city.arrays
     payload = e.lander_payload_t * 1000.0
     cargo = {name: share * payload for name, share in e.carries.items()}
     room = payload - math.fsum(cargo.values())
-    plan = production_plan(city, city.contributions.labour_supply())
     horizon = e.lander_interval_days + city.params.planner.stock_days
     # Local output replaces imports as far as its capacity goes. An imported item is wanted
     # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
@@ -114,7 +126,7 @@ def manifest(city: LunarCity) -> dict[str, float]:
         )
         want[i] = max(want[i], per_day * horizon - city.stock_imp[i])
     # Units the mix wants that only Earth can make (e.g. fission units).
-    for k, s in city.shares.items():
+    for k, s in shares.items():
         if k not in city.costs and k in city.index:
             cargo[k] = cargo.get(k, 0.0) + s * room
     room = payload - math.fsum(cargo.values())
@@ -126,9 +138,14 @@ def manifest(city: LunarCity) -> dict[str, float]:
     return cargo
 
 
-def unload(city: LunarCity, cargo: dict[str, float]) -> float:
-    """Put a cargo into stock and onto the ground; returns the mass landed (kg)."""
+def unload(city: LunarCity, cargo: dict[str, float]) -> tuple[float, tuple[float, ...]]:
+    """Put a cargo into stock and onto the ground.
+
+    Returns:
+        The mass landed (kg), and the mass of each kind of unit landed whole.
+    """
     landed = 0.0
+    units_kg: list[float] = []
     cx, cy = city.site.centre
     for name, kg in cargo.items():
         if kg <= 0:
@@ -136,31 +153,36 @@ def unload(city: LunarCity, cargo: dict[str, float]) -> float:
         if name in city.fleet.tables:
             n = int(kg // city.catalog.units[name].mass_kg)
             if n > 0:
-                landed += land_units(city, name, np.full(n, cx), np.full(n, cy))
+                units_kg.append(land_units(city, name, np.full(n, cx), np.full(n, cy)))
+                landed += units_kg[-1]
         else:
             land_stock(city, name, kg)
             landed += kg
-    return landed
+    return landed, tuple(units_kg)
 
 
-def land_seed(city: LunarCity) -> None:
+def land_seed(city: LunarCity) -> Landing:
     """The founding landing: the scenario's seed stocks, and its units around the centre."""
+    landed = 0.0
+    units_kg: list[float] = []
     for name, kg in city.params.seed.stocks_kg.items():
         land_stock(city, name, kg)
+        landed += kg
     cx, cy = city.site.centre
     for kind, n in city.params.seed.units.items():
         if n > 0:
             offsets = city.rng.integers(-3, 4, size=(n, 2))
-            land_units(city, kind, cx + offsets[:, 0], cy + offsets[:, 1])
+            units_kg.append(land_units(city, kind, cx + offsets[:, 0], cy + offsets[:, 1]))
+            landed += units_kg[-1]
+    cargo = dict(city.params.seed.stocks_kg) | {
+        k: n * city.catalog.units[k].mass_kg for k, n in city.params.seed.units.items() if n > 0
+    }
+    return Landing(due=True, lost=False, landed_kg=landed, cargo=cargo, units_kg=tuple(units_kg))
 
 
 def land_stock(city: LunarCity, name: str, kg: float) -> None:
     """Earth-made items into stock, wholly imported."""
-    i = city.index[name]
-    city.stock[i] += kg
-    city.stock_imp[i] += kg
-    city.ledger.landed_kg += kg
-    city.elements.landed(i, kg)
+    city.stocks.land(city.index[name], kg)
 
 
 def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarray) -> float:
@@ -184,7 +206,5 @@ def land_units(city: LunarCity, kind: str, near_x: np.ndarray, near_y: np.ndarra
         slots[keep],
     )
     kg = n * mass
-    city.recorder.hardware_added(kg, kg)
-    city.ledger.landed_kg += kg
-    city.elements.landed_units(city.kind_code[kind], kg)
+    city.stocks.land_units(city.kind_code[kind], kg)
     return kg

@@ -192,18 +192,10 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
     if n <= 0:
         return Launches(wanted=wanted, launched=0)
     spec = city.catalog.units[city.sat_kind]
-    ledger = city.ledger
+    stocks = city.stocks
     for node, kg in ((city.sat_kind, spec.mass_kg), ("kick_stage", city.track.kick_kg)):
-        if kg <= 0:
-            continue
-        i = city.index[node]
-        share = city.stock_imp[i] / city.stock[i] if city.stock[i] > 0 else 0.0
-        city.stock[i] -= n * kg
-        city.stock_imp[i] -= n * kg * share
-        ledger.launched_kg += n * kg
-        city.elements.launch(i, n * kg)
-    ledger.satellites_launched += n
-    ledger.compute_in_orbit_kw += n * city.unit_spec(city.sat_kind).compute_kw
-    if city.thesis.reaches:  # a kick stage that reaches the destination delivers the compute
-        ledger.compute_delivered_kw += n * city.unit_spec(city.sat_kind).compute_kw
+        if kg > 0:
+            stocks.launch(city.index[node], n, kg)
+    # A kick stage that reaches the destination delivers the compute.
+    stocks.count_launches(n, city.unit_spec(city.sat_kind).compute_kw, city.thesis.reaches)
     return Launches(wanted=wanted, launched=n)

@@ -27,6 +27,7 @@ from lunarcity.thesis import earth_side
 
 if TYPE_CHECKING:
     from lunarcity.day import Day
+    from lunarcity.landers import Landing
     from lunarcity.model import LunarCity
 
 BOTTLENECK_BASE = ["none", "power", "labour", "imports", "launch"]
@@ -83,6 +84,7 @@ class Recorder:
 
     def __init__(self, model: LunarCity) -> None:
         self.model = model
+        self.stocks = model.stocks
         n = model.days + 1
         self.n = 0
         # One row per day; a day's row is written in one assignment, read back by column.
@@ -126,7 +128,21 @@ class Recorder:
         self.ran_out_day: dict[str, int | None] = {}
 
     # -- events --------------------------------------------------------------------------------
-    def hardware_added(self, kg: float, imported_kg: float, installed: bool = True) -> None:
+    def _hardware(self, today: Day | None, seed: Landing | None) -> None:
+        """Take in the hardware the day's stages added and scrapped, in the order they did."""
+        if seed is not None:
+            for kg in seed.units_kg:
+                self._hardware_added(kg, kg)
+        if today is None:
+            return
+        for kg, imported_kg, installed in today.completed.hardware:
+            self._hardware_added(kg, imported_kg, installed)
+        for kg in today.landing.units_kg:  # landed whole: wholly imported
+            self._hardware_added(kg, kg)
+        for kg, imported_kg in today.wear.scrapped_kg:
+            self._scrapped(kg, imported_kg)
+
+    def _hardware_added(self, kg: float, imported_kg: float, installed: bool = True) -> None:
         """Hardware completed or landed today (for flow and stock closure)."""
         self._today_added += kg
         self._today_imported += imported_kg
@@ -134,20 +150,23 @@ class Recorder:
             self.base_mass_kg += kg
             self.base_imported_kg += imported_kg
 
-    def scrapped(self, kg: float, imported_kg: float) -> None:
+    def _scrapped(self, kg: float, imported_kg: float) -> None:
         """Units scrapped today leave the installed base."""
         self.base_mass_kg -= kg
         self.base_imported_kg -= imported_kg
 
     # -- the daily row ---------------------------------------------------------------------------
-    def record(self, today: Day | None) -> None:
-        """Write today's row from the day's results and the ledger; check the target.
+    def record(self, today: Day | None, seed: Landing | None = None) -> None:
+        """Write today's row from the day's results and the stocks; check the target.
 
         Args:
             today: The day's stage results, or None for the founding row (day 0).
+            seed: The founding landing (with the founding row).
         """
         m = self.model
-        ledger = m.ledger
+        stocks = self.stocks
+        ledger = stocks.ledger
+        self._hardware(today, seed)
         d = self.n
         counts = [t.n for t in self._tables]
         self.by_kind[d] = counts
@@ -169,9 +188,11 @@ class Recorder:
             closure = 1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
         else:
             closure = self.f["closure"][d - 1] if d else 0.0
-        stock = float(m.stock.sum())
+        stock = float(stocks.stock.sum())
         wip = m.jobs.wip_kg()
-        el_error = m.elements.rel_error(m.stock, m.jobs.wip_by_kind(), self._units_kg(counts))
+        el_error = stocks.elements.rel_error(
+            stocks.stock, m.jobs.wip_by_kind(), self._units_kg(counts)
+        )
         mass_t = in_service_kg / 1000.0
         past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
@@ -186,7 +207,7 @@ class Recorder:
             "industrial_mass_t": mass_t,
             "power_mw": math.fsum(c * kw for c, kw in zip(counts, self._power_kw, strict=True))
             / 1000.0,
-            "stored_mwh": m.storage_kwh / 1000.0,
+            "stored_mwh": (today.power.stored_after if today is not None else 0.0) / 1000.0,
             "closure": closure,
             "stock_closure": (
                 1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
@@ -221,12 +242,13 @@ class Recorder:
             }
         self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
         waiting = (
-            int(m.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg)
+            int(stocks.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg)
             if m.sat_kind
             else 0
         )
+        day = today.day if today is not None else 0
         ints = {
-            "day": m.day,
+            "day": day,
             "units_total": sum(counts),  # integers
             "satellites_launched": ledger.satellites_launched,
             "satellites_waiting": waiting,
@@ -237,12 +259,12 @@ class Recorder:
             "landers_lost": ledger.landers_lost,
         }
         self.rows_i[d] = [ints[c] for c in INT_COLUMNS]
-        name = m.bottleneck
+        name = today.bottleneck.name if today is not None else "none"
         if name not in self.bottleneck_names:
             self.bottleneck_names.append(name)
         self.bottleneck[d] = self.bottleneck_names.index(name)
         self._check_target(d)
-        self._check_earth_only(m.day)
+        self._check_earth_only(day)
         self.n = d + 1
 
     def _units_kg(self, counts: list[int]) -> np.ndarray:
@@ -258,7 +280,7 @@ class Recorder:
         """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
         if self.stop_day is None or day < self.stop_day:
             return
-        stock = self.model.stock
+        stock = self.stocks.stock
         if day == self.stop_day:
             held = {self.model.nodes[i]: float(stock[i]) for i in self._earth_only}
             self.earth_only_at_stop = {k: v for k, v in held.items() if v > 0}

@@ -16,8 +16,9 @@ what it decides and returns a frozen result (collected in :class:`lunarcity.day.
     (:mod:`lunarcity.metrics`) writes the day's row and checks the ledgers.
 
 What is fixed for the run (the economy compiled to arrays, the track, the planner's basis, the
-wear rates) is built once here; what changes each day is the stocks, the fleet's tables, the job
-book, the repair queue, the energy in storage and the mass ledger. A step is a fixed number of
+wear rates) is built once here into one object (:class:`lunarcity.state.RunConstants`); what
+changes each day (the stocks and ledgers of :mod:`lunarcity.stocks`, the fleet's tables, the job
+book, the repair queue, the energy in storage) is another (:class:`lunarcity.state.CityState`). A step is a fixed number of
 vectorized operations plus work per event (a birth, a scrapping, a lander); there is no Python
 loop over units.
 """
@@ -51,6 +52,8 @@ from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
 from lunarcity.scenario import Scenario, check_seed, resolve_scenario
 from lunarcity.site import build_site
+from lunarcity.state import CityState, RunConstants
+from lunarcity.stocks import Stocks
 from lunarcity.thesis import designed_catalog, plan_thesis
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
@@ -149,7 +152,7 @@ class LunarCity(mesa.Model):
         )
         # The element ledger beside the mass ledger, at the soil this city mines.
         remelt = self.arrays.remelt
-        self.elements = ElementLedger(
+        elements = ElementLedger(
             self.catalog,
             econ.regolith or self.catalog.sites[sc.site.name].regolith,
             self.nodes,
@@ -160,18 +163,16 @@ class LunarCity(mesa.Model):
             else [],
         )
 
-        # -- day state: stocks, jobs, repairs, storage, the ledger ----------------------------
-        self.stock = np.zeros(len(self.nodes))
-        self.stock_imp = np.zeros(len(self.nodes))  # imported kg inside each stock
-        self.prod_rate = np.zeros(len(self.nodes))  # yesterday's gross production (kg/day)
-        self.storage_kwh = 0.0  # energy in storage, carried from day to day
-        self.ledger = MassLedger()
+        # -- day state: stocks and ledgers, jobs, repairs, storage -----------------------------
+        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/stocks.py).
+        self.stocks = Stocks(
+            self.nodes, elements, self.arrays.regolith, self.arrays.oxygen, self.index.get("scrap")
+        )
+        # The recipes as the day runs them (remelting follows the scrap pool).
+        self.recipe_book = recipes.RecipeBook(self.arrays)
         self.jobs = jobs.JobBook(self.kind_names)
         self.repairs = wear.RepairQueue(self.agent_kinds)
         self.tasks = labour.TaskBoard()
-        self.shares: dict[str, float] = {}
-        self.bottleneck = "none"
-        self.today: Day | None = None
         self.fleet = None
 
         # -- site and track -------------------------------------------------------------------
@@ -218,15 +219,40 @@ class LunarCity(mesa.Model):
             kick_kg=self.track.kick_kg,
         )
 
+        # The two objects: what is fixed for the run, and what the days change
+        # (lunarcity/state.py); the attributes above are views of them.
+        self.constants = RunConstants(
+            arrays=self.arrays,
+            costs=self.costs,
+            bom=self.bom,
+            wear_rates=self.wear_rates,
+            site=self.site,
+            track=self.track,
+            plan_basis=self.plan_basis,
+        )
+        self.state = CityState(
+            stocks=self.stocks,
+            recipe_book=self.recipe_book,
+            fleet=self.fleet,
+            jobs=self.jobs,
+            repairs=self.repairs,
+            tasks=self.tasks,
+            placement=self.placement,
+            rail_meter=self.rail_meter,
+            generations=self.generations,
+            learning=self.learning,
+            prod_rate=np.zeros(len(self.nodes)),
+        )
+
         self.recorder = Recorder(self)
-        landers.land_seed(self)
+        seed = landers.land_seed(self)
         self.generations.begin(
             math.fsum(
                 self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds
             )
         )
         self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
-        self.recorder.record(None)
+        self.recorder.record(None, seed)
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
         # lambdas, so the model pickles.
         self.datacollector = mesa.DataCollector(
@@ -245,11 +271,12 @@ class LunarCity(mesa.Model):
             return
         self.day += 1
         units = self.contributions
+        state = self.state
 
         # 1. Plan: today's mix, and the fab batches the labour on hand would need.
-        self.shares = plan.todays_shares(self)
+        state.shares = plan.todays_shares(self)
         labour_pool = units.labour_supply()
-        production_plan = plan.production_plan(self, labour_pool)
+        production_plan = plan.production_plan(self, labour_pool, state.shares)
         launch_want = launch.launches_possible(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
@@ -262,15 +289,15 @@ class LunarCity(mesa.Model):
 
         # 3. Labour: repair, mine, haul, then assemble (robots work as far as power allows).
         robot_served = power.fraction("robots")
-        work = labour.allocate(self, labour_pool * robot_served, production_plan)
+        work = labour.allocate(self, labour_pool * robot_served, production_plan, state.shares)
         self.tasks.assign(work, self.specs[self.robot_kind].duty_fraction)
 
         # 4. New build jobs, as far as parts in stock allow.
-        starts = jobs.start_jobs(self, work.assemble)
+        starts = jobs.start_jobs(self, work.assemble, state.shares)
 
         # 5. Fabs run their recipes, as far as power, fab-hours and inputs allow.
         production = recipes.run_recipes(self, production_plan.batches * power.fraction("fabs"))
-        self.prod_rate = production.produced
+        state.prod_rate = production.produced
 
         # 6. Build jobs progress; finished jobs become units near their builders.
         completed = jobs.progress_jobs(self, work.assemble, robot_served)
@@ -278,8 +305,12 @@ class LunarCity(mesa.Model):
         # 7. The mass driver launches.
         launched = launch.launch(self, power.served.get("launch", 0.0), launch_want)
 
-        # 8. Landers arrive (some fail).
-        landing = landers.landers(self)
+        # 8. Landers arrive (some fail). The cargo fills the gaps of a plan for the labour on
+        # hand at landing: the morning's plan predates the units finished today.
+        landing = landers.NO_LANDER
+        if landers.lander_due(self):
+            lander_plan = plan.production_plan(self, units.labour_supply(), state.shares)
+            landing = landers.landers(self, lander_plan, state.shares)
 
         # 9. Wear, failure and scrapping.
         worn = wear.wear_and_scrap(self)
@@ -288,10 +319,10 @@ class LunarCity(mesa.Model):
         bottleneck = binding_constraint(
             self, power, [*starts.shortfalls, *production.shortfalls], work.assemble, launched
         )
-        self.bottleneck = bottleneck.name
-        self.today = Day(
+        state.bottleneck = bottleneck.name
+        state.today = Day(
             day=self.day,
-            shares=self.shares,
+            shares=state.shares,
             plan=production_plan,
             power=power,
             labour=work,
@@ -303,7 +334,7 @@ class LunarCity(mesa.Model):
             wear=worn,
             bottleneck=bottleneck,
         )
-        self.recorder.record(self.today)
+        self.recorder.record(state.today)
         self.datacollector.collect(self)
         if self.day >= self.days:
             self.running = False
@@ -311,6 +342,60 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     # Views for people and tools
     # ==========================================================================================
+    # -- the day's state, by name (lunarcity/state.py) -------------------------------------------
+    @property
+    def shares(self) -> dict[str, float]:
+        """Today's mass shares by kind."""
+        return self.state.shares
+
+    @shares.setter
+    def shares(self, shares: dict[str, float]) -> None:
+        self.state.shares = shares
+
+    @property
+    def bottleneck(self) -> str:
+        """The constraint that bound the last day (power, labour, material:<item>, ...)."""
+        return self.state.bottleneck
+
+    @bottleneck.setter
+    def bottleneck(self, name: str) -> None:
+        self.state.bottleneck = name
+
+    @property
+    def today(self) -> Day | None:
+        """The last day's stage results (None before the first day)."""
+        return self.state.today
+
+    @property
+    def storage_kwh(self) -> float:
+        """Energy in storage, carried from day to day (kWh)."""
+        return self.state.storage_kwh
+
+    @property
+    def prod_rate(self) -> np.ndarray:
+        """Yesterday's gross production by item (kg/day)."""
+        return self.state.prod_rate
+
+    @property
+    def stock(self) -> np.ndarray:
+        """The kg held of each item, by ``index`` (the stocks' own array: read, never assign)."""
+        return self.stocks.stock
+
+    @property
+    def stock_imp(self) -> np.ndarray:
+        """The imported kg inside each stock."""
+        return self.stocks.stock_imp
+
+    @property
+    def ledger(self) -> MassLedger:
+        """The mass ledger: flows across the city's boundary since founding."""
+        return self.stocks.ledger
+
+    @property
+    def elements(self) -> ElementLedger:
+        """The element ledger beside the mass ledger."""
+        return self.stocks.elements
+
     def unit_spec(self, kind: str) -> UnitSpec:
         """A unit kind's figures with the scenario's overrides applied."""
         return self.specs[kind]

@@ -257,12 +257,18 @@ class Plan:
     rate: np.ndarray | None = None
 
 
-def production_plan(city: LunarCity, labour: float) -> Plan:
-    """Planned build rate by kind for ``labour`` robot-days, the parts it needs, the batches."""
+def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) -> Plan:
+    """Planned build rate by kind for ``labour`` robot-days, the parts it needs, the batches.
+
+    Args:
+        city: The city (its stock, fab-hours and learning; nothing is changed).
+        labour: Robot-days to plan for.
+        shares: Today's mass shares by kind (:func:`todays_shares`).
+    """
     arrays = city.arrays
     basis = city.plan_basis
     # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
-    s = np.array([city.shares.get(k, 0.0) for k in city.buildable])
+    s = np.array([shares.get(k, 0.0) for k in city.buildable])
     per_kg = basis.days_per_kg
     learning = city.learning
     if learning.on:
@@ -287,7 +293,7 @@ def production_plan(city: LunarCity, labour: float) -> Plan:
         lot = basis.use_bom[s > 0, nodes:].max(axis=0, initial=0.0)
         target = np.maximum(city.params.planner.stock_days * need, lot)
         gap = np.maximum(0.0, target - city.stock)
-        batches = (gap * arrays.per_output).max(axis=1)
+        batches = (gap * city.recipe_book.per_output).max(axis=1)
         # Recipes fed by recycling run only on the scrap there is.
         stock = city.stock
         for r in arrays.recycled_recipes:

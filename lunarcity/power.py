@@ -118,12 +118,12 @@ def supply(city: LunarCity, demand: dict[str, float]) -> Dispatch:
     """The day's power stage: generation and storage in service serve ``demand`` by priority.
 
     With ``economy.unlimited_power`` every load is served in full and nothing is stored.
-    The energy in storage is carried to tomorrow in ``city.storage_kwh``.
+    The energy in storage is carried to tomorrow in ``city.state.storage_kwh``.
     """
     if city.params.economy.unlimited_power:
         return dispatch(math.fsum(demand.values()), demand, 0.0, 0.0, 1.0)
     contributions = city.contributions
     capacity, rte = contributions.storage_capacity()
-    d = dispatch(contributions.generation_kwh(), demand, city.storage_kwh, capacity, rte)
-    city.storage_kwh = d.stored_after
+    d = dispatch(contributions.generation_kwh(), demand, city.state.storage_kwh, capacity, rte)
+    city.state.storage_kwh = d.stored_after
     return d

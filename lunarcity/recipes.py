@@ -5,8 +5,11 @@ dispatch scales them by the share of the fabs' energy served. Here each recipe r
 upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
 among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
 them the same day), and the imported share of each stock follows its inputs (for closure).
-Remelting returns what was scrapped (:func:`remelt_follows_scrap`), and oxygen beyond what the
-plants' tanks hold is vented (:func:`vent_oxygen`), both counted in the ledgers.
+Remelting returns what was scrapped: the remelt recipe's outputs follow the scrap pool's mix
+(:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.economy_arrays.
+EconomyArrays`, updated by :func:`remelt_follows_scrap`), and oxygen beyond what the plants'
+tanks hold is vented (:func:`vent_oxygen`); every kilogram moves through
+:class:`lunarcity.stocks.Stocks`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,32 @@ import numpy as np
 from lunarcity.chemistry import TOLERANCE
 
 if TYPE_CHECKING:
+    from lunarcity.economy_arrays import EconomyArrays, RecipeIO
     from lunarcity.model import LunarCity
+
+
+class RecipeBook:
+    """The recipes as the day runs them: the run's compiled recipes, but remelting follows scrap.
+
+    The economy's arrays are fixed for the run; only the remelt recipe changes, as units are
+    scrapped (its outputs are the scrap pool's own mix). That change is day state, kept here.
+
+    Args:
+        arrays: The economy compiled for the run.
+
+    Attributes:
+        io: Each recipe as :data:`~lunarcity.economy_arrays.RecipeIO` (the remelt recipe's
+            outputs as of the last scrapping).
+        per_output: Batches per kg of each output, by recipe (the remelt row as of the last
+            scrapping).
+        remelt_out: kg of each item out per remelt batch now, or None without a remelt recipe.
+    """
+
+    def __init__(self, arrays: EconomyArrays) -> None:
+        self.io: list[RecipeIO] = list(arrays.recipe_io)
+        self.per_output = arrays.per_output.copy()
+        r = arrays.remelt
+        self.remelt_out = arrays.r_out[r].copy() if r is not None else None
 
 
 @dataclass(frozen=True)
@@ -46,10 +74,12 @@ class Production:
 def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     """Run planned ``batches`` in dependency order, capped by the inputs in stock."""
     arrays = city.arrays
+    book = city.recipe_book
     # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
     # arrays that small, and the day's stock goes back into the arrays once, at the end.
     batches = batches.tolist()
-    stock, stock_imp = city.stock.tolist(), city.stock_imp.tolist()
+    draft = city.stocks.draft()
+    stock = draft.stock
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
@@ -58,10 +88,9 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
             for r, _ in users:
                 batches[r] *= stock[i] / want
     made = 0.0
-    prod = [0.0] * len(stock)
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
-    for b, (ins, outs, fab, out_total) in zip(batches, arrays.recipe_io, strict=True):
+    for b, (ins, outs, fab, out_total) in zip(batches, book.io, strict=True):
         if b <= 0:
             continue
         can, short = min((stock[i] / q, i) for i, q in ins)
@@ -70,37 +99,16 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
             b = can
         if b <= 0:
             continue
-        imp_in = 0.0
-        for i, q in ins:
-            held = stock[i]
-            used = q * b
-            if held > 0:
-                imp = used * (stock_imp[i] / held)
-                imp_in += imp
-                stock_imp[i] -= imp
-            stock[i] = max(held - used, 0.0)
-        total_out = out_total * b
-        for i, q in outs:
-            out = q * b
-            stock[i] += out
-            prod[i] += out
-            if imp_in > 0:
-                stock_imp[i] += out * (imp_in / total_out)
+        total_out = draft.make(ins, outs, b, out_total)
         made += total_out
         by_fab[fab] = by_fab.get(fab, 0.0) + total_out
-    if arrays.remelt is not None and batches[arrays.remelt] > 0:
-        scrap = arrays.index["scrap"]
-        city.elements.scrap_used(city.stock[scrap] - stock[scrap])
-    city.stock[:] = stock
-    city.stock_imp[:] = stock_imp
-    vented = 0.0
-    if arrays.oxygen is not None:
-        city.ledger.oxygen_made_kg += prod[arrays.oxygen]
-        vented = vent_oxygen(city)
+    # Scrap remelted shrinks the scrap pool; oxygen made is tallied (Draft.commit).
+    draft.commit()
+    vented = vent_oxygen(city) if arrays.oxygen is not None else 0.0
     return Production(
         made_kg=made,
         by_fab=by_fab,
-        produced=np.array(prod),
+        produced=np.array(draft.made),
         shortfalls=tuple(shortfalls),
         vented_kg=vented,
     )
@@ -114,15 +122,7 @@ def vent_oxygen(city: LunarCity) -> float:
         for k in city.fab_kinds
         if city.specs[k].oxygen_storage_kg > 0
     )
-    extra = float(city.stock[i]) - cap
-    if extra <= 0:
-        return 0.0
-    share = city.stock_imp[i] / city.stock[i]
-    city.stock[i] = cap
-    city.stock_imp[i] -= extra * share
-    city.ledger.vented_kg += extra
-    city.elements.vent(i, extra)
-    return extra
+    return city.stocks.vent(i, cap)
 
 
 def remelt_follows_scrap(city: LunarCity) -> None:
@@ -131,16 +131,17 @@ def remelt_follows_scrap(city: LunarCity) -> None:
     Called when units are scrapped (the only time the pool's mix changes).
     """
     arrays = city.arrays
+    book = city.recipe_book
     r = arrays.remelt
     if r is None:
         return
     out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
-    arrays.r_out[r] = out
+    book.remelt_out = out
     # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
     # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
     # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
     useful = out > TOLERANCE * out.sum()
-    arrays.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
-    ins, _, fab, _ = arrays.recipe_io[r]
+    book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
+    ins, _, fab, _ = book.io[r]
     outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
-    arrays.recipe_io[r] = (ins, outs, fab, float(out.sum()))
+    book.io[r] = (ins, outs, fab, float(out.sum()))

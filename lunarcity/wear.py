@@ -83,10 +83,13 @@ class Wear:
     Attributes:
         failed: Units that broke today.
         scrapped: Units that reached the end of their life today.
+        scrapped_kg: (mass, imported kg inside) of each kind's units scrapped, in the order
+            scrapped (they leave the installed base, for closure).
     """
 
     failed: int
     scrapped: int
+    scrapped_kg: tuple[tuple[float, float], ...] = ()
 
 
 def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
@@ -146,6 +149,7 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     rates = city.wear_rates
     monthly = city.day % WEAR_EVERY_DAYS == 0
     failed = scrapped = 0
+    scrapped_kg: list[tuple[float, float]] = []
     # Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit on a
     # broken unit changes nothing.
     counts = [fleet.tables[k].n for k in rates.kinds]
@@ -171,13 +175,17 @@ def wear_and_scrap(city: LunarCity) -> Wear:
         if cohort >= 0 and fleet.born_on(kind, cohort):
             old = np.flatnonzero(t["born"] <= cohort)
             if len(old):
-                scrap(city, kind, old)
+                scrapped_kg.append(scrap(city, kind, old))
                 scrapped += len(old)
-    return Wear(failed=failed, scrapped=scrapped)
+    return Wear(failed=failed, scrapped=scrapped, scrapped_kg=tuple(scrapped_kg))
 
 
-def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
-    """Scrap units of ``kind`` at table ``rows``: recycle what the kind allows, waste the rest."""
+def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float]:
+    """Scrap units of ``kind`` at table ``rows``: recycle what the kind allows, waste the rest.
+
+    Returns:
+        The units' mass and the imported kg inside them (kg).
+    """
     spec = city.unit_spec(kind)
     t = city.fleet.tables[kind]
     if kind in city.generations.kinds:  # units of a generation have their own masses
@@ -188,14 +196,9 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
     fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
     # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
     # remelting returns that mix, not a fixed alloy.
-    recycled = float(city.elements.scrap_units(city.kind_code[kind], mass, fraction).sum())
+    recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
     if recycled > 0:
-        i = city.index["scrap"]
-        city.stock[i] += recycled
-        city.stock_imp[i] += imported * recycled / mass
         recipes.remelt_follows_scrap(city)
-    city.ledger.waste_kg += mass - recycled
-    city.recorder.scrapped(mass, imported)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
     robots_jobs = t["job"][rows] if spec.role == "robot" else None
     city.fleet.remove(kind, rows)
@@ -204,3 +207,4 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> None:
         jobs = city.jobs.table
         orphan = np.isin(jobs["id"], robots_jobs[robots_jobs > 0])
         jobs["builder"][orphan] = 0
+    return mass, imported

@@ -109,12 +109,12 @@ def test_the_kind_furthest_behind_holds_its_parts() -> None:
     m.shares = {"robot": 0.9, "solar_plant": 0.1}
     m.bottleneck = "none"
     m.jobs.carry.update(robot=1.0, solar_plant=1.0)
-    starts = start_jobs(m, 10.0)
+    starts = start_jobs(m, 10.0, m.shares)
     assert starts.opened == ()
     assert m.stock[m.index["structure"]] == 1200.0
     # One more kilogram of cells and the robot starts with its whole bill.
     m.stock[m.index["storage_cells"]] = 50.0
-    starts = start_jobs(m, 10.0)
+    starts = start_jobs(m, 10.0, m.shares)
     assert starts.opened[0] == ("robot", 1)
     assert m.stock[m.index["structure"]] == 0.0
 
@@ -130,7 +130,7 @@ def test_stock_target_is_never_below_one_bill() -> None:
     cells = m.index["storage_cells"]
     m.stock[cells] = 39.0
     m.shares = {"robot": 1.0}
-    p = production_plan(m, 0.01)  # 0.01 robot-days: a need far below one bill
+    p = production_plan(m, 0.01, m.shares)  # 0.01 robot-days: a need far below one bill
     assert m.params.planner.stock_days * p.need[cells] < 50.0 - 39.0
     r = m.arrays.recipes.index("storage_cells")
     assert p.batches[r] == pytest.approx(11.0 / 1000.0, rel=1e-12)

@@ -434,7 +434,7 @@ def test_build_jobs_take_the_wright_law_labour_of_their_count() -> None:
         planner__mix={"robot": 1.0},
     )  # fmt: skip
     m.shares = plan.todays_shares(m)
-    opened = jobs.start_jobs(m, 10.8).opened
+    opened = jobs.start_jobs(m, 10.8, m.shares).opened
     assert opened == (("robot", 4),)
     np.testing.assert_allclose(
         m.jobs.table["labour_left"], [7.6389, 6.1111, 5.3633, 4.8889], rtol=1e-4
@@ -523,7 +523,7 @@ def test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics() -> N
     # 3,300 x 300 / 86,400 = 11.458 robot-days. 10.8 robot-days of labour keep 32.4 open,
     # enough for 2.8 robots, but the 300 kg of Earth-made electronics back exactly one.
     m = _robot_city()
-    starts = jobs.start_jobs(m, 10.8)
+    starts = jobs.start_jobs(m, 10.8, m.shares)
     assert starts.opened == (("robot", 1),)
     t = m.jobs.table
     assert t["mass"].tolist() == [3300.0]
@@ -545,7 +545,7 @@ def test_a_generation_3_robot_takes_a_tenth_of_its_electronics_from_earth() -> N
     m = _robot_city()
     m.generations.opened("robot", 1e9, lambda: 1e12)  # generation 2 done
     assert m.generations.building == 3
-    starts = jobs.start_jobs(m, 10.8)
+    starts = jobs.start_jobs(m, 10.8, m.shares)
     assert starts.opened == (("robot", 4),)
     t = m.jobs.table
     assert t["mass"].tolist() == [2200.0] * 4
@@ -616,10 +616,13 @@ def test_remelting_asks_no_batches_for_a_trace_in_the_scrap_pool() -> None:
     a, b, c = (int(i) for i in np.flatnonzero(city.elements.recoverable.sum(axis=0))[:3])
     city.elements.pool[:] = 0.0
     city.elements.pool[[a, b, c]] = [3.0, 1.0, 1e-320]
+    fixed = arrays.per_output[r].copy()
     remelt_follows_scrap(city)
-    per = arrays.per_output[r]
+    book = city.recipe_book  # day state: the run's arrays keep the data's typical mix
+    per = book.per_output[r]
     assert np.isfinite(per).all()
     assert per[a] == pytest.approx(1.0 / (0.75 * kg_in), rel=1e-12)
     assert per[b] == pytest.approx(1.0 / (0.25 * kg_in), rel=1e-12)
     assert per[c] == 0.0  # a trace: no batches asked for it
-    assert arrays.r_out[r][c] > 0.0  # but it still comes out with the rest
+    assert book.remelt_out[c] > 0.0  # but it still comes out with the rest
+    assert (arrays.per_output[r] == fixed).all()  # the run's arrays stay as compiled

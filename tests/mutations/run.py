@@ -309,6 +309,30 @@ MUTATIONS: tuple[Mutation, ...] = (
         (f"{SUB}::test_units_are_scrapped_at_end_of_life_and_half_their_mass_recycled",),
     ),
     Mutation(
+        "recipe_outputs_all_local",
+        "a recipe's outputs never carry its inputs' imported share (closure overstated)",
+        "lunarcity/stocks.py",
+        ((r"stock_imp\[i\] \+= out \* \(imp_in / total_out\)", "pass"),),
+        ("tests/test_stocks.py::test_a_recipe_carries_its_inputs_imported_share_into_its_outputs",),
+    ),
+    Mutation(
+        "landing_not_imported",
+        "a landed kilogram enters stock but not the imported stock",
+        "lunarcity/stocks.py",
+        ((r"(def land\(.*\n(?:.*\n)*?)        self\.stock_imp\[i\] \+= kg\n", r"\1"),),
+        ("tests/test_stocks.py::test_a_landed_kilogram_enters_all_four_records",),
+    ),
+    Mutation(
+        "take_more_than_stock",
+        "a job may take more parts than the stock holds (the refusal dropped)",
+        "lunarcity/stocks.py",
+        ((r"if kg - held > ROUNDING \* \(kg if kg > 1\.0 else 1\.0\):", "if False:"),),
+        (
+            "tests/test_stocks.py::"
+            "test_taking_parts_moves_the_imported_share_and_refuses_more_than_the_stock",
+        ),
+    ),
+    Mutation(
         "scrap_a_day_late",
         "units scrapped a day after the end of their life",
         "lunarcity/wear.py",
