@@ -423,6 +423,26 @@ MUTATIONS: tuple[Mutation, ...] = (
         ((r"max\(0\.0, need - launch\)", "0.0"),),
         ("tests/test_thesis_plan.py::test_a_slow_launch_leaves_the_shortfall_to_the_kick_stage",),
     ),
+    # -- issue 30: the narrowed bands catch what the wide ones let through
+    Mutation(
+        "lander_loss_p_to_the_1_3",
+        "landers lost with p^1.3 (0.41 at 0.5; never and always unchanged)",
+        "lunarcity/landers.py",
+        (
+            (
+                r"city\.rng\.random\(\) < city\.params\.earth\.lander_failure_prob",
+                "city.rng.random() < city.params.earth.lander_failure_prob ** 1.3",
+            ),
+        ),
+        (f"{SUB}::test_lost_landers_over_thirty_seeds_are_half_of_those_sent",),
+    ),
+    Mutation(
+        "failure_rate_a_tenth_low",
+        "units fail 10 % less often than their failures_per_year",
+        "lunarcity/wear.py",
+        ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year * 0.9 / DAYS_PER_YEAR"),),
+        (f"{SUB}::test_failures_over_thirty_seeds_follow_the_rate",),
+    ),
 )
 
 #: What is copied: everything the tests read.
