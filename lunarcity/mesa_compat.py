@@ -19,12 +19,13 @@ Mesa behaviours worked around:
 In both, ids are reserved at birth by advancing Mesa's own counter, and an agent is made later
 by its class's ordinary constructor while the counter points at its reserved id.
 
-- **Mesa 3.5** (``batch_run``'s ``rng``): ``batch_run`` writes its own ``rng`` values (``None``
-  unless asked) into every run's keywords, under the name ``seed`` when the model's constructor
-  has a parameter of that name, overwriting a ``seed`` the caller swept (every replicate would
-  then run the scenario's one seed). The model therefore takes ``seed`` only among its keywords
-  and ``rng`` by name, and :func:`run_seed` makes one seed of the two, so ``parameters={"seed":
-  [1, 2]}`` gives two replicates on Mesa 3.3 and 3.5 alike, and so does 3.5's ``rng=[1, 2]``.
+Seeds in ``batch_run``: Mesa 3.5's ``batch_run`` writes its own ``rng`` values (``None`` unless
+asked) into every run's keywords, under the name ``seed`` when the model's constructor has a
+parameter of that name, overwriting a ``seed`` the caller swept (every replicate would then run
+the scenario's one seed; Mesa 3.3 passes the keywords as given). The model therefore takes
+``seed`` only among its keywords and ``rng`` by name, and :func:`run_seed` makes one seed of the
+two, so ``parameters={"seed": [1, 2]}`` gives two replicates on Mesa 3.3 and 3.5 alike, and so
+does 3.5's ``rng=[1, 2]``.
 """
 
 from __future__ import annotations
@@ -80,11 +81,9 @@ def run_seed(seed: Any = None, rng: Any = None) -> int | None:
             f"seed {seed!r} and rng {rng!r} disagree", field="seed", valid="one seed, or the same"
         )
     chosen = seed if seed is not None else rng
-    return (
-        None
-        if chosen is None
-        else check_seed(int(chosen) if isinstance(chosen, np.integer) else chosen)
-    )
+    if chosen is None:
+        return None
+    return check_seed(int(chosen) if isinstance(chosen, np.integer) else chosen)
 
 
 def reserve_ids(model: mesa.Model, n: int) -> np.ndarray:
