@@ -50,6 +50,28 @@ def test_ledger_by_hand() -> None:
     assert breakeven_day(led) == 4
 
 
+def test_ledger_by_hand_with_payload_to_leo_unlike_payload_landed() -> None:
+    # A rocket lifting 150 t to LEO whose lander sets down 60 t (so that swapping the two, or
+    # dividing the wrong way, shows): 4 tankers per landing, a 150 t seed.
+    side = EarthSide(tankers_per_landing=4, payload_to_leo_t=150, payload_landed_t=60, seed_t=150)
+    led = earth_ledger(DAILY, side, RouteFigures(lunar_earth_kg_per_kw=5.0, direct_kg_per_kw=80.0))
+    # The seed takes ceil(150 / 60) = 3 landings (by what a lander lands, not what reaches LEO).
+    assert side.seed_landings == 3
+    # Each landing takes 4 + 1 = 5 launches: landings 3, 3, 4, 4, 5 by day.
+    assert led["earth_launches"].to_list() == [15, 15, 20, 20, 25]
+    # Every launch lifts a full payload to LEO: 150 t each.
+    assert led["earth_lifted_t"].to_list() == [2250, 2250, 3000, 3000, 3750]
+    # Direct: 3.2 t, 3,200 t and 32,000 t in launches of 150 t: 1, ceil(21.3) = 22, ceil(213.3)
+    # = 214.
+    assert led["direct_earth_launches"].to_list() == [0, 0, 1, 22, 214]
+    # Marginal: 5 kg landed per kW x 5 launches x 150 t lifted / 60 t landed = 62.5 kg lifted.
+    assert led["earth_kg_per_kw_marginal"][0] == pytest.approx(5.0 * 5 * 150 / 60)
+    # Day 3: 3,000 t / 40 MW = 75 kg/kW <= 80: break-even on day 3; day 4: 3,750 t / 400 MW.
+    assert led["earth_kg_per_kw"][3] == pytest.approx(75.0)
+    assert led["earth_kg_per_kw"][4] == pytest.approx(9.375)
+    assert breakeven_day(led) == 3
+
+
 def test_earth_side_changes_without_rerunning() -> None:
     route = RouteFigures(lunar_earth_kg_per_kw=5.0, direct_kg_per_kw=80.0)
     musk = EarthSide(tankers_per_landing=4, payload_to_leo_t=100, payload_landed_t=100, seed_t=100)
