@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "record",
         help="record a run's map, frame by frame, as an animated GIF (or MP4)",
         description="Run a scenario and write its map with a headline and a day counter, one "
-        "frame every few days, to FILE.gif (or FILE.mp4 when imageio-ffmpeg is installed).",
+        "frame every few days, to FILE.gif (or FILE.mp4 with the video extra: imageio-ffmpeg).",
     )
     add_scenario_arguments(p)
     p.add_argument("--out", default="city.gif", help="FILE.gif or FILE.mp4 (default city.gif)")
