@@ -21,6 +21,7 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
+from lunarcity.optional import available, require
 from lunarcity.report import headline
 
 if TYPE_CHECKING:
@@ -203,25 +204,17 @@ def output_format(path: str | Path) -> str:
         raise InputError(
             f"cannot record to '{Path(path).name}': the file must end in .gif or .mp4",
             field="--out",
-            valid="FILE.gif, or FILE.mp4 with imageio-ffmpeg installed",
+            valid='FILE.gif, or FILE.mp4 with pip install "lunarcity[video]"',
         )
     fmt = FORMATS[suffix]
-    if fmt == "mp4" and not mp4_available():
-        raise InputError(
-            "MP4 needs the imageio-ffmpeg package (pip install imageio-ffmpeg); "
-            "or record a .gif, which needs nothing more",
-            field="--out",
-        )
+    if fmt == "mp4":
+        require("imageio_ffmpeg", field="--out")
     return fmt
 
 
 def mp4_available() -> bool:
-    """Whether imageio can write MP4 here (imageio-ffmpeg installed)."""
-    try:
-        import imageio_ffmpeg  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether imageio can write MP4 here (imageio-ffmpeg installed: the ``video`` extra)."""
+    return available("imageio_ffmpeg")
 
 
 def check_options(every: int, fps: float, size: int) -> None:

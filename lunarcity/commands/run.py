@@ -25,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="print the summary as one JSON object on stdout"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar; print only the headline line"
+    )
     p.set_defaults(func=run)
 
 
@@ -74,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         try:
             path = result.write(args.out)
-            err.print(f"daily table written to {path}")
+            if not args.quiet:
+                err.print(f"daily table written to {path}")
         except OSError as exc:  # e.g. the disk filled during the write: keep the summary
             failure = write_error(exc, args.out)
             if failure is None:
                 raise
     if args.json:
         print_json(result.summary)
+    elif args.quiet:
+        stdout_console().print(headline(result.summary), soft_wrap=True)
     else:
         print_summary(result.summary)
     if failure is not None:
