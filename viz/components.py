@@ -30,9 +30,11 @@ from .params import (
     choice_label,
     current_values,
     nearest_stop,
+    not_applicable,
     off_slider,
     parse,
     parse_seed,
+    preset_switch_note,
     scenario_names,
     slider_values,
 )
@@ -61,9 +63,10 @@ CSS = """
 .lc-headline { font-size: 1.3em; font-weight: bold; line-height: 1.3; }
 .lc-held { font-size: 1.05em; line-height: 1.35; }
 .lc-target-row { font-size: 0.95em; }
+/* Under Vuetify's menus (z-index 8), so a select's list opens above the open drawer. */
 .lc-drawer {
   position: fixed; top: 64px; right: 0; width: 400px; max-height: calc(100vh - 70px);
-  overflow-y: auto; z-index: 100; background: white; box-shadow: -2px 2px 8px #0004;
+  overflow-y: auto; z-index: 7; background: white; box-shadow: -2px 2px 8px #0004;
   padding: 8px 12px;
 }
 .lc-card { border: 1px solid #ddd; border-radius: 4px; padding: 6px 10px; }
@@ -130,14 +133,12 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
         solara.Text("The target", style={"font-weight": "bold", "margin-top": "4px"})
         for row in frame.targets:
             with solara.Column(gap="0px", classes=["lc-target-row"]):
-                unit = row.metric.rsplit("_", 1)[-1] if row.metric.endswith(("_t", "_mw")) else ""
-                u = {"t": " t", "mw": " MW"}.get(unit, "")
                 if row.metric == "closure":
                     value = f"{row.value:.0%} of {row.goal:.0%}"
                 elif row.metric == "mass_driver_operating":
                     value = "finished" if row.met_day is not None else "not yet"
                 else:
-                    value = f"{_fmt(row.value)}{u} of {_fmt(row.goal)}{u}"
+                    value = words.amount(row.metric, row.value, row.goal)
                 solara.HTML(
                     tag="div",
                     unsafe_innerHTML=(
@@ -152,10 +153,33 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
                 )
 
 
-def _fmt(value: float) -> str:
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+#: What the panel beside the text shows: the map, or the thesis chart (one click apart).
+VIEWS = ["Map", "Moon or Earth chart"]
+
+
+@solara.component
+def ViewToggle(view: solara.Reactive[str]) -> None:
+    """The map or the thesis chart in the same place: a toggle, so neither needs a scroll."""
+    solara.ToggleButtonsSingle(
+        value=view.value, values=VIEWS, on_value=view.set, dense=True, classes=["lc-view"]
+    )
+
+
+@solara.component
+def ThesisBeside(frame: Frame) -> None:
+    """The thesis chart where the map stands, with its sentence under it."""
+    solara.Image(frame.charts["thesis"], width="100%", classes=["lc-thesis-beside"])
+    if frame.thesis:
+        solara.Text(frame.thesis, classes=["lc-thesis-beside-caption"])
+
+
+@solara.component
+def Answers(frame: Frame) -> None:
+    """Both questions answered for this run, one line each (words from :func:`.words.answers`)."""
+    city, moon = frame.answers
+    with solara.Column(gap="0px", classes=["lc-answers"]):
+        solara.Text(city, classes=["lc-answer-city"], style={"font-weight": "bold"})
+        solara.Text(moon, classes=["lc-answer-moon"], style={"font-weight": "bold"})
 
 
 @solara.component
@@ -175,11 +199,16 @@ def ChartGrid(frame: Frame, names: tuple[str, ...] | None = None) -> None:
 
 @solara.component
 def ParamControl(
-    param: Param, value: Any, error: str | None, on_value: Callable[[Any], None]
+    param: Param,
+    value: Any,
+    error: str | None,
+    on_value: Callable[[Any], None],
+    unused: str = "",
 ) -> None:
     """One parameter: a slider through its stops and a number box, or a select.
 
     Any refusal is written in words beside it; the internal name is in the label's tooltip.
+    ``unused`` says why the control does nothing in this preset: it is then disabled.
     """
     cls = ["lc-param", "lc-param-" + param.path.replace(".", "-")]
     with solara.Column(gap="0px", classes=cls):
@@ -193,6 +222,7 @@ def ParamControl(
                 value=choice_label(param, str(value)),
                 on_value=lambda t: on_value(labels[t]),
                 dense=True,
+                disabled=bool(unused),
             )
         else:
             number = float(value)
@@ -205,8 +235,11 @@ def ParamControl(
                         min=0,
                         max=len(stops) - 1,
                         on_value=lambda i: on_value(stops[int(i)]),
+                        disabled=bool(unused),
                     )
-                NumberBox(param.fmt(number), param.shown_unit, on_value)
+                NumberBox(param.fmt(number), param.shown_unit, on_value, disabled=bool(unused))
+            if unused:
+                solara.Text(unused, classes=["lc-unused"], style={"color": "#555"})
             note = off_slider(param, number)
             if note:
                 solara.Text(note, classes=["lc-off-slider"], style={"color": "#8a5a00"})
@@ -215,7 +248,9 @@ def ParamControl(
 
 
 @solara.component
-def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
+def NumberBox(
+    shown: str, unit: str, on_text: Callable[[str], None], disabled: bool = False
+) -> None:
     """A parameter's number box: shows the value in effect, or what was typed if refused.
 
     The typed text is this box's own state, so a refused entry stays in view beside its
@@ -232,6 +267,7 @@ def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
         label=unit,
         value=text.value,
         on_value=typed,
+        disabled=disabled,
         classes=["lc-number"],
         style={"max-width": "110px"},
     )
@@ -239,15 +275,23 @@ def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
 
 @solara.component
 def ParamControls(
-    values: dict[str, Any], errors: dict[str, str], on_value: Callable[[str, Any], None]
+    values: dict[str, Any],
+    errors: dict[str, str],
+    on_value: Callable[[str, Any], None],
+    scenario: str = "",
 ) -> None:
-    """Every control of :data:`.params.PARAMS`, each calling ``on_value(path, value)``."""
+    """Every control of :data:`.params.PARAMS`, each calling ``on_value(path, value)``.
+
+    With ``scenario``, the controls that do nothing in it are disabled with the reason.
+    """
+    unused = not_applicable(scenario) if scenario else {}
     for param in PARAMS:
         ParamControl(
             param,
             values.get(param.path),
             errors.get(param.path),
             lambda v, p=param.path: on_value(p, v),
+            unused.get(param.path, ""),
         )
 
 
@@ -363,6 +407,13 @@ def SeedBox(seed: solara.Reactive[int], error: solara.Reactive[str]) -> None:
             solara.Error(error.value, dense=True, classes=["lc-seed-error"])
 
 
+def columns_guide(session: Session) -> str:
+    """The guide to the session's daily table: each column's plain name, unit and meaning."""
+    with session.lock:
+        names = session.model.daily().columns
+    return words.columns_guide(names)
+
+
 @solara.component
 def Page() -> None:
     """The whole app for one browser session."""
@@ -384,6 +435,7 @@ def Page() -> None:
     pick_note = solara.use_reactive("")
     mode = solara.use_reactive(MODES[0])
     tour_index = solara.use_reactive(0)
+    side_view = solara.use_reactive(VIEWS[0])
     record = solara.use_memo(lambda: functools.partial(session_gif, session), [session])
 
     def play_loop(cancel: threading.Event) -> None:
@@ -415,11 +467,12 @@ def Page() -> None:
 
     def choose_scenario(label: str) -> None:
         name = next((n for n in scenario_names() if words.preset(n) == label), label)
+        note = preset_switch_note(scenario.value, values.value, name)
         scenario.set(name)
         try:
             values.set(current_values(name))
             errors.set({})
-            message.set("Press Reset to run this preset.")
+            message.set(note)
         except InputError as exc:
             message.set(f"This preset cannot be loaded: {exc.message}")
 
@@ -510,10 +563,15 @@ def Page() -> None:
                 if message.value:
                     solara.Info(message.value, dense=True, classes=["lc-message"])
             with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
-                with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="0px"):
-                    MapImage(src=_data_url(f.map_png), event_pick=on_pick)
+                with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="2px"):
+                    ViewToggle(side_view)
+                    if side_view.value == VIEWS[1]:
+                        ThesisBeside(f)
+                    else:
+                        MapImage(src=_data_url(f.map_png), event_pick=on_pick)
                 with solara.Column(style={"flex": "1", "min-width": "360px"}, gap="4px"):
                     DayCounter(f)
+                    Answers(f)
                     running = f"{words.preset(f.scenario)} — seed {f.seed}"
                     if f.overrides:
                         running += ", changed: " + ", ".join(
@@ -541,7 +599,7 @@ def Page() -> None:
                         "Change an assumption (applies on Reset)",
                         style={"font-weight": "bold", "font-size": "1.1em"},
                     )
-                    ParamControls(values.value, errors.value, set_param)
+                    ParamControls(values.value, errors.value, set_param, scenario.value)
                     solara.Text("Export", style={"font-weight": "bold", "margin-top": "8px"})
                     stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
                     solara.FileDownload(
@@ -553,6 +611,13 @@ def Page() -> None:
                         lambda: session.daily_bytes("csv"),
                         filename=f"{stem}.csv",
                         label="Daily table (CSV)",
+                        mime_type="text/csv",
+                    )
+                    # The CSV's sidecar: each column's plain name, unit and meaning.
+                    solara.FileDownload(
+                        lambda: columns_guide(session).encode("utf-8"),
+                        filename=f"{stem}_columns.csv",
+                        label="Column guide (CSV)",
                         mime_type="text/csv",
                     )
                     solara.FileDownload(

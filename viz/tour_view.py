@@ -138,7 +138,7 @@ def ChapterPanel(
     The bar (with the chapter's ``nav``), then the map, the chapter's text and the day, headline
     and target side by side.
     """
-    from .components import ChartGrid, ParamControls, TargetPanel
+    from .components import VIEWS, ChartGrid, ParamControls, TargetPanel, ThesisBeside, ViewToggle
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
     first = solara.use_memo(lambda: stage.current.frame(), [stage])
@@ -149,6 +149,8 @@ def ChapterPanel(
     message = solara.use_reactive("")
     playing = use_player(stage, frame, speed, key=stage)
     record = solara.use_memo(lambda: functools.partial(_record, stage), [stage])
+    # The thesis chapter opens on its chart, where the map stands (the map one click away).
+    side_view = solara.use_reactive(VIEWS[1] if "thesis" in chapter.charts else VIEWS[0])
 
     def step() -> None:
         frame.set(stage.current.advance(1))
@@ -204,14 +206,20 @@ def ChapterPanel(
                 mime_type="image/gif",
             )
         with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
-            with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}):
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML=(
-                        f'<img src="{_data_url(f.map_png)}" alt="site map" class="lc-tour-map" '
-                        'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
-                    ),
-                )
+            with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}, gap="2px"):
+                if "thesis" in chapter.charts:
+                    ViewToggle(side_view)
+                if side_view.value == VIEWS[1]:
+                    ThesisBeside(f)
+                else:
+                    solara.HTML(
+                        tag="div",
+                        unsafe_innerHTML=(
+                            f'<img src="{_data_url(f.map_png)}" alt="site map" '
+                            'class="lc-tour-map" '
+                            'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
+                        ),
+                    )
             with solara.Column(style={"flex": "1", "min-width": "320px"}, gap="4px"):
                 ChapterText(chapter)
             with solara.Column(style={"width": "430px", "flex": "none"}, gap="4px"):
@@ -234,7 +242,7 @@ def ChapterPanel(
         ChartGrid(f, tuple(chapter.charts))
         if chapter.sliders:
             with solara.Card("Change one assumption (applies on Apply)"):
-                ParamControls(values.value, errors.value, set_param)
+                ParamControls(values.value, errors.value, set_param, chapter.preset or "")
                 solara.Button("Apply", icon_name="mdi-check", on_click=apply, color="primary")
 
 
