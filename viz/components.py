@@ -70,6 +70,15 @@ CSS = """
   padding: 8px 12px;
 }
 .lc-card { border: 1px solid #ddd; border-radius: 4px; padding: 6px 10px; }
+/* Solara's busy bar (shown when the server has worked over 300 ms on an action): thicker, and
+   a "Working..." badge a presenter sees, so nobody presses twice. */
+.v-application--wrap > .v-progress-linear { height: 6px !important; position: fixed !important;
+  top: 0; z-index: 3000; }
+.v-application--wrap > .v-progress-linear::after {
+  content: "Working..."; position: fixed; top: 10px; left: 50%; transform: translateX(-50%);
+  background: #1565c0; color: white; padding: 4px 16px; border-radius: 14px; font-size: 16px;
+  box-shadow: 0 2px 6px #0005;
+}
 """
 
 
@@ -415,6 +424,39 @@ def columns_guide(session: Session) -> str:
 
 
 @solara.component
+def RecordGif(record: Callable[..., bytes], filename: str) -> None:
+    """The Record button, with the replay's progress in words and a bar while the GIF is made.
+
+    Args:
+        record: Makes the GIF; takes ``progress=(days done, days to do)``.
+        filename: The download's name.
+    """
+    done = solara.use_reactive(-1)
+
+    def make() -> bytes:
+        shown = [-1]
+
+        def progress(day: int, total: int) -> None:
+            pct = int(100 * day / max(1, total))
+            if pct >= shown[0] + 2:  # every 2 %: a message per day would flood the page
+                shown[0] = pct
+                done.set(pct)
+
+        done.set(0)
+        try:
+            return record(progress=progress)
+        finally:
+            done.set(-1)
+
+    data = solara.use_memo(lambda: make, [record])  # one identity: FileDownload keys on it
+    with solara.Column(gap="0px", classes=["lc-record"]):
+        solara.FileDownload(data, filename=filename, label="Record (GIF)", mime_type="image/gif")
+        if done.value >= 0:
+            solara.Text(f"Recording: {done.value} %", classes=["lc-record-progress"])
+            solara.ProgressLinear(value=done.value)
+
+
+@solara.component
 def Page() -> None:
     """The whole app for one browser session."""
     solara.Title(TITLE)
@@ -627,9 +669,4 @@ def Page() -> None:
                         mime_type="image/png",
                     )
                     # Replays this run from day 0 to today (same seed, same days) as a GIF.
-                    solara.FileDownload(
-                        record,
-                        filename=f"{stem}.gif",
-                        label="Record (GIF)",
-                        mime_type="image/gif",
-                    )
+                    RecordGif(record, f"{stem}.gif")

@@ -78,8 +78,8 @@ def _data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _record(stage: Stage[ChapterRun]) -> bytes:
-    return session_gif(stage.current.session)
+def _record(stage: Stage[ChapterRun], **options: Any) -> bytes:
+    return session_gif(stage.current.session, **options)
 
 
 @solara.component
@@ -138,7 +138,15 @@ def ChapterPanel(
     The bar (with the chapter's ``nav``), then the map, the chapter's text and the day, headline
     and target side by side.
     """
-    from .components import VIEWS, ChartGrid, ParamControls, TargetPanel, ThesisBeside, ViewToggle
+    from .components import (
+        VIEWS,
+        ChartGrid,
+        ParamControls,
+        RecordGif,
+        TargetPanel,
+        ThesisBeside,
+        ViewToggle,
+    )
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
     first = solara.use_memo(lambda: stage.current.frame(), [stage])
@@ -199,12 +207,7 @@ def ChapterPanel(
             solara.Button(
                 "Full screen", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
             )
-            solara.FileDownload(
-                record,
-                filename=f"{f.scenario}_seed{f.seed}.gif",
-                label="Record (GIF)",
-                mime_type="image/gif",
-            )
+            RecordGif(record, f"{f.scenario}_seed{f.seed}.gif")
         with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
             with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}, gap="2px"):
                 if "thesis" in chapter.charts:
