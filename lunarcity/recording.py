@@ -23,7 +23,6 @@ from lunarcity.app import words
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
 from lunarcity.render import MIN_TEXT_PX
-from lunarcity.report import headline
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -102,7 +101,7 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     parts = rec.part_day
     met = sum(v is not None for v in parts.values())  # integers
     if final is not None:
-        lines.append(headline(final))
+        lines.append(plain.headline(final))  # the page's words, as the band's others
     elif rec.target_met:
         target_day = max(v for v in parts.values() if v is not None)
         lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")

@@ -145,9 +145,14 @@ def test_text_in_pictures_is_at_least_12_px_as_shown_at_1366() -> None:
     assert all(font_px(size) >= 12 for size in (64, 128, 270, 360, 600, 1080))
 
 
+#: Field names (snake_case) and bottleneck codes ('material:...') are internal too.
+CODES = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|material:")
+
+
 def _internal(text: str) -> list[str]:
     low = text.lower()
-    return [n for n in words.internal_names() if re.search(rf"\b{re.escape(n)}s?\b", low)]
+    kinds = [n for n in words.internal_names() if re.search(rf"\b{re.escape(n)}s?\b", low)]
+    return kinds + CODES.findall(text)
 
 
 def test_labels_drawn_into_pictures_use_plain_names(ten_years) -> None:

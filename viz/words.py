@@ -143,7 +143,7 @@ def amount(metric: str, value: float, goal: float) -> str:
 def short_of(bottleneck: str) -> str:
     """What the city was short of: 'electricity', 'storage cells (a material)', or ''."""
     if bottleneck.startswith("material:"):
-        return bottleneck.split(":", 1)[1].replace("_", " ") + " (a material)"
+        return item(bottleneck.split(":", 1)[1]) + " (a material)"
     return SHORT_OF.get(bottleneck, "" if bottleneck == "none" else bottleneck.replace("_", " "))
 
 
