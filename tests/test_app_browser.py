@@ -710,10 +710,16 @@ def test_every_view_has_12_px_text_and_plain_names(server: tuple[str, Path], app
             assert found == [], (view, found)
 
         b.button("Play").click()
-        b.wait_day(lambda d: d >= 60, timeout=30)
+        b.wait_day(lambda d: d >= 30, timeout=30)
         b.button("Pause").click()
         page.locator("img.lc-materials").first.scroll_into_view_if_needed()
         check("Explore")
+        page.locator(".lc-newest-kind").first.click()  # its list: kinds by their plain names
+        page.locator(".v-menu__content .v-list-item", has_text="soil refineries").first.wait_for(
+            timeout=10_000
+        )
+        check("Newest machines' list")
+        page.keyboard.press("Escape")
         b.drawer(True)
         check("Assumptions")
         # The CSV's sidecar: a line for each of its columns, with plain name, unit and meaning.

@@ -374,14 +374,19 @@ def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
 def NewestUnits(session: Session, frame: Frame, on_pick: Callable[[int], None]) -> None:
     """The newest units, as buttons: another way to choose one to inspect."""
     kind = solara.use_reactive("all")
+    # The list shows plain names (the internal kind is what the table is asked for).
+    names = {"all": "all", **{words.kind(k): k for k, _, n in frame.legend if n}}
     with solara.Column(gap="2px"):
         solara.Select(
             label="Newest machines of kind",
-            values=["all", *[k for k, _, n in frame.legend if n]],
-            value=kind,
+            values=list(names),
+            value=kind.value if kind.value in names else "all",
+            on_value=kind.set,
             dense=True,
+            classes=["lc-newest-kind"],
         )
-        table = session.unit_table(None if kind.value == "all" else kind.value, limit=12)
+        chosen = names.get(kind.value, "all")
+        table = session.unit_table(None if chosen == "all" else chosen, limit=12)
         with solara.Row(style={"flex-wrap": "wrap"}, gap="2px"):
             for row in table:
                 solara.Button(
