@@ -21,8 +21,11 @@ from lunarcity.errors import InputError
 from lunarcity.scenario import check_seed
 
 from . import words
+from .answers_view import VIEWS, Answers, ThesisBeside, ViewToggle
 from .charts import CHARTS
+from .export_view import RecordGif, columns_guide
 from .film import session_gif
+from .inspector_view import NewestUnits, UnitCard
 from .params import (
     PARAMS,
     Param,
@@ -160,35 +163,6 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
                     value=round(100 * row.fraction, 1),
                     color="success" if row.met_day is not None else "primary",
                 )
-
-
-#: What the panel beside the text shows: the map, or the thesis chart (one click apart).
-VIEWS = ["Map", "Moon or Earth chart"]
-
-
-@solara.component
-def ViewToggle(view: solara.Reactive[str]) -> None:
-    """The map or the thesis chart in the same place: a toggle, so neither needs a scroll."""
-    solara.ToggleButtonsSingle(
-        value=view.value, values=VIEWS, on_value=view.set, dense=True, classes=["lc-view"]
-    )
-
-
-@solara.component
-def ThesisBeside(frame: Frame) -> None:
-    """The thesis chart where the map stands, with its sentence under it."""
-    solara.Image(frame.charts["thesis"], width="100%", classes=["lc-thesis-beside"])
-    if frame.thesis:
-        solara.Text(frame.thesis, classes=["lc-thesis-beside-caption"])
-
-
-@solara.component
-def Answers(frame: Frame) -> None:
-    """Both questions answered for this run, one line each (words from :func:`.words.answers`)."""
-    city, moon = frame.answers
-    with solara.Column(gap="0px", classes=["lc-answers"]):
-        solara.Text(city, classes=["lc-answer-city"], style={"font-weight": "bold"})
-        solara.Text(moon, classes=["lc-answer-moon"], style={"font-weight": "bold"})
 
 
 @solara.component
@@ -331,74 +305,6 @@ def apply_value(
 
 
 @solara.component
-def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
-    """The inspected unit's card: what it is, its age, health, job, who built it, its output."""
-    with solara.Column(classes=["lc-card", "lc-inspector"], gap="2px"):
-        if info is None:
-            solara.Text(
-                note or "Click on the map to inspect the nearest machine.",
-                style={"color": "#555"},
-                classes=["lc-inspect-note"],
-            )
-            return
-        solara.Text(
-            f"{words.kind_one(info['kind'])} #{info['id']}",
-            style={"font-weight": "bold", "font-size": "1.1em"},
-        )
-        rows = [
-            ("where (cell)", info.get("pos")),
-            ("age", f"{info.get('age_days')} days (built day {info.get('birth_day')})"),
-            ("health", info.get("health")),
-            ("doing", info.get("task")),
-            (
-                "built by",
-                "landed from Earth"
-                if info.get("builder") is None
-                else f"machine #{info.get('builder')}",
-            ),
-            ("output", info.get("output")),
-        ]
-        solara.HTML(
-            tag="table",
-            unsafe_innerHTML="".join(
-                f"<tr><td style='padding-right:10px;color:#555'>{k}</td>"
-                f"<td>{html.escape(str(v))}</td></tr>"
-                for k, v in rows
-                if v is not None and v != ""
-            ),
-            classes=["lc-unit"],
-        )
-
-
-@solara.component
-def NewestUnits(session: Session, frame: Frame, on_pick: Callable[[int], None]) -> None:
-    """The newest units, as buttons: another way to choose one to inspect."""
-    kind = solara.use_reactive("all")
-    # The list shows plain names (the internal kind is what the table is asked for).
-    names = {"all": "all", **{words.kind(k): k for k, _, n in frame.legend if n}}
-    with solara.Column(gap="2px"):
-        solara.Select(
-            label="Newest machines of kind",
-            values=list(names),
-            value=kind.value if kind.value in names else "all",
-            on_value=kind.set,
-            dense=True,
-            classes=["lc-newest-kind"],
-        )
-        chosen = names.get(kind.value, "all")
-        table = session.unit_table(None if chosen == "all" else chosen, limit=12)
-        with solara.Row(style={"flex-wrap": "wrap"}, gap="2px"):
-            for row in table:
-                solara.Button(
-                    f"#{row['id']} {words.kind(row['kind'])}",
-                    small=True,
-                    text=True,
-                    on_click=lambda r=row: on_pick(int(r["id"])),
-                    classes=["lc-unit-row"],
-                )
-
-
-@solara.component
 def SeedBox(seed: solara.Reactive[int], error: solara.Reactive[str]) -> None:
     """The seed: a whole number 0 or more; anything else is refused in words, beside the box."""
 
@@ -419,46 +325,6 @@ def SeedBox(seed: solara.Reactive[int], error: solara.Reactive[str]) -> None:
         )
         if error.value:  # beside the box, in words
             solara.Error(error.value, dense=True, classes=["lc-seed-error"])
-
-
-def columns_guide(session: Session) -> str:
-    """The guide to the session's daily table: each column's plain name, unit and meaning."""
-    with session.lock:
-        names = session.model.daily().columns
-    return words.columns_guide(names)
-
-
-@solara.component
-def RecordGif(record: Callable[..., bytes], filename: str) -> None:
-    """The Record button, with the replay's progress in words and a bar while the GIF is made.
-
-    Args:
-        record: Makes the GIF; takes ``progress=(days done, days to do)``.
-        filename: The download's name.
-    """
-    done = solara.use_reactive(-1)
-
-    def make() -> bytes:
-        shown = [-1]
-
-        def progress(day: int, total: int) -> None:
-            pct = int(100 * day / max(1, total))
-            if pct >= shown[0] + 2:  # every 2 %: a message per day would flood the page
-                shown[0] = pct
-                done.set(pct)
-
-        done.set(0)
-        try:
-            return record(progress=progress)
-        finally:
-            done.set(-1)
-
-    data = solara.use_memo(lambda: make, [record])  # one identity: FileDownload keys on it
-    with solara.Column(gap="0px", classes=["lc-record"]):
-        solara.FileDownload(data, filename=filename, label="Record (GIF)", mime_type="image/gif")
-        if done.value >= 0:
-            solara.Text(f"Recording: {done.value} %", classes=["lc-record-progress"])
-            solara.ProgressLinear(value=done.value)
 
 
 @solara.component

@@ -20,7 +20,9 @@ import solara
 from lunarcity.errors import InputError
 
 from . import words
+from .answers_view import VIEWS, ThesisBeside, ViewToggle
 from .compare_view import CompareView
+from .export_view import RecordGif
 from .film import session_gif
 from .params import check, current_values
 from .player import PlayButtons, SpeedSelect, Stage, use_player
@@ -138,15 +140,7 @@ def ChapterPanel(
     The bar (with the chapter's ``nav``), then the map, the chapter's text and the day, headline
     and target side by side.
     """
-    from .components import (
-        VIEWS,
-        ChartGrid,
-        ParamControls,
-        RecordGif,
-        TargetPanel,
-        ThesisBeside,
-        ViewToggle,
-    )
+    from .components import ChartGrid, ParamControls, TargetPanel
 
     stage = solara.use_memo(lambda: Stage(lambda: ChapterRun(chapter)), [chapter.id])
     first = solara.use_memo(lambda: stage.current.frame(), [stage])
