@@ -235,3 +235,14 @@ def test_switching_preset_says_which_edits_it_set_aside() -> None:
     values["earth.lander_payload_t"] = 42.0
     note = params.preset_switch_note("ten_year_city", values, "equator_site")
     assert "Your changes (payload per lander) were set aside" in note
+
+
+def test_the_tour_says_what_it_applied_in_words() -> None:
+    text = params.changes_text(
+        {"earth.lander_payload_t": 42.0, "planner.policy": "fixed_mix", "run.years": 3.0}
+    )
+    assert text == (
+        "payload per lander 42 t, how the city chooses what to build: Always the same mix, "
+        "years to run 3 years"
+    )
+    assert params.changes_text({}) == "none"

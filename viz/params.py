@@ -442,3 +442,22 @@ def preset_switch_note(old: str, values: dict[str, Any], new: str) -> str:
             "values. Change them again to apply them to this preset."
         )
     return note
+
+
+def changes_text(overrides: dict[str, Any]) -> str:
+    """Changed values in words, 'payload per lander 42 t, ...' ('none' when nothing changed).
+
+    What the page says it applied: the controls' labels, never the scenario's field names.
+    """
+    by_path = {p.path: p for p in PARAMS}
+    parts = []
+    for path, value in overrides.items():
+        param = by_path.get(path)
+        if param is None:
+            parts.append(f"{path.rsplit('.', 1)[-1].replace('_', ' ')} {value}")
+        elif param.choices:
+            parts.append(f"{param.label.lower()}: {choice_label(param, str(value))}")
+        else:
+            unit = f" {param.shown_unit}" if param.shown_unit else ""
+            parts.append(f"{param.label.lower()} {param.fmt(float(value))}{unit}")
+    return ", ".join(parts) or "none"

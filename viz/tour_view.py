@@ -24,7 +24,7 @@ from .answers_view import VIEWS, ThesisBeside, ViewToggle
 from .compare_view import CompareView
 from .export_view import RecordGif
 from .film import session_gif
-from .params import check, current_values
+from .params import changes_text, check, current_values
 from .player import PlayButtons, SpeedSelect, Stage, use_player
 from .session import Frame, Session
 from .tour import FACTS, Chapter, chapters
@@ -184,7 +184,7 @@ def ChapterPanel(
             errors.set(errs)
             message.set("Not applied: fix the values marked in red.")
             return
-        message.set("Applied: " + (", ".join(f"{k}={v}" for k, v in overrides.items()) or "none"))
+        message.set("Applied: " + changes_text(overrides))
         restart(overrides)
 
     tf = frame.value
