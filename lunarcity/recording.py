@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity.app import words
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
 from lunarcity.optional import available, require
-from lunarcity.report import headline
+from lunarcity.render import MIN_TEXT_PX
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -46,7 +47,7 @@ GOOD = (110, 220, 120)
 # -- the band ------------------------------------------------------------------------------------
 def font_px(size: int) -> int:
     """Font size (px) of the headline band for a frame ``size`` px wide."""
-    return max(10, int(round(size / 34)))
+    return max(MIN_TEXT_PX, int(round(size / 34)))
 
 
 def band_height(size: int) -> int:
@@ -72,10 +73,10 @@ def _font(px: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 
 def _fit(draw: Any, text: str, px: int, room: float) -> Any:
-    """The font of the largest size up to ``px`` (at least 8 px) at which ``text`` fits."""
+    """The font of the largest size up to ``px`` (at least 12 px) at which ``text`` fits."""
     size = px
     font = _font(size)
-    while size > 8 and draw.textlength(text, font=font) > room:
+    while size > MIN_TEXT_PX and draw.textlength(text, font=font) > room:
         size -= 1
         font = _font(size)
     return font
@@ -90,22 +91,25 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     """
     rec = model.recorder
     day = model.day
+    plain = words()
     lines = [
         f"Day {day:,}, year {day / DAYS_PER_YEAR:.1f}",
-        f"{int(rec.last('units_total')):,} units   {rec.last('industrial_mass_t'):,.0f} t   "
-        f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
+        f"{int(rec.last('units_total')):,} machines   {rec.last('industrial_mass_t'):,.0f} t   "
+        f"{rec.last('power_mw'):,.1f} MW   {rec.last('closure'):.0%} made on the Moon",
     ]
+    short = plain.short_of(str(model.bottleneck))
+    held = f"short of {short}" if short else "nothing held it back"
     parts = rec.part_day
     met = sum(v is not None for v in parts.values())  # integers
     if final is not None:
-        lines.append(headline(final))
+        lines.append(plain.headline(final))  # the page's words, as the band's others
     elif rec.target_met:
         target_day = max(v for v in parts.values() if v is not None)
         lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
     elif parts:
-        lines.append(f"Target: {met} of {len(parts)} parts met   bound by {model.bottleneck}")
+        lines.append(f"Target: {met} of {len(parts)} parts met   {held}")
     else:
-        lines.append(f"bound by {model.bottleneck}")
+        lines.append(held)
     return lines
 
 
@@ -143,7 +147,7 @@ def render_frame(
     lines = headline_lines(model, final)
     done = (final is not None and final.get("target_met")) or model.recorder.target_met
     y = pad
-    name = model.params.name
+    name = words().preset(model.params.name)
     small = _font(fs)
     name_w = draw.textlength(name, font=small)
     draw.text((pad, y), lines[0], font=_font(int(fs * 1.25)), fill=TEXT)

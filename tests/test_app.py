@@ -372,14 +372,17 @@ def test_the_player_keeps_to_its_speed_in_days_per_second() -> None:
     now = [0.0]
     pacer = player.Pacer(30, clock=lambda: now[0])
     assert pacer.due() == 0
-    now[0] = 0.2  # a frame later: 30 days/s x 0.2 s = 6 days due
-    assert pacer.due() == 6
-    pacer.advanced(6)
-    now[0] = 0.3
-    assert pacer.due() == 3  # 9 due by 0.3 s, 6 shown
+    now[0] = 0.1  # a frame later: 30 days/s x 0.1 s = 3 days due
+    assert pacer.due() == 3
     pacer.advanced(3)
-    now[0] = 10.0  # a very slow frame: catch up at most half a second's worth (15 days)
-    assert pacer.due() == 15
+    now[0] = 0.3  # 9 due by 0.3 s, 3 shown: 6 behind, but a redraw moves at most 3
+    assert pacer.due() == 3
+    pacer.advanced(3)
+    now[0] = 10.0  # a very slow frame: still 3 days, and the debt beyond 0.5 s is forgotten
+    assert pacer.due() == 3
+    pacer.advanced(3)
+    assert pacer.start == pytest.approx(10.0 - (6 + 15) / 30)  # 15 days = half a second
+    assert player.Pacer(120, clock=lambda: now[0]).most == 12
     # Ten years at the default speed take about two minutes.
     assert 100 <= 3652.5 / player.DEFAULT_SPEED <= 140
 

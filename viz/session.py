@@ -83,6 +83,7 @@ class Frame:
     ended: str = ""  # when the run has used its days: says so, and what to do next
     picked: dict[str, Any] | None = None  # the unit ringed on the map, as its card shows it
     thesis: str = ""  # the thesis chart's caption: both routes' kg per kW, the break-even
+    answers: tuple[str, str] = ("", "")  # both questions in a line each (words.answers)
 
     @property
     def year(self) -> float:
@@ -228,6 +229,7 @@ class Session:
                 ended="" if m.running else words.finished(summary),
                 picked=picked,
                 thesis=words.thesis(summary["thesis"], running=bool(m.running)),
+                answers=words.answers(summary, running=bool(m.running)),
             )
 
     def _square(self, ext: Extent) -> Extent:
