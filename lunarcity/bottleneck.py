@@ -2,6 +2,10 @@
 
 Checked in this order, the first that holds names the day:
 
+0. When no build job could start or progress (none opened, none open, none finished), the
+   builds are stopped by what they lack, not by the power fabs draw for outputs nothing can
+   use: the shortage of step 2, followed upstream, names the day (e.g. ``imports`` when the
+   Earth-only calcium chloride is gone, or ``material:<item>``).
 1. ``power``: more than 1 % of the day's demand went unserved.
    ``labour`` when no robot is in service: nothing is mined, hauled or built, so nothing grows
    (such a city opens no job and would otherwise report ``none`` every day).
@@ -52,6 +56,7 @@ def binding_constraint(
     shortfalls: Iterable[tuple[str, float]],
     assembly: float,
     launches: Launches,
+    stalled: bool = False,
 ) -> Bottleneck:
     """The constraint that bound today (see the module's docstring for the order).
 
@@ -61,14 +66,17 @@ def binding_constraint(
         shortfalls: (item, kg held back) from every stage, in the order they happened.
         assembly: Today's assembly labour (robot-days).
         launches: Today's launches.
+        stalled: No build job started, was open or finished today.
     """
-    if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
-        return Bottleneck("power")
-    if city.fleet.count(city.robot_kind) == 0:
-        return Bottleneck("labour")
     short: dict[str, float] = {}
     for name, kg in shortfalls:
         short[name] = short.get(name, 0.0) + kg
+    builds_short = stalled and short and city.fleet.count(city.robot_kind) > 0
+    if not builds_short:
+        if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
+            return Bottleneck("power")
+        if city.fleet.count(city.robot_kind) == 0:
+            return Bottleneck("labour")
     if short:
         item = max(sorted(short), key=lambda k: short[k])
         if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short

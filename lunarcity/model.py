@@ -286,7 +286,12 @@ class LunarCity(mesa.Model):
 
         # 10. The constraint that bound the day; the day's record.
         bottleneck = binding_constraint(
-            self, power, [*starts.shortfalls, *production.shortfalls], work.assemble, launched
+            self,
+            power,
+            [*starts.shortfalls, *production.shortfalls],
+            work.assemble,
+            launched,
+            stalled=not starts.opened and not completed.count and not self.jobs.n,
         )
         self.bottleneck = bottleneck.name
         self.today = Day(

@@ -94,15 +94,21 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
         f"{int(rec.last('units_total')):,} units   {rec.last('industrial_mass_t'):,.0f} t   "
         f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
     ]
-    parts = rec.part_day
-    met = sum(v is not None for v in parts.values())  # integers
+    parts = rec.target.parts
+    holding = sum(p.holding for p in parts.values())  # integers
     if final is not None:
         lines.append(headline(final))
     elif rec.target_met:
-        target_day = max(v for v in parts.values() if v is not None)
-        lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
+        target_day = rec.target_day
+        assert target_day is not None
+        lines.append(
+            f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})   "
+            f"{holding} of {len(parts)} parts holding now"
+        )
     elif parts:
-        lines.append(f"Target: {met} of {len(parts)} parts met   bound by {model.bottleneck}")
+        lines.append(
+            f"Target: {holding} of {len(parts)} parts holding now   bound by {model.bottleneck}"
+        )
     else:
         lines.append(f"bound by {model.bottleneck}")
     return lines

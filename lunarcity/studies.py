@@ -76,6 +76,12 @@ def _ten_year_city() -> list[Figure]:
     ended = run(p, seed=1, sets=("earth.until_years=4",)).summary
     stop = ended["self_sufficiency"]
     after = stop["doubling_time_years_after_run_out"]
+    if stop["kept_growing"]:
+        growth = f"kept growing over its last year (doubling every {after:.1f} years)"
+    elif stop["kept_growing"] is None:
+        growth = "the run ends too soon after to measure growth over a year"
+    else:
+        growth = f"growth stopped on day {stop['growth_stopped_day']}"
     out.append(
         Figure(
             p,
@@ -83,9 +89,8 @@ def _ten_year_city() -> list[Figure]:
             "self-growing",
             f"{_t(stop['industrial_mass_t_at_stop'])} at year 4, "
             f"{_t(stop['industrial_mass_t_at_end'])} at year "
-            f"{ended['days_simulated'] / DAYS_PER_YEAR:.0f}; Earth-only stock ran out on day "
-            f"{stop['ran_out_day']}; "
-            + (f"doubling {after:.1f} years after" if after is not None else "no growth after"),
+            f"{ended['days_simulated'] / DAYS_PER_YEAR:.0f}; Earth-only stock ran out by day "
+            f"{stop['last_ran_out_day']}; {growth}",
             None,
         )
     )
