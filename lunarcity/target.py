@@ -245,8 +245,9 @@ def part_spans(block: Mapping[str, Any]) -> str:
         spell = p["last_spell"]
         if p["holds_at_end"]:
             assert spell is not None
+            again = "again " if p["days_held"] > spell[1] - spell[0] + 1 else ""
             if latest is None or spell[0] > latest[0]:
-                latest = (spell[0], f"{label} {_years(spell[0], None)}")
+                latest = (spell[0], f"{label} {again}{_years(spell[0], None)}")
         elif spell is None:
             said.append(f"{label} never held")
         else:
