@@ -120,7 +120,9 @@ def target_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _figure(x: float) -> str:
+def _figure(x: float | None) -> str:
+    if x is None:  # an infinite value after a trip through JSON
+        return "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 

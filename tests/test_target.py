@@ -72,7 +72,7 @@ def test_an_at_most_part_and_day_zero() -> None:
     assert t.met_day == 2 and t.parts["fast"].first_day == 2
 
 
-def test_the_headline_says_when_parts_held_apart() -> None:
+def test_the_headline_names_the_bottleneck_when_a_part_never_held() -> None:
     s = lunarcity.run(
         "ten_year_city",
         run__years=1.0,
@@ -158,6 +158,7 @@ def test_the_day_met_is_a_day_every_part_holds(preset: str) -> None:
 
 # -- the app's target panel ---------------------------------------------------------------------
 def test_the_target_panel_never_shows_a_part_holding_below_its_goal() -> None:
+    from viz import words
     from viz.session import Session
 
     session = Session("ten_year_city")
@@ -178,3 +179,12 @@ def test_the_target_panel_never_shows_a_part_holding_below_its_goal() -> None:
                     assert "but not now" in row.projection
     # The default city's parts both hold and stop holding within its ten years.
     assert seen == set(PartState)
+    # Its parts never hold together: the headlines say when each held, not "complete".
+    summary = session.model.summary()
+    assert not summary["target_met"] and summary["target"]["days_all_held"] == 0
+    said = words.headline(summary)
+    assert said.startswith("Day 3,652: never complete in 10 years — ") and "complete:" not in said
+    assert headline(summary).startswith("Never complete in 10 years: ")
+    for name, p in summary["target"]["parts"].items():
+        if not p["holds_at_end"]:
+            assert name.replace("_", " ") + " held in year" in headline(summary)
