@@ -378,7 +378,7 @@ class TargetConfig(Section):
         ge=1,
         le=int(MAX_YEARS * 366),
         description="Days running on which every part must hold together for the city to be "
-        "complete (1: a single day on which all hold)",
+        "complete, on the last of them (1: the first day on which all hold)",
     )
 
 
