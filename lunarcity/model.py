@@ -326,7 +326,12 @@ class LunarCity(mesa.Model):
 
         # 10. The constraint that bound the day; the day's record.
         bottleneck = binding_constraint(
-            self, power, [*starts.shortfalls, *production.shortfalls], work.assemble, launched
+            self,
+            power,
+            [*starts.shortfalls, *production.shortfalls],
+            work.assemble,
+            launched,
+            stalled=not starts.opened and not completed.count and not self.jobs.n,
         )
         state.bottleneck = bottleneck.name
         state.today = Day(

@@ -99,15 +99,19 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     ]
     short = plain.short_of(str(model.bottleneck))
     held = f"short of {short}" if short else "nothing held it back"
-    parts = rec.part_day
-    met = sum(v is not None for v in parts.values())  # integers
+    parts = rec.target.parts
+    holding = sum(p.holding for p in parts.values())  # integers
     if final is not None:
         lines.append(plain.headline(final))  # the page's words, as the band's others
     elif rec.target_met:
-        target_day = max(v for v in parts.values() if v is not None)
-        lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
+        target_day = rec.target_day
+        assert target_day is not None
+        lines.append(
+            f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})   "
+            f"{holding} of {len(parts)} parts holding now"
+        )
     elif parts:
-        lines.append(f"Target: {met} of {len(parts)} parts met   {held}")
+        lines.append(f"Target: {holding} of {len(parts)} parts holding now   {held}")
     else:
         lines.append(held)
     return lines

@@ -19,6 +19,7 @@ import solara
 
 from lunarcity.errors import InputError
 from lunarcity.scenario import check_seed
+from lunarcity.target import PartState
 
 from . import words
 from .answers_view import VIEWS, Answers, ThesisBeside, ViewToggle
@@ -148,7 +149,7 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
                 if row.metric == "closure":
                     value = f"{row.value:.0%} of {row.goal:.0%}"
                 elif row.metric == "mass_driver_operating":
-                    value = "finished" if row.met_day is not None else "not yet"
+                    value = "operating" if row.state is PartState.HOLDING else "not operating"
                 else:
                     value = words.amount(row.metric, row.value, row.goal)
                 solara.HTML(
@@ -161,7 +162,7 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
                 )
                 solara.ProgressLinear(
                     value=round(100 * row.fraction, 1),
-                    color="success" if row.met_day is not None else "primary",
+                    color="success" if row.state is PartState.HOLDING else "primary",
                 )
 
 

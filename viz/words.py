@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from lunarcity.target import part_spans
+
 DAYS_PER_YEAR = 365.25
 
 #: Preset name -> what the picker shows.
@@ -154,22 +156,38 @@ def _years(days: int) -> str:
 def headline(summary: dict[str, Any]) -> str:
     """One sentence: the day, and whether the city is complete, when, or how long is left.
 
+    Complete means every part of the target held on the same day (lunarcity/target.py); when
+    the parts held at different times, the sentence says when each held.
+
     Args:
         summary: ``LunarCity.summary()`` (days_simulated, target_met, target_day,
-            horizon_years).
+            horizon_years, target).
     """
     day = int(summary["days_simulated"])
     horizon = float(summary["horizon_years"])
+    block = summary.get("target") or {}
     if summary["target_met"]:
         met = int(summary["target_day"])
-        return (
+        line = (
             f"The city is complete: it took {_years(met)} (day {met:,}), "
             f"inside the {horizon:g}-year target."
         )
+        if block and not block["all_hold_at_end"]:
+            line += f" Not every part holds today: {part_spans(block)}."
+        return line
     if day == 0:
         return f"Day 0: the first machines have landed. Goal: a complete city in {horizon:g} years."
-    if day < horizon * DAYS_PER_YEAR - 1e-9:
+    held = bool(block.get("parts")) and all(
+        p["first_day"] is not None for p in block["parts"].values()
+    )
+    if day < round(horizon * DAYS_PER_YEAR):
+        if held and block["first_day_all_held"] is None:
+            return f"Day {day:,}: not complete yet — every part has held, never all at once: " + (
+                f"{part_spans(block)}."
+            )
         return f"Day {day:,}: not complete yet — {_years(day)} of the {horizon:g} gone."
+    if held and block["first_day_all_held"] is None:
+        return f"Day {day:,}: never complete in {horizon:g} years — {part_spans(block)}."
     return f"Day {day:,}: the city was not complete within {horizon:g} years."
 
 

@@ -58,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
             def tick(model) -> None:
                 if model.day % 10 == 0 or not model.running:
                     rec = model.recorder
-                    met = sum(v is not None for v in rec.part_day.values())  # integers
+                    parts = rec.target.parts.values()
+                    holding = sum(p.holding for p in parts)  # integers
                     bar.update(
                         task,
                         completed=model.day,
                         total=model.days,
                         units=int(rec.last("units_total")),
-                        parts=f"{met}/{len(rec.part_day)}",
+                        parts=f"{holding}/{len(parts)} holding",
                     )
 
             result = run_scenario(
@@ -104,7 +105,7 @@ def print_summary(s: dict) -> None:
         console.print(line)
     parts = Table(title="Target parts")
     parts.add_column("part")
-    parts.add_column("met on day", justify="right")
+    parts.add_column("value (goal): at the end")
     for row in target_rows(s):
         parts.add_row(*row)
     console.print(parts)

@@ -467,6 +467,40 @@ MUTATIONS: tuple[Mutation, ...] = (
         ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year * 0.9 / DAYS_PER_YEAR"),),
         (f"{SUB}::test_failures_over_thirty_seeds_follow_the_rate",),
     ),
+    Mutation(
+        "target_latches_parts",
+        "the city complete when every part has held once, not all on the same day",
+        "lunarcity/target.py",
+        ((r"every &= ok", "every &= status.first_day is not None"),),
+        (
+            "tests/test_target.py::test_parts_that_hold_at_different_times_do_not_complete_the_city",
+            "tests/test_target.py::test_the_day_met_is_a_day_every_part_holds",
+        ),
+    ),
+    Mutation(
+        "target_sustain_ignored",
+        "sustain_days ignored: complete on the first day all hold",
+        "lunarcity/target.py",
+        ((r"self\.run_all >= self\.sustain_days", "self.run_all >= 1"),),
+        ("tests/test_target.py::test_sustain_days_asks_for_a_run_of_days_together",),
+    ),
+    Mutation(
+        "self_growth_from_the_run_out",
+        "growth measured from the run-out day to the end instead of over the last year",
+        "lunarcity/self_growth.py",
+        ((r"end - WINDOW_DAYS, side", "from_day, side"),),
+        (
+            "tests/test_self_sufficiency.py::test_earth_stops_and_the_summary_says_what_followed",
+            "tests/test_self_sufficiency.py::test_a_city_that_spends_its_stocks_stopped_growing",
+        ),
+    ),
+    Mutation(
+        "stalled_builds_read_power",
+        "days no build can start for want of a spent import read power again",
+        "lunarcity/bottleneck.py",
+        ((r"if stalled and short and", "if False and short and"),),
+        ("tests/test_self_sufficiency.py::test_the_frozen_city_is_bound_by_what_stops_its_builds",),
+    ),
 )
 
 #: What is copied: everything the tests read.
