@@ -272,20 +272,23 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
 def city_answer(summary: dict[str, Any]) -> str:
     """The first question in one line: is the city complete within its horizon, in this run?
 
+    A part counts only while it holds (lunarcity/target.py): a part that held once and no longer
+    does is not counted, so the line never says more than that day's values.
+
     Args:
-        summary: ``LunarCity.summary()`` (target_met, target_day, target_parts, horizon_years,
+        summary: ``LunarCity.summary()`` (target_met, target_day, target, horizon_years,
             days_simulated).
     """
     horizon = float(summary["horizon_years"])
-    parts = summary.get("target_parts") or {}
-    met = sum(day is not None for day in parts.values())
+    parts = (summary.get("target") or {}).get("parts") or {}
+    holding = sum(bool(part["holds_at_end"]) for part in parts.values())
     asked = f"A city in {horizon:g} years: "
     if summary["target_met"]:
         day = int(summary["target_day"])
         return asked + f"yes, complete on day {day:,} (year {day / DAYS_PER_YEAR:.1f})"
-    count = f"{met} of {len(parts)} target parts met"
+    count = f"{holding} of {len(parts)} target parts holding"
     day = int(summary["days_simulated"])
-    if day < horizon * DAYS_PER_YEAR - 1e-9:
+    if day < round(horizon * DAYS_PER_YEAR):
         return asked + f"not yet, {count} after {_years(day)}"
     return asked + f"no, {count} when the time was up"
 
