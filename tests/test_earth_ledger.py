@@ -22,6 +22,7 @@ DAILY = pl.DataFrame(
         "day": [0, 1, 2, 3, 4],
         "landers_dispatched": [0, 0, 1, 1, 2],
         "compute_delivered_kw": [0.0, 0.0, 40.0, 40_000.0, 400_000.0],
+        "earth_imported_t": [150.0, 150.0, 250.0, 250.0, 350.0],
     }
 )
 
@@ -44,8 +45,13 @@ def test_ledger_by_hand() -> None:
     assert led["earth_kg_per_kw"][2] == pytest.approx(4800e3 / 40)
     assert led["earth_kg_per_kw"][4] == pytest.approx(6400e3 / 400_000)  # 16 kg/kW
     assert led["direct_earth_kg_per_kw"][4] == pytest.approx(80.0)
-    # Marginal: 5 kg/kW landed x 16 launches x 100 t / 100 t = 80 kg lifted per kW.
-    assert led["earth_kg_per_kw_marginal"][0] == pytest.approx(5.0 * 16 * 100 / 100)
+    # Marginal: the trailing year's landed kg x 16 t lifted per t landed over the kW delivered
+    # in it; every day is within a year of day 0, so the year is the whole run. Days 0-1 deliver
+    # nothing (NaN); day 2: 100 t landed x 16 / 40 kW = 40,000 kg/kW; day 3: 100 t x 16 / 40 MW
+    # = 40 kg/kW; day 4: 200 t x 16 / 400 MW = 8 kg/kW.
+    marginal = led["earth_kg_per_kw_marginal"].to_list()
+    assert all(math.isnan(v) for v in marginal[:2])
+    assert marginal[2:] == pytest.approx([40_000.0, 40.0, 8.0])
     # Day 3: 4,800 t / 40 MW = 120 kg/kW > 80; day 4: 16 <= 80: break-even on day 4.
     assert breakeven_day(led) == 4
 
