@@ -165,11 +165,11 @@ def horizon_verdict(ledger: pl.DataFrame, breakeven: int | None) -> str:
     first = float(ratio[ok[np.searchsorted(day[ok], since, side="left")]])
     change = (last - first) / first if first > 0 else 0.0
     if change > FLAT:
-        trend = f"rising to {last:.2f}"
+        trend = f"rising to {last:,.2f}"
     elif change < -FLAT:
-        trend = f"falling from {first:.2f} to {last:.2f}"
+        trend = f"falling from {first:,.2f} to {last:,.2f}"
     else:
-        trend = f"flat at {last:.2f}"
+        trend = f"flat at {last:,.2f}"
     return f"{never}: the cumulative ratio is {trend}"
 
 

@@ -144,6 +144,10 @@ def _ledger(lunar: list[float], direct: float = 100.0) -> pl.DataFrame:
 
 def test_horizon_verdict_in_words() -> None:
     assert horizon_verdict(_ledger([500.0, 90.0]), 365) == "breaks even on day 365 (year 1.0)"
+    # Thousands are grouped.
+    assert horizon_verdict(_ledger([150_000.0, 2_000.0]), None) == (
+        "never within 1 year: the cumulative ratio is falling from 1,500.00 to 20.00"
+    )
     # Seven years of ratios (lunar / direct): the trend is read over the last five years,
     # from year 2 (3.0) to year 7 (1.5): falling.
     falling = _ledger([900.0, 500.0, 300.0, 250.0, 200.0, 180.0, 160.0, 150.0])
