@@ -137,7 +137,7 @@ def margin_words(destination: str, limit: float, lifted: float) -> str:
     wins = "wins" if lifted < limit else "loses"
     return (
         f"at the margin the lunar route {wins} at {destination}: it wins while Earth lifts "
-        f"fewer than {limit:.1f} t per landed t; the run lifts {lifted:g}"
+        f"fewer than {limit:.2f} t per landed t; the run lifts {lifted:g}"
     )
 
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from lunarcity.catalog import default_catalog
-from lunarcity.margin import horizon_verdict, lifted_per_landed
+from lunarcity.margin import horizon_verdict, lifted_per_landed, margin_block
 from lunarcity.scenario import resolve_scenario
 from lunarcity.thesis import earth_side, plan_thesis
 
@@ -107,6 +107,12 @@ def test_heliocentric_steady_marginal_by_hand() -> None:
     direct = plan.route.direct_kg_per_kw
     assert plan.marginal.max_lifted_per_landed == pytest.approx(
         direct / (sum(hand.values()) / 40), rel=1e-3
+    )
+    # 85.64 / (220.3 / 40) = 15.55 < 16: at the margin the lunar route loses, in words.
+    block = margin_block(plan.marginal, earth_side(sc, 0.0), plan.destination)
+    assert block["margin_verdict"] == (
+        "at the margin the lunar route loses at heliocentric: it wins while Earth lifts fewer "
+        "than 15.55 t per landed t; the run lifts 16"
     )
     # Make-up m wins while (rest + slag_t x m) x 16 / 40 < direct: m < (direct x 40 / 16 - rest)
     # / slag_t, with the rest everything but the calcium chloride.
