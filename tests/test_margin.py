@@ -171,3 +171,21 @@ def test_horizon_verdict_in_words() -> None:
     )
     none = _ledger([math.nan, math.nan])
     assert horizon_verdict(none, None) == "never within 1 year: no compute delivered"
+
+
+def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
+    from lunarcity.report import thesis_line
+
+    t = {
+        "destination": "heliocentric",
+        "compute_delivered_kw": 50_000.0,
+        "earth_kg_per_kw": 11_555.0,
+        "marginal_steady": 88.1,
+        "direct_earth_kg_per_kw": 85.6,
+        "margin_verdict": "at the margin the lunar route loses at heliocentric",
+        "verdict": "never within 10 years: the cumulative ratio is falling from 3.00 to 1.50",
+    }
+    line = thesis_line({"thesis": t})
+    assert "(one more satellite 88) against 86 launching from Earth" in line
+    assert "over the run it never within 10 years" in line
+    assert line.endswith("at the margin the lunar route loses at heliocentric.")
