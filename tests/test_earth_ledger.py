@@ -115,3 +115,23 @@ def test_summary_before_any_compute_is_delivered_says_null() -> None:
     assert block["earth_kg_per_kw"] is None and block["direct_earth_kg_per_kw"] is None
     assert block["breakeven_day"] is None
     assert block["earth_lifted_t"] == 16 * 4 * 100  # 2 seed landings and 2 landers, 16 launches
+
+
+def test_the_marginal_reads_the_trailing_year_only() -> None:
+    # Rows 200-300 days apart, 16 t lifted per t landed (15 tankers + 1, 100 t each way).
+    daily = pl.DataFrame(
+        {
+            "day": [0, 200, 400, 700],
+            "landers_dispatched": [0, 1, 2, 2],
+            "compute_delivered_kw": [0.0, 40.0, 80.0, 120.0],
+            "earth_imported_t": [100.0, 200.0, 300.0, 300.0],
+        }
+    )
+    led = earth_ledger(daily, EarthSide(15, 100, 100, 100), RouteFigures(5.0, 80.0))
+    marginal = led["earth_kg_per_kw_marginal"].to_list()
+    # Day 0: nothing delivered (NaN). Day 200: the year back to day 0 landed 100 t for 40 kW:
+    # 100,000 x 16 / 40 = 40,000 kg/kW. Day 400: the year from day 35 starts at the day-200 row:
+    # 100 t for 40 kW, 40,000 again. Day 700: the year from day 335 starts at the day-400 row:
+    # nothing landed for 40 kW delivered, 0 (the whole run would say 200 t / 120 kW = 26,667).
+    assert math.isnan(marginal[0])
+    assert marginal[1:] == pytest.approx([40_000.0, 40_000.0, 0.0])
