@@ -22,6 +22,7 @@ from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
+from lunarcity.margin import horizon_verdict, margin_block
 from lunarcity.scenario import TARGET_METRICS
 from lunarcity.self_growth import self_growth
 from lunarcity.target import TargetTracker
@@ -353,7 +354,7 @@ class Recorder:
     def ledger(self) -> pl.DataFrame:
         """The Earth ledger of every day so far (the thesis columns, without the rest of the table).
 
-        What the app's thesis chart draws, each frame: three columns in, no full daily table.
+        What the app's thesis chart draws, each frame: four columns in, no full daily table.
         """
         n = self.n
         frame = pl.DataFrame(
@@ -361,6 +362,7 @@ class Recorder:
                 "day": self.i["day"][:n],
                 "landers_dispatched": self.i["landers_arrived"][:n] + self.i["landers_lost"][:n],
                 "compute_delivered_kw": self.f["compute_delivered_kw"][:n],
+                "earth_imported_t": self.f["earth_imported_t"][:n],
             }
         )
         return self._ledger(frame)
@@ -368,11 +370,19 @@ class Recorder:
     def thesis(self) -> dict[str, Any]:
         """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
         m = self.model
-        return thesis_summary(
-            self.ledger(),
+        ledger = self.ledger()
+        block = thesis_summary(
+            ledger,
             destination=m.thesis.destination,
             satellite_w_per_kg=m.thesis.lunar.w_per_kg,
             direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,
+        )
+        # The margin and the verdict over the run's horizon (lunarcity/margin.py).
+        side = earth_side(m.params, m.seed_t)
+        return (
+            block
+            | margin_block(m.thesis.marginal, side, m.thesis.destination)
+            | {"verdict": horizon_verdict(ledger, block["breakeven_day"])}
         )
 
     def summary(self) -> dict[str, Any]:

@@ -171,12 +171,9 @@ def thesis_line(s: dict[str, Any]) -> str:
             f"Thesis ({where}): no compute delivered yet; Earth has lifted "
             f"{t['earth_lifted_t']:,.0f} t to LEO for the lunar route."
         )
-    day = t["breakeven_day"]
-    when = (
-        f"break-even on day {day_and_year(day)}" if day is not None else "no break-even in the run"
-    )
     return (
         f"Thesis ({where}): Earth lifted {t['earth_kg_per_kw']:,.0f} kg per kW delivered by the "
-        f"lunar route (marginal {t['earth_kg_per_kw_marginal']:,.0f}) against "
-        f"{t['direct_earth_kg_per_kw']:,.0f} launching from Earth; {when}."
+        f"lunar route (one more satellite {t['marginal_steady']:,.0f}) against "
+        f"{t['direct_earth_kg_per_kw']:,.0f} launching from Earth; over the run it {t['verdict']}; "
+        f"{t['margin_verdict']}."
     )

@@ -423,6 +423,7 @@ def _hand_ledger() -> pl.DataFrame:
             "day": [0, 1, 2, 3, 4],
             "landers_dispatched": [0, 1, 1, 1, 1],
             "compute_delivered_kw": [0.0, 0.0, 100.0, 1000.0, 4000.0],
+            "earth_imported_t": [100.0, 200.0, 200.0, 200.0, 200.0],
         }
     )
     return earth_ledger(daily, side, route)
@@ -434,12 +435,14 @@ def test_thesis_chart_data_worked_by_hand() -> None:
     # The 100 t seed is one landing of 100 t; each landing is 1 tanker + 1 lander = 2 launches
     # of 100 t to LEO. Landings so far: 1, 2, 2, 2, 2 -> lifted 200, 400, 400, 400, 400 t.
     # Lunar kg per kW: none until day 2; then 400,000 kg / 100 kW = 4,000; / 1,000 = 400;
-    # / 4,000 = 100. Direct: 500 kg/kW once anything is delivered. Marginal: 10 kg/kW landed
-    # x 2 launches x 100 t lifted / 100 t landed = 20 kg/kW, every day.
+    # / 4,000 = 100. Direct: 500 kg/kW once anything is delivered. Marginal: the trailing
+    # year's (here all of the run's) 100 t landed after day 0 x 2 t lifted per t landed over
+    # the kW delivered: none on days 0-1; 200,000 kg / 100 kW = 2,000, / 1,000 = 200, / 4,000 = 50.
     assert np.isnan(data.lunar[:2]).all() and np.isnan(data.direct[:2]).all()
     assert data.lunar[2:].tolist() == pytest.approx([4000.0, 400.0, 100.0])
     assert data.direct[2:].tolist() == pytest.approx([500.0] * 3)
-    assert data.marginal.tolist() == pytest.approx([20.0] * 5)
+    assert np.isnan(data.marginal[:2]).all()
+    assert data.marginal[2:].tolist() == pytest.approx([2000.0, 200.0, 50.0])
     # Break-even: the first day the lunar figure is at or below 500: 4,000 no, 400 yes -> day 3.
     assert data.breakeven_day == 3 and data.delivered
     # Cut before day 3: no break-even yet; before day 2: nothing delivered.
@@ -478,6 +481,9 @@ def test_thesis_words_say_never_once_the_run_has_ended() -> None:
         "earth_lifted_t": 400.0,
         "earth_kg_per_kw": 400.0,
         "earth_kg_per_kw_marginal": 20.0,
+        "marginal_steady": 88.0,
+        "max_lifted_per_landed": 15.5,
+        "lifted_per_landed": 16.0,
         "direct_earth_kg_per_kw": 100.0,
         "breakeven_day": None,
     }
@@ -485,6 +491,7 @@ def test_thesis_words_say_never_once_the_run_has_ended() -> None:
     # The destination in the data's words (its description's first clause), not its key.
     assert "an orbit about the Sun near 1 AU" in text and "heliocentric" not in text
     assert "400 kg" in text and "100 kg" in text and "4.0 times as much" in text
+    assert "88 kg per kW" in text and "fewer than 15.5 t" in text and "lifts 16" in text
     assert text.endswith("Break-even: never in this run.")
 
 

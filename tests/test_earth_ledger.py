@@ -22,6 +22,7 @@ DAILY = pl.DataFrame(
         "day": [0, 1, 2, 3, 4],
         "landers_dispatched": [0, 0, 1, 1, 2],
         "compute_delivered_kw": [0.0, 0.0, 40.0, 40_000.0, 400_000.0],
+        "earth_imported_t": [150.0, 150.0, 250.0, 250.0, 350.0],
     }
 )
 
@@ -44,8 +45,13 @@ def test_ledger_by_hand() -> None:
     assert led["earth_kg_per_kw"][2] == pytest.approx(4800e3 / 40)
     assert led["earth_kg_per_kw"][4] == pytest.approx(6400e3 / 400_000)  # 16 kg/kW
     assert led["direct_earth_kg_per_kw"][4] == pytest.approx(80.0)
-    # Marginal: 5 kg/kW landed x 16 launches x 100 t / 100 t = 80 kg lifted per kW.
-    assert led["earth_kg_per_kw_marginal"][0] == pytest.approx(5.0 * 16 * 100 / 100)
+    # Marginal: the trailing year's landed kg x 16 t lifted per t landed over the kW delivered
+    # in it; every day is within a year of day 0, so the year is the whole run. Days 0-1 deliver
+    # nothing (NaN); day 2: 100 t landed x 16 / 40 kW = 40,000 kg/kW; day 3: 100 t x 16 / 40 MW
+    # = 40 kg/kW; day 4: 200 t x 16 / 400 MW = 8 kg/kW.
+    marginal = led["earth_kg_per_kw_marginal"].to_list()
+    assert all(math.isnan(v) for v in marginal[:2])
+    assert marginal[2:] == pytest.approx([40_000.0, 40.0, 8.0])
     # Day 3: 4,800 t / 40 MW = 120 kg/kW > 80; day 4: 16 <= 80: break-even on day 4.
     assert breakeven_day(led) == 4
 
@@ -131,3 +137,23 @@ def test_summary_before_any_compute_is_delivered_says_null() -> None:
     assert block["earth_kg_per_kw"] is None and block["direct_earth_kg_per_kw"] is None
     assert block["breakeven_day"] is None
     assert block["earth_lifted_t"] == 16 * 4 * 100  # 2 seed landings and 2 landers, 16 launches
+
+
+def test_the_marginal_reads_the_trailing_year_only() -> None:
+    # Rows 200-300 days apart, 16 t lifted per t landed (15 tankers + 1, 100 t each way).
+    daily = pl.DataFrame(
+        {
+            "day": [0, 200, 400, 700],
+            "landers_dispatched": [0, 1, 2, 2],
+            "compute_delivered_kw": [0.0, 40.0, 80.0, 120.0],
+            "earth_imported_t": [100.0, 200.0, 300.0, 300.0],
+        }
+    )
+    led = earth_ledger(daily, EarthSide(15, 100, 100, 100), RouteFigures(5.0, 80.0))
+    marginal = led["earth_kg_per_kw_marginal"].to_list()
+    # Day 0: nothing delivered (NaN). Day 200: the year back to day 0 landed 100 t for 40 kW:
+    # 100,000 x 16 / 40 = 40,000 kg/kW. Day 400: the year from day 35 starts at the day-200 row:
+    # 100 t for 40 kW, 40,000 again. Day 700: the year from day 335 starts at the day-400 row:
+    # nothing landed for 40 kW delivered, 0 (the whole run would say 200 t / 120 kW = 26,667).
+    assert math.isnan(marginal[0])
+    assert marginal[1:] == pytest.approx([40_000.0, 40_000.0, 0.0])

@@ -143,3 +143,34 @@ def test_w_per_kg_changes_when_a_component_figure_changes() -> None:
 def test_unknown_figure_set_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown satellite figure set 'lunr'.*lunar"):
         figure_set("lunr")
+
+
+def test_radiator_area_at_each_destinations_worst_case_sink_by_hand() -> None:
+    # The lunar-built 40 kW satellite's radiators (310 K, emissivity 0.9, two-sided) must reject
+    # the whole bus, 40 / 0.95 x 1.03 = 43.37 kW, at the destination's worst-case sink:
+    # area = 43.37 kW / (2 x 0.9 x sigma x (310^4 - T_sink^4)).
+    bus_kw = 40 / 0.95 * 1.03
+    worst = {
+        # Over the subsolar point at 100 km: (0.2966 x 390^4)^(1/4) = 288 K (data's working).
+        "lunar_orbit": 288,
+        "earth_moon_l1": 3,
+        "earth_moon_l2": 3,
+        "geo": 3,
+        "heliocentric": 3,
+        # STC24's 0.63 kW/m2 net at 20 C in LEO.
+        "leo": 186,
+    }
+    # By hand: at 288 K, 310^4 - 288^4 = 9.2352e9 - 6.8797e9 = 2.3555e9 K^4, so the flux is
+    # 1.8 x 5.6704e-8 x 2.3555e9 = 240.4 W/m2 and the area 43.37 / 0.2404 = 180.4 m2; at 3 K,
+    # 942.6 W/m2 and 46.0 m2; at 186 K, 1.8 x 5.6704e-8 x (9.2352e9 - 1.1969e9) = 820.4 W/m2
+    # and 52.9 m2.
+    by_hand_m2 = {"lunar_orbit": 180.4, "leo": 52.9}
+    dests = load_destinations().destinations
+    assert set(dests) == set(worst)
+    for name, sink in worst.items():
+        assert dests[name].sink_k == sink
+        d = design_satellite(figure_set("lunar"), compute_kw=40, sink_k=sink, accel_g=100)
+        assert d.radiator_area_m2 == pytest.approx(by_hand_m2.get(name, 46.0), rel=2e-3)
+        assert d.radiator_area_m2 == pytest.approx(
+            bus_kw / (2 * 0.9 * 5.670374e-8 * (310**4 - sink**4) / 1000), rel=1e-6
+        )

@@ -159,6 +159,12 @@ def thesis_facts(model: LunarCity) -> list[str]:
         )
     else:
         lines.append(f"Computers delivered to {where}: none yet")
+    lines.append(
+        f"One more satellite: {t['marginal_steady']:,.0f} kg lifted per kW against "
+        f"{model.thesis.route.direct_kg_per_kw:,.0f} from Earth; the Moon wins at the margin below "
+        f"{t['max_lifted_per_landed']:.1f} t lifted per t landed (this run: "
+        f"{t['lifted_per_landed']:g})"
+    )
     lines.append(f"Break-even: {words.breakeven(t['breakeven_day'], bool(model.running))}")
     return lines
 

@@ -263,7 +263,10 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
         f"Earth lifted {lunar:,.0f} kg for each kW of computers delivered to {where} from the "
         f"Moon so far, against {direct:,.0f} kg to launch the same computers from Earth "
         f"({ratio}). One more satellite from the Moon costs Earth "
-        f"{block['earth_kg_per_kw_marginal']:,.0f} kg per kW. Break-even: "
+        f"{block['marginal_steady']:,.0f} kg per kW (its chips, salt, anodes and kick stage); "
+        f"the lunar route wins at the margin only while Earth lifts fewer than "
+        f"{block['max_lifted_per_landed']:.1f} t per t landed, and this run lifts "
+        f"{block['lifted_per_landed']:g}. Break-even: "
         f"{breakeven(block['breakeven_day'], running)}."
     )
 

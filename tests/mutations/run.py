@@ -73,6 +73,35 @@ MUTATIONS: tuple[Mutation, ...] = (
         ),
     ),
     Mutation(
+        "marginal_without_the_kick_stage",
+        "one more satellite's Earth-made kg leave its kick stage out of the economy's demand",
+        "lunarcity/margin.py",
+        ((r'if kick_kg > 0 and "kick_stage" in econ\.catalog\.items:', "if False:"),),
+        (
+            "tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",
+            "tests/test_margin.py::test_a_slow_mass_driver_leaves_the_shortfall_to_the_kick_stage",
+        ),
+    ),
+    Mutation(
+        "salt_limit_without_the_salt",
+        "the salt make-up limit computed as if the chain used no calcium chloride",
+        "lunarcity/margin.py",
+        ((r"salt_kg = req\.imports\.get\(SALT_ITEM, 0\.0\)", "salt_kg = 0.0"),),
+        ("tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",),
+    ),
+    Mutation(
+        "marginal_over_the_whole_run",
+        "the marginal series reads the whole run, not the trailing year",
+        "lunarcity/earth_ledger.py",
+        (
+            (
+                r'start = np\.searchsorted\(day, day - DAYS_PER_YEAR, side="left"\)',
+                "start = np.zeros(day.shape, dtype=int)",
+            ),
+        ),
+        ("tests/test_earth_ledger.py::test_the_marginal_reads_the_trailing_year_only",),
+    ),
+    Mutation(
         "landers_every_11_days_in_preset",
         "ten_year_city's landers every 11 days instead of 10",
         "models/ten_year_city.yaml",
