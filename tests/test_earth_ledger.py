@@ -70,8 +70,12 @@ def test_ledger_by_hand_with_payload_to_leo_unlike_payload_landed() -> None:
     # Direct: 3.2 t, 3,200 t and 32,000 t in launches of 150 t: 1, ceil(21.3) = 22, ceil(213.3)
     # = 214.
     assert led["direct_earth_launches"].to_list() == [0, 0, 1, 22, 214]
-    # Marginal: 5 kg landed per kW x 5 launches x 150 t lifted / 60 t landed = 62.5 kg lifted.
-    assert led["earth_kg_per_kw_marginal"][0] == pytest.approx(5.0 * 5 * 150 / 60)
+    # Marginal: the trailing year's landed kg x the tonnes lifted per tonne landed (5 launches x
+    # 150 t lifted / 60 t landed = 12.5) over the kW delivered in it. Day 2: 100 t x 12.5 / 40 kW
+    # = 31,250 kg/kW; day 3: 100 t x 12.5 / 40 MW = 31.25; day 4: 200 t x 12.5 / 400 MW = 6.25.
+    marginal = led["earth_kg_per_kw_marginal"].to_list()
+    assert all(math.isnan(v) for v in marginal[:2])
+    assert marginal[2:] == pytest.approx([31_250.0, 31.25, 6.25])
     # Day 3: 3,000 t / 40 MW = 75 kg/kW <= 80: break-even on day 3; day 4: 3,750 t / 400 MW.
     assert led["earth_kg_per_kw"][3] == pytest.approx(75.0)
     assert led["earth_kg_per_kw"][4] == pytest.approx(9.375)
