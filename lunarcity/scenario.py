@@ -10,6 +10,7 @@ overrides > file > data defaults.
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -97,6 +98,21 @@ class SeedConfig(Section):
     stocks_kg: dict[str, SeedStock] = Field(default_factory=dict, description="Item -> kg")
 
 
+class ManifestPolicy(StrEnum):
+    """What a lander's payload is filled with (lunarcity/landers.py).
+
+    NEED: the Earth-only inputs the plan consumes until the next lander plus a safety stock,
+    then the parts that bind the plan; the rest of the payload stays empty. NEED_THEN_BULK: the
+    same, then the rest filled with the parts the plan uses, in proportion. FIXED_SHARES: the
+    fixed shares of ``earth.carries`` first, then what the city lacks scaled to the room left
+    (the model before issue 22).
+    """
+
+    NEED = "need"
+    NEED_THEN_BULK = "need_then_bulk"
+    FIXED_SHARES = "fixed_shares"
+
+
 class EarthConfig(Section):
     """Supply from Earth: landers on a schedule, some of which fail."""
 
@@ -120,10 +136,24 @@ class EarthConfig(Section):
     until_years: float | None = Field(
         None, ge=0, le=MAX_YEARS, description="Landers stop after this many years"
     )
+    manifest: ManifestPolicy = Field(
+        ManifestPolicy.NEED,
+        description="What fills a lander: need (Earth-only inputs, then parts that bind the "
+        "plan), need_then_bulk (then parts the plan uses), fixed_shares (earth.carries first)",
+    )
     # Each share in [0, 1] (the Share type); their sum at most 1 (checked below).
     carries: dict[str, Share] = Field(
         default_factory=dict,
-        description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
+        description="Fixed share of each payload by item or unit kind, with manifest "
+        "fixed_shares; the rest fills what the city lacks",
+    )
+    # At most the longest run.
+    stockpile_years: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_YEARS,
+        description="Before a known stop (until_years), landers bring the Earth-only inputs "
+        "the city will use for this many years past it (0: only until the next lander)",
     )
     vitamins_only: bool = Field(
         False,
@@ -154,6 +184,15 @@ class EarthConfig(Section):
         if math.fsum(value.values()) > 1 + 1e-9:
             raise ValueError(f"shares sum to {math.fsum(value.values()):g}, more than 1")
         return value
+
+    @pydantic.model_validator(mode="after")
+    def _shares_need_their_policy(self) -> EarthConfig:
+        if self.carries and self.manifest != ManifestPolicy.FIXED_SHARES:
+            raise ValueError(
+                f"carries (fixed shares) apply only with manifest: fixed_shares, not "
+                f"{self.manifest.value}; drop carries or set manifest: fixed_shares"
+            )
+        return self
 
 
 class UnitOverride(Section):
