@@ -163,12 +163,38 @@ class EarthConfig(Section):
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
-    tankers_per_landing: float = Field(
-        15.0,
+    # None: from physics (lunarcity.earth_ledger.tankers_needed); a count overrides it.
+    tankers_per_landing: float | None = Field(
+        None,
         ge=0,
         le=30,
-        description="Tanker launches that refuel each lander in Earth orbit (Musk 2021: 4-8; "
+        description="Tanker launches that refuel each lander in Earth orbit; unset: the "
+        "lander's propellant for its trip over a tanker's payload to LEO (Musk 2021: 4-8; "
         "GAO21: a depot and 14 tankers, 15 with the depot; NASA23: 'high teens' of launches)",
+    )
+    # 50-300 t: Starship's dry mass is not published; Musk's stated goal is ~100 t and flown
+    # vehicles are reported heavier.
+    lander_dry_t: float = Field(
+        120.0,
+        ge=50,
+        le=300,
+        description="The lander's dry mass (t): assumption, Starship's is not published (a "
+        "~100 t goal; flown vehicles heavier)",
+    )
+    # 300-480 s: methalox vacuum engines; 480 s is beyond hydrogen-oxygen's best.
+    lander_isp_s: float = Field(
+        380.0,
+        ge=300,
+        le=480,
+        description="The lander's vacuum specific impulse (s; SPX: Raptor ~380)",
+    )
+    # 0-20 km/s: 20 is far beyond any cislunar trip.
+    lander_trip_km_s: float = Field(
+        6.18,
+        ge=0,
+        le=20,
+        description="Delta-v of a lander's one-way trip from LEO to the surface (km/s; AA20 tab. "
+        "4 with 5 % reserve: LEO to TLI 3.28 + TLI to surface 2.90)",
     )
     payload_to_leo_t: float = Field(
         100.0,
