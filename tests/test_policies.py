@@ -65,3 +65,29 @@ def test_a_smoke_policy_comparison_reproduces_exactly() -> None:
     assert rows == again and best == best_again
     assert len(rows) == 2 and all(r.regret_p90 >= 0 for r in rows)
     assert "(best)" in policy_table(rows, best, "industrial_mass_t")
+
+
+def test_the_ema_model_function_runs_the_city_by_ema_names() -> None:
+    # EMA passes parameters by name with "__" for the dots; the function returns the outcomes.
+    from lunarcity.study.ema import ema_name, model_function
+
+    assert ema_name("earth.manifest") == "earth__manifest"
+    run = model_function("ten_year_city", years=10 / 365.25, seed=5, outcomes=["industrial_mass_t"])
+    out = run(**{ema_name("earth.lander_failure_prob"): 0.0, ema_name("earth.manifest"): "need"})
+    assert set(out) == {"industrial_mass_t"} and out["industrial_mass_t"] > 0
+
+
+def test_the_ema_model_has_the_levers_and_uncertainties() -> None:
+    ema = pytest.importorskip("ema_workbench")  # optional: Python 3.12+, not a dependency
+    from lunarcity.study.ema import ema_model
+
+    model = ema_model(
+        "ten_year_city",
+        levers={"earth.manifest": ["need", "need_then_bulk"]},
+        uncertainties={"earth.lander_failure_prob": (0.0, 0.3)},
+        years=0.05,
+        seed=1,
+        outcomes=["industrial_mass_t"],
+    )
+    assert isinstance(model.uncertainties["earth__lander_failure_prob"], ema.RealParameter)
+    assert isinstance(model.levers["earth__manifest"], ema.CategoricalParameter)
