@@ -164,10 +164,13 @@ def role_of(path: str) -> Role:
     from lunarcity.scenario import Scenario  # the schema imports nothing from here
 
     parts = path.split(".")
-    for pattern, (cls, name) in fields(Scenario).items():
-        want = pattern.split(".")
-        if len(want) == len(parts) and all(w in ("*", p) for w, p in zip(want, parts, strict=True)):
-            return ROLES[cls][name]
+    table = fields(Scenario)
+    # A key inside a mapping of numbers (earth.carries.chips, seed.units.robot) is its field's.
+    for n in (len(parts), len(parts) - 1):
+        for pattern, (cls, name) in table.items():
+            want = pattern.split(".")
+            if len(want) == n and all(w in ("*", p) for w, p in zip(want, parts, strict=False)):
+                return ROLES[cls][name]
     raise KeyError(path)
 
 

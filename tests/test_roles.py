@@ -29,5 +29,6 @@ def test_levers_are_the_choices_and_uncertainties_what_nature_decides() -> None:
     assert role_of("satellite.lunar.board_kg_per_kw") is Role.UNCERTAINTY
     assert role_of("earth.payload_to_leo_t") is Role.UNCERTAINTY
     assert role_of("run.seed") is Role.SETTING
+    assert role_of("earth.carries.chips") is Role.LEVER  # a key of a mapping field
     assert "earth.lander_interval_days" in by_role(Role.LEVER)
     assert "site.regolith" in by_role(Role.UNCERTAINTY)

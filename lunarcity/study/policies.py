@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lunarcity.errors import InputError
 from lunarcity.roles import Role, role_of
 from lunarcity.study.success import Proportion, wilson
+
+if TYPE_CHECKING:
+    from lunarcity.study.spec import StudySpec
 
 #: The robustness rule, in words, for the report.
 RULE = "largest share meeting the flag, then smallest 90th-percentile regret"
@@ -123,7 +126,7 @@ def evaluate(
     *,
     n: int,
     seed: int,
-    years: float,
+    years: float | None,
     outcome: str = "industrial_mass_t",
     flag: str = "met_within_horizon",
     fixed: dict[str, Any] | None = None,
@@ -174,3 +177,37 @@ def policy_table(rows: list[PolicyRow], best: int, outcome: str) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Best policy by the rule: {RULE}."]
     return "\n".join(lines) + "\n"
+
+
+def policy_section(spec: StudySpec) -> str:
+    """The report's policy section for a study spec with ``levers:`` (run here, serially).
+
+    The uncertainties are the spec's ranges named in ``uncertainties:``, drawn uniformly
+    ``policy_samples`` times from the spec's seed; every run takes that seed too, and the
+    spec's ``fixed:`` values (and its destination) hold in every run.
+    """
+    ranges = {p: (spec.parameters[p].low, spec.parameters[p].high) for p in spec.uncertainties}
+    flag = spec.study.questions.success
+    rows, best = evaluate(
+        spec.scenario,
+        spec.levers,
+        ranges,
+        n=spec.policy_samples,
+        seed=spec.seed,
+        years=spec.years,
+        outcome=spec.policy_outcome,
+        flag=flag,
+        fixed=dict(spec.fixed),
+    )
+    lines = [
+        "",
+        "## Policies",
+        "",
+        f"{len(rows)} policies (every combination of the levers), each run on the same "
+        f"{spec.policy_samples} draws of {', '.join(spec.uncertainties) or 'no uncertainty'} "
+        f"(uniform within the spec's ranges, seed {spec.seed}). Share: runs meeting "
+        f"`{flag}`, with its 95 % Wilson interval; regret: the best policy's "
+        f"`{spec.policy_outcome}` in the same draw less the policy's own.",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + policy_table(rows, best, spec.policy_outcome)
