@@ -1,7 +1,9 @@
 """Landers from Earth: when they come, whether they arrive, what they carry, where it goes.
 
-A lander comes every ``earth.lander_interval_days`` from ``earth.first_lander_day`` (until
-``earth.until_years``) and is lost with probability ``earth.lander_failure_prob``. Its cargo
+A launch window comes every ``earth.lander_interval_days`` from ``earth.first_lander_day`` (until
+``earth.until_years``); with ``earth.cadence`` fixed a lander flies at every window, with
+on_demand only when its manifest is full enough or an Earth-only input would run short
+(:func:`flies`). A lander that flies is lost with probability ``earth.lander_failure_prob``. Its cargo
 (:func:`manifest`) follows ``earth.manifest``: by default, first the Earth-only inputs the plan
 consumes until the next lander plus the planner's stock days (or, before a known stop, for
 ``earth.stockpile_years`` past it), then units the mix wants that only Earth makes, then the
@@ -21,7 +23,7 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.placement import Slot
-from lunarcity.scenario import EarthConfig, ManifestPolicy
+from lunarcity.scenario import Cadence, EarthConfig, ManifestPolicy
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -83,13 +85,41 @@ def landers(city: LunarCity, plan: Plan, shares: dict[str, float]) -> Landing:
         plan: The plan for the labour on hand when it lands (the cargo fills its gaps).
         shares: Today's mass shares by kind (units only Earth makes are carried by them).
     """
-    lost = city.rng.random() < city.params.earth.lander_failure_prob
+    e = city.params.earth
+    cargo = None
+    if e.cadence == Cadence.ON_DEMAND:
+        # The manifest first: whether the lander flies depends on what it would carry.
+        cargo = manifest(city, plan, shares)
+        use = np.where(city.arrays.imported_mask, plan.need, plan.direct)
+        short = runs_short(city.stock, np.where(city.arrays.vitamins, use, 0.0), e)
+        if not flies(
+            math.fsum(cargo.values()), e.lander_payload_t * 1000.0, e.fill_threshold, short
+        ):
+            return NO_LANDER
+    lost = city.rng.random() < e.lander_failure_prob
     city.stocks.count_lander(lost)
     if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
-    cargo = manifest(city, plan, shares)
+    if cargo is None:
+        cargo = manifest(city, plan, shares)
     landed_kg, units_kg = unload(city, cargo)
     return Landing(due=True, lost=False, landed_kg=landed_kg, cargo=cargo, units_kg=units_kg)
+
+
+def runs_short(stock: np.ndarray, earth_only_per_day: np.ndarray, e: EarthConfig) -> bool:
+    """Whether an Earth-only input would run short if this window's lander stayed home.
+
+    Skipping it, the next lander lands a window later (``lander_interval_days``); the stock
+    must last two windows, so one lost lander still leaves it a window to spare.
+    """
+    days = 2.0 * e.lander_interval_days
+    used = earth_only_per_day > 0
+    return bool(np.any(stock[used] < earth_only_per_day[used] * days))
+
+
+def flies(load_kg: float, payload_kg: float, threshold: float, short: bool) -> bool:
+    """Whether an on-demand lander flies: something would run short, or it is full enough."""
+    return short or load_kg >= threshold * payload_kg
 
 
 def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str, float]:

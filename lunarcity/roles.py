@@ -51,6 +51,8 @@ ROLES: dict[str, dict[str, Role]] = {
         # When Earth stops sending is decided for the city, not by it.
         "until_years": U,
         "manifest": L,
+        "cadence": L,
+        "fill_threshold": L,
         "carries": L,
         "stockpile_years": L,
         "vitamins_only": L,

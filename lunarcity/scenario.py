@@ -113,6 +113,18 @@ class ManifestPolicy(StrEnum):
     FIXED_SHARES = "fixed_shares"
 
 
+class Cadence(StrEnum):
+    """When a lander flies (lunarcity/landers.py).
+
+    FIXED: at every launch window (``lander_interval_days`` apart, SX26's ~10 days), whatever
+    it carries. ON_DEMAND: at a window only when its manifest fills ``fill_threshold`` of the
+    payload or an Earth-only input would otherwise run short.
+    """
+
+    FIXED = "fixed"
+    ON_DEMAND = "on_demand"
+
+
 class EarthConfig(Section):
     """Supply from Earth: landers on a schedule, some of which fail."""
 
@@ -140,6 +152,18 @@ class EarthConfig(Section):
         ManifestPolicy.NEED,
         description="What fills a lander: need (Earth-only inputs, then parts that bind the "
         "plan), need_then_bulk (then parts the plan uses), fixed_shares (earth.carries first)",
+    )
+    cadence: Cadence = Field(
+        Cadence.FIXED,
+        description="When a lander flies: fixed (every window) or on_demand (when its manifest "
+        "is full enough or the city would run short)",
+    )
+    fill_threshold: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="With cadence on_demand, the share of the payload a manifest must fill for "
+        "the lander to fly when nothing would run short (assumption: a lander flies nearly full)",
     )
     # Each share in [0, 1] (the Share type); their sum at most 1 (checked below).
     carries: dict[str, Share] = Field(

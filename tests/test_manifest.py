@@ -15,7 +15,8 @@ import pytest
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
-from lunarcity.landers import earth_only_horizon, fill
+from lunarcity.landers import earth_only_horizon, fill, flies, runs_short
+from lunarcity.model import LunarCity
 from lunarcity.scenario import EarthConfig
 
 NODES = ["calcium_chloride", "anode", "chips", "structure", "motors"]
@@ -110,3 +111,39 @@ def test_default_run_lands_what_it_uses() -> None:
     assert unused == pytest.approx(landed["unused_t"], rel=1e-9)
     assert unused < 0.10 * total
     assert s["days_simulated"] == round(10 * DAYS_PER_YEAR)
+
+
+def test_an_on_demand_lander_flies_when_full_enough_or_something_would_run_short() -> None:
+    # Windows 10 days apart: skipping one, the stock must last 2 x 10 = 20 days. Salt used at
+    # 5 kg/day with 120 kg held lasts 24 days: not short; with 90 kg, 18 days: short.
+    e = EarthConfig(lander_interval_days=10)
+    use = np.array([5.0, 0.0])
+    assert not runs_short(np.array([120.0, 0.0]), use, e)
+    assert runs_short(np.array([90.0, 0.0]), use, e)
+    # 100 t payload, threshold 0.8: 79 t stays home unless short; 80 t flies.
+    assert not flies(79_000.0, 100_000.0, 0.8, short=False)
+    assert flies(80_000.0, 100_000.0, 0.8, short=False)
+    assert flies(1.0, 100_000.0, 0.8, short=True)
+
+
+@pytest.mark.slow
+def test_on_demand_flies_fewer_landers_and_never_runs_short() -> None:
+    # Two years of the ten-year city, no lander lost: at every window a fixed cadence flies (73
+    # windows, days 10 to 730); on demand flies only full or when salt, anodes or chips would
+    # not last two windows, so fewer fly, and after the first lander (the seed brings no salt)
+    # no Earth-only input the plan uses is ever out.
+    counts = {}
+    for cadence in ("fixed", "on_demand"):
+        city = LunarCity("ten_year_city", earth__cadence=cadence, earth__lander_failure_prob=0.0)
+        earth_only = np.flatnonzero(city.arrays.vitamins)
+        while city.day < 730:
+            city.step()
+            if city.day <= 10:
+                continue
+            plan = city.state.today.plan
+            use = np.where(city.arrays.imported_mask, plan.need, plan.direct)
+            out = [city.nodes[i] for i in earth_only if use[i] > 0 and city.stock[i] <= 0]
+            assert not out, (cadence, city.day, out)
+        counts[cadence] = city.ledger.landers_arrived
+    assert counts["fixed"] == 73
+    assert counts["on_demand"] < counts["fixed"]
