@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, G0
 from lunarcity.errors import InputError
+
+if TYPE_CHECKING:
+    from lunarcity.scenario import EarthConfig
 
 #: The daily columns the ledger reads.
 NEEDS = ("day", "landers_dispatched", "compute_delivered_kw", "earth_imported_t")
@@ -43,6 +46,31 @@ COLUMNS = (
     "earth_kg_per_kw_marginal",
     "direct_earth_kg_per_kw",
 )
+
+
+def lander_propellant_t(dry_t: float, payload_t: float, trip_km_s: float, isp_s: float) -> float:
+    """Propellant a lander burns on its trip (t), by the rocket equation.
+
+    ``m_prop = (dry + payload) * (exp(dv / (Isp g0)) - 1)``: the lander leaves LEO full and
+    arrives empty with its payload (a one-way cargo landing).
+    """
+    return (dry_t + payload_t) * math.expm1(trip_km_s * 1000.0 / (isp_s * G0))
+
+
+def tankers_needed(e: EarthConfig) -> float:
+    """Tanker launches per landing: the scenario's count, or else from physics.
+
+    The lander's propellant for its trip (:func:`lander_propellant_t`) over what one tanker
+    lifts to LEO (``payload_to_leo_t``): a heavier tanker payload means fewer tankers. Averaged
+    over landings (a depot pools part-loads), so not rounded up; the lander reaches LEO with
+    its payload and no propellant to spare, and boil-off and transfer losses are left out.
+    """
+    if e.tankers_per_landing is not None:
+        return e.tankers_per_landing
+    prop = lander_propellant_t(
+        e.lander_dry_t, e.lander_payload_t, e.lander_trip_km_s, e.lander_isp_s
+    )
+    return prop / e.payload_to_leo_t
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
 """Landers from Earth: when they come, whether they arrive, what they carry, where it goes.
 
-A lander comes every ``earth.lander_interval_days`` from ``earth.first_lander_day`` (until
-``earth.until_years``) and is lost with probability ``earth.lander_failure_prob``. Its cargo
-(:func:`manifest`) is the scenario's fixed shares first, then units the mix wants that only
-Earth makes, then what the city lacks: the items the plan needs over the interval and the
-planner's stock days, less stock and what local fabs make meanwhile (local output replaces
-imports as far as its capacity goes), scaled to the room left. Items go into stock, wholly
+A launch window comes every ``earth.lander_interval_days`` from ``earth.first_lander_day`` (until
+``earth.until_years``); with ``earth.cadence`` fixed a lander flies at every window, with
+on_demand only when its manifest is full enough or an Earth-only input would run short
+(:func:`flies`). A lander that flies is lost with probability ``earth.lander_failure_prob``. Its cargo
+(:func:`manifest`) follows ``earth.manifest``: by default, first the Earth-only inputs the plan
+consumes until the next lander plus the planner's stock days (or, before a known stop, for
+``earth.stockpile_years`` past it), then units the mix wants that only Earth makes, then the
+parts the plan lacks (its needs less stock and what local fabs make meanwhile), each tier
+scaled down only when the room is short; bulk fills the rest only if the policy asks. The
+fixed-shares policy puts ``earth.carries`` first, as the model did before. Items go into stock, wholly
 imported; whole units are placed near the city centre.
 """
 
@@ -19,6 +23,7 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.placement import Slot
+from lunarcity.scenario import Cadence, EarthConfig, ManifestPolicy
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -80,17 +85,45 @@ def landers(city: LunarCity, plan: Plan, shares: dict[str, float]) -> Landing:
         plan: The plan for the labour on hand when it lands (the cargo fills its gaps).
         shares: Today's mass shares by kind (units only Earth makes are carried by them).
     """
-    lost = city.rng.random() < city.params.earth.lander_failure_prob
+    e = city.params.earth
+    cargo = None
+    if e.cadence == Cadence.ON_DEMAND:
+        # The manifest first: whether the lander flies depends on what it would carry.
+        cargo = manifest(city, plan, shares)
+        use = np.where(city.arrays.imported_mask, plan.need, plan.direct)
+        short = runs_short(city.stock, np.where(city.arrays.vitamins, use, 0.0), e)
+        if not flies(
+            math.fsum(cargo.values()), e.lander_payload_t * 1000.0, e.fill_threshold, short
+        ):
+            return NO_LANDER
+    lost = city.rng.random() < e.lander_failure_prob
     city.stocks.count_lander(lost)
     if lost:
         return Landing(due=True, lost=True, landed_kg=0.0, cargo={})
-    cargo = manifest(city, plan, shares)
+    if cargo is None:
+        cargo = manifest(city, plan, shares)
     landed_kg, units_kg = unload(city, cargo)
     return Landing(due=True, lost=False, landed_kg=landed_kg, cargo=cargo, units_kg=units_kg)
 
 
+def runs_short(stock: np.ndarray, earth_only_per_day: np.ndarray, e: EarthConfig) -> bool:
+    """Whether an Earth-only input would run short if this window's lander stayed home.
+
+    Skipping it, the next lander lands a window later (``lander_interval_days``); the stock
+    must last two windows, so one lost lander still leaves it a window to spare.
+    """
+    days = 2.0 * e.lander_interval_days
+    used = earth_only_per_day > 0
+    return bool(np.any(stock[used] < earth_only_per_day[used] * days))
+
+
+def flies(load_kg: float, payload_kg: float, threshold: float, short: bool) -> bool:
+    """Whether an on-demand lander flies: something would run short, or it is full enough."""
+    return short or load_kg >= threshold * payload_kg
+
+
 def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str, float]:
-    """What a lander carries (kg): the fixed shares, then what the city lacks.
+    """What a lander carries (kg), by the scenario's manifest policy (``earth.manifest``).
 
     Args:
         city: The city (its stock, yesterday's production, the generation being built).
@@ -98,19 +131,115 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
         shares: Today's mass shares by kind.
     """
     e = city.params.earth
-    arrays = city.arrays
+    if e.manifest == ManifestPolicy.FIXED_SHARES:
+        return _fixed_shares(city, plan, shares)
     payload = e.lander_payload_t * 1000.0
-    cargo = {name: share * payload for name, share in e.carries.items()}
-    room = payload - math.fsum(cargo.values())
     horizon = e.lander_interval_days + city.params.planner.stock_days
+    days = earth_only_horizon(e, city.day, horizon)
+    earth_only, want = lacks(city, plan, horizon, days)
+    # Units the mix wants that only Earth makes (e.g. fission units) share the room the
+    # Earth-only items leave, as they did before.
+    only_units = {k: s for k, s in shares.items() if k not in city.costs and k in city.index}
+    first = np.where(earth_only, want, 0.0)
+    then = np.where(earth_only, 0.0, want)
+    bulk = None
+    if e.manifest == ManifestPolicy.NEED_THEN_BULK:
+        arrays = city.arrays
+        use = np.where(arrays.importable & ~earth_only, plan.direct, 0.0)
+        bulk = use if not e.vitamins_only and use.sum() > 0 else None
+    return fill(city.arrays.nodes, payload, first, only_units, then, bulk)
+
+
+def fill(
+    nodes: list[str],
+    payload: float,
+    earth_only: np.ndarray,
+    only_units: dict[str, float],
+    parts: np.ndarray,
+    bulk: np.ndarray | None = None,
+) -> dict[str, float]:
+    """A payload filled in order of need: each tier scaled down only if the room is short.
+
+    Args:
+        nodes: Item names, in the order of the arrays.
+        payload: The lander's payload (kg).
+        earth_only: kg wanted of each Earth-only input (first).
+        only_units: Mass share of the room left by them for each unit kind only Earth makes.
+        parts: kg wanted of each part that binds the plan (after them).
+        bulk: Relative amounts to fill any room left with (none: the room stays empty).
+
+    Returns:
+        kg of each item or unit kind to carry.
+    """
+    cargo: dict[str, float] = {}
+    room = payload
+    room -= _load(cargo, nodes, earth_only, room)
+    units_room = room
+    for kind, share in only_units.items():
+        cargo[kind] = cargo.get(kind, 0.0) + share * units_room
+        room -= share * units_room
+    room -= _load(cargo, nodes, parts, room)
+    if bulk is not None and room > 0:
+        _load(cargo, nodes, bulk * (room / float(bulk.sum())), room)
+    return cargo
+
+
+def _load(cargo: dict[str, float], nodes: list[str], want: np.ndarray, room: float) -> float:
+    """Add ``want`` to the cargo, scaled to fit ``room``; return the kg added."""
+    total = float(want.sum())
+    if total <= 0 or room <= 0:
+        return 0.0
+    scale = min(1.0, room / total)
+    for i in np.flatnonzero(want > 0):
+        cargo[nodes[i]] = cargo.get(nodes[i], 0.0) + want[i] * scale
+    return total * scale
+
+
+def earth_only_horizon(e: EarthConfig, day: int, horizon: float) -> float:
+    """Days of Earth-only inputs a lander brings: to the next lander and the safety stock.
+
+    Before a known stop (``earth.until_years``), with ``earth.stockpile_years`` set, every
+    lander tops the stock up to last until that many years past the stop at today's rate of use
+    (the rate grows with the city, so the last landers before the stop bring the most).
+
+    Args:
+        e: The scenario's Earth section.
+        day: Today.
+        horizon: Days to the next lander and the planner's stock days.
+    """
+    if e.until_years is None or e.stockpile_years <= 0:
+        return horizon
+    past_stop = e.until_years * DAYS_PER_YEAR - day + e.stockpile_years * DAYS_PER_YEAR
+    return max(horizon, past_stop)
+
+
+def lacks(
+    city: LunarCity, plan: Plan, horizon: float, earth_only_days: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the city lacks of each importable item over the horizon, and which are Earth-only.
+
+    Args:
+        city: The city.
+        plan: Today's plan (its needs per day).
+        horizon: Days of parts wanted (to the next lander and the planner's stock days).
+        earth_only_days: Days of Earth-only inputs wanted (:func:`earth_only_horizon`).
+
+    Returns:
+        A mask of the Earth-only items (those no local recipe makes, and the generation's
+        Earth-made share of its part), and the kg wanted of each item.
+    """
+    e = city.params.earth
+    arrays = city.arrays
     # Local output replaces imports as far as its capacity goes. An imported item is wanted
     # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
     # anodes, chips, a kick stage's engine and fuel) and the bills of materials that hold it
     # directly (a pulse store's cells). The plan's need already holds both (a unit's cost
     # counts the imports its bill takes, lunarcity.planner.unit_costs), so adding the direct
     # parts again would land them twice.
+    earth_only = arrays.vitamins.copy()
+    days = np.where(earth_only, earth_only_days, horizon)
     wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
-    want = np.maximum(0.0, wanted * horizon - city.stock - city.prod_rate * e.lander_interval_days)
+    want = np.maximum(0.0, wanted * days - city.stock - city.prod_rate * e.lander_interval_days)
     # A vitamins-only lander brings what only Earth makes, never parts the city could make.
     want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
     gens = city.generations
@@ -124,7 +253,24 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
             for k, r in zip(city.buildable, plan.rate.tolist(), strict=True)
             if k in gens.kinds
         )
-        want[i] = max(want[i], per_day * horizon - city.stock_imp[i])
+        want[i] = max(want[i], per_day * earth_only_days - city.stock_imp[i])
+        earth_only[i] = True
+    return earth_only, want
+
+
+def _fixed_shares(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str, float]:
+    """The fixed-shares manifest: ``earth.carries`` first, then what the city lacks, scaled.
+
+    The model before issue 22, kept as an explicit policy: it lands a fixed share of chips
+    whatever the satellite plan uses.
+    """
+    e = city.params.earth
+    arrays = city.arrays
+    payload = e.lander_payload_t * 1000.0
+    cargo = {name: share * payload for name, share in e.carries.items()}
+    room = payload - math.fsum(cargo.values())
+    horizon = e.lander_interval_days + city.params.planner.stock_days
+    _, want = lacks(city, plan, horizon, horizon)
     # Units the mix wants that only Earth can make (e.g. fission units).
     for k, s in shares.items():
         if k not in city.costs and k in city.index:
@@ -136,6 +282,38 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
         for i in np.flatnonzero(want > 0):
             cargo[arrays.nodes[i]] = cargo.get(arrays.nodes[i], 0.0) + want[i] * scale
     return cargo
+
+
+def landed_summary(city: LunarCity) -> dict[str, object]:
+    """Landed mass since founding by category, and what of it is unused in stock (t).
+
+    Categories (they sum to the ledger's landed total): ``earth_only`` (items no local recipe
+    makes, and units the city cannot build) and ``could_make`` (items and units the city could
+    have made itself). ``unused`` is the landed mass of each item still in stock, imported: the
+    imported kg in its stock, at most what was landed of it.
+    """
+    stocks = city.stocks
+    arrays = city.arrays
+    item = stocks.landed_item
+    names = {code: kind for kind, code in city.kind_code.items()}
+    earth_units = {
+        names[c]: kg for c, kg in stocks.landed_unit.items() if names[c] not in city.costs
+    }
+    made_units = {names[c]: kg for c, kg in stocks.landed_unit.items() if names[c] in city.costs}
+    unused = np.minimum(stocks.stock_imp, item)
+    by_item = {arrays.nodes[i]: float(item[i]) / 1000.0 for i in np.flatnonzero(item > 0)}
+    return {
+        "total_t": stocks.ledger.landed_kg / 1000.0,
+        "earth_only_t": (math.fsum(item[arrays.vitamins]) + math.fsum(earth_units.values()))
+        / 1000.0,
+        "could_make_t": (math.fsum(item[~arrays.vitamins]) + math.fsum(made_units.values()))
+        / 1000.0,
+        "unused_t": math.fsum(unused) / 1000.0,
+        "by_item_t": by_item | {names[c]: kg / 1000.0 for c, kg in stocks.landed_unit.items()},
+        "unused_by_item_t": {
+            arrays.nodes[i]: float(unused[i]) / 1000.0 for i in np.flatnonzero(unused > 0)
+        },
+    }
 
 
 def unload(city: LunarCity, cargo: dict[str, float]) -> tuple[float, tuple[float, ...]]:

@@ -21,6 +21,7 @@ from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
+from lunarcity.landers import landed_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.margin import horizon_verdict, margin_block
 from lunarcity.scenario import TARGET_METRICS
@@ -437,6 +438,8 @@ class Recorder:
                 ),
                 # What each kind cannot be made without: the share of its bill only Earth makes.
                 "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
+                # What Earth landed, by category, and what of it lies unused (issue 22).
+                "landed": landed_summary(m),
             }
             | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
             | ({"generations": self._generations()} if m.generations.on else {})

@@ -10,6 +10,7 @@ overrides > file > data defaults.
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -97,6 +98,33 @@ class SeedConfig(Section):
     stocks_kg: dict[str, SeedStock] = Field(default_factory=dict, description="Item -> kg")
 
 
+class ManifestPolicy(StrEnum):
+    """What a lander's payload is filled with (lunarcity/landers.py).
+
+    NEED: the Earth-only inputs the plan consumes until the next lander plus a safety stock,
+    then the parts that bind the plan; the rest of the payload stays empty. NEED_THEN_BULK: the
+    same, then the rest filled with the parts the plan uses, in proportion. FIXED_SHARES: the
+    fixed shares of ``earth.carries`` first, then what the city lacks scaled to the room left
+    (the model before issue 22).
+    """
+
+    NEED = "need"
+    NEED_THEN_BULK = "need_then_bulk"
+    FIXED_SHARES = "fixed_shares"
+
+
+class Cadence(StrEnum):
+    """When a lander flies (lunarcity/landers.py).
+
+    FIXED: at every launch window (``lander_interval_days`` apart, SX26's ~10 days), whatever
+    it carries. ON_DEMAND: at a window only when its manifest fills ``fill_threshold`` of the
+    payload or an Earth-only input would otherwise run short.
+    """
+
+    FIXED = "fixed"
+    ON_DEMAND = "on_demand"
+
+
 class EarthConfig(Section):
     """Supply from Earth: landers on a schedule, some of which fail."""
 
@@ -120,10 +148,36 @@ class EarthConfig(Section):
     until_years: float | None = Field(
         None, ge=0, le=MAX_YEARS, description="Landers stop after this many years"
     )
+    manifest: ManifestPolicy = Field(
+        ManifestPolicy.NEED,
+        description="What fills a lander: need (Earth-only inputs, then parts that bind the "
+        "plan), need_then_bulk (then parts the plan uses), fixed_shares (earth.carries first)",
+    )
+    cadence: Cadence = Field(
+        Cadence.FIXED,
+        description="When a lander flies: fixed (every window) or on_demand (when its manifest "
+        "is full enough or the city would run short)",
+    )
+    fill_threshold: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="With cadence on_demand, the share of the payload a manifest must fill for "
+        "the lander to fly when nothing would run short (assumption: a lander flies nearly full)",
+    )
     # Each share in [0, 1] (the Share type); their sum at most 1 (checked below).
     carries: dict[str, Share] = Field(
         default_factory=dict,
-        description="Fixed share of each payload by item or unit kind; the rest fills what the city lacks",
+        description="Fixed share of each payload by item or unit kind, with manifest "
+        "fixed_shares; the rest fills what the city lacks",
+    )
+    # At most the longest run.
+    stockpile_years: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_YEARS,
+        description="Before a known stop (until_years), landers bring the Earth-only inputs "
+        "the city will use for this many years past it (0: only until the next lander)",
     )
     vitamins_only: bool = Field(
         False,
@@ -133,12 +187,38 @@ class EarthConfig(Section):
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
-    tankers_per_landing: float = Field(
-        15.0,
+    # None: from physics (lunarcity.earth_ledger.tankers_needed); a count overrides it.
+    tankers_per_landing: float | None = Field(
+        None,
         ge=0,
         le=30,
-        description="Tanker launches that refuel each lander in Earth orbit (Musk 2021: 4-8; "
+        description="Tanker launches that refuel each lander in Earth orbit; unset: the "
+        "lander's propellant for its trip over a tanker's payload to LEO (Musk 2021: 4-8; "
         "GAO21: a depot and 14 tankers, 15 with the depot; NASA23: 'high teens' of launches)",
+    )
+    # 50-300 t: Starship's dry mass is not published; Musk's stated goal is ~100 t and flown
+    # vehicles are reported heavier.
+    lander_dry_t: float = Field(
+        120.0,
+        ge=50,
+        le=300,
+        description="The lander's dry mass (t): assumption, Starship's is not published (a "
+        "~100 t goal; flown vehicles heavier)",
+    )
+    # 300-480 s: methalox vacuum engines; 480 s is beyond hydrogen-oxygen's best.
+    lander_isp_s: float = Field(
+        380.0,
+        ge=300,
+        le=480,
+        description="The lander's vacuum specific impulse (s; SPX: Raptor ~380)",
+    )
+    # 0-20 km/s: 20 is far beyond any cislunar trip.
+    lander_trip_km_s: float = Field(
+        6.18,
+        ge=0,
+        le=20,
+        description="Delta-v of a lander's one-way trip from LEO to the surface (km/s; AA20 tab. "
+        "4 with 5 % reserve: LEO to TLI 3.28 + TLI to surface 2.90)",
     )
     payload_to_leo_t: float = Field(
         100.0,
@@ -154,6 +234,15 @@ class EarthConfig(Section):
         if math.fsum(value.values()) > 1 + 1e-9:
             raise ValueError(f"shares sum to {math.fsum(value.values()):g}, more than 1")
         return value
+
+    @pydantic.model_validator(mode="after")
+    def _shares_need_their_policy(self) -> EarthConfig:
+        if self.carries and self.manifest != ManifestPolicy.FIXED_SHARES:
+            raise ValueError(
+                f"carries (fixed shares) apply only with manifest: fixed_shares, not "
+                f"{self.manifest.value}; drop carries or set manifest: fixed_shares"
+            )
+        return self
 
 
 class UnitOverride(Section):

@@ -67,6 +67,9 @@ class Stocks:
         stock_imp: The imported kg inside each stock.
         ledger: The mass ledger: flows across the city's boundary since founding.
         elements: The element ledger beside it.
+        landed_item: kg of each item landed from Earth since founding (the seed, landers, the
+            imports inside parts that appear), for the landed summary by category.
+        landed_unit: kg of each unit kind (by code) landed whole since founding.
     """
 
     def __init__(
@@ -81,6 +84,8 @@ class Stocks:
         self.stock = np.zeros(len(nodes))
         self.stock_imp = np.zeros(len(nodes))
         self.ledger = MassLedger()
+        self.landed_item = np.zeros(len(nodes))
+        self.landed_unit: dict[int, float] = {}
         self.elements = elements
         self.regolith = regolith
         self.oxygen = oxygen
@@ -99,6 +104,7 @@ class Stocks:
         self.stock[i] += kg
         self.stock_imp[i] += kg
         self.ledger.landed_kg += kg
+        self.landed_item[i] += kg
         self.elements.landed(i, kg)
 
     def land_units(self, kind: int, kg: float) -> None:
@@ -109,6 +115,7 @@ class Stocks:
             kg: Their mass.
         """
         self.ledger.landed_kg += kg
+        self.landed_unit[kind] = self.landed_unit.get(kind, 0.0) + kg
         self.elements.landed_units(kind, kg)
 
     def appear(self, units: float, cost: UnitCost) -> float:
@@ -126,6 +133,7 @@ class Stocks:
         self.stock += units * cost.surplus
         imported_kg = units * float(cost.imported.sum())
         ledger.landed_kg += imported_kg
+        self.landed_item += units * cost.imported
         self.elements.mined(self.regolith, units * cost.regolith_kg)
         self.elements.landed_kg(units * cost.imported)
         return imported_kg

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from lunarcity.catalog import Catalog, Recipe, UnitSpec
-from lunarcity.earth_ledger import EarthSide, RouteFigures
+from lunarcity.earth_ledger import EarthSide, RouteFigures, tankers_needed
 from lunarcity.errors import InputError
 from lunarcity.margin import Marginal, satellite_marginal
 from lunarcity.model_economy import scenario_economy
@@ -222,7 +222,7 @@ def earth_side(params: Scenario, seed_t: float) -> EarthSide:
     """The Earth-side parameters of scenario ``params`` with the seed's mass."""
     e = params.earth
     return EarthSide(
-        tankers_per_landing=e.tankers_per_landing,
+        tankers_per_landing=tankers_needed(e),
         payload_to_leo_t=e.payload_to_leo_t,
         payload_landed_t=e.lander_payload_t,
         seed_t=seed_t,

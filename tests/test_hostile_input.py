@@ -613,7 +613,11 @@ def test_numeric_fields_at_extremes_are_refused_or_run_with_ledgers_closed(case)
         assert sc.days == round(min(value + 5.0, MAX_YEARS) * 365.25)
         return
     try:
-        result = runner.run("ten_year_city", years=0.03, **{path.replace(".", "__"): value})
+        # Fixed shares apply only under the fixed-shares manifest (issue 22).
+        policy = {"earth__manifest": "fixed_shares"} if path.startswith("earth.carries") else {}
+        result = runner.run(
+            "ten_year_city", years=0.03, **{path.replace(".", "__"): value}, **policy
+        )
     except InputError as exc:
         text = exc.render()
         assert "\n" not in text and path in text

@@ -127,11 +127,17 @@ def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
 
 def test_the_command_resumes_a_finished_study(done, cli) -> None:
     out, _ = done
+    before = (out / "report.md").read_text(encoding="utf-8")
     res = cli("study", SMOKE, "--out", out, "--json")
     assert res.returncode == 0, res.stderr
     body = json.loads(res.stdout)
     assert body["ran"] == {"screen": 0, "sobol": 0}
     assert body["report"].endswith("report.md")
+    # The smoke spec names levers (issue 22): its report has the policy table with regret,
+    # and the policy comparison, run again on resume, reproduces exactly.
+    after = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Policies" in after and "regret p90" in after and "(best)" in after
+    assert after == before
 
 
 def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:

@@ -189,7 +189,12 @@ def test_landers_come_every_10_days_from_day_10_with_100_t_each() -> None:
     # models/ten_year_city.yaml (SX26): ~100 t landed every ~10 days, the first on day 10.
     # With no lander lost, by day 100 exactly 10 have come, on days 10, 20, ..., 100; with the
     # whole payload given to chips each brings exactly 100 t.
-    d = _landers(100 / 365.25, earth__lander_failure_prob=0.0, earth__carries={"chips": 1.0})
+    d = _landers(
+        100 / 365.25,
+        earth__lander_failure_prob=0.0,
+        earth__carries={"chips": 1.0},
+        earth__manifest="fixed_shares",
+    )
     arrived = d["landers_arrived"].to_numpy()
     days = d["day"].to_numpy()
     assert arrived[-1] == 10 and int(d["landers_lost"][-1]) == 0
@@ -206,6 +211,7 @@ def test_lander_interval_and_payload_overrides_set_the_schedule() -> None:
     # Every 7 days from day 5, 40 t each: days 5, 12, 19, 26, 33, 40 by day 40, so 6 x 40 t.
     d = _landers(
         40 / 365.25, earth__lander_failure_prob=0.0, earth__carries={"chips": 1.0},
+        earth__manifest="fixed_shares",
         earth__lander_interval_days=7, earth__first_lander_day=5, earth__lander_payload_t=40,
     )  # fmt: skip
     arrived = d["landers_arrived"].to_numpy()

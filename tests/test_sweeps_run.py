@@ -114,7 +114,7 @@ def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> N
     # more than the whole: that one run's scenario is rejected when it runs.
     spec = tmp_path / "fails.yaml"
     spec.write_text(
-        "years: 0.25\ndesign: grid\nparameters:\n"
+        "years: 0.25\ndesign: grid\nfixed:\n  earth.manifest: fixed_shares\nparameters:\n"
         "  earth.carries.chips: [0.1, 0.6]\n  earth.carries.electronics: [0.1, 0.6]\n"
     )
     out = tmp_path / "out"

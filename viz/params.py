@@ -177,12 +177,13 @@ PARAMS: tuple[Param, ...] = (
         name="Launch acceleration",
         unit_name="g",
     ),
+    # The tanker count follows from physics unless a scenario states it (issue 22): the knob is
+    # the physical input, what one tanker lifts to LEO.
     Param(
-        "earth.tankers_per_landing",
-        _range(0, 30, 1),
-        integer=True,  # a flight is a whole launch: 2.5 is refused in words
-        name="Tanker flights per landing",
-        unit_name="launches",
+        "earth.payload_to_leo_t",
+        (25, 50, 75, 100, 125, 150, 200, 300, 500, 1000),
+        name="Tanker payload to low Earth orbit",
+        unit_name="t",
     ),
     Param(
         "satellite.destination",

@@ -28,6 +28,7 @@ from lunarcity.errors import InputError
 from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
+from lunarcity.study.policies import policy_section
 from lunarcity.study.records import earth_draws, read_phase
 from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
@@ -209,6 +210,8 @@ def _run_one(
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
     figures = _write_outputs(spec, root, screened, ranked, sobol_phase, draws)
     text = write_report(spec, screened, ranked, facts, figures)
+    if spec.levers:
+        text += policy_section(spec)
     write_text_atomic(text, root / REPORT_FILE)
     head = summary(
         spec,

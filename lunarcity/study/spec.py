@@ -17,6 +17,7 @@ from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.study.earth import PROCESSORS, post_outcome_types
+from lunarcity.study.policies import check_roles
 from lunarcity.sweeps.spec import (
     DEFAULT_OUTCOMES,
     Fixed,
@@ -129,6 +130,24 @@ class StudySpec(_Sourced):
         " a list of names, or all of them",
     )
     study: StudyBody
+    # Issue 22: levers (choices) kept apart from uncertainties (lunarcity/roles.py).
+    levers: dict[str, list[Any]] = Field(
+        default_factory=dict,
+        description="Policies compared over one shared sample of the uncertainties: each "
+        "lever's values, every combination a policy (a full grid)",
+    )
+    uncertainties: list[str] = Field(
+        default_factory=list,
+        description="The parameters (ranges) that are uncertainties: the policy comparison "
+        "samples them uniformly",
+    )
+    policy_samples: PositiveInt = Field(
+        8, le=10_000, description="Draws of the uncertainties every policy is run on"
+    )
+    policy_outcome: str = Field(
+        "industrial_mass_t",
+        description="The policy comparison's deciding outcome (larger is better)",
+    )
 
     _file: str | None = pydantic.PrivateAttr(None)
 
@@ -231,6 +250,7 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
                     (where, DESTINATION_PATH),
                     valid="leave it out here, or drop destinations:",
                 )
+    _check_policies(spec, fail)
     body = spec.study
     for i, name in enumerate(body.post):
         if name not in PROCESSORS:
@@ -347,6 +367,33 @@ def validate_study(
     screen = spec.sweep_data("screen")
     validate_spec(screen, file=file, lines=lines)
     return spec
+
+
+def _check_policies(spec: StudySpec, fail: Any) -> None:
+    """Levers and uncertainties in their roles; uncertainties drawn from the spec's ranges."""
+    for path, values in spec.levers.items():
+        if not values:
+            raise fail(f"lever {path} has no values", ("levers", path), valid="a list of values")
+    for i, path in enumerate(spec.uncertainties):
+        if not isinstance(spec.parameters.get(path), RangeParameter):
+            raise fail(
+                f"uncertainty {path} is not a range in parameters:",
+                ("uncertainties", str(i)),
+                valid=one_of(
+                    [p for p, v in spec.parameters.items() if isinstance(v, RangeParameter)]
+                ),
+            )
+    try:
+        check_roles(spec.levers, dict.fromkeys(spec.uncertainties), spec.name or "study")
+    except InputError as exc:
+        loc = tuple((exc.field or "levers").split(".", 1))
+        raise fail(exc.message, loc, valid=exc.valid) from None
+    if spec.levers and spec.policy_outcome not in DEFAULT_OUTCOMES:
+        raise fail(
+            f"unknown policy_outcome '{spec.policy_outcome}'",
+            ("policy_outcome",),
+            valid=one_of(DEFAULT_OUTCOMES),
+        )
 
 
 def load_study(path: str | Path) -> StudySpec:

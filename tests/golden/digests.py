@@ -28,6 +28,7 @@ DIGESTS = HERE / "digests.json"
 #: landers lost, another planner policy).
 RUNS: dict[str, dict[str, Any]] = {
     "ten_year_city": {"scenario": "ten_year_city"},
+    "ten_year_city_fixed_shares": {"scenario": "ten_year_city_fixed_shares"},
     "equator_site": {"scenario": "equator_site"},
     "aasm1980_lmf": {"scenario": "aasm1980_lmf"},
     "metzger2013": {"scenario": "metzger2013"},

@@ -1,0 +1,93 @@
+"""Policies over one shared sample of uncertainties (issue 22): figures worked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lunarcity.errors import InputError
+from lunarcity.study.policies import best_policy, compare, evaluate, grid, policy_table
+
+
+def test_share_regret_and_the_best_policy_by_hand() -> None:
+    # Two policies over four scenarios. Outcomes A = 10, 20, 30, 40 and B = 12, 18, 35, 20;
+    # the best in each scenario is 12, 20, 35, 40, so A's regret is 2, 0, 5, 0 and B's
+    # 0, 2, 0, 20. The 90th percentile (linear, numpy's default) of A's sorted 0, 0, 2, 5 is at
+    # 0.9 x 3 = 2.7: 2 + 0.7 x 3 = 4.1; of B's 0, 0, 2, 20: 2 + 0.7 x 18 = 14.6.
+    # A meets the flag in 2 of 4, B in 3 of 4: B is best by the rule (share first).
+    # Wilson for 3 of 4 (z = 1.96): centre (0.75 + 3.8415 / 8) / (1 + 3.8415 / 4) = 0.6275,
+    # half 1.96 sqrt(0.046875 + 0.060023) / 1.96037 = 0.3269: 0.3006 to 0.9544.
+    # A's median (20 + 30) / 2 = 25, its 5 % at 0.15: 11.5, its 95 % at 2.85: 38.5.
+    outcome = np.array([[10.0, 20.0, 30.0, 40.0], [12.0, 18.0, 35.0, 20.0]])
+    flags = np.array([[True, True, False, False], [True, True, True, False]])
+    rows = compare(flags, outcome, [{"p": "A"}, {"p": "B"}])
+    a, b = rows
+    assert a.regret_p90 == pytest.approx(4.1) and b.regret_p90 == pytest.approx(14.6)
+    assert a.regret_max == 5.0 and b.regret_max == 20.0
+    assert (a.median, a.p5, a.p95) == pytest.approx((25.0, 11.5, 38.5))
+    assert b.success.share == 0.75
+    assert (b.success.low, b.success.high) == pytest.approx((0.3006, 0.9544), abs=1e-4)
+    assert best_policy(rows) == 1
+    # With equal shares the smaller 90th-percentile regret decides: A.
+    assert best_policy(compare(np.ones((2, 4), dtype=bool), outcome, [{}, {}])) == 0
+    table = policy_table(rows, 1, "industrial_mass_t")
+    assert "| B | 0.75 (best) | 0.30-0.95 | 19 | " in table and "regret p90" in table
+
+
+def test_a_grid_is_every_combination_in_order() -> None:
+    got = grid({"a": [1, 2], "b": ["x", "y"]})
+    assert got == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+
+
+def test_levers_and_uncertainties_keep_their_roles() -> None:
+    with pytest.raises(InputError, match="tagged uncertainty, not lever"):
+        evaluate("ten_year_city", {"earth.lander_failure_prob": [0.1]}, {}, n=1, seed=1, years=0.01)
+    with pytest.raises(InputError, match="tagged lever, not uncertainty"):
+        evaluate(
+            "ten_year_city", {}, {"planner.produce_share": (0.1, 0.5)}, n=1, seed=1, years=0.01
+        )
+
+
+def test_a_smoke_policy_comparison_reproduces_exactly() -> None:
+    # Two manifest policies over three shared draws of two uncertainties, 40 days each.
+    kwargs = {
+        "levers": {"earth.manifest": ["need", "need_then_bulk"]},
+        "uncertainties": {
+            "earth.lander_failure_prob": (0.0, 0.3),
+            "units.robot.failures_per_year": (0.1, 1.0),
+        },
+        "n": 3,
+        "seed": 20261205,
+        "years": 40 / 365.25,
+    }
+    rows, best = evaluate("ten_year_city", **kwargs)
+    again, best_again = evaluate("ten_year_city", **kwargs)
+    assert rows == again and best == best_again
+    assert len(rows) == 2 and all(r.regret_p90 >= 0 for r in rows)
+    assert "(best)" in policy_table(rows, best, "industrial_mass_t")
+
+
+def test_the_ema_model_function_runs_the_city_by_ema_names() -> None:
+    # EMA passes parameters by name with "__" for the dots; the function returns the outcomes.
+    from lunarcity.study.ema import ema_name, model_function
+
+    assert ema_name("earth.manifest") == "earth__manifest"
+    run = model_function("ten_year_city", years=10 / 365.25, seed=5, outcomes=["industrial_mass_t"])
+    out = run(**{ema_name("earth.lander_failure_prob"): 0.0, ema_name("earth.manifest"): "need"})
+    assert set(out) == {"industrial_mass_t"} and out["industrial_mass_t"] > 0
+
+
+def test_the_ema_model_has_the_levers_and_uncertainties() -> None:
+    ema = pytest.importorskip("ema_workbench")  # optional: Python 3.12+, not a dependency
+    from lunarcity.study.ema import ema_model
+
+    model = ema_model(
+        "ten_year_city",
+        levers={"earth.manifest": ["need", "need_then_bulk"]},
+        uncertainties={"earth.lander_failure_prob": (0.0, 0.3)},
+        years=0.05,
+        seed=1,
+        outcomes=["industrial_mass_t"],
+    )
+    assert isinstance(model.uncertainties["earth__lander_failure_prob"], ema.RealParameter)
+    assert isinstance(model.levers["earth__manifest"], ema.CategoricalParameter)
