@@ -207,12 +207,17 @@ def test_play_moves_at_most_three_days_per_redraw_at_the_default_speed() -> None
 
 
 # -- the controls' small bugs ------------------------------------------------------------------------
-def test_tanker_flights_are_whole_launches() -> None:
-    tankers = next(p for p in params.PARAMS if p.path == "earth.tankers_per_landing")
+def test_a_whole_number_control_refuses_a_fraction() -> None:
+    # The tanker count is no longer a slider (issue 22: it follows from the tanker's payload to
+    # LEO); a control for a count of launches, as a scenario may still state it, is whole.
+    tankers = params.Param(
+        "earth.tankers_per_landing", (0, 10, 20, 30), integer=True, unit_name="launches"
+    )
     value, why = params.parse(tankers, "2.5")
     assert value is None
-    assert why == "2.5 launches is not allowed: a whole number, between 0 and 30 launches."
+    assert why.startswith("2.5 launches is not allowed: a whole number"), why
     assert params.parse(tankers, "3") == (3.0, "")
+    assert all(p.path != "earth.tankers_per_landing" for p in params.PARAMS)
 
 
 def test_a_preset_that_lands_nothing_disables_the_lander_controls() -> None:

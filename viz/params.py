@@ -405,7 +405,7 @@ LANDER_PATHS = (
     "earth.lander_interval_days",
     "earth.lander_payload_t",
     "earth.lander_failure_prob",
-    "earth.tankers_per_landing",
+    "earth.payload_to_leo_t",
 )
 
 
