@@ -123,7 +123,8 @@ ROLES: dict[str, dict[str, Role]] = {
     },
     "LearningConfig": {**_NOTES, "progress_ratio": U},
     "GenerationsConfig": {**_NOTES, "enabled": L},
-    "TargetConfig": {**_NOTES, "horizon_years": S},
+    # What "complete" asks, like the horizon: part of the question, not a choice or a fact.
+    "TargetConfig": {**_NOTES, "horizon_years": S, "sustain_days": S},
     "TargetPart": {**_NOTES, "metric": S, "at_least": S, "at_most": S, "why": N},
     "RunConfig": {**_NOTES, "years": S, "seed": S},
 }

@@ -98,12 +98,15 @@ def test_the_frozen_city_is_bound_by_what_stops_its_builds(year4_stop) -> None:
     stopped = year4_stop.summary["self_sufficiency"]["growth_stopped_day"]
     frozen = d.filter(pl.col("day") > stopped + 30)
     assert frozen["jobs_open"].max() == 0  # nothing is being built
-    # Fabs still draw more power than there is (regolith work nothing can use) ...
-    assert (frozen["unserved_mwh"] > 0.01 * frozen["demand_mwh"]).all()
-    # ... but the builds stop for want of parts: the Earth-only calcium chloride, gone since the
-    # stop (on some days the trace ends at the part it starves), never power.
+    # Fabs still draw more power than there is on some of those days (regolith work nothing
+    # can use) ...
+    assert (frozen["unserved_mwh"] > 0.01 * frozen["demand_mwh"]).any()
+    # ... but the builds stop for want of parts: an Earth-only input (calcium chloride or
+    # chips), gone since the stop (some days the trace ends at the part it starves), never power.
     named = frozen["bottleneck"].value_counts(sort=True)
     assert all(b == "imports" or b.startswith("material:") for b in named["bottleneck"])
     assert named["bottleneck"][0] == "imports"
-    assert m.today.bottleneck.item == "calcium_chloride"
-    assert m.stock[m.index["calcium_chloride"]] < 1.0
+    # The item named is one only Earth makes (no local recipe), and the city has none left.
+    item = m.today.bottleneck.item
+    assert item in m.econ.imported, item
+    assert m.stock[m.index[item]] < 1.0

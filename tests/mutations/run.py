@@ -136,7 +136,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/landers.py",
         (
             (
-                r"city\.rng\.random\(\) < city\.params\.earth\.lander_failure_prob",
+                r"city\.rng\.random\(\) < e\.lander_failure_prob",
                 "city.rng.random() < 0.0",
             ),
         ),
@@ -483,8 +483,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/landers.py",
         (
             (
-                r"city\.rng\.random\(\) < city\.params\.earth\.lander_failure_prob",
-                "city.rng.random() < city.params.earth.lander_failure_prob ** 1.3",
+                r"city\.rng\.random\(\) < e\.lander_failure_prob",
+                "city.rng.random() < e.lander_failure_prob ** 1.3",
             ),
         ),
         (f"{SUB}::test_lost_landers_over_thirty_seeds_are_half_of_those_sent",),
