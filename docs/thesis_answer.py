@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 import lunarcity
-from lunarcity.constants import HOURS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.earth_ledger import EarthSide, breakeven_day, earth_ledger
 from lunarcity.satellite import load_satellites
 from lunarcity.scenario import resolve_scenario
@@ -30,7 +30,6 @@ from lunarcity.thesis import KICK_RECIPE, earth_side
 from lunarcity.trajectory import load_destinations
 
 HERE = Path(__file__).resolve().parent
-DAYS_PER_YEAR = 365.25
 SX26_KW_PER_YEAR = 100e6  # 100 GW/yr (SX26)
 #: Tankers per landing for the Earth side, low to high (SPX: Musk 2021; GAO21; NASA23).
 TANKERS = {"Musk 2021 (4)": 4, "GAO21 (15)": 15, "NASA23 (18)": 18}

@@ -89,3 +89,31 @@ def test_the_schema_points_to_the_sources_page() -> None:
     text = str(json_schema())
     assert "docs/SOURCES.md" in text
     assert not any(name in text for name in ABSENT)
+
+
+def test_each_key_is_defined_once() -> None:
+    text = SOURCES.read_text(encoding="utf-8")
+    keys = re.findall(r"^### ([A-Z][A-Z0-9]+)$", text, flags=re.MULTILINE)
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    assert twice == [], f"docs/SOURCES.md defines these keys more than once: {twice}"
+
+
+#: Where a key of docs/SOURCES.md may be cited: the data, the presets, the code, the other docs.
+CITING = ("data", "models", "lunarcity", "docs", "viz", "benchmarks")
+CITING_SUFFIXES = {".yaml", ".yml", ".py", ".md", ".ipynb", ".csv"}
+
+
+def test_every_key_is_cited_somewhere() -> None:
+    """A source the repository lists but nothing uses only sends readers on a false trail."""
+    texts = [REPO / "README.md"] + [
+        p
+        for folder in CITING
+        for p in sorted((REPO / folder).rglob("*"))
+        if p.suffix in CITING_SUFFIXES and p.is_file() and p != SOURCES
+    ]
+    cited = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in texts)
+    unused = sorted(k for k in defined_keys() if not re.search(rf"\b{k}\b", cited))
+    assert unused == [], (
+        f"docs/SOURCES.md defines keys nothing cites: {unused}; cite each where its figure is "
+        "used or remove it"
+    )

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.target import part_spans
-
-DAYS_PER_YEAR = 365.25
 
 #: Preset name -> what the picker shows.
 PRESETS: dict[str, str] = {
