@@ -142,3 +142,22 @@ def test_learning_finishes_the_track_no_later(learning_runs, ratio):
 def test_learning_launches_at_least_as_many_satellites(learning_runs, ratio):
     """Learning launches at least as many satellites as the city without it."""
     assert learning_runs[ratio]["satellites_launched"] >= learning_runs[1.0]["satellites_launched"]
+
+
+def test_the_growth_gap_table_in_model_md_matches_fresh_runs() -> None:
+    """docs/MODEL.md's growth-gap table is what lunarcity/growth_gap.py gives now."""
+    from pathlib import Path
+
+    from lunarcity.growth_gap import gap_table
+    from lunarcity.studies import replace_section
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
+    text = path.read_text(encoding="utf-8")
+    fresh = gap_table()
+    assert replace_section(text, fresh, "growth_gap") == text, (
+        "docs/MODEL.md's growth-gap table is stale: run docs/generate.py"
+    )
+    # Every cause is named, and what the named causes leave is shown as unexplained.
+    for cause in ("hauling labour", "repairs and failures", "dark spells", "stock buffers"):
+        assert f"| {cause} |" in fresh
+    assert "| unexplained" in fresh
