@@ -262,7 +262,7 @@ class MesaReference(LunarCity):
         **overrides: Any,
     ) -> None:
         self.active = active
-        super().__init__(scenario, seed, **overrides)
+        super().__init__(scenario, seed=seed, **overrides)
         if self.params.economy.failures:
             raise ValueError(
                 "the Mesa reference needs economy.failures=False "

@@ -44,6 +44,13 @@ def _num(value: float | None, fmt: str = ",.0f") -> str:
     return "-" if value is None or not math.isfinite(value) else format(value, fmt)
 
 
+def _make_up(kg_per_t: float | None) -> str:
+    """The salt make-up limit in words: none when even a salt-free cell would not win."""
+    if kg_per_t is None:
+        return "-"
+    return "none" if kg_per_t <= 0 else f"{kg_per_t:.1f}"
+
+
 def _last_year_rate(daily: pl.DataFrame, column: str = "compute_delivered_kw") -> float:
     """Compute delivered in the last 365 days of a daily table, in kW (rows may be sparse)."""
     last = daily.row(daily.height - 1, named=True)
@@ -59,6 +66,7 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
         runs: Filled with each destination's run, by name (the 100 GW/yr section reads one).
     """
     rows = []
+    margins: list[str] = []
     by_tankers: dict[str, list[str]] = {}
     for name in load_destinations().destinations:
         result = lunarcity.run("ten_year_city", sets=[f"satellite.destination={name}"])
@@ -68,9 +76,11 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
             f"| {name} | {m.thesis.launch_km_s:.3f} | {m.thesis.dest.from_moon.kick_km_s:.2f} | "
             f"{m.thesis.kick_kg:,.0f} | {t['satellite_w_per_kg']:.1f} | "
             f"{t['direct_satellite_w_per_kg']:.1f} | {_num(t['compute_delivered_kw'] / 1000, ',.1f')} | "
-            f"{_num(t['earth_kg_per_kw'])} | {_num(t['earth_kg_per_kw_marginal'])} | "
-            f"{_num(t['direct_earth_kg_per_kw'])} | {_year(t['breakeven_day'])} |"
+            f"{_num(t['earth_kg_per_kw'])} | {_num(t['marginal_steady'])} | "
+            f"{_num(t['direct_earth_kg_per_kw'])} | {t['max_lifted_per_landed']:.1f} | "
+            f"{_make_up(t['max_salt_make_up_kg_per_t'])} | {_year(t['breakeven_day'])} |"
         )
+        margins.append(f"- {name}: {t['margin_verdict']}. Over the run: {t['verdict']}.")
         daily = result.daily
         for tankers in TANKERS.values():
             base = earth_side(m.params, m.seed_t)
@@ -85,12 +95,24 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
         "delta-v are the destination's (data/destinations.yaml); the kick stage is sized by the",
         "rocket equation (LOX/methane, lunar oxygen as oxidiser). kg/kW are Earth-lifted kg per kW",
         "of compute delivered: the lunar route's cumulative figure (seed and every lander with its",
-        "tankers since day 0), its marginal figure (one more satellite), and the direct route.",
+        "tankers since day 0), its marginal figure (one more satellite: every Earth-made kg its",
+        "whole chain consumes by the economy's requirements LP, chips, calcium chloride, anodes and",
+        "the kick stage's engine and fuel, times the tonnes lifted per tonne landed; see",
+        "`lunarcity/margin.py`), and the direct route. The limit is the tonnes lifted per tonne",
+        "landed below which the lunar route wins at the margin, (direct kg/kW) / (Earth-made kg",
+        "landed per kW of one more satellite); the salt limit the calcium chloride make-up per",
+        "tonne of slag (data/recipes.yaml: 30, an assumption) below which it wins at the run's",
+        "16 t lifted per t landed.",
         "",
         "| destination | launch km/s | kick km/s | kick kg | lunar W/kg | Earth-built W/kg "
-        "| delivered MW | lunar kg/kW | marginal kg/kW | direct kg/kW | break-even |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| delivered MW | lunar kg/kW | marginal kg/kW | direct kg/kW | limit t/t | "
+        "salt limit kg/t | break-even |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "At the margin, per destination, and the verdict over the run's ten years:",
+        "",
+        *margins,
         "",
         "The same runs with other tanker counts (the ledger recomputed from each run's daily",
         "table, the city not rerun):",
@@ -179,10 +201,16 @@ def target_section(result: lunarcity.RunResult, best_kw_last_year: float | None)
         f"| kick stages | {kick_t / 1e6:,.3f} Mt | {plan.kick_kg:,.0f} kg each, "
         f"{plan.dest.from_moon.kick_km_s:.2f} km/s |",
         f"| Earth-made mass landed | {earth_t:,.0f} t | "
-        f"{plan.route.lunar_earth_kg_per_kw:.2f} kg per kW (chips, electronics, the kick "
-        "stage's engine and Earth fuel) |",
-        f"| of which chips | {chips_t:,.0f} t | {sat.masses_kg['compute'] / sat.compute_kw:g} "
-        f"kg of boards per kW, {chips_share:.0%} of it chips |",
+        f"{plan.route.lunar_earth_kg_per_kw:.2f} kg per kW (every import of the satellite's "
+        "chain, by the economy's requirements LP) |",
+        *(
+            f"| of which {item.replace('_', ' ')} | {sats * kg / 1000.0:,.0f} t | "
+            f"{kg:,.1f} kg per satellite |"
+            for item, kg in sorted(plan.marginal.earth_kg.items(), key=lambda kv: -kv[1])
+        ),
+        f"| chips in the boards | {chips_t:,.0f} t | "
+        f"{sat.masses_kg['compute'] / sat.compute_kw:g} kg of boards per kW, {chips_share:.0%} "
+        "of it chips (the rest of the chips are in the electronics) |",
         f"| landings | {landings:,.0f} | {earth_t:,.0f} t / {side.payload_landed_t:g} t "
         f"({landings / DAYS_PER_YEAR:,.1f} a day; the default lands one every "
         f"{m.params.earth.lander_interval_days:g} days, {landings / landers_now:,.0f}x fewer) |",
@@ -217,12 +245,13 @@ def target_section(result: lunarcity.RunResult, best_kw_last_year: float | None)
             f"- The sx26_100gw sweep's best run delivered {best_kw_last_year / 1e6:,.4f} GW in "
             f"its tenth year: {SX26_KW_PER_YEAR / max(best_kw_last_year, 1.0):,.0f} times short."
         )
-    marginal, direct = t["earth_kg_per_kw_marginal"], t["direct_earth_kg_per_kw"]
+    marginal, direct = t["marginal_steady"], t["direct_earth_kg_per_kw"]
     lines += [
         "- At a steady 100 GW/yr the lunar route's Earth mass per kW is its marginal figure, "
         f"{marginal:,.0f} kg per kW lifted, against {direct:,.0f} from Earth "
-        f"({'less' if marginal < direct else 'not less'}: {marginal / direct:.2f} of it). That "
-        "leaves out growing the city to the fab table's size, which Earth also lifts for.",
+        f"({'less' if marginal < direct else 'not less'}: {marginal / direct:.2f} of it): "
+        f"{t['margin_verdict']}. That leaves out growing the city to the fab table's size, "
+        "which Earth also lifts for.",
         "",
     ]
     return lines

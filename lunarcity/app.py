@@ -21,7 +21,7 @@ from types import ModuleType
 
 from lunarcity.resources import viz_dir
 
-__all__ = ["viz"]  # and Page, loaded on first use (see __getattr__)
+__all__ = ["viz", "words"]  # and Page, loaded on first use (see __getattr__)
 
 
 def viz() -> ModuleType:
@@ -51,6 +51,15 @@ def viz() -> ModuleType:
 
     lunarcity.viz = module  # type: ignore[attr-defined]
     return module
+
+
+def words() -> ModuleType:
+    """The app's plain words (``viz/words.py``): the one place the plain names live.
+
+    The map's legend and the recordings' text, drawn in the package, name things with them too.
+    """
+    viz()
+    return importlib.import_module("lunarcity.viz.words")
 
 
 def __getattr__(name: str) -> object:  # PEP 562: Solara loads only when the page is asked for

@@ -12,8 +12,9 @@ landing, payload to LEO or payload landed without rerunning the city. Definition
   lander) lifts a full payload to LEO; the direct route lifts its satellites and stages.
 - ``earth_kg_per_kw``: all Earth-lifted mass of the lunar route since day 0 over the compute
   delivered; ``direct_earth_kg_per_kw``: the direct route's lifted mass for the same compute;
-  ``earth_kg_per_kw_marginal``: the Earth-made kg in one more lunar satellite and its kick stage
-  per kW, times the tonnes lifted per tonne landed; ``breakeven_day``: the first day the lunar
+  ``earth_kg_per_kw_marginal``: what the run consumed from Earth over the trailing year (the
+  Earth-made kg landed, times the tonnes lifted per tonne landed) per kW delivered that year
+  (the steady figure for one more satellite is :mod:`lunarcity.margin`'s); ``breakeven_day``: the first day the lunar
   cumulative figure is at or below the direct one.
 """
 
@@ -23,12 +24,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
 
 #: The daily columns the ledger reads.
-NEEDS = ("day", "landers_dispatched", "compute_delivered_kw")
+NEEDS = ("day", "landers_dispatched", "compute_delivered_kw", "earth_imported_t")
 
 #: The columns it adds, in order.
 COLUMNS = (
@@ -80,7 +83,7 @@ class RouteFigures:
 
     Attributes:
         lunar_earth_kg_per_kw: Earth-made kg landed per kW in one more lunar satellite and its
-            kick stage (the chips, the Earth fuel, the engine).
+            kick stage, its whole chain's imports (:mod:`lunarcity.margin`).
         direct_kg_per_kw: Kg lifted to LEO per kW by the direct route: the Earth-built satellite
             and its transfer stage beyond LEO.
     """
@@ -130,18 +133,38 @@ def earth_ledger(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> p
         (landings * side.launches_per_landing * side.payload_to_leo_t).alias("earth_lifted_t"),
         direct_t.alias("direct_earth_lifted_t"),
     )
-    marginal = route.lunar_earth_kg_per_kw * side.lifted_per_landed
     return frame.with_columns(
         pl.when(has)
         .then(pl.col("earth_lifted_t") * 1000.0 / kw)
         .otherwise(math.nan)
         .alias("earth_kg_per_kw"),
-        pl.lit(marginal, dtype=pl.Float64).alias("earth_kg_per_kw_marginal"),
+        pl.Series(trailing_marginal(daily, side.lifted_per_landed), dtype=pl.Float64).alias(
+            "earth_kg_per_kw_marginal"
+        ),
         pl.when(has)
         .then(pl.col("direct_earth_lifted_t") * 1000.0 / kw)
         .otherwise(math.nan)
         .alias("direct_earth_kg_per_kw"),
     )
+
+
+def trailing_marginal(daily: pl.DataFrame, lifted: float) -> np.ndarray:
+    """Each day's marginal: Earth-lifted kg of the trailing year per kW delivered that year.
+
+    What the run actually consumed from Earth over the year before each day (the Earth-made kg
+    landed, times ``lifted`` t lifted per t landed) over the compute it delivered in that year;
+    NaN while that year delivered nothing. Rows need not be daily (a study keeps every k-th
+    day): the year is found by day, not by row.
+    """
+    day = daily["day"].to_numpy()
+    landed = daily["earth_imported_t"].to_numpy()
+    kw = daily["compute_delivered_kw"].to_numpy()
+    start = np.searchsorted(day, day - DAYS_PER_YEAR, side="left")
+    d_kw = kw - kw[start]
+    out = np.full(day.shape, math.nan)
+    has = d_kw > 0
+    out[has] = (landed - landed[start])[has] * 1000.0 * lifted / d_kw[has]
+    return out
 
 
 def breakeven_day(ledger: pl.DataFrame) -> int | None:

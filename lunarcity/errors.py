@@ -64,7 +64,7 @@ class InputError(Exception):
 
 
 class LedgerError(RuntimeError):
-    """A finished run whose mass or energy ledger does not close.
+    """A finished run whose mass, element or energy ledger does not close.
 
     Not finite, or off by more than the tolerance: a bug, or input the schema should have
     refused; never a result.

@@ -18,6 +18,14 @@ Mesa behaviours worked around:
 
 In both, ids are reserved at birth by advancing Mesa's own counter, and an agent is made later
 by its class's ordinary constructor while the counter points at its reserved id.
+
+Seeds in ``batch_run``: Mesa 3.5's ``batch_run`` writes its own ``rng`` values (``None`` unless
+asked) into every run's keywords, under the name ``seed`` when the model's constructor has a
+parameter of that name, overwriting a ``seed`` the caller swept (every replicate would then run
+the scenario's one seed; Mesa 3.3 passes the keywords as given). The model therefore takes
+``seed`` only among its keywords and ``rng`` by name, and :func:`run_seed` makes one seed of the
+two, so ``parameters={"seed": [1, 2]}`` gives two replicates on Mesa 3.3 and 3.5 alike, and so
+does 3.5's ``rng=[1, 2]``.
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ from typing import Any, TypeVar
 
 import mesa
 import numpy as np
+
+from lunarcity.errors import InputError
+from lunarcity.scenario import check_seed
 
 A = TypeVar("A", bound=mesa.Agent)
 
@@ -49,6 +60,30 @@ class _WeakIds(weakref.WeakKeyDictionary):
 
 if IDS_ON_AGENT_CLASS and not isinstance(mesa.Agent._ids, _WeakIds):
     mesa.Agent._ids = _WeakIds()
+
+
+def run_seed(seed: Any = None, rng: Any = None) -> int | None:
+    """The one seed a model was asked for, by ``seed`` or by Mesa's ``rng`` (``None``: neither).
+
+    ``rng`` is what Mesa 3.5's ``batch_run`` passes (``None`` unless the caller gave seeds);
+    only a whole-number seed is taken, as the scenario's ``run.seed`` would be.
+
+    Raises:
+        InputError: ``rng`` is not a whole number (a numpy Generator cannot be a scenario's
+            seed), or ``seed`` and ``rng`` name different seeds.
+    """
+    if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int | np.integer)):
+        raise InputError(
+            f"rng {rng!r} is not a seed", field="rng", valid="a whole-number seed (or use seed)"
+        )
+    if seed is not None and rng is not None and seed != rng:
+        raise InputError(
+            f"seed {seed!r} and rng {rng!r} disagree", field="seed", valid="one seed, or the same"
+        )
+    chosen = seed if seed is not None else rng
+    if chosen is None:
+        return None
+    return check_seed(int(chosen) if isinstance(chosen, np.integer) else chosen)
 
 
 def reserve_ids(model: mesa.Model, n: int) -> np.ndarray:

@@ -23,7 +23,10 @@ from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
+from lunarcity.margin import horizon_verdict, margin_block
 from lunarcity.scenario import TARGET_METRICS
+from lunarcity.self_growth import self_growth
+from lunarcity.target import TargetTracker
 from lunarcity.thesis import earth_side
 
 if TYPE_CHECKING:
@@ -112,12 +115,11 @@ class Recorder:
         self._year_launches = 0
         self.base_mass_kg = 0.0
         self.base_imported_kg = 0.0
-        self.parts = dict(model.params.target.parts)
-        self.part_day: dict[str, int | None] = dict.fromkeys(self.parts)
-        self._pending = list(self.parts.items())  # parts not met yet
-        self.horizon_day = int(round(model.params.target.horizon_years * DAYS_PER_YEAR))
-        self.target_met = False
-        self.target_day: int | None = None
+        target = model.params.target
+        self.parts = dict(target.parts)
+        self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
+        self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
+        self._metrics = sorted({p.metric for p in self.parts.values()})
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -292,23 +294,23 @@ class Recorder:
                 self.ran_out_day[name] = day
 
     def _check_target(self, d: int) -> None:
-        day = self.model.day
-        if not self._pending or day <= 0:
-            return
-        still = []
-        for name, part in self._pending:
-            value = self.value(part.metric, d)
-            ok = value >= part.at_least if part.at_least is not None else value <= part.at_most
-            if ok:
-                self.part_day[name] = day
-            else:
-                still.append((name, part))
-        self._pending = still
-        if not still and not self.target_met:
-            last = max(v for v in self.part_day.values() if v is not None)
-            if last <= self.horizon_day:
-                self.target_met = True
-                self.target_day = last
+        """Today's values of the target's metrics, to the tracker (lunarcity/target.py)."""
+        self.target.update(self.model.day, {m: self.value(m, d) for m in self._metrics})
+
+    @property
+    def target_met(self) -> bool:
+        """Whether every part has held together (``sustain_days`` running) within the horizon."""
+        return self.target.met
+
+    @property
+    def target_day(self) -> int | None:
+        """The day the target was met, or None."""
+        return self.target.met_day
+
+    @property
+    def part_day(self) -> dict[str, int | None]:
+        """The first day each part held (whether or not it holds now)."""
+        return {name: s.first_day for name, s in self.target.parts.items()}
 
     def value(self, metric: str, d: int | None = None) -> float:
         """A target metric's value on row ``d`` (default: the last row written)."""
@@ -353,7 +355,7 @@ class Recorder:
     def ledger(self) -> pl.DataFrame:
         """The Earth ledger of every day so far (the thesis columns, without the rest of the table).
 
-        What the app's thesis chart draws, each frame: three columns in, no full daily table.
+        What the app's thesis chart draws, each frame: four columns in, no full daily table.
         """
         n = self.n
         frame = pl.DataFrame(
@@ -361,6 +363,7 @@ class Recorder:
                 "day": self.i["day"][:n],
                 "landers_dispatched": self.i["landers_arrived"][:n] + self.i["landers_lost"][:n],
                 "compute_delivered_kw": self.f["compute_delivered_kw"][:n],
+                "earth_imported_t": self.f["earth_imported_t"][:n],
             }
         )
         return self._ledger(frame)
@@ -368,11 +371,19 @@ class Recorder:
     def thesis(self) -> dict[str, Any]:
         """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
         m = self.model
-        return thesis_summary(
-            self.ledger(),
+        ledger = self.ledger()
+        block = thesis_summary(
+            ledger,
             destination=m.thesis.destination,
             satellite_w_per_kg=m.thesis.lunar.w_per_kg,
             direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,
+        )
+        # The margin and the verdict over the run's horizon (lunarcity/margin.py).
+        side = earth_side(m.params, m.seed_t)
+        return (
+            block
+            | margin_block(m.thesis.marginal, side, m.thesis.destination)
+            | {"verdict": horizon_verdict(ledger, block["breakeven_day"])}
         )
 
     def summary(self) -> dict[str, Any]:
@@ -394,7 +405,9 @@ class Recorder:
                 "years_to_target": round(self.target_day / DAYS_PER_YEAR, 4)
                 if self.target_day is not None
                 else None,
-                "target_parts": dict(self.part_day),
+                # The first day each part held; ``target`` says whether they held together.
+                "target_parts": self.part_day,
+                "target": self.target.summary(),
                 "units": m.units_by_kind(),
                 "units_total": int(self.i["units_total"][last]),
                 "industrial_mass_t": float(self.f["industrial_mass_t"][last]),
@@ -475,33 +488,45 @@ class Recorder:
     def _self_sufficiency(self) -> dict[str, Any]:
         """Does the city keep growing once Earth stops, and once its Earth-only stocks are gone?
 
-        The doubling time is measured only from the day the first Earth-only stock ran out to
-        the end: growth that merely spends a stockpile is not self-growth.
+        Growth is measured over the run's last year, which must begin after the last Earth-only
+        input ran out (lunarcity/self_growth.py): growth that merely finishes work in progress
+        and spends a stockpile is not self-growth.
         """
-        last = self.n - 1
+        n = self.n
         stop = self.stop_day
         out_days = [d for d in self.ran_out_day.values() if d is not None]
-        ran_out = min(out_days) if out_days else None
-        doubling = None
-        if ran_out is not None and ran_out < last:
-            start = float(self.f["industrial_mass_t"][ran_out])
-            end = float(self.f["industrial_mass_t"][last])
-            if start > 0 and end > start:
-                doubling = (last - ran_out) / DAYS_PER_YEAR * math.log(2) / math.log(end / start)
+        first_out = min(out_days) if out_days else None
+        last_out = max(out_days) if out_days else None
         mass = self.f["industrial_mass_t"]
+        days = self.i["day"][:n]
+        growth = (
+            self_growth(days, mass[:n], last_out if last_out is not None else stop)
+            if stop is not None and stop < n
+            else None
+        )
+        stock = self.model.stock
+        index = self.model.index
+        held = {k: float(stock[index[k]]) for k, d in self.ran_out_day.items() if d is None}
         return {
             "until_years": self.model.params.earth.until_years,
             "stop_day": stop,
             "earth_only_kg_at_stop": self.earth_only_at_stop,
+            "earth_only_kg_at_end": held,
             "ran_out_day_by_item": dict(self.ran_out_day),
-            "ran_out_day": ran_out,
+            "first_ran_out_day": first_out,
+            "last_ran_out_day": last_out,
             "industrial_mass_t_at_stop": (
-                float(mass[stop]) if stop is not None and stop <= last else None
+                float(mass[stop]) if stop is not None and stop < n else None
             ),
-            "industrial_mass_t_at_run_out": float(mass[ran_out]) if ran_out is not None else None,
-            "industrial_mass_t_at_end": float(mass[last]),
-            "doubling_time_years_after_run_out": doubling,
-            "kept_growing_after_run_out": doubling is not None,
+            "industrial_mass_t_at_last_run_out": (
+                float(mass[last_out]) if last_out is not None else None
+            ),
+            "industrial_mass_t_at_end": float(mass[n - 1]),
+            "growth_measured_from_day": growth.measured_from if growth else None,
+            "growth_after_run_out_t_per_year": growth.growth_t_per_year if growth else None,
+            "doubling_time_years_after_run_out": growth.doubling_time_years if growth else None,
+            "kept_growing": growth.kept_growing if growth else None,
+            "growth_stopped_day": growth.stopped_day if growth else None,
         }
 
     def _chip_cap(self) -> float | None:

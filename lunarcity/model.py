@@ -45,12 +45,13 @@ from lunarcity.fleet import Fleet
 from lunarcity.generations import Generations
 from lunarcity.learning import LearningCurve
 from lunarcity.ledgers import MassLedger
+from lunarcity.mesa_compat import run_seed
 from lunarcity.metrics import Recorder
 from lunarcity.model_economy import scenario_economy
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
-from lunarcity.scenario import Scenario, check_seed, resolve_scenario
+from lunarcity.scenario import MAX_DAYS, Scenario, resolve_scenario
 from lunarcity.site import build_site
 from lunarcity.state import CityState, RunConstants
 from lunarcity.stocks import Stocks
@@ -76,12 +77,20 @@ class LunarCity(mesa.Model):
     Args:
         scenario: Preset name, path to a scenario YAML, a :class:`Scenario`, or None for the
             default ``ten_year_city``.
-        seed: Overrides ``run.seed``; the model's only source of randomness is one numpy
-            Generator from it.
+        rng: The same as ``seed`` (a whole number), under the name Mesa 3.5's ``batch_run``
+            passes it.
         catalog: Reference data (the package's own by default).
-        **overrides: Scenario parameters as flat keywords, ``__`` for dots
-            (``earth__lander_interval_days=7``), as ``mesa.batch_run`` and app sliders pass them.
+        **overrides: ``seed=`` (overrides ``run.seed``; the model's only source of randomness is
+            one numpy Generator from it), and scenario parameters as flat keywords, ``__`` for
+            dots (``earth__lander_interval_days=7``), as ``mesa.batch_run`` and app sliders pass
+            them. ``seed`` is a keyword here, not a named parameter, so that Mesa 3.5's
+            ``batch_run`` does not overwrite a swept seed (:func:`lunarcity.mesa_compat.run_seed`).
     """
+
+    #: Steps enough for any scenario (the longest run the schema allows, and the day it stops
+    #: on). The model stops itself at its horizon; ``mesa.batch_run`` stops at its own
+    #: ``max_steps`` (1,000 days by default), so pass ``max_steps=LunarCity.MAX_STEPS``.
+    MAX_STEPS: ClassVar[int] = MAX_DAYS + 2
 
     #: The agent class made for each unit role. A per-agent model (the benchmark's Mesa
     #: reference) sets its own classes here.
@@ -93,14 +102,14 @@ class LunarCity(mesa.Model):
     def __init__(
         self,
         scenario: str | Path | Scenario | None = None,
-        seed: int | None = None,
         *,
+        rng: int | None = None,
         catalog: Catalog | None = None,
         **overrides: Any,
     ) -> None:
+        seed = run_seed(overrides.pop("seed", None), rng)
         sc = resolve_scenario(scenario, overrides, catalog=catalog)
         if seed is not None:
-            seed = check_seed(seed)
             sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": seed})})
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
@@ -321,7 +330,12 @@ class LunarCity(mesa.Model):
 
         # 10. The constraint that bound the day; the day's record.
         bottleneck = binding_constraint(
-            self, power, [*starts.shortfalls, *production.shortfalls], work.assemble, launched
+            self,
+            power,
+            [*starts.shortfalls, *production.shortfalls],
+            work.assemble,
+            launched,
+            stalled=not starts.opened and not completed.count and not self.jobs.n,
         )
         state.bottleneck = bottleneck.name
         state.today = Day(

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity.app import words
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
-from lunarcity.report import headline
+from lunarcity.optional import available, require
+from lunarcity.render import MIN_TEXT_PX
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -45,7 +47,7 @@ GOOD = (110, 220, 120)
 # -- the band ------------------------------------------------------------------------------------
 def font_px(size: int) -> int:
     """Font size (px) of the headline band for a frame ``size`` px wide."""
-    return max(10, int(round(size / 34)))
+    return max(MIN_TEXT_PX, int(round(size / 34)))
 
 
 def band_height(size: int) -> int:
@@ -71,10 +73,10 @@ def _font(px: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 
 def _fit(draw: Any, text: str, px: int, room: float) -> Any:
-    """The font of the largest size up to ``px`` (at least 8 px) at which ``text`` fits."""
+    """The font of the largest size up to ``px`` (at least 12 px) at which ``text`` fits."""
     size = px
     font = _font(size)
-    while size > 8 and draw.textlength(text, font=font) > room:
+    while size > MIN_TEXT_PX and draw.textlength(text, font=font) > room:
         size -= 1
         font = _font(size)
     return font
@@ -89,22 +91,29 @@ def headline_lines(model: LunarCity, final: dict[str, Any] | None = None) -> lis
     """
     rec = model.recorder
     day = model.day
+    plain = words()
     lines = [
         f"Day {day:,}, year {day / DAYS_PER_YEAR:.1f}",
-        f"{int(rec.last('units_total')):,} units   {rec.last('industrial_mass_t'):,.0f} t   "
-        f"{rec.last('power_mw'):,.1f} MW   closure {rec.last('closure'):.2f}",
+        f"{int(rec.last('units_total')):,} machines   {rec.last('industrial_mass_t'):,.0f} t   "
+        f"{rec.last('power_mw'):,.1f} MW   {rec.last('closure'):.0%} made on the Moon",
     ]
-    parts = rec.part_day
-    met = sum(v is not None for v in parts.values())  # integers
+    short = plain.short_of(str(model.bottleneck))
+    held = f"short of {short}" if short else "nothing held it back"
+    parts = rec.target.parts
+    holding = sum(p.holding for p in parts.values())  # integers
     if final is not None:
-        lines.append(headline(final))
+        lines.append(plain.headline(final))  # the page's words, as the band's others
     elif rec.target_met:
-        target_day = max(v for v in parts.values() if v is not None)
-        lines.append(f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})")
+        target_day = rec.target_day
+        assert target_day is not None
+        lines.append(
+            f"City complete on day {target_day:,} (year {target_day / DAYS_PER_YEAR:.1f})   "
+            f"{holding} of {len(parts)} parts holding now"
+        )
     elif parts:
-        lines.append(f"Target: {met} of {len(parts)} parts met   bound by {model.bottleneck}")
+        lines.append(f"Target: {holding} of {len(parts)} parts holding now   {held}")
     else:
-        lines.append(f"bound by {model.bottleneck}")
+        lines.append(held)
     return lines
 
 
@@ -142,7 +151,7 @@ def render_frame(
     lines = headline_lines(model, final)
     done = (final is not None and final.get("target_met")) or model.recorder.target_met
     y = pad
-    name = model.params.name
+    name = words().preset(model.params.name)
     small = _font(fs)
     name_w = draw.textlength(name, font=small)
     draw.text((pad, y), lines[0], font=_font(int(fs * 1.25)), fill=TEXT)
@@ -203,25 +212,17 @@ def output_format(path: str | Path) -> str:
         raise InputError(
             f"cannot record to '{Path(path).name}': the file must end in .gif or .mp4",
             field="--out",
-            valid="FILE.gif, or FILE.mp4 with imageio-ffmpeg installed",
+            valid='FILE.gif, or FILE.mp4 with pip install "lunarcity[video]"',
         )
     fmt = FORMATS[suffix]
-    if fmt == "mp4" and not mp4_available():
-        raise InputError(
-            "MP4 needs the imageio-ffmpeg package (pip install imageio-ffmpeg); "
-            "or record a .gif, which needs nothing more",
-            field="--out",
-        )
+    if fmt == "mp4":
+        require("imageio_ffmpeg", field="--out")
     return fmt
 
 
 def mp4_available() -> bool:
-    """Whether imageio can write MP4 here (imageio-ffmpeg installed)."""
-    try:
-        import imageio_ffmpeg  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether imageio can write MP4 here (imageio-ffmpeg installed: the ``video`` extra)."""
+    return available("imageio_ffmpeg")
 
 
 def check_options(every: int, fps: float, size: int) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from lunarcity.app import words
 from lunarcity.constants import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ SPARE_COLOURS = [(140, 86, 75), (127, 127, 255), (255, 152, 150), (199, 199, 199
 RAIL_PLANNED = (120, 100, 70)  # the corridor the track will take, before it is built
 MINE_COLOUR = (160, 110, 60)
 NEW_COLOUR = (255, 255, 255)  # units completed in the last few days are lightened toward this
+#: Smallest text drawn on a map (px): the app shows maps at their own size, and 12 px is the
+#: least a class reads on a 1366 px projector.
+MIN_TEXT_PX = 12
 
 
 @dataclass(frozen=True)
@@ -383,7 +387,7 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: float) -> li
 
 def _banner(draw: ImageDraw.ImageDraw, size: int, text: str) -> int:
     """The headline across the top, over as many lines as it needs (never cut off)."""
-    font = _font(max(12, size // 34))
+    font = _font(max(MIN_TEXT_PX, size // 34))
     line_h = font.getbbox("Ay")[3] + 4
     lines = wrap(draw, text, font, size - 16)
     h = line_h * len(lines) + 10
@@ -407,16 +411,19 @@ def _legend(
 ) -> None:
     if not items:
         return
-    font = _font(max(10, size // 48))
+    font = _font(max(MIN_TEXT_PX, size // 48))
     line = font.getbbox("Ay")[3] + 4
-    width = max(draw.textbbox((0, 0), k.replace("_", " "), font=font)[2] for k, _ in items) + 30
+    kind_name = words().kind  # the legend's names are the page's
+    width = max(draw.textbbox((0, 0), kind_name(k), font=font)[2] for k, _ in items) + 30
     height = line * len(items) + 8
+    if width > 0.6 * size or height > 0.6 * size:
+        return  # a map too small for readable names: a legend would hide the city
     x0, y0 = size - width - 6, size - height - 6
     draw.rectangle((x0, y0, size - 6, size - 6), fill=(0, 0, 0, 160))
     for i, (kind, colour) in enumerate(items):
         y = y0 + 4 + i * line
         draw.rectangle((x0 + 6, y + 2, x0 + 6 + line - 6, y + line - 4), fill=(*colour, 255))
-        draw.text((x0 + line + 6, y), kind.replace("_", " "), font=font, fill=(255, 255, 255, 255))
+        draw.text((x0 + line + 6, y), kind_name(kind), font=font, fill=(255, 255, 255, 255))
 
 
 def _scale_bar(
@@ -431,7 +438,7 @@ def _scale_bar(
             break
     px = int(round(nice / metres_per_px))
     label = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
-    font = _font(max(10, size // 48))
+    font = _font(max(MIN_TEXT_PX, size // 48))
     x1, y = size - 12, top + 14
     draw.rectangle((x1 - px - 8, y - 10, x1 + 6, y + 20), fill=(0, 0, 0, 130))
     draw.line((x1 - px, y + 12, x1, y + 12), fill=(255, 255, 255, 255), width=3)

@@ -11,27 +11,54 @@ from __future__ import annotations
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.target import part_spans, state_words
 
 
 def headline(s: dict[str, Any]) -> str:
-    """One line: complete on day N (year Y), or not, and what held it back.
+    """One line: complete on day N (year Y), or not, and why.
+
+    Complete means every part held on the same day (lunarcity/target.py). When the parts held,
+    but at different times, the line says when each held instead of naming a bottleneck:
+    "never complete: closure held in years 4.3-5.1, launches from year 6.2".
 
     Args:
         s: A run's summary (:meth:`lunarcity.model.LunarCity.summary`).
     """
     horizon = s["horizon_years"]
+    block = s.get("target")
     if s["target_met"]:
-        return (
+        line = (
             f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), "
             f"within {horizon:g} years."
         )
+        if block and not block["all_hold_at_end"]:
+            line += (
+                f" All parts held together on {block['days_all_held']:,} days; not at the end: "
+                f"{part_spans(block)}."
+            )
+        return line
     years = s["days_simulated"] / DAYS_PER_YEAR
-    if years < horizon - 1e-9:
-        return (
-            f"Not complete after {years:.1f} years (horizon {horizon:g}): "
-            f"held back by {s['bottleneck']}."
-        )
-    return f"Not complete in {horizon:g} years: held back by {s['bottleneck']}."
+    early = s["days_simulated"] < round(horizon * DAYS_PER_YEAR)  # the recorder's horizon day
+    when = f"after {years:.1f} years (horizon {horizon:g})" if early else f"in {horizon:g} years"
+    if (
+        block
+        and block["parts"]
+        and all(p["first_day"] is not None for p in block["parts"].values())
+    ):
+        first = block["first_day_all_held"]
+        if first is not None:  # together, but after the horizon or not for long enough
+            return (
+                f"Not complete {when}: all parts first held together on day {first} "
+                f"(year {first / DAYS_PER_YEAR:.1f}), "
+                + (
+                    f"not for {block['sustain_days']:,} days running."
+                    if first <= horizon * DAYS_PER_YEAR
+                    else "after the horizon."
+                )
+            )
+        lead = "Not complete yet" if early else "Never complete"
+        return f"{lead} {when}: {part_spans(block)}."
+    return f"Not complete {when}: held back by {s['bottleneck']}."
 
 
 def earth_line(s: dict[str, Any]) -> str:
@@ -53,16 +80,25 @@ def earth_line(s: dict[str, Any]) -> str:
     if not ss:
         return line + " Earth supplied it throughout: this is an Earth-fed city."
     stop = f"Earth stopped at year {ss['until_years']:g}"
-    if ss["ran_out_day"] is None:
-        return line + f" {stop}; its Earth-only stocks had not run out by the end."
-    if ss["kept_growing_after_run_out"]:
-        return line + (
-            f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and the city kept "
-            f"growing (doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
+    if ss["last_ran_out_day"] is not None:
+        stop += f"; its Earth-only stocks ran out by day {ss['last_ran_out_day']}"
+    if ss["earth_only_kg_at_end"]:
+        still = ", ".join(
+            f"{k.replace('_', ' ')} {v / 1000:,.0f} t"
+            for k, v in ss["earth_only_kg_at_end"].items()
         )
-    return (
-        line + f" {stop}; Earth-only stocks ran out on day {ss['ran_out_day']} and growth stopped."
-    )
+        stop += f" (still held at the end: {still})"
+    if ss["kept_growing"] is None:
+        return line + f" {stop}; the run ends too soon after to measure growth over a year."
+    if ss["kept_growing"]:
+        return line + (
+            f" {stop}, and the city kept growing over its last year: "
+            f"{ss['growth_after_run_out_t_per_year']:,.0f} t/yr "
+            f"(doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
+        )
+    stopped = ss["growth_stopped_day"]
+    said = f"stopped on day {stopped}" if stopped is not None else "never grew"
+    return line + f" {stop}; growth {said}: it did not grow over its last year."
 
 
 def day_and_year(day: int | None) -> str:
@@ -71,8 +107,23 @@ def day_and_year(day: int | None) -> str:
 
 
 def target_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
-    """(part, the day it was met) for each part of the target, in the scenario's order."""
-    return [(name, day_and_year(day)) for name, day in s["target_parts"].items()]
+    """(part, its value against its goal and its state at the end), in the scenario's order.
+
+    The state is one of lunarcity.target.PartState: holding now, held before (from day X to
+    day Y) but not now, or not yet; never "met" beside a value below the goal.
+    """
+    rows = []
+    for name, p in s["target"]["parts"].items():
+        side = ">=" if p["goal_is_floor"] else "<="
+        value = f"{_figure(p['value_at_end'])} ({side} {_figure(p['goal'])})"
+        rows.append((name, f"{value}: {state_words(p)}"))
+    return rows
+
+
+def _figure(x: float | None) -> str:
+    if x is None:  # an infinite value after a trip through JSON
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
 def end_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
@@ -120,12 +171,9 @@ def thesis_line(s: dict[str, Any]) -> str:
             f"Thesis ({where}): no compute delivered yet; Earth has lifted "
             f"{t['earth_lifted_t']:,.0f} t to LEO for the lunar route."
         )
-    day = t["breakeven_day"]
-    when = (
-        f"break-even on day {day_and_year(day)}" if day is not None else "no break-even in the run"
-    )
     return (
         f"Thesis ({where}): Earth lifted {t['earth_kg_per_kw']:,.0f} kg per kW delivered by the "
-        f"lunar route (marginal {t['earth_kg_per_kw_marginal']:,.0f}) against "
-        f"{t['direct_earth_kg_per_kw']:,.0f} launching from Earth; {when}."
+        f"lunar route (one more satellite {t['marginal_steady']:,.0f}) against "
+        f"{t['direct_earth_kg_per_kw']:,.0f} launching from Earth; over the run it {t['verdict']}; "
+        f"{t['margin_verdict']}."
     )

@@ -20,6 +20,7 @@ LEDGER_TOLERANCE = 1e-9
 #: The summary's ledger fields, with what each balances.
 LEDGERS = {
     "mass_balance_rel_error": "mass",
+    "element_balance_rel_error": "element",
     "energy_balance_rel_error": "energy",
 }
 #: Endings the daily table may be written with.
@@ -83,7 +84,8 @@ def run(
 
     Raises:
         InputError: a bad scenario, override, seed or number of years.
-        LedgerError: the run finished with a ledger that does not close (a bug).
+        LedgerError: the run finished with a ledger (mass, element or energy) that does not
+            close (a bug).
     """
     extra = dict(overrides)
     if years is not None:
@@ -103,7 +105,7 @@ def run(
 
 
 def check_ledgers(summary: dict[str, Any], tolerance: float | None = None) -> None:
-    """Refuse a finished run whose mass or energy ledger does not close.
+    """Refuse a finished run whose mass, element or energy ledger does not close.
 
     A ledger not finite or off by more than ``tolerance`` (relative; default
     :data:`LEDGER_TOLERANCE`) is not a result, whatever else the run reports.

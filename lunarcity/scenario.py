@@ -379,6 +379,14 @@ class TargetConfig(Section):
         10.0, gt=0, le=MAX_YEARS, description="Years by which the target should be met"
     )
     parts: dict[str, TargetPart] = Field(default_factory=dict)
+    # At most the longest run: a run of days the city could never finish is refused.
+    sustain_days: int = Field(
+        1,
+        ge=1,
+        le=int(MAX_YEARS * 366),
+        description="Days running on which every part must hold together for the city to be "
+        "complete, on the last of them (1: the first day on which all hold)",
+    )
 
 
 class RunConfig(Section):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from lunarcity.catalog import Catalog, Recipe, UnitSpec
 from lunarcity.earth_ledger import EarthSide, RouteFigures
 from lunarcity.errors import InputError
+from lunarcity.margin import Marginal, satellite_marginal
+from lunarcity.model_economy import scenario_economy
 from lunarcity.pulse import Shot, StoreKind, StoreSizing, kind_for_bom, size_store
 from lunarcity.satellite import SatelliteDesign, design_satellite, load_satellites
 from lunarcity.scenario import Scenario
@@ -51,6 +53,7 @@ class ThesisPlan:
         store: The bank one shot needs (None likewise).
         pulse_unit: The unit kind of role pulse, if any.
         route: Per-kW figures of the two routes for the Earth ledger.
+        marginal: The Earth-made kg one more satellite's whole chain imports (the economy's LP).
     """
 
     destination: str
@@ -67,6 +70,7 @@ class ThesisPlan:
     store: StoreSizing | None
     pulse_unit: str | None
     route: RouteFigures
+    marginal: Marginal
 
 
 def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
@@ -117,11 +121,19 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     if pulse_unit is not None:
         name, store_kind = kind_for_bom(catalog.units[pulse_unit].bom)
         store = size_store(shot, store_kind, name)
-    # The Earth-made kg in one more lunar satellite and its kick stage (as launched).
-    kick_earth = kick.earth_kg * (kick_kg / kick.mass_kg) if kick.mass_kg > 0 else 0.0
+    # The Earth-made kg one more lunar satellite and its kick stage (as launched) consume: the
+    # economy's total requirements with the satellite and kick stage as designed, so process
+    # consumables (the salt cell's calcium chloride and anodes) count beside the chips.
+    direct_kg_per_kw = (direct.mass_kg + transfer.mass_kg) / compute_kw
+    designed = _designed(catalog, lunar, kick)
+    sat = next((k for k, u in designed.units.items() if u.role == "satellite" and u.bom), None)
+    if sat is None:
+        raise InputError("the data has no satellite unit with a bill of materials", field="units")
+    marginal = satellite_marginal(
+        scenario_economy(params, designed), sat, kick_kg, compute_kw, direct_kg_per_kw
+    )
     route = RouteFigures(
-        lunar_earth_kg_per_kw=(lunar.earth_kg + kick_earth) / compute_kw,
-        direct_kg_per_kw=(direct.mass_kg + transfer.mass_kg) / compute_kw,
+        lunar_earth_kg_per_kw=marginal.landed_kg_per_kw, direct_kg_per_kw=direct_kg_per_kw
     )
     return ThesisPlan(
         destination=sc.destination,
@@ -138,6 +150,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
         store=store,
         pulse_unit=pulse_unit,
         route=route,
+        marginal=marginal,
     )
 
 
@@ -149,22 +162,27 @@ def designed_catalog(plan: ThesisPlan, catalog: Catalog) -> Catalog:
     Earth-made engine for the dry mass, lunar oxygen for a local oxidiser, Earth-made propellant
     for the rest. The recipe's energy and time stay the data's.
     """
+    return _designed(catalog, plan.lunar, plan.kick)
+
+
+def _designed(catalog: Catalog, lunar: SatelliteDesign, kick: StageSizing) -> Catalog:
+    """:func:`designed_catalog` from the lunar design and the sized kick stage."""
     out = copy.copy(catalog)
     units: dict[str, UnitSpec] = dict(catalog.units)
     for name, spec in catalog.units.items():
         if spec.role == "satellite" and spec.bom:
             units[name] = spec.model_copy(
                 update={
-                    "mass_kg": math.fsum(plan.lunar.bom_kg.values()),
-                    "bom": {k: v for k, v in plan.lunar.bom_kg.items() if v > 0},
-                    "compute_kw": plan.lunar.compute_kw,
+                    "mass_kg": math.fsum(lunar.bom_kg.values()),
+                    "bom": {k: v for k, v in lunar.bom_kg.items() if v > 0},
+                    "compute_kw": lunar.compute_kw,
                 }
             )
     out.units = units
     recipe = catalog.recipes.get(KICK_RECIPE)
-    if recipe is not None and plan.kick.mass_kg > 0:
+    if recipe is not None and kick.mass_kg > 0:
         out.recipes = dict(catalog.recipes)
-        out.recipes[KICK_RECIPE] = kick_recipe(recipe, plan.kick, catalog)
+        out.recipes[KICK_RECIPE] = kick_recipe(recipe, kick, catalog)
         # The kick stage's make-up follows its new inputs: the shallow copy must not share the
         # data's cached chemistry, or the element ledger would book the stage at the old mix.
         out._chemistry = {}

@@ -27,6 +27,7 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
+from lunarcity.target import PartState
 
 viz()  # registers lunarcity.viz from the checkout (or finds it in a wheel)
 session_mod = importlib.import_module("lunarcity.viz.session")
@@ -189,15 +190,25 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
     assert s.model.day == 2 and s.scenario == "equator_site"  # the running city is kept
 
 
-def test_target_panel_reports_met_days_and_the_headline_when_complete() -> None:
-    # The ten-year city meets its target in year 5.6 (docs/MODEL.md's generated table).
-    s = session_mod.Session(overrides={"run.years": 7})
+def test_target_panel_reports_holding_parts_and_the_headline_when_complete() -> None:
+    # A target the city meets within two years: every part holds on the day it is complete
+    # (lunarcity/target.py), and the panel says so part by part.
+    easy = {
+        "run.years": 2,
+        "target.parts.industrial_mass.at_least": 500.0,
+        "target.parts.power.at_least": 1.0,
+        "target.parts.closure.at_least": 0.3,
+        "target.parts.mass_driver.at_least": 0.0,
+        "target.parts.launches.at_least": 0.0,
+    }
+    s = session_mod.Session(overrides=easy)
     while s.model.running and not s.model.recorder.target_met:
-        s.step(30)
+        s.step(1)
+    assert s.model.recorder.target_met
     frame = s.frame()
     assert frame.headline.startswith("The city is complete: it took ")
-    assert all(r.met_day is not None and r.fraction == 1.0 for r in frame.targets)
-    assert all(r.projection.startswith("met on day") for r in frame.targets)
+    assert all(r.state is PartState.HOLDING and r.fraction == 1.0 for r in frame.targets)
+    assert all(r.projection.startswith("holding now (since day") for r in frame.targets)
 
 
 def test_inspector_describes_a_unit_and_lists_the_newest() -> None:
@@ -372,14 +383,17 @@ def test_the_player_keeps_to_its_speed_in_days_per_second() -> None:
     now = [0.0]
     pacer = player.Pacer(30, clock=lambda: now[0])
     assert pacer.due() == 0
-    now[0] = 0.2  # a frame later: 30 days/s x 0.2 s = 6 days due
-    assert pacer.due() == 6
-    pacer.advanced(6)
-    now[0] = 0.3
-    assert pacer.due() == 3  # 9 due by 0.3 s, 6 shown
+    now[0] = 0.1  # a frame later: 30 days/s x 0.1 s = 3 days due
+    assert pacer.due() == 3
     pacer.advanced(3)
-    now[0] = 10.0  # a very slow frame: catch up at most half a second's worth (15 days)
-    assert pacer.due() == 15
+    now[0] = 0.3  # 9 due by 0.3 s, 3 shown: 6 behind, but a redraw moves at most 3
+    assert pacer.due() == 3
+    pacer.advanced(3)
+    now[0] = 10.0  # a very slow frame: still 3 days, and the debt beyond 0.5 s is forgotten
+    assert pacer.due() == 3
+    pacer.advanced(3)
+    assert pacer.start == pytest.approx(10.0 - (6 + 15) / 30)  # 15 days = half a second
+    assert player.Pacer(120, clock=lambda: now[0]).most == 12
     # Ten years at the default speed take about two minutes.
     assert 100 <= 3652.5 / player.DEFAULT_SPEED <= 140
 
@@ -409,6 +423,7 @@ def _hand_ledger() -> pl.DataFrame:
             "day": [0, 1, 2, 3, 4],
             "landers_dispatched": [0, 1, 1, 1, 1],
             "compute_delivered_kw": [0.0, 0.0, 100.0, 1000.0, 4000.0],
+            "earth_imported_t": [100.0, 200.0, 200.0, 200.0, 200.0],
         }
     )
     return earth_ledger(daily, side, route)
@@ -420,12 +435,14 @@ def test_thesis_chart_data_worked_by_hand() -> None:
     # The 100 t seed is one landing of 100 t; each landing is 1 tanker + 1 lander = 2 launches
     # of 100 t to LEO. Landings so far: 1, 2, 2, 2, 2 -> lifted 200, 400, 400, 400, 400 t.
     # Lunar kg per kW: none until day 2; then 400,000 kg / 100 kW = 4,000; / 1,000 = 400;
-    # / 4,000 = 100. Direct: 500 kg/kW once anything is delivered. Marginal: 10 kg/kW landed
-    # x 2 launches x 100 t lifted / 100 t landed = 20 kg/kW, every day.
+    # / 4,000 = 100. Direct: 500 kg/kW once anything is delivered. Marginal: the trailing
+    # year's (here all of the run's) 100 t landed after day 0 x 2 t lifted per t landed over
+    # the kW delivered: none on days 0-1; 200,000 kg / 100 kW = 2,000, / 1,000 = 200, / 4,000 = 50.
     assert np.isnan(data.lunar[:2]).all() and np.isnan(data.direct[:2]).all()
     assert data.lunar[2:].tolist() == pytest.approx([4000.0, 400.0, 100.0])
     assert data.direct[2:].tolist() == pytest.approx([500.0] * 3)
-    assert data.marginal.tolist() == pytest.approx([20.0] * 5)
+    assert np.isnan(data.marginal[:2]).all()
+    assert data.marginal[2:].tolist() == pytest.approx([2000.0, 200.0, 50.0])
     # Break-even: the first day the lunar figure is at or below 500: 4,000 no, 400 yes -> day 3.
     assert data.breakeven_day == 3 and data.delivered
     # Cut before day 3: no break-even yet; before day 2: nothing delivered.
@@ -464,6 +481,9 @@ def test_thesis_words_say_never_once_the_run_has_ended() -> None:
         "earth_lifted_t": 400.0,
         "earth_kg_per_kw": 400.0,
         "earth_kg_per_kw_marginal": 20.0,
+        "marginal_steady": 88.0,
+        "max_lifted_per_landed": 15.5,
+        "lifted_per_landed": 16.0,
         "direct_earth_kg_per_kw": 100.0,
         "breakeven_day": None,
     }
@@ -471,6 +491,7 @@ def test_thesis_words_say_never_once_the_run_has_ended() -> None:
     # The destination in the data's words (its description's first clause), not its key.
     assert "an orbit about the Sun near 1 AU" in text and "heliocentric" not in text
     assert "400 kg" in text and "100 kg" in text and "4.0 times as much" in text
+    assert "88 kg per kW" in text and "fewer than 15.5 t" in text and "lifts 16" in text
     assert text.endswith("Break-even: never in this run.")
 
 

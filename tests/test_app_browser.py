@@ -594,6 +594,183 @@ def test_tour_next_key_and_compare_in_lockstep(app: Browser, server: tuple[str, 
         context.close()
 
 
+#: Visible DOM text under 12 px: [text, px, class] for every text node a reader could see.
+SMALL_TEXT_JS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walk.nextNode())) {
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || ['STYLE', 'SCRIPT', 'NOSCRIPT', 'TEMPLATE'].includes(el.tagName)) continue;
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    if (px < 12) out.push([text.slice(0, 60), px, String(el.className).slice(0, 60)]);
+  }
+  return out;
+}"""
+#: Solara's busy bar (shown after 300 ms of server work on an action), with its badge.
+BUSY_JS = """() => {
+  const bar = document.querySelector('.v-application--wrap > .v-progress-linear');
+  return bar !== null && getComputedStyle(bar).visibility === 'visible'
+    && getComputedStyle(bar, '::after').content.includes('Working');
+}"""
+
+
+def _plain_words():
+    import importlib
+
+    from lunarcity.app import viz
+
+    viz()
+    return importlib.import_module("lunarcity.viz.words")
+
+
+def _internal_names(text: str) -> list[str]:
+    """Internal unit-kind names ('regolith_plant', 'storage bank', ...) in a visible text."""
+    low = text.lower()
+    return [n for n in _plain_words().internal_names() if re.search(rf"\b{re.escape(n)}s?\b", low)]
+
+
+def test_first_screen_answers_both_questions(app: Browser) -> None:
+    """Map, day, headline, target rows and both one-line answers above the fold; the thesis
+    chart one click away, where the map stands."""
+    page = app.page
+    # The top of the page, as it opens (an earlier test clicked a button further down).
+    page.evaluate(
+        "() => { for (const e of [document.scrollingElement, ...document.querySelectorAll('*')])"
+        " if (e && e.scrollTop) e.scrollTop = 0; }"
+    )
+    for selector in (
+        "img.lunarcity-map",
+        ".lc-day",
+        ".lc-headline",
+        ".lc-targets",
+        ".lc-answer-city",
+        ".lc-answer-moon",
+    ):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None and box["y"] >= 0, selector
+        assert box["y"] + box["height"] <= HEIGHT, selector
+    assert page.locator(".lc-target-row").count() == 5
+    assert page.locator(".lc-answer-moon").first.inner_text().startswith("Moon or Earth: ")
+    assert page.locator(".lc-answer-city").first.inner_text().startswith("A city in 10 years: ")
+    page.get_by_role("button", name="Moon or Earth chart", exact=True).click()
+    chart = page.locator("img.lc-thesis-beside").first
+    chart.wait_for(timeout=10_000)
+    box = chart.bounding_box()
+    answers = page.locator(".lc-answers").first.bounding_box()
+    assert box and answers and box["x"] + box["width"] <= answers["x"]  # beside the text
+    assert box["y"] + box["height"] <= HEIGHT
+    page.get_by_role("button", name="Map", exact=True).click()
+    page.locator("img.lunarcity-map").first.wait_for(timeout=10_000)
+
+
+def test_preset_menu_opens_above_the_open_drawer(app: Browser) -> None:
+    """With Assumptions open, any preset in the menu can be chosen (not only the first), and an
+    edit the switch sets aside is named."""
+    page = app.page
+    app.drawer(True)
+    box = app.number("earth.lander_payload_t")
+    box.fill("42")
+    box.press("Enter")
+    page.locator(".lc-message", has_text="Reset to apply").first.wait_for(timeout=10_000)
+    app.choose_preset("Ten-year city (equator)")  # the menu's third item, over the drawer
+    select = page.locator(".lc-scenario").first
+    page.wait_for_function(
+        "() => document.querySelector('.lc-scenario').innerText.includes('equator')",
+        timeout=10_000,
+    )
+    # Each widget updates on its own message: wait for the note, not just the select.
+    note = page.locator(".lc-message", has_text="set aside").first
+    note.wait_for(timeout=10_000)
+    assert "Your changes (payload per lander) were set aside" in note.inner_text()
+    assert "equator" in select.inner_text()
+    app.choose_preset("Ten-year city (pole)")
+    app.drawer(False)
+
+
+def test_every_view_has_12_px_text_and_plain_names(server: tuple[str, Path], app: Browser) -> None:
+    """Explore (and its drawer and materials view), every tour chapter and Compare: no visible
+    DOM text under 12 px, no internal unit name; a slow chapter change shows the busy badge,
+    and a GIF recording its progress."""
+    b = Browser(server[0], share=app)  # a session of its own
+    try:
+        page = b.page
+        # The check itself finds small text: a 10 px line put on the page is reported.
+        page.evaluate(
+            "() => { const d = document.createElement('div'); d.id = 'lc-probe';"
+            " d.style.fontSize = '10px'; d.textContent = 'probe'; document.body.append(d); }"
+        )
+        assert ["probe", 10, ""] in page.evaluate(SMALL_TEXT_JS)
+        page.evaluate("() => document.getElementById('lc-probe').remove()")
+
+        def check(view: str) -> None:
+            small = page.evaluate(SMALL_TEXT_JS)
+            assert small == [], (view, small)
+            found = _internal_names(page.locator("body").inner_text())
+            assert found == [], (view, found)
+
+        b.button("Play").click()
+        b.wait_day(lambda d: d >= 30, timeout=30)
+        b.button("Pause").click()
+        page.locator("img.lc-materials").first.scroll_into_view_if_needed()
+        check("Explore")
+        page.locator(".lc-newest-kind").first.click()  # its list: kinds by their plain names
+        page.locator(".v-menu__content .v-list-item", has_text="soil refineries").first.wait_for(
+            timeout=10_000
+        )
+        check("Newest machines' list")
+        page.keyboard.press("Escape")
+        b.drawer(True)
+        check("Assumptions")
+        # The CSV's sidecar: a line for each of its columns, with plain name, unit and meaning.
+        with page.expect_download(timeout=30_000) as info:
+            b.button("Column guide (CSV)").click()
+        guide = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+        assert guide[0] == "column,plain name,unit,meaning"
+        assert guide[1].startswith("day,Day,day,") and len(guide) > 50
+        # Record shows its progress while the run is replayed.
+        with page.expect_download(timeout=60_000):
+            b.button("Record (GIF)").click()
+            page.locator(".lc-record-progress").first.wait_for(timeout=20_000)
+            assert "Recording: " in page.locator(".lc-record-progress").first.inner_text()
+        b.drawer(False)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.get_by_role("button", name="Tour", exact=True).click()
+        title = page.locator(".lc-tour-title").first
+        title.wait_for(timeout=60_000)
+        count = int(re.search(r"of (\d+)", page.locator(".lc-tour-count").inner_text()).group(1))
+        busy_seen = False
+        for i in range(1, count + 1):
+            page.locator(".lc-tour-title", has_text=f"{i}. ").first.wait_for(timeout=30_000)
+            page.wait_for_function(f"() => !({BUSY_JS})()", timeout=30_000)
+            check(f"Tour chapter {i}")
+            if "Moon or from Earth" in title.inner_text():
+                # The thesis chapter opens on its chart, on the first screen.
+                chart = page.locator("img.lc-thesis-beside").first
+                chart.wait_for(timeout=10_000)
+                box = chart.bounding_box()
+                assert box and box["y"] + box["height"] <= HEIGHT
+            if i < count:
+                page.keyboard.press("ArrowRight")
+                if i == 5:  # chapter 6 steps its city 5.8 years on opening: over 300 ms
+                    try:
+                        page.wait_for_function(BUSY_JS, timeout=5_000, polling=50)
+                        busy_seen = True
+                    except Exception:  # noqa: BLE001 - said in the assertion below
+                        busy_seen = False
+        assert busy_seen, "no busy badge while the thesis chapter loaded"
+        page.get_by_role("button", name="Compare", exact=True).click()
+        page.locator(".lc-compare-step").first.wait_for(timeout=30_000)
+        check("Compare")
+        assert b.errors == [], b.errors
+    finally:
+        b.close()
+
+
 def test_no_errors_and_nothing_fetched_from_outside(app: Browser, server: tuple[str, Path]) -> None:
     assert app.errors == [], app.errors
     assert app.external == [], app.external

@@ -159,6 +159,9 @@ def test_the_thesis_chapter_counts_earth_launches_and_shows_its_chart() -> None:
     tf = run.frame()
     facts = "\n".join(tf.facts)
     assert "W of computers per kg" in facts and "Break-even: " in facts
+    # The margin beside it (worked by hand in tests/test_margin.py): 88 kg/kW at 16 t lifted
+    # per t landed, a limit of 15.5.
+    assert "One more satellite: 88 kg lifted per kW" in facts and "below 15.5 t" in facts
     assert "MW; from Earth they would take" in facts
     landers = m.ledger.landers_arrived + m.ledger.landers_lost
     launches = (landers + seed_landings) * (e.tankers_per_landing + 1)

@@ -105,6 +105,8 @@ def test_when_earth_stops_the_line_says_what_followed(cli: Cli) -> None:
     assert s["days_simulated"] == round(5.2 * 365.25)  # at least Y + 5 years
     said = " ".join(line.strip() for line in text.stdout.splitlines()[2:5])
     assert "Earth stopped at year 0.2" in said
-    if ss["ran_out_day"] is not None:
-        assert f"ran out on day {ss['ran_out_day']}" in said
-        assert ("kept growing" in said) == ss["kept_growing_after_run_out"]
+    if ss["last_ran_out_day"] is not None:
+        assert f"ran out by day {ss['last_ran_out_day']}" in said
+    assert ("kept growing" in said) == bool(ss["kept_growing"])
+    if ss["kept_growing"] is False:
+        assert f"growth stopped on day {ss['growth_stopped_day']}" in said

@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -131,3 +132,30 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert any(c.startswith('setup_venv "$NEWEST"') for c in commands)
     assert commands.index(expected) < len(commands) - 1
     assert commands[-1] == expected, "the tests must be CI's last step"
+
+
+def test_readme_quick_subset_names_declared_markers() -> None:
+    # The README's quick first check deselects by marker: a marker no test declares would
+    # deselect nothing and the "quick" run would be the whole suite.
+    quick = [
+        line
+        for block in bash_blocks(README)
+        for line in block.splitlines()
+        if re.search(r"-m pytest -m ", line)
+    ]
+    assert quick, "README.md gives no quick subset of the tests"
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {m.split(":")[0] for m in config["tool"]["pytest"]["ini_options"]["markers"]}
+    for line in quick:
+        expression = shlex.split(line)[-1]
+        named = set(re.findall(r"\w+", expression)) - {"not", "and", "or"}
+        assert named and named <= declared, (line, declared)
+        used = {
+            name
+            for name in named
+            if any(
+                f"mark.{name}" in path.read_text(encoding="utf-8")
+                for path in (REPO / "tests").glob("test_*.py")
+            )
+        }
+        assert used == named, f"no test is marked {named - used}"

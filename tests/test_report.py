@@ -34,7 +34,80 @@ def test_headline_when_the_horizon_passed() -> None:
     assert headline(_summary()) == "Not complete in 10 years: held back by power."
 
 
-def test_target_rows_name_the_day_each_part_was_met() -> None:
-    # Day 730 is 730 / 365.25 = 1.998... -> "year 2.0".
-    assert target_rows(_summary()) == [("mass", "730 (year 2.0)"), ("closure", "-")]
+def _part(first, spell, holds, value, days_held):
+    state = "holding now" if holds else ("held before" if first is not None else "not yet")
+    return {
+        "metric": "x",
+        "goal": 0.9,
+        "goal_is_floor": True,
+        "first_day": first,
+        "state": state,
+        "holds_at_end": holds,
+        "value_at_end": value,
+        "days_held": days_held,
+        "last_spell": spell,
+    }
+
+
+def _block(parts: dict, first_all=None, days_all=0, at_end=False) -> dict:
+    return {
+        "sustain_days": 1,
+        "met_day": first_all,
+        "first_day_all_held": first_all,
+        "days_all_held": days_all,
+        "all_hold_at_end": at_end,
+        "parts": parts,
+    }
+
+
+def test_target_rows_give_value_goal_and_state() -> None:
+    # Day 730 is 730 / 365.25 = 1.998... -> "year 2.0"; 1579 -> 4.3, 1850 -> 5.1.
+    parts = {
+        "mass": _part(730, [730, 3652], True, 0.95, 2923),
+        "closure": _part(1579, [1579, 1850], False, 0.58, 272),
+        "launches": _part(None, None, False, 103.0, 0),
+    }
+    rows = target_rows(_summary(target=_block(parts)))
+    assert rows == [
+        ("mass", "0.95 (>= 0.9): holding now (since day 730 (year 2.0))"),
+        (
+            "closure",
+            "0.58 (>= 0.9): held before (from day 1,579 (year 4.3) to day 1,850 (year 5.1)) "
+            "but not now",
+        ),
+        ("launches", "103 (>= 0.9): not yet"),
+    ]
     assert day_and_year(None) == "-"
+
+
+def test_headline_when_parts_held_at_different_times() -> None:
+    # Closure held days 1579-1850 (years 4.3-5.1), launches from day 2259 (year 6.2) on: every
+    # part held, never together.
+    parts = {
+        "closure": _part(1579, [1579, 1850], False, 0.58, 272),
+        "launches": _part(2259, [2259, 3653], True, 400.0, 1395),
+    }
+    s = _summary(target=_block(parts))
+    assert headline(s) == (
+        "Never complete in 10 years: closure held in years 4.3-5.1, launches from year 6.2."
+    )
+    # Closure held twice (fewer days than its span): its latest spell, "last held".
+    parts["closure"] = _part(1000, [1579, 1850], False, 0.58, 300)
+    assert "closure last held in years 4.3-5.1" in headline(_summary(target=_block(parts)))
+
+
+def test_headline_of_a_city_complete_once_says_what_no_longer_holds() -> None:
+    parts = {
+        "closure": _part(1579, [1579, 1850], False, 0.58, 272),
+        "launches": _part(1800, [1800, 3653], True, 400.0, 1854),
+    }
+    s = _summary(
+        target_met=True,
+        target_day=1800,
+        years_to_target=4.928,
+        target=_block(parts, first_all=1800, days_all=51),
+    )
+    assert headline(s) == (
+        "City complete on day 1800 (year 4.9), within 10 years. All parts held together on 51 "
+        "days; not at the end: closure held in years 4.3-5.1, launches from year 4.9."
+    )

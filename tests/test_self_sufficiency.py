@@ -2,16 +2,21 @@
 
 Checked against the run's own day-by-day stocks, not against the summary's code: the run lasts
 Y + 5 years, no lander comes after Y, the Earth-only stock at Y is what was in hand that day, an
-item "runs out" on the first day under a kilogram, and the doubling time is measured only from
-the first run-out day.
+item "runs out" on the first day under a kilogram, and growth is measured over the run's last
+year, which must begin after the last run-out day. A city stopped at year 4 spends its stocks
+and freezes: the summary and the command line say the day growth stopped, and the day's binding
+constraint names what stops the builds.
 """
 
 from __future__ import annotations
 
 import math
 
+import polars as pl
 import pytest
 
+import lunarcity
+from lunarcity.commands.run import print_summary
 from lunarcity.model import LunarCity
 
 
@@ -40,14 +45,65 @@ def test_earth_stops_and_the_summary_says_what_followed() -> None:
         first = next((stop + 1 + k for k, v in enumerate(after) if v < 1.0), None)
         assert day == first, name
     mass = d["industrial_mass_t"].to_list()
-    if ss["ran_out_day"] is not None and ss["doubling_time_years_after_run_out"] is not None:
-        r = ss["ran_out_day"]
-        years = (len(mass) - 1 - r) / 365.25
-        expect = years * math.log(2) / math.log(mass[-1] / mass[r])
+    out = [v for v in ss["ran_out_day_by_item"].values() if v is not None]
+    assert ss["last_ran_out_day"] == (max(out) if out else None)
+    # Growth over the run's last year (365 days), which begins after the last run-out.
+    end = len(mass) - 1
+    assert ss["growth_measured_from_day"] == end - 365
+    assert end - 365 >= (ss["last_ran_out_day"] or stop)
+    grew = mass[end] - mass[end - 365]
+    assert ss["growth_after_run_out_t_per_year"] == pytest.approx(grew / (365 / 365.25))
+    assert ss["kept_growing"] == (grew > 0)
+    if grew > 0:
+        expect = (365 / 365.25) * math.log(2) / math.log(mass[end] / mass[end - 365])
         assert ss["doubling_time_years_after_run_out"] == pytest.approx(expect)
+    else:
+        assert ss["doubling_time_years_after_run_out"] is None
     assert ss["industrial_mass_t_at_end"] == pytest.approx(mass[-1])
     # Assets per tonne landed: industrial mass over everything landed, seed included.
     assert s["assets_per_tonne_landed"] == pytest.approx(mass[-1] / landed[-1])
     assert s["element_balance_rel_error"] < 1e-9
     assert s["oxygen_vented_t"] <= s["oxygen_made_t"]
     assert s["regolith_mined_t"] == pytest.approx(d["regolith_mined_t"][-1])
+
+
+@pytest.fixture(scope="module")
+def year4_stop():
+    """The default city with Earth stopping at year 4 (it runs to year 9)."""
+    return lunarcity.run("ten_year_city", earth__until_years=4)
+
+
+def test_a_city_that_spends_its_stocks_stopped_growing(year4_stop, capsys) -> None:
+    s, d = year4_stop.summary, year4_stop.daily
+    ss = s["self_sufficiency"]
+    mass = d["industrial_mass_t"].to_numpy()
+    # The day growth stopped: the last day the mass rose, found in the daily table.
+    rose = [day for day in range(1, len(mass)) if mass[day] > mass[day - 1]]
+    stopped = rose[-1]
+    assert ss["growth_stopped_day"] == stopped
+    assert ss["stop_day"] < stopped < ss["stop_day"] + 365  # within months of the stop
+    assert ss["kept_growing"] is False
+    assert ss["doubling_time_years_after_run_out"] is None
+    assert ss["growth_after_run_out_t_per_year"] == 0.0
+    # The mass at the end is above the mass at the stop: the old flag called this self-growth.
+    assert ss["industrial_mass_t_at_end"] > ss["industrial_mass_t_at_stop"]
+    print_summary(s)  # what `lunarcity run --set earth.until_years=4` prints
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"growth stopped on day {stopped}" in said
+    assert "doubling" not in said and "kept growing" not in said
+
+
+def test_the_frozen_city_is_bound_by_what_stops_its_builds(year4_stop) -> None:
+    m, d = year4_stop.model, year4_stop.daily
+    stopped = year4_stop.summary["self_sufficiency"]["growth_stopped_day"]
+    frozen = d.filter(pl.col("day") > stopped + 30)
+    assert frozen["jobs_open"].max() == 0  # nothing is being built
+    # Fabs still draw more power than there is (regolith work nothing can use) ...
+    assert (frozen["unserved_mwh"] > 0.01 * frozen["demand_mwh"]).all()
+    # ... but the builds stop for want of parts: the Earth-only calcium chloride, gone since the
+    # stop (on some days the trace ends at the part it starves), never power.
+    named = frozen["bottleneck"].value_counts(sort=True)
+    assert all(b == "imports" or b.startswith("material:") for b in named["bottleneck"])
+    assert named["bottleneck"][0] == "imports"
+    assert m.today.bottleneck.item == "calcium_chloride"
+    assert m.stock[m.index["calcium_chloride"]] < 1.0

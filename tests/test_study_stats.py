@@ -330,20 +330,31 @@ def test_earth_ledger_needs_the_daily_table_from_day_0() -> None:
 
 
 def test_self_sufficiency_reads_the_run_and_the_scenario() -> None:
-    table = daily([0] * 5, [0] * 5, [0] * 5, [10, 20, 30, 28, 35])
-    # Earth stops after 60 / 365.25 years -> row 2 (day 60): mass 30; end 35 -> grows: 35/30.
-    grows = RunRecord(0, {"earth.until_years": 60 / 365.25}, {}, table)
-    out = self_sufficiency(grows, {})
+    # Rows every 30 days: days 0, 30, ..., 600 (21 rows).
+    grows = [10.0 + i for i in range(21)]
+    table = daily([0] * 21, [0] * 21, [0] * 21, grows)
+    # Earth stops after 60 / 365.25 years -> row 2 (day 60): mass 12; end 30 -> 30/12. The last
+    # year is days 235..600: its first kept row is day 240 (>= 60), mass 18 -> 30: it grew.
+    run = RunRecord(0, {"earth.until_years": 60 / 365.25}, {}, table)
+    out = self_sufficiency(run, {})
     assert out["self_sufficient"] is True
-    assert out["growth_after_earth"] == pytest.approx(35 / 30)
-    # From the scenario (not swept): stops at day 90 -> mass 28 -> 35/28.
+    assert out["growth_after_earth"] == pytest.approx(30 / 12)
+    # From the scenario (not swept): stops at day 90 -> mass 13 -> 30/13.
     scen = RunRecord(0, {}, {}, table, scenario={"earth": {"until_years": 90 / 365.25}})
-    assert self_sufficiency(scen, {})["growth_after_earth"] == pytest.approx(35 / 28)
+    assert self_sufficiency(scen, {})["growth_after_earth"] == pytest.approx(30 / 13)
     never = RunRecord(0, {}, {}, table, scenario={"earth": {"until_years": None}})
     assert self_sufficiency(never, {}) == {"self_sufficient": None, "growth_after_earth": None}
-    shrink = daily([0] * 3, [0] * 3, [0] * 3, [10, 30, 25])
-    out = self_sufficiency(RunRecord(0, {"earth.until_years": 30 / 365.25}, {}, shrink), {})
+    # Spends its stocks: grows until day 120 after a stop at day 30, then frozen. Mass at the
+    # end (16) is above the mass at the stop (11), but over the last year (from day 240) it
+    # did not grow: not self-sufficient.
+    spends = [10, 11, 13, 15, 16] + [16] * 16
+    frozen = daily([0] * 21, [0] * 21, [0] * 21, spends)
+    out = self_sufficiency(RunRecord(0, {"earth.until_years": 30 / 365.25}, {}, frozen), {})
     assert out["self_sufficient"] is False
+    assert out["growth_after_earth"] == pytest.approx(16 / 11)
+    # A stop at day 300: the run ends 300 days later, less than a year: not measured.
+    late = RunRecord(0, {"earth.until_years": 300 / 365.25}, {}, table)
+    assert self_sufficiency(late, {})["self_sufficient"] is None
 
 
 def test_processing_every_run_at_every_draw_and_averaging(short_run) -> None:

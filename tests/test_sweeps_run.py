@@ -58,6 +58,17 @@ def test_a_clean_sweep_writes_every_file(clean: Path) -> None:
     assert not list(clean.rglob(".*.tmp"))
 
 
+def test_the_smoke_sweep_map_shows_both_outcomes(clean: Path) -> None:
+    # The README's first sweep: its one-year target is met at some grid points and missed at
+    # others, so `lunarcity plot` draws a map of two colours, not an all-red one that looks broken.
+    res = results(clean)
+    assert set(res["met_within_horizon"]) == {True, False}
+    by_point = res.group_by("earth.lander_interval_days", "earth.lander_payload_t").agg(
+        pl.col("met_within_horizon").mean()
+    )
+    assert 0 < (by_point["met_within_horizon"] == 1.0).sum() < by_point.height
+
+
 def test_a_rerun_runs_nothing_and_changes_nothing(clean: Path) -> None:
     before = results(clean)
     report = run_sweep(SMOKE, out=clean, workers=2)

@@ -38,11 +38,11 @@ CHARTS = {
     "thesis": "Earth-lifted kg per kW of computers delivered (log)",
 }
 
-#: The thesis chart's lines: (label, colour), the lunar route's cumulative and marginal figures
-#: and the direct route's.
+#: The thesis chart's lines: (label, colour), the lunar route's cumulative and trailing-year
+#: figures and the direct route's.
 THESIS_LINES = {
     "lunar": ("from the Moon, all so far", "#d62728"),
-    "marginal": ("from the Moon, one more satellite", "#ff9896"),
+    "marginal": ("from the Moon, the last year", "#ff9896"),
     "direct": ("launched from Earth", "#1f77b4"),
 }
 
@@ -55,7 +55,8 @@ class ThesisData:
         day: Day of each row.
         lunar: The lunar route's cumulative kg per kW (all Earth-lifted mass since day 0, the
             seed included, over compute delivered); NaN while nothing has been delivered.
-        marginal: The Earth kg lifted for one more lunar satellite, per kW.
+        marginal: The Earth kg the lunar route lifted over the trailing year per kW delivered
+            in it; NaN while that year delivered nothing.
         direct: The direct route's kg per kW (Earth-built satellites and their stages);
             NaN while nothing has been delivered.
         breakeven_day: The first day the lunar figure is at or below the direct one, or None.

@@ -19,10 +19,14 @@ import solara
 
 from lunarcity.errors import InputError
 from lunarcity.scenario import check_seed
+from lunarcity.target import PartState
 
 from . import words
+from .answers_view import VIEWS, Answers, ThesisBeside, ViewToggle
 from .charts import CHARTS
+from .export_view import RecordGif, columns_guide
 from .film import session_gif
+from .inspector_view import NewestUnits, UnitCard
 from .params import (
     PARAMS,
     Param,
@@ -30,9 +34,11 @@ from .params import (
     choice_label,
     current_values,
     nearest_stop,
+    not_applicable,
     off_slider,
     parse,
     parse_seed,
+    preset_switch_note,
     scenario_names,
     slider_values,
 )
@@ -61,12 +67,22 @@ CSS = """
 .lc-headline { font-size: 1.3em; font-weight: bold; line-height: 1.3; }
 .lc-held { font-size: 1.05em; line-height: 1.35; }
 .lc-target-row { font-size: 0.95em; }
+/* Under Vuetify's menus (z-index 8), so a select's list opens above the open drawer. */
 .lc-drawer {
   position: fixed; top: 64px; right: 0; width: 400px; max-height: calc(100vh - 70px);
-  overflow-y: auto; z-index: 100; background: white; box-shadow: -2px 2px 8px #0004;
+  overflow-y: auto; z-index: 7; background: white; box-shadow: -2px 2px 8px #0004;
   padding: 8px 12px;
 }
 .lc-card { border: 1px solid #ddd; border-radius: 4px; padding: 6px 10px; }
+/* Solara's busy bar (shown when the server has worked over 300 ms on an action): thicker, and
+   a "Working..." badge a presenter sees, so nobody presses twice. */
+.v-application--wrap > .v-progress-linear { height: 6px !important; position: fixed !important;
+  top: 0; z-index: 3000; }
+.v-application--wrap > .v-progress-linear::after {
+  content: "Working..."; position: fixed; top: 10px; left: 50%; transform: translateX(-50%);
+  background: #1565c0; color: white; padding: 4px 16px; border-radius: 14px; font-size: 16px;
+  box-shadow: 0 2px 6px #0005;
+}
 """
 
 
@@ -130,14 +146,12 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
         solara.Text("The target", style={"font-weight": "bold", "margin-top": "4px"})
         for row in frame.targets:
             with solara.Column(gap="0px", classes=["lc-target-row"]):
-                unit = row.metric.rsplit("_", 1)[-1] if row.metric.endswith(("_t", "_mw")) else ""
-                u = {"t": " t", "mw": " MW"}.get(unit, "")
                 if row.metric == "closure":
                     value = f"{row.value:.0%} of {row.goal:.0%}"
                 elif row.metric == "mass_driver_operating":
-                    value = "finished" if row.met_day is not None else "not yet"
+                    value = "operating" if row.state is PartState.HOLDING else "not operating"
                 else:
-                    value = f"{_fmt(row.value)}{u} of {_fmt(row.goal)}{u}"
+                    value = words.amount(row.metric, row.value, row.goal)
                 solara.HTML(
                     tag="div",
                     unsafe_innerHTML=(
@@ -148,14 +162,8 @@ def TargetPanel(frame: Frame, show_headline: bool = True) -> None:
                 )
                 solara.ProgressLinear(
                     value=round(100 * row.fraction, 1),
-                    color="success" if row.met_day is not None else "primary",
+                    color="success" if row.state is PartState.HOLDING else "primary",
                 )
-
-
-def _fmt(value: float) -> str:
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 @solara.component
@@ -175,11 +183,16 @@ def ChartGrid(frame: Frame, names: tuple[str, ...] | None = None) -> None:
 
 @solara.component
 def ParamControl(
-    param: Param, value: Any, error: str | None, on_value: Callable[[Any], None]
+    param: Param,
+    value: Any,
+    error: str | None,
+    on_value: Callable[[Any], None],
+    unused: str = "",
 ) -> None:
     """One parameter: a slider through its stops and a number box, or a select.
 
     Any refusal is written in words beside it; the internal name is in the label's tooltip.
+    ``unused`` says why the control does nothing in this preset: it is then disabled.
     """
     cls = ["lc-param", "lc-param-" + param.path.replace(".", "-")]
     with solara.Column(gap="0px", classes=cls):
@@ -193,6 +206,7 @@ def ParamControl(
                 value=choice_label(param, str(value)),
                 on_value=lambda t: on_value(labels[t]),
                 dense=True,
+                disabled=bool(unused),
             )
         else:
             number = float(value)
@@ -205,8 +219,11 @@ def ParamControl(
                         min=0,
                         max=len(stops) - 1,
                         on_value=lambda i: on_value(stops[int(i)]),
+                        disabled=bool(unused),
                     )
-                NumberBox(param.fmt(number), param.shown_unit, on_value)
+                NumberBox(param.fmt(number), param.shown_unit, on_value, disabled=bool(unused))
+            if unused:
+                solara.Text(unused, classes=["lc-unused"], style={"color": "#555"})
             note = off_slider(param, number)
             if note:
                 solara.Text(note, classes=["lc-off-slider"], style={"color": "#8a5a00"})
@@ -215,7 +232,9 @@ def ParamControl(
 
 
 @solara.component
-def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
+def NumberBox(
+    shown: str, unit: str, on_text: Callable[[str], None], disabled: bool = False
+) -> None:
     """A parameter's number box: shows the value in effect, or what was typed if refused.
 
     The typed text is this box's own state, so a refused entry stays in view beside its
@@ -232,6 +251,7 @@ def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
         label=unit,
         value=text.value,
         on_value=typed,
+        disabled=disabled,
         classes=["lc-number"],
         style={"max-width": "110px"},
     )
@@ -239,15 +259,23 @@ def NumberBox(shown: str, unit: str, on_text: Callable[[str], None]) -> None:
 
 @solara.component
 def ParamControls(
-    values: dict[str, Any], errors: dict[str, str], on_value: Callable[[str, Any], None]
+    values: dict[str, Any],
+    errors: dict[str, str],
+    on_value: Callable[[str, Any], None],
+    scenario: str = "",
 ) -> None:
-    """Every control of :data:`.params.PARAMS`, each calling ``on_value(path, value)``."""
+    """Every control of :data:`.params.PARAMS`, each calling ``on_value(path, value)``.
+
+    With ``scenario``, the controls that do nothing in it are disabled with the reason.
+    """
+    unused = not_applicable(scenario) if scenario else {}
     for param in PARAMS:
         ParamControl(
             param,
             values.get(param.path),
             errors.get(param.path),
             lambda v, p=param.path: on_value(p, v),
+            unused.get(param.path, ""),
         )
 
 
@@ -275,69 +303,6 @@ def apply_value(
     new[path] = value
     errs.update(check(scenario, {path: value}))
     return new, errs
-
-
-@solara.component
-def UnitCard(info: dict[str, Any] | None, note: str = "") -> None:
-    """The inspected unit's card: what it is, its age, health, job, who built it, its output."""
-    with solara.Column(classes=["lc-card", "lc-inspector"], gap="2px"):
-        if info is None:
-            solara.Text(
-                note or "Click on the map to inspect the nearest machine.",
-                style={"color": "#555"},
-                classes=["lc-inspect-note"],
-            )
-            return
-        solara.Text(
-            f"{words.kind_one(info['kind'])} #{info['id']}",
-            style={"font-weight": "bold", "font-size": "1.1em"},
-        )
-        rows = [
-            ("where (cell)", info.get("pos")),
-            ("age", f"{info.get('age_days')} days (built day {info.get('birth_day')})"),
-            ("health", info.get("health")),
-            ("doing", info.get("task")),
-            (
-                "built by",
-                "landed from Earth"
-                if info.get("builder") is None
-                else f"machine #{info.get('builder')}",
-            ),
-            ("output", info.get("output")),
-        ]
-        solara.HTML(
-            tag="table",
-            unsafe_innerHTML="".join(
-                f"<tr><td style='padding-right:10px;color:#555'>{k}</td>"
-                f"<td>{html.escape(str(v))}</td></tr>"
-                for k, v in rows
-                if v is not None and v != ""
-            ),
-            classes=["lc-unit"],
-        )
-
-
-@solara.component
-def NewestUnits(session: Session, frame: Frame, on_pick: Callable[[int], None]) -> None:
-    """The newest units, as buttons: another way to choose one to inspect."""
-    kind = solara.use_reactive("all")
-    with solara.Column(gap="2px"):
-        solara.Select(
-            label="Newest machines of kind",
-            values=["all", *[k for k, _, n in frame.legend if n]],
-            value=kind,
-            dense=True,
-        )
-        table = session.unit_table(None if kind.value == "all" else kind.value, limit=12)
-        with solara.Row(style={"flex-wrap": "wrap"}, gap="2px"):
-            for row in table:
-                solara.Button(
-                    f"#{row['id']} {words.kind(row['kind'])}",
-                    small=True,
-                    text=True,
-                    on_click=lambda r=row: on_pick(int(r["id"])),
-                    classes=["lc-unit-row"],
-                )
 
 
 @solara.component
@@ -384,6 +349,7 @@ def Page() -> None:
     pick_note = solara.use_reactive("")
     mode = solara.use_reactive(MODES[0])
     tour_index = solara.use_reactive(0)
+    side_view = solara.use_reactive(VIEWS[0])
     record = solara.use_memo(lambda: functools.partial(session_gif, session), [session])
 
     def play_loop(cancel: threading.Event) -> None:
@@ -415,11 +381,12 @@ def Page() -> None:
 
     def choose_scenario(label: str) -> None:
         name = next((n for n in scenario_names() if words.preset(n) == label), label)
+        note = preset_switch_note(scenario.value, values.value, name)
         scenario.set(name)
         try:
             values.set(current_values(name))
             errors.set({})
-            message.set("Press Reset to run this preset.")
+            message.set(note)
         except InputError as exc:
             message.set(f"This preset cannot be loaded: {exc.message}")
 
@@ -510,10 +477,15 @@ def Page() -> None:
                 if message.value:
                     solara.Info(message.value, dense=True, classes=["lc-message"])
             with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
-                with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="0px"):
-                    MapImage(src=_data_url(f.map_png), event_pick=on_pick)
+                with solara.Column(style={"width": f"{MAP_PX}px", "flex": "none"}, gap="2px"):
+                    ViewToggle(side_view)
+                    if side_view.value == VIEWS[1]:
+                        ThesisBeside(f)
+                    else:
+                        MapImage(src=_data_url(f.map_png), event_pick=on_pick)
                 with solara.Column(style={"flex": "1", "min-width": "360px"}, gap="4px"):
                     DayCounter(f)
+                    Answers(f)
                     running = f"{words.preset(f.scenario)} — seed {f.seed}"
                     if f.overrides:
                         running += ", changed: " + ", ".join(
@@ -541,7 +513,7 @@ def Page() -> None:
                         "Change an assumption (applies on Reset)",
                         style={"font-weight": "bold", "font-size": "1.1em"},
                     )
-                    ParamControls(values.value, errors.value, set_param)
+                    ParamControls(values.value, errors.value, set_param, scenario.value)
                     solara.Text("Export", style={"font-weight": "bold", "margin-top": "8px"})
                     stem = f"{f.scenario}_seed{f.seed}_day{f.day}"
                     solara.FileDownload(
@@ -555,6 +527,13 @@ def Page() -> None:
                         label="Daily table (CSV)",
                         mime_type="text/csv",
                     )
+                    # The CSV's sidecar: each column's plain name, unit and meaning.
+                    solara.FileDownload(
+                        lambda: columns_guide(session).encode("utf-8"),
+                        filename=f"{stem}_columns.csv",
+                        label="Column guide (CSV)",
+                        mime_type="text/csv",
+                    )
                     solara.FileDownload(
                         session.snapshot_png,
                         filename=f"{stem}.png",
@@ -562,9 +541,4 @@ def Page() -> None:
                         mime_type="image/png",
                     )
                     # Replays this run from day 0 to today (same seed, same days) as a GIF.
-                    solara.FileDownload(
-                        record,
-                        filename=f"{stem}.gif",
-                        label="Record (GIF)",
-                        mime_type="image/gif",
-                    )
+                    RecordGif(record, f"{stem}.gif")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lunarcity.constants import DAYS_PER_YEAR
@@ -28,13 +29,20 @@ def every_for(day: int, max_frames: int = MAX_FRAMES) -> int:
     return max(MIN_EVERY, math.ceil(day / max(1, max_frames - 2)))
 
 
-def session_gif(session: Session, size: int = 360, max_frames: int = MAX_FRAMES) -> bytes:
+def session_gif(
+    session: Session,
+    size: int = 360,
+    max_frames: int = MAX_FRAMES,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """The session's run so far as GIF bytes, a frame every few days and the last one held.
 
     Args:
         session: The browser session whose run to record.
         size: Width of the frames in pixels.
         max_frames: Upper bound on the number of frames.
+        progress: Called with (days replayed, days to replay) as the replay goes (the page's
+            progress bar: a long run takes many seconds).
     """
     with session.lock:
         scenario = session.scenario
@@ -55,6 +63,7 @@ def session_gif(session: Session, size: int = 360, max_frames: int = MAX_FRAMES)
             every=every_for(day, max_frames),
             size=size,
             seed=seed,
+            progress=None if progress is None else (lambda m: progress(int(m.day), day)),
             **kwargs,
         )
         return out.read_bytes()

@@ -1,4 +1,4 @@
-"""The materials view: the economy graph in layers, regolith -> materials -> parts -> units.
+"""The materials view: the economy graph in layers, soil -> materials -> parts -> machines.
 
 Recipes are folded into edges (every input of a recipe points at each of its outputs). Nodes made
 on the Moon are filled; nodes that come from Earth are hollow and red-rimmed; the item or unit
@@ -24,7 +24,13 @@ from . import words  # noqa: E402
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
-LAYER_NAMES = ("regolith", "materials", "parts", "units")
+LAYER_NAMES = ("soil", "materials", "parts", "machines")
+#: Text sizes in pixels as drawn (the app shows the picture at its own size, never smaller):
+#: labels and legend at 12 px, the layer names at 14 px, at 1366 px wide.
+LABEL_PX = 12
+LAYER_PX = 14
+#: Width and height of the picture in inches at ``dpi`` (80 dots an inch: 880 x 368 px).
+FIG_IN = (11.0, 4.6)
 LOCAL = "#2ca02c"
 IMPORTED = "#d62728"
 NEITHER = "#9e9e9e"  # e.g. scrap before any is recycled
@@ -65,13 +71,13 @@ def bottleneck_nodes(model: LunarCity, bottleneck: str, graph: nx.DiGraph) -> li
 
 
 def positions(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """X by layer, y spread evenly within the layer (alphabetical within kind for stability)."""
+    """X by layer, y spread evenly within the layer (alphabetical by plain name, for stability)."""
     pos: dict[str, tuple[float, float]] = {}
     by_layer: dict[int, list[str]] = {}
     for node, data in graph.nodes(data=True):
         by_layer.setdefault(int(data["layer"]), []).append(node)
     for layer, nodes in by_layer.items():
-        nodes.sort()
+        nodes.sort(key=words.item)  # by the name shown, so the list reads alphabetically
         ys = np.linspace(1, 0, len(nodes)) if len(nodes) > 1 else np.array([0.5])
         for node, y in zip(nodes, ys, strict=True):
             pos[node] = (float(layer), float(y))
@@ -94,7 +100,8 @@ class MaterialsView:
         self.model = model
         self.graph = folded_graph(model)
         pos = positions(self.graph)
-        fig = Figure(figsize=(8.8, 4.6), dpi=dpi)
+        fig = Figure(figsize=FIG_IN, dpi=dpi)
+        label_pt, layer_pt = (LABEL_PX * 72.0 / dpi, LAYER_PX * 72.0 / dpi)  # px -> points
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.01, 0.02, 0.98, 0.86))
         ax.set_axis_off()
@@ -115,15 +122,17 @@ class MaterialsView:
             else:
                 face, edge = NEITHER, "#616161"
             ax.scatter([x], [y], s=90, c=face, edgecolors=edge, linewidths=1.5, zorder=3)
-            ax.text(x + 0.07, y, node.replace("_", " "), fontsize=7, va="center", zorder=4)
+            ax.text(x + 0.07, y, words.item(node), fontsize=label_pt, va="center", zorder=4)
         for layer, name in enumerate(LAYER_NAMES):
-            ax.text(layer, 1.09, name, fontsize=9, ha="left", weight="bold")
+            ax.text(layer, 1.09, name, fontsize=layer_pt, ha="left", weight="bold")
         ax.set_xlim(-0.15, 3.75)
-        ax.set_ylim(-0.05, 1.14)
+        ax.set_ylim(-0.12, 1.14)  # room under the lowest label for the legend
         ax.scatter([], [], s=60, c=LOCAL, edgecolors="#1b5e20", label="made on the Moon")
         ax.scatter([], [], s=60, c="white", edgecolors=IMPORTED, label="imported from Earth")
-        ax.scatter([], [], s=60, facecolors="none", edgecolors=HIGHLIGHT, lw=2, label="bottleneck")
-        ax.legend(fontsize=7, loc="lower left", frameon=False, ncol=3, bbox_to_anchor=(0.0, -0.04))
+        ax.scatter([], [], s=60, facecolors="none", edgecolors=HIGHLIGHT, lw=2, label="short today")
+        ax.legend(
+            fontsize=label_pt, loc="lower left", frameon=False, ncol=3, bbox_to_anchor=(0.0, -0.06)
+        )
         fig.canvas.draw()
         self.base = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
         height = self.base.shape[0]

@@ -180,6 +180,7 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "earth.tankers_per_landing",
         _range(0, 30, 1),
+        integer=True,  # a flight is a whole launch: 2.5 is refused in words
         name="Tanker flights per landing",
         unit_name="launches",
     ),
@@ -331,6 +332,8 @@ def parse(param: Param, text: str) -> tuple[float | None, str]:
             None,
             f"{param.fmt(value) if math.isfinite(value) else text}{u} is not allowed: {want}.",
         )
+    if param.integer and value != round(value):
+        return None, f"{value:g}{u} is not allowed: a whole number, {want}."
     return value, ""
 
 
@@ -394,3 +397,67 @@ def choice_label(param: Param, value: str) -> str:
     if param.path == "satellite.destination":
         return words.destination(value)
     return value
+
+
+#: The controls that only matter when Earth sends landers after the seed.
+LANDER_PATHS = (
+    "earth.lander_interval_days",
+    "earth.lander_payload_t",
+    "earth.lander_failure_prob",
+    "earth.tankers_per_landing",
+)
+
+
+def not_applicable(scenario: str) -> dict[str, str]:
+    """Controls that do nothing in a preset, by path, each with the reason in words.
+
+    A preset that lands nothing after the seed (``earth.imports: false``, the auxons) has no
+    landers to space, load or lose: their controls are shown disabled, with this word why.
+    """
+    if resolve_scenario(scenario).earth.imports:
+        return {}
+    why = "Not used here: this preset gets nothing from Earth after the first landing."
+    return dict.fromkeys(LANDER_PATHS, why)
+
+
+def changed_labels(scenario: str, values: dict[str, Any]) -> list[str]:
+    """The labels of the controls whose values differ from the preset's own (edits not run)."""
+    base = current_values(scenario)
+    return [p.label.lower() for p in PARAMS if values.get(p.path) != base.get(p.path)]
+
+
+def preset_switch_note(old: str, values: dict[str, Any], new: str) -> str:
+    """What the page says when the preset changes: Reset runs it, and any edits it sets aside.
+
+    Args:
+        old: The preset the controls were showing.
+        values: The controls' values (possibly typed edits of ``old``'s).
+        new: The preset chosen.
+    """
+    note = "Press Reset to run this preset."
+    lost = changed_labels(old, values)
+    if lost and new != old:
+        note += (
+            f" Your changes ({', '.join(lost)}) were set aside: each preset brings its own "
+            "values. Change them again to apply them to this preset."
+        )
+    return note
+
+
+def changes_text(overrides: dict[str, Any]) -> str:
+    """Changed values in words, 'payload per lander 42 t, ...' ('none' when nothing changed).
+
+    What the page says it applied: the controls' labels, never the scenario's field names.
+    """
+    by_path = {p.path: p for p in PARAMS}
+    parts = []
+    for path, value in overrides.items():
+        param = by_path.get(path)
+        if param is None:
+            parts.append(f"{path.rsplit('.', 1)[-1].replace('_', ' ')} {value}")
+        elif param.choices:
+            parts.append(f"{param.label.lower()}: {choice_label(param, str(value))}")
+        else:
+            unit = f" {param.shown_unit}" if param.shown_unit else ""
+            parts.append(f"{param.label.lower()} {param.fmt(float(value))}{unit}")
+    return ", ".join(parts) or "none"

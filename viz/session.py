@@ -32,6 +32,7 @@ from lunarcity.render import (
     ring_cell,
     units_near,
 )
+from lunarcity.target import PartState
 
 from . import words
 from .charts import Charts
@@ -53,9 +54,10 @@ class TargetRow:
     why: str
     value: float
     goal: float
-    fraction: float  # progress 0..1
-    met_day: int | None
-    projection: str  # "met on day N (year Y)", "projected ...", or "not on track"
+    fraction: float  # progress 0..1 today (1 only while holding)
+    state: PartState  # holding now, held before but not now, or not yet
+    first_day: int | None  # the first day it held, whether or not it holds now
+    projection: str  # the state in words: "holding now (since day N ...)", "held before ..."
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Frame:
     ended: str = ""  # when the run has used its days: says so, and what to do next
     picked: dict[str, Any] | None = None  # the unit ringed on the map, as its card shows it
     thesis: str = ""  # the thesis chart's caption: both routes' kg per kW, the break-even
+    answers: tuple[str, str] = ("", "")  # both questions in a line each (words.answers)
 
     @property
     def year(self) -> float:
@@ -228,6 +231,7 @@ class Session:
                 ended="" if m.running else words.finished(summary),
                 picked=picked,
                 thesis=words.thesis(summary["thesis"], running=bool(m.running)),
+                answers=words.answers(summary, running=bool(m.running)),
             )
 
     def _square(self, ext: Extent) -> Extent:
@@ -238,33 +242,49 @@ class Session:
         return Extent(x0, y0, min(site.width, x0 + side), min(site.height, y0 + side))
 
     def targets(self) -> list[TargetRow]:
-        """Each target part: progress, the day it was met, or a projection from recent growth."""
+        """Each target part: its value against its goal and its state today.
+
+        The state is the recorder's (lunarcity/target.py): holding now, held before (from day
+        X to day Y) but not now, or not yet, with a forecast at today's rate. The bar shows the
+        value today, so a part that stopped holding no longer shows full.
+        """
         m = self.model
         rec = m.recorder
         rows = []
-        for name, part in m.params.target.parts.items():
+        for name, status in rec.target.parts.items():
+            part = status.part
             value = rec.value(part.metric)
-            goal = part.at_least if part.at_least is not None else part.at_most
-            assert goal is not None
-            met = rec.part_day.get(name)
+            goal = status.goal
             if part.metric == "mass_driver_operating" and m.track.length_m > 0:
                 fraction = min(1.0, rec.last("rail_length_m") / m.track.length_m)
             elif part.at_least is not None:
                 fraction = min(1.0, value / goal) if goal > 0 else 1.0
             else:
                 fraction = min(1.0, goal / value) if value > 0 else 1.0
-            fraction = 1.0 if met is not None else max(0.0, fraction)
-            if met is not None:
-                text = f"met on day {met:,} (year {met / DAYS_PER_YEAR:.1f})"
+            state = status.state
+            fraction = 1.0 if state is PartState.HOLDING else min(max(0.0, fraction), 0.999)
+            forecast = None
+            if state is PartState.NOT_YET:
+                forecast = self._projection(part.metric, goal, part.at_least is not None)
+            if state is PartState.NOT_YET and rec.n <= MIN_TREND_DAYS:
+                text = f"{state.value} (too early to tell)"
+            elif state is PartState.NOT_YET and forecast is None:
+                text = f"{state.value} (not on track at today's rate)"
             else:
-                day = self._projection(part.metric, goal, part.at_least is not None)
-                if rec.n <= MIN_TREND_DAYS:
-                    text = "too early to tell"
-                elif day is None:
-                    text = "not on track at today's rate"
-                else:
-                    text = f"at today's rate, about year {day / DAYS_PER_YEAR:.1f}"
-            rows.append(TargetRow(name, part.metric, part.why, value, goal, fraction, met, text))
+                text = status.words(forecast)
+            rows.append(
+                TargetRow(
+                    name,
+                    part.metric,
+                    part.why,
+                    value,
+                    goal,
+                    fraction,
+                    state,
+                    status.first_day,
+                    text,
+                )
+            )
         return rows
 
     def _projection(self, metric: str, goal: float, rising: bool) -> int | None:

@@ -114,11 +114,14 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
     built = float(model.recorder.last("rail_length_m"))
+    where = words.destination(model.thesis.destination)
+    where = where[:1].lower() + where[1:]  # mid-sentence
     lines = [
-        f"Launch speed v = {v / 1000:.3f} km/s (for {model.thesis.destination}), acceleration a = "
+        f"Launch speed v = {v / 1000:.3f} km/s (to reach {where}), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
         f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
-        f"Payload m = {mass:,.0f} kg (satellite and {model.track.kick_kg:g} kg kick stage)",
+        f"Payload m = {mass:,.0f} kg (the satellite and its {model.track.kick_kg:,.0f} kg kick "
+        "stage, a small rocket that takes it on from the Moon)",
         f"Energy per launch E = m v^2 / 2 / {md.efficiency:g} = {kwh:,.0f} kWh "
         f"({kwh / 1000:.2f} MWh)",
     ]
@@ -156,6 +159,12 @@ def thesis_facts(model: LunarCity) -> list[str]:
         )
     else:
         lines.append(f"Computers delivered to {where}: none yet")
+    lines.append(
+        f"One more satellite: {t['marginal_steady']:,.0f} kg lifted per kW against "
+        f"{model.thesis.route.direct_kg_per_kw:,.0f} from Earth; the Moon wins at the margin below "
+        f"{t['max_lifted_per_landed']:.1f} t lifted per t landed (this run: "
+        f"{t['lifted_per_landed']:g})"
+    )
     lines.append(f"Break-even: {words.breakeven(t['breakeven_day'], bool(model.running))}")
     return lines
 

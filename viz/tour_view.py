@@ -20,9 +20,11 @@ import solara
 from lunarcity.errors import InputError
 
 from . import words
+from .answers_view import VIEWS, ThesisBeside, ViewToggle
 from .compare_view import CompareView
+from .export_view import RecordGif
 from .film import session_gif
-from .params import check, current_values
+from .params import changes_text, check, current_values
 from .player import PlayButtons, SpeedSelect, Stage, use_player
 from .session import Frame, Session
 from .tour import FACTS, Chapter, chapters
@@ -78,8 +80,8 @@ def _data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _record(stage: Stage[ChapterRun]) -> bytes:
-    return session_gif(stage.current.session)
+def _record(stage: Stage[ChapterRun], **options: Any) -> bytes:
+    return session_gif(stage.current.session, **options)
 
 
 @solara.component
@@ -149,6 +151,8 @@ def ChapterPanel(
     message = solara.use_reactive("")
     playing = use_player(stage, frame, speed, key=stage)
     record = solara.use_memo(lambda: functools.partial(_record, stage), [stage])
+    # The thesis chapter opens on its chart, where the map stands (the map one click away).
+    side_view = solara.use_reactive(VIEWS[1] if "thesis" in chapter.charts else VIEWS[0])
 
     def step() -> None:
         frame.set(stage.current.advance(1))
@@ -180,7 +184,7 @@ def ChapterPanel(
             errors.set(errs)
             message.set("Not applied: fix the values marked in red.")
             return
-        message.set("Applied: " + (", ".join(f"{k}={v}" for k, v in overrides.items()) or "none"))
+        message.set("Applied: " + changes_text(overrides))
         restart(overrides)
 
     tf = frame.value
@@ -197,21 +201,22 @@ def ChapterPanel(
             solara.Button(
                 "Full screen", icon_name="mdi-fullscreen", on_click=lambda: full.set(True)
             )
-            solara.FileDownload(
-                record,
-                filename=f"{f.scenario}_seed{f.seed}.gif",
-                label="Record (GIF)",
-                mime_type="image/gif",
-            )
+            RecordGif(record, f"{f.scenario}_seed{f.seed}.gif")
         with solara.Row(style={"align-items": "flex-start"}, gap="14px"):
-            with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}):
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML=(
-                        f'<img src="{_data_url(f.map_png)}" alt="site map" class="lc-tour-map" '
-                        'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
-                    ),
-                )
+            with solara.Column(style={"width": f"{TOUR_MAP_PX}px", "flex": "none"}, gap="2px"):
+                if "thesis" in chapter.charts:
+                    ViewToggle(side_view)
+                if side_view.value == VIEWS[1]:
+                    ThesisBeside(f)
+                else:
+                    solara.HTML(
+                        tag="div",
+                        unsafe_innerHTML=(
+                            f'<img src="{_data_url(f.map_png)}" alt="site map" '
+                            'class="lc-tour-map" '
+                            'style="width:100%;aspect-ratio:1/1;image-rendering:pixelated">'
+                        ),
+                    )
             with solara.Column(style={"flex": "1", "min-width": "320px"}, gap="4px"):
                 ChapterText(chapter)
             with solara.Column(style={"width": "430px", "flex": "none"}, gap="4px"):
@@ -234,7 +239,7 @@ def ChapterPanel(
         ChartGrid(f, tuple(chapter.charts))
         if chapter.sliders:
             with solara.Card("Change one assumption (applies on Apply)"):
-                ParamControls(values.value, errors.value, set_param)
+                ParamControls(values.value, errors.value, set_param, chapter.preset or "")
                 solara.Button("Apply", icon_name="mdi-check", on_click=apply, color="primary")
 
 

@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "record",
         help="record a run's map, frame by frame, as an animated GIF (or MP4)",
         description="Run a scenario and write its map with a headline and a day counter, one "
-        "frame every few days, to FILE.gif (or FILE.mp4 when imageio-ffmpeg is installed).",
+        "frame every few days, to FILE.gif (or FILE.mp4 with the video extra: imageio-ffmpeg).",
     )
     add_scenario_arguments(p)
     p.add_argument("--out", default="city.gif", help="FILE.gif or FILE.mp4 (default city.gif)")
@@ -30,7 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="print what was written as one JSON object on stdout"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar; print only the headline line"
+    )
     p.set_defaults(func=run)
 
 
@@ -76,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rec.as_dict())
     else:
-        err.print(
-            f"{rec.path}: {rec.frames} frames of {rec.width}x{rec.height} px, "
-            f"one every {rec.every} days at {rec.fps:g} fps"
-        )
+        if not args.quiet:
+            err.print(
+                f"{rec.path}: {rec.frames} frames of {rec.width}x{rec.height} px, "
+                f"one every {rec.every} days at {rec.fps:g} fps"
+            )
         print(headline(rec.summary))
     return 0

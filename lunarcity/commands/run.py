@@ -25,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="print the summary as one JSON object on stdout"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar; print only the headline line"
+    )
     p.set_defaults(func=run)
 
 
@@ -56,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
             def tick(model) -> None:
                 if model.day % 10 == 0 or not model.running:
                     rec = model.recorder
-                    met = sum(v is not None for v in rec.part_day.values())  # integers
+                    parts = rec.target.parts.values()
+                    holding = sum(p.holding for p in parts)  # integers
                     bar.update(
                         task,
                         completed=model.day,
                         total=model.days,
                         units=int(rec.last("units_total")),
-                        parts=f"{met}/{len(rec.part_day)}",
+                        parts=f"{holding}/{len(parts)} holding",
                     )
 
             result = run_scenario(
@@ -74,13 +77,16 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         try:
             path = result.write(args.out)
-            err.print(f"daily table written to {path}")
+            if not args.quiet:
+                err.print(f"daily table written to {path}")
         except OSError as exc:  # e.g. the disk filled during the write: keep the summary
             failure = write_error(exc, args.out)
             if failure is None:
                 raise
     if args.json:
         print_json(result.summary)
+    elif args.quiet:
+        stdout_console().print(headline(result.summary), soft_wrap=True)
     else:
         print_summary(result.summary)
     if failure is not None:
@@ -99,7 +105,7 @@ def print_summary(s: dict) -> None:
         console.print(line)
     parts = Table(title="Target parts")
     parts.add_column("part")
-    parts.add_column("met on day", justify="right")
+    parts.add_column("value (goal): at the end")
     for row in target_rows(s):
         parts.add_row(*row)
     console.print(parts)

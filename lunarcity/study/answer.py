@@ -254,10 +254,23 @@ def _replace(text: str, block: str, path: Path) -> str:
     return pattern.sub(lambda _: block, text, count=1)
 
 
+def _check_checkout(root: Path) -> None:
+    """Refuse in one line where there is no checkout: an installed wheel has no README to write."""
+    missing = [p for p in _documents(root) if not p.is_file()]
+    if missing:
+        raise InputError(
+            f"rewrites a checkout's README.md and docs/MODEL.md from docs/results/, and "
+            f"{missing[0]} does not exist (lunarcity is installed, not run from a checkout)",
+            field="--answer",
+            valid="run it in a git clone of lunarcity, installed with pip install -e .",
+        )
+
+
 def expected(root: Path | None = None) -> dict[Path, str]:
     """Each document's text as the committed results say it should be."""
     root = root or repo_root()
     results = root / "docs" / "results"
+    _check_checkout(root)
     return {
         path: _replace(path.read_text(encoding="utf-8"), answer_text(results, link), path)
         for path, link in _documents(root).items()

@@ -27,6 +27,7 @@ from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
 from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.self_growth import self_growth
 from lunarcity.thesis import earth_side, plan_thesis
 
 
@@ -158,9 +159,14 @@ def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str,
     """Whether the city kept growing after Earth stopped sending landers.
 
     ``earth.until_years`` (the run's, or the scenario's) is when landers stop. The city is
-    self-sufficient when its industrial mass at the end of the run exceeds its mass on the
-    day Earth stopped; ``growth_after_earth`` is the ratio of the two. Runs in which Earth
-    never stops, or stops on or after the last day kept, have neither (null).
+    self-sufficient when its industrial mass grew over the run's last year and that year began
+    after Earth stopped: the run summary's definition (lunarcity/self_growth.py), counted from
+    the stop day because the kept table has no stocks (the summary counts from the day the last
+    Earth-only input ran out). A city that only finishes its work and spends its stocks
+    freezes within months and is not self-sufficient. ``growth_after_earth`` is the ratio of
+    the mass at the end to the mass on the day Earth stopped. Runs in which Earth never
+    stops, or stops on or after the last day kept, have neither (null); runs that end less
+    than a year after the stop have no ``self_sufficient`` (null).
     """
     del earth  # no Earth-side figure: the city's own record decides
     daily = record.daily
@@ -177,7 +183,8 @@ def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str,
     mass = daily["industrial_mass_t"].to_numpy()
     at_stop = float(mass[after[0]])
     ratio = float(mass[-1]) / at_stop if at_stop > 0 else None
-    return {"self_sufficient": bool(ratio is not None and ratio > 1.0), "growth_after_earth": ratio}
+    growth = self_growth(day, mass, int(math.floor(stop)))
+    return {"self_sufficient": growth.kept_growing, "growth_after_earth": ratio}
 
 
 #: The post-processors a study may name.
@@ -200,7 +207,8 @@ PROCESSORS: dict[str, Processor] = {
     "self_sufficiency": Processor(
         func=self_sufficiency,
         outcomes={"self_sufficient": "bool", "growth_after_earth": "float"},
-        doc="self-sufficient: industrial mass at the end above its mass when Earth stopped",
+        doc="self-sufficient: industrial mass grew over the run's last year, which began after "
+        "Earth stopped (lunarcity/self_growth.py)",
     ),
 }
 

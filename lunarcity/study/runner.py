@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from lunarcity.errors import InputError
+from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
 from lunarcity.study.records import earth_draws, read_phase
@@ -139,6 +140,8 @@ def run_study(
     Raises:
         InputError: bad spec or options, or a folder holding another study's phases.
     """
+    if scheduler:  # before the spec and the folder: one line naming the extra
+        require("distributed", field="--scheduler")
     if not isinstance(spec, StudySpec):
         spec = load_study(spec)
     full_size = (spec.study.screening.trajectories, spec.study.sobol.samples)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lunarcity.errors import InputError
+from lunarcity.optional import require
 from lunarcity.sweeps.worker import RunOutput, RunTask, execute_run
 
 #: Runs in flight per worker: enough to keep every worker busy, few enough to bound memory.
@@ -142,14 +143,9 @@ def run_dask(
     tasks: Iterator[RunTask], workers: int, scheduler: str | None
 ) -> Iterator[tuple[RunTask, RunOutput]]:
     """Run tasks on a Dask cluster: a new LocalCluster, or the one at ``scheduler``."""
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise InputError(
-            "the dask backend needs dask.distributed",
-            field="--backend",
-            valid="pip install 'lunarcity[dask]'",
-        ) from None
+    require("distributed", field="--backend")
+    from distributed import Client, LocalCluster, as_completed
+
     cluster = None
     if scheduler:
         try:

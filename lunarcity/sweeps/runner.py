@@ -21,6 +21,7 @@ from typing import Any, Literal
 import polars as pl
 
 from lunarcity.errors import InputError
+from lunarcity.optional import require
 from lunarcity.outpaths import check_out_dir, write_error
 from lunarcity.sweeps.backends import WorkerDied, run_dask, run_local
 from lunarcity.sweeps.designs import DesignTable, build_design, run_seed
@@ -236,6 +237,8 @@ def run_sweep(
     if scheduler:
         check_scheduler(scheduler)
         backend = "dask"
+    if backend == "dask":  # before the plan and the folder: one line naming the extra
+        require("distributed", field="--scheduler" if scheduler else "--backend")
     spec = as_spec(spec)
     plan = make_plan(spec)
     root = Path(out) if out is not None else default_out(plan)
