@@ -132,13 +132,21 @@ def test_learning_finishes_the_track_no_later(learning_runs, ratio):
     assert day is not None and day <= base["target_parts"]["mass_driver"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 24 open: with learning the city is bigger at year 10 (65-73 kt against "
-    "61 kt) and meets its target sooner, yet launches 2-4 % fewer satellites (more days bound "
-    "by power); cause not yet found",
+@pytest.mark.parametrize(
+    "ratio",
+    [
+        0.95,
+        pytest.param(
+            0.8,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 24 open: at 0.8 the city is bigger at year 10 (73 kt against "
+                "61 kt) yet launches ~3 % fewer satellites (more days bound by power); cause "
+                "not yet found",
+            ),
+        ),
+    ],
 )
-@pytest.mark.parametrize("ratio", [0.95, 0.8])
 def test_learning_launches_at_least_as_many_satellites(learning_runs, ratio):
     """Learning launches at least as many satellites as the city without it."""
     assert learning_runs[ratio]["satellites_launched"] >= learning_runs[1.0]["satellites_launched"]
