@@ -1,7 +1,8 @@
 """Rewrite the generated sections of docs/MODEL.md and README.md from fresh runs.
 
-Each preset against its study (MODEL.md and README.md), and the ten-year city with each
-off-by-default switch turned on (MODEL.md).
+Each preset against its study (MODEL.md and README.md), the ten-year city with each
+off-by-default switch turned on (MODEL.md), and its growth gap attributed to causes (MODEL.md,
+lunarcity/growth_gap.py).
 
 Usage::
 
@@ -17,12 +18,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from lunarcity.growth_gap import gap_table
 from lunarcity.studies import preset_table, replace_section, switches_table
 
 HERE = Path(__file__).resolve().parent
 FILES = [HERE / "MODEL.md", HERE.parent / "README.md"]
 #: Each generated section (its marker name): the files that hold it.
-SECTIONS = {"presets": FILES, "switches": [HERE / "MODEL.md"]}
+SECTIONS = {
+    "presets": FILES,
+    "switches": [HERE / "MODEL.md"],
+    "growth_gap": [HERE / "MODEL.md"],
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
-    tables = {"presets": preset_table(), "switches": switches_table()}
+    tables = {"presets": preset_table(), "switches": switches_table(), "growth_gap": gap_table()}
     fresh_text: dict[Path, str] = {}
     for name, table in tables.items():
         for path in SECTIONS[name]:

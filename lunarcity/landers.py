@@ -316,6 +316,25 @@ def landed_summary(city: LunarCity) -> dict[str, object]:
     }
 
 
+def supply_vitamins(city: LunarCity, plan: Plan) -> float:
+    """Land every Earth-only input today's plan needs, at once (``earth.free_vitamins``).
+
+    Each Earth-only item is topped up to what the plan consumes of it over a day and the
+    planner's stock days, so no recipe or job waits for chips, salt or anodes: the footing on
+    which the growth bound (lunarcity/growth.py) counts them free.
+
+    Returns:
+        The mass landed (kg).
+    """
+    arrays = city.arrays
+    horizon = 1.0 + city.params.planner.stock_days
+    wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
+    want = np.where(arrays.vitamins, np.maximum(0.0, wanted * horizon - city.stock), 0.0)
+    for i in np.flatnonzero(want > 0):
+        land_stock(city, arrays.nodes[i], float(want[i]))
+    return float(want.sum())
+
+
 def unload(city: LunarCity, cargo: dict[str, float]) -> tuple[float, tuple[float, ...]]:
     """Put a cargo into stock and onto the ground.
 

@@ -21,6 +21,7 @@ from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
+from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.landers import landed_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.margin import horizon_verdict, margin_block
@@ -440,10 +441,36 @@ class Recorder:
                 "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
                 # What Earth landed, by category, and what of it lies unused (issue 22).
                 "landed": landed_summary(m),
+                "growth": self._growth(),
             }
             | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
             | ({"generations": self._generations()} if m.generations.on else {})
         )
+
+    def _growth(self) -> dict[str, Any]:
+        """The run's best doubling against its data's balanced growth bound (lunarcity/growth.py).
+
+        ``best_doubling_years`` is the shortest trailing-year doubling time of industrial mass;
+        ``efficiency`` is the bound's doubling time over it (1 is the bound).
+        """
+        m = self.model
+        bound = balanced_growth(city_problem(m))
+        trailing = self.f["doubling_time_years"][: self.n]
+        finite = trailing[np.isfinite(trailing)]
+        best = float(finite.min()) if len(finite) else None
+        limit = earth_limited_mass_t(m, bound)
+        return {
+            "bound_doubling_years": bound.as_dict()["doubling_years"],
+            "bound_rate_per_year": bound.rate_per_year,
+            "bound_mix": bound.mix,
+            "bound_binding": bound.binding,
+            "best_doubling_years": best,
+            "efficiency": bound.doubling_years / best
+            if best and math.isfinite(bound.doubling_years)
+            else None,
+            "earth_kg_per_kg": bound.earth_kg_per_kg,
+            "earth_limited_mass_t": limit,
+        }
 
     def _generations(self) -> dict[str, Any]:
         """The generation being built at the end, and the generational units in service by it."""

@@ -216,6 +216,8 @@ class LunarCity(mesa.Model):
 
         # -- run-long: the planner's basis ----------------------------------------------------
         profile = plan.crest_profile(self.site, self.placement.sunny_order)
+        # The yearly mean sunlight of those cells: the growth bound's energy (lunarcity/growth.py).
+        self.sunlit_mean = float(profile.mean())
         self.plan_basis = plan.PlanBasis.build(
             sc,
             units,
@@ -286,6 +288,8 @@ class LunarCity(mesa.Model):
         state.shares = plan.todays_shares(self)
         labour_pool = units.labour_supply()
         production_plan = plan.production_plan(self, labour_pool, state.shares)
+        if self.params.earth.free_vitamins:
+            landers.supply_vitamins(self, production_plan)
         launch_want = launch.launches_possible(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.

@@ -14,7 +14,7 @@ Two parts, one fixed and one daily:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -205,16 +205,52 @@ def todays_shares(city: LunarCity) -> dict[str, float]:
         pulse_done,
         city.day >= p.produce_after_years * DAYS_PER_YEAR,
     )
+    epoch = _learning_epoch(city)
+    if epoch:
+        key = (*key, epoch)
     memo = city.plan_basis.shares_memo
     shares = memo.get(key)
     if shares is None:
-        shares = memo[key] = _policy_shares(city, rail_done, pulse_done)
+        shares = memo[key] = _policy_shares(city, rail_done, pulse_done, epoch)
     return dict(shares)
 
 
-def _policy_shares(city: LunarCity, rail_done: bool, pulse_done: bool) -> dict[str, float]:
+def _learning_epoch(city: LunarCity) -> tuple[int, ...]:
+    """Doublings of the count built of each growth kind (empty unless learning is on).
+
+    The balanced mix is worked out again with each doubling, when each kind's assembly labour
+    has fallen by a progress ratio: sized from the first unit's labour, it kept building the
+    robots that labour no longer needed, and the city grew slower with learning than without.
+    """
+    learning = city.learning
+    if not learning.on or not city.params.planner.replicate:
+        return ()
+    return tuple(int(math.log2(learning.built.get(k, 0) + 1)) for k in city.plan_basis.growth_kinds)
+
+
+def learned_mix(city: LunarCity, epoch: tuple[int, ...]) -> dict[str, float]:
+    """The balanced mix with each kind's assembly labour at the learning curve's next unit."""
+    basis = city.plan_basis
+    costs = {
+        k: replace(c, assembly_days=city.learning.next_days(k)) if k in basis.growth_kinds else c
+        for k, c in city.costs.items()
+    }
+    return balanced_mix(
+        costs,
+        city.specs,
+        basis.growth_kinds,
+        basis.worst_month_lit,
+        basis.store_hours,
+        city.robot_kind,
+    )
+
+
+def _policy_shares(
+    city: LunarCity, rail_done: bool, pulse_done: bool, epoch: tuple[int, ...] = ()
+) -> dict[str, float]:
     p = city.params.planner
     basis = city.plan_basis
+    base = learned_mix(city, epoch) if epoch and basis.growth_kinds else basis.base_mix
     outputs = {}
     pulse = city.track.pulse_kind
     if city.rail_kind in city.buildable and city.track.fits and not rail_done:
@@ -226,7 +262,7 @@ def _policy_shares(city: LunarCity, rail_done: bool, pulse_done: bool) -> dict[s
         outputs["satellite"] = city.sat_kind
     return policy_shares(
         p.policy,
-        basis.base_mix,
+        base,
         basis.fixed_mix,
         city.day,
         p.produce_after_years * DAYS_PER_YEAR,

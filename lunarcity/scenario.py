@@ -184,6 +184,13 @@ class EarthConfig(Section):
         description="Landers bring only what only Earth makes (chips, salt, anodes, Earth-only "
         "units), never parts the city could make itself",
     )
+    free_vitamins: bool = Field(
+        False,
+        description="Every Earth-only input (chips, salt, anodes) appears in stock each morning "
+        "as the day's plan needs it, landed at once and at no cost, with or without landers: "
+        "the footing of the growth bound (lunarcity/growth.py); with earth.imports=false the "
+        "city gets nothing else from Earth",
+    )
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )

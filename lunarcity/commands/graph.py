@@ -12,9 +12,10 @@ from lunarcity.analysis import production_chain, unit_totals
 from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
-from lunarcity.scenario import resolve_scenario
+from lunarcity.scenario import Scenario, resolve_scenario
 
 RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year|day|d))?\s*$")
 
@@ -27,6 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--unit", help="only this unit kind")
     p.add_argument("--rate", help="production chain for KIND=N/yr (or N/day)")
+    p.add_argument(
+        "--growth",
+        action="store_true",
+        help="the fastest balanced growth the data allow (von Neumann bound) and its mix",
+    )
     p.add_argument(
         "--set", action="append", default=[], metavar="PATH=VALUE", help="override a parameter"
     )
@@ -71,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
         The exit code: 0 when done; bad input raises InputError (exit 2, one line).
     """
     scenario = resolve_scenario(args.scenario, sets=args.set)
+    if args.growth:
+        return _growth(scenario, args.json)
     econ = scenario_economy(scenario, default_catalog())
     units = list(econ.catalog.units)
     if args.rate:
@@ -126,6 +134,35 @@ def run(args: argparse.Namespace) -> int:
             f"{t['vitamin_share_mass']:.3f}",
             f"{len(t['vitamin_items'])} of {t['items_in_bill']}",
         )
+    stdout_console().print(table)
+    return 0
+
+
+def _growth(scenario: Scenario, as_json: bool) -> int:
+    """Print the scenario's balanced growth bound (lunarcity/growth.py)."""
+    from lunarcity.model import LunarCity  # the bound needs the city's costs and sunlight
+
+    city = LunarCity(scenario=scenario)
+    bound = balanced_growth(city_problem(city))
+    record = bound.as_dict() | {"earth_limited_mass_t": earth_limited_mass_t(city, bound)}
+    if as_json:
+        print_json(record)
+        return 0
+    table = Table(title=f"Balanced growth bound ({scenario.name}, Earth-only inputs free)")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    if bound.missing:
+        table.add_row("cannot grow: nothing here supplies", ", ".join(bound.missing))
+    else:
+        table.add_row("growth rate (continuous)", f"{bound.rate_per_year:.3f} /yr")
+        table.add_row("doubling time", f"{bound.doubling_years:.3f} yr")
+        for kind, share in bound.mix.items():
+            table.add_row(f"mix: {kind}", f"{share:.1%} of mass")
+        table.add_row("binding", ", ".join(bound.binding))
+        table.add_row("Earth-only kg per kg grown", f"{bound.earth_kg_per_kg:.4f}")
+        limit = record["earth_limited_mass_t"]
+        if limit is not None:
+            table.add_row("landers bind above", f"{limit:,.0f} t of city")
     stdout_console().print(table)
     return 0
 
