@@ -62,6 +62,8 @@ ROLES: dict[str, dict[str, Role]] = {
         "lander_isp_s": U,
         "lander_trip_km_s": U,
         "payload_to_leo_t": U,
+        # An experiment's footing (the growth bound's), not a choice Earth could make.
+        "free_vitamins": S,
     },
     "UnitOverride": {
         **_NOTES,
