@@ -12,7 +12,7 @@ import polars as pl
 
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
-from lunarcity.outpaths import check_out_file, temporary_beside
+from lunarcity.outpaths import check_out_file, written_atomically
 from lunarcity.scenario import Scenario, resolve_scenario
 
 #: Relative error a ledger may show at the end of a run (DESIGN: mass balances to < 1e-9).
@@ -51,12 +51,11 @@ class RunResult:
             OSError: the write failed part way (e.g. the disk is full).
         """
         path = check_out_file(path, suffixes=OUT_SUFFIXES)
-        with temporary_beside(path) as tmp:
+        with written_atomically(path) as tmp:
             if path.suffix.lower() == ".csv":
                 self.daily.write_csv(tmp)
             else:
                 self.daily.write_parquet(tmp)
-            tmp.replace(path)
         return path
 
 

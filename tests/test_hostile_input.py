@@ -628,3 +628,82 @@ def test_a_negative_seed_from_python_is_refused_in_words() -> None:
 
     with pytest.raises(InputError, match="seed -1 is out of range"):
         LunarCity("ten_year_city", seed=-1)
+
+
+# -- round three (issue 25): outputs never clobber, a full disk loses no result ------------------
+def test_study_out_refuses_a_folder_of_the_users_own_files(capsys, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "report.md").write_text("my report\n")
+    (notes / "summary.json").write_text('{"name": "my own notes"}\n')
+    code, out, err = lc(capsys, "study", "smoke_study", "--out", notes)
+    assert code == 2 and out == ""
+    one_line_error(err, str(notes), "not empty", "smoke_study")
+    assert (notes / "report.md").read_text() == "my report\n"  # untouched
+    assert sorted(p.name for p in notes.iterdir()) == ["report.md", "summary.json"]
+
+
+def _file_size_limit(limit: int) -> Any:
+    """``ulimit -f``: this process may write files of at most ``limit`` bytes (restored after)."""
+    import resource
+
+    @contextlib.contextmanager
+    def limited() -> Any:
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+    return limited()
+
+
+@pytest.mark.parametrize("name", ["fz.csv", "fz.parquet"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_run_past_a_file_size_limit_prints_the_summary_then_one_line(
+    capsys, tmp_path: Path, name: str, as_json: bool
+) -> None:
+    # Python ignores SIGXFSZ, so a write past RLIMIT_FSIZE fails with EFBIG, which Polars raises
+    # with no errno (CSV: OSError, Parquet: ComputeError), as it does for /dev/full's ENOSPC.
+    target = tmp_path / name
+    flags = ["--json"] if as_json else []
+    with _file_size_limit(4096):
+        code, out, err = lc(capsys, "run", "--set", "run.years=0.3", "--quiet", "--out", target,
+                            *flags)  # fmt: skip
+    assert code == 2
+    if as_json:
+        assert json.loads(out)["days_simulated"] == 110  # 0.3 x 365.25, floored
+    else:
+        assert "ten_year_city" in out and "110 days" in out
+    one_line_error(err, str(target), "cannot write")
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary
+
+
+def _polars_write_fails(monkeypatch, error: Exception) -> None:
+    """Polars' Parquet writer writing a little, then failing the way it does on a full disk."""
+
+    def fails(self: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        Path(file).write_bytes(b"PAR1 half")
+        raise error
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", fails)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError("No space left on device (os error 28)"),  # errno None, as Polars raises it
+        pl.exceptions.ComputeError("parquet: underlying IO error: No space left on device"),
+    ],
+    ids=["oserror-without-errno", "compute-error"],
+)
+def test_sweep_on_a_full_disk_says_which_file_and_leaves_no_temporary(
+    capsys, tmp_path: Path, monkeypatch, error: Exception
+) -> None:
+    _polars_write_fails(monkeypatch, error)
+    out = tmp_path / "sweep"
+    code, _, err = lc(capsys, "sweep", "smoke", "--out", out, "--workers", "1")
+    assert code == 2
+    one_line_error(err, str(out), "cannot write", "No space left")
+    assert not list(out.rglob("*.tmp"))

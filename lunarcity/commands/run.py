@@ -9,7 +9,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lunarcity.commands.common import add_scenario_arguments
-from lunarcity.errors import InputError
 from lunarcity.outpaths import check_out_file, write_error
 from lunarcity.output import print_json, stderr_console, stdout_console
 from lunarcity.report import earth_line, end_rows, headline, target_rows, thesis_line
@@ -70,21 +69,18 @@ def run(args: argparse.Namespace) -> int:
             )
     else:
         result = run_scenario(args.scenario, seed=args.seed, years=args.years, sets=args.set)
-    failure: InputError | None = None
-    if args.out:
-        try:
-            path = result.write(args.out)
-            err.print(f"daily table written to {path}")
-        except OSError as exc:  # e.g. the disk filled during the write: keep the summary
-            failure = write_error(exc, args.out)
-            if failure is None:
-                raise
+    # The summary first: a write that fails (a full disk, a file-size limit) must not lose it.
     if args.json:
         print_json(result.summary)
     else:
         print_summary(result.summary)
-    if failure is not None:
-        raise failure
+    sys.stdout.flush()
+    if args.out:
+        try:
+            path = result.write(args.out)
+        except OSError as exc:
+            raise write_error(exc, args.out) from None
+        err.print(f"daily table written to {path}")
     return 0
 
 
