@@ -18,6 +18,7 @@ from pydantic import Field, PositiveFloat
 
 from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.resources import data_dir
 from lunarcity.validation import Strict
 
 G0 = 9.80665
@@ -58,6 +59,11 @@ def _load(folder: Path | None) -> PulseFile:
     return data
 
 
+def load_pulse_stores(folder: Path | None = None) -> PulseFile:
+    """data/pulse_stores.yaml, validated (read once per process and folder)."""
+    return _load(folder)
+
+
 def kind_for_bom(bom: dict[str, float], folder: Path | None = None) -> tuple[str, StoreKind]:
     """The store kind whose cells a unit's bill of materials holds.
 
@@ -70,8 +76,10 @@ def kind_for_bom(bom: dict[str, float], folder: Path | None = None) -> tuple[str
             return name, kind
     raise InputError(
         "a pulse unit's bill of materials holds no pulse store's cells",
-        field="bom",
-        valid=", ".join(k.item for k in stores.values()),
+        file=str((folder or data_dir()) / PULSE_FILE),
+        field="stores",
+        valid="a store whose item is in the pulse unit's bom: "
+        + (", ".join(k.item for k in stores.values()) or "none here"),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from lunarcity.catalog import Catalog
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
 from lunarcity.outpaths import check_out_file, written_atomically
@@ -65,6 +66,7 @@ def run(
     years: float | None = None,
     sets: list[str] | tuple[str, ...] = (),
     progress: Callable[[LunarCity], None] | None = None,
+    catalog: Catalog | None = None,
     **overrides: Any,
 ) -> RunResult:
     """Run a scenario to its end.
@@ -75,6 +77,8 @@ def run(
         years: Overrides ``run.years``.
         sets: ``path=value`` strings (command-line precedence).
         progress: Called after every day with the model (for progress bars).
+        catalog: The reference data (the package's data/ by default; ``Catalog.load(folder)``
+            runs on a copy, all seven files of it).
         **overrides: Flat ``__`` keywords, e.g. ``earth__lander_interval_days=7``.
 
     Returns:
@@ -90,8 +94,8 @@ def run(
     if seed is not None:
         # Through the schema, so a seed numpy cannot take (-1, 2^64) is refused as input.
         extra["run__seed"] = seed
-    sc = resolve_scenario(scenario, extra, sets)
-    model = LunarCity(sc)
+    sc = resolve_scenario(scenario, extra, sets, catalog=catalog)
+    model = LunarCity(sc, catalog=catalog)
     while model.running:
         model.step()
         if progress is not None:

@@ -16,12 +16,12 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field
 
-from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.catalog import MAX_FAILURES_PER_YEAR, Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
 from lunarcity.satellite import FigureOverrides
-from lunarcity.trajectory import load_destinations
+from lunarcity.trajectory import MAX_LAUNCH_KM_S, load_destinations
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
@@ -189,9 +189,8 @@ class UnitOverride(Section):
     compute_kw: float | None = Field(None, ge=0, le=1e5, description="Compute per satellite (kW)")
     # 1000 years: five times the longest run (a unit that never wears out).
     lifetime_years: float | None = Field(None, gt=0, le=1000, description="Service life (years)")
-    # 365 a year: the model steps in days, so at most one failure a day.
     failures_per_year: float | None = Field(
-        None, ge=0, le=365, description="Random failures per unit-year"
+        None, ge=0, le=MAX_FAILURES_PER_YEAR, description="Random failures per unit-year"
     )
     # At most the longest run.
     repair_robot_days: float | None = Field(
@@ -219,14 +218,16 @@ class MassDriverConfig(Section):
     # from the Moon's distance; below 0.1 km/s the track is under one rail segment (5 m at 100 g).
     # None: the speed the satellites' destination needs (data/destinations.yaml).
     launch_speed_km_s: float | None = Field(
-        None, ge=0.1, le=20.0, description="Speed at the muzzle (km/s)"
+        None, ge=0.1, le=MAX_LAUNCH_KM_S, description="Speed at the muzzle (km/s)"
     )
     # 1 g to 1e5 g: at 1 g escape speed needs 288 km of track (L = v^2 / 2a, DERIVED); 1e5 g is
     # several times what gun-hardened electronics survive (~2e4 g).
     max_accel_g: float = Field(
         100.0, ge=1.0, le=1e5, description="Acceleration the payload tolerates (g)"
     )
-    efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
+    # 1 % at least: the first coilguns and railguns reached a few per cent; below it a shot
+    # draws over a hundred times its kinetic energy (and at 1e-300 an infinite store).
+    efficiency: float = Field(0.9, ge=0.01, le=1, description="Electrical to kinetic energy")
     # 100 t: fifty times the data's 2 t satellite. None: sized by the rocket equation for the
     # destination; a smaller one delivers no compute there.
     kick_stage_kg: float | None = Field(
@@ -534,7 +535,7 @@ def check_against_catalog(
                 f"'{name}' cannot be imported",
                 "importable items and unit kinds",
             )
-    trips = load_destinations()
+    trips = load_destinations(catalog.folder)
     for field, table in (
         ("destination", trips.destinations),
         ("kick_propellant", trips.propellants),

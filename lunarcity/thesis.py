@@ -75,8 +75,9 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     Raises:
         InputError: a stage cannot reach the destination, or a radiator cannot reject heat there.
     """
-    sats = load_satellites()
-    trips = load_destinations()
+    # The catalog's own folder: a run on a copy of data/ reads all seven files from the copy.
+    sats = load_satellites(catalog.folder)
+    trips = load_destinations(catalog.folder)
     sc = params.satellite
     md = params.mass_driver
     dest = trips.destinations[sc.destination]
@@ -115,7 +116,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     pulse_unit = next((k for k, u in catalog.units.items() if u.role == "pulse" and u.bom), None)
     store_kind = store = None
     if pulse_unit is not None:
-        name, store_kind = kind_for_bom(catalog.units[pulse_unit].bom)
+        name, store_kind = kind_for_bom(catalog.units[pulse_unit].bom, catalog.folder)
         store = size_store(shot, store_kind, name)
     # The Earth-made kg in one more lunar satellite and its kick stage (as launched).
     kick_earth = kick.earth_kg * (kick_kg / kick.mass_kg) if kick.mass_kg > 0 else 0.0

@@ -707,3 +707,202 @@ def test_sweep_on_a_full_disk_says_which_file_and_leaves_no_temporary(
     assert code == 2
     one_line_error(err, str(out), "cannot write", "No space left")
     assert not list(out.rglob("*.tmp"))
+
+
+# -- record: frames streamed to the file, a stated maximum -----------------------------------------
+def test_a_recording_of_73051_frames_is_refused_at_once_with_the_arithmetic(capsys, tmp_path):
+    start = time.perf_counter()
+    out = tmp_path / "x.gif"
+    code, _, err = lc(capsys, "record", "--years", "200", "--every", "1", "--out", out)
+    assert code == 2 and time.perf_counter() - start < 5
+    # 200 x 365.25 = 73,050 days, a frame on each and one on day 0.
+    one_line_error(err, "--every", "73,050 days", "73,051 frames", "14,400", "--every 6")
+    assert not out.exists()
+
+
+def _peak_rss_growth_mb(run: typing.Callable[[], object]) -> float:
+    """How far this process's peak resident memory rises while ``run`` runs (MB)."""
+
+    def peak() -> float:
+        status = Path("/proc/self/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the present size
+    base = peak()
+    run()
+    return peak() - base
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux peak-RSS reset")
+def test_recording_memory_does_not_grow_with_the_number_of_frames(tmp_path: Path) -> None:
+    from lunarcity.recording import frame_shape, record
+
+    made: dict[str, int] = {}
+
+    def shoot(every: int, name: str) -> typing.Callable[[], object]:
+        def go() -> None:
+            made[name] = record(None, tmp_path / name, years=0.1, every=every, size=768).frames
+
+        return go
+
+    shoot(12, "warm.gif")()  # fonts, the economy and numpy's buffers, once
+    few = _peak_rss_growth_mb(shoot(12, "few.gif"))  # 37 days: days 0, 12, 24, 36, 37
+    many = _peak_rss_growth_mb(shoot(1, "many.gif"))  # every day: 38 frames
+    assert (made["few.gif"], made["many.gif"]) == (5, 38)
+    width, height = frame_shape(768)
+    frame_mb = width * height / 2**20  # one palette frame kept: a byte a pixel, 0.65 MB
+    # Keeping the 33 extra frames would add 33 x 0.65 = 21 MB; streamed, the peak is the same.
+    assert many - few < 10 * frame_mb, (few, many)
+    from PIL import Image
+
+    with Image.open(tmp_path / "many.gif") as gif:
+        assert gif.n_frames == 38
+
+
+# -- validate reads every data file with the run's schema ------------------------------------------
+def _set_field(path: Path, dotted: str, value: Any) -> None:
+    """Set one field of a YAML data file (``dotted``: its path), keeping the rest."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    *parents, last = dotted.split(".")
+    node = data
+    for key in parents:
+        node = node[key]
+    if last not in node:
+        raise KeyError(f"{dotted} is not in {path.name}")
+    node[last] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "field", "value"),
+    [
+        ("destinations.yaml", "destinations.heliocentric.from_moon.launch_km_s", math.nan),
+        ("destinations.yaml", "propellants.lox_ch4.isp_s", 0),
+        ("destinations.yaml", "propellants.lox_ch4.oxidiser_fraction", 1.5),
+        ("destinations.yaml", "destinations.leo.sink_k", 1e300),
+        ("satellites.yaml", "figure_sets.lunar.board_kg_per_kw", -4),
+        ("satellites.yaml", "figure_sets.earth.radiator_emissivity", 0),
+        ("pulse_stores.yaml", "stores", {}),
+        ("units.yaml", "units.robot.failures_per_year", 1e300),
+    ],
+)
+def test_validate_data_refuses_what_a_run_refuses_in_every_file(
+    capsys, data_copy: Path, file: str, field: str, value: Any
+) -> None:
+    _set_field(data_copy / file, field, value)
+    code, out, err = lc(capsys, "validate", data_copy)
+    assert code == 2, out
+    one_line_error(err, file)
+
+
+#: Fields of each data file a run reads, set to each hostile value below. Check only: the run
+#: is 18 days on the edited copy (all seven files of it), ~0.2 s when the data are accepted.
+HOSTILE_DATA = {
+    "destinations.yaml": [
+        "destinations.heliocentric.from_moon.launch_km_s",
+        "destinations.heliocentric.from_earth.beyond_leo_km_s",
+        "propellants.lox_ch4.isp_s",
+    ],
+    "satellites.yaml": [
+        "figure_sets.lunar.structure_exponent",
+        "figure_sets.lunar.radiator_temperature_k",
+        "figure_sets.earth.bus_kg",
+    ],
+    "pulse_stores.yaml": ["stores.supercapacitor.specific_energy_kj_per_kg"],
+    "units.yaml": [
+        "units.robot.failures_per_year",
+        "units.solar_plant.footprint_m2",
+        "units.fission_unit.mass_kg",
+    ],
+    "sites.yaml": ["sites.polar_ridge.grid.cell_m", "sites.polar_ridge.sunlight.synodic_days"],
+    "recipes.yaml": ["recipes.regolith_electrolysis.inputs.regolith"],
+    "materials.yaml": ["items.oxygen.elements.O"],
+}
+HOSTILE_VALUES = [math.nan, math.inf, -1.0, 0.0, 1e300]
+
+
+@pytest.mark.parametrize("file", sorted(HOSTILE_DATA))
+def test_validate_and_a_run_agree_on_hostile_data(tmp_path: Path, file: str) -> None:
+    import shutil
+
+    from lunarcity.catalog import Catalog
+    from lunarcity.commands.validate import validate_data
+
+    for i, (field, value) in enumerate((f, v) for f in HOSTILE_DATA[file] for v in HOSTILE_VALUES):
+        # A folder of its own: the thesis's files are cached by folder, as in a run.
+        folder = tmp_path / f"data{i}"
+        shutil.copytree(REPO / "data", folder)
+        _set_field(folder / file, field, value)
+        try:
+            validate_data(folder)
+            valid: str | None = None
+        except InputError as exc:
+            valid = exc.render()
+        try:  # any other exception is an internal error: the test fails with it
+            runner.run(None, years=0.05, catalog=Catalog.load(folder))
+            ran: str | None = None
+        except InputError as exc:
+            ran = exc.render()
+        case = f"{file} {field} = {value}: validate {valid or 'ok'}; run {ran or 'ok'}"
+        # Nothing a run refuses passes validation.
+        assert not (ran and not valid), case
+        shutil.rmtree(folder)
+
+
+def test_validate_on_the_shipped_data_and_presets_prints_no_warning(capsys) -> None:
+    code, out, err = lc(capsys, "validate")
+    assert code == 0
+    assert "warning" not in err, err
+    assert all(line.endswith(")") and ": ok (" in line for line in out.splitlines()), out
+
+
+# -- schema bounds are the physics' bounds -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("mass_driver.efficiency=1e-300", "mass_driver.efficiency"),
+        ("satellite.lunar.structure_exponent=1e6", "satellite.lunar.structure_exponent"),
+        ("satellite.earth.radiator_temperature_k=1e100", "satellite.earth.radiator_temperature_k"),
+        ("units.robot.failures_per_year=1e300", "units.robot.failures_per_year"),
+    ],
+)
+def test_values_that_ended_in_internal_errors_are_refused(capsys, setting, field) -> None:
+    code, _, err = lc(capsys, "run", "--set", SHORT, "--set", setting, "--quiet")
+    assert code == 2
+    one_line_error(err, field)
+
+
+# -- study --answer refuses a summary that is not one ------------------------------------------
+@pytest.mark.parametrize(
+    ("garble", "words"),
+    [
+        (lambda s: "[1, 2]", ["not a JSON object"]),
+        (lambda s: s[: len(s) // 2], ["cannot be read as JSON"]),
+        (lambda s: s.replace('"kept"', '"kept_"', 1), ["kept"]),
+        (lambda s: s.replace('"share": 0.0390625', '"share": NaN'), ["success.share"]),
+        (lambda s: s.replace('"share": 0.0390625', '"share": "most"'), ["success.share"]),
+        (lambda s: s.replace('"top_inputs": [', '"top_inputs": [7, ', 1), ["top_inputs"]),
+    ],
+)
+def test_study_answer_refuses_a_garbled_summary_and_writes_nothing(
+    capsys, tmp_path: Path, garble, words
+) -> None:
+    from lunarcity.study.answer import CITY, ROUTE, write_answer
+
+    root = tmp_path / "repo"
+    for name in (CITY, ROUTE):
+        (root / "docs" / "results" / name).mkdir(parents=True)
+        src = REPO / "docs" / "results" / name / "summary.json"
+        (root / "docs" / "results" / name / "summary.json").write_text(src.read_text())
+    for doc in ("README.md", "docs/MODEL.md"):
+        (root / doc).write_text((REPO / doc).read_text())
+    city = root / "docs" / "results" / CITY / "summary.json"
+    city.write_text(garble(city.read_text()))
+    before = {doc: (root / doc).read_text() for doc in ("README.md", "docs/MODEL.md")}
+    with pytest.raises(InputError) as caught:
+        write_answer(root)
+    message = caught.value.render()
+    assert str(city) in message and all(w in message for w in words), message
+    assert {doc: (root / doc).read_text() for doc in before} == before
