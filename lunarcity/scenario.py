@@ -33,6 +33,8 @@ from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 #: The longest run (years); every span in years or days is bounded by it.
 MAX_YEARS = 200
+#: Keys that describe a scenario without making a city (a file of only these is empty).
+DESCRIPTIVE_KEYS = {"name", "description", "source", "assumption"}
 #: The longest run in days.
 MAX_DAYS = int(MAX_YEARS * DAYS_PER_YEAR)
 #: Seeds are stored as int64 in sweep tables and Parquet (sweeps spawn 63-bit seeds).
@@ -590,10 +592,12 @@ def resolve_scenario(
         path = find_scenario_file(scenario)
         file = str(path)
         data, lines = load_yaml(path)
-        if data is None or data == {}:
+        if data is None or (isinstance(data, dict) and not set(data) - DESCRIPTIVE_KEYS):
             # Defaults alone are a city of no units that runs and says nothing: refuse it.
             raise InputError(
-                "the scenario file is empty: a scenario needs a seed",
+                "the scenario file is empty: a scenario needs a seed"
+                if not data
+                else f"the scenario file holds only {', '.join(data)}: a scenario needs a seed",
                 file=file,
                 valid="sections such as seed: {units: {robot: 12, regolith_plant: 2, ...}}",
             )
@@ -604,7 +608,7 @@ def resolve_scenario(
         # A bad override path is the override's fault, not the file's: no file is named.
         data = apply_overrides(data, merged)
     try:
-        return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+        sc = validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
     except InputError as exc:
         if exc.field is not None and any(
             p == exc.field or p.startswith(exc.field + ".") for p in merged
@@ -613,6 +617,15 @@ def resolve_scenario(
             # line that the same key may also have.
             raise InputError(exc.message, field=exc.field, valid=exc.valid) from None
         raise
+    if sc.days < 1:
+        # A run of no day would end at once and report "held back by none".
+        raise InputError(
+            f"{sc.run.years:g} years (--years or run.years) is less than a day: nothing to "
+            "simulate",
+            field="run.years",
+            valid=f"at least one day, {1 / DAYS_PER_YEAR:.5f} years",
+        )
+    return sc
 
 
 def load_scenario_text(

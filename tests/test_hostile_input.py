@@ -906,3 +906,37 @@ def test_study_answer_refuses_a_garbled_summary_and_writes_nothing(
     message = caught.value.render()
     assert str(city) in message and all(w in message for w in words), message
     assert {doc: (root / doc).read_text() for doc in before} == before
+
+
+# -- smaller rows of issue 25 -------------------------------------------------------------------
+def test_a_run_of_less_than_a_day_is_refused(capsys) -> None:
+    code, out, err = lc(capsys, "run", "--years", "0.0001", "--quiet")
+    assert code == 2 and out == ""
+    one_line_error(err, "run.years", "less than a day")
+
+
+def test_a_scenario_of_only_a_name_is_refused(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "named.yaml"
+    path.write_text("name: my city\ndescription: nothing else\n")
+    for command in ("validate", "run"):
+        code, _, err = lc(capsys, command, path)
+        assert code == 2
+        one_line_error(err, str(path), "needs a seed")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        # smoke_study: 3 inputs, 1 replicate: Sobol N x (3 + 2), Morris r x (3 + 1).
+        ("--samples", "1073741824", ["1,073,741,824 x 5", "5,368,709,120 Sobol runs"]),
+        ("--trajectories", "1000000000", ["1,000,000,000 x 4", "4,000,000,000 Morris runs"]),
+    ],
+)
+def test_a_study_size_past_a_sweeps_runs_is_refused_before_morris(
+    capsys, tmp_path: Path, flag: str, value: str, words: list[str]
+) -> None:
+    out = tmp_path / "s"
+    code, _, err = lc(capsys, "study", "smoke_study", flag, value, "--out", out)
+    assert code == 2
+    one_line_error(err, flag, "10,000,000", *words)
+    assert not out.exists()  # refused before the first run

@@ -32,6 +32,7 @@ from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
 from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
 from lunarcity.sweeps.runner import run_sweep
+from lunarcity.sweeps.spec import MAX_RUNS
 from lunarcity.sweeps.storage import MANIFEST_FILE, write_atomic, write_text_atomic
 
 DEFAULT_ROOT = Path("studies_out")
@@ -105,7 +106,32 @@ def resize(spec: StudySpec, samples: int | None, trajectories: int | None) -> st
                 f"{trajectories} Morris trajectories (spec {spec.study.screening.trajectories})"
             )
             spec.study.screening.trajectories = trajectories
+    _check_size(spec, samples, trajectories)
     return ", ".join(said) or None
+
+
+def _check_size(spec: StudySpec, samples: int | None, trajectories: int | None) -> None:
+    """Refuse, before the Morris phase, a size whose runs no sweep takes, naming the flag.
+
+    Morris runs r x (D + 1) and Sobol at most N x (k + 2) with every input kept (k = D, or
+    max_keep), each times the replicates; a sweep holds at most :data:`MAX_RUNS`.
+    """
+    s = spec.study
+    d = len(spec.parameters)
+    k = min(d, s.screening.max_keep or d)
+    phases = [
+        ("--trajectories", trajectories, s.screening.trajectories, d + 1, "Morris"),
+        ("--samples", samples, s.sobol.samples, k + 2, "Sobol"),
+    ]
+    for flag, given, size, per, phase in phases:
+        runs = size * per * s.replicates
+        if given is not None and runs > MAX_RUNS:
+            raise InputError(
+                f"{size:,} x {per} x {s.replicates} replicate(s) is {runs:,} {phase} runs, more "
+                f"than the {MAX_RUNS:,} a sweep holds",
+                field=flag,
+                valid=f"at most {MAX_RUNS // (per * s.replicates):,}",
+            )
 
 
 def run_study(
