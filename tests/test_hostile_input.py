@@ -940,3 +940,23 @@ def test_a_study_size_past_a_sweeps_runs_is_refused_before_morris(
     assert code == 2
     one_line_error(err, flag, "10,000,000", *words)
     assert not out.exists()  # refused before the first run
+
+
+def test_app_refuses_a_bad_host_or_a_taken_port_before_saying_it_serves() -> None:
+    # A subprocess: on success the command becomes the server (exec), so it cannot run here.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args, flag in ((["--host", "not a host"], "--host"), (["--port", str(port)], "--port")):
+            start = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-m", "lunarcity.cli", "app", *args],
+                capture_output=True,
+                text=True,
+                env=_cli_env(),
+                timeout=60,
+            )
+            assert result.returncode == 2 and time.perf_counter() - start < 8, result.stderr
+            assert "serving" not in result.stderr
+            one_line_error(result.stderr, flag)
