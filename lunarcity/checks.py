@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lunarcity.catalog import Catalog
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean
 from lunarcity.model_economy import scenario_economy
 from lunarcity.scenario import Scenario
@@ -145,9 +146,17 @@ def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
     A unit kind the city cannot build (no bill of materials, or its fab is off) and that no
     lander can bring (imports are off, or it is heavier than a lander's payload): the city has
     only the seed's units of it, or none, and grows with the kinds it has. The presets do this on
-    purpose (Metzger's pilot plants are seed hardware), so it is said as information.
+    purpose (Metzger's pilot plants are seed hardware), so it is said as information. And a run
+    longer than ``run.years`` because Earth stops (``earth.until_years``): it says so.
     """
     out: list[str] = []
+    asked = int(round(scenario.run.years * DAYS_PER_YEAR))
+    if scenario.days > asked:
+        out.append(
+            f"earth.until_years: the run goes on to {scenario.days:,} days, not run.years' "
+            f"{asked:,}: it continues five years past the last lander "
+            f"(year {scenario.earth.until_years:g}) so growth without Earth can be seen"
+        )
     econ = scenario_economy(scenario, catalog)
     earth = scenario.earth
     payload_kg = earth.lander_payload_t * 1000.0

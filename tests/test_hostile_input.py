@@ -962,3 +962,22 @@ def test_app_refuses_a_bad_host_or_a_taken_port_before_saying_it_serves() -> Non
             assert result.returncode == 2 and time.perf_counter() - start < 8, result.stderr
             assert "serving" not in result.stderr
             one_line_error(result.stderr, flag)
+
+
+def test_a_city_that_landed_nothing_is_not_called_earth_fed(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "closed.yaml"
+    # An empty seed with imports off: nothing is ever landed.
+    path.write_text("seed: {units: {}}\nearth: {imports: false}\nrun: {years: 0.05}\n")
+    code, out, _ = lc(capsys, "run", path, "--quiet")
+    assert code == 0
+    assert "Landed from Earth: 0 t" in out and "No lander brought anything" in out
+    assert "Earth-fed" not in out
+
+
+def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "stops.yaml"
+    path.write_text("seed: {units: {robot: 4}}\nearth: {until_years: 11.87}\nrun: {years: 10}\n")
+    code, _, err = lc(capsys, "validate", path)
+    assert code == 0
+    # (11.87 + 5) x 365.25 = 6,161.8 -> 6,162 days, where 10 x 365.25 = 3,652.5 -> 3,652 asked.
+    assert "note:" in err and "6,162 days, not run.years' 3,652" in err
