@@ -76,7 +76,8 @@ TARGET_METRICS: dict[str, str] = {
     "units_total": "units in service",
     "rail_length_m": "length of the mass driver's straight, complete track (m)",
     "mass_driver_operating": "1 when the track is long enough for the launch speed, else 0",
-    "doubling_time_years": "doubling time of industrial mass over the last 365 days (years)",
+    "doubling_time_years": "doubling time of industrial mass over the last 365 days (years; inf "
+    "before day 364 and on every day the mass did not grow over the year before)",
 }
 
 

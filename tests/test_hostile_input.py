@@ -981,3 +981,15 @@ def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -
     assert code == 0
     # (11.87 + 5) x 365.25 = 6,161.8 -> 6,162 days, where 10 x 365.25 = 3,652.5 -> 3,652 asked.
     assert "note:" in err and "6,162 days, not run.years' 3,652" in err
+
+
+def test_the_docs_say_when_the_daily_figures_are_not_numbers() -> None:
+    from lunarcity.scenario import TARGET_METRICS
+
+    daily = runner.run(None, years=0.05).daily
+    # 18 days: no year to measure a doubling over, no satellite delivered.
+    assert daily["doubling_time_years"].is_infinite().all()
+    assert "inf before day 364" in TARGET_METRICS["doubling_time_years"]
+    assert daily["earth_kg_per_kw"].is_nan().all()
+    model_md = (REPO / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert "NaN in the daily table until the first compute is delivered" in model_md
