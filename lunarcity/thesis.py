@@ -69,6 +69,15 @@ class ThesisPlan:
     route: RouteFigures
 
 
+def _scenario_field(exc: InputError, figure_set: str) -> InputError:
+    """A satellite's figure refused by its sizing, named as the scenario's field that sets it."""
+    if exc.file or not exc.field:
+        return exc
+    return InputError(
+        exc.message, field=f"satellite.{figure_set}.{exc.field}", line=exc.line, valid=exc.valid
+    )
+
+
 def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     """The thesis's fixed figures for scenario ``params``.
 
@@ -82,20 +91,26 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     md = params.mass_driver
     dest = trips.destinations[sc.destination]
     compute_kw = sc.compute_kw or sats.design.compute_kw
-    lunar = design_satellite(
-        sc.lunar.apply(sats.figure_sets["lunar"]),
-        compute_kw=compute_kw,
-        sink_k=dest.sink_k,
-        accel_g=md.max_accel_g,
-        name="lunar",
-    )
-    direct = design_satellite(
-        sc.earth.apply(sats.figure_sets["earth"]),
-        compute_kw=compute_kw,
-        sink_k=dest.sink_k,
-        accel_g=sats.earth_launch.accel_g,
-        name="earth",
-    )
+    try:
+        lunar = design_satellite(
+            sc.lunar.apply(sats.figure_sets["lunar"]),
+            compute_kw=compute_kw,
+            sink_k=dest.sink_k,
+            accel_g=md.max_accel_g,
+            name="lunar",
+        )
+    except InputError as exc:
+        raise _scenario_field(exc, "lunar") from None
+    try:
+        direct = design_satellite(
+            sc.earth.apply(sats.figure_sets["earth"]),
+            compute_kw=compute_kw,
+            sink_k=dest.sink_k,
+            accel_g=sats.earth_launch.accel_g,
+            name="earth",
+        )
+    except InputError as exc:
+        raise _scenario_field(exc, "earth") from None
     need = dest.from_moon.launch_km_s
     launch = md.launch_speed_km_s if md.launch_speed_km_s is not None else need
     # A launch slower than the destination needs leaves the difference to the kick stage (a
