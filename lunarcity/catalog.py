@@ -82,12 +82,19 @@ class Recipe(Strict):
     assumption: str | None = None
 
 
+#: Random failures per unit-year at most: the model steps in days, so one failure a day (a
+#: unit's chance of failing on a day must stay a probability). data/units.yaml and ``--set`` alike.
+MAX_FAILURES_PER_YEAR = 365.0
+
+
 class UnitSpec(Strict):
     """A kind of machine: what it weighs, what it is made of, what it does."""
 
     role: Role
     description: str = ""
-    mass_kg: PositiveFloat
+    # 10,000 t at most: the heaviest land machines (bucket-wheel excavators) are ~14,000 t on
+    # Earth, and a lander brings at most a few hundred tonnes; daily tables count kg as integers.
+    mass_kg: float = Field(gt=0, le=1e7)
     bom: dict[str, PositiveFloat] = {}
     enabled: bool = True
     assembly_s_per_kg: PositiveFloat | None = None
@@ -109,7 +116,7 @@ class UnitSpec(Strict):
     fab_for: str | None = None
     generations: bool = False
     lifetime_years: PositiveFloat = 20.0
-    failures_per_year: NonNegativeFloat = 0.0
+    failures_per_year: float = Field(default=0.0, ge=0, le=MAX_FAILURES_PER_YEAR)
     repair_robot_days: NonNegativeFloat = 0.0
     recycle_fraction: float = Field(default=0.0, ge=0, le=1)
     source: str | None = None
@@ -119,6 +126,13 @@ class UnitSpec(Strict):
     def local(self) -> bool:
         """Whether robots can assemble it (it has a bill of materials)."""
         return bool(self.bom)
+
+    @pydantic.model_validator(mode="after")
+    def _ground(self) -> UnitSpec:
+        # Solar plants are placed by their panels' area (plants per cell = cell area / footprint).
+        if self.generation == "solar" and self.footprint_m2 <= 0:
+            raise ValueError("a solar plant needs ground: footprint_m2 (its panels' area) above 0")
+        return self
 
 
 class Regolith(Strict):
@@ -159,7 +173,9 @@ class Sunlight(Strict):
     """How a site's sunlight varies: a polar ridge or the equatorial day and night."""
 
     profile: Literal["polar", "equatorial"]
-    synodic_days: PositiveFloat = 29.53
+    # 1 to 100 days: the Moon's month is 29.53 days; a cycle longer than a hundred days is no
+    # lunar day, and beyond it the sunlight's phase loses precision (NaN at 1e300).
+    synodic_days: float = Field(default=29.53, ge=1, le=100)
     day_fraction: float = Field(default=0.5, gt=0, le=1)
     crest_lit_mean: float = Field(default=0.85, ge=0, le=1)
     crest_lit_seasonal_amplitude: float = Field(default=0.15, ge=0, le=1)
@@ -175,7 +191,8 @@ class Grid(Strict):
 
     width: int = Field(ge=20, le=2000)
     height: int = Field(ge=20, le=2000)
-    cell_m: PositiveFloat
+    # 1 m to 1 km: 2000 cells of 1 km span 2000 km, more than the Moon's radius (1737 km).
+    cell_m: float = Field(ge=1, le=1000)
     crest_area_km2: NonNegativeFloat = 0.0
     source: str | None = None
     assumption: str | None = None

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from lunarcity.catalog import Catalog
-from lunarcity.errors import InputError
+from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.errors import InputError, did_you_mean
 from lunarcity.model_economy import scenario_economy
 from lunarcity.scenario import Scenario
 from lunarcity.yamlio import line_of, load_yaml
@@ -76,14 +77,86 @@ def check_data_sources(folder: Path) -> None:
         )
 
 
-def scenario_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
-    """Ways a valid scenario cannot work as written, one line each (empty when none).
+def check_data_as_run(folder: Path, catalog: Catalog) -> None:
+    """Read every file of ``folder`` as a run does and build the default city on it.
 
-    - a unit kind the city cannot build (no bill of materials, or its fab is off) and that no
-      lander can bring: imports are off, or the kind is heavier than a lander's payload;
-    - a seed with no robots: no labour, so nothing is mined, hauled or built.
+    satellites.yaml, destinations.yaml and pulse_stores.yaml are read by a run through the same
+    loaders (their schemas, the stages and figure sets a run needs); the items they name must be
+    in materials.yaml; and the satellite, its kick stage and the pulsed store are sized at every
+    destination with the default scenario, and the default city is built at every site (the
+    planner's costs through the chain), so data no run can use fail here, not in a run.
+
+    Raises:
+        InputError: naming the file, the field and what would be valid.
+    """
+    from lunarcity.pulse import kind_for_bom, load_pulse_stores
+    from lunarcity.satellite import SATELLITES_FILE, load_satellites
+    from lunarcity.scenario import resolve_scenario
+    from lunarcity.thesis import plan_thesis
+    from lunarcity.trajectory import DESTINATIONS_FILE, load_destinations
+
+    sats = load_satellites(folder)
+    trips = load_destinations(folder)
+    load_pulse_stores(folder)
+    # A store's cells need be an item only when a unit is built of them (kind_for_bom below);
+    # the satellite's components are its recipe's inputs in every run.
+    for name, figures in sats.figure_sets.items():
+        for part, comp in figures.components.items():
+            if comp.item not in catalog.items:
+                raise InputError(
+                    f"unknown item '{comp.item}'{did_you_mean(comp.item, catalog.items)}",
+                    file=str(folder / SATELLITES_FILE),
+                    field=f"figure_sets.{name}.components.{part}.item",
+                    valid="an item of materials.yaml",
+                )
+    for unit in catalog.units.values():
+        if unit.role == "pulse" and unit.bom:
+            kind_for_bom(unit.bom, folder)
+    # The default city built at every site: the planner's costs through the chain and the
+    # launcher's store are worked out as a run's first day needs them.
+    from lunarcity.model import LunarCity
+
+    def where(exc: InputError, file: Path, what: str) -> InputError:
+        # The run's own error, said of the data: which file and what was being built.
+        return InputError(
+            f"{what}: {exc.message}",
+            file=exc.file or str(file),
+            line=exc.line,
+            field=exc.field,
+            valid=exc.valid,
+        )
+
+    for site in catalog.sites:
+        try:
+            LunarCity(resolve_scenario(None, {"site.name": site}, catalog=catalog), catalog=catalog)
+        except InputError as exc:
+            raise where(exc, folder, f"the default city at site {site}") from None
+    for name in trips.destinations:
+        try:
+            plan_thesis(
+                resolve_scenario(None, {"satellite.destination": name}, catalog=catalog), catalog
+            )
+        except InputError as exc:
+            raise where(exc, folder / DESTINATIONS_FILE, f"at destination {name}") from None
+
+
+def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
+    """What a valid scenario will go without, one line each (information, not a fault).
+
+    A unit kind the city cannot build (no bill of materials, or its fab is off) and that no
+    lander can bring (imports are off, or it is heavier than a lander's payload): the city has
+    only the seed's units of it, or none, and grows with the kinds it has. The presets do this on
+    purpose (Metzger's pilot plants are seed hardware), so it is said as information. And a run
+    longer than ``run.years`` because Earth stops (``earth.until_years``): it says so.
     """
     out: list[str] = []
+    asked = int(round(scenario.run.years * DAYS_PER_YEAR))
+    if scenario.days > asked:
+        out.append(
+            f"earth.until_years: the run goes on to {scenario.days:,} days, not run.years' "
+            f"{asked:,}: it continues five years past the last lander "
+            f"(year {scenario.earth.until_years:g}) so growth without Earth can be seen"
+        )
     econ = scenario_economy(scenario, catalog)
     earth = scenario.earth
     payload_kg = earth.lander_payload_t * 1000.0
@@ -108,6 +181,16 @@ def scenario_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
                 f"it, and at {spec.mass_kg / 1000:g} t it is heavier than a lander's "
                 f"{earth.lander_payload_t:g} t payload (earth.lander_payload_t)"
             )
+    return out
+
+
+def scenario_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
+    """Ways a valid scenario cannot work as written, one line each (empty when none).
+
+    A seed with no robots: no labour, so nothing is mined, hauled or built.
+    """
+    out: list[str] = []
+    earth = scenario.earth
     robots = [k for k, s in catalog.units.items() if s.role == "robot"]
     landed = earth.imports and any(earth.carries.get(k, 0) > 0 for k in robots)
     if not landed and not any(scenario.seed.units.get(k, 0) for k in robots):

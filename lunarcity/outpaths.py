@@ -10,33 +10,20 @@ shows up as one line naming the path, before the first day is simulated.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from lunarcity.errors import InputError
+import polars as pl
 
-#: errno values that mean "this path cannot be written" rather than a bug of ours.
-WRITE_ERRORS = {
-    errno.EACCES,
-    errno.EPERM,
-    errno.EROFS,
-    errno.ENOSPC,
-    errno.EDQUOT,
-    errno.ENOTDIR,
-    errno.EISDIR,
-    errno.ENOENT,
-    errno.EEXIST,
-    errno.ENAMETOOLONG,
-    errno.EFBIG,
-    errno.EIO,
-}
+from lunarcity.errors import InputError
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    # Polars and Arrow raise OSError with no errno and the system's words in the message
+    # ("File too large (os error 27)"), so the message is the reason when strerror is missing.
+    return exc.strerror or str(exc).strip() or type(exc).__name__
 
 
 def check_out_dir(path: str | Path, *, field: str = "--out") -> Path:
@@ -114,12 +101,32 @@ def temporary_beside(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_error(exc: OSError, path: str | Path, field: str = "--out") -> InputError | None:
-    """An :class:`InputError` naming ``path`` for a failed write.
+@contextlib.contextmanager
+def written_atomically(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write; renamed onto ``path`` when the block ends well.
 
-    Only for reasons of the file system (full disk, permissions); None for other errors,
-    which are bugs.
+    Whatever fails, the temporary is removed, and an ``OSError`` that names no file (Polars' and
+    Arrow's) is raised again naming ``path``, so the message says which file could not be written.
+    Polars' Parquet writer reports a failed write (a full disk, a file-size limit) as a
+    ``ComputeError`` rather than an ``OSError``; inside this block it is one.
     """
-    if exc.errno not in WRITE_ERRORS:
-        return None
+    with temporary_beside(path) as tmp:
+        try:
+            yield tmp
+            os.replace(tmp, path)
+        except OSError as exc:
+            if exc.filename is None:
+                raise OSError(exc.errno, _reason(exc), str(path)) from exc
+            raise
+        except pl.exceptions.ComputeError as exc:
+            raise OSError(None, str(exc).strip(), str(path)) from exc
+
+
+def write_error(exc: OSError, path: str | Path, field: str = "--out") -> InputError:
+    """An :class:`InputError` naming ``path`` for a failed write, whatever the errno.
+
+    Every ``OSError`` raised while writing the user's file is the file system's answer (a full
+    disk, a file-size limit, permissions, a vanished folder), and Parquet and CSV writers raise it
+    with ``errno`` None, so no errno is required here.
+    """
     return InputError(f"cannot write: {_reason(exc)}", file=str(path), field=field)

@@ -14,22 +14,34 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PositiveFloat
+from pydantic import Field
 
 from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.resources import data_dir
 from lunarcity.validation import Strict
 
 G0 = 9.80665
 PULSE_FILE = "pulse_stores.yaml"
+#: The least usable energy (kJ/kg) and power (kW/kg) per kg of cells a store may have.
+MIN_KJ_PER_KG = 0.1
+MIN_KW_PER_KG = 0.1
 
 
 class StoreKind(Strict):
     """A kind of pulsed energy store."""
 
     description: str = ""
-    specific_energy_kj_per_kg: PositiveFloat = Field(description="Usable energy per kg of cells")
-    specific_power_kw_per_kg: PositiveFloat = Field(description="Usable power per kg of cells")
+    # Floors a store can be built to: 0.1 kJ/kg is a tenth of packaged film capacitors' ~1-2
+    # (the least energy-dense store used for pulses), 0.1 kW/kg a sixtieth of the supercapacitor's
+    # 5.9. Below them one shot needs a store so heavy the city never builds it, and the mass
+    # driver never fires (at 1e-300 kJ/kg, 255 stores and no launch in 7 years).
+    specific_energy_kj_per_kg: float = Field(
+        ge=MIN_KJ_PER_KG, description="Usable energy per kg of cells"
+    )
+    specific_power_kw_per_kg: float = Field(
+        ge=MIN_KW_PER_KG, description="Usable power per kg of cells"
+    )
     cells_fraction: float = Field(gt=0, le=1, description="Cells' share of a bank's mass")
     item: str = Field(description="The cells' item in data/materials.yaml (made on Earth)")
     source: str | None = None
@@ -58,6 +70,11 @@ def _load(folder: Path | None) -> PulseFile:
     return data
 
 
+def load_pulse_stores(folder: Path | None = None) -> PulseFile:
+    """data/pulse_stores.yaml, validated (read once per process and folder)."""
+    return _load(folder)
+
+
 def kind_for_bom(bom: dict[str, float], folder: Path | None = None) -> tuple[str, StoreKind]:
     """The store kind whose cells a unit's bill of materials holds.
 
@@ -70,8 +87,10 @@ def kind_for_bom(bom: dict[str, float], folder: Path | None = None) -> tuple[str
             return name, kind
     raise InputError(
         "a pulse unit's bill of materials holds no pulse store's cells",
-        field="bom",
-        valid=", ".join(k.item for k in stores.values()),
+        file=str((folder or data_dir()) / PULSE_FILE),
+        field="stores",
+        valid="a store whose item is in the pulse unit's bom: "
+        + (", ".join(k.item for k in stores.values()) or "none here"),
     )
 
 

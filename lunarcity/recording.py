@@ -11,6 +11,7 @@ to the whole city, so the film zooms out as the city spreads and never jitters.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 FORMATS = {".gif": "gif", ".mp4": "mp4"}
 MIN_SIZE, MAX_SIZE = 96, 2048
 MAX_FPS = 60
+DEFAULT_FPS = 12.0
+#: Frames a recording holds at most: twenty minutes of film at the default 12 fps, and about
+#: half an hour to render at the default size; a ten-year run at the default --every 10 is 367.
+MAX_FRAMES = 14_400
 #: The last frame is held this long (seconds), so the headline can be read.
 HOLD_LAST_S = 3.0
 #: Colours of the headline band.
@@ -253,7 +258,7 @@ def record(
     *,
     years: float | None = None,
     every: int = 10,
-    fps: float = 12.0,
+    fps: float = DEFAULT_FPS,
     size: int = 480,
     seed: int | None = None,
     sets: list[str] | tuple[str, ...] = (),
@@ -282,7 +287,7 @@ def record(
         InputError: a bad file suffix, option or scenario (checked before the run starts).
     """
     from lunarcity.model import LunarCity
-    from lunarcity.outpaths import check_out_file
+    from lunarcity.outpaths import check_out_file, write_error
     from lunarcity.runner import check_ledgers
     from lunarcity.scenario import resolve_scenario
 
@@ -300,37 +305,85 @@ def record(
         raise InputError(
             f"{sc.run.years:g} years is less than a day: nothing to record", field="--years"
         )
+    check_frames(sc.days, every, sc.run.years)
     model = LunarCity(sc)
-    film = _Film(size, every, fmt)
-    film.shoot(model)
-    while model.running:
-        model.step()
-        if progress is not None:
-            progress(model)
-        if not model.running or model.day >= model.days:
-            break
-        if model.day % every == 0:
-            film.shoot(model)
-    summary = model.summary()
-    check_ledgers(summary)
-    film.shoot(model, final=summary)
-    frames = film.frames
     width, height = frame_shape(size)
-    _write(frames, path, fmt, fps)
-    return Recording(path, fmt, len(frames), width, height, fps, every, summary)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")  # ffmpeg reads the suffix
+    try:
+        with _Film(tmp, size, every, fmt, fps) as film:
+            film.shoot(model)
+            while model.running:
+                model.step()
+                if progress is not None:
+                    progress(model)
+                if not model.running or model.day >= model.days:
+                    break
+                if model.day % every == 0:
+                    film.shoot(model)
+            summary = model.summary()
+            check_ledgers(summary)
+            film.shoot(model, final=summary)
+        tmp.replace(path)
+    except OSError as exc:  # a full disk, a file-size limit: one line naming the file
+        raise write_error(exc, path) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return Recording(path, fmt, film.count, width, height, fps, every, summary)
+
+
+def check_frames(days: int, every: int, years: float) -> None:
+    """Refuse at once a recording of more than :data:`MAX_FRAMES` frames, with the arithmetic.
+
+    Raises:
+        InputError: naming --every, the frame count and the least --every that fits.
+    """
+    frames = days // every + 1 + (days % every != 0)  # len(frame_days(days, every)), not built
+    if frames > MAX_FRAMES:
+        least = math.ceil(days / (MAX_FRAMES - 2))
+        raise InputError(
+            f"{years:g} years is {days:,} days; a frame every {every} day(s) makes {frames:,} "
+            f"frames ({days:,} / {every} + 1), more than the {MAX_FRAMES:,} a recording holds "
+            f"({MAX_FRAMES / DEFAULT_FPS / 60:.0f} minutes at {DEFAULT_FPS:g} fps)",
+            field="--every",
+            valid=f"--every {least} or more, or fewer --years",
+        )
 
 
 class _Film:
-    """Frames as they are shot: the map's window only grows; GIF frames kept in palette mode."""
+    """Frames written as they are shot, so memory does not grow with their number.
 
-    def __init__(self, size: int, every: int, fmt: str) -> None:
+    The map's window only grows. A GIF is written frame by frame (each frame its own 256-colour
+    palette, a GIF's limit); an MP4 through imageio's ffmpeg writer, which streams too. The last
+    frame is held :data:`HOLD_LAST_S` seconds so its headline can be read.
+    """
+
+    def __init__(self, file: Path, size: int, every: int, fmt: str, fps: float) -> None:
         self.size = size
         self.every = every
         self.fmt = fmt
+        self.fps = fps
         self.extent: Extent | None = None
-        self.frames: list[Image.Image] = []
+        self.count = 0
+        if fmt == "gif":
+            self._gif: _GifStream | None = _GifStream(file)
+            self._video: Any = None
+        else:
+            import imageio.v2 as imageio
+
+            self._gif = None
+            self._video = imageio.get_writer(file, format="FFMPEG", fps=fps, macro_block_size=2)
+
+    def __enter__(self) -> _Film:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._gif is not None:
+            self._gif.close()
+        if self._video is not None:
+            self._video.close()
 
     def shoot(self, model: LunarCity, final: dict[str, Any] | None = None) -> None:
+        """Render today's frame and write it (``final``: the last frame, with the headline)."""
         from PIL import Image
 
         from lunarcity.render import city_extent
@@ -338,42 +391,52 @@ class _Film:
         here = city_extent(model)
         self.extent = here if self.extent is None else self.extent.union(here)
         frame = render_frame(model, self.size, self.extent, final, recent_days=self.every)
-        if self.fmt == "gif":
-            # 256 colours per frame (a GIF's limit), chosen per frame; a quarter the memory of RGB.
-            frame = frame.quantize(
-                colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-            )
-        self.frames.append(frame)
-
-
-def _write(frames: list[Image.Image], path: Path, fmt: str, fps: float) -> None:
-    """Write the frames to a temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
-        if fmt == "gif":
-            ms = max(20, int(round(1000.0 / fps)))  # GIF delays are in 10 ms steps, 20 ms least
-            durations = [ms] * len(frames)
-            durations[-1] = max(ms, int(HOLD_LAST_S * 1000))
-            frames[0].save(
-                tmp,
-                format="GIF",
-                save_all=True,
-                append_images=frames[1:],
-                duration=durations,
-                loop=0,
-                optimize=False,
-                disposal=1,
+        self.count += 1
+        if self._gif is not None:
+            ms = max(20, int(round(1000.0 / self.fps)))  # GIF delays: 10 ms steps, 20 ms least
+            if final is not None:
+                ms = max(ms, int(HOLD_LAST_S * 1000))
+            self._gif.add(
+                frame.quantize(
+                    colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+                ),
+                ms,
             )
         else:
-            import imageio.v2 as imageio
+            rgb = np.asarray(frame.convert("RGB"))
+            hold = max(1, int(round(HOLD_LAST_S * self.fps))) if final is not None else 1
+            for _ in range(hold):
+                self._video.append_data(rgb)
 
-            hold = max(1, int(round(HOLD_LAST_S * fps)))
-            with imageio.get_writer(tmp, format="FFMPEG", fps=fps, macro_block_size=2) as writer:
-                for i, frame in enumerate(frames):
-                    rgb = np.asarray(frame.convert("RGB"))
-                    for _ in range(hold if i == len(frames) - 1 else 1):
-                        writer.append_data(rgb)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+class _GifStream:
+    """An animated GIF written one frame at a time (Pillow's own save keeps every frame first).
+
+    The header and each frame's block come from Pillow's GIF encoder (``getheader``,
+    ``getdata``); each frame carries its own colour table and "do not dispose" (the next frame
+    covers it whole).
+    """
+
+    def __init__(self, file: Path) -> None:
+        self._fp = open(file, "wb")  # noqa: SIM115 - closed by close()
+        self._started = False
+
+    def add(self, frame: Image.Image, duration_ms: int) -> None:
+        """Write one palette-mode frame shown for ``duration_ms``."""
+        from PIL import GifImagePlugin
+
+        if not self._started:
+            header, _ = GifImagePlugin.getheader(frame, info={"loop": 0, "duration": duration_ms})
+            self._fp.write(b"".join(header))
+            self._started = True
+        for block in GifImagePlugin.getdata(
+            frame, duration=duration_ms, disposal=1, include_color_table=True
+        ):
+            self._fp.write(block)
+
+    def close(self) -> None:
+        """End the file (the GIF trailer) and close it."""
+        if not self._fp.closed:
+            if self._started:
+                self._fp.write(b";")
+            self._fp.close()

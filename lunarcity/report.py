@@ -77,6 +77,9 @@ def earth_line(s: dict[str, Any]) -> str:
         else "."
     )
     ss = s.get("self_sufficiency")
+    if not ss and s["earth_imported_t"] <= 0:
+        # Nothing landed (imports off, or no lander came): the city had only its seed.
+        return line + " No lander brought anything: the city had only its seed."
     if not ss:
         return line + " Earth supplied it throughout: this is an Earth-fed city."
     stop = f"Earth stopped at year {ss['until_years']:g}"

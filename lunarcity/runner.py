@@ -10,9 +10,10 @@ from typing import Any
 
 import polars as pl
 
+from lunarcity.catalog import Catalog
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
-from lunarcity.outpaths import check_out_file, temporary_beside
+from lunarcity.outpaths import check_out_file, written_atomically
 from lunarcity.scenario import Scenario, resolve_scenario
 
 #: Relative error a ledger may show at the end of a run (DESIGN: mass balances to < 1e-9).
@@ -52,12 +53,11 @@ class RunResult:
             OSError: the write failed part way (e.g. the disk is full).
         """
         path = check_out_file(path, suffixes=OUT_SUFFIXES)
-        with temporary_beside(path) as tmp:
+        with written_atomically(path) as tmp:
             if path.suffix.lower() == ".csv":
                 self.daily.write_csv(tmp)
             else:
                 self.daily.write_parquet(tmp)
-            tmp.replace(path)
         return path
 
 
@@ -67,6 +67,7 @@ def run(
     years: float | None = None,
     sets: list[str] | tuple[str, ...] = (),
     progress: Callable[[LunarCity], None] | None = None,
+    catalog: Catalog | None = None,
     **overrides: Any,
 ) -> RunResult:
     """Run a scenario to its end.
@@ -77,6 +78,8 @@ def run(
         years: Overrides ``run.years``.
         sets: ``path=value`` strings (command-line precedence).
         progress: Called after every day with the model (for progress bars).
+        catalog: The reference data (the package's data/ by default; ``Catalog.load(folder)``
+            runs on a copy, all seven files of it).
         **overrides: Flat ``__`` keywords, e.g. ``earth__lander_interval_days=7``.
 
     Returns:
@@ -93,8 +96,8 @@ def run(
     if seed is not None:
         # Through the schema, so a seed numpy cannot take (-1, 2^64) is refused as input.
         extra["run__seed"] = seed
-    sc = resolve_scenario(scenario, extra, sets)
-    model = LunarCity(sc)
+    sc = resolve_scenario(scenario, extra, sets, catalog=catalog)
+    model = LunarCity(sc, catalog=catalog)
     while model.running:
         model.step()
         if progress is not None:

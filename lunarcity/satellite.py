@@ -23,7 +23,9 @@ from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.resources import data_dir
 from lunarcity.validation import Strict
+from lunarcity.yamlio import line_of
 
 #: Stefan-Boltzmann constant (W m^-2 K^-4).
 SIGMA = 5.670374419e-8
@@ -40,6 +42,15 @@ COMPONENTS: tuple[str, ...] = (
 )
 
 SATELLITES_FILE = "satellites.yaml"
+#: Radiator temperature at most (K): beyond the 1,700 K of tungsten-lined refractory radiators
+#: studied for nuclear-electric craft; T^4 also stays far from overflow (scenario and data alike).
+MAX_RADIATOR_K = 2000.0
+#: Structure grows as (a / a_ref) ** exponent: buckling-limited members go as the square root
+#: (0.5, the data's), strength-limited ones linearly (1); 2 bounds any sizing rule, and keeps
+#: (1e5 g / 1 g) ** exponent finite.
+MAX_STRUCTURE_EXPONENT = 2.0
+#: The figure sets a run reads: the satellite built on the Moon and the one built on Earth.
+FIGURE_SETS = ("lunar", "earth")
 
 
 class Component(Strict):
@@ -61,15 +72,20 @@ class Figures(Strict):
     )
     power_electronics_kg_per_kw: NonNegativeFloat = Field(description="kg per kW of bus power")
     array_w_per_kg: PositiveFloat = Field(description="Solar array W per kg (end of life)")
-    radiator_temperature_k: PositiveFloat = Field(description="Radiator surface temperature (K)")
+    radiator_temperature_k: float = Field(
+        gt=0, le=MAX_RADIATOR_K, description="Radiator surface temperature (K)"
+    )
     radiator_emissivity: float = Field(gt=0, le=1, description="Radiator emissivity")
     radiator_kg_per_m2: PositiveFloat = Field(description="Radiator areal mass (kg/m^2)")
     structure_fraction_ref: NonNegativeFloat = Field(
         description="Structure mass over the mass it carries, at the reference acceleration"
     )
-    structure_ref_accel_g: PositiveFloat = Field(description="The reference acceleration (g)")
-    structure_exponent: NonNegativeFloat = Field(
-        description="How structure grows with acceleration: (a / a_ref) ** exponent"
+    # 1 g to 1e5 g, the range of mass_driver.max_accel_g.
+    structure_ref_accel_g: float = Field(ge=1, le=1e5, description="The reference acceleration (g)")
+    structure_exponent: float = Field(
+        ge=0,
+        le=MAX_STRUCTURE_EXPONENT,
+        description="How structure grows with acceleration: (a / a_ref) ** exponent",
     )
     shielding_kg_per_kw: NonNegativeFloat = Field(description="Shielding kg per kW of compute")
     bus_kg: NonNegativeFloat = Field(description="Avionics, attitude control, station keeping")
@@ -129,9 +145,14 @@ class FigureOverrides(Strict):
     radiator_kg_per_m2: PositiveFloat | None = Field(
         None, description="Radiator kg/m^2 (MS08: metal 7-10, carbon-carbon goal ~2)"
     )
-    radiator_temperature_k: PositiveFloat | None = Field(None, description="Radiator K")
-    structure_exponent: NonNegativeFloat | None = Field(
-        None, description="Structure growth with acceleration, (a / a_ref) ** exponent"
+    radiator_temperature_k: float | None = Field(
+        None, gt=0, le=MAX_RADIATOR_K, description="Radiator K"
+    )
+    structure_exponent: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_STRUCTURE_EXPONENT,
+        description="Structure growth with acceleration, (a / a_ref) ** exponent",
     )
     shielding_kg_per_kw: NonNegativeFloat | None = Field(None, description="Shielding kg/kW")
 
@@ -142,7 +163,16 @@ class FigureOverrides(Strict):
 
 @cache
 def _load(folder: Path | None) -> SatellitesFile:
-    data, _ = load_data_file(SATELLITES_FILE, SatellitesFile, folder)
+    data, lines = load_data_file(SATELLITES_FILE, SatellitesFile, folder)
+    for needed in FIGURE_SETS:
+        if needed not in data.figure_sets:
+            raise InputError(
+                f"no figure set '{needed}'",
+                file=str((folder or data_dir()) / SATELLITES_FILE),
+                line=line_of(lines, ["figure_sets"]),
+                field="figure_sets",
+                valid=f"figure sets {' and '.join(FIGURE_SETS)} (where the satellite is built)",
+            )
     return data
 
 

@@ -17,12 +17,12 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field
 
-from lunarcity.catalog import Catalog, default_catalog
+from lunarcity.catalog import MAX_FAILURES_PER_YEAR, Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
 from lunarcity.satellite import FigureOverrides
-from lunarcity.trajectory import load_destinations
+from lunarcity.trajectory import MAX_LAUNCH_KM_S, load_destinations
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
@@ -34,6 +34,8 @@ from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 #: The longest run (years); every span in years or days is bounded by it.
 MAX_YEARS = 200
+#: Keys that describe a scenario without making a city (a file of only these is empty).
+DESCRIPTIVE_KEYS = {"name", "description", "source", "assumption"}
 #: The longest run in days.
 MAX_DAYS = int(MAX_YEARS * DAYS_PER_YEAR)
 #: Seeds are stored as int64 in sweep tables and Parquet (sweeps spawn 63-bit seeds).
@@ -75,7 +77,8 @@ TARGET_METRICS: dict[str, str] = {
     "units_total": "units in service",
     "rail_length_m": "length of the mass driver's straight, complete track (m)",
     "mass_driver_operating": "1 when the track is long enough for the launch speed, else 0",
-    "doubling_time_years": "doubling time of industrial mass over the last 365 days (years)",
+    "doubling_time_years": "doubling time of industrial mass over the last 365 days (years; inf "
+    "before day 364 and on every day the mass did not grow over the year before)",
 }
 
 
@@ -285,9 +288,8 @@ class UnitOverride(Section):
     compute_kw: float | None = Field(None, ge=0, le=1e5, description="Compute per satellite (kW)")
     # 1000 years: five times the longest run (a unit that never wears out).
     lifetime_years: float | None = Field(None, gt=0, le=1000, description="Service life (years)")
-    # 365 a year: the model steps in days, so at most one failure a day.
     failures_per_year: float | None = Field(
-        None, ge=0, le=365, description="Random failures per unit-year"
+        None, ge=0, le=MAX_FAILURES_PER_YEAR, description="Random failures per unit-year"
     )
     # At most the longest run.
     repair_robot_days: float | None = Field(
@@ -315,14 +317,16 @@ class MassDriverConfig(Section):
     # from the Moon's distance; below 0.1 km/s the track is under one rail segment (5 m at 100 g).
     # None: the speed the satellites' destination needs (data/destinations.yaml).
     launch_speed_km_s: float | None = Field(
-        None, ge=0.1, le=20.0, description="Speed at the muzzle (km/s)"
+        None, ge=0.1, le=MAX_LAUNCH_KM_S, description="Speed at the muzzle (km/s)"
     )
     # 1 g to 1e5 g: at 1 g escape speed needs 288 km of track (L = v^2 / 2a, DERIVED); 1e5 g is
     # several times what gun-hardened electronics survive (~2e4 g).
     max_accel_g: float = Field(
         100.0, ge=1.0, le=1e5, description="Acceleration the payload tolerates (g)"
     )
-    efficiency: float = Field(0.9, gt=0, le=1, description="Electrical to kinetic energy")
+    # 1 % at least: the first coilguns and railguns reached a few per cent; below it a shot
+    # draws over a hundred times its kinetic energy (and at 1e-300 an infinite store).
+    efficiency: float = Field(0.9, ge=0.01, le=1, description="Electrical to kinetic energy")
     # 100 t: fifty times the data's 2 t satellite. None: sized by the rocket equation for the
     # destination; a smaller one delivers no compute there.
     kick_stage_kg: float | None = Field(
@@ -638,7 +642,7 @@ def check_against_catalog(
                 f"'{name}' cannot be imported",
                 "importable items and unit kinds",
             )
-    trips = load_destinations()
+    trips = load_destinations(catalog.folder)
     for field, table in (
         ("destination", trips.destinations),
         ("kick_propellant", trips.propellants),
@@ -693,10 +697,12 @@ def resolve_scenario(
         path = find_scenario_file(scenario)
         file = str(path)
         data, lines = load_yaml(path)
-        if data is None or data == {}:
+        if data is None or (isinstance(data, dict) and not set(data) - DESCRIPTIVE_KEYS):
             # Defaults alone are a city of no units that runs and says nothing: refuse it.
             raise InputError(
-                "the scenario file is empty: a scenario needs a seed",
+                "the scenario file is empty: a scenario needs a seed"
+                if not data
+                else f"the scenario file holds only {', '.join(data)}: a scenario needs a seed",
                 file=file,
                 valid="sections such as seed: {units: {robot: 12, regolith_plant: 2, ...}}",
             )
@@ -707,7 +713,7 @@ def resolve_scenario(
         # A bad override path is the override's fault, not the file's: no file is named.
         data = apply_overrides(data, merged)
     try:
-        return validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
+        sc = validate_scenario_data(data, file=file, lines=lines, catalog=catalog)
     except InputError as exc:
         if exc.field is not None and any(
             p == exc.field or p.startswith(exc.field + ".") for p in merged
@@ -716,6 +722,15 @@ def resolve_scenario(
             # line that the same key may also have.
             raise InputError(exc.message, field=exc.field, valid=exc.valid) from None
         raise
+    if sc.days < 1:
+        # A run of no day would end at once and report "held back by none".
+        raise InputError(
+            f"{sc.run.years:g} years (--years or run.years) is less than a day: nothing to "
+            "simulate",
+            field="run.years",
+            valid=f"at least one day, {1 / DAYS_PER_YEAR:.5f} years",
+        )
+    return sc
 
 
 def load_scenario_text(

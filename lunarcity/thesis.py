@@ -73,32 +73,48 @@ class ThesisPlan:
     marginal: Marginal
 
 
+def _scenario_field(exc: InputError, figure_set: str) -> InputError:
+    """A satellite's figure refused by its sizing, named as the scenario's field that sets it."""
+    if exc.file or not exc.field:
+        return exc
+    return InputError(
+        exc.message, field=f"satellite.{figure_set}.{exc.field}", line=exc.line, valid=exc.valid
+    )
+
+
 def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     """The thesis's fixed figures for scenario ``params``.
 
     Raises:
         InputError: a stage cannot reach the destination, or a radiator cannot reject heat there.
     """
-    sats = load_satellites()
-    trips = load_destinations()
+    # The catalog's own folder: a run on a copy of data/ reads all seven files from the copy.
+    sats = load_satellites(catalog.folder)
+    trips = load_destinations(catalog.folder)
     sc = params.satellite
     md = params.mass_driver
     dest = trips.destinations[sc.destination]
     compute_kw = sc.compute_kw or sats.design.compute_kw
-    lunar = design_satellite(
-        sc.lunar.apply(sats.figure_sets["lunar"]),
-        compute_kw=compute_kw,
-        sink_k=dest.sink_k,
-        accel_g=md.max_accel_g,
-        name="lunar",
-    )
-    direct = design_satellite(
-        sc.earth.apply(sats.figure_sets["earth"]),
-        compute_kw=compute_kw,
-        sink_k=dest.sink_k,
-        accel_g=sats.earth_launch.accel_g,
-        name="earth",
-    )
+    try:
+        lunar = design_satellite(
+            sc.lunar.apply(sats.figure_sets["lunar"]),
+            compute_kw=compute_kw,
+            sink_k=dest.sink_k,
+            accel_g=md.max_accel_g,
+            name="lunar",
+        )
+    except InputError as exc:
+        raise _scenario_field(exc, "lunar") from None
+    try:
+        direct = design_satellite(
+            sc.earth.apply(sats.figure_sets["earth"]),
+            compute_kw=compute_kw,
+            sink_k=dest.sink_k,
+            accel_g=sats.earth_launch.accel_g,
+            name="earth",
+        )
+    except InputError as exc:
+        raise _scenario_field(exc, "earth") from None
     need = dest.from_moon.launch_km_s
     launch = md.launch_speed_km_s if md.launch_speed_km_s is not None else need
     # A launch slower than the destination needs leaves the difference to the kick stage (a
@@ -119,7 +135,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     pulse_unit = next((k for k, u in catalog.units.items() if u.role == "pulse" and u.bom), None)
     store_kind = store = None
     if pulse_unit is not None:
-        name, store_kind = kind_for_bom(catalog.units[pulse_unit].bom)
+        name, store_kind = kind_for_bom(catalog.units[pulse_unit].bom, catalog.folder)
         store = size_store(shot, store_kind, name)
     # The Earth-made kg one more lunar satellite and its kick stage (as launched) consume: the
     # economy's total requirements with the satellite and kick stage as designed, so process

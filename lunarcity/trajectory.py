@@ -17,7 +17,9 @@ from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.resources import data_dir
 from lunarcity.validation import Strict
+from lunarcity.yamlio import line_of
 
 #: Standard gravity (m/s^2): Isp in seconds times g0 is the exhaust speed.
 G0 = 9.80665
@@ -25,6 +27,11 @@ G0 = 9.80665
 LUNAR_ESCAPE_KM_S = math.sqrt(2.0 * 4902.8 / 1737.4)
 
 DESTINATIONS_FILE = "destinations.yaml"
+#: Launch speed at most (km/s): 20 km/s leaves the solar system from the Moon's distance.
+MAX_LAUNCH_KM_S = 20.0
+#: A stage's delta-v at most (km/s): three times LEO to solar escape (~8.8 km/s), beyond any
+#: chemical stage (the rocket equation's mass ratio would be e^15 at 450 s).
+MAX_STAGE_DV_KM_S = 30.0
 
 
 class _Sourced(Strict):
@@ -35,14 +42,20 @@ class _Sourced(Strict):
 class FromMoon(_Sourced):
     """The lunar route: the mass driver's muzzle speed, then the kick stage."""
 
-    launch_km_s: PositiveFloat = Field(description="Launch speed at the surface (km/s)")
-    kick_km_s: NonNegativeFloat = Field(description="Kick stage delta-v after launch (km/s)")
+    launch_km_s: float = Field(
+        gt=0, le=MAX_LAUNCH_KM_S, description="Launch speed at the surface (km/s)"
+    )
+    kick_km_s: float = Field(
+        ge=0, le=MAX_STAGE_DV_KM_S, description="Kick stage delta-v after launch (km/s)"
+    )
 
 
 class FromEarth(_Sourced):
     """The direct route: a rocket to LEO, then a transfer stage."""
 
-    beyond_leo_km_s: NonNegativeFloat = Field(description="Delta-v beyond LEO (km/s)")
+    beyond_leo_km_s: float = Field(
+        ge=0, le=MAX_STAGE_DV_KM_S, description="Delta-v beyond LEO (km/s)"
+    )
 
 
 class Window(_Sourced):
@@ -90,15 +103,33 @@ class DestinationsFile(Strict):
 
 @cache
 def _load(folder: Path | None) -> DestinationsFile:
-    data, _ = load_data_file(DESTINATIONS_FILE, DestinationsFile, folder)
+    data, lines = load_data_file(DESTINATIONS_FILE, DestinationsFile, folder)
+    file = str((folder or data_dir()) / DESTINATIONS_FILE)
     for needed in ("lunar_kick", "earth_transfer"):
         if needed not in data.stages:
             raise InputError(
                 f"no stage '{needed}'",
-                file=str(DESTINATIONS_FILE),
+                file=file,
+                line=line_of(lines, ["stages"]),
                 field="stages",
                 valid="stages lunar_kick and earth_transfer",
             )
+    for name, stage in data.stages.items():
+        if stage.propellant is not None and stage.propellant not in data.propellants:
+            raise InputError(
+                f"unknown propellant '{stage.propellant}'"
+                f"{did_you_mean(stage.propellant, data.propellants)}",
+                file=file,
+                line=line_of(lines, ["stages", name, "propellant"]),
+                field=f"stages.{name}.propellant",
+                valid=one_of(data.propellants),
+            )
+    if not data.destinations or not data.propellants:
+        raise InputError(
+            "needs at least one destination and one propellant",
+            file=file,
+            field="destinations" if not data.destinations else "propellants",
+        )
     return data
 
 
@@ -193,7 +224,9 @@ def size_stage(
     Raises:
         InputError: no stage of this dry fraction reaches the delta-v.
     """
-    ratio = math.exp(delta_v_km_s * 1000.0 / (G0 * prop.isp_s))
+    exponent = delta_v_km_s * 1000.0 / (G0 * prop.isp_s)
+    # Past e^709 a float overflows; no stage of any dry fraction gets near it (refused below).
+    ratio = math.exp(exponent) if exponent < 709.0 else math.inf
     k = stage.dry_fraction / (1.0 - stage.dry_fraction)
     denom = 1.0 - (ratio - 1.0) * k
     if denom <= 0:

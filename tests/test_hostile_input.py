@@ -636,3 +636,368 @@ def test_a_negative_seed_from_python_is_refused_in_words() -> None:
 
     with pytest.raises(InputError, match="seed -1 is out of range"):
         LunarCity("ten_year_city", seed=-1)
+
+
+# -- round three (issue 25): outputs never clobber, a full disk loses no result ------------------
+def test_study_out_refuses_a_folder_of_the_users_own_files(capsys, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "report.md").write_text("my report\n")
+    (notes / "summary.json").write_text('{"name": "my own notes"}\n')
+    code, out, err = lc(capsys, "study", "smoke_study", "--out", notes)
+    assert code == 2 and out == ""
+    one_line_error(err, str(notes), "not empty", "smoke_study")
+    assert (notes / "report.md").read_text() == "my report\n"  # untouched
+    assert sorted(p.name for p in notes.iterdir()) == ["report.md", "summary.json"]
+
+
+def _file_size_limit(limit: int) -> Any:
+    """``ulimit -f``: this process may write files of at most ``limit`` bytes (restored after)."""
+    import resource
+
+    @contextlib.contextmanager
+    def limited() -> Any:
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+    return limited()
+
+
+@pytest.mark.parametrize("name", ["fz.csv", "fz.parquet"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_run_past_a_file_size_limit_prints_the_summary_then_one_line(
+    capsys, tmp_path: Path, name: str, as_json: bool
+) -> None:
+    # Python ignores SIGXFSZ, so a write past RLIMIT_FSIZE fails with EFBIG, which Polars raises
+    # with no errno (CSV: OSError, Parquet: ComputeError), as it does for /dev/full's ENOSPC.
+    target = tmp_path / name
+    flags = ["--json"] if as_json else []
+    with _file_size_limit(4096):
+        code, out, err = lc(capsys, "run", "--set", "run.years=0.3", "--quiet", "--out", target,
+                            *flags)  # fmt: skip
+    assert code == 2
+    if as_json:
+        assert json.loads(out)["days_simulated"] == 110  # 0.3 x 365.25, floored
+    else:
+        assert "ten_year_city" in out and "110 days" in out
+    one_line_error(err, str(target), "cannot write")
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary
+
+
+def _polars_write_fails(monkeypatch, error: Exception) -> None:
+    """Polars' Parquet writer writing a little, then failing the way it does on a full disk."""
+
+    def fails(self: Any, file: Any, *args: Any, **kwargs: Any) -> None:
+        Path(file).write_bytes(b"PAR1 half")
+        raise error
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", fails)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError("No space left on device (os error 28)"),  # errno None, as Polars raises it
+        pl.exceptions.ComputeError("parquet: underlying IO error: No space left on device"),
+    ],
+    ids=["oserror-without-errno", "compute-error"],
+)
+def test_sweep_on_a_full_disk_says_which_file_and_leaves_no_temporary(
+    capsys, tmp_path: Path, monkeypatch, error: Exception
+) -> None:
+    _polars_write_fails(monkeypatch, error)
+    out = tmp_path / "sweep"
+    code, _, err = lc(capsys, "sweep", "smoke", "--out", out, "--workers", "1")
+    assert code == 2
+    one_line_error(err, str(out), "cannot write", "No space left")
+    assert not list(out.rglob("*.tmp"))
+
+
+# -- record: frames streamed to the file, a stated maximum -----------------------------------------
+def test_a_recording_of_73051_frames_is_refused_at_once_with_the_arithmetic(capsys, tmp_path):
+    start = time.perf_counter()
+    out = tmp_path / "x.gif"
+    code, _, err = lc(capsys, "record", "--years", "200", "--every", "1", "--out", out)
+    assert code == 2 and time.perf_counter() - start < 5
+    # 200 x 365.25 = 73,050 days, a frame on each and one on day 0.
+    one_line_error(err, "--every", "73,050 days", "73,051 frames", "14,400", "--every 6")
+    assert not out.exists()
+
+
+def _peak_rss_growth_mb(run: typing.Callable[[], object]) -> float:
+    """How far this process's peak resident memory rises while ``run`` runs (MB)."""
+
+    def peak() -> float:
+        status = Path("/proc/self/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak to the present size
+    base = peak()
+    run()
+    return peak() - base
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux peak-RSS reset")
+def test_recording_memory_does_not_grow_with_the_number_of_frames(tmp_path: Path) -> None:
+    from lunarcity.recording import frame_shape, record
+
+    made: dict[str, int] = {}
+
+    def shoot(every: int, name: str) -> typing.Callable[[], object]:
+        def go() -> None:
+            made[name] = record(None, tmp_path / name, years=0.1, every=every, size=768).frames
+
+        return go
+
+    shoot(12, "warm.gif")()  # fonts, the economy and numpy's buffers, once
+    few = _peak_rss_growth_mb(shoot(12, "few.gif"))  # 37 days: days 0, 12, 24, 36, 37
+    many = _peak_rss_growth_mb(shoot(1, "many.gif"))  # every day: 38 frames
+    assert (made["few.gif"], made["many.gif"]) == (5, 38)
+    width, height = frame_shape(768)
+    frame_mb = width * height / 2**20  # one palette frame kept: a byte a pixel, 0.65 MB
+    # Keeping the 33 extra frames would add 33 x 0.65 = 21 MB; streamed, the peak is the same.
+    assert many - few < 10 * frame_mb, (few, many)
+    from PIL import Image
+
+    with Image.open(tmp_path / "many.gif") as gif:
+        assert gif.n_frames == 38
+
+
+# -- validate reads every data file with the run's schema ------------------------------------------
+def _set_field(path: Path, dotted: str, value: Any) -> None:
+    """Set one field of a YAML data file (``dotted``: its path), keeping the rest."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    *parents, last = dotted.split(".")
+    node = data
+    for key in parents:
+        node = node[key]
+    if last not in node:
+        raise KeyError(f"{dotted} is not in {path.name}")
+    node[last] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "field", "value"),
+    [
+        ("destinations.yaml", "destinations.heliocentric.from_moon.launch_km_s", math.nan),
+        ("destinations.yaml", "propellants.lox_ch4.isp_s", 0),
+        ("destinations.yaml", "propellants.lox_ch4.oxidiser_fraction", 1.5),
+        ("destinations.yaml", "destinations.leo.sink_k", 1e300),
+        ("satellites.yaml", "figure_sets.lunar.board_kg_per_kw", -4),
+        ("satellites.yaml", "figure_sets.earth.radiator_emissivity", 0),
+        ("pulse_stores.yaml", "stores", {}),
+        # The mass driver could never fire: one shot's store would outweigh any city.
+        ("pulse_stores.yaml", "stores.supercapacitor.specific_energy_kj_per_kg", 1e-300),
+        ("units.yaml", "units.robot.failures_per_year", 1e300),
+    ],
+)
+def test_validate_data_refuses_what_a_run_refuses_in_every_file(
+    capsys, data_copy: Path, file: str, field: str, value: Any
+) -> None:
+    _set_field(data_copy / file, field, value)
+    code, out, err = lc(capsys, "validate", data_copy)
+    assert code == 2, out
+    one_line_error(err, file)
+
+
+#: Fields of each data file a run reads, set to each hostile value below. Check only: the run
+#: is 18 days on the edited copy (all seven files of it), ~0.2 s when the data are accepted.
+HOSTILE_DATA = {
+    "destinations.yaml": [
+        "destinations.heliocentric.from_moon.launch_km_s",
+        "destinations.heliocentric.from_earth.beyond_leo_km_s",
+        "propellants.lox_ch4.isp_s",
+    ],
+    "satellites.yaml": [
+        "figure_sets.lunar.structure_exponent",
+        "figure_sets.lunar.radiator_temperature_k",
+        "figure_sets.earth.bus_kg",
+    ],
+    "pulse_stores.yaml": ["stores.supercapacitor.specific_energy_kj_per_kg"],
+    "units.yaml": [
+        "units.robot.failures_per_year",
+        "units.solar_plant.footprint_m2",
+        "units.fission_unit.mass_kg",
+    ],
+    "sites.yaml": ["sites.polar_ridge.grid.cell_m", "sites.polar_ridge.sunlight.synodic_days"],
+    "recipes.yaml": ["recipes.regolith_electrolysis.inputs.regolith"],
+    "materials.yaml": ["items.oxygen.elements.O"],
+}
+HOSTILE_VALUES = [math.nan, math.inf, -1.0, 0.0, 1e300]
+
+
+@pytest.mark.parametrize("file", sorted(HOSTILE_DATA))
+def test_validate_and_a_run_agree_on_hostile_data(tmp_path: Path, file: str) -> None:
+    import shutil
+
+    from lunarcity.catalog import Catalog
+    from lunarcity.commands.validate import validate_data
+
+    for i, (field, value) in enumerate((f, v) for f in HOSTILE_DATA[file] for v in HOSTILE_VALUES):
+        # A folder of its own: the thesis's files are cached by folder, as in a run.
+        folder = tmp_path / f"data{i}"
+        shutil.copytree(REPO / "data", folder)
+        _set_field(folder / file, field, value)
+        try:
+            validate_data(folder)
+            valid: str | None = None
+        except InputError as exc:
+            valid = exc.render()
+        try:  # any other exception is an internal error: the test fails with it
+            runner.run(None, years=0.05, catalog=Catalog.load(folder))
+            ran: str | None = None
+        except InputError as exc:
+            ran = exc.render()
+        case = f"{file} {field} = {value}: validate {valid or 'ok'}; run {ran or 'ok'}"
+        # Nothing a run refuses passes validation.
+        assert not (ran and not valid), case
+        shutil.rmtree(folder)
+
+
+def test_validate_on_the_shipped_data_and_presets_prints_no_warning(capsys) -> None:
+    code, out, err = lc(capsys, "validate")
+    assert code == 0
+    assert "warning" not in err, err
+    assert all(line.endswith(")") and ": ok (" in line for line in out.splitlines()), out
+
+
+# -- schema bounds are the physics' bounds -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("mass_driver.efficiency=1e-300", "mass_driver.efficiency"),
+        ("satellite.lunar.structure_exponent=1e6", "satellite.lunar.structure_exponent"),
+        ("satellite.earth.radiator_temperature_k=1e100", "satellite.earth.radiator_temperature_k"),
+        ("units.robot.failures_per_year=1e300", "units.robot.failures_per_year"),
+    ],
+)
+def test_values_that_ended_in_internal_errors_are_refused(capsys, setting, field) -> None:
+    code, _, err = lc(capsys, "run", "--set", SHORT, "--set", setting, "--quiet")
+    assert code == 2
+    one_line_error(err, field)
+
+
+# -- study --answer refuses a summary that is not one ------------------------------------------
+@pytest.mark.parametrize(
+    ("garble", "words"),
+    [
+        (lambda s: "[1, 2]", ["not a JSON object"]),
+        (lambda s: s[: len(s) // 2], ["cannot be read as JSON"]),
+        (lambda s: s.replace('"kept"', '"kept_"', 1), ["kept"]),
+        (lambda s: s.replace('"share": 0.0390625', '"share": NaN'), ["success.share"]),
+        (lambda s: s.replace('"share": 0.0390625', '"share": "most"'), ["success.share"]),
+        (lambda s: s.replace('"top_inputs": [', '"top_inputs": [7, ', 1), ["top_inputs"]),
+    ],
+)
+def test_study_answer_refuses_a_garbled_summary_and_writes_nothing(
+    capsys, tmp_path: Path, garble, words
+) -> None:
+    from lunarcity.study.answer import CITY, ROUTE, write_answer
+
+    root = tmp_path / "repo"
+    for name in (CITY, ROUTE):
+        (root / "docs" / "results" / name).mkdir(parents=True)
+        src = REPO / "docs" / "results" / name / "summary.json"
+        (root / "docs" / "results" / name / "summary.json").write_text(src.read_text())
+    for doc in ("README.md", "docs/MODEL.md"):
+        (root / doc).write_text((REPO / doc).read_text())
+    city = root / "docs" / "results" / CITY / "summary.json"
+    city.write_text(garble(city.read_text()))
+    before = {doc: (root / doc).read_text() for doc in ("README.md", "docs/MODEL.md")}
+    with pytest.raises(InputError) as caught:
+        write_answer(root)
+    message = caught.value.render()
+    assert str(city) in message and all(w in message for w in words), message
+    assert {doc: (root / doc).read_text() for doc in before} == before
+
+
+# -- smaller rows of issue 25 -------------------------------------------------------------------
+def test_a_run_of_less_than_a_day_is_refused(capsys) -> None:
+    code, out, err = lc(capsys, "run", "--years", "0.0001", "--quiet")
+    assert code == 2 and out == ""
+    one_line_error(err, "run.years", "less than a day")
+
+
+def test_a_scenario_of_only_a_name_is_refused(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "named.yaml"
+    path.write_text("name: my city\ndescription: nothing else\n")
+    for command in ("validate", "run"):
+        code, _, err = lc(capsys, command, path)
+        assert code == 2
+        one_line_error(err, str(path), "needs a seed")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "words"),
+    [
+        # smoke_study: 3 inputs, 1 replicate: Sobol N x (3 + 2), Morris r x (3 + 1).
+        ("--samples", "1073741824", ["1,073,741,824 x 5", "5,368,709,120 Sobol runs"]),
+        ("--trajectories", "1000000000", ["1,000,000,000 x 4", "4,000,000,000 Morris runs"]),
+    ],
+)
+def test_a_study_size_past_a_sweeps_runs_is_refused_before_morris(
+    capsys, tmp_path: Path, flag: str, value: str, words: list[str]
+) -> None:
+    out = tmp_path / "s"
+    code, _, err = lc(capsys, "study", "smoke_study", flag, value, "--out", out)
+    assert code == 2
+    one_line_error(err, flag, "10,000,000", *words)
+    assert not out.exists()  # refused before the first run
+
+
+def test_app_refuses_a_bad_host_or_a_taken_port_before_saying_it_serves() -> None:
+    # A subprocess: on success the command becomes the server (exec), so it cannot run here.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for args, flag in ((["--host", "not a host"], "--host"), (["--port", str(port)], "--port")):
+            start = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-m", "lunarcity.cli", "app", *args],
+                capture_output=True,
+                text=True,
+                env=_cli_env(),
+                timeout=60,
+            )
+            assert result.returncode == 2 and time.perf_counter() - start < 8, result.stderr
+            assert "serving" not in result.stderr
+            one_line_error(result.stderr, flag)
+
+
+def test_a_city_that_landed_nothing_is_not_called_earth_fed(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "closed.yaml"
+    # An empty seed with imports off: nothing is ever landed.
+    path.write_text("seed: {units: {}}\nearth: {imports: false}\nrun: {years: 0.05}\n")
+    code, out, _ = lc(capsys, "run", path, "--quiet")
+    assert code == 0
+    assert "Landed from Earth: 0 t" in out and "No lander brought anything" in out
+    assert "Earth-fed" not in out
+
+
+def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "stops.yaml"
+    path.write_text("seed: {units: {robot: 4}}\nearth: {until_years: 11.87}\nrun: {years: 10}\n")
+    code, _, err = lc(capsys, "validate", path)
+    assert code == 0
+    # (11.87 + 5) x 365.25 = 6,161.8 -> 6,162 days, where 10 x 365.25 = 3,652.5 -> 3,652 asked.
+    assert "note:" in err and "6,162 days, not run.years' 3,652" in err
+
+
+def test_the_docs_say_when_the_daily_figures_are_not_numbers() -> None:
+    from lunarcity.scenario import TARGET_METRICS
+
+    daily = runner.run(None, years=0.05).daily
+    # 18 days: no year to measure a doubling over, no satellite delivered.
+    assert daily["doubling_time_years"].is_infinite().all()
+    assert "inf before day 364" in TARGET_METRICS["doubling_time_years"]
+    assert daily["earth_kg_per_kw"].is_nan().all()
+    model_md = (REPO / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert "NaN in the daily table until the first compute is delivered" in model_md

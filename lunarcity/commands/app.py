@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import subprocess
 import sys
 
@@ -83,6 +85,37 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse a host that is no address here, or a port already taken, before saying "serving".
+
+    The web server would find out only after Solara has loaded (8-16 s), and after this command
+    had said it serves; a trial bind (with SO_REUSEADDR, as the server binds) finds out at once.
+
+    Raises:
+        InputError: naming --host or --port and why.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(
+            f"'{host}' is not an address this machine knows ({exc})",
+            field="--host",
+            valid="an address of this machine, e.g. 127.0.0.1 or 0.0.0.0",
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as trial:
+        trial.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            trial.bind(address)
+        except OSError as exc:
+            taken = exc.errno == errno.EADDRINUSE
+            raise InputError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                field="--port" if taken else "--host",
+                valid="a free port, or 0 to pick one" if taken else "an address of this machine",
+            ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Handle ``lunarcity app``: serve the live app in a browser.
 
@@ -92,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"port {args.port} is out of range", field="--port", valid="0 to 65535")
     cmd = solara_command(args.host, args.port, args.dev)
+    check_address(args.host, args.port)
     warning = exposure_warning(args.host)
     if warning:
         sys.stderr.write(warning)

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lunarcity.commands.common import add_scenario_arguments
-from lunarcity.errors import InputError
+from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.outpaths import check_out_file, write_error
 from lunarcity.output import print_json, stderr_console, stdout_console
 from lunarcity.report import earth_line, end_rows, headline, target_rows, thesis_line
@@ -73,24 +73,30 @@ def run(args: argparse.Namespace) -> int:
             )
     else:
         result = run_scenario(args.scenario, seed=args.seed, years=args.years, sets=args.set)
-    failure: InputError | None = None
-    if args.out:
-        try:
-            path = result.write(args.out)
-            if not args.quiet:
-                err.print(f"daily table written to {path}")
-        except OSError as exc:  # e.g. the disk filled during the write: keep the summary
-            failure = write_error(exc, args.out)
-            if failure is None:
-                raise
+    asked = result.model.params.run.years * DAYS_PER_YEAR
+    if result.model.days > int(round(asked)) and not args.quiet:
+        # The run is longer than asked: say why rather than lengthen it silently.
+        err.print(
+            f"lunarcity: note: ran {result.model.days:,} days, not the {round(asked):,} of "
+            f"run.years: a run goes on five years past the last lander (earth.until_years "
+            f"{result.model.params.earth.until_years:g}) so growth without Earth can be seen",
+            highlight=False,
+        )
+    # The summary first: a write that fails (a full disk, a file-size limit) must not lose it.
     if args.json:
         print_json(result.summary)
     elif args.quiet:
         stdout_console().print(headline(result.summary), soft_wrap=True)
     else:
         print_summary(result.summary)
-    if failure is not None:
-        raise failure
+    sys.stdout.flush()
+    if args.out:
+        try:
+            path = result.write(args.out)
+        except OSError as exc:
+            raise write_error(exc, args.out) from None
+        if not args.quiet:
+            err.print(f"daily table written to {path}")
     return 0
 
 

@@ -10,7 +10,12 @@ import sys
 from pathlib import Path
 
 from lunarcity.catalog import Catalog, default_catalog
-from lunarcity.checks import check_data_sources, scenario_warnings
+from lunarcity.checks import (
+    check_data_as_run,
+    check_data_sources,
+    scenario_notes,
+    scenario_warnings,
+)
 from lunarcity.economy import Economy
 from lunarcity.errors import InputError
 from lunarcity.overrides import find_scenario_file
@@ -32,6 +37,7 @@ def validate_data(folder: Path) -> str:
     check_data_sources(folder)
     for site in catalog.sites:
         Economy(catalog, site)
+    check_data_as_run(folder, catalog)
     return f"{folder}: ok ({len(catalog.items)} items, {len(catalog.recipes)} recipes, {len(catalog.units)} unit kinds, {len(catalog.sites)} sites)"
 
 
@@ -65,6 +71,8 @@ def validate_path(path: Path) -> str:
         return validate_sweep(path)
     file = find_scenario_file(path) if not path.is_file() else path
     sc = resolve_scenario(file)
+    for note in scenario_notes(sc, default_catalog()):
+        sys.stderr.write(f"lunarcity: note: {file}: {note}\n")
     for warning in scenario_warnings(sc, default_catalog()):
         sys.stderr.write(f"lunarcity: warning: {file}: {warning}\n")
     return f"{file}: ok (scenario {sc.name}, site {sc.site.name}, {sc.run.years:g} years)"

@@ -34,6 +34,7 @@ from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
 from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
 from lunarcity.sweeps.runner import run_sweep
+from lunarcity.sweeps.spec import MAX_RUNS
 from lunarcity.sweeps.storage import MANIFEST_FILE, write_atomic, write_text_atomic
 
 DEFAULT_ROOT = Path("studies_out")
@@ -107,7 +108,32 @@ def resize(spec: StudySpec, samples: int | None, trajectories: int | None) -> st
                 f"{trajectories} Morris trajectories (spec {spec.study.screening.trajectories})"
             )
             spec.study.screening.trajectories = trajectories
+    _check_size(spec, samples, trajectories)
     return ", ".join(said) or None
+
+
+def _check_size(spec: StudySpec, samples: int | None, trajectories: int | None) -> None:
+    """Refuse, before the Morris phase, a size whose runs no sweep takes, naming the flag.
+
+    Morris runs r x (D + 1) and Sobol at most N x (k + 2) with every input kept (k = D, or
+    max_keep), each times the replicates; a sweep holds at most :data:`MAX_RUNS`.
+    """
+    s = spec.study
+    d = len(spec.parameters)
+    k = min(d, s.screening.max_keep or d)
+    phases = [
+        ("--trajectories", trajectories, s.screening.trajectories, d + 1, "Morris"),
+        ("--samples", samples, s.sobol.samples, k + 2, "Sobol"),
+    ]
+    for flag, given, size, per, phase in phases:
+        runs = size * per * s.replicates
+        if given is not None and runs > MAX_RUNS:
+            raise InputError(
+                f"{size:,} x {per} x {s.replicates} replicate(s) is {runs:,} {phase} runs, more "
+                f"than the {MAX_RUNS:,} a sweep holds",
+                field=flag,
+                valid=f"at most {MAX_RUNS // (per * s.replicates):,}",
+            )
 
 
 def run_study(
@@ -148,8 +174,7 @@ def run_study(
     full_size = (spec.study.screening.trajectories, spec.study.sobol.samples)
     reduced = resize(spec, samples, trajectories)
     root = Path(out) if out is not None else DEFAULT_ROOT / spec.name
-    if root.exists() and not root.is_dir():
-        raise InputError("is not a folder", file=str(root), valid="a new or empty folder")
+    check_study_folder(root, spec.name)
     run = partial(
         _run_one,
         workers=workers,
@@ -166,6 +191,50 @@ def run_study(
     write_text_atomic(write_index(spec, parts), root / REPORT_FILE)
     write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
     return DestinationStudies(root, spec, parts, head)
+
+
+def _holds_study(root: Path, name: str) -> bool:
+    """Whether ``root`` holds (part of) a study named ``name``: its summary or a phase's sweep.
+
+    A finished study leaves summary.json; one stopped part way leaves its phases' sweep.json
+    (named ``<study>-screen`` and so on), one folder down when the study has destinations.
+    """
+    try:
+        if json.loads((root / SUMMARY_FILE).read_text(encoding="utf-8")).get("name") == name:
+            return True
+    except (OSError, ValueError, AttributeError):
+        pass
+    for meta in (*root.glob("*/sweep.json"), *root.glob("*/*/sweep.json")):
+        try:
+            if str(json.loads(meta.read_text(encoding="utf-8")).get("name", "")).startswith(
+                f"{name}-"
+            ):
+                return True
+        except (OSError, ValueError, AttributeError):
+            continue
+    return False
+
+
+def check_study_folder(root: Path, name: str) -> None:
+    """Refuse an ``--out`` that is a file, or a folder holding files but no study named ``name``.
+
+    A rerun into the study's own folder resumes it; anything else there is the user's, and a
+    study writes report.md and summary.json over whatever has those names.
+
+    Raises:
+        InputError: naming the folder and what would be valid.
+    """
+    valid = "a new or empty folder, or one holding this study"
+    if root.exists() and not root.is_dir():
+        raise InputError("is not a folder", file=str(root), field="--out", valid=valid)
+    if root.is_dir() and any(root.iterdir()) and not _holds_study(root, name):
+        raise InputError(
+            f"is not empty and holds no study named {name}: use another --out, or delete the "
+            "folder to start over",
+            file=str(root),
+            field="--out",
+            valid=valid,
+        )
 
 
 def _run_one(

@@ -249,10 +249,7 @@ def run_sweep(
     try:
         ran = _write_sweep(sweep_dir, plan, backend, workers, scheduler, progress, retry_failed)
     except OSError as exc:  # a full disk, a folder made read-only mid-sweep
-        error = write_error(exc, exc.filename or root)
-        if error is None:
-            raise
-        raise error from None
+        raise write_error(exc, exc.filename or root) from None
     return _report(plan, root, n_skipped=plan.n_runs - ran, ran=ran,
                    wall=time.perf_counter() - start)  # fmt: skip
 

@@ -22,7 +22,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lunarcity.errors import InputError
+from lunarcity.outpaths import written_atomically
 from lunarcity.sweeps.designs import DesignTable
 from lunarcity.sweeps.spec import (
     RangeParameter,
@@ -152,19 +152,17 @@ def convert(value: Any, kind: str) -> Any:
 # -- files ---------------------------------------------------------------------------------------
 def write_atomic(table: pa.Table | pl.DataFrame, path: Path) -> None:
     """Write Parquet under a temporary name in the same folder, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    if isinstance(table, pl.DataFrame):
-        table.write_parquet(tmp)
-    else:
-        pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    with written_atomically(path) as tmp:
+        if isinstance(table, pl.DataFrame):
+            table.write_parquet(tmp)
+        else:
+            pq.write_table(table, tmp)
 
 
 def write_text_atomic(text: str, path: Path) -> None:
     """Write a text file under a temporary name, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with written_atomically(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 class SweepDir:
@@ -308,20 +306,18 @@ class SweepDir:
             (self.root / RESULTS_FILE, results_cols),
             (self.root / MANIFEST_FILE, manifest_cols),
         ]
-        writers = []
-        for path, cols in targets:
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            schema = pa.schema([self.schema.field(c) for c in cols])
-            writers.append((tmp, path, cols, pq.ParquetWriter(tmp, schema)))
-        try:
+        with contextlib.ExitStack() as stack:
+            writers = []
+            for path, cols in targets:
+                tmp = stack.enter_context(written_atomically(path))
+                schema = pa.schema([self.schema.field(c) for c in cols])
+                writer = pq.ParquetWriter(tmp, schema)
+                # Closed before the rename (callbacks run last in, first out).
+                stack.callback(writer.close)
+                writers.append((cols, writer))
             for table in self.iter_run_tables(list(range(n_runs))):
-                for _, _, cols, writer in writers:
+                for cols, writer in writers:
                     writer.write_table(table.select(cols))
-        finally:
-            for _, _, _, writer in writers:
-                writer.close()
-        for tmp, path, _, _ in writers:
-            os.replace(tmp, path)
         return targets[0][0], targets[1][0]
 
 
