@@ -261,6 +261,8 @@ def test_earth_ledger_by_hand() -> None:
             "day": [0, 30, 60, 90],
             "landers_dispatched": [0, 1, 2, 3],
             "compute_delivered_kw": [0.0, 0.0, 100.0, 20_000.0],
+            # The seed's 100 t, then 100 t a lander (read by the trailing-year marginal only).
+            "earth_imported_t": [100.0, 200.0, 300.0, 400.0],
         }
     )
     route = RouteFigures(lunar_earth_kg_per_kw=10.0, direct_kg_per_kw=200.0)

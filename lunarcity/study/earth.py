@@ -92,7 +92,8 @@ def ledger_outcomes(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -
     break-even day, and adds nothing to their definitions.
 
     Args:
-        daily: The run's daily table (``day``, ``landers_dispatched``, ``compute_delivered_kw``).
+        daily: The run's daily table (``day``, ``landers_dispatched``, ``compute_delivered_kw``,
+            ``earth_imported_t``).
         side: The Earth-side figures of this draw.
         route: The run's per-kW figures of the two routes.
 
