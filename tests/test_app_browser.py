@@ -13,6 +13,7 @@ the server log.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
@@ -666,6 +667,96 @@ def test_first_screen_answers_both_questions(app: Browser) -> None:
     assert box["y"] + box["height"] <= HEIGHT
     page.get_by_role("button", name="Map", exact=True).click()
     page.locator("img.lunarcity-map").first.wait_for(timeout=10_000)
+
+
+#: Each target row as drawn: its text, and the bar's colour classes.
+TARGET_ROWS_JS = """() => [...document.querySelectorAll('.lc-target-row')].map(r => {
+  const bar = r.querySelector('.v-progress-linear__determinate');
+  return [r.innerText.trim(), bar ? String(bar.className) : ''];
+})"""
+#: A row: "<label>: <value> — <state words>".
+ROW = re.compile(r"^(?P<label>[^:]+): (?P<value>.+?) — (?P<state>.+)$", re.S)
+#: A value against its goal: "244,338 t of 40,000 t", "97% of 90%".
+AMOUNT = re.compile(r"^(?P<value>[\d,.]+)\s*(?P<unit>%|[^\d\s]\S*)? of (?P<goal>[\d,.]+)")
+
+
+def _figure(text: str, unit: str | None) -> float:
+    return float(text.replace(",", "")) / (100.0 if unit == "%" else 1.0)
+
+
+def test_ten_years_on_no_target_row_reads_held_below_its_goal(
+    server: tuple[str, Path], app: Browser
+) -> None:
+    """The default city run to its tenth year ("To the end"): the first screen still shows the
+    map, the day, the headline, the target rows and the Moon-or-Earth line; every row's state
+    is one of the three (holding now, held before ... but not now, not yet), and no row shows
+    holding (in words or a green bar) while its value is short of its goal."""
+    from lunarcity.scenario import resolve_scenario
+
+    words = _plain_words()
+    session = importlib.import_module("lunarcity.viz.session")
+    parts = resolve_scenario(session.DEFAULT_SCENARIO).target.parts
+    floors = {words.metric(p.metric): p.at_least is not None for p in parts.values()}
+    b = Browser(server[0], share=app)  # a session of its own, on the default city at day 0
+    try:
+        page = b.page
+        assert b.day() == 0
+        started = time.monotonic()
+        b.button("To the end").click()
+        page.locator(".lc-ended").first.wait_for(timeout=90_000)
+        # Each widget updates on its own message: wait until the rows stop changing.
+        rows = page.evaluate(TARGET_ROWS_JS)
+        while True:
+            time.sleep(0.5)
+            again = page.evaluate(TARGET_ROWS_JS)
+            if again == rows:
+                break
+            rows = again
+        print(f"to the end: {time.monotonic() - started:.1f} s")
+        assert b.day() == round(10 * 365.25)  # day 3,652: the ten-year run's last day
+        for selector in (
+            "img.lunarcity-map",
+            ".lc-day",
+            ".lc-headline",
+            ".lc-targets",
+            ".lc-answer-moon",
+        ):
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None and box["y"] >= 0, selector
+            assert box["y"] + box["height"] <= HEIGHT, selector
+        assert len(rows) == len(parts)
+        holding = 0
+        for text, bar in rows:
+            found = ROW.match(" ".join(text.split()))
+            assert found, text
+            label, value, state = found["label"], found["value"], found["state"]
+            assert label in floors, (label, list(floors))
+            assert (
+                state.startswith("holding now")
+                or (state.startswith("held before") and state.endswith("but not now"))
+                or state.startswith("not yet")
+            ), text
+            shown = state.startswith("holding now") or "success" in bar
+            if value in ("operating", "not operating"):  # the mass driver: yes or no
+                short = value == "not operating"
+            elif value.startswith("not growing"):  # an infinite doubling time
+                short = floors[label] is False
+            else:
+                amount = AMOUNT.match(value)
+                assert amount, text
+                figure = _figure(amount["value"], amount["unit"])
+                goal = _figure(amount["goal"], amount["unit"])
+                short = figure < goal if floors[label] else figure > goal
+            assert not (shown and short), f"shown as holding, short of its goal: {text}"
+            # ... and the words and the bar agree with each other.
+            assert state.startswith("holding now") == ("success" in bar), (text, bar)
+            holding += state.startswith("holding now")
+        headline = page.locator(".lc-headline").first.inner_text()
+        if holding < len(rows):  # a part not holding today: "complete" is said with a "but"
+            assert "complete:" not in headline or "Not every part holds today" in headline, headline
+        assert b.errors == [], b.errors
+    finally:
+        b.close()
 
 
 def test_preset_menu_opens_above_the_open_drawer(app: Browser) -> None:

@@ -73,7 +73,13 @@ def test_city_line_counts_the_target_parts_holding_on_the_last_day(ten_years) ->
         holding += last >= part.at_least if part.at_least is not None else last <= part.at_most
     line = words.city_answer(s)
     if s["target_met"]:
-        assert line.startswith("A city in 10 years: yes, complete on day ")
+        day = int(s["target_day"])
+        yes = f"A city in 10 years: yes, complete on day {day:,} (year {day / 365.25:.1f})"
+        # Complete on that day, but a part no longer holding is said beside it (seed 1: the
+        # launches stopped holding in year 6.3, so 4 of 5 hold at the end).
+        assert line == (
+            yes if holding == 5 else f"{yes}; {holding} of 5 target parts holding today"
+        )
     else:
         assert line == (
             f"A city in 10 years: no, {holding} of 5 target parts holding when the time was up"
@@ -258,3 +264,20 @@ def test_the_tour_says_what_it_applied_in_words() -> None:
         "years to run 3 years"
     )
     assert params.changes_text({}) == "none"
+
+
+def test_city_line_says_so_when_a_part_stopped_holding_after_completion() -> None:
+    # Complete on day 1,807 (1,807 / 365.25 = year 4.95, shown 4.9), one of two parts holding on
+    # the last day: "yes" alone would stand beside a part short of its goal.
+    summary = {
+        "horizon_years": 10,
+        "days_simulated": 3652,
+        "target_met": True,
+        "target_day": 1807,
+        "target": {"parts": {"a": {"holds_at_end": True}, "b": {"holds_at_end": False}}},
+    }
+    assert words.city_answer(summary) == (
+        "A city in 10 years: yes, complete on day 1,807 (year 4.9); 1 of 2 target parts holding today"
+    )
+    summary["target"]["parts"]["b"]["holds_at_end"] = True
+    assert words.city_answer(summary) == "A city in 10 years: yes, complete on day 1,807 (year 4.9)"

@@ -285,10 +285,12 @@ def city_answer(summary: dict[str, Any]) -> str:
     parts = (summary.get("target") or {}).get("parts") or {}
     holding = sum(bool(part["holds_at_end"]) for part in parts.values())
     asked = f"A city in {horizon:g} years: "
+    count = f"{holding} of {len(parts)} target parts holding"
     if summary["target_met"]:
         day = int(summary["target_day"])
-        return asked + f"yes, complete on day {day:,} (year {day / DAYS_PER_YEAR:.1f})"
-    count = f"{holding} of {len(parts)} target parts holding"
+        line = asked + f"yes, complete on day {day:,} (year {day / DAYS_PER_YEAR:.1f})"
+        # Complete once is not complete now: beside a part that stopped holding, say so.
+        return line if holding == len(parts) else f"{line}; {count} today"
     day = int(summary["days_simulated"])
     if day < round(horizon * DAYS_PER_YEAR):
         return asked + f"not yet, {count} after {_years(day)}"
