@@ -135,7 +135,15 @@ def test_learning_finishes_the_track_no_later(learning_runs, ratio):
 @pytest.mark.parametrize(
     "ratio",
     [
-        0.95,
+        pytest.param(
+            0.95,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="issue 24 open: with issue 22's manifest from need merged, learning at "
+                "0.95 launches fewer satellites in ten years (899 against 4,246); the job-order "
+                "fix held on issue 24's branch before that merge; cause not yet found",
+            ),
+        ),
         pytest.param(
             0.8,
             marks=pytest.mark.xfail(

@@ -136,6 +136,16 @@ class StudySpec(_Sourced):
         description="Policies compared over one shared sample of the uncertainties: each "
         "lever's values, every combination a policy (a full grid)",
     )
+
+    @pydantic.field_validator("levers", mode="before")
+    @classmethod
+    def _levers_without_their_sources(cls, value: Any) -> Any:
+        # The lever values are choices, yet numbers: a `source:` or `assumption:` in the mapping
+        # says why these values (tests/test_data.py asks it of every number); it is no lever.
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if k not in ("source", "assumption")}
+        return value
+
     uncertainties: list[str] = Field(
         default_factory=list,
         description="The parameters (ranges) that are uncertainties: the policy comparison "
