@@ -6,7 +6,7 @@ on_demand only when its manifest is full enough or an Earth-only input would run
 (:func:`flies`). A lander that flies is lost with probability ``earth.lander_failure_prob``. Its cargo
 (:func:`manifest`) follows ``earth.manifest``: by default, first the Earth-only inputs the plan
 consumes until the next lander plus the planner's stock days (or, before a known stop, for
-``earth.stockpile_years`` past it), then units the mix wants that only Earth makes, then the
+``earth.stockpile_years`` past it, at the producing plan's rate grown with its labour), then units the mix wants that only Earth makes, then the
 parts the plan lacks (its needs less stock and what local fabs make meanwhile), each tier
 scaled down only when the room is short; bulk fills the rest only if the policy asks. The
 fixed-shares policy puts ``earth.carries`` first, as the model did before. Items go into stock, wholly
@@ -136,7 +136,13 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
     payload = e.lander_payload_t * 1000.0
     horizon = e.lander_interval_days + city.params.planner.stock_days
     days = earth_only_horizon(e, city.day, horizon)
-    earth_only, want = lacks(city, plan, horizon, days)
+    later = None
+    if days > horizon:
+        # Stockpiling before a known stop: from the plan's switch to production the city uses
+        # the Earth-only inputs at the producing plan's rate (chips for satellites), not
+        # today's, and that rate grows with the labour the plan builds.
+        later = later_use(city, days)
+    earth_only, want = lacks(city, plan, horizon, days, later)
     # Units the mix wants that only Earth makes (e.g. fission units) share the room the
     # Earth-only items leave, as they did before.
     only_units = {k: s for k, s in shares.items() if k not in city.costs and k in city.index}
@@ -199,8 +205,8 @@ def earth_only_horizon(e: EarthConfig, day: int, horizon: float) -> float:
     """Days of Earth-only inputs a lander brings: to the next lander and the safety stock.
 
     Before a known stop (``earth.until_years``), with ``earth.stockpile_years`` set, every
-    lander tops the stock up to last until that many years past the stop at today's rate of use
-    (the rate grows with the city, so the last landers before the stop bring the most).
+    lander tops the stock up to last until that many years past the stop (at the rates of use
+    :func:`earth_only_need` projects; the last landers before the stop bring the most).
 
     Args:
         e: The scenario's Earth section.
@@ -213,8 +219,73 @@ def earth_only_horizon(e: EarthConfig, day: int, horizon: float) -> float:
     return max(horizon, past_stop)
 
 
+@dataclass(frozen=True)
+class Later:
+    """How the plan will use the Earth-only inputs once producing.
+
+    Attributes:
+        plan: The producing plan for today's labour.
+        days: How many of the days ahead it runs (those after its switch to production).
+        growth: The rate (per day) at which it grows the labour, and with it every rate of use
+            (:func:`lunarcity.plan.labour_growth`).
+    """
+
+    plan: Plan
+    days: float
+    growth: float
+
+
+def later_use(city: LunarCity, days: float) -> Later | None:
+    """The plan once producing over the part of the next ``days`` from its switch.
+
+    None when the plan switches to production only after them (its rate of use then stays
+    today's). The producing plan is today's labour under the shares the policy gives once
+    producing (:func:`lunarcity.plan.producing_shares`; today's, if it already produces),
+    and the labour grows as that plan builds robots: a pure function of the city's state,
+    like every plan; nothing of the random future is read.
+    """
+    from lunarcity import plan as planning  # the plan imports what the landers land
+
+    start = planning.producing_from(city)
+    after = city.day + days - start
+    if after <= 0:
+        return None
+    shares = planning.producing_shares(city)
+    producing = planning.production_plan(city, city.contributions.labour_supply(), shares)
+    return Later(producing, after, planning.labour_growth(city, producing))
+
+
+def earth_only_need(
+    now: np.ndarray,
+    days: float,
+    later: np.ndarray | None = None,
+    later_days: float = 0.0,
+    growth: float = 0.0,
+) -> np.ndarray:
+    """The kg of each Earth-only input used over ``days``: at today's rate, then the later one.
+
+    The later rate grows with the labour at ``growth`` per day from its start, so its
+    ``later_days`` use ``(exp(growth * later_days) - 1) / growth`` days of it.
+
+    Args:
+        now: Today's plan's use per day (kg).
+        days: Days ahead the stock must last.
+        later: The producing plan's use per day (kg), if it runs within them.
+        later_days: How many of the ``days`` it runs (the last ones).
+        growth: The rate (per day) at which its labour grows.
+    """
+    if later is None:
+        return now * days
+    grown = later_days if growth <= 0 else math.expm1(growth * later_days) / growth
+    return now * (days - later_days) + later * grown
+
+
 def lacks(
-    city: LunarCity, plan: Plan, horizon: float, earth_only_days: float
+    city: LunarCity,
+    plan: Plan,
+    horizon: float,
+    earth_only_days: float,
+    later: Later | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What the city lacks of each importable item over the horizon, and which are Earth-only.
 
@@ -223,6 +294,8 @@ def lacks(
         plan: Today's plan (its needs per day).
         horizon: Days of parts wanted (to the next lander and the planner's stock days).
         earth_only_days: Days of Earth-only inputs wanted (:func:`earth_only_horizon`).
+        later: The plan once producing and how many of those days it runs (:func:`later_use`),
+            when the plan switches to production within them.
 
     Returns:
         A mask of the Earth-only items (those no local recipe makes, and the generation's
@@ -237,9 +310,17 @@ def lacks(
     # counts the imports its bill takes, lunarcity.planner.unit_costs), so adding the direct
     # parts again would land them twice.
     earth_only = arrays.vitamins.copy()
-    days = np.where(earth_only, earth_only_days, horizon)
     wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
-    want = np.maximum(0.0, wanted * days - city.stock - city.prod_rate * e.lander_interval_days)
+    then, then_days, growth = None, 0.0, 0.0
+    if later is not None:
+        then = np.where(arrays.imported_mask, later.plan.need, later.plan.direct)
+        then_days, growth = later.days, later.growth
+    total = np.where(
+        earth_only,
+        earth_only_need(wanted, earth_only_days, then, then_days, growth),
+        wanted * horizon,
+    )
+    want = np.maximum(0.0, total - city.stock - city.prod_rate * e.lander_interval_days)
     # A vitamins-only lander brings what only Earth makes, never parts the city could make.
     want = np.where(arrays.vitamins if e.vitamins_only else arrays.importable, want, 0.0)
     gens = city.generations
@@ -248,12 +329,22 @@ def lacks(
         # The generation being built takes part of its electronics Earth-made: that share is
         # a vitamin for now, landed even by a vitamins-only lander (lunarcity/generations.py).
         i = gens.part
-        per_day = share * math.fsum(
-            r * float(city.costs[k].bom[i])
-            for k, r in zip(city.buildable, plan.rate.tolist(), strict=True)
-            if k in gens.kinds
+
+        def per_day(p: Plan) -> float:
+            assert p.rate is not None
+            return share * math.fsum(
+                r * float(city.costs[k].bom[i])
+                for k, r in zip(city.buildable, p.rate.tolist(), strict=True)
+                if k in gens.kinds
+            )
+
+        part_later = None
+        if later is not None and later.plan.rate is not None:
+            part_later = np.array([per_day(later.plan)])
+        part = earth_only_need(
+            np.array([per_day(plan)]), earth_only_days, part_later, then_days, growth
         )
-        want[i] = max(want[i], per_day * earth_only_days - city.stock_imp[i])
+        want[i] = max(want[i], float(part[0]) - city.stock_imp[i])
         earth_only[i] = True
     return earth_only, want
 

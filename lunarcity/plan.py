@@ -245,8 +245,50 @@ def learned_mix(city: LunarCity, epoch: tuple[int, ...]) -> dict[str, float]:
     )
 
 
+def producing_from(city: LunarCity) -> float:
+    """The day from which the plan produces: grow_then_produce's switch, or today.
+
+    The other policies produce from day 0, as grow_then_produce does once past its switch.
+    """
+    p = city.params.planner
+    if p.policy != "grow_then_produce":
+        return float(city.day)
+    return max(float(city.day), p.produce_after_years * DAYS_PER_YEAR)
+
+
+def producing_shares(city: LunarCity) -> dict[str, float]:
+    """The mass shares the plan will give once producing, from today's state.
+
+    What :func:`todays_shares` gives on the switch day (``planner.produce_after_years``) with
+    today's bottleneck, track and learning: the plan is a pure function of the city's state,
+    so this reads nothing of the random future. A lander stockpiling before a known stop sizes
+    the Earth-only inputs the city will use after the switch by it (lunarcity/landers.py).
+    """
+    p = city.params.planner
+    rail_done = city.rail_length() >= city.track.length_m - 1e-6
+    day = max(city.day, math.ceil(p.produce_after_years * DAYS_PER_YEAR))
+    return _policy_shares(city, rail_done, pulse_ready(city), _learning_epoch(city), day=day)
+
+
+def labour_growth(city: LunarCity, p: Plan) -> float:
+    """The rate (per day) at which a plan grows the city's labour: robots built over robots.
+
+    A plan's rate of use of every item is proportional to the labour it plans for
+    (:func:`production_plan`), so a plan kept for ``t`` days uses ``(exp(g t) - 1) / g`` days
+    of today's rate at this growth rate ``g``. Zero when the plan builds no robots.
+    """
+    robots = city.fleet.health_total(city.robot_kind)
+    if p.rate is None or robots <= 0 or city.robot_kind not in city.buildable:
+        return 0.0
+    return float(p.rate[city.buildable.index(city.robot_kind)]) / robots
+
+
 def _policy_shares(
-    city: LunarCity, rail_done: bool, pulse_done: bool, epoch: tuple[int, ...] = ()
+    city: LunarCity,
+    rail_done: bool,
+    pulse_done: bool,
+    epoch: tuple[int, ...] = (),
+    day: int | None = None,
 ) -> dict[str, float]:
     p = city.params.planner
     basis = city.plan_basis
@@ -264,7 +306,7 @@ def _policy_shares(
         p.policy,
         base,
         basis.fixed_mix,
-        city.day,
+        city.day if day is None else day,
         p.produce_after_years * DAYS_PER_YEAR,
         p.produce_share,
         city.bottleneck,

@@ -15,8 +15,9 @@ import pytest
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
-from lunarcity.landers import earth_only_horizon, fill, flies, runs_short
+from lunarcity.landers import earth_only_horizon, earth_only_need, fill, flies, runs_short
 from lunarcity.model import LunarCity
+from lunarcity.plan import producing_shares, todays_shares
 from lunarcity.scenario import EarthConfig
 
 NODES = ["calcium_chloride", "anode", "chips", "structure", "motors"]
@@ -88,6 +89,75 @@ def test_stockpile_years_extend_the_earth_only_horizon_before_a_known_stop() -> 
     assert earth_only_horizon(EarthConfig(stockpile_years=2), 1000, 40.0) == 40.0
     # Past the stop + stockpile the next-lander horizon is the floor.
     assert earth_only_horizon(e, 2200, 40.0) == 40.0
+
+
+def test_the_stockpile_is_sized_by_the_producing_plan_grown_with_its_labour() -> None:
+    # 100 days ahead; today's plan uses 2 kg/day of chips, the plan once producing (its last 60
+    # days) 5 kg/day. Flat: 2 x 40 + 5 x 60 = 380 kg. If the producing plan doubles its labour
+    # in 60 days (growth ln 2 / 60 per day), its 60 days use (e^(ln 2) - 1) / (ln 2 / 60) =
+    # 60 / ln 2 = 86.562 days of its first day's rate: 80 + 5 x 86.562 = 512.81 kg.
+    now, later = np.array([2.0]), np.array([5.0])
+    assert earth_only_need(now, 100.0) == pytest.approx([200.0])
+    assert earth_only_need(now, 100.0, later, 60.0) == pytest.approx([380.0])
+    grown = earth_only_need(now, 100.0, later, 60.0, math.log(2.0) / 60.0)
+    assert grown == pytest.approx([80.0 + 5.0 * 60.0 / math.log(2.0)])
+    assert grown == pytest.approx([512.81], abs=0.01)
+
+
+def test_the_producing_shares_are_the_switch_days_plan_read_from_todays_state() -> None:
+    # The ten-year city grows alone until year 4, then gives produce_share = 0.3 of its build
+    # mass to output: the track unfinished, 0.7 of that to rail and 0.3 to satellites (0.21 and
+    # 0.09 of the whole), and the growth kinds keep 1 - 0.3 = 0.7 of today's shares.
+    city = LunarCity("ten_year_city")
+    for _ in range(5):
+        city.step()
+    today = todays_shares(city)
+    later = producing_shares(city)
+    assert later[city.rail_kind] == pytest.approx(0.21)
+    assert later[city.sat_kind] == pytest.approx(0.09)
+    for kind, share in today.items():
+        assert later[kind] == pytest.approx(0.7 * share)
+    assert city.rail_kind not in today and city.sat_kind not in today
+
+
+def test_a_stockpile_of_n_years_lasts_n_years_past_the_stop() -> None:
+    # Earth stops at year 1 (day 365), just as the plan switches to production, with a
+    # stockpile of half a year and no lander lost: every Earth-only input the city holds at the
+    # stop lasts to day 365 + 182.6 = 547.6 within a lander's worth, i.e. none runs out before
+    # 547.6 - 10 (one lander interval), and what is left of each at day 547 is less than one
+    # lander's payload (100 t). Sized at the growth plan's rate of use, as before this issue,
+    # the chips ran out on day 507, 41 days early; at the producing plan's rate without its
+    # labour's growth, on day 539.
+    years, stockpile = 1.0, 0.5
+    city = LunarCity(
+        "ten_year_city",
+        earth__until_years=years,
+        earth__stockpile_years=stockpile,
+        earth__lander_failure_prob=0.0,
+        planner__produce_after_years=years,
+    )
+    e = city.params.earth
+    stop = years * DAYS_PER_YEAR
+    end = stop + stockpile * DAYS_PER_YEAR
+    earth_only = np.flatnonzero(city.arrays.vitamins)
+    held_at_stop: dict[str, float] = {}
+    ran_out: dict[str, int] = {}
+    left: dict[str, float] = {}
+    while city.day < math.floor(end):
+        city.step()
+        stock = {city.arrays.nodes[i]: float(city.stock[i]) for i in earth_only}
+        if city.day == math.floor(stop):
+            held_at_stop = {k: v for k, v in stock.items() if v > 0}
+        elif city.day > stop:
+            ran_out.update(
+                {k: city.day for k in held_at_stop if stock[k] < 1.0 and k not in ran_out}
+            )
+        left = stock
+    assert {"chips", "calcium_chloride", "anode"} <= set(held_at_stop)
+    for name, day in ran_out.items():
+        assert day >= end - e.lander_interval_days, (name, day)
+    for name in held_at_stop:
+        assert left[name] < e.lander_payload_t * 1000.0, name
 
 
 def test_fixed_shares_need_their_policy() -> None:

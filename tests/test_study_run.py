@@ -98,7 +98,10 @@ def test_common_random_numbers_and_earth_side_draws(done) -> None:
     assert runs.group_by("run_id").len()["len"].unique().to_list() == [4]
     per_run = runs.group_by("run_id").agg(pl.col("industrial_mass_t").n_unique())
     assert per_run["industrial_mass_t"].max() == 1
-    assert set(runs["tankers_per_landing"].unique()) == set(draws["tankers_per_landing"])
+    # The draws sample the tankers' physical inputs, not the count (issue 22).
+    assert set(draws.columns) == {"payload_to_leo_t", "lander_dry_t", "lander_isp_s"}
+    for name in draws.columns:
+        assert set(runs[name].unique()) == set(draws[name])
 
 
 def test_a_rerun_runs_nothing_and_writes_the_same_report(done) -> None:
@@ -171,6 +174,12 @@ def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
         (
             lambda d: d["study"]["earth_side"]["parameters"].pop("payload_to_leo_t"),
             "payload_to_leo_t",
+        ),
+        (
+            lambda d: d["study"]["earth_side"]["parameters"].update(
+                tankers_per_landing={"low": 4, "high": 18, "source": "GAO21"}
+            ),
+            "two ends of one relation",
         ),
         (lambda d: d.pop("keep_daily_every"), "keep_daily_every"),
         (lambda d: d["fixed"].update({"earth.lander_intervals_days": 3}), "lander_intervals_days"),

@@ -15,6 +15,7 @@ from lunarcity.study.analysis import spread
 from lunarcity.study.convergence import compare, sobol_with_convergence
 from lunarcity.study.earth import (
     RunRecord,
+    drawn_side,
     earth_route_ledger,
     ledger_outcomes,
     per_run,
@@ -323,6 +324,29 @@ def test_earth_ledger_of_a_run_is_the_runs_own_at_its_own_figures(short_run) -> 
     # Fewer tankers lift less for the same compute.
     fewer = earth_route_ledger(record, {"tankers_per_landing": 4, "payload_to_leo_t": 100})
     assert fewer["lunar_earth_kg_per_kw"] == pytest.approx(out["lunar_earth_kg_per_kw"] * 5 / 16)
+
+
+def test_a_draws_tanker_count_follows_from_its_physical_inputs(short_run) -> None:
+    # One draw by hand: a 100 t dry lander with the ten-year city's 100 t of cargo, Isp 350 s,
+    # its trip 6.18 km/s (the scenario's, AA20), tankers lifting 150 t to LEO.
+    # v_e = 350 x 9.80665 = 3432.33 m/s; 6180 / 3432.33 = 1.80053; e^1.80053 = 6.05284;
+    # propellant (100 + 100) x 5.05284 = 1010.57 t; 1010.57 / 150 = 6.7371 tankers a landing,
+    # though the scenario states GAO21's 15: drawn physics decide the count.
+    record, _ = short_run
+    draw = {"payload_to_leo_t": 150.0, "lander_dry_t": 100.0, "lander_isp_s": 350.0}
+    sc = lunarcity.resolve_scenario("ten_year_city", {})
+    assert sc.earth.tankers_per_landing == 15
+    side = drawn_side(sc, 93.4, draw)
+    assert side.tankers_per_landing == pytest.approx(6.7371, rel=1e-4)
+    assert side.payload_to_leo_t == 150.0 and side.payload_landed_t == 100.0
+    # The ledger at that draw is the ledger at the count it derives (the old specs' form).
+    out = earth_route_ledger(record, draw)
+    count = {"tankers_per_landing": side.tankers_per_landing, "payload_to_leo_t": 150.0}
+    assert out == earth_route_ledger(record, count)
+    # A heavier lander burns more: 200 t dry at 380 s needs (200 + 100) x 4.25080 = 1275.24 t
+    # (e^(6180 / 3726.53) = 5.25080, as in tests/test_tankers.py), 8.5016 tankers of 150 t.
+    heavy = drawn_side(sc, 93.4, {"payload_to_leo_t": 150.0, "lander_dry_t": 200.0})
+    assert heavy.tankers_per_landing == pytest.approx(8.5016, rel=1e-4)
 
 
 def test_earth_ledger_needs_the_daily_table_from_day_0() -> None:

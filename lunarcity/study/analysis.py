@@ -141,12 +141,13 @@ def rows_for(rows: pl.DataFrame, outcome: str) -> pl.DataFrame:
     return rows if earth_inputs(outcome) else rows.filter(pl.col("draw") == 0)
 
 
-def prim_inputs(flag: str, kept: list[str]) -> list[str]:
+def prim_inputs(flag: str, kept: list[str], drawn: list[str]) -> list[str]:
     """The inputs PRIM searches for a flag.
 
-    The varied parameters, plus the Earth-side figures of the processor that makes the flag.
+    The varied parameters, plus the Earth-side figures drawn (``drawn``, the rows' columns)
+    that the processor making the flag reads.
     """
-    return [*kept, *earth_inputs(flag)]
+    return [*kept, *(p for p in earth_inputs(flag) if p in drawn)]
 
 
 def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
@@ -172,7 +173,7 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
     prim_none: dict[str, str] = {}
     for flag in q.prim:
         data = rows_for(phase.rows, flag).filter(pl.col(flag).is_not_null())
-        inputs = prim_inputs(flag, kept)
+        inputs = prim_inputs(flag, kept, data.columns)
         if data.height == 0:
             prim_none[flag] = "no run has a value, so there is no region to find"
             continue

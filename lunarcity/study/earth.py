@@ -1,8 +1,10 @@
 """Each run's record, processed afterwards: figures that do not change the city.
 
-Some assumptions do not change what happens on the Moon: how many tanker flights refuel one
-lander in Earth orbit, or how much one launch lifts to low Earth orbit (issue 13's Earth ledger,
-:mod:`lunarcity.earth_ledger`, prices both routes with them). Sweeping them as runs
+Some assumptions do not change what happens on the Moon: how much one launch lifts to low Earth
+orbit, or the lander's dry mass and specific impulse, which with its trip's delta-v decide how
+many tanker flights refuel it in Earth orbit (issue 13's Earth ledger,
+:mod:`lunarcity.earth_ledger`, prices both routes with them; issue 22 derives the tankers by the
+rocket equation, so a study draws the physical inputs, not both ends of that one relation). Sweeping them as runs
 would repeat identical cities; instead a study runs the city once per design point and applies
 them to the run's record afterwards, at ``draws`` values each (the same values for every run:
 common random numbers again). Other processors derive outcomes from the daily table without
@@ -71,7 +73,8 @@ class Processor:
         func: ``func(record, earth) -> {outcome: value}``; ``earth`` maps each Earth-side
             parameter name to one drawn value.
         outcomes: The outcomes it adds and their types (``bool`` or ``float``).
-        earth: The Earth-side parameters it reads (each study gives their ranges).
+        earth: The Earth-side parameters it may read (each study gives their ranges).
+        earth_required: Those a study must draw (the rest keep the run's values).
         needs_daily: Whether it reads the daily table (the study must keep one).
         doc: One line for the report.
     """
@@ -79,6 +82,7 @@ class Processor:
     func: Callable[[RunRecord, Mapping[str, float]], dict[str, Any]]
     outcomes: dict[str, str]
     earth: tuple[str, ...] = ()
+    earth_required: tuple[str, ...] = ()
     needs_daily: bool = True
     doc: str = ""
 
@@ -140,18 +144,49 @@ def run_route(record: RunRecord) -> tuple[Scenario, RouteFigures, float]:
     return record.memo["route"]
 
 
+#: The physical inputs of the tanker count a study may draw (``earth.<name>`` in the scenario):
+#: a tanker's payload to LEO, the lander's dry mass, specific impulse and trip delta-v.
+TANKER_PHYSICS = ("payload_to_leo_t", "lander_dry_t", "lander_isp_s", "lander_trip_km_s")
+
+#: The tanker count drawn directly, as specs before issue 22 did (their results stay readable).
+TANKER_COUNT = "tankers_per_landing"
+
+
+def drawn_side(sc: Scenario, seed_t: float, earth: Mapping[str, float]) -> EarthSide:
+    """The Earth side of a run at one draw: the draw's physical inputs replace the run's.
+
+    The tanker count then follows from them by the function the run uses
+    (:func:`lunarcity.thesis.earth_side`, :func:`lunarcity.earth_ledger.tankers_needed`), even
+    where the scenario fixes a count: a drawn tanker payload with a fixed count would be both
+    ends of one relation. A draw of ``tankers_per_landing`` itself (a spec from before issue
+    22) replaces the count as it did then. The payload landed per lander stays the run's (it
+    changes the city).
+
+    Args:
+        sc: The run's scenario.
+        seed_t: The seed's landed mass (t).
+        earth: The draw: values of :data:`TANKER_PHYSICS`, or of the old count and payload.
+    """
+    if TANKER_COUNT in earth:
+        side = earth_side(sc, seed_t)
+        return replace(
+            side,
+            tankers_per_landing=float(earth[TANKER_COUNT]),
+            payload_to_leo_t=float(earth.get("payload_to_leo_t", side.payload_to_leo_t)),
+        )
+    update: dict[str, Any] = {k: float(earth[k]) for k in TANKER_PHYSICS if k in earth}
+    e = sc.earth.model_copy(update={**update, TANKER_COUNT: None})
+    return earth_side(sc.model_copy(update={"earth": e}), seed_t)
+
+
 def earth_route_ledger(record: RunRecord, earth: Mapping[str, float]) -> dict[str, Any]:
     """Issue 13's Earth ledger of one run at one Earth-side draw (see :func:`ledger_outcomes`).
 
-    The draw's ``tankers_per_landing`` and ``payload_to_leo_t`` replace the run's; the payload
-    landed per lander and the route figures stay the run's (they change the city).
+    The draw's physical inputs give the tankers per landing and the payload to LEO
+    (:func:`drawn_side`); the route figures stay the run's (they change the city).
     """
     sc, route, seed_t = run_route(record)
-    side = replace(
-        earth_side(sc, seed_t),
-        tankers_per_landing=float(earth["tankers_per_landing"]),
-        payload_to_leo_t=float(earth["payload_to_leo_t"]),
-    )
+    side = drawn_side(sc, seed_t, earth)
     assert record.daily is not None  # run_route checked it
     return ledger_outcomes(record.daily, side, route)
 
@@ -199,9 +234,12 @@ PROCESSORS: dict[str, Processor] = {
             "breaks_even": "bool",
             "break_even_years_censored": "float",
         },
-        earth=("tankers_per_landing", "payload_to_leo_t"),
+        earth=(*TANKER_PHYSICS, TANKER_COUNT),
+        earth_required=("payload_to_leo_t",),
         doc="issue 13's Earth ledger (lunarcity/earth_ledger.py): Earth-lifted kg per kW "
-        "delivered by the lunar route (the seed and every lander with its tankers since day 0) "
+        "delivered by the lunar route (the seed and every lander with its tankers since day 0; "
+        "the tankers from the drawn tanker payload to LEO and the lander's dry mass and Isp, by "
+        "the rocket equation) "
         "and by the direct route (the Earth-built satellite and its transfer stage); it breaks "
         "even on the first kept day the lunar figure is at or below the direct one",
     ),

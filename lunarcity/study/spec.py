@@ -276,13 +276,23 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
                 ("keep_daily_every",),
                 valid="a whole number of days, e.g. 30",
             )
-        for param in proc.earth:
+        for param in proc.earth_required:
             if param not in body.earth_side.parameters:
                 raise fail(
                     f"post-processor '{name}' needs the Earth-side figure '{param}'",
                     ("study", "earth_side", "parameters"),
                     valid=one_of(proc.earth),
                 )
+    drawn = body.earth_side.parameters
+    both = [p for p in ("lander_dry_t", "lander_isp_s", "lander_trip_km_s") if p in drawn]
+    if "tankers_per_landing" in drawn and both:
+        raise fail(
+            f"tankers_per_landing follows from {both[0]} (the rocket equation): drawing both "
+            f"samples the two ends of one relation",
+            ("study", "earth_side", "parameters", "tankers_per_landing"),
+            valid="the physical inputs (payload_to_leo_t, lander_dry_t, lander_isp_s), "
+            "without tankers_per_landing",
+        )
     wanted = {p for n in body.post for p in PROCESSORS[n].earth}
     for param in body.earth_side.parameters:
         if param not in wanted:
