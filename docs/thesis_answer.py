@@ -96,7 +96,7 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
         "of compute delivered: the lunar route's cumulative figure (seed and every lander with its",
         "tankers since day 0), its marginal figure (one more satellite: every Earth-made kg its",
         "whole chain consumes by the economy's requirements LP, chips, calcium chloride, anodes and",
-        "the kick stage's engine and fuel, times the tonnes lifted per tonne landed; see",
+        "the kick stage's engine and fuel, eclipse batteries, times the t lifted per t landed; see",
         "`lunarcity/margin.py`), and the direct route. The limit is the tonnes lifted per tonne",
         "landed below which the lunar route wins at the margin, (direct kg/kW) / (Earth-made kg",
         "landed per kW of one more satellite); the salt limit the calcium chloride make-up per",
@@ -165,7 +165,9 @@ def target_section(result: lunarcity.RunResult, best_kw_last_year: float | None)
     last = result.daily.row(result.daily.height - 1, named=True)
     # Fab units: each item the satellite (and its kick stage) is made of, from the fab that
     # makes it, against the units of that kind the default city has at the end of year 10.
-    need_kg = dict(sat.bom_kg)
+    # Items no recipe makes (the Earth-made batteries) are in the Earth-made mass, not a fab's.
+    made = {item for r in m.catalog.recipes.values() for item in r.outputs}
+    need_kg = {item: kg for item, kg in sat.bom_kg.items() if kg > 0 and item in made}
     if plan.kick_kg > 0:
         need_kg[KICK_RECIPE] = plan.kick_kg
     fab_need: dict[str, float] = {}

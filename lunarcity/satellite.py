@@ -9,6 +9,12 @@ The heat budget: every watt the bus draws (compute, conversion losses, housekeep
 that the radiators reject; a two-sided panel at temperature T with emissivity e, facing a sink at
 T_sink, rejects 2 e sigma (T^4 - T_sink^4) per m^2 (Stefan-Boltzmann). The solar arrays shed their
 own waste heat and are not in it.
+
+The power budget through an eclipse (the destination's longest shadow, data/destinations.yaml):
+batteries run the bus through the shadow, ``bus_kw x eclipse_h / depth_of_discharge`` kWh at the
+pack's Wh/kg, and the arrays are oversized to run the bus and recharge them in the sunlit rest of
+the orbit: ``array_kw x sunlit_h = bus_kw x sunlit_h + bus_kw x eclipse_h / charge_efficiency``
+(only the eclipse's energy passes through the battery).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ COMPONENTS: tuple[str, ...] = (
     "compute",
     "power_electronics",
     "arrays",
+    "batteries",
     "radiators",
     "structure",
     "shielding",
@@ -72,6 +79,10 @@ class Figures(Strict):
     )
     power_electronics_kg_per_kw: NonNegativeFloat = Field(description="kg per kW of bus power")
     array_w_per_kg: PositiveFloat = Field(description="Solar array W per kg (end of life)")
+    battery_wh_per_kg: PositiveFloat = Field(description="Battery pack Wh per kg")
+    charge_efficiency: float = Field(
+        gt=0, le=1, description="Battery round trip: energy out over energy in"
+    )
     radiator_temperature_k: float = Field(
         gt=0, le=MAX_RADIATOR_K, description="Radiator surface temperature (K)"
     )
@@ -219,7 +230,9 @@ class SatelliteDesign:
     Attributes:
         figure_set: The figures it was built from (``lunar``, ``earth``).
         compute_kw: Accelerator power (kW): what the satellite delivers.
-        bus_kw: Electrical power the arrays supply (kW).
+        bus_kw: Electrical power the bus draws (kW).
+        array_kw: Power the arrays supply in sunlight (kW): the bus plus the batteries' recharge.
+        battery_kwh: The batteries' capacity (kW h): the bus through the longest eclipse.
         heat_kw: Heat the radiators reject (kW): the whole bus power.
         radiator_flux_kw_per_m2: Net flux per m^2 of two-sided panel at the destination.
         radiator_area_m2: Panel area.
@@ -233,6 +246,8 @@ class SatelliteDesign:
     figure_set: str
     compute_kw: float
     bus_kw: float
+    array_kw: float
+    battery_kwh: float
     heat_kw: float
     radiator_flux_kw_per_m2: float
     radiator_area_m2: float
@@ -265,6 +280,9 @@ def design_satellite(
     sink_k: float,
     accel_g: float,
     name: str = "",
+    eclipse_h: float = 0.0,
+    orbit_h: float = 1.0,
+    depth_of_discharge: float = 1.0,
 ) -> SatelliteDesign:
     """A satellite's components sized for ``compute_kw`` at a destination with sink ``sink_k``.
 
@@ -274,11 +292,27 @@ def design_satellite(
         sink_k: The destination's effective heat-sink temperature (K).
         accel_g: The launch acceleration its structure must survive (g).
         name: The figure set's name, for the record.
+        eclipse_h: The destination's longest shadow in one orbit (h); 0 for none.
+        orbit_h: The orbit's period (h), longer than ``eclipse_h``.
+        depth_of_discharge: Share of the batteries' energy one eclipse uses.
 
     Raises:
-        InputError: the radiator cannot reject heat at this sink.
+        InputError: the radiator cannot reject heat at this sink, or the eclipse is no shorter
+            than the orbit.
     """
+    if not 0.0 <= eclipse_h < orbit_h:
+        raise InputError(
+            f"an eclipse of {eclipse_h:g} h does not fit an orbit of {orbit_h:g} h",
+            field="eclipse.eclipse_h",
+            valid=f"0 <= eclipse_h < orbit_h ({orbit_h:g})",
+        )
     bus_kw = compute_kw / figures.conversion_efficiency * (1.0 + figures.housekeeping_fraction)
+    sunlit_h = orbit_h - eclipse_h
+    # With no eclipse the arrays carry the bus alone and no battery flies (exactly: the recharge
+    # is 0, so the arrays' mass is bit for bit what it was before eclipses were modelled).
+    recharge_kw = bus_kw * eclipse_h / figures.charge_efficiency / sunlit_h
+    array_kw = bus_kw + recharge_kw
+    battery_kwh = bus_kw * eclipse_h / depth_of_discharge
     flux = radiator_flux_kw_per_m2(
         figures.radiator_temperature_k, sink_k, figures.radiator_emissivity
     )
@@ -286,7 +320,8 @@ def design_satellite(
     carried = {
         "compute": compute_kw * figures.board_kg_per_kw,
         "power_electronics": bus_kw * figures.power_electronics_kg_per_kw,
-        "arrays": bus_kw * 1000.0 / figures.array_w_per_kg,
+        "arrays": array_kw * 1000.0 / figures.array_w_per_kg,
+        "batteries": battery_kwh * 1000.0 / figures.battery_wh_per_kg,
         "radiators": area * figures.radiator_kg_per_m2,
         "shielding": compute_kw * figures.shielding_kg_per_kw,
         "bus": figures.bus_kg,
@@ -304,6 +339,8 @@ def design_satellite(
         figure_set=name,
         compute_kw=compute_kw,
         bus_kw=bus_kw,
+        array_kw=array_kw,
+        battery_kwh=battery_kwh,
         heat_kw=bus_kw,
         radiator_flux_kw_per_m2=flux,
         radiator_area_m2=area,

@@ -82,6 +82,17 @@ def _scenario_field(exc: InputError, figure_set: str) -> InputError:
     )
 
 
+def _shadow(dest: Destination) -> dict[str, float]:
+    """The destination's eclipse as :func:`design_satellite`'s keyword arguments."""
+    ecl = dest.eclipse
+    return {
+        "eclipse_h": ecl.eclipse_h,
+        "orbit_h": ecl.orbit_h,
+        # No eclipse, no battery: the depth of discharge is then never used.
+        "depth_of_discharge": ecl.depth_of_discharge or 1.0,
+    }
+
+
 def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
     """The thesis's fixed figures for scenario ``params``.
 
@@ -102,6 +113,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
             sink_k=dest.sink_k,
             accel_g=md.max_accel_g,
             name="lunar",
+            **_shadow(dest),
         )
     except InputError as exc:
         raise _scenario_field(exc, "lunar") from None
@@ -112,6 +124,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
             sink_k=dest.sink_k,
             accel_g=sats.earth_launch.accel_g,
             name="earth",
+            **_shadow(dest),
         )
     except InputError as exc:
         raise _scenario_field(exc, "earth") from None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity.datafile import load_data_file
@@ -65,6 +66,31 @@ class Window(_Sourced):
     open_days: PositiveFloat
 
 
+class Eclipse(_Sourced):
+    """The longest shadow a satellite at the destination passes through, once per orbit.
+
+    The satellite carries batteries to run its bus through ``eclipse_h`` at ``depth_of_discharge``
+    and arrays large enough to run the bus and recharge them in the sunlit rest of ``orbit_h``
+    (lunarcity/satellite.py).
+    """
+
+    orbit_h: PositiveFloat = Field(description="The orbit's period (h)")
+    eclipse_h: NonNegativeFloat = Field(description="The longest shadow in one orbit (h)")
+    depth_of_discharge: float | None = Field(
+        None, gt=0, le=1, description="Share of the battery's energy used in one eclipse"
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _consistent(self) -> Eclipse:
+        if self.eclipse_h >= self.orbit_h:
+            raise ValueError(
+                f"eclipse_h ({self.eclipse_h:g}) must be shorter than orbit_h ({self.orbit_h:g})"
+            )
+        if self.eclipse_h > 0 and self.depth_of_discharge is None:
+            raise ValueError("an orbit with an eclipse needs depth_of_discharge (0 to 1)")
+        return self
+
+
 class Destination(_Sourced):
     """A place the satellites go."""
 
@@ -72,6 +98,7 @@ class Destination(_Sourced):
     from_moon: FromMoon
     from_earth: FromEarth
     sink_k: NonNegativeFloat = Field(description="The radiators' effective heat sink (K)")
+    eclipse: Eclipse
     window: Window
 
 

@@ -790,6 +790,10 @@ def _set_field(path: Path, dotted: str, value: Any) -> None:
         ("destinations.yaml", "propellants.lox_ch4.isp_s", 0),
         ("destinations.yaml", "propellants.lox_ch4.oxidiser_fraction", 1.5),
         ("destinations.yaml", "destinations.leo.sink_k", 1e300),
+        # A shadow no shorter than the orbit; an eclipse with no battery depth to size for.
+        ("destinations.yaml", "destinations.geo.eclipse.eclipse_h", 30),
+        ("destinations.yaml", "destinations.geo.eclipse.depth_of_discharge", None),
+        ("satellites.yaml", "figure_sets.lunar.battery_wh_per_kg", 0),
         ("satellites.yaml", "figure_sets.lunar.board_kg_per_kw", -4),
         ("satellites.yaml", "figure_sets.earth.radiator_emissivity", 0),
         ("pulse_stores.yaml", "stores", {}),
@@ -813,6 +817,7 @@ HOSTILE_DATA = {
     "destinations.yaml": [
         "destinations.heliocentric.from_moon.launch_km_s",
         "destinations.heliocentric.from_earth.beyond_leo_km_s",
+        "destinations.heliocentric.eclipse.orbit_h",
         "propellants.lox_ch4.isp_s",
     ],
     "satellites.yaml": [

@@ -189,3 +189,20 @@ def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
     assert "(one more satellite 88) against 86 launching from Earth" in line
     assert "over the run it never within 10 years" in line
     assert line.endswith("at the margin the lunar route loses at heliocentric.")
+
+
+def test_eclipse_batteries_are_earth_made_kg_at_the_margin() -> None:
+    # In low lunar orbit (0.78 h dark of 1.963 h, data/destinations.yaml) the lunar satellite
+    # carries Earth-made batteries: bus 40 / 0.95 x 1.03 = 43.368 kW for 0.78 h at 30 % depth of
+    # discharge is 112.76 kWh, at 120 Wh/kg 939.6 kg. No recipe makes them, so the economy's
+    # requirements LP counts every kilogram among one more satellite's Earth-made kg; in deep
+    # space (heliocentric, never dark) there are none.
+    params = resolve_scenario("ten_year_city", {"satellite__destination": "lunar_orbit"})
+    plan = plan_thesis(params, default_catalog())
+    battery_kg = 40 / 0.95 * 1.03 * 0.78 / 0.3 / 0.120
+    assert battery_kg == pytest.approx(939.6, abs=0.1)
+    assert plan.lunar.masses_kg["batteries"] == pytest.approx(battery_kg, rel=1e-9)
+    assert plan.marginal.earth_kg["satellite_batteries"] == pytest.approx(battery_kg, rel=1e-6)
+    deep = plan_thesis(resolve_scenario("ten_year_city", {}), default_catalog())
+    assert deep.lunar.masses_kg["batteries"] == 0.0
+    assert deep.marginal.earth_kg.get("satellite_batteries", 0.0) == pytest.approx(0.0, abs=1e-9)

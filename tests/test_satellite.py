@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from lunarcity.errors import InputError
@@ -173,4 +175,89 @@ def test_radiator_area_at_each_destinations_worst_case_sink_by_hand() -> None:
         assert d.radiator_area_m2 == pytest.approx(by_hand_m2.get(name, 46.0), rel=2e-3)
         assert d.radiator_area_m2 == pytest.approx(
             bus_kw / (2 * 0.9 * 5.670374e-8 * (310**4 - sink**4) / 1000), rel=1e-6
+        )
+
+
+def test_batteries_and_array_oversize_at_each_destination_by_hand() -> None:
+    # The longest shadow from first principles (circular orbit, the shading body's shadow a
+    # cylinder of its radius), then the batteries that carry the bus through it and the arrays
+    # that recharge them in sunlight, for the Earth-built set (100 W/kg arrays; the lunar set has
+    # the same batteries, 120 Wh/kg at a 90 % round trip, data/satellites.yaml).
+    bus_kw = 40 / 0.95 * 1.03  # 43.368 kW
+
+    def period_h(gm_km3_s2: float, r_km: float) -> float:
+        return 2 * math.pi * math.sqrt(r_km**3 / gm_km3_s2) / 3600
+
+    # Low lunar orbit, 100 km, polar: the Sun in the orbit's plane twice a year, dark for
+    # 2 asin(R / r) of the orbit. T = 2 pi sqrt(1837.4^3 / 4902.8) = 7,067 s = 1.963 h;
+    # 2 asin(1737.4 / 1837.4) = 142.1 deg, 0.395 of it: 0.775 h.
+    llo_t = period_h(4902.8, 1837.4)
+    llo_e = 2 * math.asin(1737.4 / 1837.4) / (2 * math.pi) * llo_t
+    assert llo_t == pytest.approx(1.963, abs=1e-3)
+    assert llo_e == pytest.approx(0.775, abs=1e-3)
+    # GEO: a sidereal day; at the equinox Earth's umbra covers 2 asin(6378 / 42164) = 17.4 deg:
+    # 1.157 h, ~1.2 h with the penumbra.
+    geo_e = 2 * math.asin(6378 / 42164) / (2 * math.pi) * 23.934
+    assert geo_e == pytest.approx(1.157, abs=1e-3)
+    # Dawn-dusk LEO at 550 km: T = 2 pi sqrt(6928^3 / 398600) = 1.594 h; at the solstice beta =
+    # 90 - 23.44 - 7.6 ~ 59 deg; dark half-angle acos(sqrt(h^2 + 2 R h) / (r cos beta)) =
+    # acos(2705.2 / 3568.2) = 40.7 deg: 81.4 of 360 deg, 0.36 h.
+    leo_t = period_h(398600, 6928)
+    half = math.acos(math.sqrt(550**2 + 2 * 6378 * 550) / (6928 * math.cos(math.radians(59))))
+    leo_e = 2 * half / (2 * math.pi) * leo_t
+    assert leo_t == pytest.approx(1.594, abs=1e-3)
+    assert leo_e == pytest.approx(0.36, abs=0.005)
+
+    dests = load_destinations().destinations
+    # (orbit h and eclipse h as the data round them, depth of discharge): 30 % for thousands of
+    # cycles a year, 80 % for GEO's ~90.
+    by_hand = {
+        "lunar_orbit": (1.963, 0.78, 0.3),
+        "geo": (23.934, 1.2, 0.8),
+        "leo": (1.594, 0.36, 0.3),
+        "heliocentric": (8766.0, 0.0, None),
+    }
+    # Battery kg = bus x eclipse / DoD / 120 Wh/kg; oversize = 1 + eclipse / (0.9 x sunlit):
+    # lunar orbit 43.368 x 0.78 / 0.3 / 0.12 = 939.6 kg, 1 + 0.78 / (0.9 x 1.183) = 1.733;
+    # GEO 43.368 x 1.2 / 0.8 / 0.12 = 542.1 kg, 1 + 1.2 / (0.9 x 22.734) = 1.0586;
+    # LEO 43.368 x 0.36 / 0.3 / 0.12 = 433.7 kg, 1 + 0.36 / (0.9 x 1.234) = 1.324;
+    # heliocentric: never dark, no battery, arrays for the bus alone.
+    expected = {
+        "lunar_orbit": (939.6, 1.733),
+        "geo": (542.1, 1.0586),
+        "leo": (433.7, 1.324),
+        "heliocentric": (0.0, 1.0),
+    }
+    for name, (orbit_h, eclipse_h, dod) in by_hand.items():
+        ecl = dests[name].eclipse
+        assert ecl.orbit_h == pytest.approx(orbit_h, abs=1e-3), name
+        assert ecl.eclipse_h == eclipse_h, name
+        assert ecl.depth_of_discharge == dod, name
+        battery_kg = bus_kw * eclipse_h / (dod or 1.0) / 0.120
+        oversize = 1 + eclipse_h / (0.9 * (orbit_h - eclipse_h))
+        assert battery_kg == pytest.approx(expected[name][0], abs=0.1), name
+        assert oversize == pytest.approx(expected[name][1], abs=1e-3), name
+        for fs in ("earth", "lunar"):
+            d = design_satellite(
+                figure_set(fs),
+                compute_kw=40,
+                sink_k=dests[name].sink_k,
+                accel_g=5,
+                eclipse_h=ecl.eclipse_h,
+                orbit_h=ecl.orbit_h,
+                depth_of_discharge=ecl.depth_of_discharge or 1.0,
+            )
+            assert d.masses_kg["batteries"] == pytest.approx(battery_kg, rel=1e-9), (name, fs)
+            assert d.battery_kwh == pytest.approx(bus_kw * eclipse_h / (dod or 1.0), rel=1e-9)
+            assert d.array_kw / d.bus_kw == pytest.approx(oversize, rel=1e-9), (name, fs)
+            w_per_kg = figure_set(fs).array_w_per_kg
+            assert d.masses_kg["arrays"] == pytest.approx(
+                bus_kw * oversize * 1000 / w_per_kg, rel=1e-9
+            )
+
+
+def test_an_eclipse_as_long_as_the_orbit_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="eclipse_h"):
+        design_satellite(
+            figure_set("earth"), compute_kw=40, sink_k=3, accel_g=5, eclipse_h=2.0, orbit_h=2.0
         )
