@@ -12,6 +12,8 @@ Every measurement runs in a fresh Python process of its own, so peak memory (the
 - ``default``: ``lunarcity.run("ten_year_city")``, timed inside the process (model time: building
   the model and stepping ten years, without interpreter start-up and imports); best of
   ``--repeat``.
+- ``default_30y``: the same preset run for 30 years (the horizon a study that must decide needs),
+  timed the same way; best of ``--repeat``.
 - ``command``: the whole ``lunarcity run`` console command, wall time from the parent (start-up,
   imports, the run and its printed summary); best of ``--repeat``.
 - ``scale_1e5`` / ``scale_1e6``: ``lunarcity.run`` of benchmarks/scenarios/scale_1e5.yaml (best
@@ -21,6 +23,12 @@ Every measurement runs in a fresh Python process of its own, so peak memory (the
 
 CPU time (user + system) is reported beside every wall time: on a shared machine wall time
 includes waiting for a core, CPU time does not.
+
+- ``calibration``: a fixed pure-Python workload (``s = 0; for i in range(10_000_000): s += i``),
+  best of three in a fresh process, timed before and after all the other measurements. Every
+  time is also reported as a ratio to the faster of the two (``ratios``), so figures taken on
+  different machines or under different loads compare: compare ratios from one run, not
+  seconds across runs.
 - ``compare_1e4`` / ``compare_1e5``: the model against the idiomatic Mesa reference
   (benchmarks/mesa_reference.py, one ``step()`` per agent per day). Both start from the same
   seed of scale_1e5 with failures off (the reference's condition) and are stepped with the
@@ -49,14 +57,29 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SCENARIOS = HERE / "scenarios"
 
-#: The issue's goals: (key, comparison, bound).
+#: The goals (issue 27): (key, comparison, bound). The times are ratios to the calibration
+#: workload timed in the same benchmark run (keys of ``ratios``), so they hold on any machine.
 GOALS: dict[str, tuple[str, float]] = {
-    "default_run_s": ("<=", 1.0),
-    "default_command_s": ("<=", 3.0),
-    "scale_1e5_s": ("<=", 5.0),
-    "scale_1e6_s": ("<=", 60.0),
+    "default_run_x": ("<=", 1.5),
+    "default_30y_x": ("<=", 5.0),
+    "scale_1e5_x": ("<=", 4.0),
+    "scale_1e6_x": ("<=", 50.0),
     "peak_rss_mb_1e6": ("<=", 1500.0),
     "speedup_vs_mesa_reference": (">=", 100.0),
+}
+
+#: The calibration workload's iterations and how many times it is run (the best is kept).
+CALIBRATION_LOOPS = 10_000_000
+CALIBRATION_REPEAT = 3
+
+#: The ratio keys: each time in the result (key) as a multiple of the calibration (value key).
+RATIOS: dict[str, str] = {
+    "default_run_s": "default_run_x",
+    "default_run_warm_s": "default_run_warm_x",
+    "default_30y_s": "default_30y_x",
+    "default_command_s": "default_command_x",
+    "scale_1e5_s": "scale_1e5_x",
+    "scale_1e6_s": "scale_1e6_x",
 }
 
 
@@ -75,7 +98,27 @@ def peak_rss_mb() -> float:
 # ==============================================================================================
 # Children: each prints one JSON object on stdout
 # ==============================================================================================
-def child_run(scenario: str) -> dict[str, Any]:
+def calibration_loop(n: int) -> int:
+    """The calibration workload: ``n`` additions in a plain Python loop (the sum, kept)."""
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+def child_calibrate() -> dict[str, Any]:
+    """The calibration workload, best of ``CALIBRATION_REPEAT`` in this (fresh) process."""
+    best, best_cpu = math.inf, math.inf
+    for _ in range(CALIBRATION_REPEAT):
+        t0, c0 = time.perf_counter(), time.process_time()
+        calibration_loop(CALIBRATION_LOOPS)
+        seconds, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        if seconds < best:
+            best, best_cpu = seconds, cpu_s
+    return {"seconds": best, "cpu_s": best_cpu}
+
+
+def child_run(scenario: str, years: float | None = None) -> dict[str, Any]:
     """``lunarcity.run`` of a preset or scenario file, timed in this process, twice.
 
     The first run in a fresh process also loads the reference data and SciPy's solver (what
@@ -85,10 +128,10 @@ def child_run(scenario: str) -> dict[str, Any]:
     import lunarcity
 
     t0, c0 = time.perf_counter(), time.process_time()
-    result = lunarcity.run(scenario)
+    result = lunarcity.run(scenario, years=years)
     seconds, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     t1 = time.perf_counter()
-    lunarcity.run(scenario, seed=2)
+    lunarcity.run(scenario, seed=2, years=years)
     warm_s = time.perf_counter() - t1
     units = result.daily["units_total"]
     unit_days = float(units[1:].sum())  # the units in service on each simulated day
@@ -235,13 +278,23 @@ def machine() -> dict[str, Any]:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """All the measurements; the flat keys the issue names, then the details."""
+    load_start = os.getloadavg()
     t_all = time.perf_counter()
+    log(f"calibration ({CALIBRATION_LOOPS:,}-iteration Python loop), best of 3 ...")
+    cal_before = in_child("calibrate")
+    log(f"  {cal_before['seconds']:.3f} s")
     log(f"default run (ten_year_city), best of {args.repeat} ...")
     default = min(
         (in_child("run", "ten_year_city") for _ in range(args.repeat)),
         key=lambda r: r["seconds"],
     )
     log(f"  {default['seconds']:.2f} s, {default['units']:,} units")
+    log(f"30-year default run (ten_year_city, 30 years), best of {args.repeat} ...")
+    d30 = min(
+        (in_child("run", "ten_year_city", "30") for _ in range(args.repeat)),
+        key=lambda r: r["seconds"],
+    )
+    log(f"  {d30['seconds']:.2f} s, {d30['units']:,} units, {d30['days']:,} days")
     log(f"the whole `lunarcity run` command, best of {args.repeat} ...")
     command_s, command_cpu_s = time_command(args.repeat)
     log(f"  {command_s:.2f} s")
@@ -266,11 +319,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             f"reference {c['reference_s']:.2f} s, x{c['speedup']:.0f} "
             f"(max rel diff {c['max_rel_diff']:.1e})"
         )
+    log("calibration again, best of 3 ...")
+    cal_after = in_child("calibrate")
+    log(f"  {cal_after['seconds']:.3f} s")
+    calibration_s = min(cal_before["seconds"], cal_after["seconds"])
     c4, c5 = compares[10_000], compares[100_000]
     headline = s6 if s6 is not None else s5
     result: dict[str, Any] = {
         "default_run_s": round(default["seconds"], 3),
         "default_run_warm_s": round(default["warm_s"], 3),
+        "default_30y_s": round(d30["seconds"], 3),
+        "default_30y_units": d30["units"],
+        "default_30y_days": d30["days"],
         "default_command_s": round(command_s, 3),
         "scale_1e5_s": round(s5["seconds"], 3),
         "scale_1e5_units": s5["units"],
@@ -290,11 +350,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         # CPU time beside wall time: on a shared machine wall time includes waiting for a core.
         "cpu_s": {
             "default_run": round(default["cpu_s"], 3),
+            "default_30y": round(d30["cpu_s"], 3),
             "default_command": round(command_cpu_s, 3),
             "scale_1e5": round(s5["cpu_s"], 3),
             "scale_1e6": round(s6["cpu_s"], 3) if s6 else None,
         },
+        "calibration_s": round(calibration_s, 4),
+        "calibration": {
+            "loops": CALIBRATION_LOOPS,
+            "repeat": CALIBRATION_REPEAT,
+            "before_s": round(cal_before["seconds"], 4),
+            "after_s": round(cal_after["seconds"], 4),
+            "before_cpu_s": round(cal_before["cpu_s"], 4),
+            "after_cpu_s": round(cal_after["cpu_s"], 4),
+        },
         "load_average_1min": round(os.getloadavg()[0], 2),
+        "load_average_start": [round(x, 2) for x in load_start],
         "peak_rss_mb_default": round(default["peak_rss_mb"], 1),
         "peak_rss_mb_1e5": round(s5["peak_rss_mb"], 1),
         "ns_per_unit_day_1e5": round(s5["ns_per_unit_day"], 1),
@@ -303,8 +374,22 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "machine": machine(),
         "benchmark_s": round(time.perf_counter() - t_all, 1),
     }
+    # Each time as a multiple of the calibration, from the rounded figures (so the ratios a
+    # reader recomputes from the JSON agree with the ones printed).
+    result["ratios"] = {
+        x: None if result[s] is None else round(result[s] / result["calibration_s"], 2)
+        for s, x in RATIOS.items()
+    }
+    # The same in CPU time (user + system), against the calibration's CPU time: on a loaded
+    # machine the wall-time ratios include waiting for a core, these do not.
+    cal_cpu = min(cal_before, cal_after, key=lambda c: c["seconds"])["cpu_s"]
+    result["calibration_cpu_s"] = round(cal_cpu, 4)
+    result["ratios_cpu"] = {
+        f"{k}_x": None if v is None else round(v / cal_cpu, 2) for k, v in result["cpu_s"].items()
+    }
+    figures = {**result, **result["ratios"]}
     result["goals_met"] = {
-        k: (None if result[k] is None else _meets(result[k], op, bound))
+        k: (None if figures[k] is None else _meets(figures[k], op, bound))
         for k, (op, bound) in GOALS.items()
     }
     return result
@@ -315,7 +400,7 @@ def _meets(value: float, op: str, bound: float) -> bool:
 
 
 def print_table(r: dict[str, Any]) -> None:
-    """The figures as a table for people (wall time, and CPU time beside it)."""
+    """The figures as a table for people: wall time, its ratio to the calibration, CPU time."""
     from rich.console import Console
     from rich.table import Table
 
@@ -328,65 +413,94 @@ def print_table(r: dict[str, Any]) -> None:
         mark = "" if met is None else (" [green]met[/]" if met else " [red]not met[/]")
         return f"{op} {bound:g}{mark}"
 
-    cpu = r["cpu_s"]
+    cpu, x = r["cpu_s"], r["ratios"]
     c4, c5 = r["compare"]["1e4"], r["compare"]["1e5"]
     t = Table(title="LunarCity benchmark")
-    for name, justify in (("measurement", "left"), ("value", "right"), ("CPU", "right")):
+    for name, justify in (
+        ("measurement", "left"),
+        ("value", "right"),
+        ("x calibration", "right"),
+        ("CPU", "right"),
+    ):
         t.add_column(name, justify=justify)
-    t.add_column("goal")
+    t.add_column("goal (x calibration)")
+    t.add_row(
+        f"calibration: {r['calibration']['loops']:,}-iteration Python loop, best of "
+        f"{r['calibration']['repeat']} (before / after)",
+        f(r["calibration_s"], ".3f", " s"),
+        "1",
+        f"{r['calibration']['before_s']:.3f} / {r['calibration']['after_s']:.3f} s",
+    )
     t.add_row(
         f"default run, model time (ten_year_city, {r['default_units']:,} units)",
         f(r["default_run_s"], ".2f", " s"),
+        f(x["default_run_x"], ".2f", "x"),
         f(cpu["default_run"], ".2f", " s"),
-        goal("default_run_s"),
+        goal("default_run_x"),
     )
     t.add_row(
         "default run in a warm process (model alone, as in a sweep; seed 2)",
         f(r["default_run_warm_s"], ".2f", " s"),
-        "",
-        "",
+        f(x["default_run_warm_x"], ".2f", "x"),
+    )
+    t.add_row(
+        f"30-year default run, model time ({r['default_30y_units']:,} units)",
+        f(r["default_30y_s"], ".2f", " s"),
+        f(x["default_30y_x"], ".2f", "x"),
+        f(cpu["default_30y"], ".2f", " s"),
+        goal("default_30y_x"),
     )
     t.add_row(
         "`lunarcity run`, the whole command",
         f(r["default_command_s"], ".2f", " s"),
+        f(x["default_command_x"], ".2f", "x"),
         f(cpu["default_command"], ".2f", " s"),
-        goal("default_command_s"),
     )
     t.add_row(
         f"scale_1e5 ({r['scale_1e5_units']:,} units)",
         f(r["scale_1e5_s"], ".2f", " s"),
+        f(x["scale_1e5_x"], ".2f", "x"),
         f(cpu["scale_1e5"], ".2f", " s"),
-        goal("scale_1e5_s"),
+        goal("scale_1e5_x"),
     )
     t.add_row(
         f"scale_1e6 ({f(r['scale_1e6_units'], ',')} units)",
         f(r["scale_1e6_s"], ".2f", " s"),
+        f(x["scale_1e6_x"], ".2f", "x"),
         f(cpu["scale_1e6"], ".2f", " s"),
-        goal("scale_1e6_s"),
+        goal("scale_1e6_x"),
     )
     t.add_row(
-        "peak memory, scale_1e6", f(r["peak_rss_mb_1e6"], ".0f", " MB"), "", goal("peak_rss_mb_1e6")
+        "peak memory, scale_1e6",
+        f(r["peak_rss_mb_1e6"], ".0f", " MB"),
+        "",
+        "",
+        goal("peak_rss_mb_1e6"),
     )
     t.add_row(f"ns per unit-day ({r['ns_per_unit_day_scenario']})", f(r["ns_per_unit_day"], ".0f"))
     for c in (c4, c5):
         t.add_row(
             f"model from {c['start_units']:,} units ({c['days']} days), ns/unit-day",
             f(c["model_ns_per_unit_day"], ".0f"),
+            "",
             f(c["model_cpu_s"] / c["model_s"] * c["model_ns_per_unit_day"], ".0f"),
         )
         t.add_row(
             f"Mesa reference from {c['start_units']:,} units, ns/agent-step",
             f(c["reference_ns_per_agent_step"], ".0f"),
+            "",
             f(c["reference_cpu_s"] / c["reference_s"] * c["reference_ns_per_agent_step"], ".0f"),
         )
     t.add_row(
         "speed-up over the Mesa reference, ~10^4 units",
         f(c4["speedup"], ".0f", "x"),
+        "",
         f(c4["reference_cpu_s"] / c4["model_cpu_s"], ".0f", "x"),
     )
     t.add_row(
         "speed-up over the Mesa reference, ~10^5 units",
         f(r["speedup_vs_mesa_reference"], ".0f", "x"),
+        "",
         f(c5["reference_cpu_s"] / c5["model_cpu_s"], ".0f", "x"),
         goal("speedup_vs_mesa_reference"),
     )
@@ -395,8 +509,8 @@ def print_table(r: dict[str, Any]) -> None:
     m = r["machine"]
     console.print(
         f"Python {m['python']}, Mesa {m['mesa']}, numpy {m['numpy']}, {m['cpus']} CPUs, "
-        f"load average {r['load_average_1min']:g} at the end; "
-        f"the benchmark took {r['benchmark_s']:.0f} s"
+        f"load average {r['load_average_start'][0]:g} at the start and "
+        f"{r['load_average_1min']:g} at the end; the benchmark took {r['benchmark_s']:.0f} s"
     )
 
 
@@ -422,7 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         kind, *rest = args.child
         if kind == "run":
-            out = child_run(rest[0])
+            out = child_run(rest[0], float(rest[1]) if len(rest) > 1 else None)
+        elif kind == "calibrate":
+            out = child_calibrate()
         elif kind == "compare":
             out = child_compare(int(rest[0]), int(rest[1]))
         else:
