@@ -98,12 +98,17 @@ def peak_rss_mb() -> float:
 # ==============================================================================================
 # Children: each prints one JSON object on stdout
 # ==============================================================================================
+#: The calibration workload as the issue states it, run as module-level code (as ``python -c``
+#: runs it: ``s`` and ``i`` are globals). Inside a function the same loop runs ~2.5x faster on
+#: local variables, which would make every ratio ~2.5x larger than the issue's.
+CALIBRATION_CODE = "s = 0\nfor i in range({n}):\n    s += i\n"
+
+
 def calibration_loop(n: int) -> int:
-    """The calibration workload: ``n`` additions in a plain Python loop (the sum, kept)."""
-    s = 0
-    for i in range(n):
-        s += i
-    return s
+    """The calibration workload: ``n`` additions in a module-level Python loop (the sum)."""
+    scope: dict[str, Any] = {}
+    exec(compile(CALIBRATION_CODE.format(n=n), "<calibration>", "exec"), scope)  # noqa: S102
+    return scope["s"]
 
 
 def child_calibrate() -> dict[str, Any]:
