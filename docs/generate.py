@@ -9,7 +9,9 @@ Usage::
     python docs/generate.py          # rewrite both files in place
     python docs/generate.py --check  # exit 1 if the committed text differs from fresh runs
 
-tests/test_docs_generated.py runs the check, so a committed figure cannot go stale.
+tests/test_docs_generated.py runs the check, so a committed figure cannot go stale. README.md's
+performance table and study costs come from committed measurements, not runs: this script also
+rewrites them through docs/performance.py (tests/test_docs_performance.py checks them).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from performance import with_sections  # docs/performance.py, beside this script
 
 from lunarcity.growth_gap import gap_table
 from lunarcity.studies import preset_table, replace_section, switches_table
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in SECTIONS[name]:
             text = fresh_text.get(path) or path.read_text(encoding="utf-8")
             fresh_text[path] = replace_section(text, table, name)
+    readme = HERE.parent / "README.md"
+    fresh_text[readme] = with_sections(fresh_text[readme])
     stale = []
     for path, fresh in fresh_text.items():
         text = path.read_text(encoding="utf-8")

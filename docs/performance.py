@@ -1,0 +1,162 @@
+"""Rewrite README.md's performance table and study costs from the committed measurements.
+
+- ``performance``: from docs/results/benchmark.json, the output of ``benchmarks/run.py --json``
+  (each time in seconds and as a ratio to the calibration workload timed in the same run).
+- ``study-costs``: from each published study's ``timings.json`` under docs/results/ (the wall
+  time of each phase as the study recorded it).
+
+Usage::
+
+    python benchmarks/run.py --json > docs/results/benchmark.json   # measure (minutes)
+    python docs/performance.py          # rewrite README.md's two sections
+    python docs/performance.py --check  # exit 1 if README.md differs from the committed JSON
+
+tests/test_docs_performance.py runs the check against the committed files (no rerun), so a
+quoted figure cannot go stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from lunarcity.studies import replace_section
+
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+RESULTS = REPO / "docs" / "results"
+BENCHMARK = RESULTS / "benchmark.json"
+
+#: The time rows of the performance table: (label, seconds key, ratio key, CPU key).
+TIME_ROWS: list[tuple[str, str, str, str | None]] = [
+    ("default run (ten_year_city), model time", "default_run_s", "default_run_x", "default_run"),
+    (
+        "default run in a warm process (model alone, as in a sweep)",
+        "default_run_warm_s",
+        "default_run_warm_x",
+        None,
+    ),
+    ("30-year default run, model time", "default_30y_s", "default_30y_x", "default_30y"),
+    (
+        "`lunarcity run`, the whole command",
+        "default_command_s",
+        "default_command_x",
+        "default_command",
+    ),
+    ("scale_1e5 (~10^5 units)", "scale_1e5_s", "scale_1e5_x", "scale_1e5"),
+    ("scale_1e6 (~10^6 units)", "scale_1e6_s", "scale_1e6_x", "scale_1e6"),
+]
+
+
+def _goal(bench: dict[str, Any], key: str, unit: str = "") -> str:
+    """The goal of ``key`` and whether this measurement met it ('' when there is none)."""
+    goal = bench["goals"].get(key)
+    if goal is None:
+        return ""
+    met = bench["goals_met"].get(key)
+    return f"{goal}{unit}" + ("" if met is None else (" (met)" if met else " (not met)"))
+
+
+def _num(value: float | None, fmt: str, unit: str = "") -> str:
+    return "skipped" if value is None else format(value, fmt) + unit
+
+
+def performance_table(bench: dict[str, Any]) -> str:
+    """The Markdown performance table and the line that says how it was measured."""
+    x, x_cpu, cpu = bench["ratios"], bench["ratios_cpu"], bench["cpu_s"]
+    cal = bench["calibration"]
+    lines = [
+        "| measurement | time | x calibration | CPU time | CPU x calibration | goal (x calibration) |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| calibration: {cal['loops']:,}-iteration Python loop, best of {cal['repeat']} "
+        f"(before {cal['before_s']:.3f} s, after {cal['after_s']:.3f} s) "
+        f"| {bench['calibration_s']:.3f} s | 1 | {bench['calibration_cpu_s']:.3f} s | 1 | |",
+    ]
+    for label, s_key, x_key, cpu_key in TIME_ROWS:
+        cpu_s = "" if cpu_key is None else _num(cpu[cpu_key], ".2f", " s")
+        cpu_x = "" if cpu_key is None else _num(x_cpu[f"{cpu_key}_x"], ".2f", "x")
+        lines.append(
+            f"| {label} | {_num(bench[s_key], '.2f', ' s')} | {_num(x[x_key], '.2f', 'x')} "
+            f"| {cpu_s} | {cpu_x} | {_goal(bench, x_key)} |"
+        )
+    lines += [
+        f"| peak memory, scale_1e6 | {_num(bench['peak_rss_mb_1e6'], '.0f', ' MB')} | | | "
+        f"| {_goal(bench, 'peak_rss_mb_1e6', ' MB')} |",
+        f"| speed-up over the Mesa reference at ~10^5 units (~10^4: "
+        f"{bench['speedup_vs_mesa_reference_1e4']:.0f}x) "
+        f"| {bench['speedup_vs_mesa_reference']:.0f}x | | "
+        f"{bench['speedup_vs_mesa_reference_cpu']:.0f}x | "
+        f"| {_goal(bench, 'speedup_vs_mesa_reference')} |",
+        "",
+        f"Cities at the end: default run {bench['default_units']:,} units, 30-year run "
+        f"{bench['default_30y_units']:,} units over {bench['default_30y_days']:,} days, "
+        f"scale_1e5 {bench['scale_1e5_units']:,}, scale_1e6 "
+        f"{_num(bench['scale_1e6_units'], ',')}. "
+        f"Measured with `benchmarks/run.py --json` (Python {bench['machine']['python']}, "
+        f"Mesa {bench['machine']['mesa']}, numpy {bench['machine']['numpy']}, "
+        f"{bench['machine']['cpus']} CPUs) on a machine shared with other work: load average "
+        f"{bench['load_average_start'][0]:g} at the start, {bench['load_average_1min']:g} at the "
+        f"end; the benchmark took {bench['benchmark_s']:.0f} s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _study_timings(results: Path) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each published study (its directory name) with the timings of its parts."""
+    studies = []
+    for study in sorted(p for p in results.iterdir() if p.is_dir()):
+        files = sorted(study.glob("timings.json")) or sorted(study.glob("*/timings.json"))
+        if files:
+            studies.append((study.name, [json.loads(f.read_text()) for f in files]))
+    return studies
+
+
+def study_costs_table(results: Path = RESULTS) -> str:
+    """The Markdown table of what each published study cost, from its recorded timings."""
+    lines = [
+        "| study | parts | runs | wall time | mean per run |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, parts in _study_timings(results):
+        phases = [phase for part in parts for phase in part.values()]
+        runs = sum(int(p["ran"]) for p in phases)
+        wall_s = sum(float(p["wall_s"]) for p in phases)
+        lines.append(
+            f"| `{name}` | {len(parts)} | {runs:,} | {wall_s / 60.0:.1f} min "
+            f"| {wall_s / runs:.2f} s |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def with_sections(text: str, results: Path = RESULTS) -> str:
+    """``text`` (README.md's) with both sections as the committed measurements give them."""
+    bench = json.loads((results / BENCHMARK.name).read_text(encoding="utf-8"))
+    text = replace_section(text, performance_table(bench), "performance")
+    return replace_section(text, study_costs_table(results), "study-costs")
+
+
+def expected(readme: Path = README, results: Path = RESULTS) -> str:
+    """README.md's text with both sections as the committed measurements give them."""
+    return with_sections(readme.read_text(encoding="utf-8"), results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or with ``--check`` compare) README.md's two sections; the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args(argv)
+    fresh = expected()
+    if fresh == README.read_text(encoding="utf-8"):
+        return 0
+    if args.check:
+        print("README.md's performance figures are stale: run python docs/performance.py")
+        return 1
+    README.write_text(fresh, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
