@@ -43,6 +43,12 @@ OPTIONAL: dict[str, Optional] = {
     "imageio_ffmpeg": Optional(
         "imageio-ffmpeg", "video", "recording MP4", "record a .gif, which needs nothing more"
     ),
+    "ema_workbench": Optional(
+        "ema-workbench",
+        "ema",
+        "handing a study's levers and uncertainties to EMA Workbench",
+        "compare policies with `lunarcity study` (its levers: and uncertainties:)",
+    ),
 }
 
 

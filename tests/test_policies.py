@@ -91,3 +91,21 @@ def test_the_ema_model_has_the_levers_and_uncertainties() -> None:
     )
     assert isinstance(model.uncertainties["earth__lander_failure_prob"], ema.RealParameter)
     assert isinstance(model.levers["earth__manifest"], ema.CategoricalParameter)
+
+
+def test_without_ema_workbench_the_bridge_names_its_extra() -> None:
+    from lunarcity.errors import InputError
+    from lunarcity.optional import available
+    from lunarcity.study.ema import ema_model
+
+    if available("ema_workbench"):
+        pytest.skip("EMA Workbench is installed here")
+    with pytest.raises(InputError, match=r'pip install "lunarcity\[ema\]"'):
+        ema_model(
+            "ten_year_city",
+            levers={"earth.manifest": ["need", "need_then_bulk"]},
+            uncertainties={"earth.lander_failure_prob": (0.0, 0.3)},
+            years=0.05,
+            seed=1,
+            outcomes=["industrial_mass_t"],
+        )

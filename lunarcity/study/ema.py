@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from lunarcity.optional import require
 from lunarcity.study.policies import check_roles
 
 
@@ -68,9 +69,10 @@ def ema_model(
 
     Raises:
         lunarcity.errors.InputError: A path is not a scenario field in the role it is given.
-        ImportError: EMA Workbench is not installed.
+        InputError: EMA Workbench is not installed (the message names the extra).
     """
     check_roles(levers, uncertainties, scenario)
+    require("ema_workbench")
     import ema_workbench as ema
 
     def param(path: str, spec: Any) -> Any:
