@@ -59,7 +59,6 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
     """
     robot = city.unit_spec(city.robot_kind)
     arrays = city.arrays
-    contributions = city.contributions
     repaired = repair(city, labour)
     left = labour - repaired
     mine = haul = kg = 0.0
@@ -68,10 +67,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
             float(plan.batches @ arrays.r_in[:, arrays.regolith]) - city.stock[arrays.regolith]
         )
         want_kg = max(0.0, want_kg)
-        d_mine = contributions.mean_distance_km(city.site.mine, arrays.raw_fabs)
-        per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
-        if robot.haul_tkm_per_day > 0:
-            per_kg += d_mine / 1000.0 / robot.haul_tkm_per_day
+        per_kg = regolith_days_per_kg(city)
         # Mining competes with assembly: at most the share the plan's mix implies.
         mine_budget = min(left, want_kg * per_kg)
         kg = mine_budget / per_kg if per_kg > 0 else 0.0
@@ -79,21 +75,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
         haul = mine_budget - mine
         city.stocks.mine(kg)
         left -= mine_budget
-    # Hauling parts from the fabs to the build sites costs labour in proportion to distance.
-    d_site = (
-        contributions.mean_distance_km(city.site.centre, city.fab_kinds) if city.fab_kinds else 0.0
-    )
-    parts_haul_per_day = 0.0
-    if robot.haul_tkm_per_day > 0 and d_site > 0:
-        kg_per_assembly_day = 86400.0 / city.catalog.assembly_s_per_kg
-        parts_haul_per_day = kg_per_assembly_day / 1000.0 * d_site / robot.haul_tkm_per_day
-        if city.learning.on:
-            # Practised crews assemble more kg a robot-day, and those kg are hauled too.
-            units = city.catalog.units
-            parts_haul_per_day /= city.learning.mix_factor(
-                shares, {k: units[k].mass_kg for k in shares}
-            )
-    assemble = left / (1.0 + parts_haul_per_day)
+    assemble = left / (1.0 + parts_haul_per_day(city, shares))
     haul += left - assemble
     return Labour(
         available=labour,
@@ -146,3 +128,35 @@ class TaskBoard:
             t["task"][:] = codes
             self._written_day = city.day
         return t["task"]
+
+
+def regolith_days_per_kg(city: LunarCity) -> float:
+    """Robot-days to dig a kg of regolith and haul it to the raw-material fabs."""
+    robot = city.unit_spec(city.robot_kind)
+    d_mine = city.contributions.mean_distance_km(city.site.mine, city.arrays.raw_fabs)
+    per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
+    if robot.haul_tkm_per_day > 0:
+        per_kg += d_mine / 1000.0 / robot.haul_tkm_per_day
+    return per_kg
+
+
+def parts_haul_per_day(city: LunarCity, shares: dict[str, float]) -> float:
+    """Robot-days hauling parts from the fabs to the build sites per robot-day of assembly.
+
+    Hauling costs labour in proportion to the distance from the fabs to the city centre.
+    """
+    robot = city.unit_spec(city.robot_kind)
+    d_site = (
+        city.contributions.mean_distance_km(city.site.centre, city.fab_kinds)
+        if city.fab_kinds
+        else 0.0
+    )
+    if robot.haul_tkm_per_day <= 0 or d_site <= 0:
+        return 0.0
+    kg_per_assembly_day = 86400.0 / city.catalog.assembly_s_per_kg
+    per_day = kg_per_assembly_day / 1000.0 * d_site / robot.haul_tkm_per_day
+    if city.learning.on:
+        # Practised crews assemble more kg a robot-day, and those kg are hauled too.
+        units = city.catalog.units
+        per_day /= city.learning.mix_factor(shares, {k: units[k].mass_kg for k in shares})
+    return per_day

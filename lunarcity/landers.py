@@ -6,7 +6,8 @@ on_demand only when its manifest is full enough or an Earth-only input would run
 (:func:`flies`). A lander that flies is lost with probability ``earth.lander_failure_prob``. Its cargo
 (:func:`manifest`) follows ``earth.manifest``: by default, first the Earth-only inputs the plan
 consumes until the next lander plus the planner's stock days (or, before a known stop, for
-``earth.stockpile_years`` past it, at the producing plan's rate grown with its labour), then units the mix wants that only Earth makes, then the
+``earth.stockpile_years`` past it, at the producing plan's rates phase by phase, grown with
+its labour: lunarcity/stockpile.py), then units the mix wants that only Earth makes, then the
 parts the plan lacks (its needs less stock and what local fabs make meanwhile), each tier
 scaled down only when the room is short; bulk fills the rest only if the policy asks. The
 fixed-shares policy puts ``earth.carries`` first, as the model did before. Items go into stock, wholly
@@ -16,6 +17,7 @@ imported; whole units are placed near the city centre.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from lunarcity.scenario import Cadence, EarthConfig, ManifestPolicy
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
     from lunarcity.plan import Plan
+    from lunarcity.stockpile import Later
 
 
 @dataclass(frozen=True)
@@ -139,8 +142,10 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
     later = None
     if days > horizon:
         # Stockpiling before a known stop: from the plan's switch to production the city uses
-        # the Earth-only inputs at the producing plan's rate (chips for satellites), not
-        # today's, and that rate grows with the labour the plan builds.
+        # the Earth-only inputs at the producing plan's rates (chips for satellites, cells for
+        # the launcher's store), not today's, grown with the labour it builds.
+        from lunarcity.stockpile import later_use  # it plans, and the plan imports the landers
+
         later = later_use(city, days)
     earth_only, want = lacks(city, plan, horizon, days, later)
     # Units the mix wants that only Earth makes (e.g. fission units) share the room the
@@ -219,65 +224,26 @@ def earth_only_horizon(e: EarthConfig, day: int, horizon: float) -> float:
     return max(horizon, past_stop)
 
 
-@dataclass(frozen=True)
-class Later:
-    """How the plan will use the Earth-only inputs once producing.
-
-    Attributes:
-        plan: The producing plan for today's labour.
-        days: How many of the days ahead it runs (those after its switch to production).
-        growth: The rate (per day) at which it grows the labour, and with it every rate of use
-            (:func:`lunarcity.plan.labour_growth`).
-    """
-
-    plan: Plan
-    days: float
-    growth: float
-
-
-def later_use(city: LunarCity, days: float) -> Later | None:
-    """The plan once producing over the part of the next ``days`` from its switch.
-
-    None when the plan switches to production only after them (its rate of use then stays
-    today's). The producing plan is today's labour under the shares the policy gives once
-    producing (:func:`lunarcity.plan.producing_shares`; today's, if it already produces),
-    and the labour grows as that plan builds robots: a pure function of the city's state,
-    like every plan; nothing of the random future is read.
-    """
-    from lunarcity import plan as planning  # the plan imports what the landers land
-
-    start = planning.producing_from(city)
-    after = city.day + days - start
-    if after <= 0:
-        return None
-    shares = planning.producing_shares(city)
-    producing = planning.production_plan(city, city.contributions.labour_supply(), shares)
-    return Later(producing, after, planning.labour_growth(city, producing))
-
-
 def earth_only_need(
     now: np.ndarray,
     days: float,
-    later: np.ndarray | None = None,
-    later_days: float = 0.0,
-    growth: float = 0.0,
+    later: Sequence[tuple[np.ndarray, float, float]] = (),
 ) -> np.ndarray:
-    """The kg of each Earth-only input used over ``days``: at today's rate, then the later one.
+    """The kg of each Earth-only input used over ``days``: at today's rate, then the later ones.
 
-    The later rate grows with the labour at ``growth`` per day from its start, so its
-    ``later_days`` use ``(exp(growth * later_days) - 1) / growth`` days of it.
+    Each later phase's rate grows with the labour at its growth per day from its start, so its
+    days use ``(exp(growth * days) - 1) / growth`` days of its first day's rate.
 
     Args:
         now: Today's plan's use per day (kg).
         days: Days ahead the stock must last.
-        later: The producing plan's use per day (kg), if it runs within them.
-        later_days: How many of the ``days`` it runs (the last ones).
-        growth: The rate (per day) at which its labour grows.
+        later: The plan's phases within them (the last of the ``days``), if it changes: each
+            one's use per day at its start (kg), its days and its growth.
     """
-    if later is None:
-        return now * days
-    grown = later_days if growth <= 0 else math.expm1(growth * later_days) / growth
-    return now * (days - later_days) + later * grown
+    total = now * (days - math.fsum(d for _, d, _ in later))
+    for rate, d, growth in later:
+        total = total + rate * (d if growth <= 0 else math.expm1(growth * d) / growth)
+    return total
 
 
 def lacks(
@@ -294,8 +260,8 @@ def lacks(
         plan: Today's plan (its needs per day).
         horizon: Days of parts wanted (to the next lander and the planner's stock days).
         earth_only_days: Days of Earth-only inputs wanted (:func:`earth_only_horizon`).
-        later: The plan once producing and how many of those days it runs (:func:`later_use`),
-            when the plan switches to production within them.
+        later: How the plan will use the items over those days, phase by phase
+            (:func:`lunarcity.stockpile.later_use`), when stockpiling before a known stop.
 
     Returns:
         A mask of the Earth-only items (those no local recipe makes, and the generation's
@@ -311,13 +277,14 @@ def lacks(
     # parts again would land them twice.
     earth_only = arrays.vitamins.copy()
     wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
-    then, then_days, growth = None, 0.0, 0.0
-    if later is not None:
-        then = np.where(arrays.imported_mask, later.plan.need, later.plan.direct)
-        then_days, growth = later.days, later.growth
+    then = (
+        later.rates(lambda p: np.where(arrays.imported_mask, p.need, p.direct))
+        if later is not None
+        else []
+    )
     total = np.where(
         earth_only,
-        earth_only_need(wanted, earth_only_days, then, then_days, growth),
+        earth_only_need(wanted, earth_only_days, then),
         wanted * horizon,
     )
     want = np.maximum(0.0, total - city.stock - city.prod_rate * e.lander_interval_days)
@@ -338,12 +305,12 @@ def lacks(
                 if k in gens.kinds
             )
 
-        part_later = None
-        if later is not None and later.plan.rate is not None:
-            part_later = np.array([per_day(later.plan)])
-        part = earth_only_need(
-            np.array([per_day(plan)]), earth_only_days, part_later, then_days, growth
+        part_later = (
+            later.rates(lambda p: np.array([per_day(p)]))
+            if later is not None and all(f.plan.rate is not None for f in later.phases)
+            else []
         )
+        part = earth_only_need(np.array([per_day(plan)]), earth_only_days, part_later)
         want[i] = max(want[i], float(part[0]) - city.stock_imp[i])
         earth_only[i] = True
     return earth_only, want

@@ -256,18 +256,29 @@ def producing_from(city: LunarCity) -> float:
     return max(float(city.day), p.produce_after_years * DAYS_PER_YEAR)
 
 
-def producing_shares(city: LunarCity) -> dict[str, float]:
+def producing_shares(
+    city: LunarCity, rail_done: bool | None = None, pulse_done: bool | None = None
+) -> dict[str, float]:
     """The mass shares the plan will give once producing, from today's state.
 
     What :func:`todays_shares` gives on the switch day (``planner.produce_after_years``) with
     today's bottleneck, track and learning: the plan is a pure function of the city's state,
     so this reads nothing of the random future. A lander stockpiling before a known stop sizes
-    the Earth-only inputs the city will use after the switch by it (lunarcity/landers.py).
+    the Earth-only inputs the city will use after the switch by it (lunarcity/stockpile.py).
+
+    Args:
+        city: The city.
+        rail_done: Whether the track is laid (None: as it stands today); the stockpile asks
+            for the shares once it is.
+        pulse_done: Whether the pulsed store is built (None: as it stands today).
     """
     p = city.params.planner
-    rail_done = city.rail_length() >= city.track.length_m - 1e-6
+    if rail_done is None:
+        rail_done = city.rail_length() >= city.track.length_m - 1e-6
+    if pulse_done is None:
+        pulse_done = pulse_ready(city)
     day = max(city.day, math.ceil(p.produce_after_years * DAYS_PER_YEAR))
-    return _policy_shares(city, rail_done, pulse_ready(city), _learning_epoch(city), day=day)
+    return _policy_shares(city, rail_done, pulse_done, _learning_epoch(city), day=day)
 
 
 def labour_growth(city: LunarCity, p: Plan) -> float:

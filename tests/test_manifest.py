@@ -8,6 +8,7 @@ total, and little of what landed lies unused at the end).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from lunarcity.landers import earth_only_horizon, earth_only_need, fill, flies, 
 from lunarcity.model import LunarCity
 from lunarcity.plan import producing_shares, todays_shares
 from lunarcity.scenario import EarthConfig
+from lunarcity.stockpile import days_to_make, share_left_by_hauls
 
 NODES = ["calcium_chloride", "anode", "chips", "structure", "motors"]
 
@@ -98,10 +100,43 @@ def test_the_stockpile_is_sized_by_the_producing_plan_grown_with_its_labour() ->
     # 60 / ln 2 = 86.562 days of its first day's rate: 80 + 5 x 86.562 = 512.81 kg.
     now, later = np.array([2.0]), np.array([5.0])
     assert earth_only_need(now, 100.0) == pytest.approx([200.0])
-    assert earth_only_need(now, 100.0, later, 60.0) == pytest.approx([380.0])
-    grown = earth_only_need(now, 100.0, later, 60.0, math.log(2.0) / 60.0)
+    assert earth_only_need(now, 100.0, [(later, 60.0, 0.0)]) == pytest.approx([380.0])
+    grown = earth_only_need(now, 100.0, [(later, 60.0, math.log(2.0) / 60.0)])
     assert grown == pytest.approx([80.0 + 5.0 * 60.0 / math.log(2.0)])
     assert grown == pytest.approx([512.81], abs=0.01)
+    # Two phases: rail for 20 days at 5 kg/day, flat, then the store's phase for 40 at 8 kg/day
+    # doubling in 40 days (40 / ln 2 = 57.708 days of its first rate): 80 + 100 + 461.66.
+    phased = earth_only_need(now, 100.0, [(later, 20.0, 0.0), (np.array([8.0]), 40.0, _ln2(40))])
+    assert phased == pytest.approx([80.0 + 100.0 + 8.0 * 40.0 / math.log(2.0)])
+    assert phased == pytest.approx([641.66], abs=0.01)
+
+
+def _ln2(days: float) -> float:
+    """The growth per day that doubles in ``days``."""
+    return math.log(2.0) / days
+
+
+def test_a_phase_lasts_until_its_growing_rate_makes_what_is_left() -> None:
+    # 100 segments of rail at 1 a day: 100 days flat. Doubling every 100 days, the rate has
+    # made (e^(g t) - 1) / g by day t; = 100 gives t = ln(1 + ln 2) / (ln 2 / 100) =
+    # 100 x 0.526589 / 0.693147 = 75.97 days. Nothing left: no days; nothing made: never.
+    assert days_to_make(100.0, 1.0, 0.0) == pytest.approx(100.0)
+    assert days_to_make(100.0, 1.0, _ln2(100.0)) == pytest.approx(75.97, abs=0.01)
+    assert days_to_make(0.0, 1.0, 0.0) == 0.0
+    assert days_to_make(5.0, 0.0, 0.01) == math.inf
+
+
+def test_the_robots_hauls_leave_the_plan_less_labour() -> None:
+    # A plan for 100 robot-days whose builds take 2,000 kg of regolith a day, dug at 100 kg a
+    # robot-day (0.01 days/kg): it counts 20 robot-days digging and A = 80 assembling. The city
+    # also hauls: digging and hauling a kg takes 0.015 days, and parts take 0.05 robot-days of
+    # hauling per day of assembly. The assembly it gets solves A' (1 + 0.05) + 2000 (A' / 80)
+    # 0.015 = 100: A' = 100 / (1.05 + 0.375) = 70.175, a share A' / A = 0.87719 of the plan.
+    # Check: 70.175 assembling + 17.544 digging + 8.772 hauling regolith + 3.509 hauling parts
+    # = 100 robot-days.
+    assert share_left_by_hauls(100.0, 2000.0, 0.01, 0.015, 0.05) == pytest.approx(0.87719, 1e-4)
+    # No hauling: the plan keeps all its labour.
+    assert share_left_by_hauls(100.0, 2000.0, 0.01, 0.01, 0.0) == pytest.approx(1.0)
 
 
 def test_the_producing_shares_are_the_switch_days_plan_read_from_todays_state() -> None:
@@ -120,44 +155,103 @@ def test_the_producing_shares_are_the_switch_days_plan_read_from_todays_state() 
     assert city.rail_kind not in today and city.sat_kind not in today
 
 
-def test_a_stockpile_of_n_years_lasts_n_years_past_the_stop() -> None:
-    # Earth stops at year 1 (day 365), just as the plan switches to production, with a
-    # stockpile of half a year and no lander lost: every Earth-only input the city holds at the
-    # stop lasts to day 365 + 182.6 = 547.6 within a lander's worth, i.e. none runs out before
-    # 547.6 - 10 (one lander interval), and what is left of each at day 547 is less than one
-    # lander's payload (100 t). Sized at the growth plan's rate of use, as before this issue,
-    # the chips ran out on day 507, 41 days early; at the producing plan's rate without its
-    # labour's growth, on day 539.
-    years, stockpile = 1.0, 0.5
+@dataclass
+class StockpileRun:
+    """The ten-year city past a stop, as seen by the Earth-only inputs it stockpiled.
+
+    Attributes:
+        city: The city on the last day of the stockpile's years.
+        end: The day they end (the stop plus the stockpile's years).
+        held: The kg of each Earth-only input held on the day Earth stops (those held).
+        ran_out: The day each of them ran out (under 1 kg) after the stop.
+        short: The kg of each the plan used on the days it was out.
+        left: The kg of each left on the last day.
+    """
+
+    city: LunarCity
+    end: float
+    held: dict[str, float] = field(default_factory=dict)
+    ran_out: dict[str, int] = field(default_factory=dict)
+    short: dict[str, float] = field(default_factory=dict)
+    left: dict[str, float] = field(default_factory=dict)
+
+
+def _stockpile_run(years: float, stockpile: float, **overrides: float) -> StockpileRun:
+    """The ten-year city, no lander lost, Earth stopping at ``years`` with ``stockpile`` years."""
     city = LunarCity(
         "ten_year_city",
         earth__until_years=years,
         earth__stockpile_years=stockpile,
         earth__lander_failure_prob=0.0,
-        planner__produce_after_years=years,
+        **overrides,
     )
-    e = city.params.earth
     stop = years * DAYS_PER_YEAR
-    end = stop + stockpile * DAYS_PER_YEAR
+    run = StockpileRun(city, stop + stockpile * DAYS_PER_YEAR)
     earth_only = np.flatnonzero(city.arrays.vitamins)
-    held_at_stop: dict[str, float] = {}
-    ran_out: dict[str, int] = {}
-    left: dict[str, float] = {}
-    while city.day < math.floor(end):
+    while city.day < math.floor(run.end):
         city.step()
         stock = {city.arrays.nodes[i]: float(city.stock[i]) for i in earth_only}
         if city.day == math.floor(stop):
-            held_at_stop = {k: v for k, v in stock.items() if v > 0}
+            run.held = {k: v for k, v in stock.items() if v > 0}
         elif city.day > stop:
-            ran_out.update(
-                {k: city.day for k in held_at_stop if stock[k] < 1.0 and k not in ran_out}
-            )
-        left = stock
-    assert {"chips", "calcium_chloride", "anode"} <= set(held_at_stop)
-    for name, day in ran_out.items():
-        assert day >= end - e.lander_interval_days, (name, day)
-    for name in held_at_stop:
-        assert left[name] < e.lander_payload_t * 1000.0, name
+            plan = city.state.today.plan
+            use = np.where(city.arrays.imported_mask, plan.need, plan.direct)
+            for k in run.held:
+                if stock[k] < 1.0:
+                    run.ran_out.setdefault(k, city.day)
+                    run.short[k] = run.short.get(k, 0.0) + float(use[city.index[k]])
+        run.left = stock
+    return run
+
+
+def test_a_stockpile_of_n_years_lasts_n_years_past_the_stop() -> None:
+    # Earth stops at year 1 (day 365), just as the plan switches to production, with a
+    # stockpile of half a year and no lander lost: every Earth-only input the city holds at the
+    # stop lasts to day 365 + 182.6 = 547.6 within a lander's worth: what the plan used of it
+    # on the days it was out, and what is left at day 547, are each less than one lander's
+    # payload (100 t). Salt and anodes last to within one lander interval (547.6 - 10); the
+    # chips of this small city (43 robots, 9.2 t of chips held) run out on day 530, 1.2 t
+    # short. Sized at the growth plan's rate of use, as before this issue, the chips ran out
+    # on day 507.
+    years, stockpile = 1.0, 0.5
+    run = _stockpile_run(years, stockpile, planner__produce_after_years=years)
+    e = run.city.params.earth
+    payload = e.lander_payload_t * 1000.0
+    assert {"chips", "calcium_chloride", "anode"} <= set(run.held)
+    for name in ("calcium_chloride", "anode"):
+        assert run.ran_out.get(name, math.inf) >= run.end - e.lander_interval_days, name
+    for name in run.held:
+        assert run.short.get(name, 0.0) < payload, (name, run.short)
+        assert run.left[name] < payload, name
+
+
+def test_a_stockpile_of_one_year_after_a_stop_at_year_four_lasts_the_year() -> None:
+    # The issue's case: Earth stops at year 4 (day 4 x 365.25 = 1461), as the ten-year city's
+    # plan switches to production, and the landers stockpile for one year: to day 1461 +
+    # 365.25 = 1826.25. Within a lander's worth: no Earth-only input used at a rate (salt,
+    # anodes, chips, the kick stage's engine and fuel) runs out before 1826.25 - 10 = 1816.25
+    # (one lander interval), and less than a lander's payload (100 t) of each is left on day
+    # 1826. Sized by the producing plan at the labour it plans for, 320 t of salt was left (the
+    # robots also haul, so the city draws less) while the launcher's store never got its
+    # cells: the plan on the switch day lays rail, and the store comes once the track is laid.
+    # Its cells are a bill, not a rate: 128 units of 7,000 kg of cells each (data/units.yaml's
+    # pulse_store) = 896 t, held whole at the stop, and the store is built within the year.
+    years, stockpile = 4.0, 1.0
+    run = _stockpile_run(years, stockpile)
+    e = run.city.params.earth
+    payload = e.lander_payload_t * 1000.0
+    assert run.end == pytest.approx(1826.25)
+    at_a_rate = {"calcium_chloride", "anode", "chips", "kick_engine", "kick_fuel"}
+    assert at_a_rate <= set(run.held)
+    for name in at_a_rate:
+        assert run.ran_out.get(name, math.inf) >= run.end - e.lander_interval_days, run.ran_out
+    for name in run.held:
+        assert run.left[name] < payload, (name, run.left[name])
+        assert run.short.get(name, 0.0) < payload, (name, run.short)
+    store = run.city.track.pulse_kind
+    assert store is not None and run.city.track.pulse_units == 128
+    assert run.held["supercapacitor_cells"] == pytest.approx(128 * 7000.0)
+    assert run.city.fleet.working(store) == 128
 
 
 def test_fixed_shares_need_their_policy() -> None:
