@@ -8,7 +8,9 @@ lever) makes the city's aluminium parts of iron and silicon, so a city on it lan
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import numpy as np
 import pytest
 
 from lunarcity.catalog import default_catalog
@@ -116,18 +118,71 @@ def test_bad_route_or_make_up_is_one_line(sets: list[str], field: str) -> None:
     assert "\n" not in err.value.render()
 
 
-def test_salt_free_city_lands_no_calcium_chloride() -> None:
+@dataclass
+class TwoYears:
+    """A two-year city, its industrial mass after day 1, and each day's recipes planned with
+    no output the plan needs."""
+
+    city: LunarCity
+    day1_t: float
+    unpulled: list[tuple[int, str]]
+
+
+def _two_years(route: str | None) -> TwoYears:
+    m = LunarCity("ten_year_city", seed=1, run__years=2, economy__route=route)
+    m.step()
+    day1_t = m.summary()["industrial_mass_t"]
+    unpulled: list[tuple[int, str]] = []
+    outputs = [np.flatnonzero(row > 0) for row in m.arrays.r_out]
+    while m.running:
+        m.step()
+        plan = m.today.plan
+        for r in np.flatnonzero(plan.batches > 0):
+            if not (plan.need[outputs[r]] > 0).any():
+                unpulled.append((m.day, m.arrays.recipes[r]))
+    return TwoYears(m, day1_t, unpulled)
+
+
+@pytest.fixture(scope="module")
+def default_two_years() -> TwoYears:
+    """The default city for two years, shared by the tests below (one run)."""
+    return _two_years(None)
+
+
+def test_salt_free_city_lands_no_calcium_chloride(default_two_years: TwoYears) -> None:
     """Two years of the default city on each route: the salt-free city lands no calcium
     chloride or anodes and still grows; the default city does land salt (so this can fail)."""
     landed = {}
-    for route in (None, "salt_free"):
-        m = LunarCity("ten_year_city", seed=1, run__years=2, economy__route=route)
-        m.step()
-        seed_t = m.summary()["industrial_mass_t"]
-        while m.running:
-            m.step()
+    for route, run in ((None, default_two_years), ("salt_free", _two_years("salt_free"))):
+        m = run.city
         salt, anode = (m.stocks.landed_item[m.index[i]] for i in ("calcium_chloride", "anode"))
-        landed[route] = (salt, anode, m.summary()["industrial_mass_t"] / seed_t)
+        landed[route] = (salt, anode, m.summary()["industrial_mass_t"] / run.day1_t)
+        assert run.unpulled == [], route
     assert landed[None][0] > 0
     assert landed["salt_free"][:2] == (0.0, 0.0)
     assert landed["salt_free"][2] > 2  # the city more than doubles in two years on iron
+
+
+def test_no_recipe_runs_for_outputs_nobody_pulls(default_two_years: TwoYears) -> None:
+    """Every day, each recipe the plan runs has an output today's plan needs (lunarcity/plan.py:
+    batches come from the gap between the stock kept and the stock held, output by output)."""
+    assert default_two_years.unpulled == []
+    assert sum(default_two_years.city.recipe_book.ran) > 0  # the plan did run recipes
+
+
+def test_co_products_reported_with_their_energy(default_two_years: TwoYears) -> None:
+    """Silicon refining, pulled for iron, piles up silicon; the summary reports it and what its
+    making cost: the recipe's 1,500 kWh per t of ferrosilicon shared by mass between the silicon
+    s kg and the iron (1,000 - s) kg it gives is 1,500 x s / 1,000 kWh for s kg of silicon,
+    1.5 MWh per t of silicon whatever the soil, so the surplus costs 1.5 MWh per t."""
+    block = default_two_years.city.summary()["co_products"]
+    silicon = block["items"]["silicon"]
+    assert silicon["surplus_t"] > 100  # a pile, not rounding
+    assert silicon["surplus_t"] <= silicon["stock_t"] <= silicon["made_t"]
+    assert silicon["energy_mwh"] == pytest.approx(1.5 * silicon["surplus_t"], rel=1e-9)
+    assert block["energy_mwh"] == pytest.approx(
+        math.fsum(v["energy_mwh"] for v in block["items"].values())
+    )
+    assert 0 < block["share_of_fab_energy"] < 1
+    # Waste (spent salt, kerf, swarf) is not a co-product: nothing would use it.
+    assert not {"spent_salt", "spent_anode", "salt_residue"} & set(block["items"])
