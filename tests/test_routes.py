@@ -20,6 +20,7 @@ from lunarcity.model_economy import scenario_economy
 from lunarcity.roles import Role, role_of
 from lunarcity.routes import routed_catalog, scenario_catalog
 from lunarcity.scenario import resolve_scenario
+from lunarcity.thesis import plan_thesis
 
 
 def test_route_recipes_worked_by_hand() -> None:
@@ -186,3 +187,14 @@ def test_co_products_reported_with_their_energy(default_two_years: TwoYears) -> 
     assert 0 < block["share_of_fab_energy"] < 1
     # Waste (spent salt, kerf, swarf) is not a co-product: nothing would use it.
     assert not {"spent_salt", "spent_anode", "salt_residue"} & set(block["items"])
+
+
+def test_one_more_satellite_needs_no_salt_on_the_salt_free_route() -> None:
+    """The thesis's marginal satellite (lunarcity/margin.py) is costed in the route's catalog:
+    its Earth-made kg hold calcium chloride on the default route and none on salt_free."""
+    salt = {}
+    for sets in ([], ["economy.route=salt_free"]):
+        sc = resolve_scenario("ten_year_city", sets=sets)
+        salt[bool(sets)] = plan_thesis(sc, scenario_catalog(sc, default_catalog())).marginal.salt_kg
+    assert salt[False] > 0
+    assert salt[True] == 0
