@@ -55,6 +55,18 @@ class Extract(Strict):
     fraction: float = Field(gt=0, le=1)
 
 
+class InputRange(Strict):
+    """The published range of one input a recipe consumes per batch (its make-up).
+
+    ``spent``: the output the consumed input leaves as (what is worn or lost), which follows the
+    input kg for kg, so a scenario's figure inside the range keeps the recipe's mass balance.
+    """
+
+    low: NonNegativeFloat
+    high: NonNegativeFloat
+    spent: str
+
+
 class Recipe(Strict):
     """A process run by a fab kind.
 
@@ -78,6 +90,13 @@ class Recipe(Strict):
     energy_kwh: NonNegativeFloat = 0.0
     energy_kwh_per_kg: dict[str, NonNegativeFloat] = {}
     time_h: PositiveFloat
+    # A technology route (lunarcity/routes.py): a recipe with a ``route`` runs only when a
+    # scenario chooses that route (``economy.route``), in place of the recipe it ``replaces``;
+    # ``mass_factor`` kg of its product do the work of one kg of the replaced recipe's.
+    route: str | None = None
+    replaces: str | None = None
+    mass_factor: PositiveFloat = 1.0
+    ranges: dict[str, InputRange] = {}
     source: str | None = None
     assumption: str | None = None
 
@@ -438,7 +457,12 @@ class Catalog:
         for regolith in self.regolith:
             chem = self.chemistry(regolith)
             for rname, recipe in self.recipes.items():
-                self._check_balance(rname, recipe.inputs, chem.outputs[rname])
+                if recipe.route is None:
+                    self._check_balance(rname, recipe.inputs, chem.outputs[rname])
+        # Each technology route and input range, and each route's catalog checked as above.
+        from lunarcity.routes import check_routes  # routes.py builds on this module
+
+        check_routes(self)
 
     def _check_generations(self) -> None:
         """Generations numbered 1, 2, 3, ... with a part that the generational units hold."""
@@ -661,7 +685,9 @@ def _derive_chemistry(cat: Catalog, regolith: str) -> Chemistry:
                 assign(rname, item, rest)
         chem.outputs[rname] = out
 
-    pending = [n for n, r in cat.recipes.items() if not r.follows_scrap]
+    # A route's recipes make the same items another way: they are derived in the catalog that
+    # chooses the route (lunarcity/routes.py), where they stand in for the recipes they replace.
+    pending = [n for n, r in cat.recipes.items() if not r.follows_scrap and r.route is None]
     while pending:
         ready = [n for n in pending if all(i in comps for i in cat.recipes[n].inputs)]
         if not ready:

@@ -17,6 +17,7 @@ from lunarcity.catalog import Catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean
 from lunarcity.model_economy import scenario_economy
+from lunarcity.routes import scenario_catalog
 from lunarcity.scenario import Scenario
 from lunarcity.yamlio import line_of, load_yaml
 
@@ -157,7 +158,7 @@ def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
             f"{asked:,}: it continues five years past the last lander "
             f"(year {scenario.earth.until_years:g}) so growth without Earth can be seen"
         )
-    econ = scenario_economy(scenario, catalog)
+    econ = scenario_economy(scenario, scenario_catalog(scenario, catalog))
     earth = scenario.earth
     payload_kg = earth.lander_payload_t * 1000.0
     for kind, spec in catalog.units.items():

@@ -122,7 +122,8 @@ class Economy:
         forced = set(self.forced_imports)
         processes: dict[str, Process] = {}
         for name, recipe in cat.recipes.items():
-            if recipe.fab not in self.enabled_fabs:
+            # A route's recipe runs only in a catalog that chose it (lunarcity/routes.py).
+            if recipe.fab not in self.enabled_fabs or recipe.route is not None:
                 continue
             outputs = cat.recipe_outputs(recipe, self.site, self.regolith)
             if forced & set(outputs) and not (set(outputs) - forced):

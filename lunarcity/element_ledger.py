@@ -169,7 +169,12 @@ def _materials(catalog: Catalog, item: str) -> dict[str, float]:
     if spec.kind != "part" or spec.elements:
         return {item: 1.0}
     for recipe in catalog.recipes.values():
-        if item in recipe.outputs and not recipe.extract and not recipe.follows_scrap:
+        if (
+            item in recipe.outputs
+            and not recipe.extract
+            and not recipe.follows_scrap
+            and recipe.route is None
+        ):
             per_kg = 1.0 / math.fsum(recipe.inputs.values())
             out = {}
             for part, kg in recipe.inputs.items():

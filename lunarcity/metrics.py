@@ -18,6 +18,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.analysis import vitamin_summary
+from lunarcity.co_products import co_products
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.earth_ledger import earth_ledger, thesis_summary
@@ -441,6 +442,8 @@ class Recorder:
                 "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
                 # What Earth landed, by category, and what of it lies unused (issue 22).
                 "landed": landed_summary(m),
+                # What recipes pulled for one output made of their others, and its energy.
+                "co_products": co_products(m),
                 "growth": self._growth(),
             }
             | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})

@@ -51,6 +51,7 @@ from lunarcity.model_economy import scenario_economy
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
+from lunarcity.routes import scenario_catalog
 from lunarcity.scenario import MAX_DAYS, Scenario, resolve_scenario
 from lunarcity.site import build_site
 from lunarcity.state import CityState, RunConstants
@@ -114,7 +115,8 @@ class LunarCity(mesa.Model):
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
         self.params = sc
-        base_catalog = catalog or default_catalog()
+        # The scenario's technology route and make-up figures (lunarcity/routes.py).
+        base_catalog = scenario_catalog(sc, catalog or default_catalog())
         # The thesis (lunarcity/thesis.py): the satellite from its components, the trip, the
         # shot and its pulsed store; the satellite and its kick stage are built as designed.
         self.thesis = plan_thesis(sc, base_catalog)

@@ -42,10 +42,15 @@ class RecipeBook:
         per_output: Batches per kg of each output, by recipe (the remelt row as of the last
             scrapping).
         remelt_out: kg of each item out per remelt batch now, or None without a remelt recipe.
+        ran: Batches each recipe has run since founding (what the co-products cost,
+            lunarcity/co_products.py).
+        made: kg of each item the recipes have made since founding.
     """
 
     def __init__(self, arrays: EconomyArrays) -> None:
         self.io: list[RecipeIO] = list(arrays.recipe_io)
+        self.ran: list[float] = [0.0] * len(self.io)
+        self.made = np.zeros(len(arrays.nodes))
         self.per_output = arrays.per_output.copy()
         r = arrays.remelt
         self.remelt_out = arrays.r_out[r].copy() if r is not None else None
@@ -90,7 +95,8 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     made = 0.0
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
-    for b, (ins, outs, fab, out_total) in zip(batches, book.io, strict=True):
+    ran = book.ran
+    for r, (b, (ins, outs, fab, out_total)) in enumerate(zip(batches, book.io, strict=True)):
         if b <= 0:
             continue
         can, short = min((stock[i] / q, i) for i, q in ins)
@@ -99,16 +105,19 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
             b = can
         if b <= 0:
             continue
+        ran[r] += b
         total_out = draft.make(ins, outs, b, out_total)
         made += total_out
         by_fab[fab] = by_fab.get(fab, 0.0) + total_out
     # Scrap remelted shrinks the scrap pool; oxygen made is tallied (Draft.commit).
     draft.commit()
     vented = vent_oxygen(city) if arrays.oxygen is not None else 0.0
+    produced = np.array(draft.made)
+    book.made += produced
     return Production(
         made_kg=made,
         by_fab=by_fab,
-        produced=np.array(draft.made),
+        produced=produced,
         shortfalls=tuple(shortfalls),
         vented_kg=vented,
     )

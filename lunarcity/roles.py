@@ -112,6 +112,9 @@ ROLES: dict[str, dict[str, Role]] = {
         "unlimited_power": S,
         "unlimited_materials": S,
         "failures": S,
+        # How the city makes its parts is its choice; what the salt cell loses is nature's.
+        "route": L,
+        "make_up": U,
     },
     "PlannerConfig": {
         **_NOTES,

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import Field
+from pydantic import Field, NonNegativeFloat
 
 from lunarcity.catalog import MAX_FAILURES_PER_YEAR, Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
+from lunarcity.routes import scenario_catalog
 from lunarcity.satellite import FigureOverrides
 from lunarcity.trajectory import MAX_LAUNCH_KM_S, load_destinations
 from lunarcity.validation import Strict, to_input_error
@@ -381,6 +382,16 @@ class EconomyConfig(Section):
         False, description="Parts never bind: fabs and mining are not limited (idealisation)"
     )
     failures: bool = Field(True, description="Random failures and ageing")
+    route: str | None = Field(
+        None,
+        description="A technology route of data/recipes.yaml (recipes' 'route:', e.g. salt_free: "
+        "iron structure and wire, no salt cell) made in place of the recipes it replaces",
+    )
+    make_up: dict[str, NonNegativeFloat] = Field(
+        default_factory=dict,
+        description="Input item -> kg per batch of the recipe that consumes it, inside the "
+        "range data/recipes.yaml gives (e.g. calcium_chloride: 4.5 to 30 kg per t of slag)",
+    )
 
 
 class PlannerConfig(Section):
@@ -654,6 +665,10 @@ def check_against_catalog(
                 f"unknown {field.replace('_', ' ')} '{name}'{did_you_mean(name, table)}",
                 one_of(table),
             )
+    try:  # the route and make-up figures exist in the data, the figures inside their ranges
+        scenario_catalog(scenario, catalog)
+    except InputError as exc:
+        raise fail(tuple(exc.field.split(".")), exc.message, exc.valid or "") from None
     for name, count in scenario.seed.units.items():
         if units[name].role == "satellite" and count:
             raise fail(

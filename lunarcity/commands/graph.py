@@ -15,6 +15,7 @@ from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
+from lunarcity.routes import scenario_catalog
 from lunarcity.scenario import Scenario, resolve_scenario
 
 RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year|day|d))?\s*$")
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = resolve_scenario(args.scenario, sets=args.set)
     if args.growth:
         return _growth(scenario, args.json)
-    econ = scenario_economy(scenario, default_catalog())
+    econ = scenario_economy(scenario, scenario_catalog(scenario, default_catalog()))
     units = list(econ.catalog.units)
     if args.rate:
         kind, per_year = parse_rate(args.rate)

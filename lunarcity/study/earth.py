@@ -28,6 +28,7 @@ import polars as pl
 from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
+from lunarcity.routes import scenario_catalog
 from lunarcity.scenario import Scenario, resolve_scenario
 from lunarcity.self_growth import self_growth
 from lunarcity.thesis import earth_side, plan_thesis
@@ -139,7 +140,7 @@ def run_route(record: RunRecord) -> tuple[Scenario, RouteFigures, float]:
         if daily is None or daily.height == 0 or int(daily["day"][0]) != 0:
             raise ValueError("the earth ledger needs the run's daily table from day 0")
         sc = resolve_scenario(dict(record.scenario), dict(record.params))
-        route = plan_thesis(sc, default_catalog()).route
+        route = plan_thesis(sc, scenario_catalog(sc, default_catalog())).route
         record.memo["route"] = (sc, route, float(daily["earth_imported_t"][0]))
     return record.memo["route"]
 
