@@ -7,20 +7,18 @@ from typing import Any
 from lunarcity.study.analysis import Ranked, Screened
 from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.spec import StudySpec
+from lunarcity.study.words import count, number
+from lunarcity.study.words import percent as _pct
 
 
 def _f(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return number(None if value is None else float(value), digits)
 
 
 def _range(param: Any) -> str:
     if hasattr(param, "values"):
         return ", ".join(map(str, param.values))
-    text = f"{param.low:g} to {param.high:g}"
+    text = f"{number(float(param.low), 4)} to {number(float(param.high), 4)}"
     return text + " (log)" if param.log else text
 
 
@@ -87,19 +85,21 @@ def write_report(
     if ranked.success is not None:
         s = ranked.success
         lines.append(
-            f"- Probability of `{q.success}` over the assumption ranges: **{_pct(s.share)}** "
-            f"(95 % Wilson interval {_pct(s.low)} to {_pct(s.high)}, {s.n} design points)."
+            f"- Share of the assumption box meeting `{q.success}`: **{_pct(s.share)}** (95 % "
+            f"Wilson interval {_pct(s.low)} to {_pct(s.high)}, {count(s.n, 'design point')}). "
+            "The box is the ranges we chose for the inputs, sampled evenly: this is a share of "
+            "that box, not a probability that the world turns out so."
         )
     if ranked.survival is not None:
         c = ranked.survival
         median = (
-            f"median {c.median:.2f} years"
+            f"median {count(round(c.median, 2), 'year')}"
             if c.median is not None
-            else f"median beyond the horizon ({c.horizon:.3g} years): fewer than half succeed"
+            else f"median beyond the horizon ({count(c.horizon, 'year')}): fewer than half succeed"
         )
         lines.append(
             f"- `{q.survival_time}` (Kaplan-Meier, censored at the horizon): {median}; "
-            f"{c.events} of {c.n} runs succeed within it."
+            f"{number(c.events)} of {count(c.n, 'run')} succeed within it."
         )
     for flag, r in ranked.prims.items():
         lo, hi = r.density_interval()
@@ -113,8 +113,8 @@ def write_report(
     lines += ["", "## Setup", ""]
     lines += [
         f"Scenario `{spec.scenario}`"
-        + (f", {spec.years:g} years per run" if spec.years else "")
-        + f", root seed {spec.seed}; {spec.study.replicates} replicate(s) per design point"
+        + (f", {count(spec.years, 'year')} per run" if spec.years else "")
+        + f", root seed {spec.seed}; {count(spec.study.replicates, 'replicate')} per design point"
         + (
             ", the same seeds at every point (common random numbers)."
             if spec.study.common_seeds
@@ -131,8 +131,8 @@ def write_report(
     if earth:
         lines += [
             "",
-            f"Earth-side figures, applied to each run's record afterwards at "
-            f"{spec.study.earth_side.draws} values (the same for every run):",
+            "Earth-side figures, applied to each run's record afterwards at "
+            f"{count(spec.study.earth_side.draws, 'value')} (the same for every run):",
             "",
             "| figure | range | why |",
             "|---|---|---|",
@@ -141,11 +141,16 @@ def write_report(
             lines.append(f"| `{name}` | {_range(param)} | {_why(param)} |")
     for name in spec.study.post:
         lines += ["", f"Post-processing `{name}`: {PROCESSORS[name].doc}."]
-    lines += ["", "## Cost", "", "| phase | runs | run time (s, wall, mean per run) | phase wall time (s) |",
-              "|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "## Cost",
+        "",
+        "| phase | runs | run time (seconds, wall, mean per run) | phase wall time (seconds) |",
+        "|---|---|---|---|",
+    ]
     for phase, t in facts["phases"].items():
         lines.append(
-            f"| {phase} | {t['runs']} | {_f(t.get('mean_run_s'))} | {_f(t.get('wall_s'))} |"
+            f"| {phase} | {number(t['runs'])} | {_f(t.get('mean_run_s'))} | {_f(t.get('wall_s'))} |"
         )
     lines += ["", f"Full size in the spec: {facts['full_size']}.", ""]
     lines += _screening(spec, screened, figures)
@@ -162,7 +167,7 @@ def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> 
     lines = [
         "## Screening (Morris)",
         "",
-        f"{s.trajectories} trajectories, {s.levels} levels; an input goes on to the Sobol phase "
+        f"{count(s.trajectories, 'trajectory', 'trajectories')}, {s.levels} levels; an input goes on to the Sobol phase "
         f"when its mu* reaches {s.keep_share:g} of the largest for any of "
         + ", ".join(f"`{o}`" for o in s.outcomes)
         + f" (at least {s.min_keep} go on).",
@@ -186,7 +191,7 @@ def _sobol(ranked: Ranked, figures: dict[str, str], n: int) -> list[str]:
     lines = [
         "## Sobol indices",
         "",
-        f"Saltelli design, base sample N = {n}; 95 % bootstrap intervals. "
+        f"Saltelli design, base sample N = {number(n)}; 95 % bootstrap intervals. "
         "Convergence: indices at N/2 (the design's first half) against N.",
         "",
         f"![Sobol indices]({figures['sobol']})",
@@ -231,14 +236,14 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
         lines += [
             f"## Scenario discovery: `{flag}`",
             "",
-            f"PRIM over {r.n} runs ({r.successes} succeed); peeling {q.prim_alpha:g} per step "
+            f"PRIM over {count(r.n, 'run')} ({number(r.successes)} succeed); peeling {q.prim_alpha:g} per step "
             f"down to {q.prim_min_mass:g} of the runs; the box reported is the densest keeping "
             f"at least {q.prim_min_coverage:g} of the successes (step {r.chosen.step} of "
             f"{len(r.trajectory) - 1}).",
             "",
             f"Density {_pct(r.chosen.density)} (95 % {_pct(dlo)} to {_pct(dhi)}), coverage "
             f"{_pct(r.chosen.coverage)} (95 % {_pct(clo)} to {_pct(chi)}), "
-            f"{r.chosen.n} runs in the box.",
+            f"{count(r.chosen.n, 'run')} in the box.",
             "",
             "| input | box | full range |",
             "|---|---|---|",
@@ -248,7 +253,7 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
             whole = (
                 ", ".join(map(str, full.categories))
                 if full.categories is not None
-                else f"{full.low:.4g} to {full.high:.4g}"
+                else f"{number(float(full.low), 4)} to {number(float(full.high), 4)}"
             )
             lines.append(f"| `{row['input']}` | {row['box']} | {whole} |")
         lines += ["", f"![PRIM trajectory]({figures[f'prim_{flag}']})", ""]
@@ -282,7 +287,11 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
     for name, part in parts.items():
         ranked = part.ranked
         s = ranked.success
-        share = f"{_pct(s.share)} ({_pct(s.low)} to {_pct(s.high)}, {s.n} points)" if s else "-"
+        share = (
+            f"{_pct(s.share)} ({_pct(s.low)} to {_pct(s.high)}, {count(s.n, 'point')})"
+            if s
+            else "-"
+        )
         top = part.summary.get("top_inputs", [])
         tops = ", ".join(f"`{t['parameter']}` ({_f(t['ST'], 2)})" for t in top) or "none ranked"
         found = [
