@@ -16,7 +16,7 @@ from lunarcity.study.convergence import sobol_with_convergence
 from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.prim import PrimResult, prim
 from lunarcity.study.records import Phase
-from lunarcity.study.screening import select_inputs
+from lunarcity.study.screening import dropped_by_cap, select_inputs
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.success import Proportion, wilson
 from lunarcity.study.survival import Survival, kaplan_meier
@@ -220,6 +220,8 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         "years": spec.years,
         "kept": screened.kept,
         "screened_out": [p for p in spec.parameters if p not in screened.kept],
+        # Inputs past the screening threshold that the spec's max_keep left out (issue 29).
+        "dropped_by_cap": dropped_by_cap(screened.table),
         "deciding_outcome": deciding,
         "converged": ranked.converged,
         "top_inputs": [

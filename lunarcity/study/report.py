@@ -6,6 +6,7 @@ from typing import Any
 
 from lunarcity.study.analysis import Ranked, Screened
 from lunarcity.study.earth import PROCESSORS
+from lunarcity.study.screening import dropped_by_cap
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.words import count, number
 from lunarcity.study.words import percent as _pct
@@ -170,20 +171,37 @@ def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> 
         f"{count(s.trajectories, 'trajectory', 'trajectories')}, {s.levels} levels; an input goes on to the Sobol phase "
         f"when its mu* reaches {s.keep_share:g} of the largest for any of "
         + ", ".join(f"`{o}`" for o in s.outcomes)
-        + f" (at least {s.min_keep} go on).",
+        + f" (at least {s.min_keep} go on"
+        + (
+            f"; at most {s.max_keep}, the spec's cap on the Sobol phase's cost)."
+            if s.max_keep is not None
+            else "; no cap: every input past the threshold goes on)."
+        ),
         "",
         f"![Morris screening]({figures['morris']})",
         "",
-        "| rank | input | largest mu* / max | kept |",
-        "|---|---|---|---|",
+        "| rank | input | largest mu* / max | kept | why |",
+        "|---|---|---|---|---|",
     ]
     for row in screened.table.iter_rows(named=True):
         kept = "yes" if row["kept"] else "no"
-        lines.append(f"| {row['rank']} | `{row['parameter']}` | {row['importance']:.3f} | {kept} |")
+        lines.append(
+            f"| {row['rank']} | `{row['parameter']}` | {row['importance']:.3f} | {kept} | "
+            f"{row['why']} |"
+        )
     out = [p for p in spec.parameters if p not in screened.kept]
     if out:
         lines += ["", "Screened out (held at the scenario's values in the Sobol phase): "
                   + ", ".join(f"`{p}`" for p in out) + "."]  # fmt: skip
+    capped = dropped_by_cap(screened.table)
+    if capped:
+        lines += [
+            "",
+            f"**Dropped by the cap, not by the rule**: {', '.join(f'`{p}`' for p in capped)} "
+            f"passed the {s.keep_share:g} threshold but did not go on, because the spec keeps at "
+            f"most {count(s.max_keep or 0, 'input')}. Their effect on the outcomes is not ranked "
+            "here; raise `max_keep` to rank them.",
+        ]
     return [*lines, ""]
 
 
