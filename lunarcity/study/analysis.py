@@ -228,6 +228,18 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
             {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"], "S1": r["S1"]}
             for r in top
         ],
+        # Every kept input's total-order index, so a ranking can check each against the next.
+        "total_order": [
+            {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"]}
+            for r in (
+                ranked.full.filter(pl.col("outcome") == deciding).sort("rank").to_dicts()
+                if ranked.full.height
+                else []
+            )
+            if r["ST"] is not None
+            and r["ST_conf"] is not None
+            and np.isfinite([r["ST"], r["ST_conf"]]).all()
+        ],
         "success_flag": spec.study.questions.success,
     }
     if ranked.deciding_spread is not None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
+
 from lunarcity.study.analysis import Ranked, Screened
 from lunarcity.study.earth import PROCESSORS
+from lunarcity.study.ranking import Index, Ranking, rank_inputs, ranking_of, ranking_words
 from lunarcity.study.screening import dropped_by_cap
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.words import count, number
@@ -72,6 +75,10 @@ def write_report(
         f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
         f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
     ]
+    lines.append(
+        f"- What decides `{deciding}` (total-order index ± its 95 % interval; inputs are put in "
+        f"order only where their intervals separate): {ranking_words(_ranking(ranked, deciding))}."
+    )
     if reduced:
         lines.append(
             f"- **Reduced N**: this run used {reduced}; the spec's full size is given below. "
@@ -161,6 +168,17 @@ def write_report(
     if notes:
         lines += ["## Notes", "", *(f"- {n}" for n in notes), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _ranking(ranked: Ranked, outcome: str) -> Ranking:
+    """The ranking of one outcome's total-order indices that their intervals support."""
+    rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
+    indices = [
+        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
+        for r in rows.iter_rows(named=True)
+        if r["ST"] is not None and r["ST_conf"] is not None
+    ]
+    return rank_inputs(indices)
 
 
 def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> list[str]:
@@ -298,8 +316,9 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
         "as in the spec; each has its own report. Seeds and Earth-side draws are the same at "
         "every destination (common random numbers).",
         "",
-        f"| destination | `{q.success}` (95 % interval) | ranking of `{deciding}` | top inputs "
-        f"(total-order index) | scenario discovery | report |",
+        f"| destination | `{q.success}` (95 % interval) | ranking of `{deciding}` | what decides "
+        f"it (total-order index ± interval, in order only where intervals separate) | "
+        f"scenario discovery | report |",
         "|---|---|---|---|---|---|",
     ]
     for name, part in parts.items():
@@ -310,8 +329,7 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
             if s
             else "-"
         )
-        top = part.summary.get("top_inputs", [])
-        tops = ", ".join(f"`{t['parameter']}` ({_f(t['ST'], 2)})" for t in top) or "none ranked"
+        tops = ranking_words(ranking_of(part.summary))
         found = [
             f"`{flag}`: "
             + ("; ".join(r.chosen.limit(n).describe() for n in r.chosen.restricted) or "no cut")
