@@ -11,6 +11,7 @@ from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.ranking import Index, Ranking, rank_inputs, ranking_of, ranking_words
 from lunarcity.study.screening import dropped_by_cap
 from lunarcity.study.spec import StudySpec
+from lunarcity.study.surrogate import Q2_NEEDED
 from lunarcity.study.words import count, number
 from lunarcity.study.words import percent as _pct
 
@@ -163,6 +164,7 @@ def write_report(
     lines += ["", f"Full size in the spec: {facts['full_size']}.", ""]
     lines += _screening(spec, screened, figures)
     lines += _sobol(ranked, figures, facts["sobol_n"])
+    lines += surrogate_section(ranked, deciding)
     lines += _questions(spec, ranked, figures)
     notes = [*screened.notes, *ranked.notes]
     if notes:
@@ -179,6 +181,49 @@ def _ranking(ranked: Ranked, outcome: str) -> Ranking:
         if r["ST"] is not None and r["ST_conf"] is not None
     ]
     return rank_inputs(indices)
+
+
+def surrogate_section(ranked: Ranked, outcome: str) -> list[str]:
+    """The polynomial chaos surrogate's indices beside the sampling estimates (none if not fitted)."""
+    fit = ranked.surrogate
+    if fit is None:
+        return []
+    verdict = (
+        f"at least {Q2_NEEDED:g}: its indices can be read"
+        if fit.valid
+        else f"below {Q2_NEEDED:g}: its indices are not read"
+    )
+    indices = [
+        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
+        for r in fit.table.iter_rows(named=True)
+    ]
+    sampled = (
+        {
+            r["parameter"]: r["ST"]
+            for r in ranked.full.filter(pl.col("outcome") == outcome).iter_rows(named=True)
+        }
+        if ranked.full.height
+        else {}
+    )
+    lines = [
+        "## Sobol indices from a surrogate (polynomial chaos)",
+        "",
+        f"A polynomial chaos expansion of `{outcome}` (Legendre, total degree {fit.degree}, "
+        f"chosen by leave-one-out error) fitted to {count(fit.n_train, 'run')} of the Sobol "
+        f"phase and checked on the {count(fit.n_test, 'run')} held out: Q^2 = "
+        f"{number(fit.q2, 3)}, {verdict}. Intervals: 95 % bootstrap over the fitted runs.",
+        "",
+        f"What decides `{outcome}` by the surrogate: {ranking_words(rank_inputs(indices))}.",
+        "",
+        "| input | ST (surrogate) | ST ± | S1 (surrogate) | ST (sampling, same runs) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in fit.table.iter_rows(named=True):
+        lines.append(
+            f"| `{r['parameter']}` | {_f(r['ST'])} | {_f(r['ST_conf'])} | {_f(r['S1'])} | "
+            f"{_f(sampled.get(r['parameter']))} |"
+        )
+    return [*lines, ""]
 
 
 def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> list[str]:
