@@ -115,3 +115,22 @@ def test_a_study_phase_maps_its_problem_space_and_the_report_reads_the_fit() -> 
     text = "\n".join(surrogate_section(ranked, "mass"))
     assert "Q^2 = 1, at least 0.9: its indices can be read" in text
     assert "| `days` | 0.9 |" in text
+
+
+def test_a_surrogate_that_predicts_badly_ranks_nothing() -> None:
+    # Noise alone: no expansion predicts held-out runs (Q^2 near or below 0), so the report
+    # gives no ranking from it.
+    import polars as pl
+
+    from lunarcity.study.analysis import Ranked
+    from lunarcity.study.report import surrogate_section
+
+    rng = np.random.default_rng(5)
+    fit = pce_sobol(rng.random((60, 2)), rng.normal(size=60), ["a", "b"], bootstrap=5)
+    assert fit.q2 < Q2_NEEDED and not fit.valid
+    empty = pl.DataFrame(schema={"outcome": pl.String, "parameter": pl.String, "ST": pl.Float64})
+    text = "\n".join(
+        surrogate_section(Ranked(empty, empty, empty, None, None, {}, surrogate=fit), "y")
+    )
+    assert "its indices are not read" in text and "No ranking is read" in text
+    assert " first" not in text

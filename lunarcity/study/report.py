@@ -213,7 +213,12 @@ def surrogate_section(ranked: Ranked, outcome: str) -> list[str]:
         f"phase and checked on the {count(fit.n_test, 'run')} held out: Q^2 = "
         f"{number(fit.q2, 3)}, {verdict}. Intervals: 95 % bootstrap over the fitted runs.",
         "",
-        f"What decides `{outcome}` by the surrogate: {ranking_words(rank_inputs(indices))}.",
+        (
+            f"What decides `{outcome}` by the surrogate: {ranking_words(rank_inputs(indices))}."
+            if fit.valid
+            else "No ranking is read from a surrogate that predicts held-out runs this badly; "
+            "the table shows its indices only beside the sampling estimates."
+        ),
         "",
         "| input | ST (surrogate) | ST ± | S1 (surrogate) | ST (sampling, same runs) |",
         "|---|---|---|---|---|",
