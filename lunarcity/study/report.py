@@ -76,6 +76,14 @@ def write_report(
         f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
         f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
     ]
+    if ranked.surrogate is not None:
+        fit = ranked.surrogate
+        lines.append(
+            f"- By the surrogate rule (a polynomial chaos surrogate predicting held-out runs with "
+            f"Q^2 >= {Q2_NEEDED:g}), the study **{'converged' if fit.valid else 'did not converge'}"
+            f"**: Q^2 = {number(fit.q2, 3)} on {count(fit.n_test, 'held-out run')} (see its "
+            "section below)."
+        )
     lines.append(
         f"- What decides `{deciding}` (total-order index ± its 95 % interval; inputs are put in "
         f"order only where their intervals separate): {ranking_words(_ranking(ranked, deciding))}."
