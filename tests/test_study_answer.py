@@ -77,24 +77,27 @@ def test_the_answer_states_the_numbers_and_the_conditions(tmp_path: Path) -> Non
     results = summaries(tmp_path, CITY_SUMMARY, ROUTE_SUMMARY)
     text = answer_text(results, "docs/results")
     assert text.startswith(START) and text.endswith(END)
-    # 0.625 of 4 assumptions -> "62 %" (round half to even), interval 30 % to 86 %.
+    # 0.625 of 4 assumptions -> "62 %" (round half to even), interval 30 % to 86 %; a share of
+    # the box chosen, said so.
     assert (
-        "in 62 % of the plausible range of 4 assumptions, 1 of them screened out and held at "
-        "the scenario's values (95 % interval 30 % to 86 %)"
+        "grow the city to its target within 10 years in 62 % of the cases we sampled (95 % "
+        "interval 30 % to 86 %): a share of the ranges we chose for 4 uncertain figures, not a "
+        "probability that the world turns out so."
     ) in text
-    assert "half the runs meet it by year 6.0" in text
-    # The deciding outcome with its spread at three significant digits.
-    assert (
-        "`industrial_mass_t` (median 20,400, 5 % to 95 % of the range 812 to 301,000) is "
-        "decided mostly by `a.b`"
-    ) in text
-    assert (
-        "`a.b` (total-order index 0.61 ± 0.10) then `c.d` (total-order index 0.20 ± 0.05)" in text
-    )
-    assert "5 <= a.b <= 9 (PRIM: 90 % of runs there succeed, holding 55 % of all successes)" in text
-    assert "within ten years in 10 % of its range (95 % 5 % to 20 %)" in text
+    # 6.04 to two significant digits.
+    assert "Half the cases get there by year 6." in text
+    # a.b (0.61 +- 0.1: 0.51 to 0.71) is above c.d (0.2 +- 0.05: 0.15 to 0.25), so it ranks
+    # first; c.d is the last listed of three kept, its follower unknown: not resolved.
+    assert "What matters most for how much industry the city builds is b." in text
+    assert "`a.b` (0.61 ± 0.1) first; not resolved: `c.d` (0.2 ± 0.05)" in text
+    assert "It gets there mostly when b at least 5 and b at most 9." in text
+    assert "5 <= a.b <= 9 (density 90 %, coverage 55 %)" in text
+    # The route study has no horizon of its own here: said as its horizon, not "ten years".
+    assert "on Earth within its horizon in 10 % of the cases sampled (95 % interval 5 % to" in text
+    assert "ten years" not in text
     assert "reduced N (ten_year_city_study: N = 8 (spec 128))" in text
     assert "not converged (ten_year_city_study): provisional" in text
+    assert "These results are provisional: run on fewer cases than planned" in text
     assert "docs/results/ten_year_city_study/figures/survival.png" in text
 
 
@@ -112,19 +115,22 @@ def test_the_answer_of_a_study_per_destination(tmp_path: Path) -> None:
         "deciding_outcome": "break_even_ratio",
         "converged": False,
         "reduced": None,
-        "destinations": {"geo": none, "leo": one},
+        "years": 20.0,
+        "destinations": {"geo": none, "leo": one, "heliocentric": none},
     }
     text = answer_text(summaries(tmp_path, CITY_SUMMARY, route), "docs/results")
+    # The study's own horizon (20 years), and the destinations with the same result in one line.
     assert (
-        "breaks even within ten years in this share of its range: `geo` 0 % (95 % 0 % to 10 %); "
-        "`leo` 10 % (95 % 5 % to 20 %)."
+        "building them on Earth within 20 years in 0 % of the cases sampled (95 % interval 0 % "
+        "to 10 %) at geostationary orbit and an orbit around the Sun; 10 % of the cases sampled "
+        "(95 % interval 5 % to 20 %) at low Earth orbit."
     ) in text
+    assert "The destinations share the same random draws" in text
     # How close the best run came: leo's largest ratio (1.4), not geo's (0.031).
-    assert "reaches 1.4 at `leo`; the median run 0.6 there." in text
-    # The best destination's ranking: leo's.
-    assert (
-        "At `leo`, `break_even_ratio` is decided mostly by `x.y` (total-order index 0.80 ± 0.02)"
-    ) in text
+    assert "In the closest case (at low Earth orbit) the Earth route lifts 1.4 times" in text
+    # Each destination's row in the researchers' table, with its ranking.
+    assert "| lunar route at `leo`, `breaks_even` | 10 % (5 % to 20 %, 64 points) |" in text
+    assert "`break_even_ratio`: not resolved: `x.y` (0.8 ± 0.02)" in text
     assert "launch count" not in text
     assert "not converged (ten_year_city_study, lunar_route_study)" in text
 

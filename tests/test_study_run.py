@@ -71,6 +71,20 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
         assert "source:" in line or "assumption:" in line
 
 
+def test_the_report_reads_as_plain_numbers_and_words(done) -> None:
+    """Issue 29: no e-notation, no "(s)" plurals, a share of a chosen box, plain figure titles."""
+    import re
+
+    out, _ = done
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert not re.search(r"\d\.?\d*e[+-]\d", report), "a number in e-notation"
+    assert "(s)" not in report
+    # The smoke study runs one year with one replicate: said in the singular.
+    assert "1 year per run" in report and "1 replicate per design point" in report
+    assert "Probability of" not in report
+    assert "not a probability that the world turns out so" in report
+
+
 def test_screening_decides_the_sobol_phase(done) -> None:
     out, result = done
     sobol = json.loads((out / "sobol" / "sweep.json").read_text())

@@ -11,7 +11,7 @@ import pytest
 
 import lunarcity
 from lunarcity.earth_ledger import EarthSide, RouteFigures
-from lunarcity.study.analysis import spread
+from lunarcity.study.analysis import Screened, spread
 from lunarcity.study.convergence import compare, sobol_with_convergence
 from lunarcity.study.earth import (
     RunRecord,
@@ -23,7 +23,9 @@ from lunarcity.study.earth import (
     self_sufficiency,
 )
 from lunarcity.study.prim import prim
-from lunarcity.study.screening import select_inputs
+from lunarcity.study.report import _screening
+from lunarcity.study.screening import Why, dropped_by_cap, select_inputs
+from lunarcity.study.spec import load_study
 from lunarcity.study.success import wilson
 from lunarcity.study.survival import kaplan_meier
 from lunarcity.sweeps.worker import thin_daily
@@ -236,6 +238,44 @@ def test_screening_keeps_large_effects_and_a_floor() -> None:
     )
     assert kept == ["a", "b"]
     assert table.filter(pl.col("parameter") == "d")["kept"].to_list() == [False]
+    # d is dropped by the cap, not by the rule, and the table says so; c is below the rule.
+    why = dict(zip(table["parameter"], table["why"], strict=True))
+    assert why == {
+        "a": Why.THRESHOLD,
+        "b": Why.THRESHOLD,
+        "d": Why.CAPPED,
+        "c": Why.BELOW,
+    }
+    assert dropped_by_cap(table) == ["d"]
+    # Without a cap every input past the threshold goes on: nothing is dropped by one.
+    _, uncapped = select_inputs(morris, ["a", "b", "c", "d"], keep_share=0.2, min_keep=2)
+    assert dropped_by_cap(uncapped) == []
+    # A floor input below the threshold says why it went on.
+    _, floor = select_inputs(morris, ["a", "b", "c", "d"], keep_share=0.99, min_keep=3)
+    assert dict(zip(floor["parameter"], floor["why"], strict=True))["d"] == Why.FLOOR
+
+
+def test_the_report_states_the_cap_and_what_it_dropped() -> None:
+    """Issue 29: Morris passed two inputs the cap then dropped; the report must name them."""
+    spec = load_study("smoke_study")
+    names = list(spec.parameters)  # three inputs
+    # The three inputs' mu* over the largest: 1.0, 0.58, 0.13, all past the 0.1 threshold.
+    morris = pl.DataFrame(
+        {"outcome": ["y"] * 3, "parameter": names, "importance": [1.0, 0.58, 0.13]}
+    )
+    spec.study.screening.keep_share = 0.1
+    spec.study.screening.min_keep = 2
+    spec.study.screening.max_keep = 2
+    kept, table = select_inputs(morris, names, 0.1, 2, 2)
+    text = "\n".join(_screening(spec, Screened(morris, table, kept), {"morris": "m.png"}))
+    assert "at most 2, the spec's cap" in text
+    assert f"**Dropped by the cap, not by the rule**: `{names[2]}` passed the 0.1 threshold" in text
+    spec.study.screening.max_keep = None
+    kept, table = select_inputs(morris, names, 0.1, 2, None)
+    assert kept == names
+    text = "\n".join(_screening(spec, Screened(morris, table, kept), {"morris": "m.png"}))
+    assert "no cap: every input past the threshold goes on" in text
+    assert "Dropped by the cap" not in text
 
 
 # -- post-processing of a run's record -------------------------------------------------------

@@ -12,13 +12,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from lunarcity.errors import InputError
 from lunarcity.study.convergence import sobol_with_convergence
 from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.prim import PrimResult, prim
 from lunarcity.study.records import Phase
-from lunarcity.study.screening import select_inputs
+from lunarcity.study.screening import dropped_by_cap, select_inputs
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.success import Proportion, wilson
+from lunarcity.study.surrogate import SurrogateSobol, phase_surrogate
 from lunarcity.study.survival import Survival, kaplan_meier
 from lunarcity.sweeps.sensitivity import analyze
 
@@ -77,6 +79,8 @@ class Ranked:
     prim_none: dict[str, str] = field(default_factory=dict)
     #: The deciding outcome's spread over the assumption ranges.
     deciding_spread: Spread | None = None
+    #: The deciding outcome's surrogate (polynomial chaos) indices, when the spec asks for them.
+    surrogate: SurrogateSobol | None = None
 
     @property
     def converged(self) -> bool:
@@ -192,6 +196,14 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
             min_mass=q.prim_min_mass,
             min_coverage=q.prim_min_coverage,
         )
+    fitted = None
+    if body.sobol.surrogate:
+        try:
+            fitted = phase_surrogate(
+                phase.info, phase.x, phase.results, body.sobol.outcomes[0], spec.seed
+            )
+        except InputError as exc:
+            notes.append(f"surrogate not fitted: {exc}")
     return Ranked(
         full,
         half,
@@ -202,6 +214,7 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
         notes,
         prim_none,
         spread(base, body.sobol.outcomes[0]),
+        fitted,
     )
 
 
@@ -220,16 +233,45 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         "years": spec.years,
         "kept": screened.kept,
         "screened_out": [p for p in spec.parameters if p not in screened.kept],
+        # Inputs past the screening threshold that the spec's max_keep left out (issue 29).
+        "dropped_by_cap": dropped_by_cap(screened.table),
         "deciding_outcome": deciding,
         "converged": ranked.converged,
         "top_inputs": [
             {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"], "S1": r["S1"]}
             for r in top
         ],
+        # Every kept input's total-order index, so a ranking can check each against the next.
+        "total_order": [
+            {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"]}
+            for r in (
+                ranked.full.filter(pl.col("outcome") == deciding).sort("rank").to_dicts()
+                if ranked.full.height
+                else []
+            )
+            if r["ST"] is not None
+            and r["ST_conf"] is not None
+            and np.isfinite([r["ST"], r["ST_conf"]]).all()
+        ],
         "success_flag": spec.study.questions.success,
     }
     if ranked.deciding_spread is not None:
         out["deciding_spread"] = asdict(ranked.deciding_spread)
+    if ranked.surrogate is not None:
+        fit = ranked.surrogate
+        out["surrogate"] = {
+            "method": "polynomial chaos (least squares, Legendre)",
+            "q2": fit.q2,
+            # Converged by issue 29's surrogate rule: Q^2 >= 0.9 on the held-out runs.
+            "valid": fit.valid,
+            "degree": fit.degree,
+            "train": fit.n_train,
+            "test": fit.n_test,
+            "total_order": [
+                {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"]}
+                for r in fit.table.iter_rows(named=True)
+            ],
+        }
     if ranked.success is not None:
         s = ranked.success
         out["success"] = {"share": s.share, "low": s.low, "high": s.high, "n": s.n}

@@ -20,6 +20,7 @@ import numpy as np
 from lunarcity.errors import InputError
 from lunarcity.roles import Role, role_of
 from lunarcity.study.success import Proportion, wilson
+from lunarcity.study.words import count, number
 
 if TYPE_CHECKING:
     from lunarcity.study.spec import StudySpec
@@ -170,9 +171,9 @@ def policy_table(rows: list[PolicyRow], best: int, outcome: str) -> str:
         cells += [
             f"{r.success.share:.2f}" + (" (best)" if k == best else ""),
             f"{r.success.low:.2f}-{r.success.high:.2f}",
-            f"{r.median:.4g}",
-            f"{r.p5:.4g}-{r.p95:.4g}",
-            f"{r.regret_p90:.4g}",
+            number(float(r.median), 4),
+            f"{number(float(r.p5), 4)} to {number(float(r.p95), 4)}",
+            number(float(r.regret_p90), 4),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"Best policy by the rule: {RULE}."]
@@ -203,8 +204,8 @@ def policy_section(spec: StudySpec) -> str:
         "",
         "## Policies",
         "",
-        f"{len(rows)} policies (every combination of the levers), each run on the same "
-        f"{spec.policy_samples} draws of {', '.join(spec.uncertainties) or 'no uncertainty'} "
+        f"{count(len(rows), 'policy', 'policies')} (every combination of the levers), each run "
+        f"on the same {count(spec.policy_samples, 'draw')} of {', '.join(spec.uncertainties) or 'no uncertainty'} "
         f"(uniform within the spec's ranges, seed {spec.seed}). Share: runs meeting "
         f"`{flag}`, with its 95 % Wilson interval; regret: the best policy's "
         f"`{spec.policy_outcome}` in the same draw less the policy's own.",

@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.study.success import wilson
+from lunarcity.study.words import number
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class PrimResult:
 
 
 def _num(value: float | None) -> str:
-    return "-inf" if value is None else f"{value:.4g}"
+    return "-inf" if value is None else number(float(value), 4)
 
 
 def _is_numeric(col: pl.Series) -> bool:

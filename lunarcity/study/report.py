@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
+
 from lunarcity.study.analysis import Ranked, Screened
 from lunarcity.study.earth import PROCESSORS
+from lunarcity.study.ranking import Index, Ranking, rank_inputs, ranking_of, ranking_words
+from lunarcity.study.screening import dropped_by_cap
 from lunarcity.study.spec import StudySpec
+from lunarcity.study.surrogate import Q2_NEEDED
+from lunarcity.study.words import count, number
+from lunarcity.study.words import percent as _pct
 
 
 def _f(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return number(None if value is None else float(value), digits)
 
 
 def _range(param: Any) -> str:
     if hasattr(param, "values"):
         return ", ".join(map(str, param.values))
-    text = f"{param.low:g} to {param.high:g}"
+    text = f"{number(float(param.low), 4)} to {number(float(param.high), 4)}"
     return text + " (log)" if param.log else text
 
 
@@ -73,6 +76,18 @@ def write_report(
         f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
         f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
     ]
+    if ranked.surrogate is not None:
+        fit = ranked.surrogate
+        lines.append(
+            f"- By the surrogate rule (a polynomial chaos surrogate predicting held-out runs with "
+            f"Q^2 >= {Q2_NEEDED:g}), the study **{'converged' if fit.valid else 'did not converge'}"
+            f"**: Q^2 = {number(fit.q2, 3)} on {count(fit.n_test, 'held-out run')} (see its "
+            "section below)."
+        )
+    lines.append(
+        f"- What decides `{deciding}` (total-order index ± its 95 % interval; inputs are put in "
+        f"order only where their intervals separate): {ranking_words(_ranking(ranked, deciding))}."
+    )
     if reduced:
         lines.append(
             f"- **Reduced N**: this run used {reduced}; the spec's full size is given below. "
@@ -87,19 +102,21 @@ def write_report(
     if ranked.success is not None:
         s = ranked.success
         lines.append(
-            f"- Probability of `{q.success}` over the assumption ranges: **{_pct(s.share)}** "
-            f"(95 % Wilson interval {_pct(s.low)} to {_pct(s.high)}, {s.n} design points)."
+            f"- Share of the assumption box meeting `{q.success}`: **{_pct(s.share)}** (95 % "
+            f"Wilson interval {_pct(s.low)} to {_pct(s.high)}, {count(s.n, 'design point')}). "
+            "The box is the ranges we chose for the inputs, sampled evenly: this is a share of "
+            "that box, not a probability that the world turns out so."
         )
     if ranked.survival is not None:
         c = ranked.survival
         median = (
-            f"median {c.median:.2f} years"
+            f"median {count(round(c.median, 2), 'year')}"
             if c.median is not None
-            else f"median beyond the horizon ({c.horizon:.3g} years): fewer than half succeed"
+            else f"median beyond the horizon ({count(c.horizon, 'year')}): fewer than half succeed"
         )
         lines.append(
             f"- `{q.survival_time}` (Kaplan-Meier, censored at the horizon): {median}; "
-            f"{c.events} of {c.n} runs succeed within it."
+            f"{number(c.events)} of {count(c.n, 'run')} succeed within it."
         )
     for flag, r in ranked.prims.items():
         lo, hi = r.density_interval()
@@ -113,8 +130,8 @@ def write_report(
     lines += ["", "## Setup", ""]
     lines += [
         f"Scenario `{spec.scenario}`"
-        + (f", {spec.years:g} years per run" if spec.years else "")
-        + f", root seed {spec.seed}; {spec.study.replicates} replicate(s) per design point"
+        + (f", {count(spec.years, 'year')} per run" if spec.years else "")
+        + f", root seed {spec.seed}; {count(spec.study.replicates, 'replicate')} per design point"
         + (
             ", the same seeds at every point (common random numbers)."
             if spec.study.common_seeds
@@ -131,8 +148,8 @@ def write_report(
     if earth:
         lines += [
             "",
-            f"Earth-side figures, applied to each run's record afterwards at "
-            f"{spec.study.earth_side.draws} values (the same for every run):",
+            "Earth-side figures, applied to each run's record afterwards at "
+            f"{count(spec.study.earth_side.draws, 'value')} (the same for every run):",
             "",
             "| figure | range | why |",
             "|---|---|---|",
@@ -141,15 +158,21 @@ def write_report(
             lines.append(f"| `{name}` | {_range(param)} | {_why(param)} |")
     for name in spec.study.post:
         lines += ["", f"Post-processing `{name}`: {PROCESSORS[name].doc}."]
-    lines += ["", "## Cost", "", "| phase | runs | run time (s, wall, mean per run) | phase wall time (s) |",
-              "|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "## Cost",
+        "",
+        "| phase | runs | run time (seconds, wall, mean per run) | phase wall time (seconds) |",
+        "|---|---|---|---|",
+    ]
     for phase, t in facts["phases"].items():
         lines.append(
-            f"| {phase} | {t['runs']} | {_f(t.get('mean_run_s'))} | {_f(t.get('wall_s'))} |"
+            f"| {phase} | {number(t['runs'])} | {_f(t.get('mean_run_s'))} | {_f(t.get('wall_s'))} |"
         )
     lines += ["", f"Full size in the spec: {facts['full_size']}.", ""]
     lines += _screening(spec, screened, figures)
     lines += _sobol(ranked, figures, facts["sobol_n"])
+    lines += surrogate_section(ranked, deciding)
     lines += _questions(spec, ranked, figures)
     notes = [*screened.notes, *ranked.notes]
     if notes:
@@ -157,28 +180,104 @@ def write_report(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _ranking(ranked: Ranked, outcome: str) -> Ranking:
+    """The ranking of one outcome's total-order indices that their intervals support."""
+    rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
+    indices = [
+        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
+        for r in rows.iter_rows(named=True)
+        if r["ST"] is not None and r["ST_conf"] is not None
+    ]
+    return rank_inputs(indices)
+
+
+def surrogate_section(ranked: Ranked, outcome: str) -> list[str]:
+    """The polynomial chaos surrogate's indices beside the sampling estimates (none if not fitted)."""
+    fit = ranked.surrogate
+    if fit is None:
+        return []
+    verdict = (
+        f"at least {Q2_NEEDED:g}: its indices can be read"
+        if fit.valid
+        else f"below {Q2_NEEDED:g}: its indices are not read"
+    )
+    indices = [
+        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
+        for r in fit.table.iter_rows(named=True)
+    ]
+    sampled = (
+        {
+            r["parameter"]: r["ST"]
+            for r in ranked.full.filter(pl.col("outcome") == outcome).iter_rows(named=True)
+        }
+        if ranked.full.height
+        else {}
+    )
+    lines = [
+        "## Sobol indices from a surrogate (polynomial chaos)",
+        "",
+        f"A polynomial chaos expansion of `{outcome}` (Legendre, total degree {fit.degree}, "
+        f"chosen by leave-one-out error) fitted to {count(fit.n_train, 'run')} of the Sobol "
+        f"phase and checked on the {count(fit.n_test, 'run')} held out: Q^2 = "
+        f"{number(fit.q2, 3)}, {verdict}. Intervals: 95 % bootstrap over the fitted runs.",
+        "",
+        (
+            f"What decides `{outcome}` by the surrogate: {ranking_words(rank_inputs(indices))}."
+            if fit.valid
+            else "No ranking is read from a surrogate that predicts held-out runs this badly; "
+            "the table shows its indices only beside the sampling estimates."
+        ),
+        "",
+        "| input | ST (surrogate) | ST ± | S1 (surrogate) | ST (sampling, same runs) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in fit.table.iter_rows(named=True):
+        lines.append(
+            f"| `{r['parameter']}` | {_f(r['ST'])} | {_f(r['ST_conf'])} | {_f(r['S1'])} | "
+            f"{_f(sampled.get(r['parameter']))} |"
+        )
+    return [*lines, ""]
+
+
 def _screening(spec: StudySpec, screened: Screened, figures: dict[str, str]) -> list[str]:
     s = spec.study.screening
     lines = [
         "## Screening (Morris)",
         "",
-        f"{s.trajectories} trajectories, {s.levels} levels; an input goes on to the Sobol phase "
+        f"{count(s.trajectories, 'trajectory', 'trajectories')}, {s.levels} levels; an input goes on to the Sobol phase "
         f"when its mu* reaches {s.keep_share:g} of the largest for any of "
         + ", ".join(f"`{o}`" for o in s.outcomes)
-        + f" (at least {s.min_keep} go on).",
+        + f" (at least {s.min_keep} go on"
+        + (
+            f"; at most {s.max_keep}, the spec's cap on the Sobol phase's cost)."
+            if s.max_keep is not None
+            else "; no cap: every input past the threshold goes on)."
+        ),
         "",
         f"![Morris screening]({figures['morris']})",
         "",
-        "| rank | input | largest mu* / max | kept |",
-        "|---|---|---|---|",
+        "| rank | input | largest mu* / max | kept | why |",
+        "|---|---|---|---|---|",
     ]
     for row in screened.table.iter_rows(named=True):
         kept = "yes" if row["kept"] else "no"
-        lines.append(f"| {row['rank']} | `{row['parameter']}` | {row['importance']:.3f} | {kept} |")
+        lines.append(
+            f"| {row['rank']} | `{row['parameter']}` | {row['importance']:.3f} | {kept} | "
+            f"{row['why']} |"
+        )
     out = [p for p in spec.parameters if p not in screened.kept]
     if out:
         lines += ["", "Screened out (held at the scenario's values in the Sobol phase): "
                   + ", ".join(f"`{p}`" for p in out) + "."]  # fmt: skip
+    capped = dropped_by_cap(screened.table)
+    if capped:
+        lines += [
+            "",
+            f"**Dropped by the cap, not by the rule**: {', '.join(f'`{p}`' for p in capped)} "
+            f"passed the {s.keep_share:g} threshold but did not go on, because the spec keeps at "
+            f"most {count(s.max_keep or 0, 'input')}. Their effect on the outcomes is not ranked "
+            "here; raise `max_keep` to rank them.",
+        ]
     return [*lines, ""]
 
 
@@ -186,7 +285,7 @@ def _sobol(ranked: Ranked, figures: dict[str, str], n: int) -> list[str]:
     lines = [
         "## Sobol indices",
         "",
-        f"Saltelli design, base sample N = {n}; 95 % bootstrap intervals. "
+        f"Saltelli design, base sample N = {number(n)}; 95 % bootstrap intervals. "
         "Convergence: indices at N/2 (the design's first half) against N.",
         "",
         f"![Sobol indices]({figures['sobol']})",
@@ -231,14 +330,14 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
         lines += [
             f"## Scenario discovery: `{flag}`",
             "",
-            f"PRIM over {r.n} runs ({r.successes} succeed); peeling {q.prim_alpha:g} per step "
+            f"PRIM over {count(r.n, 'run')} ({number(r.successes)} succeed); peeling {q.prim_alpha:g} per step "
             f"down to {q.prim_min_mass:g} of the runs; the box reported is the densest keeping "
             f"at least {q.prim_min_coverage:g} of the successes (step {r.chosen.step} of "
             f"{len(r.trajectory) - 1}).",
             "",
             f"Density {_pct(r.chosen.density)} (95 % {_pct(dlo)} to {_pct(dhi)}), coverage "
             f"{_pct(r.chosen.coverage)} (95 % {_pct(clo)} to {_pct(chi)}), "
-            f"{r.chosen.n} runs in the box.",
+            f"{count(r.chosen.n, 'run')} in the box.",
             "",
             "| input | box | full range |",
             "|---|---|---|",
@@ -248,7 +347,7 @@ def _questions(spec: StudySpec, ranked: Ranked, figures: dict[str, str]) -> list
             whole = (
                 ", ".join(map(str, full.categories))
                 if full.categories is not None
-                else f"{full.low:.4g} to {full.high:.4g}"
+                else f"{number(float(full.low), 4)} to {number(float(full.high), 4)}"
             )
             lines.append(f"| `{row['input']}` | {row['box']} | {whole} |")
         lines += ["", f"![PRIM trajectory]({figures[f'prim_{flag}']})", ""]
@@ -275,16 +374,20 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
         "as in the spec; each has its own report. Seeds and Earth-side draws are the same at "
         "every destination (common random numbers).",
         "",
-        f"| destination | `{q.success}` (95 % interval) | ranking of `{deciding}` | top inputs "
-        f"(total-order index) | scenario discovery | report |",
+        f"| destination | `{q.success}` (95 % interval) | ranking of `{deciding}` | what decides "
+        f"it (total-order index ± interval, in order only where intervals separate) | "
+        f"scenario discovery | report |",
         "|---|---|---|---|---|---|",
     ]
     for name, part in parts.items():
         ranked = part.ranked
         s = ranked.success
-        share = f"{_pct(s.share)} ({_pct(s.low)} to {_pct(s.high)}, {s.n} points)" if s else "-"
-        top = part.summary.get("top_inputs", [])
-        tops = ", ".join(f"`{t['parameter']}` ({_f(t['ST'], 2)})" for t in top) or "none ranked"
+        share = (
+            f"{_pct(s.share)} ({_pct(s.low)} to {_pct(s.high)}, {count(s.n, 'point')})"
+            if s
+            else "-"
+        )
+        tops = ranking_words(ranking_of(part.summary))
         found = [
             f"`{flag}`: "
             + ("; ".join(r.chosen.limit(n).describe() for n in r.chosen.restricted) or "no cut")

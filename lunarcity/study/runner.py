@@ -32,6 +32,7 @@ from lunarcity.study.policies import policy_section
 from lunarcity.study.records import earth_draws, read_phase
 from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
+from lunarcity.study.words import count
 from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
 from lunarcity.sweeps.runner import run_sweep
 from lunarcity.sweeps.spec import MAX_RUNS
@@ -129,7 +130,7 @@ def _check_size(spec: StudySpec, samples: int | None, trajectories: int | None) 
         runs = size * per * s.replicates
         if given is not None and runs > MAX_RUNS:
             raise InputError(
-                f"{size:,} x {per} x {s.replicates} replicate(s) is {runs:,} {phase} runs, more "
+                f"{size:,} x {per} x {count(s.replicates, 'replicate')} is {runs:,} {phase} runs, more "
                 f"than the {MAX_RUNS:,} a sweep holds",
                 field=flag,
                 valid=f"at most {MAX_RUNS // (per * s.replicates):,}",
@@ -322,7 +323,7 @@ def _facts(
     runs = (r * (d + 1) + n * (len(kept) + 2)) * s.replicates
     full = (
         f"{r} x ({d} + 1) Morris runs and N x (k + 2) Sobol runs with N = {n} and k = "
-        f"{len(kept)} kept here, x {s.replicates} replicate(s): {runs:,} runs"
+        f"{len(kept)} kept here, x {count(s.replicates, 'replicate')}: {runs:,} runs"
     )
     return {"phases": phases, "reduced": reduced, "full_size": full, "sobol_n": s.sobol.samples}
 
@@ -363,15 +364,17 @@ def _write_outputs(
             tables / "success.parquet",
         )
     out = {"morris": f"{FIGURES}/morris.png", "sobol": f"{FIGURES}/sobol.png"}
-    sensitivity_chart(screened.morris, figs / "morris.png", title=f"Screening: {spec.name}")
-    fig.sobol_chart(ranked.full, figs / "sobol.png", f"Sobol indices: {spec.name}")
+    sensitivity_chart(
+        screened.morris, figs / "morris.png", title="Which inputs matter (Morris screening)"
+    )
+    fig.sobol_chart(ranked.full, figs / "sobol.png", "What decides the outcome (Sobol indices)")
     q = spec.study.questions
     if ranked.survival is not None:
         write_atomic(ranked.survival.table, tables / "survival.parquet")
         fig.survival_chart(
             ranked.survival,
             figs / "survival.png",
-            f"{spec.name}: {q.survival_event} by year (Kaplan-Meier)",
+            "Share of runs that have succeeded by each year (Kaplan-Meier)",
             str(q.survival_event),
         )
         out["survival"] = f"{FIGURES}/survival.png"
@@ -389,7 +392,11 @@ def _write_outputs(
     for flag, result in ranked.prims.items():
         write_atomic(result.trajectory_table(), tables / f"prim_{flag}_trajectory.parquet")
         write_atomic(result.limits_table(), tables / f"prim_{flag}_box.parquet")
-        fig.prim_chart(result, figs / f"prim_{flag}.png", f"PRIM peeling: {flag}")
+        fig.prim_chart(
+            result,
+            figs / f"prim_{flag}.png",
+            "Where the runs succeed: each step of the search (PRIM)",
+        )
         out[f"prim_{flag}"] = f"{FIGURES}/prim_{flag}.png"
     return out
 

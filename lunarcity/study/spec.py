@@ -67,6 +67,12 @@ class SobolPhase(_Sourced):
 
     samples: PositiveInt = Field(description="Base sample N, a power of two (runs: N * (k + 2))")
     outcomes: list[str] = Field(min_length=1, description="Outcomes analysed; the first decides")
+    surrogate: bool = Field(
+        False,
+        description="Also fit a polynomial chaos surrogate to the deciding outcome over the "
+        "same runs (lunarcity/study/surrogate.py): its Sobol indices, read when its held-out "
+        "Q^2 is at least 0.9, beside the sampling estimates",
+    )
 
 
 class EarthSide(_Sourced):

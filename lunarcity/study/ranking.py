@@ -1,0 +1,121 @@
+"""Which inputs a study can rank: only those whose total-order intervals separate.
+
+A Sobol total-order index comes with a 95 % bootstrap interval. Saying "decided mostly by A then
+B" claims A's index is above B's; when their intervals overlap the data do not say so. Inputs
+are sorted by their index and cut into tiers wherever one interval lies wholly above the next
+(its low end above the next one's high end); an input alone in its tier has a rank, the inputs
+sharing a tier are "not resolved" against each other. An interval wider than the index's whole
+range (0 to 1) resolves nothing. The last input listed ranks only when no input follows it and
+its interval stays above zero: a summary that lists the top few of more kept inputs cannot show
+the next one's interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lunarcity.study.words import number
+
+
+@dataclass(frozen=True)
+class Index:
+    """One input's total-order index and the half-width of its 95 % interval."""
+
+    parameter: str
+    st: float
+    conf: float
+
+    @property
+    def low(self) -> float:
+        """The interval's low end."""
+        return self.st - self.conf
+
+    @property
+    def high(self) -> float:
+        """The interval's high end."""
+        return self.st + self.conf
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The inputs a study ranks, in order, and those it leaves unresolved.
+
+    Attributes:
+        ranked: The leading inputs, each one's interval wholly above the next input's.
+        unresolved: The inputs after them, in index order, whose order the intervals leave open.
+    """
+
+    ranked: list[Index]
+    unresolved: list[Index]
+
+
+def _separates(upper: Index, lower: Index) -> bool:
+    return upper.conf < 1.0 and lower.conf < 1.0 and upper.low > lower.high
+
+
+def rank_inputs(indices: list[Index], complete: bool = True) -> Ranking:
+    """Rank inputs by total-order index where their intervals separate.
+
+    Args:
+        indices: Each input's index and interval (any order).
+        complete: Whether ``indices`` holds every input analysed (False: a top few, so the last
+            one's follower is unknown and the last cannot rank).
+
+    Returns:
+        The leading inputs that rank (each separated from the next) and the rest, unresolved.
+    """
+    order = sorted(indices, key=lambda i: -i.st)
+    ranked: list[Index] = []
+    for k, index in enumerate(order):
+        follower = order[k + 1] if k + 1 < len(order) else None
+        if follower is None:
+            if complete and index.conf < 1.0 and index.low > 0:
+                ranked.append(index)
+                continue
+            break
+        if not _separates(index, follower):
+            break
+        ranked.append(index)
+    return Ranking(ranked, order[len(ranked) :])
+
+
+def ranking_of(summary: dict[str, Any]) -> Ranking:
+    """The ranking a study's (or one destination's) summary.json supports.
+
+    Reads ``total_order`` (every kept input, written since issue 29) when present, else
+    ``top_inputs`` (the top three), which is complete only when no more inputs were kept.
+    """
+    rows = summary.get("total_order") or summary.get("top_inputs") or []
+    indices = [Index(r["parameter"], float(r["ST"]), float(r["ST_conf"])) for r in rows]
+    complete = bool(summary.get("total_order")) or len(indices) >= len(summary.get("kept", []))
+    return rank_inputs(indices, complete=complete)
+
+
+def _with_interval(index: Index, name: Callable[[str], str]) -> str:
+    return f"{name(index.parameter)} ({number(index.st, 2)} ± {number(index.conf, 2)})"
+
+
+def ranking_words(ranking: Ranking, name: Callable[[str], str] = lambda p: f"`{p}`") -> str:
+    """The ranking as a sentence's words: only separated inputs are put in order.
+
+    Args:
+        ranking: From :func:`rank_inputs`.
+        name: How an input is named (backticked by default; plain words for the README).
+
+    Returns:
+        e.g. "`a` (0.61 ± 0.1) first, then `b` (0.2 ± 0.05); not resolved: `c` (0.1 ± 0.2)
+        and `d` (0.09 ± 0.1), whose intervals overlap" or "not resolved: ... overlap".
+    """
+    parts = []
+    if ranking.ranked:
+        ordered = [_with_interval(i, name) for i in ranking.ranked]
+        parts.append(ordered[0] + " first" + "".join(f", then {o}" for o in ordered[1:]))
+    rest = [_with_interval(i, name) for i in ranking.unresolved]
+    if len(rest) == 1:
+        parts.append(f"not resolved: {rest[0]}")
+    elif rest:
+        listed = ", ".join(rest[:-1]) + " and " + rest[-1]
+        parts.append(f"not resolved: {listed}, whose total-order intervals overlap")
+    return "; ".join(parts) or "no input analysed"
