@@ -293,12 +293,13 @@ class LunarCity(mesa.Model):
         launch_want = launch.launches_possible(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
+        # The launcher's claim ahead of the fabs is the planner's lever (launch_power_share).
         demand = {
             "robots": units.robot_energy_kwh(),
-            "fabs": float(production_plan.batches @ self.arrays.r_energy),
             "launch": launch_want * self.track.launch_kwh,
+            "fabs": float(production_plan.batches @ self.arrays.r_energy),
         }
-        power = supply(self, demand)
+        power = supply(self, demand, {"launch": self.params.planner.launch_power_share})
 
         # 3. Labour: repair, mine, haul, then assemble (robots work as far as power allows).
         robot_served = power.fraction("robots")
