@@ -4,7 +4,7 @@ The day is :meth:`LunarCity.step`, read top to bottom; each stage lives in a mod
 what it decides and returns a frozen result (collected in :class:`lunarcity.day.Day`):
 
 1. :mod:`lunarcity.plan`: today's mix by kind and the production plan it implies;
-2. :mod:`lunarcity.power`: generation and storage serve robots, fabs and the launcher;
+2. :mod:`lunarcity.power`: generation and storage serve robots, the launcher and fabs;
 3. :mod:`lunarcity.labour`: repair (:mod:`lunarcity.wear`), mining, hauling, assembly;
 4. :mod:`lunarcity.jobs`: which build jobs start, with the parts in stock;
 5. :mod:`lunarcity.recipes`: fabs run their batches;
