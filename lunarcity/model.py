@@ -4,7 +4,7 @@ The day is :meth:`LunarCity.step`, read top to bottom; each stage lives in a mod
 what it decides and returns a frozen result (collected in :class:`lunarcity.day.Day`):
 
 1. :mod:`lunarcity.plan`: today's mix by kind and the production plan it implies;
-2. :mod:`lunarcity.power`: generation and storage serve robots, fabs and the launcher;
+2. :mod:`lunarcity.power`: generation and storage serve robots, the launcher and fabs;
 3. :mod:`lunarcity.labour`: repair (:mod:`lunarcity.wear`), mining, hauling, assembly;
 4. :mod:`lunarcity.jobs`: which build jobs start, with the parts in stock;
 5. :mod:`lunarcity.recipes`: fabs run their batches;
@@ -295,12 +295,13 @@ class LunarCity(mesa.Model):
         launch_want = launch.launches_possible(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
+        # The launcher's claim ahead of the fabs is the planner's lever (launch_power_share).
         demand = {
             "robots": units.robot_energy_kwh(),
-            "fabs": float(production_plan.batches @ self.arrays.r_energy),
             "launch": launch_want * self.track.launch_kwh,
+            "fabs": float(production_plan.batches @ self.arrays.r_energy),
         }
-        power = supply(self, demand)
+        power = supply(self, demand, {"launch": self.params.planner.launch_power_share})
 
         # 3. Labour: repair, mine, haul, then assemble (robots work as far as power allows).
         robot_served = power.fraction("robots")

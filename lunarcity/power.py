@@ -7,6 +7,7 @@ curtailed, where losses are the round-trip loss on what was charged.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -76,8 +77,14 @@ def dispatch(
     stored: float,
     capacity: float,
     round_trip: float,
+    claims: Mapping[str, float] | None = None,
 ) -> Dispatch:
     """Serve ``demand`` (ordered by priority) from ``generated`` and storage.
+
+    A load with a claim share s below 1 takes, at its turn, at most s of the energy still
+    available; the rest of its demand waits until every load has had its turn, and is then
+    served from what they left, in the same order. A load without a claim takes all it wants
+    at its turn (s = 1), so with no claims this is plain priority order.
 
     Args:
         generated: Energy generated today (kWh).
@@ -85,16 +92,27 @@ def dispatch(
         stored: Energy in storage at the start of the day.
         capacity: Storage capacity today (what is in service).
         round_trip: Round-trip efficiency, applied when charging.
+        claims: Load -> share (0-1) of the energy left at its turn it may take ahead of the
+            loads after it (1 when absent).
     """
+    claims = claims or {}
     served: dict[str, float] = {}
     # Energy held by banks that failed or were scrapped is lost with them.
     lost = max(0.0, stored - capacity)
     stored_before = stored
     stored -= lost
     available = generated + stored
+    waiting: dict[str, float] = {}
     for load, want in demand.items():
-        got = min(want, available)
+        share = claims.get(load, 1.0)
+        got = min(want, available) if share >= 1.0 else min(want, share * available)
         served[load] = got
+        available -= got
+        if got < want and share < 1.0:
+            waiting[load] = want - got
+    for load, rest in waiting.items():
+        got = min(rest, available)
+        served[load] += got
         available -= got
     used = math.fsum(served.values())
     discharged = max(0.0, used - generated)
@@ -114,16 +132,21 @@ def dispatch(
     )
 
 
-def supply(city: LunarCity, demand: dict[str, float]) -> Dispatch:
+def supply(
+    city: LunarCity, demand: dict[str, float], claims: Mapping[str, float] | None = None
+) -> Dispatch:
     """The day's power stage: generation and storage in service serve ``demand`` by priority.
 
-    With ``economy.unlimited_power`` every load is served in full and nothing is stored.
+    ``claims`` limit what a load takes at its turn (see :func:`dispatch`). With
+    ``economy.unlimited_power`` every load is served in full and nothing is stored.
     The energy in storage is carried to tomorrow in ``city.state.storage_kwh``.
     """
     if city.params.economy.unlimited_power:
-        return dispatch(math.fsum(demand.values()), demand, 0.0, 0.0, 1.0)
+        return dispatch(math.fsum(demand.values()), demand, 0.0, 0.0, 1.0, claims)
     contributions = city.contributions
     capacity, rte = contributions.storage_capacity()
-    d = dispatch(contributions.generation_kwh(), demand, city.state.storage_kwh, capacity, rte)
+    d = dispatch(
+        contributions.generation_kwh(), demand, city.state.storage_kwh, capacity, rte, claims
+    )
     city.state.storage_kwh = d.stored_after
     return d

@@ -124,6 +124,7 @@ ROLES: dict[str, dict[str, Role]] = {
         "crew": L,
         "produce_after_years": L,
         "produce_share": L,
+        "launch_power_share": L,
         "stock_days": L,
     },
     "LearningConfig": {**_NOTES, "progress_ratio": U},

@@ -423,6 +423,16 @@ class PlannerConfig(Section):
     produce_share: float = Field(
         0.5, ge=0, le=1, description="Share of build mass for output once producing"
     )
+    # A decision, not physics: how the day's energy is split between launching satellites
+    # already built and fab work that makes more (lunarcity/power.py, docs/MODEL.md "Power").
+    launch_power_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of the day's energy (after the robots) the mass driver may take "
+        "ahead of the fabs; the rest of its demand waits for what the fabs leave (1: satellites "
+        "built fly first; 0: the launcher gets only what the fabs leave)",
+    )
     # At most the longest run (1e308 overflowed the lander manifest to inf).
     stock_days: float = Field(
         30.0, gt=0, le=MAX_DAYS, description="Days of parts the fabs keep ahead of the builders"

@@ -63,6 +63,10 @@ STALE_SINCE: dict[str, str] = {
         "imports, which the planner reads the next day (industrial_mass_t and launched_t of 4 "
         "of the 6 recorded runs move by up to 5 %)"
     ),
+    "issues 23-24 (launch power)": (
+        "the mass driver's power is the planner's lever planner.launch_power_share, by default "
+        "served ahead of the fabs: launches and everything after the track move"
+    ),
 }
 
 

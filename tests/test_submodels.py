@@ -67,6 +67,38 @@ def test_dispatch_a_night_is_drawn_down_by_priority() -> None:
     assert d.served == pytest.approx({"launch": 70.0, "robots": 0.0})
 
 
+def test_dispatch_the_launchers_claim_ahead_of_the_fabs() -> None:
+    # A day at lunar orbit: 10,000 kWh generated and 2,000 kWh in the bank, 12,000 to give.
+    # Robots want 1,000; the launcher three shots of 2,691 kWh = 8,073; the fabs 9,000. Priority
+    # robots, launch, fabs, with the planner's launch_power_share as the launcher's claim.
+    demand = {"robots": 1000.0, "launch": 8073.0, "fabs": 9000.0}
+
+    def launcher_kwh(share: float, want: dict[str, float] = demand) -> dict[str, float]:
+        return dispatch(10000.0, want, 2000.0, 100000.0, 0.5, {"launch": share}).served
+
+    # Share 1: after the robots 11,000 are left; the launcher takes its 8,073 (all three shots),
+    # the fabs get the 2,927 that remain.
+    assert launcher_kwh(1.0) == pytest.approx({"robots": 1000.0, "launch": 8073.0, "fabs": 2927.0})
+    # Share 0.5: the launcher claims at most 0.5 x 11,000 = 5,500 ahead of the fabs (two shots,
+    # 5,382 kWh); the fabs take the other 5,500 of their 9,000, leaving nothing for the 2,573 the
+    # launcher still wants.
+    assert launcher_kwh(0.5) == pytest.approx({"robots": 1000.0, "launch": 5500.0, "fabs": 5500.0})
+    # Share 0 is the old order (robots, fabs, launch): fabs 9,000, launcher the 2,000 left, not
+    # one 2,691 kWh shot.
+    assert launcher_kwh(0.0) == pytest.approx({"robots": 1000.0, "launch": 2000.0, "fabs": 9000.0})
+    # What the fabs leave goes to the launcher's waiting demand: fabs wanting 4,000, at share 0.5
+    # the launcher gets 5,500 first and then 11,000 - 5,500 - 4,000 = 1,500 more, 7,000 in all.
+    fewer = {"robots": 1000.0, "launch": 8073.0, "fabs": 4000.0}
+    assert launcher_kwh(0.5, fewer) == pytest.approx(
+        {"robots": 1000.0, "launch": 7000.0, "fabs": 4000.0}
+    )
+    # A day with enough for all (20,000 kWh against 1,000 + 8,073 + 9,000 = 18,073 wanted) serves
+    # every load in full whatever the claim, and the energy balance closes (the 1,927 kWh surplus
+    # has no room in a bank of capacity 0 and is curtailed).
+    d = dispatch(20000.0, demand, 0.0, 0.0, 0.5, {"launch": 0.3})
+    assert d.served == pytest.approx(demand) and d.balance_error() == pytest.approx(0.0, abs=1e-9)
+
+
 def test_dispatch_energy_held_by_failed_banks_is_lost() -> None:
     # 800 kWh stored but only 500 kWh of banks still work: 300 kWh goes with the failed ones.
     d = dispatch(0.0, {"robots": 100.0}, stored=800.0, capacity=500.0, round_trip=0.5)
