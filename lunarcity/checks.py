@@ -89,11 +89,11 @@ def check_data_as_run(folder: Path, catalog: Catalog) -> None:
     Raises:
         InputError: naming the file, the field and what would be valid.
     """
-    from lunarcity.pulse import kind_for_bom, load_pulse_stores
-    from lunarcity.satellite import SATELLITES_FILE, load_satellites
     from lunarcity.scenario import resolve_scenario
-    from lunarcity.thesis import plan_thesis
-    from lunarcity.trajectory import DESTINATIONS_FILE, load_destinations
+    from lunarcity.space.pulse import kind_for_bom, load_pulse_stores
+    from lunarcity.space.satellite import SATELLITES_FILE, load_satellites
+    from lunarcity.space.thesis import plan_thesis
+    from lunarcity.space.trajectory import DESTINATIONS_FILE, load_destinations
 
     sats = load_satellites(folder)
     trips = load_destinations(folder)

@@ -19,16 +19,16 @@ import polars as pl
 
 from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.earth_ledger import COLUMNS as LEDGER_COLUMNS
-from lunarcity.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.landers import landed_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
-from lunarcity.margin import horizon_verdict, margin_block
 from lunarcity.scenario import TARGET_METRICS
 from lunarcity.self_growth import self_growth
+from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
+from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
+from lunarcity.space.margin import horizon_verdict, margin_block
+from lunarcity.space.thesis import earth_side
 from lunarcity.target import TargetTracker
-from lunarcity.thesis import earth_side
 
 if TYPE_CHECKING:
     from lunarcity.day import Day
@@ -349,7 +349,7 @@ class Recorder:
         return frame.hstack(self._ledger(frame).select(LEDGER_COLUMNS))
 
     def _ledger(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The Earth ledger of the days in ``frame`` (lunarcity/earth_ledger.py)."""
+        """The Earth ledger of the days in ``frame`` (lunarcity/space/earth_ledger.py)."""
         m = self.model
         return earth_ledger(frame, earth_side(m.params, m.seed_t), m.thesis.route)
 
@@ -379,7 +379,7 @@ class Recorder:
             satellite_w_per_kg=m.thesis.lunar.w_per_kg,
             direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,
         )
-        # The margin and the verdict over the run's horizon (lunarcity/margin.py).
+        # The margin and the verdict over the run's horizon (lunarcity/space/margin.py).
         side = earth_side(m.params, m.seed_t)
         return (
             block

@@ -53,9 +53,9 @@ from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
 from lunarcity.scenario import MAX_DAYS, Scenario, resolve_scenario
 from lunarcity.site import build_site
+from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.state import CityState, RunConstants
 from lunarcity.stocks import Stocks
-from lunarcity.thesis import designed_catalog, plan_thesis
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -115,7 +115,7 @@ class LunarCity(mesa.Model):
         super().__init__(rng=sc.run.seed)
         self.params = sc
         base_catalog = catalog or default_catalog()
-        # The thesis (lunarcity/thesis.py): the satellite from its components, the trip, the
+        # The thesis (lunarcity/space/thesis.py): the satellite from its components, the trip, the
         # shot and its pulsed store; the satellite and its kick stage are built as designed.
         self.thesis = plan_thesis(sc, base_catalog)
         self.catalog = designed_catalog(self.thesis, base_catalog)

@@ -49,7 +49,7 @@ from lunarcity.scenario_sections import (
     TargetPart,
     UnitOverride,
 )
-from lunarcity.trajectory import load_destinations
+from lunarcity.space.trajectory import load_destinations
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
 

@@ -17,8 +17,8 @@ from pydantic import Field
 from lunarcity.catalog import MAX_FAILURES_PER_YEAR
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import did_you_mean, one_of
-from lunarcity.satellite import FigureOverrides
-from lunarcity.trajectory import MAX_LAUNCH_KM_S
+from lunarcity.space.satellite import FigureOverrides
+from lunarcity.space.trajectory import MAX_LAUNCH_KM_S
 from lunarcity.validation import Strict
 
 # -- bounds -----------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ class EarthConfig(Section):
     force_imports: list[str] = Field(
         default_factory=list, description="Items imported even when a local fab could make them"
     )
-    # None: from physics (lunarcity.earth_ledger.tankers_needed); a count overrides it.
+    # None: from physics (lunarcity.space.earth_ledger.tankers_needed); a count overrides it.
     tankers_per_landing: float | None = Field(
         None,
         ge=0,

@@ -414,7 +414,7 @@ def test_chart_ticks_are_round_numbers() -> None:
 # -- the thesis chart ------------------------------------------------------------------------------
 def _hand_ledger() -> pl.DataFrame:
     """Five days of a tiny city, its Earth ledger worked by hand in the test below."""
-    from lunarcity.earth_ledger import EarthSide, RouteFigures, earth_ledger
+    from lunarcity.space.earth_ledger import EarthSide, RouteFigures, earth_ledger
 
     side = EarthSide(tankers_per_landing=1, payload_to_leo_t=100, payload_landed_t=100, seed_t=100)
     route = RouteFigures(lunar_earth_kg_per_kw=10.0, direct_kg_per_kw=500.0)

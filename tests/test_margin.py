@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 from lunarcity.catalog import default_catalog
-from lunarcity.margin import horizon_verdict, lifted_per_landed, margin_block
 from lunarcity.scenario import resolve_scenario
-from lunarcity.thesis import earth_side, plan_thesis
+from lunarcity.space.margin import horizon_verdict, lifted_per_landed, margin_block
+from lunarcity.space.thesis import earth_side, plan_thesis
 
 G0 = 9.80665
 SIGMA = 5.670374419e-8

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.trajectory import (
+from lunarcity.space.trajectory import (
     G0,
     Window,
     launch_possible,

@@ -21,7 +21,7 @@ from typing import Any
 from lunarcity.errors import InputError
 from lunarcity.overrides import preset_paths
 from lunarcity.scenario import Scenario, check_seed, resolve_scenario
-from lunarcity.trajectory import load_destinations
+from lunarcity.space.trajectory import load_destinations
 
 from . import words
 

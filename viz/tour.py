@@ -137,7 +137,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
 def thesis_facts(model: LunarCity) -> list[str]:
     """The thesis's figures for this run: both satellites, and what each route has Earth lift.
 
-    Read from the model's own thesis block and daily ledger (lunarcity/earth_ledger.py): the
+    Read from the model's own thesis block and daily ledger (lunarcity/space/earth_ledger.py): the
     lunar route's launches and lifted mass so far, and the direct route's for the same compute.
     """
     t = model.recorder.thesis()

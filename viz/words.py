@@ -222,7 +222,7 @@ def destination(name: str) -> str:
 
     Read from the data, so a destination added there is named on the page with no edit here.
     """
-    from lunarcity.trajectory import load_destinations
+    from lunarcity.space.trajectory import load_destinations
 
     found = load_destinations().destinations.get(name)
     if found is None or not found.description:
@@ -241,7 +241,7 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
     """The thesis in a sentence: Earth-lifted kg per kW delivered by both routes, the break-even.
 
     Args:
-        block: The summary's ``thesis`` block (lunarcity/earth_ledger.py).
+        block: The summary's ``thesis`` block (lunarcity/space/earth_ledger.py).
         running: Whether the run goes on (a missing break-even is "not yet", else "never").
     """
     where = destination(str(block["destination"]))
@@ -301,7 +301,7 @@ def moon_or_earth(block: dict[str, Any] | None, running: bool) -> str:
     """The second question in one line: Earth's kg lifted per kW by each route, the break-even.
 
     Args:
-        block: The summary's ``thesis`` block (lunarcity/earth_ledger.py), or None.
+        block: The summary's ``thesis`` block (lunarcity/space/earth_ledger.py), or None.
         running: Whether the run goes on (a missing break-even is "not yet", else "not in
             this run").
     """

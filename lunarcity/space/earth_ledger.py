@@ -14,7 +14,7 @@ landing, payload to LEO or payload landed without rerunning the city. Definition
   delivered; ``direct_earth_kg_per_kw``: the direct route's lifted mass for the same compute;
   ``earth_kg_per_kw_marginal``: what the run consumed from Earth over the trailing year (the
   Earth-made kg landed, times the tonnes lifted per tonne landed) per kW delivered that year
-  (the steady figure for one more satellite is :mod:`lunarcity.margin`'s); ``breakeven_day``: the first day the lunar
+  (the steady figure for one more satellite is :mod:`lunarcity.space.margin`'s); ``breakeven_day``: the first day the lunar
   cumulative figure is at or below the direct one.
 """
 
@@ -111,7 +111,7 @@ class RouteFigures:
 
     Attributes:
         lunar_earth_kg_per_kw: Earth-made kg landed per kW in one more lunar satellite and its
-            kick stage, its whole chain's imports (:mod:`lunarcity.margin`).
+            kick stage, its whole chain's imports (:mod:`lunarcity.space.margin`).
         direct_kg_per_kw: Kg lifted to LEO per kW by the direct route: the Earth-built satellite
             and its transfer stage beyond LEO.
     """

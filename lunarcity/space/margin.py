@@ -27,8 +27,8 @@ import polars as pl
 
 from lunarcity.analysis import requirements
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.earth_ledger import EarthSide
 from lunarcity.economy import Economy
+from lunarcity.space.earth_ledger import EarthSide
 
 #: The recipe whose salt make-up is the unsourced figure the verdict turns on, its salt, and the
 #: feed the make-up is written per tonne of.

@@ -1,10 +1,10 @@
 """The seed's thesis, fixed for a run: the two satellites, the trip, the shot and its store.
 
 :func:`plan_thesis` puts the parts together for a scenario: the lunar-built satellite and the
-Earth-built one from their components at the destination (:mod:`lunarcity.satellite`), the launch
-speed and the kick stage by the rocket equation (:mod:`lunarcity.trajectory`), the mass-driver
-shot and the pulsed store it needs (:mod:`lunarcity.pulse`), and the per-kW figures the Earth
-ledger compares (:mod:`lunarcity.earth_ledger`). :func:`designed_catalog` writes the satellite's
+Earth-built one from their components at the destination (:mod:`lunarcity.space.satellite`), the launch
+speed and the kick stage by the rocket equation (:mod:`lunarcity.space.trajectory`), the mass-driver
+shot and the pulsed store it needs (:mod:`lunarcity.space.pulse`), and the per-kW figures the Earth
+ledger compares (:mod:`lunarcity.space.earth_ledger`). :func:`designed_catalog` writes the satellite's
 mass, bill of materials and compute, and the kick stage's recipe, into the run's catalog, so the
 economy builds what the design says.
 """
@@ -16,14 +16,14 @@ import math
 from dataclasses import dataclass
 
 from lunarcity.catalog import Catalog, Recipe, UnitSpec
-from lunarcity.earth_ledger import EarthSide, RouteFigures, tankers_needed
 from lunarcity.errors import InputError
-from lunarcity.margin import Marginal, satellite_marginal
 from lunarcity.model_economy import scenario_economy
-from lunarcity.pulse import Shot, StoreKind, StoreSizing, kind_for_bom, size_store
-from lunarcity.satellite import SatelliteDesign, design_satellite, load_satellites
 from lunarcity.scenario import Scenario
-from lunarcity.trajectory import Destination, StageSizing, load_destinations, size_stage
+from lunarcity.space.earth_ledger import EarthSide, RouteFigures, tankers_needed
+from lunarcity.space.margin import Marginal, satellite_marginal
+from lunarcity.space.pulse import Shot, StoreKind, StoreSizing, kind_for_bom, size_store
+from lunarcity.space.satellite import SatelliteDesign, design_satellite, load_satellites
+from lunarcity.space.trajectory import Destination, StageSizing, load_destinations, size_stage
 
 #: The recipe that makes kick stages, and the items its inputs are written in.
 KICK_RECIPE = "kick_stage"

@@ -71,7 +71,7 @@ class Eclipse(_Sourced):
 
     The satellite carries batteries to run its bus through ``eclipse_h`` at ``depth_of_discharge``
     and arrays large enough to run the bus and recharge them in the sunlit rest of ``orbit_h``
-    (lunarcity/satellite.py).
+    (lunarcity/space/satellite.py).
     """
 
     orbit_h: PositiveFloat = Field(description="The orbit's period (h)")

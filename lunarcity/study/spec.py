@@ -16,6 +16,7 @@ import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.space.trajectory import load_destinations
 from lunarcity.study.earth import PROCESSORS, post_outcome_types
 from lunarcity.study.policies import check_roles
 from lunarcity.sweeps.spec import (
@@ -28,7 +29,6 @@ from lunarcity.sweeps.spec import (
     outcome_type,
     validate_spec,
 )
-from lunarcity.trajectory import load_destinations
 from lunarcity.validation import Strict, to_input_error
 from lunarcity.yamlio import LineMap, line_of, load_yaml
 

@@ -48,7 +48,7 @@ SUMMARY_OUTCOMES: dict[str, str] = {
     "landers_arrived": "int",
     "landers_lost": "int",
     "satellite_cap_per_year_from_chips": "float",
-    # The thesis block (lunarcity/earth_ledger.py): both routes per kW delivered.
+    # The thesis block (lunarcity/space/earth_ledger.py): both routes per kW delivered.
     "thesis.destination": "str",
     "thesis.satellite_w_per_kg": "float",
     "thesis.direct_satellite_w_per_kg": "float",

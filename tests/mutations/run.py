@@ -75,7 +75,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "marginal_without_the_kick_stage",
         "one more satellite's Earth-made kg leave its kick stage out of the economy's demand",
-        "lunarcity/margin.py",
+        "lunarcity/space/margin.py",
         ((r'if kick_kg > 0 and "kick_stage" in econ\.catalog\.items:', "if False:"),),
         (
             "tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",
@@ -85,14 +85,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "salt_limit_without_the_salt",
         "the salt make-up limit computed as if the chain used no calcium chloride",
-        "lunarcity/margin.py",
+        "lunarcity/space/margin.py",
         ((r"salt_kg = req\.imports\.get\(SALT_ITEM, 0\.0\)", "salt_kg = 0.0"),),
         ("tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",),
     ),
     Mutation(
         "marginal_over_the_whole_run",
         "the marginal series reads the whole run, not the trailing year",
-        "lunarcity/earth_ledger.py",
+        "lunarcity/space/earth_ledger.py",
         (
             (
                 r'start = np\.searchsorted\(day, day - DAYS_PER_YEAR, side="left"\)',
@@ -410,14 +410,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "radiators_t_cubed",
         "radiators reject 2 e sigma (T^3 - T_sink^3): a 20 W/kg satellite falls to 0.19",
-        "lunarcity/satellite.py",
+        "lunarcity/space/satellite.py",
         ((r"temperature_k\*\*4 - sink_k\*\*4", "temperature_k**3 - sink_k**3"),),
         ("tests/test_satellite.py::test_no_satellite_violates_its_heat_budget",),
     ),
     Mutation(
         "payload_to_leo_swapped_with_landed",
         "the Earth ledger takes the payload to LEO for the payload landed and back",
-        "lunarcity/earth_ledger.py",
+        "lunarcity/space/earth_ledger.py",
         (
             (
                 r'(def earth_ledger\([^)]*\)[^:]*:\n\s+"""[\s\S]*?"""\n)',
@@ -458,7 +458,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "direct_route_given_lunar_figures",
         "the direct route's Earth-built satellite sized with the lunar figure set",
-        "lunarcity/thesis.py",
+        "lunarcity/space/thesis.py",
         (
             (
                 r'sc\.earth\.apply\(sats\.figure_sets\["earth"\]\)',
@@ -472,7 +472,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "kick_stage_ignores_slow_launch",
         "a launch slower than the destination needs leaves the kick stage as at full speed",
-        "lunarcity/thesis.py",
+        "lunarcity/space/thesis.py",
         ((r"max\(0\.0, need - launch\)", "0.0"),),
         ("tests/test_thesis_plan.py::test_a_slow_launch_leaves_the_shortfall_to_the_kick_stage",),
     ),
