@@ -34,7 +34,7 @@ import numpy as np
 from lunarcity.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
 from lunarcity.contributions import FleetContributions, fold_smaller_fabs
 from lunarcity.model import LunarCity
-from lunarcity.scenario import Scenario
+from lunarcity.world.scenario import Scenario
 
 
 class RefRobot(Robot):

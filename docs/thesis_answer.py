@@ -23,11 +23,11 @@ import polars as pl
 
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
-from lunarcity.scenario import resolve_scenario
 from lunarcity.space.earth_ledger import EarthSide, breakeven_day, earth_ledger
 from lunarcity.space.satellite import load_satellites
 from lunarcity.space.thesis import KICK_RECIPE, earth_side
 from lunarcity.space.trajectory import load_destinations
+from lunarcity.world.scenario import resolve_scenario
 
 HERE = Path(__file__).resolve().parent
 SX26_KW_PER_YEAR = 100e6  # 100 GW/yr (SX26)

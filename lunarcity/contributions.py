@@ -18,8 +18,8 @@ import numpy as np
 from lunarcity.constants import HOURS_PER_DAY
 
 if TYPE_CHECKING:
-    from lunarcity.catalog import UnitSpec
     from lunarcity.model import LunarCity
+    from lunarcity.world.catalog import UnitSpec
 
 
 class UnitContributions(Protocol):

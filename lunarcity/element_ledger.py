@@ -4,7 +4,7 @@ mined + landed = stocks + scrap + work in progress + units in service + launched
 vented, for O, Si, Al, Fe, Ca, Mg, Ti, the minor oxides (``other``) and whatever Earth-made
 items carry (Cl, Sn, ``earth`` for hardware the data does not break down).
 
-Every item has one composition at the run's soil (:meth:`lunarcity.catalog.Catalog.chemistry`),
+Every item has one composition at the run's soil (:meth:`lunarcity.world.catalog.Catalog.chemistry`),
 every unit kind the composition of its bill of materials. Scrap is the exception: it is whatever
 was scrapped, so its materials are kept as a pool (kg by item) and remelting returns that pool's
 mix, not a fixed alloy.
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity import chemistry
+from lunarcity.world import chemistry
 
 if TYPE_CHECKING:
-    from lunarcity.catalog import Catalog
+    from lunarcity.world.catalog import Catalog
 
 
 class ElementLedger:

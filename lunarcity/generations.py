@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lunarcity.catalog import Catalog
+from lunarcity.world.catalog import Catalog
 
 #: Prefix of a shortfall of Earth-made stock of an item (a generation's Earth-made share); the
 #: bottleneck stage names such a day ``imports``.

@@ -2,7 +2,7 @@
 
 On the bound's own footing (the default city, nothing landed after the seed but every Earth-only
 input free: ``earth.imports=false``, ``earth.free_vitamins=true``), each cause the bound leaves
-out (lunarcity/growth.py) is switched off in turn and the run's best trailing-year doubling
+out (lunarcity/world/growth_bound.py) is switched off in turn and the run's best trailing-year doubling
 measured again. A cause's share of the gap is how much nearer the bound switching it off alone
 brings the best doubling; the shares need not add up (causes interact), and what they leave is
 shown as unexplained. A negative share means the city grows slower without the cause (stocks
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from lunarcity.growth import balanced_growth, city_problem
+from lunarcity.world.growth_bound import balanced_growth, city_problem
 
 #: The bound's footing: Earth-only inputs free, nothing else from Earth after the seed.
 FOOTING: dict[str, Any] = {"earth__imports": False, "earth__free_vitamins": True}

@@ -23,7 +23,7 @@ import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.placement import Slot
-from lunarcity.scenario import Cadence, EarthConfig, ManifestPolicy
+from lunarcity.world.scenario import Cadence, EarthConfig, ManifestPolicy
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -412,7 +412,7 @@ def supply_vitamins(city: LunarCity, plan: Plan) -> float:
 
     Each Earth-only item is topped up to what the plan consumes of it over a day and the
     planner's stock days, so no recipe or job waits for chips, salt or anodes: the footing on
-    which the growth bound (lunarcity/growth.py) counts them free.
+    which the growth bound (lunarcity/world/growth_bound.py) counts them free.
 
     Returns:
         The mass landed (kg).

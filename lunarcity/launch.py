@@ -16,14 +16,14 @@ import numpy as np
 
 from lunarcity.constants import G0, J_PER_KWH
 from lunarcity.fleet import Fleet
-from lunarcity.scenario import MassDriverConfig
 from lunarcity.space.trajectory import Window, launch_possible
+from lunarcity.world.scenario import MassDriverConfig
 
 if TYPE_CHECKING:
-    from lunarcity.catalog import UnitSpec
     from lunarcity.model import LunarCity
     from lunarcity.site import SiteGrid
     from lunarcity.space.thesis import ThesisPlan
+    from lunarcity.world.catalog import UnitSpec
 
 
 def track_length_m(launch_km_s: float, max_accel_g: float) -> float:

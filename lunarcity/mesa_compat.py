@@ -39,7 +39,7 @@ import mesa
 import numpy as np
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import check_seed
+from lunarcity.world.scenario import check_seed
 
 A = TypeVar("A", bound=mesa.Agent)
 

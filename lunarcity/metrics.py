@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from lunarcity.analysis import vitamin_summary
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.landers import landed_summary
 from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
-from lunarcity.scenario import TARGET_METRICS
 from lunarcity.self_growth import self_growth
 from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.space.margin import horizon_verdict, margin_block
 from lunarcity.space.thesis import earth_side
 from lunarcity.target import TargetTracker
+from lunarcity.world.economy_requirements import vitamin_summary
+from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
+from lunarcity.world.scenario import TARGET_METRICS
 
 if TYPE_CHECKING:
     from lunarcity.day import Day
@@ -448,7 +448,7 @@ class Recorder:
         )
 
     def _growth(self) -> dict[str, Any]:
-        """The run's best doubling against its data's balanced growth bound (lunarcity/growth.py).
+        """The run's best doubling against its data's balanced growth bound (lunarcity/world/growth_bound.py).
 
         ``best_doubling_years`` is the shortest trailing-year doubling time of industrial mass;
         ``efficiency`` is the bound's doubling time over it (1 is the bound).

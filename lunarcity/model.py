@@ -36,10 +36,8 @@ import numpy as np
 from lunarcity import jobs, labour, landers, launch, plan, recipes, wear
 from lunarcity.agents import AGENT_CLASS, Unit
 from lunarcity.bottleneck import binding_constraint
-from lunarcity.catalog import Catalog, UnitSpec, default_catalog
 from lunarcity.contributions import FleetContributions, UnitContributions
 from lunarcity.day import Day
-from lunarcity.economy_arrays import EconomyArrays
 from lunarcity.element_ledger import ElementLedger
 from lunarcity.fleet import Fleet
 from lunarcity.generations import Generations
@@ -47,15 +45,17 @@ from lunarcity.learning import LearningCurve
 from lunarcity.ledgers import MassLedger
 from lunarcity.mesa_compat import run_seed
 from lunarcity.metrics import Recorder
-from lunarcity.model_economy import scenario_economy
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
-from lunarcity.scenario import MAX_DAYS, Scenario, resolve_scenario
 from lunarcity.site import build_site
 from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.state import CityState, RunConstants
 from lunarcity.stocks import Stocks
+from lunarcity.world.catalog import Catalog, UnitSpec, default_catalog
+from lunarcity.world.economy_arrays import EconomyArrays
+from lunarcity.world.scenario import MAX_DAYS, Scenario, resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -216,7 +216,7 @@ class LunarCity(mesa.Model):
 
         # -- run-long: the planner's basis ----------------------------------------------------
         profile = plan.crest_profile(self.site, self.placement.sunny_order)
-        # The yearly mean sunlight of those cells: the growth bound's energy (lunarcity/growth.py).
+        # The yearly mean sunlight of those cells: the growth bound's energy (lunarcity/world/growth_bound.py).
         self.sunlit_mean = float(profile.mean())
         self.plan_basis = plan.PlanBasis.build(
             sc,

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.catalog import UnitSpec
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.economy_arrays import EconomyArrays
 from lunarcity.launch import pulse_ready
 from lunarcity.planner import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
-from lunarcity.scenario import Scenario
 from lunarcity.site import SiteGrid
+from lunarcity.world.catalog import UnitSpec
+from lunarcity.world.economy_arrays import EconomyArrays
+from lunarcity.world.scenario import Scenario
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunarcity.analysis import requirements
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
-from lunarcity.economy import Economy
+from lunarcity.world.economy import Economy
+from lunarcity.world.economy_requirements import requirements
 
 GROWTH_ROLES = ("robot", "fab", "power", "storage")
 OUTPUT_ROLES = ("rail", "satellite")

@@ -6,7 +6,7 @@ upstream first, capped by the inputs in stock; inputs only Earth supplies are sh
 among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
 them the same day), and the imported share of each stock follows its inputs (for closure).
 Remelting returns what was scrapped: the remelt recipe's outputs follow the scrap pool's mix
-(:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.economy_arrays.
+(:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.world.economy_arrays.
 EconomyArrays`, updated by :func:`remelt_follows_scrap`), and oxygen beyond what the plants'
 tanks hold is vented (:func:`vent_oxygen`); every kilogram moves through
 :class:`lunarcity.stocks.Stocks`.
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.chemistry import TOLERANCE
+from lunarcity.world.chemistry import TOLERANCE
 
 if TYPE_CHECKING:
-    from lunarcity.economy_arrays import EconomyArrays, RecipeIO
     from lunarcity.model import LunarCity
+    from lunarcity.world.economy_arrays import EconomyArrays, RecipeIO
 
 
 class RecipeBook:
@@ -37,7 +37,7 @@ class RecipeBook:
         arrays: The economy compiled for the run.
 
     Attributes:
-        io: Each recipe as :data:`~lunarcity.economy_arrays.RecipeIO` (the remelt recipe's
+        io: Each recipe as :data:`~lunarcity.world.economy_arrays.RecipeIO` (the remelt recipe's
             outputs as of the last scrapping).
         per_output: Batches per kg of each output, by recipe (the remelt row as of the last
             scrapping).

@@ -289,7 +289,7 @@ def record(
     from lunarcity.model import LunarCity
     from lunarcity.outpaths import check_out_file, write_error
     from lunarcity.runner import check_ledgers
-    from lunarcity.scenario import resolve_scenario
+    from lunarcity.world.scenario import resolve_scenario
 
     path = Path(out)
     fmt = output_format(path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunarcity.catalog import Site
+from lunarcity.world.catalog import Site
 
 
 @dataclass

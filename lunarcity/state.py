@@ -21,7 +21,6 @@ import numpy as np
 
 if TYPE_CHECKING:
     from lunarcity.day import Day
-    from lunarcity.economy_arrays import EconomyArrays
     from lunarcity.fleet import Fleet
     from lunarcity.generations import Generations
     from lunarcity.jobs import JobBook
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from lunarcity.site import SiteGrid
     from lunarcity.stocks import Stocks
     from lunarcity.wear import RepairQueue, WearRates
+    from lunarcity.world.economy_arrays import EconomyArrays
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.scenario import TargetPart
+from lunarcity.world.scenario import TargetPart
 
 
 class PartState(enum.Enum):

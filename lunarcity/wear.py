@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity import recipes
-from lunarcity.catalog import UnitSpec
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.world.catalog import UnitSpec
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity

@@ -304,7 +304,7 @@ def test_a_value_the_schema_refuses_gets_a_message_not_a_crash() -> None:
 
 def _schema_limits(path: str) -> dict[str, float]:
     """A field's limits as the scenario's JSON schema states them (independent of params.py)."""
-    from lunarcity.scenario import Scenario
+    from lunarcity.world.scenario import Scenario
 
     schema = Scenario.model_json_schema()
     node = schema

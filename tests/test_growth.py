@@ -1,4 +1,4 @@
-"""The balanced growth bound (lunarcity/growth.py) against a toy worked by hand, and its report."""
+"""The balanced growth bound (lunarcity/world/growth_bound.py) against a toy worked by hand, and its report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from lunarcity.growth import GrowthProblem, balanced_growth
+from lunarcity.world.growth_bound import GrowthProblem, balanced_growth
 
 # A two-kind toy economy. A robot supplies R = 100 robot-days a year, a fab F = 1000 fab-hours.
 # Building a robot takes a = 500 fab-hours and b = 20 robot-days; a fab takes c = 1000 fab-hours

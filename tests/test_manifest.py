@@ -18,7 +18,7 @@ from lunarcity.errors import InputError
 from lunarcity.landers import earth_only_horizon, earth_only_need, fill, flies, runs_short
 from lunarcity.model import LunarCity
 from lunarcity.plan import producing_shares, todays_shares
-from lunarcity.scenario import EarthConfig
+from lunarcity.world.scenario import EarthConfig
 
 NODES = ["calcium_chloride", "anode", "chips", "structure", "motors"]
 

@@ -7,10 +7,10 @@ import math
 import polars as pl
 import pytest
 
-from lunarcity.catalog import default_catalog
-from lunarcity.scenario import resolve_scenario
 from lunarcity.space.margin import horizon_verdict, lifted_per_landed, margin_block
 from lunarcity.space.thesis import earth_side, plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
 
 G0 = 9.80665
 SIGMA = 5.670374419e-8

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lunarcity.catalog import default_catalog
 from lunarcity.element_ledger import ElementLedger
 from lunarcity.ledgers import MassLedger
 from lunarcity.stocks import StockError, Stocks
+from lunarcity.world.catalog import default_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "lunarcity"

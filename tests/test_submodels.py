@@ -4,7 +4,7 @@ Each expected value here is computed in the test's own arithmetic, with the work
 from the published figures the data cites (data/*.yaml, models/*.yaml); none is read back from the
 code under test. The model is reached only through its public surface: ``LunarCity(...)``
 attributes, ``lunarcity.run`` summaries and daily tables, scenario overrides, and the functions
-that already live in their own modules (power, site, catalog, model_economy).
+that already live in their own modules (power, site, catalog, scenario_economy).
 
 ``tests/mutations/run.py`` breaks each submodel on purpose and checks that a test here notices.
 """
@@ -18,13 +18,13 @@ import pytest
 
 import lunarcity
 from lunarcity import jobs, plan
-from lunarcity.catalog import default_catalog
 from lunarcity.learning import LearningCurve
 from lunarcity.model import LunarCity
-from lunarcity.model_economy import scenario_economy
 from lunarcity.power import dispatch
-from lunarcity.scenario import resolve_scenario
 from lunarcity.site import build_site
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 
 # == power dispatch with storage ==================================================================

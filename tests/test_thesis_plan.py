@@ -11,9 +11,9 @@ import math
 
 import pytest
 
-from lunarcity.catalog import default_catalog
-from lunarcity.scenario import resolve_scenario
 from lunarcity.space.thesis import plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
 
 SIGMA = 5.670374419e-8  # W m^-2 K^-4
 G0 = 9.80665  # m/s^2

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
-from lunarcity.overrides import preset_paths
+from lunarcity.world.scenario_overrides import preset_paths
 
 from . import words
 from .charts import CHARTS

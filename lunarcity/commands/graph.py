@@ -8,14 +8,14 @@ import re
 
 from rich.table import Table
 
-from lunarcity.analysis import production_chain, unit_totals
-from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
-from lunarcity.model_economy import scenario_economy
 from lunarcity.output import print_json, stdout_console
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.economy_requirements import production_chain, unit_totals
+from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
+from lunarcity.world.scenario import Scenario, resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year|day|d))?\s*$")
 
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _growth(scenario: Scenario, as_json: bool) -> int:
-    """Print the scenario's balanced growth bound (lunarcity/growth.py)."""
+    """Print the scenario's balanced growth bound (lunarcity/world/growth_bound.py)."""
     from lunarcity.model import LunarCity  # the bound needs the city's costs and sunlight
 
     city = LunarCity(scenario=scenario)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lunarcity.output import print_json
-from lunarcity.scenario import json_schema
+from lunarcity.world.scenario import json_schema
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

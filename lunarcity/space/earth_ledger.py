@@ -31,7 +31,7 @@ from lunarcity.constants import DAYS_PER_YEAR, G0
 from lunarcity.errors import InputError
 
 if TYPE_CHECKING:
-    from lunarcity.scenario import EarthConfig
+    from lunarcity.world.scenario import EarthConfig
 
 #: The daily columns the ledger reads.
 NEEDS = ("day", "landers_dispatched", "compute_delivered_kw", "earth_imported_t")

@@ -1,7 +1,7 @@
 """The thesis at the margin: the Earth-made kilograms one more satellite consumes, and the verdicts.
 
 One more lunar satellite at its destination costs Earth whatever its whole chain imports: the
-economy's total requirements (:func:`lunarcity.analysis.requirements`, the LP ``lunarcity graph``
+economy's total requirements (:func:`lunarcity.world.economy_requirements.requirements`, the LP ``lunarcity graph``
 uses) of the satellite and the kick stage it is launched with, so the chips, the kick stage's
 engine and Earth fuel, and the process consumables its aluminium eats in the salt cell (calcium
 chloride and anodes). Landed on the Moon, each of those kilograms cost Earth the tonnes it lifts
@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lunarcity.analysis import requirements
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.economy import Economy
 from lunarcity.space.earth_ledger import EarthSide
+from lunarcity.world.economy import Economy
+from lunarcity.world.economy_requirements import requirements
 
 #: The recipe whose salt make-up is the unsourced figure the verdict turns on, its salt, and the
 #: feed the make-up is written per tonne of.

@@ -16,10 +16,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
-from lunarcity.validation import Strict
+from lunarcity.world.datafile import load_data_file
+from lunarcity.world.schema_errors import Strict
 
 G0 = 9.80665
 PULSE_FILE = "pulse_stores.yaml"

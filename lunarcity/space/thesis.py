@@ -15,15 +15,15 @@ import copy
 import math
 from dataclasses import dataclass
 
-from lunarcity.catalog import Catalog, Recipe, UnitSpec
 from lunarcity.errors import InputError
-from lunarcity.model_economy import scenario_economy
-from lunarcity.scenario import Scenario
 from lunarcity.space.earth_ledger import EarthSide, RouteFigures, tankers_needed
 from lunarcity.space.margin import Marginal, satellite_marginal
 from lunarcity.space.pulse import Shot, StoreKind, StoreSizing, kind_for_bom, size_store
 from lunarcity.space.satellite import SatelliteDesign, design_satellite, load_satellites
 from lunarcity.space.trajectory import Destination, StageSizing, load_destinations, size_stage
+from lunarcity.world.catalog import Catalog, Recipe, UnitSpec
+from lunarcity.world.scenario import Scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 #: The recipe that makes kick stages, and the items its inputs are written in.
 KICK_RECIPE = "kick_stage"

@@ -16,11 +16,11 @@ from pathlib import Path
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
-from lunarcity.datafile import load_data_file
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
-from lunarcity.validation import Strict
-from lunarcity.yamlio import line_of
+from lunarcity.world.datafile import load_data_file
+from lunarcity.world.schema_errors import Strict
+from lunarcity.world.yamlio import line_of
 
 #: Standard gravity (m/s^2): Isp in seconds times g0 is the exhaust speed.
 G0 = 9.80665

@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.scenario import Scenario, resolve_scenario
 from lunarcity.self_growth import self_growth
 from lunarcity.space.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
 from lunarcity.space.thesis import earth_side, plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import Scenario, resolve_scenario
 
 
 @dataclass(frozen=True)

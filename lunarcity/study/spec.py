@@ -29,8 +29,8 @@ from lunarcity.sweeps.spec import (
     outcome_type,
     validate_spec,
 )
-from lunarcity.validation import Strict, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml
+from lunarcity.world.schema_errors import Strict, to_input_error
+from lunarcity.world.yamlio import LineMap, line_of, load_yaml
 
 #: The scenario path a study per destination fixes.
 DESTINATION_PATH = "satellite.destination"
@@ -130,7 +130,7 @@ class StudySpec(_Sourced):
         " a list of names, or all of them",
     )
     study: StudyBody
-    # Issue 22: levers (choices) kept apart from uncertainties (lunarcity/roles.py).
+    # Issue 22: levers (choices) kept apart from uncertainties (lunarcity/world/roles.py).
     levers: dict[str, list[Any]] = Field(
         default_factory=dict,
         description="Policies compared over one shared sample of the uncertainties: each "

@@ -145,7 +145,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "electrolysis_reduces_10pc_more_silicon",
         "reduction takes 10 % more silicon than its fraction says (more O2 and alloy per tonne)",
-        "lunarcity/chemistry.py",
+        "lunarcity/world/chemistry.py",
         (
             (
                 r"kg = feed\.get\(element, 0\.0\) \* f\n",
@@ -319,7 +319,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "assembly_labour_halved",
         "assembly takes 150 s per kg instead of 300",
-        "lunarcity/catalog.py",
+        "lunarcity/world/catalog.py",
         (
             (
                 r"return spec\.mass_kg \* per_kg / 86400\.0",

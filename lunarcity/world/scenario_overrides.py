@@ -3,7 +3,7 @@
 A scenario is named (a preset, models/<name>.yaml) or given as a file, and changed by dotted paths
 (``earth.lander_interval_days=7``) from ``--set``, sweep specs and Python keywords (``__`` for the
 dots). Every path is checked against the scenario schema before it is applied, so a typo is one
-clear error naming the nearest field. :func:`lunarcity.scenario.resolve_scenario` applies them.
+clear error naming the nearest field. :func:`lunarcity.world.scenario.resolve_scenario` applies them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import yaml
 
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import models_dir
-from lunarcity.validation import annotation_at, fields_at
+from lunarcity.world.schema_errors import annotation_at, fields_at
 
 
 # -- presets ---------------------------------------------------------------------------------
@@ -84,8 +84,8 @@ def check_path(path: str) -> None:
             field="override",
             valid="e.g. earth.lander_interval_days",
         )
-    # The schema is read here, not at import: lunarcity.scenario imports this module.
-    from lunarcity.scenario import Scenario
+    # The schema is read here, not at import: lunarcity.world.scenario imports this module.
+    from lunarcity.world.scenario import Scenario
 
     for depth in range(1, len(parts) + 1):
         loc = tuple(parts[:depth])
@@ -104,7 +104,7 @@ def check_path(path: str) -> None:
 
 def _is_leaf(loc: tuple[str, ...]) -> bool:
     """Whether ``loc`` is a scalar field (no named sub-fields, not a free mapping)."""
-    from lunarcity.scenario import Scenario
+    from lunarcity.world.scenario import Scenario
 
     current = annotation_at(Scenario, loc)
     if current is None:

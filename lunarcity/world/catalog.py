@@ -2,8 +2,8 @@
 
 A :class:`Catalog` is what the YAML files say, checked field by field (pydantic) and across files
 (every name a recipe or unit refers to exists; every recipe balances its mass). The schema is
-:mod:`lunarcity.catalog_schema`, the chemistry at a soil :mod:`lunarcity.catalog_chemistry`.
-The economy graph (:mod:`lunarcity.economy`) is built from a catalog and a site.
+:mod:`lunarcity.world.catalog_schema`, the chemistry at a soil :mod:`lunarcity.world.catalog_chemistry`.
+The economy graph (:mod:`lunarcity.world.economy`) is built from a catalog and a site.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pydantic
 
-from lunarcity import chemistry
-from lunarcity.catalog_chemistry import Chemistry, derive_chemistry
-from lunarcity.catalog_schema import (
+from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.resources import data_dir
+from lunarcity.world import chemistry
+from lunarcity.world.catalog_chemistry import Chemistry, derive_chemistry
+from lunarcity.world.catalog_schema import (
     FILES,
     MASS_TOLERANCE,
     MAX_FAILURES_PER_YEAR,
@@ -33,10 +35,8 @@ from lunarcity.catalog_schema import (
     UnitDefaults,
     UnitSpec,
 )
-from lunarcity.datafile import load_data_file
-from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.resources import data_dir
-from lunarcity.yamlio import LineMap, line_of
+from lunarcity.world.datafile import load_data_file
+from lunarcity.world.yamlio import LineMap, line_of
 
 #: The schema's names, importable from here as before the schema had a module of its own.
 __all__ = [
@@ -316,7 +316,7 @@ class Catalog:
         """Element mass fractions of one unit kind.
 
         Its bill of materials mixed; Earth-made units without a bill are of unrecorded
-        composition (:data:`lunarcity.chemistry.EARTH`).
+        composition (:data:`lunarcity.world.chemistry.EARTH`).
         """
         spec = self.units[unit]
         if not spec.bom:

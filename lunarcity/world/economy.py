@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from lunarcity.catalog import Catalog
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.world.catalog import Catalog
 
 
 def recipe_node(name: str) -> str:

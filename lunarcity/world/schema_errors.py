@@ -9,7 +9,7 @@ from typing import Any
 import pydantic
 
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.yamlio import LineMap, line_of
+from lunarcity.world.yamlio import LineMap, line_of
 
 
 class Strict(pydantic.BaseModel):
@@ -97,7 +97,7 @@ def to_input_error(
         exc: The pydantic error.
         model: The schema that was validated (to list valid field names).
         file: The file the data came from.
-        lines: Its line map, from :mod:`lunarcity.yamlio`.
+        lines: Its line map, from :mod:`lunarcity.world.yamlio`.
         prefix: The path of the validated data inside the file.
     """
     err = exc.errors(include_url=False)[0]

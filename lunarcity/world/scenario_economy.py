@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lunarcity.catalog import Catalog, default_catalog
-from lunarcity.economy import Economy
-from lunarcity.scenario import Scenario
+from lunarcity.world.catalog import Catalog, default_catalog
+from lunarcity.world.economy import Economy
+from lunarcity.world.scenario import Scenario
 
 
 def scenario_economy(scenario: Scenario, catalog: Catalog | None = None) -> Economy:

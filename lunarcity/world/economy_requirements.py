@@ -15,8 +15,8 @@ import numpy as np
 from scipy.optimize import linprog
 
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
-from lunarcity.economy import Economy
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.world.economy import Economy
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """A catalog's chemistry at one soil: each item's composition and each recipe's outputs.
 
-The stoichiometry is :mod:`lunarcity.chemistry`'s; this module walks the catalog's recipes in
+The stoichiometry is :mod:`lunarcity.world.chemistry`'s; this module walks the catalog's recipes in
 the order their inputs become known and checks that each makes only what its inputs hold
-(:meth:`lunarcity.catalog.Catalog.chemistry` caches the result per soil).
+(:meth:`lunarcity.world.catalog.Catalog.chemistry` caches the result per soil).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from lunarcity import chemistry
 from lunarcity.errors import InputError
+from lunarcity.world import chemistry
 
 if TYPE_CHECKING:
-    from lunarcity.catalog import Catalog
-    from lunarcity.catalog_schema import Recipe
+    from lunarcity.world.catalog import Catalog
+    from lunarcity.world.catalog_schema import Recipe
 
 
 class Chemistry:

@@ -1,7 +1,7 @@
 """The scenario's field table: each section of a scenario, its fields, bounds and descriptions.
 
-:class:`lunarcity.scenario.Scenario` gathers these sections into one run's parameters and
-:mod:`lunarcity.scenario` loads and resolves them; the bounds here are what the app's sliders and
+:class:`lunarcity.world.scenario.Scenario` gathers these sections into one run's parameters and
+:mod:`lunarcity.world.scenario` loads and resolves them; the bounds here are what the app's sliders and
 the schema (``lunarcity schema``) show.
 """
 
@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import Field
 
-from lunarcity.catalog import MAX_FAILURES_PER_YEAR
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import did_you_mean, one_of
 from lunarcity.space.satellite import FigureOverrides
 from lunarcity.space.trajectory import MAX_LAUNCH_KM_S
-from lunarcity.validation import Strict
+from lunarcity.world.catalog import MAX_FAILURES_PER_YEAR
+from lunarcity.world.schema_errors import Strict
 
 # -- bounds -----------------------------------------------------------------------------------
 # Each physical field has an upper bound (and a lower one where 0 is absurd), with its reason in
@@ -186,7 +186,7 @@ class EarthConfig(Section):
         False,
         description="Every Earth-only input (chips, salt, anodes) appears in stock each morning "
         "as the day's plan needs it, landed at once and at no cost, with or without landers: "
-        "the footing of the growth bound (lunarcity/growth.py); with earth.imports=false the "
+        "the footing of the growth bound (lunarcity/world/growth_bound.py); with earth.imports=false the "
         "city gets nothing else from Earth",
     )
     force_imports: list[str] = Field(

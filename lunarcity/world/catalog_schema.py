@@ -1,7 +1,7 @@
 """The schema of the reference data in data/: one pydantic model per file and per entry.
 
 Each model checks its own fields (types, bounds, one-of-these); what spans entries or files
-(names that must exist, recipes that must balance) is checked by :class:`lunarcity.catalog.Catalog`
+(names that must exist, recipes that must balance) is checked by :class:`lunarcity.world.catalog.Catalog`
 when it loads them.
 """
 
@@ -13,8 +13,8 @@ from typing import Literal
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
-from lunarcity import chemistry
-from lunarcity.validation import Strict
+from lunarcity.world import chemistry
+from lunarcity.world.schema_errors import Strict
 
 Role = Literal["robot", "fab", "power", "storage", "rail", "pulse", "satellite"]
 MASS_TOLERANCE = 1e-9  # relative: recipes and boms must balance to rounding

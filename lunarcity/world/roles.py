@@ -166,7 +166,7 @@ def role_of(path: str) -> Role:
     Raises:
         KeyError: No scenario field has that path.
     """
-    from lunarcity.scenario import Scenario  # the schema imports nothing from here
+    from lunarcity.world.scenario import Scenario  # the schema imports nothing from here
 
     parts = path.split(".")
     table = fields(Scenario)
@@ -181,6 +181,6 @@ def role_of(path: str) -> Role:
 
 def by_role(role: Role) -> list[str]:
     """The dotted paths of the scenario's fields in ``role`` (``*`` for a mapping's key)."""
-    from lunarcity.scenario import Scenario
+    from lunarcity.world.scenario import Scenario
 
     return [p for p, (cls, name) in fields(Scenario).items() if ROLES[cls][name] == role]

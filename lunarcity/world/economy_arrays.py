@@ -1,6 +1,6 @@
 """The economy compiled to arrays once per run: recipes as matrices, items by index.
 
-The economy (:mod:`lunarcity.economy`) is a graph, good for reading and for analyses; the day
+The economy (:mod:`lunarcity.world.economy`) is a graph, good for reading and for analyses; the day
 needs the same facts as numbers it can multiply. :class:`EconomyArrays` is that translation,
 built once when the city is founded and never changed during the run (its arrays are
 read-only), so every stage that runs recipes, plans production or imports reads one fixed
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunarcity.catalog import Catalog, UnitSpec
-from lunarcity.economy import Economy
 from lunarcity.errors import InputError
+from lunarcity.world.catalog import Catalog, UnitSpec
+from lunarcity.world.economy import Economy
 
 #: One recipe as the day runs it: inputs [(item, kg per batch)], outputs [(item, kg per
 #: batch)], its fab kind and the kg it puts out per batch. A recipe touches two or three of

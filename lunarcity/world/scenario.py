@@ -15,11 +15,17 @@ from typing import Any
 import pydantic
 from pydantic import Field
 
-from lunarcity.catalog import Catalog, default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.overrides import apply_overrides, find_scenario_file, kwargs_to_paths, parse_set
-from lunarcity.scenario_sections import (
+from lunarcity.space.trajectory import load_destinations
+from lunarcity.world.catalog import Catalog, default_catalog
+from lunarcity.world.scenario_overrides import (
+    apply_overrides,
+    find_scenario_file,
+    kwargs_to_paths,
+    parse_set,
+)
+from lunarcity.world.scenario_sections import (
     DESCRIPTIVE_KEYS,
     MAX_DAYS,
     MAX_MIX_SHARE,
@@ -49,9 +55,8 @@ from lunarcity.scenario_sections import (
     TargetPart,
     UnitOverride,
 )
-from lunarcity.space.trajectory import load_destinations
-from lunarcity.validation import Strict, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml, parse_yaml
+from lunarcity.world.schema_errors import Strict, to_input_error
+from lunarcity.world.yamlio import LineMap, line_of, load_yaml, parse_yaml
 
 #: The sections' names, importable from here as before they had a module of their own.
 __all__ = [

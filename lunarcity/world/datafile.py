@@ -1,6 +1,6 @@
 """Reading one reference data file of data/ into its validated schema.
 
-The catalog (:mod:`lunarcity.catalog`) reads the economy's four files together; the thesis's data
+The catalog (:mod:`lunarcity.world.catalog`) reads the economy's four files together; the thesis's data
 (satellites, destinations, pulse stores) are read one file at a time through here, with the same
 errors: one line naming the file, the line and the field.
 """
@@ -14,8 +14,8 @@ import pydantic
 
 from lunarcity.errors import InputError, one_of
 from lunarcity.resources import data_dir
-from lunarcity.validation import to_input_error
-from lunarcity.yamlio import LineMap, load_yaml
+from lunarcity.world.schema_errors import to_input_error
+from lunarcity.world.yamlio import LineMap, load_yaml
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lunarcity.catalog import Catalog
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean
-from lunarcity.model_economy import scenario_economy
-from lunarcity.scenario import Scenario
-from lunarcity.yamlio import line_of, load_yaml
+from lunarcity.world.catalog import Catalog
+from lunarcity.world.scenario import Scenario
+from lunarcity.world.scenario_economy import scenario_economy
+from lunarcity.world.yamlio import line_of, load_yaml
 
 #: Keys that vouch for the numbers at and below them (``source``, ``assumption``,
 #: ``source_mass``, ...).
@@ -89,11 +89,11 @@ def check_data_as_run(folder: Path, catalog: Catalog) -> None:
     Raises:
         InputError: naming the file, the field and what would be valid.
     """
-    from lunarcity.scenario import resolve_scenario
     from lunarcity.space.pulse import kind_for_bom, load_pulse_stores
     from lunarcity.space.satellite import SATELLITES_FILE, load_satellites
     from lunarcity.space.thesis import plan_thesis
     from lunarcity.space.trajectory import DESTINATIONS_FILE, load_destinations
+    from lunarcity.world.scenario import resolve_scenario
 
     sats = load_satellites(folder)
     trips = load_destinations(folder)
