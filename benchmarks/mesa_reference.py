@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from lunarcity.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
+from lunarcity.city.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
 from lunarcity.contributions import FleetContributions, fold_smaller_fabs
 from lunarcity.model import LunarCity
 from lunarcity.world.scenario import Scenario

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.city.tables import Table
 from lunarcity.generations import EARTH_MADE
 from lunarcity.placement import Slot
-from lunarcity.tables import Table
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.agents import Task
+from lunarcity.city.agents import Task
 from lunarcity.plan import Plan
 from lunarcity.wear import repair
 
@@ -129,7 +129,7 @@ class TaskBoard:
         self._written_day = -1
 
     def column(self, city: LunarCity) -> np.ndarray:
-        """Today's task of every robot (:class:`lunarcity.agents.Task` codes), by row.
+        """Today's task of every robot (:class:`lunarcity.city.agents.Task` codes), by row.
 
         Working robots take repair, mining, hauling and assembly in row order as the day's
         labour split needs them; the rest idle; broken robots are ``BROKEN``.

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.city.fleet import Fleet
 from lunarcity.constants import G0, J_PER_KWH
-from lunarcity.fleet import Fleet
 from lunarcity.space.trajectory import Window, launch_possible
 from lunarcity.world.scenario import MassDriverConfig
 
 if TYPE_CHECKING:
+    from lunarcity.city.site import SiteGrid
     from lunarcity.model import LunarCity
-    from lunarcity.site import SiteGrid
     from lunarcity.space.thesis import ThesisPlan
     from lunarcity.world.catalog import UnitSpec
 

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.landers import landed_summary
-from lunarcity.ledgers import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.self_growth import self_growth
 from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.space.earth_ledger import earth_ledger, thesis_summary

@@ -16,9 +16,9 @@ what it decides and returns a frozen result (collected in :class:`lunarcity.day.
     (:mod:`lunarcity.metrics`) writes the day's row and checks the ledgers.
 
 What is fixed for the run (the economy compiled to arrays, the track, the planner's basis, the
-wear rates) is built once here into one object (:class:`lunarcity.state.RunConstants`); what
-changes each day (the stocks and ledgers of :mod:`lunarcity.stocks`, the fleet's tables, the job
-book, the repair queue, the energy in storage) is another (:class:`lunarcity.state.CityState`). A step is a fixed number of
+wear rates) is built once here into one object (:class:`lunarcity.city.state.RunConstants`); what
+changes each day (the stocks and ledgers of :mod:`lunarcity.city.stocks`, the fleet's tables, the job
+book, the repair queue, the energy in storage) is another (:class:`lunarcity.city.state.CityState`). A step is a fixed number of
 vectorized operations plus work per event (a birth, a scrapping, a lander); there is no Python
 loop over units.
 """
@@ -34,24 +34,24 @@ import mesa
 import numpy as np
 
 from lunarcity import jobs, labour, landers, launch, plan, recipes, wear
-from lunarcity.agents import AGENT_CLASS, Unit
 from lunarcity.bottleneck import binding_constraint
+from lunarcity.city.agents import AGENT_CLASS, Unit
+from lunarcity.city.element_ledger import ElementLedger
+from lunarcity.city.fleet import Fleet
+from lunarcity.city.mass_ledger import MassLedger
+from lunarcity.city.mesa_compat import run_seed
+from lunarcity.city.site import build_site
+from lunarcity.city.state import CityState, RunConstants
+from lunarcity.city.stocks import Stocks
 from lunarcity.contributions import FleetContributions, UnitContributions
 from lunarcity.day import Day
-from lunarcity.element_ledger import ElementLedger
-from lunarcity.fleet import Fleet
 from lunarcity.generations import Generations
 from lunarcity.learning import LearningCurve
-from lunarcity.ledgers import MassLedger
-from lunarcity.mesa_compat import run_seed
 from lunarcity.metrics import Recorder
 from lunarcity.placement import Placement
 from lunarcity.planner import design_lit, storage_hours, unit_costs
 from lunarcity.power import supply
-from lunarcity.site import build_site
 from lunarcity.space.thesis import designed_catalog, plan_thesis
-from lunarcity.state import CityState, RunConstants
-from lunarcity.stocks import Stocks
 from lunarcity.world.catalog import Catalog, UnitSpec, default_catalog
 from lunarcity.world.economy_arrays import EconomyArrays
 from lunarcity.world.scenario import MAX_DAYS, Scenario, resolve_scenario
@@ -84,7 +84,7 @@ class LunarCity(mesa.Model):
             one numpy Generator from it), and scenario parameters as flat keywords, ``__`` for
             dots (``earth__lander_interval_days=7``), as ``mesa.batch_run`` and app sliders pass
             them. ``seed`` is a keyword here, not a named parameter, so that Mesa 3.5's
-            ``batch_run`` does not overwrite a swept seed (:func:`lunarcity.mesa_compat.run_seed`).
+            ``batch_run`` does not overwrite a swept seed (:func:`lunarcity.city.mesa_compat.run_seed`).
     """
 
     #: Steps enough for any scenario (the longest run the schema allows, and the day it stops
@@ -173,7 +173,7 @@ class LunarCity(mesa.Model):
         )
 
         # -- day state: stocks and ledgers, jobs, repairs, storage -----------------------------
-        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/stocks.py).
+        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/city/stocks.py).
         self.stocks = Stocks(
             self.nodes, elements, self.arrays.regolith, self.arrays.oxygen, self.index.get("scrap")
         )
@@ -231,7 +231,7 @@ class LunarCity(mesa.Model):
         )
 
         # The two objects: what is fixed for the run, and what the days change
-        # (lunarcity/state.py); the attributes above are views of them.
+        # (lunarcity/city/state.py); the attributes above are views of them.
         self.constants = RunConstants(
             arrays=self.arrays,
             costs=self.costs,
@@ -360,7 +360,7 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     # Views for people and tools
     # ==========================================================================================
-    # -- the day's state, by name (lunarcity/state.py) -------------------------------------------
+    # -- the day's state, by name (lunarcity/city/state.py) -------------------------------------------
     @property
     def shares(self) -> dict[str, float]:
         """Today's mass shares by kind."""
@@ -431,7 +431,7 @@ class LunarCity(mesa.Model):
         return self.mass_driver_operating() and launch.pulse_ready(self)
 
     def robot_tasks(self) -> np.ndarray:
-        """Today's task of every robot (:class:`lunarcity.agents.Task` codes), by row."""
+        """Today's task of every robot (:class:`lunarcity.city.agents.Task` codes), by row."""
         return self.tasks.column(self)
 
     @property
@@ -456,7 +456,7 @@ class LunarCity(mesa.Model):
 
     # -- Mesa's views --------------------------------------------------------------------------
     # Every unit is a Mesa agent; agents of units born since the last look are made when the
-    # model's agents are read (see lunarcity.fleet.Fleet).
+    # model's agents are read (see lunarcity.city.fleet.Fleet).
     @property
     def agents(self) -> mesa.AgentSet:
         """Every unit in service, as Mesa agents."""

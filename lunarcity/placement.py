@@ -14,7 +14,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from lunarcity.site import SiteGrid
+from lunarcity.city.site import SiteGrid
 from lunarcity.world.catalog import UnitSpec
 
 PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.city.site import SiteGrid
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.launch import pulse_ready
 from lunarcity.planner import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
-from lunarcity.site import SiteGrid
 from lunarcity.world.catalog import UnitSpec
 from lunarcity.world.economy_arrays import EconomyArrays
 from lunarcity.world.scenario import Scenario

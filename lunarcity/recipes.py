@@ -9,7 +9,7 @@ Remelting returns what was scrapped: the remelt recipe's outputs follow the scra
 (:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.world.economy_arrays.
 EconomyArrays`, updated by :func:`remelt_follows_scrap`), and oxygen beyond what the plants'
 tanks hold is vented (:func:`vent_oxygen`); every kilogram moves through
-:class:`lunarcity.stocks.Stocks`.
+:class:`lunarcity.city.stocks.Stocks`.
 """
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ def test_model_md_process_overview_lists_the_stages_step_calls() -> None:
 
 # -- columns --------------------------------------------------------------------------------------
 def test_both_docs_name_every_column_of_the_units_tables() -> None:
-    from lunarcity.fleet import UNIT_COLUMNS
+    from lunarcity.city.fleet import UNIT_COLUMNS
 
     columns = ["id", *UNIT_COLUMNS]
     developing = DEVELOPING.read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from lunarcity import wear
-from lunarcity.agents import TASKS, Task
-from lunarcity.ledgers import MassLedger, mass_balance_rel_error
+from lunarcity.city.agents import TASKS, Task
+from lunarcity.city.mass_ledger import MassLedger, mass_balance_rel_error
 from lunarcity.model import LunarCity
 from lunarcity.placement import Slot
 from lunarcity.power import dispatch

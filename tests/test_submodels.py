@@ -18,10 +18,10 @@ import pytest
 
 import lunarcity
 from lunarcity import jobs, plan
+from lunarcity.city.site import build_site
 from lunarcity.learning import LearningCurve
 from lunarcity.model import LunarCity
 from lunarcity.power import dispatch
-from lunarcity.site import build_site
 from lunarcity.world.catalog import default_catalog
 from lunarcity.world.scenario import resolve_scenario
 from lunarcity.world.scenario_economy import scenario_economy

@@ -346,21 +346,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "recipe_outputs_all_local",
         "a recipe's outputs never carry its inputs' imported share (closure overstated)",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"stock_imp\[i\] \+= out \* \(imp_in / total_out\)", "pass"),),
         ("tests/test_stocks.py::test_a_recipe_carries_its_inputs_imported_share_into_its_outputs",),
     ),
     Mutation(
         "landing_not_imported",
         "a landed kilogram enters stock but not the imported stock",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"(def land\(.*\n(?:.*\n)*?)        self\.stock_imp\[i\] \+= kg\n", r"\1"),),
         ("tests/test_stocks.py::test_a_landed_kilogram_enters_all_four_records",),
     ),
     Mutation(
         "take_more_than_stock",
         "a job may take more parts than the stock holds (the refusal dropped)",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"if kg - held > ROUNDING \* \(kg if kg > 1\.0 else 1\.0\):", "if False:"),),
         (
             "tests/test_stocks.py::"
@@ -382,7 +382,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "polar_seasons_ignored",
         "the polar crest lit 85 % all year (no seasons)",
-        "lunarcity/site.py",
+        "lunarcity/city/site.py",
         (
             (
                 r"sun\.crest_lit_seasonal_amplitude \* math\.cos\(",
@@ -394,7 +394,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "equator_night_halved",
         "the equatorial night a quarter of the month instead of half",
-        "lunarcity/site.py",
+        "lunarcity/city/site.py",
         (
             (
                 r"w: np\.ndarray \| np\.float32 = np\.float32\(\(1\.0 - sun\.day_fraction\) / 2\.0\)",
@@ -432,7 +432,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "element_ledger_error_scaled",
         "the element ledger reports a millionth of its gap (a leak looks closed)",
-        "lunarcity/element_ledger.py",
+        "lunarcity/city/element_ledger.py",
         ((r"(def rel_error\([\s\S]*?return )", r"\g<1>1e-6 * "),),
         ("tests/test_ledger_leaks.py::test_a_known_oxygen_leak_is_the_element_ledgers_error",),
     ),

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity import mesa_compat
-from lunarcity.agents import AGENT_CLASS, Unit
+from lunarcity.city import mesa_compat
+from lunarcity.city.agents import AGENT_CLASS, Unit
+from lunarcity.city.tables import IdMap, Table
 from lunarcity.placement import Slot
-from lunarcity.tables import IdMap, Table
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -43,7 +43,7 @@ class Fleet:
         model: The city (agents register with it).
         kinds: Unit kinds that exist as agents (satellites do not: they are products).
         agent_classes: The agent class made for each unit role (default
-            :data:`lunarcity.agents.AGENT_CLASS`; a per-agent model passes its own).
+            :data:`lunarcity.city.agents.AGENT_CLASS`; a per-agent model passes its own).
     """
 
     def __init__(

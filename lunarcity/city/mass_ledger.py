@@ -2,8 +2,8 @@
 
 Mass is conserved: regolith mined + payload landed = material stocks + work in progress + units
 in service + launched + waste + vented. The same holds for every element
-(:class:`lunarcity.element_ledger.ElementLedger`, kept beside this one). Both are written only
-by :class:`lunarcity.stocks.Stocks`, whose actions move a kilogram (a robot mines, a lander
+(:class:`lunarcity.city.element_ledger.ElementLedger`, kept beside this one). Both are written only
+by :class:`lunarcity.city.stocks.Stocks`, whose actions move a kilogram (a robot mines, a lander
 lands, a satellite is launched, a unit is scrapped) in the stocks and both ledgers at once; the
 recorder reads the fields every day and checks the balance with :func:`mass_balance_rel_error`.
 Energy balances within each day (:class:`lunarcity.power.Dispatch`);

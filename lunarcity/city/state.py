@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from lunarcity.city.fleet import Fleet
+    from lunarcity.city.site import SiteGrid
+    from lunarcity.city.stocks import Stocks
     from lunarcity.day import Day
-    from lunarcity.fleet import Fleet
     from lunarcity.generations import Generations
     from lunarcity.jobs import JobBook
     from lunarcity.labour import TaskBoard
@@ -31,8 +33,6 @@ if TYPE_CHECKING:
     from lunarcity.plan import PlanBasis
     from lunarcity.planner import UnitCost
     from lunarcity.recipes import RecipeBook
-    from lunarcity.site import SiteGrid
-    from lunarcity.stocks import Stocks
     from lunarcity.wear import RepairQueue, WearRates
     from lunarcity.world.economy_arrays import EconomyArrays
 
@@ -65,7 +65,7 @@ class CityState:
     """What the days change.
 
     Attributes:
-        stocks: Every kilogram held and both ledgers (:mod:`lunarcity.stocks`).
+        stocks: Every kilogram held and both ledgers (:mod:`lunarcity.city.stocks`).
         recipe_book: The recipes as the day runs them (remelting follows the scrap pool).
         fleet: The units' tables by kind.
         jobs: The open build jobs and the starts banked.

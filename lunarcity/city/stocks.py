@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.ledgers import MassLedger
+from lunarcity.city.mass_ledger import MassLedger
 
 if TYPE_CHECKING:
-    from lunarcity.element_ledger import ElementLedger
+    from lunarcity.city.element_ledger import ElementLedger
     from lunarcity.planner import UnitCost
 
 #: How far past the stock a take may reach before it counts as taking more than there is (kg
