@@ -19,21 +19,21 @@ import polars as pl
 
 from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.landers import landed_summary
 from lunarcity.self_growth import self_growth
 from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.space.margin import horizon_verdict, margin_block
 from lunarcity.space.thesis import earth_side
+from lunarcity.stages.landers import landed_summary
 from lunarcity.target import TargetTracker
 from lunarcity.world.economy_requirements import vitamin_summary
 from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.world.scenario import TARGET_METRICS
 
 if TYPE_CHECKING:
-    from lunarcity.day import Day
-    from lunarcity.landers import Landing
     from lunarcity.model import LunarCity
+    from lunarcity.stages.day import Day
+    from lunarcity.stages.landers import Landing
 
 BOTTLENECK_BASE = ["none", "power", "labour", "imports", "launch"]
 

@@ -1,18 +1,18 @@
 """The LunarCity model: a self-replicating lunar industrial base, one day per step.
 
 The day is :meth:`LunarCity.step`, read top to bottom; each stage lives in a module named for
-what it decides and returns a frozen result (collected in :class:`lunarcity.day.Day`):
+what it decides and returns a frozen result (collected in :class:`lunarcity.stages.day.Day`):
 
-1. :mod:`lunarcity.plan`: today's mix by kind and the production plan it implies;
-2. :mod:`lunarcity.power`: generation and storage serve robots, fabs and the launcher;
-3. :mod:`lunarcity.labour`: repair (:mod:`lunarcity.wear`), mining, hauling, assembly;
-4. :mod:`lunarcity.jobs`: which build jobs start, with the parts in stock;
-5. :mod:`lunarcity.recipes`: fabs run their batches;
-6. :mod:`lunarcity.jobs`: jobs progress; a finished job becomes a unit near its builder;
-7. :mod:`lunarcity.launch`: the mass driver launches satellites;
-8. :mod:`lunarcity.landers`: a lander from Earth arrives (or is lost);
-9. :mod:`lunarcity.wear`: wear, failure and scrap;
-10. :mod:`lunarcity.bottleneck`: the constraint that bound the day; then the recorder
+1. :mod:`lunarcity.stages.plan`: today's mix by kind and the production plan it implies;
+2. :mod:`lunarcity.stages.power`: generation and storage serve robots, fabs and the launcher;
+3. :mod:`lunarcity.stages.labour`: repair (:mod:`lunarcity.stages.wear`), mining, hauling, assembly;
+4. :mod:`lunarcity.stages.jobs`: which build jobs start, with the parts in stock;
+5. :mod:`lunarcity.stages.recipes`: fabs run their batches;
+6. :mod:`lunarcity.stages.jobs`: jobs progress; a finished job becomes a unit near its builder;
+7. :mod:`lunarcity.stages.launch`: the mass driver launches satellites;
+8. :mod:`lunarcity.stages.landers`: a lander from Earth arrives (or is lost);
+9. :mod:`lunarcity.stages.wear`: wear, failure and scrap;
+10. :mod:`lunarcity.stages.bottleneck`: the constraint that bound the day; then the recorder
     (:mod:`lunarcity.metrics`) writes the day's row and checks the ledgers.
 
 What is fixed for the run (the economy compiled to arrays, the track, the planner's basis, the
@@ -33,8 +33,6 @@ from typing import Any, ClassVar
 import mesa
 import numpy as np
 
-from lunarcity import jobs, labour, landers, launch, plan, recipes, wear
-from lunarcity.bottleneck import binding_constraint
 from lunarcity.city.agents import AGENT_CLASS, Unit
 from lunarcity.city.element_ledger import ElementLedger
 from lunarcity.city.fleet import Fleet
@@ -43,15 +41,17 @@ from lunarcity.city.mesa_compat import run_seed
 from lunarcity.city.site import build_site
 from lunarcity.city.state import CityState, RunConstants
 from lunarcity.city.stocks import Stocks
-from lunarcity.contributions import FleetContributions, UnitContributions
-from lunarcity.day import Day
-from lunarcity.generations import Generations
-from lunarcity.learning import LearningCurve
 from lunarcity.metrics import Recorder
-from lunarcity.placement import Placement
-from lunarcity.planner import design_lit, storage_hours, unit_costs
-from lunarcity.power import supply
 from lunarcity.space.thesis import designed_catalog, plan_thesis
+from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
+from lunarcity.stages.bottleneck import binding_constraint
+from lunarcity.stages.build_policy import design_lit, storage_hours, unit_costs
+from lunarcity.stages.contributions import FleetContributions, UnitContributions
+from lunarcity.stages.day import Day
+from lunarcity.stages.generations import Generations
+from lunarcity.stages.learning import LearningCurve
+from lunarcity.stages.placement import Placement
+from lunarcity.stages.power import supply
 from lunarcity.world.catalog import Catalog, UnitSpec, default_catalog
 from lunarcity.world.economy_arrays import EconomyArrays
 from lunarcity.world.scenario import MAX_DAYS, Scenario, resolve_scenario
@@ -95,7 +95,7 @@ class LunarCity(mesa.Model):
     #: The agent class made for each unit role. A per-agent model (the benchmark's Mesa
     #: reference) sets its own classes here.
     agent_classes: ClassVar[dict[str, type[Unit]]] = AGENT_CLASS
-    #: Where the day's totals over the units come from (:mod:`lunarcity.contributions`).
+    #: Where the day's totals over the units come from (:mod:`lunarcity.stages.contributions`).
     #: A per-agent model sets a class that sums its agents' own ``step()`` results instead.
     contributions_class: ClassVar[type] = FleetContributions
 

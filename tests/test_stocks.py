@@ -132,19 +132,19 @@ def test_the_finder_sees_each_kind_of_write() -> None:
 
 #: The modules of the day's stages (lunarcity/model.py's step calls them in order), by path.
 STAGES = [
-    "plan",
-    "planner",
-    "power",
-    "contributions",
-    "labour",
-    "learning",
-    "generations",
-    "jobs",
-    "recipes",
-    "launch",
-    "landers",
-    "wear",
-    "bottleneck",
+    "stages/plan",
+    "stages/build_policy",
+    "stages/power",
+    "stages/contributions",
+    "stages/labour",
+    "stages/learning",
+    "stages/generations",
+    "stages/jobs",
+    "stages/recipes",
+    "stages/launch",
+    "stages/landers",
+    "stages/wear",
+    "stages/bottleneck",
     "city/stocks",
 ]
 

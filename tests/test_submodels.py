@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 import lunarcity
-from lunarcity import jobs, plan
 from lunarcity.city.site import build_site
-from lunarcity.learning import LearningCurve
 from lunarcity.model import LunarCity
-from lunarcity.power import dispatch
+from lunarcity.stages import jobs, plan
+from lunarcity.stages.learning import LearningCurve
+from lunarcity.stages.power import dispatch
 from lunarcity.world.catalog import default_catalog
 from lunarcity.world.scenario import resolve_scenario
 from lunarcity.world.scenario_economy import scenario_economy
@@ -696,7 +696,7 @@ def test_remelting_asks_no_batches_for_a_trace_in_the_scrap_pool() -> None:
     # pool of 3 kg, 1 kg and 1e-320 kg of three materials remelts the recipe's W kg of scrap a
     # batch into 0.75 W and 0.25 W kg of the first two; per kg of output that is 1 / (0.75 W)
     # and 1 / (0.25 W) batches, and the trace asks for none.
-    from lunarcity.recipes import remelt_follows_scrap
+    from lunarcity.stages.recipes import remelt_follows_scrap
 
     city = LunarCity("ten_year_city", run__years=1)
     arrays = city.arrays

@@ -10,7 +10,7 @@ import numpy as np
 from lunarcity.city import mesa_compat
 from lunarcity.city.agents import AGENT_CLASS, Unit
 from lunarcity.city.tables import IdMap, Table
-from lunarcity.placement import Slot
+from lunarcity.stages.placement import Slot
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -25,7 +25,7 @@ UNIT_COLUMNS = {
     "task": np.int8,  # robots: index into agents.TASKS
     "job": np.int64,  # robots building their own copy: the job's id
     "slot": np.int32,  # rail: position on the track; solar: rank of its cell, sunniest first
-    "gen": np.int8,  # hardware generation (lunarcity/generations.py): 1 landed, 2+ built
+    "gen": np.int8,  # hardware generation (lunarcity/stages/generations.py): 1 landed, 2+ built
     "mass_kg": np.float64,  # the unit's own mass (a generation may be heavier than its kind)
 }
 

@@ -6,7 +6,7 @@ in service + launched + waste + vented. The same holds for every element
 by :class:`lunarcity.city.stocks.Stocks`, whose actions move a kilogram (a robot mines, a lander
 lands, a satellite is launched, a unit is scrapped) in the stocks and both ledgers at once; the
 recorder reads the fields every day and checks the balance with :func:`mass_balance_rel_error`.
-Energy balances within each day (:class:`lunarcity.power.Dispatch`);
+Energy balances within each day (:class:`lunarcity.stages.power.Dispatch`);
 :func:`energy_balance_rel_error` is that check in the recorder's terms.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lunarcity.power import Dispatch
+from lunarcity.stages.power import Dispatch
 
 
 @dataclass(slots=True)

@@ -23,17 +23,17 @@ if TYPE_CHECKING:
     from lunarcity.city.fleet import Fleet
     from lunarcity.city.site import SiteGrid
     from lunarcity.city.stocks import Stocks
-    from lunarcity.day import Day
-    from lunarcity.generations import Generations
-    from lunarcity.jobs import JobBook
-    from lunarcity.labour import TaskBoard
-    from lunarcity.launch import RailMeter, Track
-    from lunarcity.learning import LearningCurve
-    from lunarcity.placement import Placement
-    from lunarcity.plan import PlanBasis
-    from lunarcity.planner import UnitCost
-    from lunarcity.recipes import RecipeBook
-    from lunarcity.wear import RepairQueue, WearRates
+    from lunarcity.stages.build_policy import UnitCost
+    from lunarcity.stages.day import Day
+    from lunarcity.stages.generations import Generations
+    from lunarcity.stages.jobs import JobBook
+    from lunarcity.stages.labour import TaskBoard
+    from lunarcity.stages.launch import RailMeter, Track
+    from lunarcity.stages.learning import LearningCurve
+    from lunarcity.stages.placement import Placement
+    from lunarcity.stages.plan import PlanBasis
+    from lunarcity.stages.recipes import RecipeBook
+    from lunarcity.stages.wear import RepairQueue, WearRates
     from lunarcity.world.economy_arrays import EconomyArrays
 
 

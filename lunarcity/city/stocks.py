@@ -30,7 +30,7 @@ from lunarcity.city.mass_ledger import MassLedger
 
 if TYPE_CHECKING:
     from lunarcity.city.element_ledger import ElementLedger
-    from lunarcity.planner import UnitCost
+    from lunarcity.stages.build_policy import UnitCost
 
 #: How far past the stock a take may reach before it counts as taking more than there is (kg
 #: per kg taken, at least per kg): the stages cap what they take by what is held, up to the

@@ -212,7 +212,7 @@ class Generation(Strict):
 class Generations(Strict):
     """Hardware generations (data/units.yaml's ``generations``), off by default.
 
-    A scenario turns them on (``generations.enabled``); :mod:`lunarcity.generations` applies them.
+    A scenario turns them on (``generations.enabled``); :mod:`lunarcity.stages.generations` applies them.
     """
 
     part: str

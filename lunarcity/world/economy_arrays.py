@@ -5,7 +5,7 @@ needs the same facts as numbers it can multiply. :class:`EconomyArrays` is that 
 built once when the city is founded and never changed during the run (its arrays are
 read-only), so every stage that runs recipes, plans production or imports reads one fixed
 picture of the economy. The one recipe that changes, remelting (its outputs follow what was
-scrapped), is day state: :class:`lunarcity.recipes.RecipeBook`.
+scrapped), is day state: :class:`lunarcity.stages.recipes.RecipeBook`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class EconomyArrays:
         r_fab: The fab kind each recipe runs on.
         r_time: Fab-hours per batch (the recipe's time over its fab's throughput factor).
         recipe_io: Each recipe as :data:`RecipeIO` (remelting with the data's typical mix; the
-            day runs :class:`lunarcity.recipes.RecipeBook`'s copy).
+            day runs :class:`lunarcity.stages.recipes.RecipeBook`'s copy).
         per_output: Batches per kg of each output (1 / kg out per batch; 0 where no output).
         fab_of_recipes: The fab kinds that run recipes, sorted.
         recipe_fab: Each recipe's fab, as an index into ``fab_of_recipes``.

@@ -224,7 +224,7 @@ def vitamin_summary(
     Args:
         econ: The economy.
         nodes: Node names in the order of the costs' vectors.
-        costs: Kind -> :class:`lunarcity.planner.UnitCost`.
+        costs: Kind -> :class:`lunarcity.stages.build_policy.UnitCost`.
     """
     out: dict[str, dict[str, object]] = {}
     for kind, c in costs.items():

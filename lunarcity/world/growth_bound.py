@@ -7,7 +7,7 @@ fab kind, energy) and building ``g x`` units a year must fit in them::
     g * N x + U x <= P x,    x >= 0,    mass . x = 1
 
 where ``N[r, k]`` is capacity ``r`` one unit of kind ``k`` takes to build (through its whole
-chain: :func:`lunarcity.planner.unit_costs`, the same requirements the plan uses), ``U[r, k]``
+chain: :func:`lunarcity.stages.build_policy.unit_costs`, the same requirements the plan uses), ``U[r, k]``
 the capacity a unit held uses up each year (a robot's power draw) and ``P[r, k]`` what a unit
 held supplies each year. The largest feasible ``g`` is the balanced growth rate (continuous,
 per year); its ``x`` is the growth mix. For a square system with one supplier per capacity it is
@@ -190,7 +190,7 @@ def city_problem(city: LunarCity) -> GrowthProblem:
 
     Capacities: robot-days (assembly, and mining unless materials are unlimited), fab-hours
     by fab kind (a smaller fab's hours count for the kind it works for in proportion to mass,
-    as :func:`lunarcity.contributions.fold_smaller_fabs` counts them), and energy from solar
+    as :func:`lunarcity.stages.contributions.fold_smaller_fabs` counts them), and energy from solar
     plants at their yearly mean sunlight (``city.sunlit_mean``; robots draw at their duty fraction).
     """
     sc = city.params

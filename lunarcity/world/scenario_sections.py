@@ -97,7 +97,7 @@ class SeedConfig(Section):
 
 
 class ManifestPolicy(StrEnum):
-    """What a lander's payload is filled with (lunarcity/landers.py).
+    """What a lander's payload is filled with (lunarcity/stages/landers.py).
 
     NEED: the Earth-only inputs the plan consumes until the next lander plus a safety stock,
     then the parts that bind the plan; the rest of the payload stays empty. NEED_THEN_BULK: the
@@ -112,7 +112,7 @@ class ManifestPolicy(StrEnum):
 
 
 class Cadence(StrEnum):
-    """When a lander flies (lunarcity/landers.py).
+    """When a lander flies (lunarcity/stages/landers.py).
 
     FIXED: at every launch window (``lander_interval_days`` apart, SX26's ~10 days), whatever
     it carries. ON_DEMAND: at a window only when its manifest fills ``fill_threshold`` of the
@@ -414,7 +414,7 @@ class PlannerConfig(Section):
 
 
 class LearningConfig(Section):
-    """Learning by doing: Wright's law on robot assembly labour (lunarcity/learning.py)."""
+    """Learning by doing: Wright's law on robot assembly labour (lunarcity/stages/learning.py)."""
 
     # 0.5-1: 1 is no learning; 0.5 halves labour with every doubling of the count built,
     # beyond any published progress ratio (WRI36: 0.8 for airframe labour; industrial ratios
@@ -430,7 +430,7 @@ class LearningConfig(Section):
 
 
 class GenerationsConfig(Section):
-    """Hardware generations (M13; data/units.yaml ``generations``, lunarcity/generations.py)."""
+    """Hardware generations (M13; data/units.yaml ``generations``, lunarcity/stages/generations.py)."""
 
     enabled: bool = Field(
         False,

@@ -65,7 +65,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "launch_energy_doubled",
         "the /2 dropped from 1/2 m v^2 (launch energy doubled)",
-        "lunarcity/launch.py",
+        "lunarcity/stages/launch.py",
         ((r"\* v \* v / 2\.0 / md\.efficiency", "* v * v / md.efficiency"),),
         (
             f"{SUB}::test_launch_energy_is_half_m_v_squared_over_efficiency",
@@ -111,7 +111,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "landers_every_11_days_in_code",
         "the lander schedule one day longer than the scenario's interval",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"first, interval = e\.first_lander_day, e\.lander_interval_days\b",
@@ -126,14 +126,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "lander_payload_fixed",
         "every lander carries 100 t whatever the scenario says",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         ((r"payload = e\.lander_payload_t \* 1000\.0", "payload = 100.0 * 1000.0"),),
         (f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",),
     ),
     Mutation(
         "landers_never_lost",
         "lander failure probability ignored",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"city\.rng\.random\(\) < e\.lander_failure_prob",
@@ -175,14 +175,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "storage_round_trip_ignored_in_model",
         "the city's banks store all they charge (round trip 1, energy ledger still balanced)",
-        "lunarcity/contributions.py",
+        "lunarcity/stages/contributions.py",
         ((r"rte = spec\.round_trip_efficiency", "rte = 1.0"),),
         (f"{SUB}::test_city_storage_loses_half_of_what_it_charges",),
     ),
     Mutation(
         "storage_round_trip_ignored_in_dispatch",
         "dispatch stores all it charges and books no loss (ledger still balanced)",
-        "lunarcity/power.py",
+        "lunarcity/stages/power.py",
         (
             (r"\+ charged \* round_trip\b", "+ charged"),
             (r"losses=charged \* \(1\.0 - round_trip\) \+ lost", "losses=lost"),
@@ -195,7 +195,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "dispatch_priority_reversed",
         "loads served lowest priority first",
-        "lunarcity/power.py",
+        "lunarcity/stages/power.py",
         (
             (
                 r"for load, want in demand\.items\(\):",
@@ -222,7 +222,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "track_length_doubled",
         "track length v^2 / a instead of v^2 / 2a",
-        "lunarcity/launch.py",
+        "lunarcity/stages/launch.py",
         (
             (
                 r"return v \* v / \(2\.0 \* max_accel_g \* G0\)",
@@ -234,21 +234,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "failure_rate_halved",
         "units fail half as often as their failures_per_year",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year / (2 * DAYS_PER_YEAR)"),),
         (f"{SUB}::test_failure_counts_lie_in_the_binomial_interval",),
     ),
     Mutation(
         "repairs_never_finish",
         "broken units are never mended",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"if n > 0:\n(\s+)city\.fleet\.repair\(", r"if False:\n\1city.fleet.repair("),),
         (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
     ),
     Mutation(
         "ore_haul_distance_ignored",
         "hauling ore from the mine costs no labour",
-        "lunarcity/labour.py",
+        "lunarcity/stages/labour.py",
         (
             (
                 r"per_kg \+= d_mine / 1000\.0 / robot\.haul_tkm_per_day",
@@ -260,7 +260,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "parts_haul_ignored",
         "hauling parts from the fabs to the build sites costs no labour",
-        "lunarcity/labour.py",
+        "lunarcity/stages/labour.py",
         (
             (
                 r"parts_haul_per_day = kg_per_assembly_day / 1000\.0 \* d_site",
@@ -272,7 +272,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "learning_counts_from_zero",
         "Wright's law counts the n-th unit as the (n+1)-th (every unit one doubling cheaper)",
-        "lunarcity/learning.py",
+        "lunarcity/stages/learning.py",
         ((r"n = np\.arange\(n0 \+ 1, n0 \+ count \+ 1", "n = np.arange(n0 + 2, n0 + count + 2"),),
         (
             f"{SUB}::test_wright_law_unit_and_cumulative_forms_by_hand",
@@ -282,7 +282,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "generation_mass_factor_ignored",
         "a unit of a heavier generation takes its kind's usual bill and weighs as usual",
-        "lunarcity/generations.py",
+        "lunarcity/stages/generations.py",
         ((r"return self\.mass_factor\[min\(self\.building, self\.last\)\]", "return 1.0"),),
         (
             f"{SUB}::test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics",
@@ -292,7 +292,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "generation_earth_share_ignored",
         "a generation's electronics need no Earth-made share",
-        "lunarcity/generations.py",
+        "lunarcity/stages/generations.py",
         (
             (
                 r"return part_kg \* self\.earth_share\[min\(self\.building, self\.last\)\]",
@@ -307,7 +307,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "duty_fraction_ignored",
         "robots work the whole day (duty 0.9 ignored)",
-        "lunarcity/contributions.py",
+        "lunarcity/stages/contributions.py",
         (
             (
                 r"return spec\.duty_fraction \* city\.fleet\.health_total\(city\.robot_kind\)",
@@ -334,7 +334,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "scrap_not_recycled",
         "scrapped units wholly wasted (recycle_fraction ignored)",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         (
             (
                 r'fraction = spec\.recycle_fraction if "scrap" in city\.index else 0\.0',
@@ -370,7 +370,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "scrap_a_day_late",
         "units scrapped a day after the end of their life",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         (
             (
                 r"cohort = math\.floor\(city\.day - life\)",
@@ -448,7 +448,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "oxygen_never_vented",
         "oxygen beyond the plants' tanks is kept (the tanks never fill)",
-        "lunarcity/recipes.py",
+        "lunarcity/stages/recipes.py",
         ((r'(def vent_oxygen\([^)]*\)[^:]*:\n\s+"""[\s\S]*?"""\n)', r"\1    return 0.0\n"),),
         (
             "tests/test_ledger_leaks.py::test_a_days_oxygen_beyond_the_tanks_is_vented",
@@ -480,7 +480,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "lander_loss_p_to_the_1_3",
         "landers lost with p^1.3 (0.41 at 0.5; never and always unchanged)",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"city\.rng\.random\(\) < e\.lander_failure_prob",
@@ -492,7 +492,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "failure_rate_a_tenth_low",
         "units fail 10 % less often than their failures_per_year",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year * 0.9 / DAYS_PER_YEAR"),),
         (f"{SUB}::test_failures_over_thirty_seeds_follow_the_rate",),
     ),
@@ -526,7 +526,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "stalled_builds_read_power",
         "days no build can start for want of a spent import read power again",
-        "lunarcity/bottleneck.py",
+        "lunarcity/stages/bottleneck.py",
         ((r"if stalled and short and", "if False and short and"),),
         ("tests/test_self_sufficiency.py::test_the_frozen_city_is_bound_by_what_stops_its_builds",),
     ),

@@ -1,6 +1,6 @@
 """Fabs run their recipes: the day's batches, in dependency order, as far as inputs allow.
 
-The plan (:mod:`lunarcity.plan`) sets each recipe's batches within the fab-hours there are;
+The plan (:mod:`lunarcity.stages.plan`) sets each recipe's batches within the fab-hours there are;
 dispatch scales them by the share of the fabs' energy served. Here each recipe runs in turn,
 upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
 among the recipes that want them. Outputs go to stock at once (a downstream recipe can use

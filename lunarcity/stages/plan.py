@@ -3,10 +3,10 @@
 Two parts, one fixed and one daily:
 
 - :class:`PlanBasis`, built once per run: the kinds the city grows by, the balanced mix of them
-  (:func:`lunarcity.planner.balanced_mix`, sized for the worst month's sunlight), which kind
+  (:func:`lunarcity.stages.build_policy.balanced_mix`, sized for the worst month's sunlight), which kind
   relieves which bottleneck, and the plan's per-kind constants as arrays.
 - :func:`todays_shares` and :func:`production_plan`, each day: the mass shares by kind the
-  scenario's policy gives (:func:`lunarcity.planner.policy_shares`), the build rate today's
+  scenario's policy gives (:func:`lunarcity.stages.build_policy.policy_shares`), the build rate today's
   labour affords, the items that rate consumes, and the batches each fab should run to keep
   ``planner.stock_days`` of them in stock, scaled to the fab-hours there are.
 """
@@ -21,8 +21,8 @@ import numpy as np
 
 from lunarcity.city.site import SiteGrid
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.launch import pulse_ready
-from lunarcity.planner import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
+from lunarcity.stages.build_policy import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
+from lunarcity.stages.launch import pulse_ready
 from lunarcity.world.catalog import UnitSpec
 from lunarcity.world.economy_arrays import EconomyArrays
 from lunarcity.world.scenario import Scenario
@@ -37,7 +37,7 @@ class PlanBasis:
 
     Attributes:
         worst_month_lit: The worst 30-day mean sunlit share of the cells solar takes first
-            (solar is sized for it; :func:`lunarcity.planner.design_lit`).
+            (solar is sized for it; :func:`lunarcity.stages.build_policy.design_lit`).
         store_hours: Hours of storage per kW of steady demand that sunlight needs.
         growth_kinds: Buildable kinds the city grows by (robots, fabs, power, storage as the
             scenario allows).
@@ -262,7 +262,7 @@ def producing_shares(city: LunarCity) -> dict[str, float]:
     What :func:`todays_shares` gives on the switch day (``planner.produce_after_years``) with
     today's bottleneck, track and learning: the plan is a pure function of the city's state,
     so this reads nothing of the random future. A lander stockpiling before a known stop sizes
-    the Earth-only inputs the city will use after the switch by it (lunarcity/landers.py).
+    the Earth-only inputs the city will use after the switch by it (lunarcity/stages/landers.py).
     """
     p = city.params.planner
     rail_done = city.rail_length() >= city.track.length_m - 1e-6

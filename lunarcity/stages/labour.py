@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.agents import Task
-from lunarcity.plan import Plan
-from lunarcity.wear import repair
+from lunarcity.stages.plan import Plan
+from lunarcity.stages.wear import repair
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity

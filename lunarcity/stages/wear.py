@@ -5,7 +5,7 @@
 - Failure: each day Binomial(n, p) units of each kind are hit (p from the kind's failures per
   year); a hit unit's health drops to 0 and it joins its kind's repair queue.
 - Repair: the labour pool repairs broken units first, power before storage, fabs, robots and
-  rail (:func:`repair`, called from :func:`lunarcity.labour.allocate`); a repair bigger than a
+  rail (:func:`repair`, called from :func:`lunarcity.stages.labour.allocate`); a repair bigger than a
   day's spare labour is finished over several days. A repaired unit comes back at the health
   its age gives.
 - Scrap: a unit reaches the end of its life on its birthday; its mass is recycled as scrap in
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity import recipes
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.stages import recipes
 from lunarcity.world.catalog import UnitSpec
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
 
 Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
 own copy works on its job alone. A finished job becomes a unit near its builder (placed by
-:mod:`lunarcity.placement`), or a satellite in stock waiting for launch.
+:mod:`lunarcity.stages.placement`), or a satellite in stock waiting for launch.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.tables import Table
-from lunarcity.generations import EARTH_MADE
-from lunarcity.placement import Slot
+from lunarcity.stages.generations import EARTH_MADE
+from lunarcity.stages.placement import Slot
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -41,7 +41,7 @@ JOB_COLUMNS = {
     "builder": np.int64,
     "mass": np.float64,
     "imported_kg": np.float64,
-    "gen": np.int8,  # hardware generation of the unit being built (lunarcity/generations.py)
+    "gen": np.int8,  # hardware generation of the unit being built (lunarcity/stages/generations.py)
 }
 
 
@@ -164,7 +164,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     )
     holders = {relief, behind} - {None}
     # Robot-days per unit of each kind for the next one started (Wright's law on assembly
-    # labour, lunarcity/learning.py; the first unit's labour when learning is off).
+    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
     learning = city.learning
     gens = city.generations
     unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
@@ -202,7 +202,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         earth_i, earth_q = -1, 0.0
         if gens.on:
             # This generation's bill: scaled by its mass factor, part of its electronics
-            # Earth-made (lunarcity/generations.py).
+            # Earth-made (lunarcity/stages/generations.py).
             bom = gens.bom(kind, bom)
             earth_i = gens.part
             earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
@@ -375,7 +375,7 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
         sel = rows[kinds == code]
         imported = jobs["imported_kg"][sel].copy()
         mass = city.catalog.units[kind].mass_kg
-        # Units of a generation have their own masses (lunarcity/generations.py).
+        # Units of a generation have their own masses (lunarcity/stages/generations.py).
         generational = kind in city.generations.kinds
         built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
         hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))

@@ -27,9 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lunarcity.generations import EARTH_MADE
-from lunarcity.launch import Launches
-from lunarcity.power import Dispatch
+from lunarcity.stages.generations import EARTH_MADE
+from lunarcity.stages.launch import Launches
+from lunarcity.stages.power import Dispatch
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.placement import Slot
+from lunarcity.stages.placement import Slot
 from lunarcity.world.scenario import Cadence, EarthConfig, ManifestPolicy
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
-    from lunarcity.plan import Plan
+    from lunarcity.stages.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ class Later:
         plan: The producing plan for today's labour.
         days: How many of the days ahead it runs (those after its switch to production).
         growth: The rate (per day) at which it grows the labour, and with it every rate of use
-            (:func:`lunarcity.plan.labour_growth`).
+            (:func:`lunarcity.stages.plan.labour_growth`).
     """
 
     plan: Plan
@@ -240,11 +240,11 @@ def later_use(city: LunarCity, days: float) -> Later | None:
 
     None when the plan switches to production only after them (its rate of use then stays
     today's). The producing plan is today's labour under the shares the policy gives once
-    producing (:func:`lunarcity.plan.producing_shares`; today's, if it already produces),
+    producing (:func:`lunarcity.stages.plan.producing_shares`; today's, if it already produces),
     and the labour grows as that plan builds robots: a pure function of the city's state,
     like every plan; nothing of the random future is read.
     """
-    from lunarcity import plan as planning  # the plan imports what the landers land
+    from lunarcity.stages import plan as planning  # the plan imports what the landers land
 
     start = planning.producing_from(city)
     after = city.day + days - start
@@ -307,7 +307,7 @@ def lacks(
     # for all the plan consumes of it: the Earth-only inputs of the recipes that use it (salt,
     # anodes, chips, a kick stage's engine and fuel) and the bills of materials that hold it
     # directly (a pulse store's cells). The plan's need already holds both (a unit's cost
-    # counts the imports its bill takes, lunarcity.planner.unit_costs), so adding the direct
+    # counts the imports its bill takes, lunarcity.stages.build_policy.unit_costs), so adding the direct
     # parts again would land them twice.
     earth_only = arrays.vitamins.copy()
     wanted = np.where(arrays.imported_mask, plan.need, plan.direct)
@@ -327,7 +327,7 @@ def lacks(
     share = gens.earth_share_now()
     if share > 0 and plan.rate is not None:
         # The generation being built takes part of its electronics Earth-made: that share is
-        # a vitamin for now, landed even by a vitamins-only lander (lunarcity/generations.py).
+        # a vitamin for now, landed even by a vitamins-only lander (lunarcity/stages/generations.py).
         i = gens.part
 
         def per_day(p: Plan) -> float:

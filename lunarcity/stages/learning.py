@@ -11,7 +11,7 @@ on Earth; a regolith plant's fab-hours are set by its reactor and the energy it 
 practice, so recipes keep their times. The count is of units of a kind assembled on the Moon
 (build jobs opened): an Earth-made unit landed by a lander teaches the lunar crews nothing.
 
-A job's labour is fixed when it opens (:func:`lunarcity.jobs.start_jobs`): the n-th job of a kind
+A job's labour is fixed when it opens (:func:`lunarcity.stages.jobs.start_jobs`): the n-th job of a kind
 gets ``T1 * n ** log2(p)``. The planner reads the next unit's labour
 (:meth:`LearningCurve.next_days`) so that it plans as many units as the labour on hand builds
 today. With ``p = 1`` (the default) every factor is exactly 1.0 and nothing changes.
@@ -59,7 +59,7 @@ class LearningCurve:
         """Assembly labour per kg of today's mix, next units over first units (1.0 if off).
 
         The parts hauled to the build sites follow the mass built, not the labour: when a
-        robot-day assembles more kg, it needs more parts hauled (:func:`lunarcity.labour.allocate`).
+        robot-day assembles more kg, it needs more parts hauled (:func:`lunarcity.stages.labour.allocate`).
         """
         if not self.on:
             return 1.0

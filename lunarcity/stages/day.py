@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lunarcity.bottleneck import Bottleneck
-from lunarcity.jobs import Completed, Starts
-from lunarcity.labour import Labour
-from lunarcity.landers import Landing
-from lunarcity.launch import Launches
-from lunarcity.plan import Plan
-from lunarcity.power import Dispatch
-from lunarcity.recipes import Production
-from lunarcity.wear import Wear
+from lunarcity.stages.bottleneck import Bottleneck
+from lunarcity.stages.jobs import Completed, Starts
+from lunarcity.stages.labour import Labour
+from lunarcity.stages.landers import Landing
+from lunarcity.stages.launch import Launches
+from lunarcity.stages.plan import Plan
+from lunarcity.stages.power import Dispatch
+from lunarcity.stages.recipes import Production
+from lunarcity.stages.wear import Wear
 
 
 @dataclass(frozen=True)

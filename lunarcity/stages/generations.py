@@ -22,7 +22,7 @@ A unit of a kind with ``generations: true`` (data/units.yaml) built at generatio
 (300 s per kg, AASM80) are scaled, while what it does (power, labour, fab-hours) is not, so
 heavier hardware is simply dearer. ``earth_share[g]`` of its ``part`` (electronics) must come
 from Earth-made stock (:attr:`LunarCity.stock_imp`), the rest from any stock; the landers bring
-that share (:func:`lunarcity.landers.manifest`), vitamins-only landers included. Earth-made and
+that share (:func:`lunarcity.stages.landers.manifest`), vitamins-only landers included. Earth-made and
 lunar-made boards are counted as the same item, with the lunar board's element make-up, so a
 unit's composition per kg does not change with its generation and the element ledger holds.
 Rail, the pulsed store and satellites have no generations: their masses size the track, the
