@@ -13,7 +13,7 @@ what it decides and returns a frozen result (collected in :class:`lunarcity.stag
 8. :mod:`lunarcity.stages.landers`: a lander from Earth arrives (or is lost);
 9. :mod:`lunarcity.stages.wear`: wear, failure and scrap;
 10. :mod:`lunarcity.stages.bottleneck`: the constraint that bound the day; then the recorder
-    (:mod:`lunarcity.metrics`) writes the day's row and checks the ledgers.
+    (:mod:`lunarcity.results.metrics`) writes the day's row and checks the ledgers.
 
 What is fixed for the run (the economy compiled to arrays, the track, the planner's basis, the
 wear rates) is built once here into one object (:class:`lunarcity.city.state.RunConstants`); what
@@ -41,7 +41,7 @@ from lunarcity.city.mesa_compat import run_seed
 from lunarcity.city.site import build_site
 from lunarcity.city.state import CityState, RunConstants
 from lunarcity.city.stocks import Stocks
-from lunarcity.metrics import Recorder
+from lunarcity.results.metrics import Recorder
 from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
 from lunarcity.stages.bottleneck import binding_constraint
@@ -504,7 +504,7 @@ class LunarCity(mesa.Model):
         return {k: self.fleet.count(k) for k in self.agent_kinds}
 
     def summary(self) -> dict[str, Any]:
-        """The run's summary (see :mod:`lunarcity.metrics`)."""
+        """The run's summary (see :mod:`lunarcity.results.metrics`)."""
         return self.recorder.summary()
 
     def daily(self):

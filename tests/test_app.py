@@ -27,7 +27,7 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
-from lunarcity.target import PartState
+from lunarcity.results.target import PartState
 
 viz()  # registers lunarcity.viz from the checkout (or finds it in a wheel)
 session_mod = importlib.import_module("lunarcity.viz.session")
@@ -192,7 +192,7 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
 
 def test_target_panel_reports_holding_parts_and_the_headline_when_complete() -> None:
     # A target the city meets within two years: every part holds on the day it is complete
-    # (lunarcity/target.py), and the panel says so part by part.
+    # (lunarcity/results/target.py), and the panel says so part by part.
     easy = {
         "run.years": 2,
         "target.parts.industrial_mass.at_least": 500.0,

@@ -161,11 +161,11 @@ def test_learning_launches_at_least_as_many_satellites(learning_runs, ratio):
 
 
 def test_the_growth_gap_table_in_model_md_matches_fresh_runs() -> None:
-    """docs/MODEL.md's growth-gap table is what lunarcity/growth_gap.py gives now."""
+    """docs/MODEL.md's growth-gap table is what lunarcity/results/growth_gap.py gives now."""
     from pathlib import Path
 
-    from lunarcity.growth_gap import gap_table
-    from lunarcity.studies import replace_section
+    from lunarcity.results.growth_gap import gap_table
+    from lunarcity.results.published_figures import replace_section
 
     path = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
     text = path.read_text(encoding="utf-8")

@@ -174,7 +174,7 @@ def test_horizon_verdict_in_words() -> None:
 
 
 def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
-    from lunarcity.report import thesis_line
+    from lunarcity.results.report import thesis_line
 
     t = {
         "destination": "heliocentric",

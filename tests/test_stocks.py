@@ -159,7 +159,7 @@ def recorder_uses(source: str) -> list[tuple[int, str]]:
             names = [a.name for a in node.names]
         else:
             names = []
-        found += [(node.lineno, n) for n in names if n == "lunarcity.metrics"]
+        found += [(node.lineno, n) for n in names if n == "lunarcity.results.metrics"]
         if isinstance(node, ast.Attribute) and node.attr == "recorder":
             found.append((node.lineno, ".recorder"))
     return found
@@ -175,7 +175,7 @@ def test_no_stage_imports_or_calls_the_recorder() -> None:
 
 
 def test_the_recorder_finder_sees_imports_and_calls() -> None:
-    code = "from lunarcity import metrics\nimport lunarcity.metrics\ncity.recorder.scrapped(1, 2)\n"
+    code = "from lunarcity.results import metrics\nimport lunarcity.results.metrics\ncity.recorder.scrapped(1, 2)\n"
     assert [line for line, _ in recorder_uses(code)] == [1, 2, 3]
 
 

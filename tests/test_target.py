@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import lunarcity
-from lunarcity.report import headline
-from lunarcity.target import PartState, TargetTracker
+from lunarcity.results.report import headline
+from lunarcity.results.target import PartState, TargetTracker
 from lunarcity.world.scenario import TargetPart
 
 PARTS = {

@@ -18,7 +18,7 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
-from lunarcity.target import PartState
+from lunarcity.results.target import PartState
 from lunarcity.world.scenario import check_seed
 
 from . import words

@@ -32,7 +32,7 @@ from lunarcity.render import (
     ring_cell,
     units_near,
 )
-from lunarcity.target import PartState
+from lunarcity.results.target import PartState
 
 from . import words
 from .charts import Charts
@@ -244,7 +244,7 @@ class Session:
     def targets(self) -> list[TargetRow]:
         """Each target part: its value against its goal and its state today.
 
-        The state is the recorder's (lunarcity/target.py): holding now, held before (from day
+        The state is the recorder's (lunarcity/results/target.py): holding now, held before (from day
         X to day Y) but not now, or not yet, with a forecast at today's rate. The bar shows the
         value today, so a part that stopped holding no longer shows full.
         """

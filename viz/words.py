@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.target import part_spans
+from lunarcity.results.target import part_spans
 
 #: Preset name -> what the picker shows.
 PRESETS: dict[str, str] = {
@@ -155,7 +155,7 @@ def _years(days: int) -> str:
 def headline(summary: dict[str, Any]) -> str:
     """One sentence: the day, and whether the city is complete, when, or how long is left.
 
-    Complete means every part of the target held on the same day (lunarcity/target.py); when
+    Complete means every part of the target held on the same day (lunarcity/results/target.py); when
     the parts held at different times, the sentence says when each held.
 
     Args:
@@ -274,7 +274,7 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
 def city_answer(summary: dict[str, Any]) -> str:
     """The first question in one line: is the city complete within its horizon, in this run?
 
-    A part counts only while it holds (lunarcity/target.py): a part that held once and no longer
+    A part counts only while it holds (lunarcity/results/target.py): a part that held once and no longer
     does is not counted, so the line never says more than that day's values.
 
     Args:

@@ -9,7 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.output import print_json, stderr_console
-from lunarcity.report import headline
+from lunarcity.results.report import headline
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

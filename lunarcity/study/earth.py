@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.self_growth import self_growth
+from lunarcity.results.self_growth import self_growth
 from lunarcity.space.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
 from lunarcity.space.thesis import earth_side, plan_thesis
 from lunarcity.world.catalog import default_catalog
@@ -196,7 +196,7 @@ def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str,
 
     ``earth.until_years`` (the run's, or the scenario's) is when landers stop. The city is
     self-sufficient when its industrial mass grew over the run's last year and that year began
-    after Earth stopped: the run summary's definition (lunarcity/self_growth.py), counted from
+    after Earth stopped: the run summary's definition (lunarcity/results/self_growth.py), counted from
     the stop day because the kept table has no stocks (the summary counts from the day the last
     Earth-only input ran out). A city that only finishes its work and spends its stocks
     freezes within months and is not self-sufficient. ``growth_after_earth`` is the ratio of
@@ -247,7 +247,7 @@ PROCESSORS: dict[str, Processor] = {
         func=self_sufficiency,
         outcomes={"self_sufficient": "bool", "growth_after_earth": "float"},
         doc="self-sufficient: industrial mass grew over the run's last year, which began after "
-        "Earth stopped (lunarcity/self_growth.py)",
+        "Earth stopped (lunarcity/results/self_growth.py)",
     ),
 }
 

@@ -499,7 +499,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "target_latches_parts",
         "the city complete when every part has held once, not all on the same day",
-        "lunarcity/target.py",
+        "lunarcity/results/target.py",
         ((r"every &= ok", "every &= status.first_day is not None"),),
         (
             "tests/test_target.py::test_parts_that_hold_at_different_times_do_not_complete_the_city",
@@ -509,14 +509,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "target_sustain_ignored",
         "sustain_days ignored: complete on the first day all hold",
-        "lunarcity/target.py",
+        "lunarcity/results/target.py",
         ((r"self\.run_all >= self\.sustain_days", "self.run_all >= 1"),),
         ("tests/test_target.py::test_sustain_days_asks_for_a_run_of_days_together",),
     ),
     Mutation(
         "self_growth_from_the_run_out",
         "growth measured from the run-out day to the end instead of over the last year",
-        "lunarcity/self_growth.py",
+        "lunarcity/results/self_growth.py",
         ((r"end - WINDOW_DAYS, side", "from_day, side"),),
         (
             "tests/test_self_sufficiency.py::test_earth_stops_and_the_summary_says_what_followed",

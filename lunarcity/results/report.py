@@ -2,7 +2,7 @@
 
 The command line, the app, the recordings and the notebooks all say the same thing about a run
 (complete on day N or not, and what held it back); it is written once, here, from the summary
-dict of :meth:`lunarcity.metrics.Recorder.summary`, so every front end reads the model's layer
+dict of :meth:`lunarcity.results.metrics.Recorder.summary`, so every front end reads the model's layer
 rather than one another.
 """
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.target import part_spans, state_words
+from lunarcity.results.target import part_spans, state_words
 
 
 def headline(s: dict[str, Any]) -> str:
     """One line: complete on day N (year Y), or not, and why.
 
-    Complete means every part held on the same day (lunarcity/target.py). When the parts held,
+    Complete means every part held on the same day (lunarcity/results/target.py). When the parts held,
     but at different times, the line says when each held instead of naming a bottleneck:
     "never complete: closure held in years 4.3-5.1, launches from year 6.2".
 
@@ -112,7 +112,7 @@ def day_and_year(day: int | None) -> str:
 def target_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     """(part, its value against its goal and its state at the end), in the scenario's order.
 
-    The state is one of lunarcity.target.PartState: holding now, held before (from day X to
+    The state is one of lunarcity.results.target.PartState: holding now, held before (from day X to
     day Y) but not now, or not yet; never "met" beside a value below the goal.
     """
     rows = []

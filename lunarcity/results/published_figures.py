@@ -17,8 +17,8 @@ from typing import Any
 import polars as pl
 
 from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.results.target import part_spans
 from lunarcity.runner import run
-from lunarcity.target import part_spans
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ import polars as pl
 
 from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.self_growth import self_growth
+from lunarcity.results.self_growth import self_growth
+from lunarcity.results.target import TargetTracker
 from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
 from lunarcity.space.margin import horizon_verdict, margin_block
 from lunarcity.space.thesis import earth_side
 from lunarcity.stages.landers import landed_summary
-from lunarcity.target import TargetTracker
 from lunarcity.world.economy_requirements import vitamin_summary
 from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
 from lunarcity.world.scenario import TARGET_METRICS
@@ -295,7 +295,7 @@ class Recorder:
                 self.ran_out_day[name] = day
 
     def _check_target(self, d: int) -> None:
-        """Today's values of the target's metrics, to the tracker (lunarcity/target.py)."""
+        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
         self.target.update(self.model.day, {m: self.value(m, d) for m in self._metrics})
 
     @property
@@ -492,7 +492,7 @@ class Recorder:
         """Does the city keep growing once Earth stops, and once its Earth-only stocks are gone?
 
         Growth is measured over the run's last year, which must begin after the last Earth-only
-        input ran out (lunarcity/self_growth.py): growth that merely finishes work in progress
+        input ran out (lunarcity/results/self_growth.py): growth that merely finishes work in progress
         and spends a stockpile is not self-growth.
         """
         n = self.n
