@@ -12,7 +12,7 @@ import polars as pl
 
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
-from lunarcity.outpaths import check_out_file, written_atomically
+from lunarcity.show.output_paths import check_out_file, written_atomically
 from lunarcity.world.catalog import Catalog
 from lunarcity.world.scenario import Scenario, resolve_scenario
 

@@ -17,7 +17,8 @@ from PIL import Image
 from lunarcity.app import viz
 from lunarcity.errors import InputError
 from lunarcity.model import LunarCity
-from lunarcity.render import (
+from lunarcity.results.target import PartState
+from lunarcity.show.render import (
     KIND_COLOURS,
     Extent,
     cell_at,
@@ -27,7 +28,6 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
-from lunarcity.results.target import PartState
 
 viz()  # registers lunarcity.viz from the checkout (or finds it in a wheel)
 session_mod = importlib.import_module("lunarcity.viz.session")
@@ -561,7 +561,7 @@ def test_a_long_headline_wraps_on_the_exported_picture(grown: LunarCity) -> None
     """Every word of the headline is drawn: a long one takes more lines, never runs off."""
     from PIL import ImageDraw
 
-    from lunarcity.render import _font, wrap
+    from lunarcity.show.render import _font, wrap
 
     text = "Ten-year city (pole). The city is complete: it took 4.6 years (day 1,670), " * 2
     text = text.strip()

@@ -743,7 +743,7 @@ def _peak_rss_growth_mb(run: typing.Callable[[], object]) -> float:
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux peak-RSS reset")
 def test_recording_memory_does_not_grow_with_the_number_of_frames(tmp_path: Path) -> None:
-    from lunarcity.recording import frame_shape, record
+    from lunarcity.show.recording import frame_shape, record
 
     made: dict[str, int] = {}
 

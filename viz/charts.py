@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.render import kind_colours
+from lunarcity.show.render import kind_colours
 from lunarcity.space.earth_ledger import breakeven_day
 
 from . import words

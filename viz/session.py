@@ -20,7 +20,8 @@ from PIL import Image
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
-from lunarcity.render import (
+from lunarcity.results.target import PartState
+from lunarcity.show.render import (
     Extent,
     cell_at,
     cell_counts,
@@ -32,7 +33,6 @@ from lunarcity.render import (
     ring_cell,
     units_near,
 )
-from lunarcity.results.target import PartState
 
 from . import words
 from .charts import Charts

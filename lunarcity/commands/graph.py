@@ -10,7 +10,7 @@ from rich.table import Table
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.output import print_json, stdout_console
+from lunarcity.show.console import print_json, stdout_console
 from lunarcity.world.catalog import default_catalog
 from lunarcity.world.economy_requirements import production_chain, unit_totals
 from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lunarcity.output import print_json, stdout_console
+from lunarcity.show.console import print_json, stdout_console
 from lunarcity.world.scenario import resolve_scenario
 from lunarcity.world.scenario_overrides import preset_paths
 

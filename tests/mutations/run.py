@@ -207,7 +207,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "gif_frames_without_map",
         "recorded frames drawn without the map (headline band only)",
-        "lunarcity/recording.py",
+        "lunarcity/show/recording.py",
         (
             (
                 r"image\.paste\(Image\.fromarray\(np\.ascontiguousarray\(rgb\)\), \(0, band\)\)",

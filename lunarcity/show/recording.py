@@ -1,7 +1,7 @@
 """A recording of a run: the site map with a headline, one frame every few days, as a GIF or MP4.
 
 For a classroom or a talk: ``lunarcity record ten_year_city --out city.gif`` and press play. Each
-frame is the app's map (:func:`lunarcity.render.render_map`: terrain shaded by the sunny crest and
+frame is the app's map (:func:`lunarcity.show.render.render_map`: terrain shaded by the sunny crest and
 today's sunlight, one colour per unit kind, new units lightened, the mass-driver corridor, a scale
 bar and a legend) under a band with the day, the year, the city's size and the target's progress;
 the last frame carries the run's headline. The map's window only grows, from the founding cells
@@ -24,13 +24,13 @@ from lunarcity.app import words
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
 from lunarcity.optional import available, require
-from lunarcity.render import MIN_TEXT_PX
+from lunarcity.show.render import MIN_TEXT_PX
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
 
     from lunarcity.model import LunarCity
-    from lunarcity.render import Extent
+    from lunarcity.show.render import Extent
 
 #: Output formats by file suffix.
 FORMATS = {".gif": "gif", ".mp4": "mp4"}
@@ -140,7 +140,7 @@ def render_frame(
     """
     from PIL import Image, ImageDraw
 
-    from lunarcity.render import render_map
+    from lunarcity.show.render import render_map
 
     width, height = frame_shape(size)
     band = band_height(size)
@@ -287,8 +287,8 @@ def record(
         InputError: a bad file suffix, option or scenario (checked before the run starts).
     """
     from lunarcity.model import LunarCity
-    from lunarcity.outpaths import check_out_file, write_error
     from lunarcity.runner import check_ledgers
+    from lunarcity.show.output_paths import check_out_file, write_error
     from lunarcity.world.scenario import resolve_scenario
 
     path = Path(out)
@@ -386,7 +386,7 @@ class _Film:
         """Render today's frame and write it (``final``: the last frame, with the headline)."""
         from PIL import Image
 
-        from lunarcity.render import city_extent
+        from lunarcity.show.render import city_extent
 
         here = city_extent(model)
         self.extent = here if self.extent is None else self.extent.union(here)

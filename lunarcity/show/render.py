@@ -6,7 +6,7 @@ overlays a film needs (a headline, "Day N") are options here.
 
 Quick use::
 
-    from lunarcity.render import render_map, map_png
+    from lunarcity.show.render import render_map, map_png
     rgb = render_map(model, size=600)            # (600, 600, 3) uint8
     png = map_png(model, headline="ten_year_city", day_label=True, legend=True)
 """
