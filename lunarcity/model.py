@@ -281,20 +281,20 @@ class LunarCity(mesa.Model):
             self.running = False
             return
         self.day += 1
-        units = self.contributions
+        contributions = self.contributions
         state = self.state
 
         # 1. Plan: today's mix, and the fab batches the labour on hand would need.
         state.shares = plan.todays_shares(self)
-        labour_pool = units.labour_supply()
+        labour_pool = contributions.labour_supply()
         production_plan = plan.production_plan(self, labour_pool, state.shares)
         if self.params.earth.free_vitamins:
             landers.supply_vitamins(self, production_plan)
-        launch_want = launch.launches_possible(self)
+        launch_want = launch.launches_ready(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
         demand = {
-            "robots": units.robot_energy_kwh(),
+            "robots": contributions.robot_energy_kwh(),
             "fabs": float(production_plan.batches @ self.arrays.r_energy),
             "launch": launch_want * self.track.launch_kwh,
         }
@@ -322,7 +322,7 @@ class LunarCity(mesa.Model):
         # hand at landing: the morning's plan predates the units finished today.
         landing = landers.NO_LANDER
         if landers.lander_due(self):
-            lander_plan = plan.production_plan(self, units.labour_supply(), state.shares)
+            lander_plan = plan.production_plan(self, contributions.labour_supply(), state.shares)
             landing = landers.landers(self, lander_plan, state.shares)
 
         # 9. Wear, failure and scrapping.

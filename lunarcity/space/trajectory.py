@@ -281,7 +281,7 @@ def size_stage(
     )
 
 
-def launch_possible(day: int, window: Window) -> bool:
+def in_launch_window(day: int, window: Window) -> bool:
     """Whether day ``day`` falls in the destination's launch window.
 
     The window opens at day 0 and every ``every_days`` after, for ``open_days``; a window at

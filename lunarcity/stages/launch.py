@@ -16,7 +16,7 @@ import numpy as np
 
 from lunarcity.city.fleet import Fleet
 from lunarcity.constants import G0, J_PER_KWH
-from lunarcity.space.trajectory import Window, launch_possible
+from lunarcity.space.trajectory import Window, in_launch_window
 from lunarcity.world.scenario import MassDriverConfig
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def pulse_ready(city: LunarCity) -> bool:
     return kind is None or city.fleet.working(kind) >= city.track.pulse_units
 
 
-def launches_possible(city: LunarCity) -> int:
+def launches_ready(city: LunarCity) -> int:
     """Satellites the mass driver could launch today, if it had the energy.
 
     None unless the track is laid and its pulsed store can deliver a shot, and none outside the
@@ -166,7 +166,7 @@ def launches_possible(city: LunarCity) -> int:
     if not city.sat_kind or not city.launcher_ready():
         return 0
     window = city.track.window
-    if window is not None and not launch_possible(city.day, window):
+    if window is not None and not in_launch_window(city.day, window):
         return 0
     sats = int(
         city.stock[city.index[city.sat_kind]] // city.catalog.units[city.sat_kind].mass_kg + 1e-9
@@ -186,7 +186,7 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
         energy_kwh: Energy dispatch served to the mass driver today.
         wanted: What the day's demand was sized for (recorded for the bottleneck).
     """
-    ready = launches_possible(city)
+    ready = launches_ready(city)
     per_shot = city.track.launch_kwh
     n = min(ready, int(energy_kwh // per_shot + 1e-9)) if per_shot > 0 else ready
     if n <= 0:
