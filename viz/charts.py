@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KW_PER_MW
 from lunarcity.show.render import kind_colours
 from lunarcity.space.earth_ledger import breakeven_day
 
@@ -285,7 +285,7 @@ class Charts:
                     Series(
                         "computers in space (MW, right)",
                         "#e377c2",
-                        f["compute_in_orbit_kw"][:n][idx] / 1000.0,
+                        f["compute_in_orbit_kw"][:n][idx] / KW_PER_MW,
                         right=True,
                     ),
                 ],

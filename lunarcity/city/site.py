@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lunarcity.constants import M_PER_KM
 from lunarcity.world.catalog import Site
 
 
@@ -117,7 +118,7 @@ def build_site(site: Site, rng: np.random.Generator, track_m: float) -> SiteGrid
     if site.sunlight.profile == "polar":
         # A ridge segment through the centre; its lit band covers crest_area_km2.
         length = 0.4 * w
-        cells_km2 = (g.cell_m / 1000.0) ** 2
+        cells_km2 = (g.cell_m / M_PER_KM) ** 2
         band = max(2.0, g.crest_area_km2 / cells_km2 / length)
         sigma = band / (2 * math.sqrt(-math.log(0.9)))
         px = np.clip(xs, cx - length / 2, cx + length / 2)

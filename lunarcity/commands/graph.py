@@ -8,7 +8,7 @@ import re
 
 from rich.table import Table
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KW_PER_MW
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.show.console import print_json, stdout_console
 from lunarcity.world.catalog import default_catalog
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             u,
             f"{t['mass_kg']:,.0f}",
             f"{t['regolith_kg']:,.0f}",
-            f"{t['energy_kwh'] / 1000:,.1f}",
+            f"{t['energy_kwh'] / KW_PER_MW:,.1f}",
             f"{t['imported_kg']:,.0f}",
             f"{t['fab_hours']:,.0f}",
             f"{t['labour_robot_days']:,.1f}",

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, T_PER_KT
 from lunarcity.results.target import part_spans
 from lunarcity.runner import run
 
@@ -291,7 +291,7 @@ def switches_table(preset: str = "ten_year_city") -> str:
         met = "no" if day is None else f"year {day / DAYS_PER_YEAR:.2f}"
         power = int((daily["bottleneck"] == "power").sum())
         lines.append(
-            f"| {label} | {year1 / 1000:,.1f} kt | {year10 / 1000:,.1f} kt | {met} | {power:,} |"
+            f"| {label} | {year1 / T_PER_KT:,.1f} kt | {year10 / T_PER_KT:,.1f} kt | {met} | {power:,} |"
         )
     return "\n".join(lines) + "\n"
 

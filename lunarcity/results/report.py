@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.results.target import part_spans, state_words
 
 
@@ -87,7 +87,7 @@ def earth_line(s: dict[str, Any]) -> str:
         stop += f"; its Earth-only stocks ran out by day {ss['last_ran_out_day']}"
     if ss["earth_only_kg_at_end"]:
         still = ", ".join(
-            f"{k.replace('_', ' ')} {v / 1000:,.0f} t"
+            f"{k.replace('_', ' ')} {v / KG_PER_T:,.0f} t"
             for k, v in ss["earth_only_kg_at_end"].items()
         )
         stop += f" (still held at the end: {still})"
@@ -140,7 +140,7 @@ def end_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
         ("Earth mass imported", f"{s['earth_imported_t']:,.0f} t"),
         ("mass launched", f"{s['launched_t']:,.0f} t"),
         ("satellites launched", f"{s['satellites_launched']:,}"),
-        ("compute in orbit", f"{s['compute_in_orbit_kw'] / 1000:,.1f} MW"),
+        ("compute in orbit", f"{s['compute_in_orbit_kw'] / KW_PER_MW:,.1f} MW"),
         ("rail / needed", f"{s['rail_length_m']:,.0f} / {s['track_needed_m']:,.0f} m"),
         ("bound most days by", s["bottleneck"]),
         ("assets per tonne landed", f"{s.get('assets_per_tonne_landed') or 0:,.1f}"),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lunarcity.app import words
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, MS_PER_S
 from lunarcity.errors import InputError
 from lunarcity.optional import available, require
 from lunarcity.show.render import MIN_TEXT_PX
@@ -393,9 +393,9 @@ class _Film:
         frame = render_frame(model, self.size, self.extent, final, recent_days=self.every)
         self.count += 1
         if self._gif is not None:
-            ms = max(20, int(round(1000.0 / self.fps)))  # GIF delays: 10 ms steps, 20 ms least
+            ms = max(20, int(round(MS_PER_S / self.fps)))  # GIF delays: 10 ms steps, 20 ms least
             if final is not None:
-                ms = max(ms, int(HOLD_LAST_S * 1000))
+                ms = max(ms, int(HOLD_LAST_S * MS_PER_S))
             self._gif.add(
                 frame.quantize(
                     colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR, G0
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, G0, KG_PER_T, M_PER_KM
 from lunarcity.errors import InputError
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def lander_propellant_t(dry_t: float, payload_t: float, trip_km_s: float, isp_s:
     ``m_prop = (dry + payload) * (exp(dv / (Isp g0)) - 1)``: the lander leaves LEO full and
     arrives empty with its payload (a one-way cargo landing).
     """
-    return (dry_t + payload_t) * math.expm1(trip_km_s * 1000.0 / (isp_s * G0))
+    return (dry_t + payload_t) * math.expm1(trip_km_s * M_PER_KM / (isp_s * G0))
 
 
 def tankers_needed(e: EarthConfig) -> float:
@@ -92,7 +92,9 @@ class EarthSide:
     @property
     def seed_landings(self) -> int:
         """Landings that put the seed down."""
-        return math.ceil(self.seed_t / self.payload_landed_t - 1e-9) if self.seed_t > 0 else 0
+        return (
+            math.ceil(self.seed_t / self.payload_landed_t - FLOAT_NOISE) if self.seed_t > 0 else 0
+        )
 
     @property
     def launches_per_landing(self) -> float:
@@ -148,14 +150,14 @@ def earth_ledger(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> p
         raise InputError("tankers_per_landing must not be negative", field="earth")
     landings = pl.col("landers_dispatched") + side.seed_landings
     kw = pl.col("compute_delivered_kw")
-    direct_t = kw * route.direct_kg_per_kw / 1000.0
+    direct_t = kw * route.direct_kg_per_kw / KG_PER_T
     has = kw > 0
     frame = daily.select(
         "day",
         kw.alias("compute_delivered_kw"),
         (landings * side.launches_per_landing).alias("earth_launches"),
         pl.when(direct_t > 0)
-        .then((direct_t / side.payload_to_leo_t - 1e-9).ceil())
+        .then((direct_t / side.payload_to_leo_t - FLOAT_NOISE).ceil())
         .otherwise(0.0)
         .alias("direct_earth_launches"),
         (landings * side.launches_per_landing * side.payload_to_leo_t).alias("earth_lifted_t"),
@@ -163,14 +165,14 @@ def earth_ledger(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> p
     )
     return frame.with_columns(
         pl.when(has)
-        .then(pl.col("earth_lifted_t") * 1000.0 / kw)
+        .then(pl.col("earth_lifted_t") * KG_PER_T / kw)
         .otherwise(math.nan)
         .alias("earth_kg_per_kw"),
         pl.Series(trailing_marginal(daily, side.lifted_per_landed), dtype=pl.Float64).alias(
             "earth_kg_per_kw_marginal"
         ),
         pl.when(has)
-        .then(pl.col("direct_earth_lifted_t") * 1000.0 / kw)
+        .then(pl.col("direct_earth_lifted_t") * KG_PER_T / kw)
         .otherwise(math.nan)
         .alias("direct_earth_kg_per_kw"),
     )
@@ -191,7 +193,7 @@ def trailing_marginal(daily: pl.DataFrame, lifted: float) -> np.ndarray:
     d_kw = kw - kw[start]
     out = np.full(day.shape, math.nan)
     has = d_kw > 0
-    out[has] = (landed - landed[start])[has] * 1000.0 * lifted / d_kw[has]
+    out[has] = (landed - landed[start])[has] * KG_PER_T * lifted / d_kw[has]
     return out
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T
 from lunarcity.space.earth_ledger import EarthSide
 from lunarcity.world.economy import Economy
 from lunarcity.world.economy_requirements import requirements
@@ -122,7 +122,7 @@ def satellite_marginal(
     recipe = econ.processes.get(SALT_RECIPE)
     feed_t = 0.0
     if recipe is not None and salt_kg > 0:
-        feed_t = req.activities.get(SALT_RECIPE, 0.0) * recipe.inputs.get(SALT_FEED, 0.0) / 1000
+        feed_t = req.activities.get(SALT_RECIPE, 0.0) * recipe.inputs.get(SALT_FEED, 0.0) / KG_PER_T
     return Marginal(
         earth_kg=dict(sorted(req.imports.items())),
         compute_kw=compute_kw,

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lunarcity.constants import FLOAT_NOISE, J_PER_KJ, M_PER_KM, W_PER_KW
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
@@ -129,7 +130,7 @@ class Shot:
     @property
     def kinetic_kj(self) -> float:
         """Kinetic energy at the muzzle (kJ)."""
-        return 0.5 * self.mass_kg * (self.speed_km_s * 1000.0) ** 2 / 1000.0
+        return 0.5 * self.mass_kg * (self.speed_km_s * M_PER_KM) ** 2 / J_PER_KJ
 
     @property
     def energy_kj(self) -> float:
@@ -144,13 +145,19 @@ class Shot:
     @property
     def duration_s(self) -> float:
         """Time on the track (s)."""
-        return self.speed_km_s * 1000.0 / (self.accel_g * G0)
+        return self.speed_km_s * M_PER_KM / (self.accel_g * G0)
 
     @property
     def peak_kw(self) -> float:
         """Electrical power at the muzzle, m a v / efficiency (kW)."""
         return (
-            self.mass_kg * self.accel_g * G0 * self.speed_km_s * 1000.0 / self.efficiency / 1000.0
+            self.mass_kg
+            * self.accel_g
+            * G0
+            * self.speed_km_s
+            * M_PER_KM
+            / self.efficiency
+            / W_PER_KW
         )
 
 
@@ -209,4 +216,4 @@ def shots_possible(
         return 0
     if bank_kg * kind.kw_per_kg < shot.peak_kw * (1 - 1e-12):
         return 0
-    return min(wanted, int(math.floor(charge_kwh / shot.energy_kwh + 1e-9)))
+    return min(wanted, int(math.floor(charge_kwh / shot.energy_kwh + FLOAT_NOISE)))

@@ -27,6 +27,7 @@ from pathlib import Path
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
+from lunarcity.constants import W_PER_KW
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
@@ -220,7 +221,7 @@ def radiator_flux_kw_per_m2(temperature_k: float, sink_k: float, emissivity: flo
             field="radiator_temperature_k",
             valid=f"a temperature above {sink_k:g} K",
         )
-    return 2.0 * emissivity * SIGMA * (temperature_k**4 - sink_k**4) / 1000.0
+    return 2.0 * emissivity * SIGMA * (temperature_k**4 - sink_k**4) / W_PER_KW
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,7 @@ class SatelliteDesign:
     @property
     def w_per_kg(self) -> float:
         """Compute watts per kg of satellite."""
-        return self.compute_kw * 1000.0 / self.mass_kg
+        return self.compute_kw * W_PER_KW / self.mass_kg
 
     @property
     def rejects_kw(self) -> float:
@@ -320,8 +321,8 @@ def design_satellite(
     carried = {
         "compute": compute_kw * figures.board_kg_per_kw,
         "power_electronics": bus_kw * figures.power_electronics_kg_per_kw,
-        "arrays": array_kw * 1000.0 / figures.array_w_per_kg,
-        "batteries": battery_kwh * 1000.0 / figures.battery_wh_per_kg,
+        "arrays": array_kw * W_PER_KW / figures.array_w_per_kg,
+        "batteries": battery_kwh * W_PER_KW / figures.battery_wh_per_kg,
         "radiators": area * figures.radiator_kg_per_m2,
         "shielding": compute_kw * figures.shielding_kg_per_kw,
         "bus": figures.bus_kg,
@@ -345,7 +346,7 @@ def design_satellite(
         radiator_flux_kw_per_m2=flux,
         radiator_area_m2=area,
         accel_g=accel_g,
-        boards=compute_kw * 1000.0 / figures.board_w,
+        boards=compute_kw * W_PER_KW / figures.board_w,
         masses_kg=masses,
         bom_kg=bom,
         earth_kg=earth,

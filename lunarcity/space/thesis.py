@@ -15,6 +15,7 @@ import copy
 import math
 from dataclasses import dataclass
 
+from lunarcity.constants import FLOAT_NOISE, KG_PER_T
 from lunarcity.errors import InputError
 from lunarcity.space.earth_ledger import EarthSide, RouteFigures, tankers_needed
 from lunarcity.space.margin import Marginal, satellite_marginal
@@ -172,7 +173,7 @@ def plan_thesis(params: Scenario, catalog: Catalog) -> ThesisPlan:
         launch_km_s=launch,
         kick=kick,
         kick_kg=kick_kg,
-        reaches=kick_kg >= kick.mass_kg * (1.0 - 1e-9),
+        reaches=kick_kg >= kick.mass_kg * (1.0 - FLOAT_NOISE),
         transfer=transfer,
         shot=shot,
         store_kind=store_kind,
@@ -233,18 +234,18 @@ def kick_recipe(recipe: Recipe, kick: StageSizing, catalog: Catalog) -> Recipe:
         raise InputError(
             "the kick stage recipe has no item for a lunar fuel", field="kick_propellant"
         )
-    scale = 1000.0 / kick.mass_kg
+    scale = KG_PER_T / kick.mass_kg
     inputs = {
         KICK_DRY_LOCAL: (kick.dry_kg - kick.dry_earth_kg) * scale,
         KICK_DRY_EARTH: kick.dry_earth_kg * scale,
         KICK_OXIDISER: kick.local_oxidiser_kg * scale,
         KICK_EARTH_PROPELLANT: kick.propellant_earth_kg * scale,
     }
-    inputs = {k: v for k, v in inputs.items() if v > 1e-9}
+    inputs = {k: v for k, v in inputs.items() if v > FLOAT_NOISE}
     # Rounding must not break the recipe's mass balance: the largest input takes the remainder.
     big = max(inputs, key=lambda k: inputs[k])
-    inputs[big] += 1000.0 - math.fsum(inputs.values())
-    return recipe.model_copy(update={"inputs": inputs, "outputs": {KICK_RECIPE: 1000.0}})
+    inputs[big] += KG_PER_T - math.fsum(inputs.values())
+    return recipe.model_copy(update={"inputs": inputs, "outputs": {KICK_RECIPE: KG_PER_T}})
 
 
 def earth_side(params: Scenario, seed_t: float) -> EarthSide:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
+from lunarcity.constants import M_PER_KM
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
@@ -251,7 +252,7 @@ def size_stage(
     Raises:
         InputError: no stage of this dry fraction reaches the delta-v.
     """
-    exponent = delta_v_km_s * 1000.0 / (G0 * prop.isp_s)
+    exponent = delta_v_km_s * M_PER_KM / (G0 * prop.isp_s)
     # Past e^709 a float overflows; no stage of any dry fraction gets near it (refused below).
     ratio = math.exp(exponent) if exponent < 709.0 else math.inf
     k = stage.dry_fraction / (1.0 - stage.dry_fraction)

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.stages.generations import EARTH_MADE
 from lunarcity.stages.launch import Launches
 from lunarcity.stages.power import Dispatch
@@ -101,7 +102,7 @@ def binding_constraint(
         if item == city.arrays.nodes[city.arrays.regolith]:
             return Bottleneck("labour", item)
         return Bottleneck(f"material:{item}", item)
-    if city.jobs.n and city.jobs.labour_left() > assembly + 1e-9:
+    if city.jobs.n and city.jobs.labour_left() > assembly + FLOAT_NOISE:
         return Bottleneck("labour")
     if city.sat_kind:
         waiting_kg = city.stock[city.index[city.sat_kind]]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from lunarcity.constants import HOURS_PER_DAY
+from lunarcity.constants import HOURS_PER_DAY, M_PER_KM
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -144,7 +144,7 @@ class FleetContributions:
         if grid is None:
             site = self.city.site
             ys, xs = np.mgrid[0 : site.height, 0 : site.width]
-            grid = np.hypot(xs - point[0], ys - point[1]) * site.cell_m / 1000.0
+            grid = np.hypot(xs - point[0], ys - point[1]) * site.cell_m / M_PER_KM
             self._distance_grids[point] = grid
         return grid
 

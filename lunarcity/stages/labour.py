@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.agents import Task
+from lunarcity.constants import FLOAT_NOISE, KG_PER_T, MIN_DIVISOR
 from lunarcity.stages.plan import Plan
 from lunarcity.stages.wear import repair
 
@@ -69,13 +70,13 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
         )
         want_kg = max(0.0, want_kg)
         d_mine = contributions.mean_distance_km(city.site.mine, arrays.raw_fabs)
-        per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
+        per_kg = 1.0 / max(robot.mining_kg_per_day, MIN_DIVISOR)
         if robot.haul_tkm_per_day > 0:
-            per_kg += d_mine / 1000.0 / robot.haul_tkm_per_day
+            per_kg += d_mine / KG_PER_T / robot.haul_tkm_per_day
         # Mining competes with assembly: at most the share the plan's mix implies.
         mine_budget = min(left, want_kg * per_kg)
         kg = mine_budget / per_kg if per_kg > 0 else 0.0
-        mine = kg / max(robot.mining_kg_per_day, 1e-9)
+        mine = kg / max(robot.mining_kg_per_day, MIN_DIVISOR)
         haul = mine_budget - mine
         city.stocks.mine(kg)
         left -= mine_budget
@@ -86,7 +87,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
     parts_haul_per_day = 0.0
     if robot.haul_tkm_per_day > 0 and d_site > 0:
         kg_per_assembly_day = 86400.0 / city.catalog.assembly_s_per_kg
-        parts_haul_per_day = kg_per_assembly_day / 1000.0 * d_site / robot.haul_tkm_per_day
+        parts_haul_per_day = kg_per_assembly_day / KG_PER_T * d_site / robot.haul_tkm_per_day
         if city.learning.on:
             # Practised crews assemble more kg a robot-day, and those kg are hauled too.
             units = city.catalog.units
@@ -123,7 +124,7 @@ class TaskBoard:
         """Robots needed for each task today (a robot gives ``duty_fraction`` robot-days)."""
         per = duty_fraction
         self.counts = [
-            math.ceil(x / per - 1e-9) if x > 0 else 0
+            math.ceil(x / per - FLOAT_NOISE) if x > 0 else 0
             for x in (labour.repair, labour.mine, labour.haul, labour.assemble)
         ]
         self._written_day = -1

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE
 from lunarcity.stages import recipes
 from lunarcity.world.catalog import UnitSpec
 
@@ -132,7 +132,7 @@ def repair(city: LunarCity, labour: float) -> float:
             # is finished over several days.
             spend = min(free, len(rows) * cost - done[kind])
             done[kind] += max(0.0, spend)
-            n = min(len(rows), int(done[kind] / cost + 1e-9))
+            n = min(len(rows), int(done[kind] / cost + FLOAT_NOISE))
             done[kind] = max(0.0, done[kind] - n * cost)
             used += max(0.0, spend)
         if n > 0:

@@ -13,11 +13,12 @@ from typing import Literal
 import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world import chemistry
 from lunarcity.world.schema_errors import Strict
 
 Role = Literal["robot", "fab", "power", "storage", "rail", "pulse", "satellite"]
-MASS_TOLERANCE = 1e-9  # relative: recipes and boms must balance to rounding
+MASS_TOLERANCE = FLOAT_NOISE  # relative: recipes and boms must balance to rounding
 
 
 class Item(Strict):

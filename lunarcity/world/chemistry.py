@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+from lunarcity.constants import FLOAT_NOISE
+
 # Standard atomic masses (g/mol), IUPAC 2021, to the precision stoichiometry here needs.
 ATOMIC_MASS = {
     "O": 15.999,
@@ -45,7 +47,7 @@ OXYGEN_PER_KG = {
 
 OTHER = "other"  # minor oxides (Na2O, K2O, Cr2O3, MnO, P2O5) that no process here reduces
 EARTH = "earth"  # Earth-made hardware whose composition the data does not break down
-TOLERANCE = 1e-9  # relative; an element "made" below this is rounding, not creation
+TOLERANCE = FLOAT_NOISE  # relative; an element "made" below this is rounding, not creation
 
 Vector = dict[str, float]
 
@@ -72,7 +74,7 @@ def oxides_to_elements(oxides_wt_pct: Mapping[str, float]) -> Vector:
         out[cation] = out.get(cation, 0.0) + share * n * ATOMIC_MASS[cation] / formula
         out["O"] += share * m * ATOMIC_MASS["O"] / formula
         total += pct
-    if total > 100.0 + 1e-9:
+    if total > 100.0 + FLOAT_NOISE:
         raise ValueError(f"oxide percentages sum to {total:g}, more than 100")
     out[OTHER] = max(0.0, 1.0 - total / 100.0)
     return out

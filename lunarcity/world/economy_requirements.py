@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, HOURS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.world.economy import Economy
 
@@ -117,7 +117,7 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
         # so a doubled demand could take a different plan.
         energy = np.zeros(n_var)
         energy[:n_r] = [econ.processes[p].energy_kwh for p in procs]
-        bound = res.fun * (1.0 + 1e-9) + 1e-9
+        bound = res.fun * (1.0 + FLOAT_NOISE) + FLOAT_NOISE
         tie = linprog(
             energy,
             A_ub=cost[None, :],
@@ -149,7 +149,7 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
             fab_hours[p.fab] = fab_hours.get(p.fab, 0.0) + act[r] * p.time_h
         assembly += act[r] * p.labour_robot_days
     regolith = float(mining.sum())
-    tiny = 1e-9
+    tiny = FLOAT_NOISE
     return Requirements(
         activities={p: float(a) for p, a in zip(procs, act, strict=True) if a > tiny},
         production={n: float(v) for n, v in zip(nodes, act @ a_out, strict=True) if v > tiny},
@@ -232,12 +232,12 @@ def vitamin_summary(
             continue
         earth = {
             nodes[i]: float(c.imported[i])
-            for i in np.flatnonzero(c.imported > 1e-9)
+            for i in np.flatnonzero(c.imported > FLOAT_NOISE)
             if earth_only(econ, nodes[i])
         }
         used = [
             nodes[i]
-            for i in np.flatnonzero((c.gross > 1e-9) | (c.imported > 1e-9))
+            for i in np.flatnonzero((c.gross > FLOAT_NOISE) | (c.imported > FLOAT_NOISE))
             if nodes[i] in econ.catalog.items and econ.graph.nodes[nodes[i]]["kind"] != "raw"
         ]
         out[kind] = {
@@ -326,11 +326,11 @@ def production_chain(econ: Economy, unit: str, per_year: float) -> dict[str, obj
         "unit": unit,
         "per_year": per_year,
         "fabs": fabs,
-        "fabs_whole": {k: math.ceil(v - 1e-9) for k, v in fabs.items()},
+        "fabs_whole": {k: math.ceil(v - FLOAT_NOISE) for k, v in fabs.items()},
         "robots": robots,
         "power_kw": power_kw,
-        "regolith_t_per_yr": req.regolith_kg / 1000.0,
-        "imports_t_per_yr": req.imported_kg / 1000.0,
-        "imports_by_item_t_per_yr": {k: v / 1000.0 for k, v in req.imports.items()},
-        "energy_mwh_per_yr": req.energy_kwh / 1000.0,
+        "regolith_t_per_yr": req.regolith_kg / KG_PER_T,
+        "imports_t_per_yr": req.imported_kg / KG_PER_T,
+        "imports_by_item_t_per_yr": {k: v / KG_PER_T for k, v in req.imports.items()},
+        "energy_mwh_per_yr": req.energy_kwh / KW_PER_MW,
     }

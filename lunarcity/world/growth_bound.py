@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.optimize import linprog
 
-from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, HOURS_PER_YEAR, KG_PER_T, MIN_DIVISOR
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -178,7 +178,9 @@ def balanced_growth(p: GrowthProblem) -> GrowthBound:
     return GrowthBound(
         rate_per_year=lo,
         doubling_years=math.log(2.0) / lo if lo > 0 else math.inf,
-        mix={k: float(s) for k, s in zip(p.kinds, mass / mass.sum(), strict=True) if s > 1e-9},
+        mix={
+            k: float(s) for k, s in zip(p.kinds, mass / mass.sum(), strict=True) if s > FLOAT_NOISE
+        },
         binding=binding,
         earth_kg_per_kg=float(p.earth_kg @ x_lo / (p.mass_kg @ x_lo)),
         missing=[],
@@ -210,7 +212,7 @@ def city_problem(city: LunarCity) -> GrowthProblem:
         c, s = city.costs[k], specs[k]
         mining = 0.0
         if not sc.economy.unlimited_materials:
-            mining = c.regolith_kg / max(robot.mining_kg_per_day, 1e-9)
+            mining = c.regolith_kg / max(robot.mining_kg_per_day, MIN_DIVISOR)
         need[row["labour"], j] = c.assembly_days + mining
         need[row["energy"], j] = c.energy_kwh
         for fab, hours in c.fab_hours.items():
@@ -252,8 +254,8 @@ def earth_limited_mass_t(city: LunarCity, bound: GrowthBound) -> float | None:
     if not e.imports or need_per_kg <= 0:
         return None
     landed_kg = (
-        (e.lander_payload_t * 1000.0 * (1.0 - e.lander_failure_prob))
+        (e.lander_payload_t * KG_PER_T * (1.0 - e.lander_failure_prob))
         * DAYS_PER_YEAR
         / e.lander_interval_days
     )
-    return landed_kg / need_per_kg / 1000.0
+    return landed_kg / need_per_kg / KG_PER_T

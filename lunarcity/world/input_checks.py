@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T
 from lunarcity.errors import InputError, did_you_mean
 from lunarcity.world.catalog import Catalog
 from lunarcity.world.scenario import Scenario
@@ -159,7 +159,7 @@ def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
         )
     econ = scenario_economy(scenario, catalog)
     earth = scenario.earth
-    payload_kg = earth.lander_payload_t * 1000.0
+    payload_kg = earth.lander_payload_t * KG_PER_T
     for kind, spec in catalog.units.items():
         override = scenario.units.get(kind)
         enabled = override.enabled if override and override.enabled is not None else spec.enabled
@@ -178,7 +178,7 @@ def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
         elif spec.mass_kg > payload_kg:
             out.append(
                 f"units.{kind}: can be neither built nor landed: it {why}, so only Earth makes "
-                f"it, and at {spec.mass_kg / 1000:g} t it is heavier than a lander's "
+                f"it, and at {spec.mass_kg / KG_PER_T:g} t it is heavier than a lander's "
                 f"{earth.lander_payload_t:g} t payload (earth.lander_payload_t)"
             )
     return out

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import Field
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE
 from lunarcity.errors import did_you_mean, one_of
 from lunarcity.space.satellite import FigureOverrides
 from lunarcity.space.trajectory import MAX_LAUNCH_KM_S
@@ -236,7 +236,7 @@ class EarthConfig(Section):
     @pydantic.field_validator("carries")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        if math.fsum(value.values()) > 1 + 1e-9:
+        if math.fsum(value.values()) > 1 + FLOAT_NOISE:
             raise ValueError(f"shares sum to {math.fsum(value.values()):g}, more than 1")
         return value
 

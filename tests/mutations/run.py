@@ -251,7 +251,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/stages/labour.py",
         (
             (
-                r"per_kg \+= d_mine / 1000\.0 / robot\.haul_tkm_per_day",
+                r"per_kg \+= d_mine / KG_PER_T / robot\.haul_tkm_per_day",
                 "per_kg += 0.0",
             ),
         ),
@@ -263,7 +263,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/stages/labour.py",
         (
             (
-                r"parts_haul_per_day = kg_per_assembly_day / 1000\.0 \* d_site",
+                r"parts_haul_per_day = kg_per_assembly_day / KG_PER_T \* d_site",
                 "parts_haul_per_day = 0.0 * d_site",
             ),
         ),
