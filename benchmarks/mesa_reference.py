@@ -5,7 +5,7 @@ from the agents rather than from numpy columns. Every day each agent's ``step()`
 own contribution (a robot its labour and energy draw, a fab its fab-hours and haul distances, a
 solar plant its sunlight at its cell, a storage bank its capacity), and the model reduces them
 with :meth:`mesa.AgentSet.agg` / ``groupby``, as a Mesa model would, and hands the model those
-totals through its public hook for per-agent models (:mod:`lunarcity.contributions`: the
+totals through its public hook for per-agent models (:mod:`lunarcity.stages.contributions`: the
 agent classes and the six daily contributions, nothing else). The planner, recipes, build
 jobs, placement, landers and metrics are the model's own code, run unchanged, so the two models
 follow the same rules and, from the same seed, produce the same daily table (a test checks it).
@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from lunarcity.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
-from lunarcity.contributions import FleetContributions, fold_smaller_fabs
+from lunarcity.city.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
 from lunarcity.model import LunarCity
-from lunarcity.scenario import Scenario
+from lunarcity.stages.contributions import FleetContributions, fold_smaller_fabs
+from lunarcity.world.scenario import Scenario
 
 
 class RefRobot(Robot):
@@ -128,9 +128,9 @@ class AgentContributions:
     """The units' daily contributions summed over the agents' own ``step()`` results.
 
     This is the model's public hook for a per-agent model
-    (:class:`lunarcity.contributions.UnitContributions`): the six totals the day needs, and
+    (:class:`lunarcity.stages.contributions.UnitContributions`): the six totals the day needs, and
     nothing else of the model overridden. While :attr:`MesaReference.active` is off it answers
-    from the model's columns (:class:`lunarcity.contributions.FleetContributions`).
+    from the model's columns (:class:`lunarcity.stages.contributions.FleetContributions`).
 
     Args:
         city: The reference model.

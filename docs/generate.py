@@ -2,7 +2,7 @@
 
 Each preset against its study (MODEL.md and README.md), the ten-year city with each
 off-by-default switch turned on (MODEL.md), and its growth gap attributed to causes (MODEL.md,
-lunarcity/growth_gap.py).
+lunarcity/results/growth_gap.py).
 
 Usage::
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from performance import with_sections  # docs/performance.py, beside this script
 
-from lunarcity.growth_gap import gap_table
-from lunarcity.studies import preset_table, replace_section, switches_table
+from lunarcity.results.growth_gap import gap_table
+from lunarcity.results.published_figures import preset_table, replace_section, switches_table
 
 HERE = Path(__file__).resolve().parent
 FILES = [HERE / "MODEL.md", HERE.parent / "README.md"]

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lunarcity.studies import replace_section
+from lunarcity.results.published_figures import replace_section
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

@@ -1,7 +1,7 @@
 """Write docs/THESIS.md: does the lunar route beat launching from Earth, per kW delivered?
 
 Runs the default scenario once per destination in data/destinations.yaml and reads each run's
-Earth ledger (lunarcity/earth_ledger.py); the Earth-side parameters (tankers per landing) are then
+Earth ledger (lunarcity/space/earth_ledger.py); the Earth-side parameters (tankers per landing) are then
 varied on the same daily tables without rerunning the city. From the default destination's run it
 works out what 100 GW/yr of compute delivered would take (satellites, Earth-made mass, landings
 and launches, fab units against the city's in year 10). With a finished sweep of
@@ -23,11 +23,11 @@ import polars as pl
 
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
-from lunarcity.earth_ledger import EarthSide, breakeven_day, earth_ledger
-from lunarcity.satellite import load_satellites
-from lunarcity.scenario import resolve_scenario
-from lunarcity.thesis import KICK_RECIPE, earth_side
-from lunarcity.trajectory import load_destinations
+from lunarcity.space.earth_ledger import EarthSide, breakeven_day, earth_ledger
+from lunarcity.space.satellite import load_satellites
+from lunarcity.space.thesis import KICK_RECIPE, earth_side
+from lunarcity.space.trajectory import load_destinations
+from lunarcity.world.scenario import resolve_scenario
 
 HERE = Path(__file__).resolve().parent
 SX26_KW_PER_YEAR = 100e6  # 100 GW/yr (SX26)
@@ -97,7 +97,7 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
         "tankers since day 0), its marginal figure (one more satellite: every Earth-made kg its",
         "whole chain consumes by the economy's requirements LP, chips, calcium chloride, anodes and",
         "the kick stage's engine and fuel, eclipse batteries, times the t lifted per t landed; see",
-        "`lunarcity/margin.py`), and the direct route. The limit is the tonnes lifted per tonne",
+        "`lunarcity/space/margin.py`), and the direct route. The limit is the tonnes lifted per tonne",
         "landed below which the lunar route wins at the margin, (direct kg/kW) / (Earth-made kg",
         "landed per kW of one more satellite); the salt limit the calcium chloride make-up per",
         "tonne of slag (data/recipes.yaml: 30, an assumption) below which it wins at the run's",
@@ -324,7 +324,7 @@ def main() -> None:
         "# The seed's thesis, measured",
         "",
         "Written by `python docs/thesis_answer.py` from model runs; do not edit by hand.",
-        "The definitions are those of `lunarcity/earth_ledger.py`; sources in SOURCES.md.",
+        "The definitions are those of `lunarcity/space/earth_ledger.py`; sources in SOURCES.md.",
         "",
         *destinations_section(runs),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.world.scenario import Scenario, resolve_scenario
 
 __all__ = [
     "InputError",

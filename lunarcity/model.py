@@ -1,24 +1,24 @@
 """The LunarCity model: a self-replicating lunar industrial base, one day per step.
 
 The day is :meth:`LunarCity.step`, read top to bottom; each stage lives in a module named for
-what it decides and returns a frozen result (collected in :class:`lunarcity.day.Day`):
+what it decides and returns a frozen result (collected in :class:`lunarcity.stages.day.Day`):
 
-1. :mod:`lunarcity.plan`: today's mix by kind and the production plan it implies;
-2. :mod:`lunarcity.power`: generation and storage serve robots, the launcher and fabs;
-3. :mod:`lunarcity.labour`: repair (:mod:`lunarcity.wear`), mining, hauling, assembly;
-4. :mod:`lunarcity.jobs`: which build jobs start, with the parts in stock;
-5. :mod:`lunarcity.recipes`: fabs run their batches;
-6. :mod:`lunarcity.jobs`: jobs progress; a finished job becomes a unit near its builder;
-7. :mod:`lunarcity.launch`: the mass driver launches satellites;
-8. :mod:`lunarcity.landers`: a lander from Earth arrives (or is lost);
-9. :mod:`lunarcity.wear`: wear, failure and scrap;
-10. :mod:`lunarcity.bottleneck`: the constraint that bound the day; then the recorder
-    (:mod:`lunarcity.metrics`) writes the day's row and checks the ledgers.
+1. :mod:`lunarcity.stages.plan`: today's mix by kind and the production plan it implies;
+2. :mod:`lunarcity.stages.power`: generation and storage serve robots, the launcher and fabs;
+3. :mod:`lunarcity.stages.labour`: repair (:mod:`lunarcity.stages.wear`), mining, hauling, assembly;
+4. :mod:`lunarcity.stages.jobs`: which build jobs start, with the parts in stock;
+5. :mod:`lunarcity.stages.recipes`: fabs run their batches;
+6. :mod:`lunarcity.stages.jobs`: jobs progress; a finished job becomes a unit near its builder;
+7. :mod:`lunarcity.stages.launch`: the mass driver launches satellites;
+8. :mod:`lunarcity.stages.landers`: a lander from Earth arrives (or is lost);
+9. :mod:`lunarcity.stages.wear`: wear, failure and scrap;
+10. :mod:`lunarcity.stages.bottleneck`: the constraint that bound the day; then the recorder
+    (:mod:`lunarcity.results.metrics`) writes the day's row and checks the ledgers.
 
 What is fixed for the run (the economy compiled to arrays, the track, the planner's basis, the
-wear rates) is built once here into one object (:class:`lunarcity.state.RunConstants`); what
-changes each day (the stocks and ledgers of :mod:`lunarcity.stocks`, the fleet's tables, the job
-book, the repair queue, the energy in storage) is another (:class:`lunarcity.state.CityState`). A step is a fixed number of
+wear rates) is built once here into one object (:class:`lunarcity.city.state.RunConstants`); what
+changes each day (the stocks and ledgers of :mod:`lunarcity.city.stocks`, the fleet's tables, the job
+book, the repair queue, the energy in storage) is another (:class:`lunarcity.city.state.CityState`). A step is a fixed number of
 vectorized operations plus work per event (a birth, a scrapping, a lander); there is no Python
 loop over units.
 """
@@ -33,30 +33,30 @@ from typing import Any, ClassVar
 import mesa
 import numpy as np
 
-from lunarcity import jobs, labour, landers, launch, plan, recipes, wear
-from lunarcity.agents import AGENT_CLASS, Unit
-from lunarcity.bottleneck import binding_constraint
-from lunarcity.catalog import Catalog, UnitSpec, default_catalog
-from lunarcity.contributions import FleetContributions, UnitContributions
-from lunarcity.day import Day
-from lunarcity.economy_arrays import EconomyArrays
-from lunarcity.element_ledger import ElementLedger
-from lunarcity.fleet import Fleet
-from lunarcity.generations import Generations
-from lunarcity.learning import LearningCurve
-from lunarcity.ledgers import MassLedger
-from lunarcity.mesa_compat import run_seed
-from lunarcity.metrics import Recorder
-from lunarcity.model_economy import scenario_economy
-from lunarcity.placement import Placement
-from lunarcity.planner import design_lit, storage_hours, unit_costs
-from lunarcity.power import supply
-from lunarcity.routes import scenario_catalog
-from lunarcity.scenario import MAX_DAYS, Scenario, resolve_scenario
-from lunarcity.site import build_site
-from lunarcity.state import CityState, RunConstants
-from lunarcity.stocks import Stocks
-from lunarcity.thesis import designed_catalog, plan_thesis
+from lunarcity.city.agents import AGENT_CLASS, Unit
+from lunarcity.city.element_ledger import ElementLedger
+from lunarcity.city.fleet import Fleet
+from lunarcity.city.mass_ledger import MassLedger
+from lunarcity.city.mesa_compat import run_seed
+from lunarcity.city.site import build_site
+from lunarcity.city.state import CityState, RunConstants
+from lunarcity.city.stocks import Stocks
+from lunarcity.results.metrics import Recorder
+from lunarcity.space.thesis import designed_catalog, plan_thesis
+from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
+from lunarcity.stages.bottleneck import binding_constraint
+from lunarcity.stages.build_policy import design_lit, storage_hours, unit_costs
+from lunarcity.stages.contributions import FleetContributions, UnitContributions
+from lunarcity.stages.day import Day
+from lunarcity.stages.generations import Generations
+from lunarcity.stages.learning import LearningCurve
+from lunarcity.stages.placement import Placement
+from lunarcity.stages.power import supply
+from lunarcity.world.catalog import Catalog, UnitSpec, default_catalog
+from lunarcity.world.economy_arrays import EconomyArrays
+from lunarcity.world.routes import scenario_catalog
+from lunarcity.world.scenario import MAX_DAYS, Scenario, resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
@@ -85,7 +85,7 @@ class LunarCity(mesa.Model):
             one numpy Generator from it), and scenario parameters as flat keywords, ``__`` for
             dots (``earth__lander_interval_days=7``), as ``mesa.batch_run`` and app sliders pass
             them. ``seed`` is a keyword here, not a named parameter, so that Mesa 3.5's
-            ``batch_run`` does not overwrite a swept seed (:func:`lunarcity.mesa_compat.run_seed`).
+            ``batch_run`` does not overwrite a swept seed (:func:`lunarcity.city.mesa_compat.run_seed`).
     """
 
     #: Steps enough for any scenario (the longest run the schema allows, and the day it stops
@@ -96,7 +96,7 @@ class LunarCity(mesa.Model):
     #: The agent class made for each unit role. A per-agent model (the benchmark's Mesa
     #: reference) sets its own classes here.
     agent_classes: ClassVar[dict[str, type[Unit]]] = AGENT_CLASS
-    #: Where the day's totals over the units come from (:mod:`lunarcity.contributions`).
+    #: Where the day's totals over the units come from (:mod:`lunarcity.stages.contributions`).
     #: A per-agent model sets a class that sums its agents' own ``step()`` results instead.
     contributions_class: ClassVar[type] = FleetContributions
 
@@ -115,9 +115,9 @@ class LunarCity(mesa.Model):
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
         self.params = sc
-        # The scenario's technology route and make-up figures (lunarcity/routes.py).
+        # The scenario's technology route and make-up figures (lunarcity/world/routes.py).
         base_catalog = scenario_catalog(sc, catalog or default_catalog())
-        # The thesis (lunarcity/thesis.py): the satellite from its components, the trip, the
+        # The thesis (lunarcity/space/thesis.py): the satellite from its components, the trip, the
         # shot and its pulsed store; the satellite and its kick stage are built as designed.
         self.thesis = plan_thesis(sc, base_catalog)
         self.catalog = designed_catalog(self.thesis, base_catalog)
@@ -175,7 +175,7 @@ class LunarCity(mesa.Model):
         )
 
         # -- day state: stocks and ledgers, jobs, repairs, storage -----------------------------
-        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/stocks.py).
+        # Every kilogram held or moved, and both ledgers, in one object (lunarcity/city/stocks.py).
         self.stocks = Stocks(
             self.nodes, elements, self.arrays.regolith, self.arrays.oxygen, self.index.get("scrap")
         )
@@ -218,7 +218,7 @@ class LunarCity(mesa.Model):
 
         # -- run-long: the planner's basis ----------------------------------------------------
         profile = plan.crest_profile(self.site, self.placement.sunny_order)
-        # The yearly mean sunlight of those cells: the growth bound's energy (lunarcity/growth.py).
+        # The yearly mean sunlight of those cells: the growth bound's energy (lunarcity/world/growth_bound.py).
         self.sunlit_mean = float(profile.mean())
         self.plan_basis = plan.PlanBasis.build(
             sc,
@@ -233,7 +233,7 @@ class LunarCity(mesa.Model):
         )
 
         # The two objects: what is fixed for the run, and what the days change
-        # (lunarcity/state.py); the attributes above are views of them.
+        # (lunarcity/city/state.py); the attributes above are views of them.
         self.constants = RunConstants(
             arrays=self.arrays,
             costs=self.costs,
@@ -283,21 +283,21 @@ class LunarCity(mesa.Model):
             self.running = False
             return
         self.day += 1
-        units = self.contributions
+        contributions = self.contributions
         state = self.state
 
         # 1. Plan: today's mix, and the fab batches the labour on hand would need.
         state.shares = plan.todays_shares(self)
-        labour_pool = units.labour_supply()
+        labour_pool = contributions.labour_supply()
         production_plan = plan.production_plan(self, labour_pool, state.shares)
         if self.params.earth.free_vitamins:
             landers.supply_vitamins(self, production_plan)
-        launch_want = launch.launches_possible(self)
+        launch_want = launch.launches_ready(self)
 
         # 2. Power: what the plan would draw, served by priority from generation and storage.
         # The launcher's claim ahead of the fabs is the planner's lever (launch_power_share).
         demand = {
-            "robots": units.robot_energy_kwh(),
+            "robots": contributions.robot_energy_kwh(),
             "launch": launch_want * self.track.launch_kwh,
             "fabs": float(production_plan.batches @ self.arrays.r_energy),
         }
@@ -325,7 +325,7 @@ class LunarCity(mesa.Model):
         # hand at landing: the morning's plan predates the units finished today.
         landing = landers.NO_LANDER
         if landers.lander_due(self):
-            lander_plan = plan.production_plan(self, units.labour_supply(), state.shares)
+            lander_plan = plan.production_plan(self, contributions.labour_supply(), state.shares)
             landing = landers.landers(self, lander_plan, state.shares)
 
         # 9. Wear, failure and scrapping.
@@ -363,7 +363,7 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     # Views for people and tools
     # ==========================================================================================
-    # -- the day's state, by name (lunarcity/state.py) -------------------------------------------
+    # -- the day's state, by name (lunarcity/city/state.py) -------------------------------------------
     @property
     def shares(self) -> dict[str, float]:
         """Today's mass shares by kind."""
@@ -434,7 +434,7 @@ class LunarCity(mesa.Model):
         return self.mass_driver_operating() and launch.pulse_ready(self)
 
     def robot_tasks(self) -> np.ndarray:
-        """Today's task of every robot (:class:`lunarcity.agents.Task` codes), by row."""
+        """Today's task of every robot (:class:`lunarcity.city.agents.Task` codes), by row."""
         return self.tasks.column(self)
 
     @property
@@ -459,7 +459,7 @@ class LunarCity(mesa.Model):
 
     # -- Mesa's views --------------------------------------------------------------------------
     # Every unit is a Mesa agent; agents of units born since the last look are made when the
-    # model's agents are read (see lunarcity.fleet.Fleet).
+    # model's agents are read (see lunarcity.city.fleet.Fleet).
     @property
     def agents(self) -> mesa.AgentSet:
         """Every unit in service, as Mesa agents."""
@@ -507,7 +507,7 @@ class LunarCity(mesa.Model):
         return {k: self.fleet.count(k) for k in self.agent_kinds}
 
     def summary(self) -> dict[str, Any]:
-        """The run's summary (see :mod:`lunarcity.metrics`)."""
+        """The run's summary (see :mod:`lunarcity.results.metrics`)."""
         return self.recorder.summary()
 
     def daily(self):

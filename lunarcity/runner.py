@@ -10,14 +10,15 @@ from typing import Any
 
 import polars as pl
 
-from lunarcity.catalog import Catalog
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
-from lunarcity.outpaths import check_out_file, written_atomically
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.show.output_paths import check_out_file, written_atomically
+from lunarcity.world.catalog import Catalog
+from lunarcity.world.scenario import Scenario, resolve_scenario
 
 #: Relative error a ledger may show at the end of a run (DESIGN: mass balances to < 1e-9).
-LEDGER_TOLERANCE = 1e-9
+LEDGER_TOLERANCE = FLOAT_NOISE
 #: The summary's ledger fields, with what each balances.
 LEDGERS = {
     "mass_balance_rel_error": "mass",

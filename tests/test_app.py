@@ -17,7 +17,8 @@ from PIL import Image
 from lunarcity.app import viz
 from lunarcity.errors import InputError
 from lunarcity.model import LunarCity
-from lunarcity.render import (
+from lunarcity.results.target import PartState
+from lunarcity.show.render import (
     KIND_COLOURS,
     Extent,
     cell_at,
@@ -27,7 +28,6 @@ from lunarcity.render import (
     render_map,
     units_near,
 )
-from lunarcity.target import PartState
 
 viz()  # registers lunarcity.viz from the checkout (or finds it in a wheel)
 session_mod = importlib.import_module("lunarcity.viz.session")
@@ -192,7 +192,7 @@ def test_reset_applies_parameters_and_refuses_bad_ones_without_losing_the_city()
 
 def test_target_panel_reports_holding_parts_and_the_headline_when_complete() -> None:
     # A target the city meets within two years: every part holds on the day it is complete
-    # (lunarcity/target.py), and the panel says so part by part.
+    # (lunarcity/results/target.py), and the panel says so part by part.
     easy = {
         "run.years": 2,
         "target.parts.industrial_mass.at_least": 500.0,
@@ -304,7 +304,7 @@ def test_a_value_the_schema_refuses_gets_a_message_not_a_crash() -> None:
 
 def _schema_limits(path: str) -> dict[str, float]:
     """A field's limits as the scenario's JSON schema states them (independent of params.py)."""
-    from lunarcity.scenario import Scenario
+    from lunarcity.world.scenario import Scenario
 
     schema = Scenario.model_json_schema()
     node = schema
@@ -414,7 +414,7 @@ def test_chart_ticks_are_round_numbers() -> None:
 # -- the thesis chart ------------------------------------------------------------------------------
 def _hand_ledger() -> pl.DataFrame:
     """Five days of a tiny city, its Earth ledger worked by hand in the test below."""
-    from lunarcity.earth_ledger import EarthSide, RouteFigures, earth_ledger
+    from lunarcity.space.earth_ledger import EarthSide, RouteFigures, earth_ledger
 
     side = EarthSide(tankers_per_landing=1, payload_to_leo_t=100, payload_landed_t=100, seed_t=100)
     route = RouteFigures(lunar_earth_kg_per_kw=10.0, direct_kg_per_kw=500.0)
@@ -561,7 +561,7 @@ def test_a_long_headline_wraps_on_the_exported_picture(grown: LunarCity) -> None
     """Every word of the headline is drawn: a long one takes more lines, never runs off."""
     from PIL import ImageDraw
 
-    from lunarcity.render import _font, wrap
+    from lunarcity.show.render import _font, wrap
 
     text = "Ten-year city (pole). The city is complete: it took 4.6 years (day 1,670), " * 2
     text = text.strip()

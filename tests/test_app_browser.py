@@ -691,7 +691,7 @@ def test_ten_years_on_no_target_row_reads_held_below_its_goal(
     map, the day, the headline, the target rows and the Moon-or-Earth line; every row's state
     is one of the three (holding now, held before ... but not now, not yet), and no row shows
     holding (in words or a green bar) while its value is short of its goal."""
-    from lunarcity.scenario import resolve_scenario
+    from lunarcity.world.scenario import resolve_scenario
 
     words = _plain_words()
     session = importlib.import_module("lunarcity.viz.session")

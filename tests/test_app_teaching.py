@@ -202,7 +202,7 @@ def test_compare_view_steps_both_cities_by_one_day() -> None:
 def test_record_gives_a_gif_of_the_run_so_far() -> None:
     import numpy as np
 
-    from lunarcity.recording import BAND, frame_shape
+    from lunarcity.show.recording import BAND, frame_shape
 
     s = session_mod.Session(overrides={"run.years": 1})
     s.step(40)

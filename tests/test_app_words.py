@@ -131,8 +131,8 @@ def test_the_docs_data_dictionary_is_fresh() -> None:
 
 # -- text drawn into pictures -----------------------------------------------------------------------
 def test_text_in_pictures_is_at_least_12_px_as_shown_at_1366() -> None:
-    from lunarcity.recording import font_px
-    from lunarcity.render import MIN_TEXT_PX
+    from lunarcity.show.recording import font_px
+    from lunarcity.show.render import MIN_TEXT_PX
 
     chart_px = 440  # Charts' and Pair.charts' natural width
     # Explore's grid: columns of at least 400 px (the CSS's minmax), so a chart is shown at
@@ -169,7 +169,7 @@ def _internal(text: str) -> list[str]:
 
 
 def test_labels_drawn_into_pictures_use_plain_names(ten_years) -> None:
-    from lunarcity.recording import headline_lines
+    from lunarcity.show.recording import headline_lines
 
     m = ten_years.model
     labels = [*charts.CHARTS.values(), *(label for label, _ in charts.THESIS_LINES.values())]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lunarcity.overrides import preset_paths
+from lunarcity.world.scenario_overrides import preset_paths
 
 REPO = Path(__file__).resolve().parent.parent
 UNIT_FIELDS = {"mass_kg", "regolith_kg", "energy_kwh", "imported_kg", "bom_closure"}
@@ -72,7 +72,7 @@ def test_graph_json_has_every_unit_kind(cli) -> None:
     data = only_json(result.stdout)
     units = set(only_json(cli("graph", "--json", "--unit", "robot").stdout))
     assert units == {"robot"}
-    from lunarcity.catalog import default_catalog
+    from lunarcity.world.catalog import default_catalog
 
     assert set(data) == set(default_catalog().units)
     for unit, totals in data.items():

@@ -1,6 +1,6 @@
 """The reference data: every number sourced, every recipe balanced, every bill of materials whole.
 
-These tests read the YAML files themselves (not only through :class:`lunarcity.catalog.Catalog`),
+These tests read the YAML files themselves (not only through :class:`lunarcity.world.catalog.Catalog`),
 so a loader bug cannot hide a data error.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from lunarcity.catalog import Catalog
-from lunarcity.checks import unsourced_numbers
-from lunarcity.routes import routed_catalog
+from lunarcity.world.catalog import Catalog
+from lunarcity.world.input_checks import unsourced_numbers
+from lunarcity.world.routes import routed_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted(

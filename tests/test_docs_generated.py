@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lunarcity.studies import BEGIN, END, Figure, preset_table, replace_section
+from lunarcity.results.published_figures import BEGIN, END, Figure, preset_table, replace_section
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +67,7 @@ def test_thesis_100_gw_section_matches_a_fresh_default_run() -> None:
 def test_the_switches_table_in_model_md_matches_fresh_runs() -> None:
     # MODEL.md's learning and generations paragraphs point at this table instead of quoting run
     # figures in prose that could go stale.
-    from lunarcity.studies import switches_table
+    from lunarcity.results.published_figures import switches_table
 
     text = (REPO / "docs" / "MODEL.md").read_text(encoding="utf-8")
     fresh = replace_section(text, switches_table(), "switches")

@@ -1,7 +1,9 @@
 """The developer docs drawn from the code: a test fails as soon as the two disagree.
 
 - docs/DEVELOPING.md's module map names every module of the package and of the app (a module
-  added later fails here by name, so whoever adds it writes its line).
+  added later fails here by name, so whoever adds it writes its line): the top-level modules and
+  those of the architecture's packages (``stages/``, ``world/``, ...) one line each, the other
+  subpackages and the app one line each naming their modules.
 - docs/MODEL.md's process overview (section 3) lists, step by step, the stages `LunarCity.step`
   calls, in the order it calls them (read from lunarcity/model.py with ``ast``).
 - Both docs name every column of the units' tables; MODEL.md points to the one data dictionary
@@ -22,11 +24,12 @@ DEVELOPING = REPO / "docs" / "DEVELOPING.md"
 MODEL_MD = REPO / "docs" / "MODEL.md"
 MODEL_PY = REPO / "lunarcity" / "model.py"
 
-#: The packages whose modules the map must name: folder -> how the map's line heads it.
-#: The top-level package's modules have a line each (``- `plan.py`: ...``); a subpackage or the
-#: app has one line headed by its folder (``- `sweeps/`: ...``) that names each of its modules.
+#: The packages whose modules one line of the map names: folder -> how that line heads it
+#: (``- `sweeps/`: ...``, naming each of its modules). Every other module of lunarcity/ has a line
+#: of its own: a top-level one headed by its file name (``- `model.py`: ...``), one in any other
+#: subpackage (the architecture's packages) by its path under lunarcity/ (``- `stages/plan.py`:
+#: ...``), and such a package has a line of its own too (``- `stages/`: ...``).
 PACKAGES = {
-    "lunarcity": None,
     "lunarcity/commands": "commands/",
     "lunarcity/study": "study/",
     "lunarcity/sweeps": "sweeps/",
@@ -81,24 +84,31 @@ def module_map() -> list[str]:
 
 
 def modules(folder: str) -> list[str]:
-    """File names of the modules in one package folder (``__init__.py`` of a subpackage aside)."""
+    """File names of the modules in one subpackage folder (its ``__init__.py`` aside)."""
     names = sorted(p.name for p in (REPO / folder).glob("*.py"))
-    if folder != "lunarcity":  # a subpackage's line is its __init__'s
-        names.remove("__init__.py")
+    names.remove("__init__.py")  # a subpackage's line is its __init__'s
+    return names
+
+
+def own_lines() -> list[str]:
+    """The heads the map must have a line for: every module outside ``PACKAGES``, and the
+    architecture's packages themselves (``model.py``, ``stages/``, ``stages/plan.py``, ...)."""
+    root = REPO / "lunarcity"
+    names = sorted(p.name for p in root.glob("*.py"))
+    for package in sorted(p for p in root.iterdir() if (p / "__init__.py").exists()):
+        if f"lunarcity/{package.name}" in PACKAGES:
+            continue
+        names.append(f"{package.name}/")
+        names += [f"{package.name}/{m}" for m in modules(f"lunarcity/{package.name}")]
     return names
 
 
 def test_the_module_map_names_every_module() -> None:
     lines = module_map()
     heads = [set(head(b)) for b in lines]
-    missing: list[str] = []
+    named = set().union(*heads)
+    missing = [f"lunarcity/{m} (add a line for `{m}`)" for m in own_lines() if m not in named]
     for folder, package in PACKAGES.items():
-        if package is None:
-            named = set().union(*heads)
-            missing += [
-                f"{folder}/{m} (add a line for `{m}`)" for m in modules(folder) if m not in named
-            ]
-            continue
         line = next((b for b, h in zip(lines, heads, strict=True) if package in h), None)
         if line is None:
             missing.append(f"{folder}/ (add a line for `{package}` naming its modules)")
@@ -113,15 +123,12 @@ def test_the_module_map_names_every_module() -> None:
 
 
 def test_the_module_map_names_no_module_that_is_gone() -> None:
-    top = set(modules("lunarcity"))
+    known = {*own_lines(), *PACKAGES.values()}
     gone = [
-        name for b in module_map() for name in head(b) if name.endswith(".py") and name not in top
-    ]
-    gone += [
         name
         for b in module_map()
         for name in head(b)
-        if name.endswith("/") and name not in PACKAGES.values()
+        if (name.endswith((".py", "/"))) and name not in known
     ]
     assert gone == [], f"docs/DEVELOPING.md's module map names modules that are gone: {gone}"
 
@@ -217,7 +224,7 @@ def test_model_md_process_overview_lists_the_stages_step_calls() -> None:
 
 # -- columns --------------------------------------------------------------------------------------
 def test_both_docs_name_every_column_of_the_units_tables() -> None:
-    from lunarcity.fleet import UNIT_COLUMNS
+    from lunarcity.city.fleet import UNIT_COLUMNS
 
     columns = ["id", *UNIT_COLUMNS]
     developing = DEVELOPING.read_text(encoding="utf-8")

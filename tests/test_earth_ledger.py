@@ -7,7 +7,8 @@ import math
 import polars as pl
 import pytest
 
-from lunarcity.earth_ledger import (
+from lunarcity.errors import InputError
+from lunarcity.space.earth_ledger import (
     COLUMNS,
     EarthSide,
     RouteFigures,
@@ -15,7 +16,6 @@ from lunarcity.earth_ledger import (
     earth_ledger,
     thesis_summary,
 )
-from lunarcity.errors import InputError
 
 DAILY = pl.DataFrame(
     {

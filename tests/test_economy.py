@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from lunarcity.analysis import (
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
+from lunarcity.errors import InputError
+from lunarcity.world.catalog import Catalog
+from lunarcity.world.economy import Economy
+from lunarcity.world.economy_requirements import (
     bom_closure,
     leontief_gross,
     production_chain,
@@ -17,10 +21,6 @@ from lunarcity.analysis import (
     unit_totals,
     vitamins,
 )
-from lunarcity.catalog import Catalog
-from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
-from lunarcity.economy import Economy
-from lunarcity.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
 

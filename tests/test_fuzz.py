@@ -15,11 +15,11 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lunarcity.catalog import default_catalog
 from lunarcity.errors import InputError
-from lunarcity.overrides import preset_paths
-from lunarcity.scenario import Scenario, load_scenario_text
-from lunarcity.yamlio import parse_yaml
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import Scenario, load_scenario_text
+from lunarcity.world.scenario_overrides import preset_paths
+from lunarcity.world.yamlio import parse_yaml
 
 PRESET = preset_paths()["ten_year_city"].read_text(encoding="utf-8")
 PRESET_DATA = yaml.safe_load(PRESET)

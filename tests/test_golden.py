@@ -77,7 +77,7 @@ def test_results_match_the_golden_digests(name: str) -> None:
 def test_every_preset_is_pinned() -> None:
     # A preset added to models/ without a golden run would change unseen: each one is pinned,
     # as shipped (no overrides), with its summary and its daily table.
-    from lunarcity.overrides import preset_paths
+    from lunarcity.world.scenario_overrides import preset_paths
 
     shipped = {name for name, spec in digests.RUNS.items() if set(spec) == {"scenario"}}
     assert set(preset_paths()) <= {digests.RUNS[n]["scenario"] for n in shipped}

@@ -1,4 +1,4 @@
-"""The balanced growth bound (lunarcity/growth.py) against a toy worked by hand, and its report."""
+"""The balanced growth bound (lunarcity/world/growth_bound.py) against a toy worked by hand, and its report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from lunarcity.growth import GrowthProblem, balanced_growth
+from lunarcity.world.growth_bound import GrowthProblem, balanced_growth
 
 # A two-kind toy economy. A robot supplies R = 100 robot-days a year, a fab F = 1000 fab-hours.
 # Building a robot takes a = 500 fab-hours and b = 20 robot-days; a fab takes c = 1000 fab-hours
@@ -143,11 +143,11 @@ def test_learning_launches_at_least_as_many_satellites(learning_runs, ratio):
 
 
 def test_the_growth_gap_table_in_model_md_matches_fresh_runs() -> None:
-    """docs/MODEL.md's growth-gap table is what lunarcity/growth_gap.py gives now."""
+    """docs/MODEL.md's growth-gap table is what lunarcity/results/growth_gap.py gives now."""
     from pathlib import Path
 
-    from lunarcity.growth_gap import gap_table
-    from lunarcity.studies import replace_section
+    from lunarcity.results.growth_gap import gap_table
+    from lunarcity.results.published_figures import replace_section
 
     path = Path(__file__).resolve().parents[1] / "docs" / "MODEL.md"
     text = path.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ from lunarcity import runner
 from lunarcity.cli import main
 from lunarcity.commands.app import exposure_warning
 from lunarcity.errors import InputError, LedgerError
-from lunarcity.scenario import (
+from lunarcity.world.scenario import (
     MAX_YEARS,
     MixShare,
     Scenario,
@@ -44,7 +44,7 @@ from lunarcity.scenario import (
     resolve_scenario,
     seed_problem,
 )
-from lunarcity.yamlio import parse_yaml
+from lunarcity.world.yamlio import parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -124,7 +124,7 @@ def test_a_huge_file_is_refused_without_being_read_whole(capsys, tmp_path: Path)
 
 def test_shipped_yaml_is_far_below_the_node_budget() -> None:
     # The budget must not refuse honest files: the largest we ship builds a small share of it.
-    from lunarcity import yamlio
+    from lunarcity.world import yamlio
 
     for path in [*(REPO / "data").glob("*.yaml"), *(REPO / "models").rglob("*.yaml")]:
         loader = yamlio._Loader(path.read_text())
@@ -743,7 +743,7 @@ def _peak_rss_growth_mb(run: typing.Callable[[], object]) -> float:
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux peak-RSS reset")
 def test_recording_memory_does_not_grow_with_the_number_of_frames(tmp_path: Path) -> None:
-    from lunarcity.recording import frame_shape, record
+    from lunarcity.show.recording import frame_shape, record
 
     made: dict[str, int] = {}
 
@@ -842,8 +842,8 @@ HOSTILE_VALUES = [math.nan, math.inf, -1.0, 0.0, 1e300]
 def test_validate_and_a_run_agree_on_hostile_data(tmp_path: Path, file: str) -> None:
     import shutil
 
-    from lunarcity.catalog import Catalog
     from lunarcity.commands.validate import validate_data
+    from lunarcity.world.catalog import Catalog
 
     for i, (field, value) in enumerate((f, v) for f in HOSTILE_DATA[file] for v in HOSTILE_VALUES):
         # A folder of its own: the thesis's files are cached by folder, as in a run.
@@ -997,7 +997,7 @@ def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -
 
 
 def test_the_docs_say_when_the_daily_figures_are_not_numbers() -> None:
-    from lunarcity.scenario import TARGET_METRICS
+    from lunarcity.world.scenario import TARGET_METRICS
 
     daily = runner.run(None, years=0.05).daily
     # 18 days: no year to measure a doubling over, no satellite delivered.

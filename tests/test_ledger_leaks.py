@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from lunarcity import recipes, runner
+from lunarcity import runner
 from lunarcity.errors import LedgerError
 from lunarcity.model import LunarCity
+from lunarcity.stages import recipes
 
 #: data/units.yaml regolith_plant oxygen_storage_kg: a month of one plant's electrolysis
 #: oxygen, 247.1 t/yr x 0.1767 / 12 = 3.64 t, taken as 3.6 t (GZ23).

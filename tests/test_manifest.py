@@ -16,11 +16,11 @@ import pytest
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.errors import InputError
-from lunarcity.landers import earth_only_horizon, earth_only_need, fill, flies, runs_short
 from lunarcity.model import LunarCity
-from lunarcity.plan import producing_shares, todays_shares
-from lunarcity.scenario import EarthConfig
-from lunarcity.stockpile import days_to_make, share_left_by_hauls
+from lunarcity.stages.landers import earth_only_horizon, earth_only_need, fill, flies, runs_short
+from lunarcity.stages.plan import producing_shares, todays_shares
+from lunarcity.stages.stockpile import days_to_make, share_left_by_hauls
+from lunarcity.world.scenario import EarthConfig
 
 NODES = ["calcium_chloride", "anode", "chips", "structure", "motors"]
 

@@ -7,10 +7,10 @@ import math
 import polars as pl
 import pytest
 
-from lunarcity.catalog import default_catalog
-from lunarcity.margin import horizon_verdict, lifted_per_landed, margin_block
-from lunarcity.scenario import resolve_scenario
-from lunarcity.thesis import earth_side, plan_thesis
+from lunarcity.space.margin import horizon_verdict, lifted_per_landed, margin_block
+from lunarcity.space.thesis import earth_side, plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
 
 G0 = 9.80665
 SIGMA = 5.670374419e-8
@@ -174,7 +174,7 @@ def test_horizon_verdict_in_words() -> None:
 
 
 def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
-    from lunarcity.report import thesis_line
+    from lunarcity.results.report import thesis_line
 
     t = {
         "destination": "heliocentric",

@@ -12,8 +12,8 @@ import weakref
 import mesa
 import numpy as np
 
-from lunarcity import mesa_compat
-from lunarcity.agents import Robot
+from lunarcity.city import mesa_compat
+from lunarcity.city.agents import Robot
 from lunarcity.model import LunarCity
 
 

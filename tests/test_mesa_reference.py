@@ -21,7 +21,7 @@ import pytest
 from test_data import _read, unsourced_numbers
 
 from lunarcity.model import LunarCity
-from lunarcity.scenario import resolve_scenario
+from lunarcity.world.scenario import resolve_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
@@ -158,8 +158,8 @@ def test_benchmark_help() -> None:
 def test_every_unit_role_has_an_agent_class_in_the_model_and_the_reference() -> None:
     # A role added in data/units.yaml (the thesis added "pulse") must have an agent, or the
     # first look at a city that has one fails (the benchmark's ~10^5 city broke this way).
-    from lunarcity.agents import AGENT_CLASS
-    from lunarcity.catalog import default_catalog
+    from lunarcity.city.agents import AGENT_CLASS
+    from lunarcity.world.catalog import default_catalog
 
     roles = {u.role for u in default_catalog().units.values() if u.role != "satellite"}
     reference = _load_reference().REFERENCE_CLASS

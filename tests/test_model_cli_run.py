@@ -16,7 +16,7 @@ import polars as pl
 
 import lunarcity
 
-#: What can bind a day (lunarcity/bottleneck.py).
+#: What can bind a day (lunarcity/stages/bottleneck.py).
 CONSTRAINT = r"(power|labour|imports|launch|none|material:[a-z_]+)"
 #: A target any city meets within weeks: the seed (~93 t) grows past 150 t.
 EASY_TARGET = "target.parts={mass: {metric: industrial_mass_t, at_least: 150, why: test}}"

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lunarcity.catalog import default_catalog
 from lunarcity.model import LunarCity
+from lunarcity.world.catalog import default_catalog
 
 ROBOT_KG = default_catalog().units["robot"].mass_kg
 

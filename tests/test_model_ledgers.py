@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lunarcity.model import LunarCity
-from lunarcity.overrides import preset_paths
-from lunarcity.scenario import resolve_scenario
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_overrides import preset_paths
 
 #: The bound on both ledgers' relative error (docs/MODEL.md).
 LEDGER_TOL = 1e-9

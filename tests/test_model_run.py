@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import lunarcity
-import lunarcity.agents
+import lunarcity.city.agents
 from lunarcity.model import LunarCity
 
 SUMMARY_KEYS = {
@@ -73,7 +73,7 @@ def test_every_unit_is_an_agent_with_a_row():
         m.step()
     n_units = sum(m.units_by_kind().values())
     assert len(m.agents) == n_units
-    robot = next(iter(m.agents_by_type[lunarcity.agents.Robot]))
+    robot = next(iter(m.agents_by_type[lunarcity.city.agents.Robot]))
     info = robot.describe()
     assert info["kind"] == "robot" and 0 <= info["health"] <= 1
     assert m.fleet.id_map.lookup(robot.unique_id)[1] >= 0
@@ -107,7 +107,7 @@ def test_agents_made_on_first_look_are_the_units_in_service():
         assert ids == _row_ids(m)
         assert len(set(ids)) == len(ids) == sum(m.units_by_kind().values())
         # A city of short-lived robots may have none left at a look.
-        robots = m.agents_by_type.get(lunarcity.agents.Robot, [])
+        robots = m.agents_by_type.get(lunarcity.city.agents.Robot, [])
         assert len(robots) == m.fleet.count("robot")
         for agent in list(robots)[:50]:
             code, row = m.fleet.id_map.lookup(agent.unique_id)
@@ -202,7 +202,9 @@ def test_fab_outputs_share_their_kind_output_by_health():
             continue
         for kind in m.fab_kinds:
             made = m.fab_output_today.get(kind, 0.0)
-            fabs = [a for a in m.agents_by_type.get(lunarcity.agents.Fab, []) if a.kind == kind]
+            fabs = [
+                a for a in m.agents_by_type.get(lunarcity.city.agents.Fab, []) if a.kind == kind
+            ]
             if made <= 0 or not fabs:
                 continue
             # Each fab shows made x its health / the kind's total health, rounded to a kg.

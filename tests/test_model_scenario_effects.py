@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from lunarcity.catalog import default_catalog
 from lunarcity.model import LunarCity
+from lunarcity.world.catalog import default_catalog
 
 
 def test_assembly_time_per_kg_sets_every_units_labour() -> None:

@@ -61,7 +61,7 @@ CASES = {
     "exception": ('<failure message="TypeError: x">E  TypeError: x\n\n'
                   "lunarcity/model.py:10: TypeError</failure>", "errored"),
     "assert_in_code": ('<failure message="AssertionError">E  AssertionError\n\n'
-                       "lunarcity/jobs.py:99: AssertionError</failure>", "errored"),
+                       "lunarcity/stages/jobs.py:99: AssertionError</failure>", "errored"),
     "setup": ('<error message="failed on setup with ValueError">E  ValueError\n\n'
               "tests/conftest.py:4: ValueError</error>", "errored"),
     "skipped": ('<skipped message="no display" />', "errored"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.pulse import Shot, shots_possible, size_store, store_kind
+from lunarcity.space.pulse import Shot, shots_possible, size_store, store_kind
 
 
 def test_shot_by_hand() -> None:

@@ -17,10 +17,10 @@ import pytest
 import yaml
 from test_data import unsourced_numbers
 
-from lunarcity.catalog import Catalog
 from lunarcity.commands.validate import validate_data
 from lunarcity.model import LunarCity
-from lunarcity.scenario import resolve_scenario
+from lunarcity.world.catalog import Catalog
+from lunarcity.world.scenario import resolve_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

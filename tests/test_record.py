@@ -10,8 +10,15 @@ import pytest
 from PIL import Image
 
 from lunarcity.errors import InputError
-from lunarcity.recording import BAND, HOLD_LAST_S, frame_days, frame_shape, mp4_available, record
-from lunarcity.render import KIND_COLOURS
+from lunarcity.show.recording import (
+    BAND,
+    HOLD_LAST_S,
+    frame_days,
+    frame_shape,
+    mp4_available,
+    record,
+)
+from lunarcity.show.render import KIND_COLOURS
 
 #: 60 days exactly (run.years is in years of 365.25 days).
 SIXTY_DAYS = repr(60 / 365.25)

@@ -1,8 +1,8 @@
-"""The run's words (lunarcity/report.py), checked against summaries written by hand."""
+"""The run's words (lunarcity/results/report.py), checked against summaries written by hand."""
 
 from __future__ import annotations
 
-from lunarcity.report import day_and_year, headline, target_rows
+from lunarcity.results.report import day_and_year, headline, target_rows
 
 
 def _summary(**over: object) -> dict:

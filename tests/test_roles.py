@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from lunarcity.roles import ROLES, Role, by_role, fields, role_of
-from lunarcity.scenario import Scenario
+from lunarcity.world.roles import ROLES, Role, by_role, fields, role_of
+from lunarcity.world.scenario import Scenario
 
 
 def test_every_field_of_the_schema_is_tagged() -> None:
     # Walk the schema from the top: a field the table leaves out fails here by name.
     untagged = [p for p, (cls, name) in fields(Scenario).items() if name not in ROLES.get(cls, {})]
-    assert not untagged, f"untagged scenario fields (add them to lunarcity/roles.py): {untagged}"
+    assert not untagged, (
+        f"untagged scenario fields (add them to lunarcity/world/roles.py): {untagged}"
+    )
 
 
 def test_the_table_names_no_field_the_schema_lacks() -> None:

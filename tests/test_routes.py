@@ -1,4 +1,4 @@
-"""Technology routes and make-up ranges (lunarcity/routes.py, issue 24 item 3).
+"""Technology routes and make-up ranges (lunarcity/world/routes.py, issue 24 item 3).
 
 The salt cell's calcium chloride and anode make-up is a sourced range a scenario samples
 (``economy.make_up``, an uncertainty), and the salt-free route (``economy.route: salt_free``, a
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from lunarcity.catalog import default_catalog
 from lunarcity.errors import InputError
 from lunarcity.model import LunarCity
-from lunarcity.model_economy import scenario_economy
-from lunarcity.roles import Role, role_of
-from lunarcity.routes import routed_catalog, scenario_catalog
-from lunarcity.scenario import resolve_scenario
-from lunarcity.thesis import plan_thesis
+from lunarcity.space.thesis import plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.roles import Role, role_of
+from lunarcity.world.routes import routed_catalog, scenario_catalog
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 
 def test_route_recipes_worked_by_hand() -> None:
@@ -165,7 +165,7 @@ def test_salt_free_city_lands_no_calcium_chloride(default_two_years: TwoYears) -
 
 
 def test_no_recipe_runs_for_outputs_nobody_pulls(default_two_years: TwoYears) -> None:
-    """Every day, each recipe the plan runs has an output today's plan needs (lunarcity/plan.py:
+    """Every day, each recipe the plan runs has an output today's plan needs (lunarcity/stages/plan.py:
     batches come from the gap between the stock kept and the stock held, output by output)."""
     assert default_two_years.unpulled == []
     assert sum(default_two_years.city.recipe_book.ran) > 0  # the plan did run recipes
@@ -190,7 +190,7 @@ def test_co_products_reported_with_their_energy(default_two_years: TwoYears) -> 
 
 
 def test_one_more_satellite_needs_no_salt_on_the_salt_free_route() -> None:
-    """The thesis's marginal satellite (lunarcity/margin.py) is costed in the route's catalog:
+    """The thesis's marginal satellite (lunarcity/space/margin.py) is costed in the route's catalog:
     its Earth-made kg hold calcium chloride on the default route and none on salt_free."""
     salt = {}
     for sets in ([], ["economy.route=salt_free"]):

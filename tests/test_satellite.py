@@ -7,7 +7,7 @@ import math
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.satellite import (
+from lunarcity.space.satellite import (
     COMPONENTS,
     FigureOverrides,
     design_satellite,
@@ -15,7 +15,7 @@ from lunarcity.satellite import (
     load_satellites,
     radiator_flux_kw_per_m2,
 )
-from lunarcity.trajectory import load_destinations
+from lunarcity.space.trajectory import load_destinations
 
 
 def test_radiator_flux_matches_the_published_figures() -> None:

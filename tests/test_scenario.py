@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.overrides import kwargs_to_paths, parse_set, preset_paths
-from lunarcity.scenario import Scenario, load_scenario_text, resolve_scenario
+from lunarcity.world.scenario import Scenario, load_scenario_text, resolve_scenario
+from lunarcity.world.scenario_overrides import kwargs_to_paths, parse_set, preset_paths
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -84,7 +84,7 @@ def test_no_file_cites_what_the_repository_does_not_hold() -> None:
 
 
 def test_the_schema_points_to_the_sources_page() -> None:
-    from lunarcity.scenario import json_schema
+    from lunarcity.world.scenario import json_schema
 
     text = str(json_schema())
     assert "docs/SOURCES.md" in text

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lunarcity import wear
-from lunarcity.agents import TASKS, Task
-from lunarcity.ledgers import MassLedger, mass_balance_rel_error
+from lunarcity.city.agents import TASKS, Task
+from lunarcity.city.mass_ledger import MassLedger, mass_balance_rel_error
 from lunarcity.model import LunarCity
-from lunarcity.placement import Slot
-from lunarcity.power import dispatch
+from lunarcity.stages import wear
+from lunarcity.stages.placement import Slot
+from lunarcity.stages.power import dispatch
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_the_kind_furthest_behind_holds_its_parts() -> None:
     # storage cells 50 kg. With every part but the cells in stock for exactly one robot, the
     # robot cannot start, and the metal works after it (structure 5,000, motors 1,500, ...)
     # must not take the 1,200 kg of structure the robot waits for.
-    from lunarcity.jobs import start_jobs
+    from lunarcity.stages.jobs import start_jobs
 
     m = _bare_city()
     bill = {"structure": 1200, "motors": 500, "electronics": 200, "wire": 150, "bearings": 100}
@@ -123,7 +123,7 @@ def test_stock_target_is_never_below_one_bill() -> None:
     # A robot takes 50 kg of storage cells; with 39 kg in stock and the plan's need for cells
     # (stock_days x the robots' share of the build rate) below 50 kg, the storage-cell recipe
     # (1,000 kg of cells a batch) is asked for 50 - 39 = 11 kg: 0.011 batches.
-    from lunarcity.plan import production_plan
+    from lunarcity.stages.plan import production_plan
 
     m = _bare_city()
     m.stock[:] = 1e9  # every input plentiful, so only the cells' gap asks for a batch

@@ -1,7 +1,7 @@
 """One place for every kilogram: the Stocks actions by hand, and no stock written anywhere else.
 
 Stock, imported stock, the mass ledger and the element ledger move together
-(:mod:`lunarcity.stocks`); these tests work each action by hand on items of fixed composition,
+(:mod:`lunarcity.city.stocks`); these tests work each action by hand on items of fixed composition,
 and read the package's source for any write to them outside the stocks module, and for a stage
 that writes to the recorder rather than saying what it moved in its result.
 """
@@ -15,18 +15,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lunarcity.catalog import default_catalog
-from lunarcity.element_ledger import ElementLedger
-from lunarcity.ledgers import MassLedger
-from lunarcity.stocks import StockError, Stocks
+from lunarcity.city.element_ledger import ElementLedger
+from lunarcity.city.mass_ledger import MassLedger
+from lunarcity.city.stocks import StockError, Stocks
+from lunarcity.world.catalog import default_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "lunarcity"
 
-# -- the rule: no stock or ledger written outside lunarcity/stocks.py ----------------------------
+# -- the rule: no stock or ledger written outside lunarcity/city/stocks.py ----------------------------
 
 #: The modules that own the records: the stocks, and the two ledgers' own types.
-OWNERS = {"stocks.py", "ledgers.py", "element_ledger.py"}
+OWNERS = {"stocks.py", "mass_ledger.py", "element_ledger.py"}
+#: Where they live.
+OWNERS_PACKAGE = PACKAGE / "city"
 #: Attributes holding stock (the model's views and the Stocks' own arrays).
 STOCK_FIELDS = {"stock", "stock_imp"}
 #: The mass ledger's fields, and the element ledger's running totals.
@@ -100,11 +102,13 @@ def stock_writes(source: str) -> list[tuple[int, str]]:
 def test_no_stock_or_ledger_is_written_outside_the_stocks_module() -> None:
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.parent == PACKAGE and path.name in OWNERS:
+        if path.parent == OWNERS_PACKAGE and path.name in OWNERS:
             continue
         for line, what in stock_writes(path.read_text(encoding="utf-8")):
             offenders.append(f"{path.relative_to(REPO)}:{line} {what}")
-    assert not offenders, f"move mass through lunarcity.stocks.Stocks, not by hand: {offenders}"
+    assert not offenders, (
+        f"move mass through lunarcity.city.stocks.Stocks, not by hand: {offenders}"
+    )
 
 
 def test_the_finder_sees_each_kind_of_write() -> None:
@@ -126,22 +130,22 @@ def test_the_finder_sees_each_kind_of_write() -> None:
 
 # -- the rule: stages say what they moved; only the model hands the day to the recorder ----------
 
-#: The modules of the day's stages (lunarcity/model.py's step calls them in order).
+#: The modules of the day's stages (lunarcity/model.py's step calls them in order), by path.
 STAGES = [
-    "plan",
-    "planner",
-    "power",
-    "contributions",
-    "labour",
-    "learning",
-    "generations",
-    "jobs",
-    "recipes",
-    "launch",
-    "landers",
-    "wear",
-    "bottleneck",
-    "stocks",
+    "stages/plan",
+    "stages/build_policy",
+    "stages/power",
+    "stages/contributions",
+    "stages/labour",
+    "stages/learning",
+    "stages/generations",
+    "stages/jobs",
+    "stages/recipes",
+    "stages/launch",
+    "stages/landers",
+    "stages/wear",
+    "stages/bottleneck",
+    "city/stocks",
 ]
 
 
@@ -155,7 +159,7 @@ def recorder_uses(source: str) -> list[tuple[int, str]]:
             names = [a.name for a in node.names]
         else:
             names = []
-        found += [(node.lineno, n) for n in names if n == "lunarcity.metrics"]
+        found += [(node.lineno, n) for n in names if n == "lunarcity.results.metrics"]
         if isinstance(node, ast.Attribute) and node.attr == "recorder":
             found.append((node.lineno, ".recorder"))
     return found
@@ -171,7 +175,7 @@ def test_no_stage_imports_or_calls_the_recorder() -> None:
 
 
 def test_the_recorder_finder_sees_imports_and_calls() -> None:
-    code = "from lunarcity import metrics\nimport lunarcity.metrics\ncity.recorder.scrapped(1, 2)\n"
+    code = "from lunarcity.results import metrics\nimport lunarcity.results.metrics\ncity.recorder.scrapped(1, 2)\n"
     assert [line for line, _ in recorder_uses(code)] == [1, 2, 3]
 
 

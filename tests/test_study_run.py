@@ -13,7 +13,7 @@ import yaml
 from lunarcity.errors import InputError
 from lunarcity.study.runner import run_study
 from lunarcity.study.spec import load_study, validate_study
-from lunarcity.yamlio import load_yaml
+from lunarcity.world.yamlio import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SMOKE = REPO / "models" / "sweeps" / "smoke_study.yaml"

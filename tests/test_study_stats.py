@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import lunarcity
-from lunarcity.earth_ledger import EarthSide, RouteFigures
+from lunarcity.space.earth_ledger import EarthSide, RouteFigures
 from lunarcity.study.analysis import Screened, spread
 from lunarcity.study.convergence import compare, sobol_with_convergence
 from lunarcity.study.earth import (

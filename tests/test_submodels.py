@@ -4,7 +4,7 @@ Each expected value here is computed in the test's own arithmetic, with the work
 from the published figures the data cites (data/*.yaml, models/*.yaml); none is read back from the
 code under test. The model is reached only through its public surface: ``LunarCity(...)``
 attributes, ``lunarcity.run`` summaries and daily tables, scenario overrides, and the functions
-that already live in their own modules (power, site, catalog, model_economy).
+that already live in their own modules (power, site, catalog, scenario_economy).
 
 ``tests/mutations/run.py`` breaks each submodel on purpose and checks that a test here notices.
 """
@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 
 import lunarcity
-from lunarcity import jobs, plan
-from lunarcity.catalog import default_catalog
-from lunarcity.learning import LearningCurve
+from lunarcity.city.site import build_site
 from lunarcity.model import LunarCity
-from lunarcity.model_economy import scenario_economy
-from lunarcity.power import dispatch
-from lunarcity.scenario import resolve_scenario
-from lunarcity.site import build_site
+from lunarcity.stages import jobs, plan
+from lunarcity.stages.learning import LearningCurve
+from lunarcity.stages.power import dispatch
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 
 # == power dispatch with storage ==================================================================
@@ -728,7 +728,7 @@ def test_remelting_asks_no_batches_for_a_trace_in_the_scrap_pool() -> None:
     # pool of 3 kg, 1 kg and 1e-320 kg of three materials remelts the recipe's W kg of scrap a
     # batch into 0.75 W and 0.25 W kg of the first two; per kg of output that is 1 / (0.75 W)
     # and 1 / (0.25 W) batches, and the trace asks for none.
-    from lunarcity.recipes import remelt_follows_scrap
+    from lunarcity.stages.recipes import remelt_follows_scrap
 
     city = LunarCity("ten_year_city", run__years=1)
     arrays = city.arrays

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lunarcity.tables import IdMap, Table
+from lunarcity.city.tables import IdMap, Table
 
 
 def _table(n: int, indexed: bool = True) -> Table:

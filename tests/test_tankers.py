@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lunarcity.earth_ledger import lander_propellant_t, tankers_needed
-from lunarcity.scenario import EarthConfig, resolve_scenario
-from lunarcity.thesis import earth_side
+from lunarcity.space.earth_ledger import lander_propellant_t, tankers_needed
+from lunarcity.space.thesis import earth_side
+from lunarcity.world.scenario import EarthConfig, resolve_scenario
 
 
 def test_tanker_launches_fall_when_the_tanker_payload_rises() -> None:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import lunarcity
-from lunarcity.report import headline
-from lunarcity.scenario import TargetPart
-from lunarcity.target import PartState, TargetTracker
+from lunarcity.results.report import headline
+from lunarcity.results.target import PartState, TargetTracker
+from lunarcity.world.scenario import TargetPart
 
 PARTS = {
     "mass": TargetPart(metric="industrial_mass_t", at_least=100.0),
@@ -106,7 +106,7 @@ LATE = ("mass_driver_operating", "launches_per_year", "satellites_launched", "co
 def test_the_day_met_is_a_day_every_part_holds(preset: str) -> None:
     """If the summary says day D, every part holds on row D, D is the first such run's end."""
     rng = np.random.default_rng(sum(map(ord, preset)))
-    from lunarcity.scenario import resolve_scenario
+    from lunarcity.world.scenario import resolve_scenario
 
     parts = resolve_scenario(preset, {}, ()).target.parts
     years = PRESET_YEARS[preset]

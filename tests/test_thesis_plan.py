@@ -2,7 +2,7 @@
 
 Each expected value is computed here from the figures in data/satellites.yaml and
 data/destinations.yaml (the working in comments); the plan is reached through
-``lunarcity.thesis.plan_thesis`` for a resolved scenario, with no model run.
+``lunarcity.space.thesis.plan_thesis`` for a resolved scenario, with no model run.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import math
 
 import pytest
 
-from lunarcity.catalog import default_catalog
-from lunarcity.scenario import resolve_scenario
-from lunarcity.thesis import plan_thesis
+from lunarcity.space.thesis import plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.scenario import resolve_scenario
 
 SIGMA = 5.670374419e-8  # W m^-2 K^-4
 G0 = 9.80665  # m/s^2

@@ -7,10 +7,10 @@ import math
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.trajectory import (
+from lunarcity.space.trajectory import (
     G0,
     Window,
-    launch_possible,
+    in_launch_window,
     load_destinations,
     propellant,
     size_stage,
@@ -132,13 +132,13 @@ def test_a_stage_that_cannot_reach_its_delta_v_is_an_input_error() -> None:
 
 def test_launch_windows() -> None:
     always = Window(every_days=1, open_days=1)
-    assert all(launch_possible(d, always) for d in range(100))
+    assert all(in_launch_window(d, always) for d in range(100))
     monthly = Window(every_days=27.32, open_days=1)
-    assert launch_possible(0, monthly)
-    assert not launch_possible(1, monthly)
-    assert not launch_possible(27, monthly)  # 27 < 27.32: not yet
-    assert launch_possible(28, monthly)  # 0.68 days into the second window
+    assert in_launch_window(0, monthly)
+    assert not in_launch_window(1, monthly)
+    assert not in_launch_window(27, monthly)  # 27 < 27.32: not yet
+    assert in_launch_window(28, monthly)  # 0.68 days into the second window
     # Each one-day window holds exactly one whole day: 14 windows start in 365 days.
-    assert sum(launch_possible(d, monthly) for d in range(365)) == 14
+    assert sum(in_launch_window(d, monthly) for d in range(365)) == 14
     geo = load_destinations().destinations["geo"].window
     assert geo.every_days == pytest.approx(27.32) and geo.open_days == 1

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.earth_ledger import breakeven_day
-from lunarcity.render import kind_colours
+from lunarcity.constants import DAYS_PER_YEAR, KW_PER_MW
+from lunarcity.show.render import kind_colours
+from lunarcity.space.earth_ledger import breakeven_day
 
 from . import words
 from .plot import Series, line_chart
@@ -75,7 +75,7 @@ class ThesisData:
 
 
 def thesis_data(ledger: pl.DataFrame) -> ThesisData:
-    """The thesis chart's series from a run's Earth ledger (lunarcity/earth_ledger.py).
+    """The thesis chart's series from a run's Earth ledger (lunarcity/space/earth_ledger.py).
 
     Args:
         ledger: Daily rows with ``day``, ``earth_kg_per_kw``, ``earth_kg_per_kw_marginal`` and
@@ -285,7 +285,7 @@ class Charts:
                     Series(
                         "computers in space (MW, right)",
                         "#e377c2",
-                        f["compute_in_orbit_kw"][:n][idx] / 1000.0,
+                        f["compute_in_orbit_kw"][:n][idx] / KW_PER_MW,
                         right=True,
                     ),
                 ],

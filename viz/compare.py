@@ -14,7 +14,7 @@ from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.model import LunarCity
-from lunarcity.render import Extent, city_extent, png_bytes, render_map
+from lunarcity.show.render import Extent, city_extent, png_bytes, render_map
 
 from . import words
 from .charts import _thin, time_axis

@@ -12,7 +12,7 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import check_seed
+from lunarcity.world.scenario import check_seed
 
 from . import words
 from .compare import COLOURS, DASHED, DEFAULT_PAIR, CompareFrame, Pair

@@ -18,8 +18,8 @@ from typing import Any
 import solara
 
 from lunarcity.errors import InputError
-from lunarcity.scenario import check_seed
-from lunarcity.target import PartState
+from lunarcity.results.target import PartState
+from lunarcity.world.scenario import check_seed
 
 from . import words
 from .answers_view import VIEWS, Answers, ThesisBeside, ViewToggle

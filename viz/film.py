@@ -2,7 +2,7 @@
 
 A run is determined by its scenario, overrides and seed (the model has one random generator from
 the seed and nothing else), so the GIF replays the session's run from day 0 to today in a fresh
-model with :func:`lunarcity.recording.record`, the same frames as ``lunarcity record``. The
+model with :func:`lunarcity.show.recording.record`, the same frames as ``lunarcity record``. The
 session's own city is not touched and its lock is held only to read what to replay: the page
 keeps playing while the GIF is made.
 """
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.recording import record, render_frame
+from lunarcity.show.recording import record, render_frame
 
 from .session import Session
 

@@ -148,7 +148,7 @@ class MaterialsView:
         """The graph with today's bottleneck written above it and its nodes ringed."""
         from PIL import Image, ImageDraw
 
-        from lunarcity.render import _font, png_bytes
+        from lunarcity.show.render import _font, png_bytes
 
         image = Image.fromarray(self.base)
         draw = ImageDraw.Draw(image)

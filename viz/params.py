@@ -1,7 +1,7 @@
 """The app's steerable parameters: which scenario fields get a slider, their stops and labels.
 
 Honest controls: a slider's ends come from the scenario schema's own constraints (pydantic's
-``gt``/``ge``/``lt``/``le``, read generically, so a bound added to :mod:`lunarcity.scenario`
+``gt``/``ge``/``lt``/``le``, read generically, so a bound added to :mod:`lunarcity.world.scenario`
 reaches the slider with no change here), and its stops include every preset's value, so loading
 a preset or pressing Reset never moves a value. A slider moves through a list of stops (round
 teaching values, the schema's closed ends and the presets' values); the number box beside it
@@ -19,9 +19,9 @@ from functools import cache
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.overrides import preset_paths
-from lunarcity.scenario import Scenario, check_seed, resolve_scenario
-from lunarcity.trajectory import load_destinations
+from lunarcity.space.trajectory import load_destinations
+from lunarcity.world.scenario import Scenario, check_seed, resolve_scenario
+from lunarcity.world.scenario_overrides import preset_paths
 
 from . import words
 
@@ -341,7 +341,7 @@ def parse(param: Param, text: str) -> tuple[float | None, str]:
 def parse_seed(text: str) -> tuple[int | None, str]:
     """The seed box: a whole number 0 or more, else (None, why, in words).
 
-    Checked by the schema's own :func:`lunarcity.scenario.check_seed` (its range), and said in
+    Checked by the schema's own :func:`lunarcity.world.scenario.check_seed` (its range), and said in
     words a class can read.
     """
     try:

@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import solara
 
+from lunarcity.constants import FLOAT_NOISE
+
 #: Fastest the play loop goes (s per frame): the browser must keep up on a classroom laptop.
 MIN_FRAME_S = 0.1
 #: Speeds a viewer can choose, in days of the city per second of watching.
@@ -32,7 +34,7 @@ def max_days_per_frame(days_per_s: float) -> int:
     At the default 30 days a second that is 3 days (10 redraws a second); a slow frame makes
     the city play slower, never jump (the issue measured jumps of ~8 days at 290 ms a frame).
     """
-    return max(1, math.ceil(days_per_s * MIN_FRAME_S - 1e-9))
+    return max(1, math.ceil(days_per_s * MIN_FRAME_S - FLOAT_NOISE))
 
 
 class Pacer:

@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from lunarcity.constants import FLOAT_NOISE, MIN_DIVISOR
+
 SS = 2  # supersampling factor
 #: Text sizes (px, at the chart's own size): readable on a projector at 1366 px wide.
 FONT_PX = 14
@@ -88,10 +90,10 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     raw = (hi - lo) / max(1, count)
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.ceil(lo / step - 1e-9) * step
+    start = math.ceil(lo / step - FLOAT_NOISE) * step
     ticks = []
     v = start
-    while v <= hi + step * 1e-9:
+    while v <= hi + step * FLOAT_NOISE:
         ticks.append(round(v, 12))
         v += step
     return ticks
@@ -170,7 +172,7 @@ def line_chart(
     rlo, rhi = yrange(rights, False) if rights else (0.0, 1.0)
 
     def px(xv: np.ndarray) -> np.ndarray:
-        return x0 + (x1 - x0) * np.asarray(xv, dtype=np.float64) / max(xmax, 1e-9)
+        return x0 + (x1 - x0) * np.asarray(xv, dtype=np.float64) / max(xmax, MIN_DIVISOR)
 
     def py(yv: np.ndarray, lo: float, hi: float, is_log: bool) -> np.ndarray:
         yv = np.asarray(yv, dtype=np.float64)

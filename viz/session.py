@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, MS_PER_S
 from lunarcity.model import LunarCity
-from lunarcity.render import (
+from lunarcity.results.target import PartState
+from lunarcity.show.render import (
     Extent,
     cell_at,
     cell_counts,
@@ -32,7 +33,6 @@ from lunarcity.render import (
     ring_cell,
     units_near,
 )
-from lunarcity.target import PartState
 
 from . import words
 from .charts import Charts
@@ -168,7 +168,7 @@ class Session:
         with self.lock:
             t0 = time.perf_counter()
             self.step(days)
-            step_ms = (time.perf_counter() - t0) * 1000.0
+            step_ms = (time.perf_counter() - t0) * MS_PER_S
             frame = self.frame()
             frame.timings_ms["step"] = step_ms
             return frame
@@ -223,9 +223,9 @@ class Session:
                 materials_png=self._materials[bottleneck],
                 overrides=tuple(sorted(self.overrides.items())),
                 timings_ms={
-                    "map": (t1 - t0) * 1000.0,
-                    "charts": (t2 - t1) * 1000.0,
-                    "rest": (time.perf_counter() - t2) * 1000.0,
+                    "map": (t1 - t0) * MS_PER_S,
+                    "charts": (t2 - t1) * MS_PER_S,
+                    "rest": (time.perf_counter() - t2) * MS_PER_S,
                 },
                 held_back=words.held_back(str(summary["bottleneck"]), bottleneck, day),
                 ended="" if m.running else words.finished(summary),
@@ -244,7 +244,7 @@ class Session:
     def targets(self) -> list[TargetRow]:
         """Each target part: its value against its goal and its state today.
 
-        The state is the recorder's (lunarcity/target.py): holding now, held before (from day
+        The state is the recorder's (lunarcity/results/target.py): holding now, held before (from day
         X to day Y) but not now, or not yet, with a forecast at today's rate. The bar shows the
         value today, so a part that stopped holding no longer shows full.
         """

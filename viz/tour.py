@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR
-from lunarcity.overrides import preset_paths
+from lunarcity.constants import DAYS_PER_YEAR, G0, HOURS_PER_YEAR, KW_PER_MW, M_PER_KM
+from lunarcity.world.scenario_overrides import preset_paths
 
 from . import words
 from .charts import CHARTS
@@ -109,7 +109,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     ``m.track.launch_kwh``); the payload mass is what that energy implies, satellite and kick stage.
     """
     md = model.params.mass_driver
-    v = model.thesis.launch_km_s * 1000.0
+    v = model.thesis.launch_km_s * M_PER_KM
     a = md.max_accel_g * G0
     kwh = float(model.track.launch_kwh)
     mass = kwh * 3.6e6 * 2.0 * md.efficiency / (v * v) if v > 0 else 0.0
@@ -117,19 +117,19 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
     where = words.destination(model.thesis.destination)
     where = where[:1].lower() + where[1:]  # mid-sentence
     lines = [
-        f"Launch speed v = {v / 1000:.3f} km/s (to reach {where}), acceleration a = "
+        f"Launch speed v = {v / M_PER_KM:.3f} km/s (to reach {where}), acceleration a = "
         f"{md.max_accel_g:g} g = {a:,.0f} m/s^2",
         f"Track needed L = v^2 / 2a = {model.track.length_m:,.0f} m; built so far: {built:,.0f} m",
         f"Payload m = {mass:,.0f} kg (the satellite and its {model.track.kick_kg:,.0f} kg kick "
         "stage, a small rocket that takes it on from the Moon)",
         f"Energy per launch E = m v^2 / 2 / {md.efficiency:g} = {kwh:,.0f} kWh "
-        f"({kwh / 1000:.2f} MWh)",
+        f"({kwh / KW_PER_MW:.2f} MWh)",
     ]
     per_year = float(model.recorder.last("launches_per_year"))
     if per_year > 0:
         lines.append(
             f"At {per_year:,.0f} launches a year the driver needs "
-            f"{per_year * kwh / HOURS_PER_YEAR / 1000:,.2f} MW on average"
+            f"{per_year * kwh / HOURS_PER_YEAR / KW_PER_MW:,.2f} MW on average"
         )
     return lines
 
@@ -137,7 +137,7 @@ def mass_driver_facts(model: LunarCity) -> list[str]:
 def thesis_facts(model: LunarCity) -> list[str]:
     """The thesis's figures for this run: both satellites, and what each route has Earth lift.
 
-    Read from the model's own thesis block and daily ledger (lunarcity/earth_ledger.py): the
+    Read from the model's own thesis block and daily ledger (lunarcity/space/earth_ledger.py): the
     lunar route's launches and lifted mass so far, and the direct route's for the same compute.
     """
     t = model.recorder.thesis()
@@ -154,7 +154,7 @@ def thesis_facts(model: LunarCity) -> list[str]:
         ledger = model.recorder.ledger()
         direct_t = float(ledger["direct_earth_lifted_t"][-1])
         lines.append(
-            f"Computers delivered to {where}: {kw / 1000:,.1f} MW; from Earth they would take "
+            f"Computers delivered to {where}: {kw / KW_PER_MW:,.1f} MW; from Earth they would take "
             f"{t['direct_earth_launches']:,.0f} launches ({direct_t:,.0f} t lifted)"
         )
     else:

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.target import part_spans
+from lunarcity.results.target import part_spans
 
 #: Preset name -> what the picker shows.
 PRESETS: dict[str, str] = {
@@ -155,7 +155,7 @@ def _years(days: int) -> str:
 def headline(summary: dict[str, Any]) -> str:
     """One sentence: the day, and whether the city is complete, when, or how long is left.
 
-    Complete means every part of the target held on the same day (lunarcity/target.py); when
+    Complete means every part of the target held on the same day (lunarcity/results/target.py); when
     the parts held at different times, the sentence says when each held.
 
     Args:
@@ -222,7 +222,7 @@ def destination(name: str) -> str:
 
     Read from the data, so a destination added there is named on the page with no edit here.
     """
-    from lunarcity.trajectory import load_destinations
+    from lunarcity.space.trajectory import load_destinations
 
     found = load_destinations().destinations.get(name)
     if found is None or not found.description:
@@ -241,7 +241,7 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
     """The thesis in a sentence: Earth-lifted kg per kW delivered by both routes, the break-even.
 
     Args:
-        block: The summary's ``thesis`` block (lunarcity/earth_ledger.py).
+        block: The summary's ``thesis`` block (lunarcity/space/earth_ledger.py).
         running: Whether the run goes on (a missing break-even is "not yet", else "never").
     """
     where = destination(str(block["destination"]))
@@ -274,7 +274,7 @@ def thesis(block: dict[str, Any], running: bool = True) -> str:
 def city_answer(summary: dict[str, Any]) -> str:
     """The first question in one line: is the city complete within its horizon, in this run?
 
-    A part counts only while it holds (lunarcity/target.py): a part that held once and no longer
+    A part counts only while it holds (lunarcity/results/target.py): a part that held once and no longer
     does is not counted, so the line never says more than that day's values.
 
     Args:
@@ -301,7 +301,7 @@ def moon_or_earth(block: dict[str, Any] | None, running: bool) -> str:
     """The second question in one line: Earth's kg lifted per kW by each route, the break-even.
 
     Args:
-        block: The summary's ``thesis`` block (lunarcity/earth_ledger.py), or None.
+        block: The summary's ``thesis`` block (lunarcity/space/earth_ledger.py), or None.
         running: Whether the run goes on (a missing break-even is "not yet", else "not in
             this run").
     """

@@ -8,15 +8,15 @@ import re
 
 from rich.table import Table
 
-from lunarcity.analysis import production_chain, unit_totals
-from lunarcity.catalog import default_catalog
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KW_PER_MW
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.growth import balanced_growth, city_problem, earth_limited_mass_t
-from lunarcity.model_economy import scenario_economy
-from lunarcity.output import print_json, stdout_console
-from lunarcity.routes import scenario_catalog
-from lunarcity.scenario import Scenario, resolve_scenario
+from lunarcity.show.console import print_json, stdout_console
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.economy_requirements import production_chain, unit_totals
+from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
+from lunarcity.world.routes import scenario_catalog
+from lunarcity.world.scenario import Scenario, resolve_scenario
+from lunarcity.world.scenario_economy import scenario_economy
 
 RATE = re.compile(r"^\s*([A-Za-z_][\w]*)\s*=\s*([0-9.eE+-]+)\s*(?:/\s*(yr|y|year|day|d))?\s*$")
 
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             u,
             f"{t['mass_kg']:,.0f}",
             f"{t['regolith_kg']:,.0f}",
-            f"{t['energy_kwh'] / 1000:,.1f}",
+            f"{t['energy_kwh'] / KW_PER_MW:,.1f}",
             f"{t['imported_kg']:,.0f}",
             f"{t['fab_hours']:,.0f}",
             f"{t['labour_robot_days']:,.1f}",
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _growth(scenario: Scenario, as_json: bool) -> int:
-    """Print the scenario's balanced growth bound (lunarcity/growth.py)."""
+    """Print the scenario's balanced growth bound (lunarcity/world/growth_bound.py)."""
     from lunarcity.model import LunarCity  # the bound needs the city's costs and sunlight
 
     city = LunarCity(scenario=scenario)

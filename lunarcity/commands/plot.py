@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lunarcity.output import print_json
+from lunarcity.show.console import print_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

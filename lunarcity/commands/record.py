@@ -8,8 +8,8 @@ import sys
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lunarcity.commands.common import add_scenario_arguments
-from lunarcity.output import print_json, stderr_console
-from lunarcity.report import headline
+from lunarcity.results.report import headline
+from lunarcity.show.console import print_json, stderr_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         The exit code: 0 when done; bad input raises InputError (exit 2, one line).
     """
-    from lunarcity.recording import check_options, output_format, record
+    from lunarcity.show.recording import check_options, output_format, record
 
     # Bad options fail at once, before a long run.
     output_format(args.out)

@@ -10,11 +10,11 @@ from rich.table import Table
 
 from lunarcity.commands.common import add_scenario_arguments
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.outpaths import check_out_file, write_error
-from lunarcity.output import print_json, stderr_console, stdout_console
-from lunarcity.report import earth_line, end_rows, headline, target_rows, thesis_line
+from lunarcity.results.report import earth_line, end_rows, headline, target_rows, thesis_line
 from lunarcity.runner import OUT_SUFFIXES
 from lunarcity.runner import run as run_scenario
+from lunarcity.show.console import print_json, stderr_console, stdout_console
+from lunarcity.show.output_paths import check_out_file, write_error
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

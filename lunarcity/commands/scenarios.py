@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from lunarcity.output import print_json, stdout_console
-from lunarcity.overrides import preset_paths
-from lunarcity.scenario import resolve_scenario
+from lunarcity.show.console import print_json, stdout_console
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_overrides import preset_paths
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

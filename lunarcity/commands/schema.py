@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from lunarcity.output import print_json
-from lunarcity.scenario import json_schema
+from lunarcity.show.console import print_json
+from lunarcity.world.scenario import json_schema
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

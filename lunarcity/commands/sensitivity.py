@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from lunarcity.output import print_json, stderr_console, stdout_console
+from lunarcity.show.console import print_json, stderr_console, stdout_console
 
 if TYPE_CHECKING:
     import polars as pl

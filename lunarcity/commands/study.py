@@ -9,7 +9,7 @@ import argparse
 from typing import Any
 
 from lunarcity.errors import InputError
-from lunarcity.output import print_json, stdout_console
+from lunarcity.show.console import print_json, stdout_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

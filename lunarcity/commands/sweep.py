@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from lunarcity.output import print_json, stderr_console, stdout_console
+from lunarcity.show.console import print_json, stderr_console, stdout_console
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

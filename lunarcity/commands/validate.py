@@ -9,19 +9,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from lunarcity.catalog import Catalog, default_catalog
-from lunarcity.checks import (
+from lunarcity.errors import InputError
+from lunarcity.resources import data_dir, models_dir
+from lunarcity.world.catalog import Catalog, default_catalog
+from lunarcity.world.economy import Economy
+from lunarcity.world.input_checks import (
     check_data_as_run,
     check_data_sources,
     scenario_notes,
     scenario_warnings,
 )
-from lunarcity.economy import Economy
-from lunarcity.errors import InputError
-from lunarcity.overrides import find_scenario_file
-from lunarcity.resources import data_dir, models_dir
-from lunarcity.scenario import resolve_scenario
-from lunarcity.yamlio import load_yaml
+from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario_overrides import find_scenario_file
+from lunarcity.world.yamlio import load_yaml
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -3,7 +3,7 @@
 Some assumptions do not change what happens on the Moon: how much one launch lifts to low Earth
 orbit, or the lander's dry mass and specific impulse, which with its trip's delta-v decide how
 many tanker flights refuel it in Earth orbit (issue 13's Earth ledger,
-:mod:`lunarcity.earth_ledger`, prices both routes with them; issue 22 derives the tankers by the
+:mod:`lunarcity.space.earth_ledger`, prices both routes with them; issue 22 derives the tankers by the
 rocket equation, so a study draws the physical inputs, not both ends of that one relation). Sweeping them as runs
 would repeat identical cities; instead a study runs the city once per design point and applies
 them to the run's record afterwards, at ``draws`` values each (the same values for every run:
@@ -25,13 +25,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lunarcity.catalog import default_catalog
 from lunarcity.constants import DAYS_PER_YEAR
-from lunarcity.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
-from lunarcity.routes import scenario_catalog
-from lunarcity.scenario import Scenario, resolve_scenario
-from lunarcity.self_growth import self_growth
-from lunarcity.thesis import earth_side, plan_thesis
+from lunarcity.results.self_growth import self_growth
+from lunarcity.space.earth_ledger import EarthSide, RouteFigures, breakeven_day, earth_ledger
+from lunarcity.space.thesis import earth_side, plan_thesis
+from lunarcity.world.catalog import default_catalog
+from lunarcity.world.routes import scenario_catalog
+from lunarcity.world.scenario import Scenario, resolve_scenario
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ class Processor:
 def ledger_outcomes(daily: pl.DataFrame, side: EarthSide, route: RouteFigures) -> dict[str, Any]:
     """The lunar route against the direct one over a daily table, by issue 13's Earth ledger.
 
-    :func:`lunarcity.earth_ledger.earth_ledger` gives each day's Earth-lifted kg per kW delivered
-    by both routes and :func:`~lunarcity.earth_ledger.breakeven_day` the first day the lunar
+    :func:`lunarcity.space.earth_ledger.earth_ledger` gives each day's Earth-lifted kg per kW delivered
+    by both routes and :func:`~lunarcity.space.earth_ledger.breakeven_day` the first day the lunar
     route's cumulative figure is at or below the direct one; this reads their last day and the
     break-even day, and adds nothing to their definitions.
 
@@ -131,7 +131,7 @@ def run_route(record: RunRecord) -> tuple[Scenario, RouteFigures, float]:
     """A run's scenario, its per-kW route figures and the seed's landed mass (t).
 
     The scenario is resolved as the sweep's worker resolved it (the base scenario and the run's
-    parameters), and the route figures come from :func:`lunarcity.thesis.plan_thesis`, as in the
+    parameters), and the route figures come from :func:`lunarcity.space.thesis.plan_thesis`, as in the
     run itself. The seed's mass is the Earth-imported mass of the daily table's day 0, which the
     model records right after landing the seed. Computed once per run.
     """
@@ -157,7 +157,7 @@ def drawn_side(sc: Scenario, seed_t: float, earth: Mapping[str, float]) -> Earth
     """The Earth side of a run at one draw: the draw's physical inputs replace the run's.
 
     The tanker count then follows from them by the function the run uses
-    (:func:`lunarcity.thesis.earth_side`, :func:`lunarcity.earth_ledger.tankers_needed`), even
+    (:func:`lunarcity.space.thesis.earth_side`, :func:`lunarcity.space.earth_ledger.tankers_needed`), even
     where the scenario fixes a count: a drawn tanker payload with a fixed count would be both
     ends of one relation. A draw of ``tankers_per_landing`` itself (a spec from before issue
     22) replaces the count as it did then. The payload landed per lander stays the run's (it
@@ -197,7 +197,7 @@ def self_sufficiency(record: RunRecord, earth: Mapping[str, float]) -> dict[str,
 
     ``earth.until_years`` (the run's, or the scenario's) is when landers stop. The city is
     self-sufficient when its industrial mass grew over the run's last year and that year began
-    after Earth stopped: the run summary's definition (lunarcity/self_growth.py), counted from
+    after Earth stopped: the run summary's definition (lunarcity/results/self_growth.py), counted from
     the stop day because the kept table has no stocks (the summary counts from the day the last
     Earth-only input ran out). A city that only finishes its work and spends its stocks
     freezes within months and is not self-sufficient. ``growth_after_earth`` is the ratio of
@@ -237,7 +237,7 @@ PROCESSORS: dict[str, Processor] = {
         },
         earth=(*TANKER_PHYSICS, TANKER_COUNT),
         earth_required=("payload_to_leo_t",),
-        doc="issue 13's Earth ledger (lunarcity/earth_ledger.py): Earth-lifted kg per kW "
+        doc="issue 13's Earth ledger (lunarcity/space/earth_ledger.py): Earth-lifted kg per kW "
         "delivered by the lunar route (the seed and every lander with its tankers since day 0; "
         "the tankers from the drawn tanker payload to LEO and the lander's dry mass and Isp, by "
         "the rocket equation) "
@@ -248,7 +248,7 @@ PROCESSORS: dict[str, Processor] = {
         func=self_sufficiency,
         outcomes={"self_sufficient": "bool", "growth_after_earth": "float"},
         doc="self-sufficient: industrial mass grew over the run's last year, which began after "
-        "Earth stopped (lunarcity/self_growth.py)",
+        "Earth stopped (lunarcity/results/self_growth.py)",
     ),
 }
 

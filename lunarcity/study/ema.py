@@ -65,7 +65,7 @@ def ema_model(
 
     A ``(low, high)`` pair of numbers becomes a ``RealParameter``, any other list a
     ``CategoricalParameter``; each outcome a ``ScalarOutcome``. Levers and uncertainties are
-    checked against lunarcity/roles.py first.
+    checked against lunarcity/world/roles.py first.
 
     Raises:
         lunarcity.errors.InputError: A path is not a scenario field in the role it is given.

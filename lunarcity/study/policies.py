@@ -1,6 +1,6 @@
 """Policies over one shared sample of uncertainties: which plan works across the assumptions.
 
-EMA Workbench's way (Kwakkel 2017): a *policy* sets the levers (lunarcity/roles.py); the
+EMA Workbench's way (Kwakkel 2017): a *policy* sets the levers (lunarcity/world/roles.py); the
 *uncertainties* are sampled once, and every policy is run on the same sample, so a difference
 between two policies is theirs, not the sample's. Per policy the comparison reports the share
 of scenarios that meet the success flag (with its Wilson interval), the deciding outcome's
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lunarcity.errors import InputError
-from lunarcity.roles import Role, role_of
 from lunarcity.study.success import Proportion, wilson
 from lunarcity.study.words import count, number
+from lunarcity.world.roles import Role, role_of
 
 if TYPE_CHECKING:
     from lunarcity.study.spec import StudySpec
@@ -64,7 +64,7 @@ def sample(uncertainties: dict[str, tuple[float, float]], n: int, seed: int) -> 
 
 
 def check_roles(levers: dict[str, Any], uncertainties: dict[str, Any], where: str) -> None:
-    """Refuse a lever that is an uncertainty or the other way round (lunarcity/roles.py).
+    """Refuse a lever that is an uncertainty or the other way round (lunarcity/world/roles.py).
 
     Raises:
         InputError: A path is not a scenario field, or is not in the role it is given.
@@ -84,7 +84,7 @@ def check_roles(levers: dict[str, Any], uncertainties: dict[str, Any], where: st
                 raise InputError(
                     f"{where}: {section}.{path} is tagged {got.value}, not {role.value}",
                     field=f"{section}.{path}",
-                    valid=f"a scenario field tagged {role.value} in lunarcity/roles.py",
+                    valid=f"a scenario field tagged {role.value} in lunarcity/world/roles.py",
                 )
 
 

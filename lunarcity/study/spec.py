@@ -16,6 +16,7 @@ import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.space.trajectory import load_destinations
 from lunarcity.study.earth import PROCESSORS, post_outcome_types
 from lunarcity.study.policies import check_roles
 from lunarcity.sweeps.spec import (
@@ -28,9 +29,8 @@ from lunarcity.sweeps.spec import (
     outcome_type,
     validate_spec,
 )
-from lunarcity.trajectory import load_destinations
-from lunarcity.validation import Strict, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml
+from lunarcity.world.schema_errors import Strict, to_input_error
+from lunarcity.world.yamlio import LineMap, line_of, load_yaml
 
 #: The scenario path a study per destination fixes.
 DESTINATION_PATH = "satellite.destination"
@@ -136,7 +136,7 @@ class StudySpec(_Sourced):
         " a list of names, or all of them",
     )
     study: StudyBody
-    # Issue 22: levers (choices) kept apart from uncertainties (lunarcity/roles.py).
+    # Issue 22: levers (choices) kept apart from uncertainties (lunarcity/world/roles.py).
     levers: dict[str, list[Any]] = Field(
         default_factory=dict,
         description="Policies compared over one shared sample of the uncertainties: each "

@@ -15,7 +15,7 @@ import pydantic
 from pydantic import Field
 
 from lunarcity.errors import InputError
-from lunarcity.validation import to_input_error
+from lunarcity.world.schema_errors import to_input_error
 
 #: A share of runs or of a range.
 Share = Annotated[float, Field(ge=0, le=1)]

@@ -37,7 +37,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(
             [
                 "lunarcity.sweeps.worker",
-                "lunarcity.scenario",
+                "lunarcity.world.scenario",
                 "lunarcity.runner",
                 "polars",
             ]

@@ -22,7 +22,7 @@ import polars as pl
 
 from lunarcity.errors import InputError
 from lunarcity.optional import require
-from lunarcity.outpaths import check_out_dir, write_error
+from lunarcity.show.output_paths import check_out_dir, write_error
 from lunarcity.sweeps.backends import WorkerDied, run_dask, run_local
 from lunarcity.sweeps.designs import DesignTable, build_design, run_seed
 from lunarcity.sweeps.spec import (
@@ -317,7 +317,7 @@ def _consume(
         TimeRemainingColumn,
     )
 
-    from lunarcity.output import stderr_console
+    from lunarcity.show.console import stderr_console
 
     failed = 0
     bar = Progress(

@@ -1,7 +1,7 @@
 """Sweep specs: which scenario, which parameters over which values, which design, what to keep.
 
 A spec is a YAML file (models/sweeps/*.yaml), validated like scenarios: pydantic models deriving
-from :class:`~lunarcity.validation.Strict`, and every error one :class:`~lunarcity.errors.InputError`
+from :class:`~lunarcity.world.schema_errors.Strict`, and every error one :class:`~lunarcity.errors.InputError`
 naming the file, the line and the field. Parameter paths are the scenario's dotted override paths;
 each is checked against the schema and tried in a full resolve of the scenario before any run
 starts, so a typo costs a second, not a sweep.
@@ -17,10 +17,10 @@ import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from lunarcity.errors import InputError, did_you_mean, one_of
-from lunarcity.overrides import check_path, find_scenario_file
-from lunarcity.scenario import Scenario, resolve_scenario
-from lunarcity.validation import Strict, annotation_at, to_input_error
-from lunarcity.yamlio import LineMap, line_of, load_yaml
+from lunarcity.world.scenario import Scenario, resolve_scenario
+from lunarcity.world.scenario_overrides import check_path, find_scenario_file
+from lunarcity.world.schema_errors import Strict, annotation_at, to_input_error
+from lunarcity.world.yamlio import LineMap, line_of, load_yaml
 
 METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
 
@@ -48,7 +48,7 @@ SUMMARY_OUTCOMES: dict[str, str] = {
     "landers_arrived": "int",
     "landers_lost": "int",
     "satellite_cap_per_year_from_chips": "float",
-    # The thesis block (lunarcity/earth_ledger.py): both routes per kW delivered.
+    # The thesis block (lunarcity/space/earth_ledger.py): both routes per kW delivered.
     "thesis.destination": "str",
     "thesis.satellite_w_per_kg": "float",
     "thesis.direct_satellite_w_per_kg": "float",

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lunarcity.errors import InputError
-from lunarcity.outpaths import written_atomically
+from lunarcity.show.output_paths import written_atomically
 from lunarcity.sweeps.designs import DesignTable
 from lunarcity.sweeps.spec import (
     RangeParameter,

@@ -65,7 +65,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "launch_energy_doubled",
         "the /2 dropped from 1/2 m v^2 (launch energy doubled)",
-        "lunarcity/launch.py",
+        "lunarcity/stages/launch.py",
         ((r"\* v \* v / 2\.0 / md\.efficiency", "* v * v / md.efficiency"),),
         (
             f"{SUB}::test_launch_energy_is_half_m_v_squared_over_efficiency",
@@ -75,7 +75,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "marginal_without_the_kick_stage",
         "one more satellite's Earth-made kg leave its kick stage out of the economy's demand",
-        "lunarcity/margin.py",
+        "lunarcity/space/margin.py",
         ((r'if kick_kg > 0 and "kick_stage" in econ\.catalog\.items:', "if False:"),),
         (
             "tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",
@@ -85,14 +85,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "salt_limit_without_the_salt",
         "the salt make-up limit computed as if the chain used no calcium chloride",
-        "lunarcity/margin.py",
+        "lunarcity/space/margin.py",
         ((r"salt_kg = req\.imports\.get\(SALT_ITEM, 0\.0\)", "salt_kg = 0.0"),),
         ("tests/test_margin.py::test_heliocentric_steady_marginal_by_hand",),
     ),
     Mutation(
         "marginal_over_the_whole_run",
         "the marginal series reads the whole run, not the trailing year",
-        "lunarcity/earth_ledger.py",
+        "lunarcity/space/earth_ledger.py",
         (
             (
                 r'start = np\.searchsorted\(day, day - DAYS_PER_YEAR, side="left"\)',
@@ -111,7 +111,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "landers_every_11_days_in_code",
         "the lander schedule one day longer than the scenario's interval",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"first, interval = e\.first_lander_day, e\.lander_interval_days\b",
@@ -126,14 +126,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "lander_payload_fixed",
         "every lander carries 100 t whatever the scenario says",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         ((r"payload = e\.lander_payload_t \* 1000\.0", "payload = 100.0 * 1000.0"),),
         (f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",),
     ),
     Mutation(
         "landers_never_lost",
         "lander failure probability ignored",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"city\.rng\.random\(\) < e\.lander_failure_prob",
@@ -145,7 +145,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "electrolysis_reduces_10pc_more_silicon",
         "reduction takes 10 % more silicon than its fraction says (more O2 and alloy per tonne)",
-        "lunarcity/chemistry.py",
+        "lunarcity/world/chemistry.py",
         (
             (
                 r"kg = feed\.get\(element, 0\.0\) \* f\n",
@@ -175,14 +175,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "storage_round_trip_ignored_in_model",
         "the city's banks store all they charge (round trip 1, energy ledger still balanced)",
-        "lunarcity/contributions.py",
+        "lunarcity/stages/contributions.py",
         ((r"rte = spec\.round_trip_efficiency", "rte = 1.0"),),
         (f"{SUB}::test_city_storage_loses_half_of_what_it_charges",),
     ),
     Mutation(
         "storage_round_trip_ignored_in_dispatch",
         "dispatch stores all it charges and books no loss (ledger still balanced)",
-        "lunarcity/power.py",
+        "lunarcity/stages/power.py",
         (
             (r"\+ charged \* round_trip\b", "+ charged"),
             (r"losses=charged \* \(1\.0 - round_trip\) \+ lost", "losses=lost"),
@@ -195,7 +195,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "dispatch_priority_reversed",
         "loads served lowest priority first",
-        "lunarcity/power.py",
+        "lunarcity/stages/power.py",
         (
             (
                 r"for load, want in demand\.items\(\):",
@@ -207,7 +207,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "gif_frames_without_map",
         "recorded frames drawn without the map (headline band only)",
-        "lunarcity/recording.py",
+        "lunarcity/show/recording.py",
         (
             (
                 r"image\.paste\(Image\.fromarray\(np\.ascontiguousarray\(rgb\)\), \(0, band\)\)",
@@ -222,7 +222,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "track_length_doubled",
         "track length v^2 / a instead of v^2 / 2a",
-        "lunarcity/launch.py",
+        "lunarcity/stages/launch.py",
         (
             (
                 r"return v \* v / \(2\.0 \* max_accel_g \* G0\)",
@@ -234,24 +234,24 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "failure_rate_halved",
         "units fail half as often as their failures_per_year",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year / (2 * DAYS_PER_YEAR)"),),
         (f"{SUB}::test_failure_counts_lie_in_the_binomial_interval",),
     ),
     Mutation(
         "repairs_never_finish",
         "broken units are never mended",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"if n > 0:\n(\s+)city\.fleet\.repair\(", r"if False:\n\1city.fleet.repair("),),
         (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
     ),
     Mutation(
         "ore_haul_distance_ignored",
         "hauling ore from the mine costs no labour",
-        "lunarcity/labour.py",
+        "lunarcity/stages/labour.py",
         (
             (
-                r"per_kg \+= d_mine / 1000\.0 / robot\.haul_tkm_per_day",
+                r"per_kg \+= d_mine / KG_PER_T / robot\.haul_tkm_per_day",
                 "per_kg += 0.0",
             ),
         ),
@@ -260,10 +260,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "parts_haul_ignored",
         "hauling parts from the fabs to the build sites costs no labour",
-        "lunarcity/labour.py",
+        "lunarcity/stages/labour.py",
         (
             (
-                r"parts_haul_per_day = kg_per_assembly_day / 1000\.0 \* d_site",
+                r"parts_haul_per_day = kg_per_assembly_day / KG_PER_T \* d_site",
                 "parts_haul_per_day = 0.0 * d_site",
             ),
         ),
@@ -272,7 +272,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "learning_counts_from_zero",
         "Wright's law counts the n-th unit as the (n+1)-th (every unit one doubling cheaper)",
-        "lunarcity/learning.py",
+        "lunarcity/stages/learning.py",
         ((r"n = np\.arange\(n0 \+ 1, n0 \+ count \+ 1", "n = np.arange(n0 + 2, n0 + count + 2"),),
         (
             f"{SUB}::test_wright_law_unit_and_cumulative_forms_by_hand",
@@ -282,7 +282,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "generation_mass_factor_ignored",
         "a unit of a heavier generation takes its kind's usual bill and weighs as usual",
-        "lunarcity/generations.py",
+        "lunarcity/stages/generations.py",
         ((r"return self\.mass_factor\[min\(self\.building, self\.last\)\]", "return 1.0"),),
         (
             f"{SUB}::test_a_generation_2_robot_is_heavier_and_takes_earth_made_electronics",
@@ -292,7 +292,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "generation_earth_share_ignored",
         "a generation's electronics need no Earth-made share",
-        "lunarcity/generations.py",
+        "lunarcity/stages/generations.py",
         (
             (
                 r"return part_kg \* self\.earth_share\[min\(self\.building, self\.last\)\]",
@@ -307,7 +307,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "duty_fraction_ignored",
         "robots work the whole day (duty 0.9 ignored)",
-        "lunarcity/contributions.py",
+        "lunarcity/stages/contributions.py",
         (
             (
                 r"return spec\.duty_fraction \* city\.fleet\.health_total\(city\.robot_kind\)",
@@ -319,7 +319,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "assembly_labour_halved",
         "assembly takes 150 s per kg instead of 300",
-        "lunarcity/catalog.py",
+        "lunarcity/world/catalog.py",
         (
             (
                 r"return spec\.mass_kg \* per_kg / 86400\.0",
@@ -334,7 +334,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "scrap_not_recycled",
         "scrapped units wholly wasted (recycle_fraction ignored)",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         (
             (
                 r'fraction = spec\.recycle_fraction if "scrap" in city\.index else 0\.0',
@@ -346,21 +346,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "recipe_outputs_all_local",
         "a recipe's outputs never carry its inputs' imported share (closure overstated)",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"stock_imp\[i\] \+= out \* \(imp_in / total_out\)", "pass"),),
         ("tests/test_stocks.py::test_a_recipe_carries_its_inputs_imported_share_into_its_outputs",),
     ),
     Mutation(
         "landing_not_imported",
         "a landed kilogram enters stock but not the imported stock",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"(def land\(.*\n(?:.*\n)*?)        self\.stock_imp\[i\] \+= kg\n", r"\1"),),
         ("tests/test_stocks.py::test_a_landed_kilogram_enters_all_four_records",),
     ),
     Mutation(
         "take_more_than_stock",
         "a job may take more parts than the stock holds (the refusal dropped)",
-        "lunarcity/stocks.py",
+        "lunarcity/city/stocks.py",
         ((r"if kg - held > ROUNDING \* \(kg if kg > 1\.0 else 1\.0\):", "if False:"),),
         (
             "tests/test_stocks.py::"
@@ -370,7 +370,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "scrap_a_day_late",
         "units scrapped a day after the end of their life",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         (
             (
                 r"cohort = math\.floor\(city\.day - life\)",
@@ -382,7 +382,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "polar_seasons_ignored",
         "the polar crest lit 85 % all year (no seasons)",
-        "lunarcity/site.py",
+        "lunarcity/city/site.py",
         (
             (
                 r"sun\.crest_lit_seasonal_amplitude \* math\.cos\(",
@@ -394,7 +394,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "equator_night_halved",
         "the equatorial night a quarter of the month instead of half",
-        "lunarcity/site.py",
+        "lunarcity/city/site.py",
         (
             (
                 r"w: np\.ndarray \| np\.float32 = np\.float32\(\(1\.0 - sun\.day_fraction\) / 2\.0\)",
@@ -410,14 +410,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "radiators_t_cubed",
         "radiators reject 2 e sigma (T^3 - T_sink^3): a 20 W/kg satellite falls to 0.19",
-        "lunarcity/satellite.py",
+        "lunarcity/space/satellite.py",
         ((r"temperature_k\*\*4 - sink_k\*\*4", "temperature_k**3 - sink_k**3"),),
         ("tests/test_satellite.py::test_no_satellite_violates_its_heat_budget",),
     ),
     Mutation(
         "payload_to_leo_swapped_with_landed",
         "the Earth ledger takes the payload to LEO for the payload landed and back",
-        "lunarcity/earth_ledger.py",
+        "lunarcity/space/earth_ledger.py",
         (
             (
                 r'(def earth_ledger\([^)]*\)[^:]*:\n\s+"""[\s\S]*?"""\n)',
@@ -432,7 +432,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "element_ledger_error_scaled",
         "the element ledger reports a millionth of its gap (a leak looks closed)",
-        "lunarcity/element_ledger.py",
+        "lunarcity/city/element_ledger.py",
         ((r"(def rel_error\([\s\S]*?return )", r"\g<1>1e-6 * "),),
         ("tests/test_ledger_leaks.py::test_a_known_oxygen_leak_is_the_element_ledgers_error",),
     ),
@@ -448,7 +448,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "oxygen_never_vented",
         "oxygen beyond the plants' tanks is kept (the tanks never fill)",
-        "lunarcity/recipes.py",
+        "lunarcity/stages/recipes.py",
         ((r'(def vent_oxygen\([^)]*\)[^:]*:\n\s+"""[\s\S]*?"""\n)', r"\1    return 0.0\n"),),
         (
             "tests/test_ledger_leaks.py::test_a_days_oxygen_beyond_the_tanks_is_vented",
@@ -458,7 +458,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "direct_route_given_lunar_figures",
         "the direct route's Earth-built satellite sized with the lunar figure set",
-        "lunarcity/thesis.py",
+        "lunarcity/space/thesis.py",
         (
             (
                 r'sc\.earth\.apply\(sats\.figure_sets\["earth"\]\)',
@@ -472,7 +472,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "kick_stage_ignores_slow_launch",
         "a launch slower than the destination needs leaves the kick stage as at full speed",
-        "lunarcity/thesis.py",
+        "lunarcity/space/thesis.py",
         ((r"max\(0\.0, need - launch\)", "0.0"),),
         ("tests/test_thesis_plan.py::test_a_slow_launch_leaves_the_shortfall_to_the_kick_stage",),
     ),
@@ -480,7 +480,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "lander_loss_p_to_the_1_3",
         "landers lost with p^1.3 (0.41 at 0.5; never and always unchanged)",
-        "lunarcity/landers.py",
+        "lunarcity/stages/landers.py",
         (
             (
                 r"city\.rng\.random\(\) < e\.lander_failure_prob",
@@ -492,14 +492,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "failure_rate_a_tenth_low",
         "units fail 10 % less often than their failures_per_year",
-        "lunarcity/wear.py",
+        "lunarcity/stages/wear.py",
         ((r"failures_per_year / DAYS_PER_YEAR", "failures_per_year * 0.9 / DAYS_PER_YEAR"),),
         (f"{SUB}::test_failures_over_thirty_seeds_follow_the_rate",),
     ),
     Mutation(
         "target_latches_parts",
         "the city complete when every part has held once, not all on the same day",
-        "lunarcity/target.py",
+        "lunarcity/results/target.py",
         ((r"every &= ok", "every &= status.first_day is not None"),),
         (
             "tests/test_target.py::test_parts_that_hold_at_different_times_do_not_complete_the_city",
@@ -509,14 +509,14 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "target_sustain_ignored",
         "sustain_days ignored: complete on the first day all hold",
-        "lunarcity/target.py",
+        "lunarcity/results/target.py",
         ((r"self\.run_all >= self\.sustain_days", "self.run_all >= 1"),),
         ("tests/test_target.py::test_sustain_days_asks_for_a_run_of_days_together",),
     ),
     Mutation(
         "self_growth_from_the_run_out",
         "growth measured from the run-out day to the end instead of over the last year",
-        "lunarcity/self_growth.py",
+        "lunarcity/results/self_growth.py",
         ((r"end - WINDOW_DAYS, side", "from_day, side"),),
         (
             "tests/test_self_sufficiency.py::test_earth_stops_and_the_summary_says_what_followed",
@@ -526,7 +526,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "stalled_builds_read_power",
         "days no build can start for want of a spent import read power again",
-        "lunarcity/bottleneck.py",
+        "lunarcity/stages/bottleneck.py",
         ((r"if stalled and short and", "if False and short and"),),
         ("tests/test_self_sufficiency.py::test_the_frozen_city_is_bound_by_what_stops_its_builds",),
     ),

@@ -1,0 +1,273 @@
+"""The fleet: per-kind tables of units in service and the Mesa agents that are their handles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lunarcity.city import mesa_compat
+from lunarcity.city.agents import AGENT_CLASS, Unit
+from lunarcity.city.tables import IdMap, Table
+from lunarcity.stages.placement import Slot
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+UNIT_COLUMNS = {
+    "x": np.int16,
+    "y": np.int16,
+    "born": np.int32,
+    "builder": np.int64,
+    "health": np.float32,
+    "imported_kg": np.float64,
+    "task": np.int8,  # robots: index into agents.TASKS
+    "job": np.int64,  # robots building their own copy: the job's id
+    "slot": np.int32,  # rail: position on the track; solar: rank of its cell, sunniest first
+    "gen": np.int8,  # hardware generation (lunarcity/stages/generations.py): 1 landed, 2+ built
+    "mass_kg": np.float64,  # the unit's own mass (a generation may be heavier than its kind)
+}
+
+
+class Fleet:
+    """Units in service, one :class:`Table` per kind, sharing one id -> row map.
+
+    Every unit is a Mesa agent, made the first time anyone looks: a unit's id is issued at its
+    birth from Mesa's own counter, and its agent (a handle on its row) is made and registered
+    when the model's agents are next read (``model.agents``, ``agents_by_type``,
+    :meth:`agent`). The day itself reads only the columns, so a run nobody inspects, such as
+    a sweep's, makes none: a birth then costs no Python object.
+
+    Args:
+        model: The city (agents register with it).
+        kinds: Unit kinds that exist as agents (satellites do not: they are products).
+        agent_classes: The agent class made for each unit role (default
+            :data:`lunarcity.city.agents.AGENT_CLASS`; a per-agent model passes its own).
+    """
+
+    def __init__(
+        self,
+        model: LunarCity,
+        kinds: list[str],
+        agent_classes: Mapping[str, type[Unit]] = AGENT_CLASS,
+    ) -> None:
+        self.model = model
+        self.kinds = kinds
+        self.agent_classes = agent_classes
+        self.id_map = IdMap()
+        self._trackers: dict[tuple, tuple[set[str], np.ndarray, list[float]]] = {}
+        self.tables = {k: Table(UNIT_COLUMNS, self.id_map, code=i) for i, k in enumerate(kinds)}
+        self.agents: list[Unit | None] = [None]  # by unique_id (Mesa starts ids at 1)
+        self._unmade: list[tuple[str, np.ndarray]] = []  # births whose agents are not made yet
+        # Bumped whenever a kind's units or their health change (the track's length is
+        # measured again only then).
+        self.version = dict.fromkeys(kinds, 0)
+        # Per kind: total health, units not broken, and (for kinds grouped by slot) health by
+        # slot, kept up to date per event. Health is float32 and totals float64, so a total
+        # kept this way is exactly the sum of the column, in any order.
+        self._health_sum = dict.fromkeys(kinds, 0.0)
+        self._working = dict.fromkeys(kinds, 0)
+        self._by_slot: dict[str, np.ndarray] = {}
+        self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+        # Per kind: mass in service, kept per event (births and scrapping).
+        self._mass_sum = dict.fromkeys(kinds, 0.0)
+
+    def mass_total(self, kind: str) -> float:
+        """Mass of a kind's units in service (kg), each at its own mass."""
+        return self._mass_sum[kind]
+
+    def health_total(self, kind: str) -> float:
+        """Sum of the health of a kind's units (a unit at full health counts 1)."""
+        return self._health_sum[kind]
+
+    def working(self, kind: str) -> int:
+        """How many of a kind's units are not broken."""
+        return self._working[kind]
+
+    def group_by_slot(self, kind: str, slots: int) -> None:
+        """Keep ``kind``'s health summed by its ``slot`` column (values 0 .. slots-1)."""
+        t = self.tables[kind]
+        self._by_slot[kind] = np.zeros(slots)
+        np.add.at(self._by_slot[kind], t["slot"], t["health"].astype(np.float64))
+
+    def health_by_slot(self, kind: str) -> np.ndarray:
+        """Health of ``kind`` summed by slot (see :meth:`group_by_slot`); do not modify."""
+        return self._by_slot[kind]
+
+    def set_health(self, kind: str, rows: np.ndarray, health: np.ndarray | float) -> None:
+        """Set the health of some of a kind's units (health changes only here, in fail and repair).
+
+        ``rows`` are row numbers without repeats, or a boolean mask.
+        """
+        column = self.tables[kind]["health"]
+        old = column[rows]
+        column[rows] = health
+        new = column[rows]
+        working = int(np.count_nonzero(new)) - int(np.count_nonzero(old))
+        self._account(kind, rows, new.astype(np.float64) - old, working)
+        self.version[kind] += 1
+
+    def fail(self, kind: str, rows: np.ndarray) -> None:
+        """Break working units (``rows`` without repeats, all with health > 0)."""
+        column = self.tables[kind]["health"]
+        old = column[rows]
+        column[rows] = 0.0
+        self._account(kind, rows, -old.astype(np.float64), -len(rows))
+        self.version[kind] += 1
+
+    def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
+        """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
+        self.tables[kind]["health"][rows] = health
+        self._account(kind, rows, health.astype(np.float64), len(rows))
+        self.version[kind] += 1
+
+    def _account(self, kind: str, rows: np.ndarray, change: np.ndarray, working: int) -> None:
+        """Totals after ``rows``' health changed by ``change`` and ``working`` more work."""
+        self._health_sum[kind] += float(change.sum())
+        self._working[kind] += working
+        by_slot = self._by_slot.get(kind)
+        if by_slot is not None:
+            # One path at every size: on numpy 2, np.add.at is as fast as a bincount over the
+            # slots even for a whole kind's monthly wear, and faster for a day's few events.
+            np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
+
+    def born_on(self, kind: str, day: int) -> int:
+        """How many of a kind's units were born (built or landed) on ``day``."""
+        counts = self._born_on[kind]
+        return int(counts[day]) if 0 <= day < len(counts) else 0
+
+    def count(self, kind: str) -> int:
+        """How many of a kind's units are in service (broken ones included)."""
+        return self.tables[kind].n
+
+    def add(
+        self,
+        kind: str,
+        xs: np.ndarray,
+        ys: np.ndarray,
+        day: int,
+        builders: np.ndarray,
+        imported_kg: np.ndarray,
+        health: np.ndarray,
+        slots: np.ndarray | None = None,
+        mass_kg: np.ndarray | None = None,
+        gen: np.ndarray | int = 1,
+    ) -> np.ndarray:
+        """Append rows for new units, with ids issued now; returns their ids.
+
+        ``mass_kg`` is each unit's own mass (its kind's by default); ``gen`` its hardware
+        generation (1, Earth-made, by default).
+
+        Their agents are made when someone next looks (:meth:`make_agents`); the work is per
+        event, never per unit in service.
+        """
+        if len(xs):
+            self.version[kind] += 1
+            counts = self._born_on[kind]
+            if day >= len(counts):
+                counts = np.concatenate(
+                    [counts, np.zeros(max(day + 1, 2 * len(counts)) - len(counts), dtype=np.int64)]
+                )
+                self._born_on[kind] = counts
+            counts[day] += len(xs)
+        if not len(xs):
+            return np.zeros(0, dtype=np.int64)
+        ids = mesa_compat.reserve_ids(self.model, len(xs))
+        self._unmade.append((kind, ids))
+        rows = self.tables[kind].append(
+            ids,
+            x=xs,
+            y=ys,
+            born=day,
+            builder=builders,
+            health=health,
+            imported_kg=imported_kg,
+            task=0,
+            job=0,
+            slot=slots if slots is not None else Slot.NONE,
+            gen=gen,
+            mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
+        )
+        self._mass_sum[kind] += float(self.tables[kind]["mass_kg"][rows].sum())
+        health = np.asarray(health, dtype=np.float32)
+        self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
+        self._track(kind, xs, ys, +1.0)
+        return ids
+
+    def track(self, key: tuple, kinds: list[str], grid: np.ndarray) -> None:
+        """Keep the sum of ``grid`` over the cells of ``kinds``' units up to date (per event).
+
+        The haul distances read these sums: a mean distance to the mine or the centre costs
+        nothing per day, and is exact.
+        """
+        total, count = 0.0, 0
+        for k in kinds:
+            t = self.tables[k]
+            total += float(grid[t["y"].astype(np.int64), t["x"].astype(np.int64)].sum())
+            count += t.n
+        self._trackers[key] = (set(kinds), grid, [total, count])
+
+    def is_tracked(self, key: tuple) -> bool:
+        """Whether :meth:`track` keeps a sum under ``key``."""
+        return key in self._trackers
+
+    def tracked_mean(self, key: tuple) -> float | None:
+        """Mean of a tracked grid over its kinds' units (None if untracked or no units)."""
+        entry = self._trackers.get(key)
+        if entry is None or entry[2][1] == 0:
+            return None
+        total, count = entry[2]
+        return total / count
+
+    def _track(self, kind: str, xs: np.ndarray, ys: np.ndarray, sign: float) -> None:
+        for kinds, grid, acc in self._trackers.values():
+            if kind in kinds and len(xs):
+                cells = (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64))
+                acc[0] += sign * float(grid[cells].sum())
+                acc[1] += int(sign) * len(xs)
+
+    def _keep(self, ids: np.ndarray, agents: list[Unit]) -> None:
+        top = int(ids.max()) + 1
+        if top > len(self.agents):
+            self.agents.extend([None] * (top - len(self.agents)))
+        for uid, agent in zip(ids.tolist(), agents, strict=True):
+            self.agents[uid] = agent
+
+    def make_agents(self) -> None:
+        """Make and register the agents of units born since the last look (still in service)."""
+        unmade, self._unmade = self._unmade, []
+        for kind, ids in unmade:
+            t = self.tables[kind]
+            rows = self.id_map.rows[ids]
+            alive = (rows >= 0) & (self.id_map.codes[ids] == t.code)
+            ids, rows = ids[alive], rows[alive]
+            if not len(ids):
+                continue
+            cls = self.agent_classes[self.model.unit_spec(kind).role]
+            xs, ys = t["x"][rows].tolist(), t["y"][rows].tolist()
+            places = [(kind, (x, y)) for x, y in zip(xs, ys, strict=True)]
+            made = mesa_compat.make_agents(self.model, cls, ids.tolist(), places)
+            self._keep(ids, made)
+
+    def remove(self, kind: str, rows: np.ndarray) -> None:
+        """Scrap units: their agents leave the model, their rows are freed."""
+        table = self.tables[kind]
+        self.version[kind] += 1
+        old = table["health"][rows]
+        self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
+        self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
+        self._track(kind, table["x"][rows], table["y"][rows], -1.0)
+        agents = self.agents
+        for uid in table["id"][rows].tolist():
+            agent = agents[uid] if uid < len(agents) else None
+            if agent is not None:  # an agent nobody made needs no removal
+                agent.remove()
+                agents[uid] = None
+        table.remove_rows(rows)
+
+    def agent(self, uid: int) -> Unit | None:
+        """The agent with this id, if still in service."""
+        if self._unmade:
+            self.make_agents()
+        return self.agents[uid] if 0 <= uid < len(self.agents) else None

@@ -1,0 +1,551 @@
+"""Daily metrics, the ledgers, target tracking and the run's summary.
+
+Every day the recorder writes one row into preallocated arrays (no per-unit work) and checks the
+two ledgers:
+
+- mass: regolith mined + payload landed = stocks + work in progress + units in service +
+  launched + waste (scrap not recycled; slag stays in stock);
+- energy: generated = served + change in storage + losses + curtailed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
+from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.results.co_products import co_products
+from lunarcity.results.self_growth import self_growth
+from lunarcity.results.target import TargetTracker
+from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
+from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
+from lunarcity.space.margin import horizon_verdict, margin_block
+from lunarcity.space.thesis import earth_side
+from lunarcity.stages.landers import landed_summary
+from lunarcity.world.economy_requirements import vitamin_summary
+from lunarcity.world.growth_bound import balanced_growth, city_problem, earth_limited_mass_t
+from lunarcity.world.scenario import TARGET_METRICS
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+    from lunarcity.stages.day import Day
+    from lunarcity.stages.landers import Landing
+
+BOTTLENECK_BASE = ["none", "power", "labour", "imports", "launch"]
+
+FLOAT_COLUMNS = [
+    "industrial_mass_t",
+    "power_mw",
+    "generated_mwh",
+    "demand_mwh",
+    "served_mwh",
+    "unserved_mwh",
+    "stored_mwh",
+    "curtailed_mwh",
+    "losses_mwh",
+    "closure",
+    "stock_closure",
+    "earth_imported_t",
+    "launched_t",
+    "compute_in_orbit_kw",
+    "compute_delivered_kw",
+    "rail_length_m",
+    "labour_robot_days",
+    "assembly_robot_days",
+    "regolith_mined_t",
+    "stock_t",
+    "wip_t",
+    "waste_t",
+    "launches_per_year",
+    "doubling_time_years",
+    "mass_balance_rel_error",
+    "element_balance_rel_error",
+    "energy_balance_rel_error",
+    "oxygen_vented_t",
+]
+INT_COLUMNS = [
+    "day",
+    "units_total",
+    "satellites_launched",
+    "satellites_waiting",
+    "launches",
+    "mass_driver_operating",
+    "jobs_open",
+    "landers_arrived",
+    "landers_lost",
+]
+
+
+class Recorder:
+    """Preallocated daily columns for one run, the ledgers and the target.
+
+    Args:
+        model: The city being recorded.
+    """
+
+    def __init__(self, model: LunarCity) -> None:
+        self.model = model
+        self.stocks = model.stocks
+        n = model.days + 1
+        self.n = 0
+        # One row per day; a day's row is written in one assignment, read back by column.
+        self.rows_f = np.zeros((n, len(FLOAT_COLUMNS)))
+        self.rows_i = np.zeros((n, len(INT_COLUMNS)), dtype=np.int64)
+        self.f = {c: self.rows_f[:, j] for j, c in enumerate(FLOAT_COLUMNS)}
+        self.i = {c: self.rows_i[:, j] for j, c in enumerate(INT_COLUMNS)}
+        self.kinds = list(model.agent_kinds)
+        self._tables = [model.fleet.tables[k] for k in self.kinds]
+        units = model.catalog.units
+        self._mass_kg = [units[k].mass_kg for k in self.kinds]
+        self._kind_codes = [model.kind_code[k] for k in self.kinds]
+        self._power_kw = [
+            model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
+            for k in self.kinds
+        ]
+        self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
+        self.bottleneck = np.zeros(n, dtype=np.int32)
+        self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
+        self.hw_added = np.zeros(n)
+        self.hw_imported = np.zeros(n)
+        self._today_added = 0.0
+        self._today_imported = 0.0
+        self._year_launches = 0
+        self.base_mass_kg = 0.0
+        self.base_imported_kg = 0.0
+        target = model.params.target
+        self.parts = dict(target.parts)
+        self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
+        self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
+        self._metrics = sorted({p.metric for p in self.parts.values()})
+        # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
+        # each one runs out.
+        until = model.params.earth.until_years
+        self.stop_day = int(math.floor(until * DAYS_PER_YEAR)) if until is not None else None
+        self._earth_only = [
+            i for i, n in enumerate(model.nodes) if n in model.econ.imported and n in model.index
+        ]
+        self.earth_only_at_stop: dict[str, float] | None = None
+        self.ran_out_day: dict[str, int | None] = {}
+
+    # -- events --------------------------------------------------------------------------------
+    def _hardware(self, today: Day | None, seed: Landing | None) -> None:
+        """Take in the hardware the day's stages added and scrapped, in the order they did."""
+        if seed is not None:
+            for kg in seed.units_kg:
+                self._hardware_added(kg, kg)
+        if today is None:
+            return
+        for kg, imported_kg, installed in today.completed.hardware:
+            self._hardware_added(kg, imported_kg, installed)
+        for kg in today.landing.units_kg:  # landed whole: wholly imported
+            self._hardware_added(kg, kg)
+        for kg, imported_kg in today.wear.scrapped_kg:
+            self._scrapped(kg, imported_kg)
+
+    def _hardware_added(self, kg: float, imported_kg: float, installed: bool = True) -> None:
+        """Hardware completed or landed today (for flow and stock closure)."""
+        self._today_added += kg
+        self._today_imported += imported_kg
+        if installed:
+            self.base_mass_kg += kg
+            self.base_imported_kg += imported_kg
+
+    def _scrapped(self, kg: float, imported_kg: float) -> None:
+        """Units scrapped today leave the installed base."""
+        self.base_mass_kg -= kg
+        self.base_imported_kg -= imported_kg
+
+    # -- the daily row ---------------------------------------------------------------------------
+    def record(self, today: Day | None, seed: Landing | None = None) -> None:
+        """Write today's row from the day's results and the stocks; check the target.
+
+        Args:
+            today: The day's stage results, or None for the founding row (day 0).
+            seed: The founding landing (with the founding row).
+        """
+        m = self.model
+        stocks = self.stocks
+        ledger = stocks.ledger
+        self._hardware(today, seed)
+        d = self.n
+        counts = [t.n for t in self._tables]
+        self.by_kind[d] = counts
+        if m.generations.on:  # units of a generation have their own masses
+            in_service_kg = math.fsum(m.fleet.mass_total(k) for k in self.kinds)
+        else:
+            in_service_kg = math.fsum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
+        self.hw_added[d] = self._today_added
+        self.hw_imported[d] = self._today_imported
+        self._today_added = self._today_imported = 0.0
+        lo = max(0, d - 364)
+        added = float(self.hw_added[lo : d + 1].sum())
+        # Launches in the trailing year, counted as the window slides (whole numbers: exact).
+        launches = today.launches.launched if today is not None else 0
+        self._year_launches += launches
+        if lo > 0:
+            self._year_launches -= int(self.i["launches"][lo - 1])
+        if added > 0:
+            closure = 1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
+        else:
+            closure = self.f["closure"][d - 1] if d else 0.0
+        stock = float(stocks.stock.sum())
+        wip = m.jobs.wip_kg()
+        el_error = stocks.elements.rel_error(
+            stocks.stock, m.jobs.wip_by_kind(), self._units_kg(counts)
+        )
+        mass_t = in_service_kg / 1000.0
+        past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
+        # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
+        doubling = (
+            (d - lo) / DAYS_PER_YEAR * math.log(2) / math.log(mass_t / past)
+            if d - lo >= 364 and past > 0 and mass_t > past
+            else math.inf
+        )
+        rail_m = m.rail_length()
+        operating = int(m.mass_driver_operating())
+        row = {
+            "industrial_mass_t": mass_t,
+            "power_mw": math.fsum(c * kw for c, kw in zip(counts, self._power_kw, strict=True))
+            / 1000.0,
+            "stored_mwh": (today.power.stored_after if today is not None else 0.0) / 1000.0,
+            "closure": closure,
+            "stock_closure": (
+                1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
+            ),
+            "earth_imported_t": ledger.landed_kg / 1000.0,
+            "launched_t": ledger.launched_kg / 1000.0,
+            "compute_in_orbit_kw": ledger.compute_in_orbit_kw,
+            "compute_delivered_kw": ledger.compute_delivered_kw,
+            "rail_length_m": rail_m,
+            "regolith_mined_t": ledger.mined_kg / 1000.0,
+            "stock_t": stock / 1000.0,
+            "wip_t": wip / 1000.0,
+            "waste_t": ledger.waste_kg / 1000.0,
+            "mass_balance_rel_error": mass_balance_rel_error(ledger, stock, wip, in_service_kg),
+            "element_balance_rel_error": el_error,
+            "oxygen_vented_t": ledger.vented_kg / 1000.0,
+            "launches_per_year": float(self._year_launches),
+            "doubling_time_years": doubling,
+        }
+        if today is not None:
+            power = today.power
+            row |= {
+                "labour_robot_days": today.labour.available,
+                "assembly_robot_days": today.labour.assemble,
+                "generated_mwh": power.generated / 1000.0,
+                "demand_mwh": power.total_demand / 1000.0,
+                "served_mwh": power.total_served / 1000.0,
+                "unserved_mwh": power.unserved / 1000.0,
+                "curtailed_mwh": power.curtailed / 1000.0,
+                "losses_mwh": power.losses / 1000.0,
+                "energy_balance_rel_error": energy_balance_rel_error(power),
+            }
+        self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
+        waiting = (
+            int(stocks.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg)
+            if m.sat_kind
+            else 0
+        )
+        day = today.day if today is not None else 0
+        ints = {
+            "day": day,
+            "units_total": sum(counts),  # integers
+            "satellites_launched": ledger.satellites_launched,
+            "satellites_waiting": waiting,
+            "launches": launches,
+            "mass_driver_operating": operating,
+            "jobs_open": m.jobs.n,
+            "landers_arrived": ledger.landers_arrived,
+            "landers_lost": ledger.landers_lost,
+        }
+        self.rows_i[d] = [ints[c] for c in INT_COLUMNS]
+        name = today.bottleneck.name if today is not None else "none"
+        if name not in self.bottleneck_names:
+            self.bottleneck_names.append(name)
+        self.bottleneck[d] = self.bottleneck_names.index(name)
+        self._check_target(d)
+        self._check_earth_only(day)
+        self.n = d + 1
+
+    def _units_kg(self, counts: list[int]) -> np.ndarray:
+        """Mass in service by unit kind, in the model's kind-code order."""
+        out = np.zeros(len(self.model.kind_names))
+        if self.model.generations.on:
+            out[self._kind_codes] = [self.model.fleet.mass_total(k) for k in self.kinds]
+            return out
+        out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
+        return out
+
+    def _check_earth_only(self, day: int) -> None:
+        """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
+        if self.stop_day is None or day < self.stop_day:
+            return
+        stock = self.stocks.stock
+        if day == self.stop_day:
+            held = {self.model.nodes[i]: float(stock[i]) for i in self._earth_only}
+            self.earth_only_at_stop = {k: v for k, v in held.items() if v > 0}
+            self.ran_out_day = dict.fromkeys(self.earth_only_at_stop)
+            return
+        for name, when in self.ran_out_day.items():
+            if when is None and stock[self.model.index[name]] < 1.0:  # under a kilogram left
+                self.ran_out_day[name] = day
+
+    def _check_target(self, d: int) -> None:
+        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
+        self.target.update(self.model.day, {m: self.value(m, d) for m in self._metrics})
+
+    @property
+    def target_met(self) -> bool:
+        """Whether every part has held together (``sustain_days`` running) within the horizon."""
+        return self.target.met
+
+    @property
+    def target_day(self) -> int | None:
+        """The day the target was met, or None."""
+        return self.target.met_day
+
+    @property
+    def part_day(self) -> dict[str, int | None]:
+        """The first day each part held (whether or not it holds now)."""
+        return {name: s.first_day for name, s in self.target.parts.items()}
+
+    def value(self, metric: str, d: int | None = None) -> float:
+        """A target metric's value on row ``d`` (default: the last row written)."""
+        d = self.n - 1 if d is None else d
+        if metric == "units_total":
+            return float(self.i["units_total"][d])
+        if metric in ("satellites_launched", "mass_driver_operating"):
+            return float(self.i[metric][d])
+        if metric in self.f:
+            return float(self.f[metric][d])
+        raise KeyError(f"unknown metric {metric!r}; known: {sorted(TARGET_METRICS)}")
+
+    def last(self, column: str) -> float:
+        """The last recorded value of a column."""
+        d = self.n - 1
+        if column in self.f:
+            return float(self.f[column][d])
+        return float(self.i[column][d])
+
+    # -- outputs ---------------------------------------------------------------------------------
+    def frame(self) -> pl.DataFrame:
+        """One row per day: every column, counts by kind and the day's bottleneck."""
+        n = self.n
+        data: dict[str, Any] = {"day": self.i["day"][:n]}
+        for c in INT_COLUMNS[1:]:
+            data[c] = self.i[c][:n]
+        for c in FLOAT_COLUMNS:
+            data[c] = self.f[c][:n]
+        for j, k in enumerate(self.kinds):
+            data[f"units_{k}"] = self.by_kind[:n, j]
+        names = np.array(self.bottleneck_names, dtype=object)
+        data["bottleneck"] = names[self.bottleneck[:n]].tolist()
+        data["landers_dispatched"] = self.i["landers_arrived"][:n] + self.i["landers_lost"][:n]
+        frame = pl.DataFrame(data)
+        return frame.hstack(self._ledger(frame).select(LEDGER_COLUMNS))
+
+    def _ledger(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The Earth ledger of the days in ``frame`` (lunarcity/space/earth_ledger.py)."""
+        m = self.model
+        return earth_ledger(frame, earth_side(m.params, m.seed_t), m.thesis.route)
+
+    def ledger(self) -> pl.DataFrame:
+        """The Earth ledger of every day so far (the thesis columns, without the rest of the table).
+
+        What the app's thesis chart draws, each frame: four columns in, no full daily table.
+        """
+        n = self.n
+        frame = pl.DataFrame(
+            {
+                "day": self.i["day"][:n],
+                "landers_dispatched": self.i["landers_arrived"][:n] + self.i["landers_lost"][:n],
+                "compute_delivered_kw": self.f["compute_delivered_kw"][:n],
+                "earth_imported_t": self.f["earth_imported_t"][:n],
+            }
+        )
+        return self._ledger(frame)
+
+    def thesis(self) -> dict[str, Any]:
+        """The summary's ``thesis`` block: both routes, per kW delivered, and the break-even."""
+        m = self.model
+        ledger = self.ledger()
+        block = thesis_summary(
+            ledger,
+            destination=m.thesis.destination,
+            satellite_w_per_kg=m.thesis.lunar.w_per_kg,
+            direct_satellite_w_per_kg=m.thesis.direct.w_per_kg,
+        )
+        # The margin and the verdict over the run's horizon (lunarcity/space/margin.py).
+        side = earth_side(m.params, m.seed_t)
+        return (
+            block
+            | margin_block(m.thesis.marginal, side, m.thesis.destination)
+            | {"verdict": horizon_verdict(ledger, block["breakeven_day"])}
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The run's summary: target, state at the end, ledgers, the bottleneck of most days."""
+        m = self.model
+        n = self.n
+        last = n - 1
+        days_bound = Counter(self.bottleneck_names[b] for b in self.bottleneck[1:n])
+        bottleneck = days_bound.most_common(1)[0][0] if days_bound else "none"
+        chips = self._chip_cap()
+        return (
+            {
+                "scenario": m.params.name,
+                "seed": m.params.run.seed,
+                "days_simulated": int(m.day),
+                "horizon_years": m.params.target.horizon_years,
+                "target_met": bool(self.target_met),
+                "target_day": self.target_day,
+                "years_to_target": round(self.target_day / DAYS_PER_YEAR, 4)
+                if self.target_day is not None
+                else None,
+                # The first day each part held; ``target`` says whether they held together.
+                "target_parts": self.part_day,
+                "target": self.target.summary(),
+                "units": m.units_by_kind(),
+                "units_total": int(self.i["units_total"][last]),
+                "industrial_mass_t": float(self.f["industrial_mass_t"][last]),
+                "power_mw": float(self.f["power_mw"][last]),
+                "closure": float(self.f["closure"][last]),
+                "stock_closure": float(self.f["stock_closure"][last]),
+                "earth_imported_t": float(self.f["earth_imported_t"][last]),
+                "launched_t": float(self.f["launched_t"][last]),
+                "satellites_launched": int(self.i["satellites_launched"][last]),
+                "compute_in_orbit_kw": float(self.f["compute_in_orbit_kw"][last]),
+                "satellite_cap_per_year_from_chips": chips,
+                "thesis": self.thesis(),
+                "rail_length_m": float(self.f["rail_length_m"][last]),
+                "track_needed_m": float(m.track.length_m),
+                "bottleneck": bottleneck,
+                "bottleneck_days": dict(days_bound.most_common()),
+                "landers_arrived": int(m.ledger.landers_arrived),
+                "landers_lost": int(m.ledger.landers_lost),
+                "mass_balance_rel_error": float(self.f["mass_balance_rel_error"][:n].max()),
+                "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
+                "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
+                "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
+                "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
+                "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
+                "assets_per_tonne_landed": self._assets_per_tonne(last),
+                "assets_per_tonne_landed_at_target": (
+                    self._assets_per_tonne(self.target_day) if self.target_day is not None else None
+                ),
+                # What each kind cannot be made without: the share of its bill only Earth makes.
+                "vitamins": vitamin_summary(m.econ, m.nodes, m.costs),
+                # What Earth landed, by category, and what of it lies unused (issue 22).
+                "landed": landed_summary(m),
+                # What recipes pulled for one output made of their others, and its energy.
+                "co_products": co_products(m),
+                "growth": self._growth(),
+            }
+            | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
+            | ({"generations": self._generations()} if m.generations.on else {})
+        )
+
+    def _growth(self) -> dict[str, Any]:
+        """The run's best doubling against its data's balanced growth bound (lunarcity/world/growth_bound.py).
+
+        ``best_doubling_years`` is the shortest trailing-year doubling time of industrial mass;
+        ``efficiency`` is the bound's doubling time over it (1 is the bound).
+        """
+        m = self.model
+        bound = balanced_growth(city_problem(m))
+        trailing = self.f["doubling_time_years"][: self.n]
+        finite = trailing[np.isfinite(trailing)]
+        best = float(finite.min()) if len(finite) else None
+        limit = earth_limited_mass_t(m, bound)
+        return {
+            "bound_doubling_years": bound.as_dict()["doubling_years"],
+            "bound_rate_per_year": bound.rate_per_year,
+            "bound_mix": bound.mix,
+            "bound_binding": bound.binding,
+            "best_doubling_years": best,
+            "efficiency": bound.doubling_years / best
+            if best and math.isfinite(bound.doubling_years)
+            else None,
+            "earth_kg_per_kg": bound.earth_kg_per_kg,
+            "earth_limited_mass_t": limit,
+        }
+
+    def _generations(self) -> dict[str, Any]:
+        """The generation being built at the end, and the generational units in service by it."""
+        m = self.model
+        gens = m.generations
+        cols = [m.fleet.tables[k]["gen"] for k in m.agent_kinds if k in gens.kinds]
+        counts = np.bincount(np.concatenate(cols).astype(np.int64)) if cols else np.zeros(0)
+        return {
+            "building": gens.building,
+            "units_by_generation": {str(g): int(c) for g, c in enumerate(counts) if c},
+        }
+
+    def _assets_per_tonne(self, d: int) -> float | None:
+        """Industrial mass per tonne landed from Earth (seed included) on row ``d``."""
+        landed = float(self.f["earth_imported_t"][d])
+        return float(self.f["industrial_mass_t"][d]) / landed if landed > 0 else None
+
+    def _self_sufficiency(self) -> dict[str, Any]:
+        """Does the city keep growing once Earth stops, and once its Earth-only stocks are gone?
+
+        Growth is measured over the run's last year, which must begin after the last Earth-only
+        input ran out (lunarcity/results/self_growth.py): growth that merely finishes work in progress
+        and spends a stockpile is not self-growth.
+        """
+        n = self.n
+        stop = self.stop_day
+        out_days = [d for d in self.ran_out_day.values() if d is not None]
+        first_out = min(out_days) if out_days else None
+        last_out = max(out_days) if out_days else None
+        mass = self.f["industrial_mass_t"]
+        days = self.i["day"][:n]
+        growth = (
+            self_growth(days, mass[:n], last_out if last_out is not None else stop)
+            if stop is not None and stop < n
+            else None
+        )
+        stock = self.model.stock
+        index = self.model.index
+        held = {k: float(stock[index[k]]) for k, d in self.ran_out_day.items() if d is None}
+        return {
+            "until_years": self.model.params.earth.until_years,
+            "stop_day": stop,
+            "earth_only_kg_at_stop": self.earth_only_at_stop,
+            "earth_only_kg_at_end": held,
+            "ran_out_day_by_item": dict(self.ran_out_day),
+            "first_ran_out_day": first_out,
+            "last_ran_out_day": last_out,
+            "industrial_mass_t_at_stop": (
+                float(mass[stop]) if stop is not None and stop < n else None
+            ),
+            "industrial_mass_t_at_last_run_out": (
+                float(mass[last_out]) if last_out is not None else None
+            ),
+            "industrial_mass_t_at_end": float(mass[n - 1]),
+            "growth_measured_from_day": growth.measured_from if growth else None,
+            "growth_after_run_out_t_per_year": growth.growth_t_per_year if growth else None,
+            "doubling_time_years_after_run_out": growth.doubling_time_years if growth else None,
+            "kept_growing": growth.kept_growing if growth else None,
+            "growth_stopped_day": growth.stopped_day if growth else None,
+        }
+
+    def _chip_cap(self) -> float | None:
+        """Satellites a year that chips could equip if every lander carried only chips."""
+        m = self.model
+        e = m.params.earth
+        if not m.sat_kind or "chips" not in m.index:
+            return None
+        per_sat = (
+            float(m.costs[m.sat_kind].imported[m.index["chips"]]) if m.sat_kind in m.costs else 0.0
+        )
+        if per_sat <= 0 or not e.imports:
+            return None
+        landers = DAYS_PER_YEAR / e.lander_interval_days * (1.0 - e.lander_failure_prob)
+        chips_kg = landers * e.lander_payload_t * 1000.0
+        return chips_kg / per_sat

@@ -1,0 +1,1 @@
+"""Showing a run: the site map, recordings, and the command line's output and paths."""

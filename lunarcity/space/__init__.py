@@ -1,0 +1,1 @@
+"""The space side: the satellites, the trip, the shot and the Earth ledger (the thesis)."""

@@ -1,0 +1,168 @@
+"""What the units give the day: labour, energy drawn and generated, storage, fab-hours, distances.
+
+Every stage that needs a total over the units in service asks one object for it, through the
+small protocol :class:`UnitContributions`. The model's own implementation,
+:class:`FleetContributions`, reads whole numpy columns and the per-kind totals the fleet keeps
+per event, so a day costs the same at 10 units as at 10^6. A per-agent model (the benchmark's
+Mesa reference, ``benchmarks/mesa_reference.py``) supplies the same six numbers from its agents'
+``step()`` instead, and runs every other rule of the day unchanged: it sets
+:attr:`lunarcity.model.LunarCity.contributions_class` to its own class.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from lunarcity.constants import HOURS_PER_DAY, M_PER_KM
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+    from lunarcity.world.catalog import UnitSpec
+
+
+class UnitContributions(Protocol):
+    """The units' daily contributions: what a per-agent model must supply to run the day.
+
+    Each method is called at most a few times a day, after the day's births are known; the
+    totals are sums over the units in service, health-weighted (a broken unit gives nothing).
+    """
+
+    def generation_kwh(self) -> float:
+        """Energy generated today (kWh): solar by each plant's sunlight, fission steady."""
+        ...
+
+    def storage_capacity(self) -> tuple[float, float]:
+        """Storage in service (kWh) and its round-trip efficiency."""
+        ...
+
+    def robot_energy_kwh(self) -> float:
+        """Energy the robots draw at their duty fraction (kWh)."""
+        ...
+
+    def labour_supply(self) -> float:
+        """Robot-days of labour before power limits (duty fraction times health)."""
+        ...
+
+    def fab_hours(self) -> dict[str, float]:
+        """Fab-hours by enabled fab kind (24 h times the kind's health)."""
+        ...
+
+    def mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        """Mean distance (km) from the cell ``point`` to the units of ``kinds`` (0 if none)."""
+        ...
+
+
+class FleetContributions:
+    """The contributions read from the fleet's columns and per-kind totals (the model's way).
+
+    Args:
+        city: The city whose fleet, site and unit figures are read.
+    """
+
+    def __init__(self, city: LunarCity) -> None:
+        self.city = city
+        # Solar plants only ever stand on cells down the sunniest-first list and keep their
+        # cell's rank (in ``slot``): a day's sunlight is computed on the ranks in use.
+        sunny = city.placement.sunny_order
+        self._sunny_quality = city.site.quality.ravel()[sunny]
+        self._sunny_phase = city.site.dark_phase.ravel()[sunny]
+        self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
+
+    def generation_kwh(self) -> float:
+        """Energy generated today: solar by each plant's cell sunlight, fission steady."""
+        city = self.city
+        generated = 0.0
+        for kind in city.power_kinds:
+            spec = city.unit_spec(kind)
+            if not city.fleet.tables[kind].n:
+                continue
+            if spec.generation == "solar":
+                # Many plants share a cell: their health summed per cell (by the cell's rank in
+                # the sunniest-first list), then each cell in use lit once.
+                used = city.placement.sunny_used
+                per_cell = city.fleet.health_by_slot(kind)[:used]
+                lit = city.site.sunlit(
+                    city.day, self._sunny_quality[:used], self._sunny_phase[:used]
+                )
+                # Not a BLAS dot: a threaded BLAS sums in an order that depends on the
+                # machine's threads, and one seed must give one result.
+                generated += spec.generation_kw * HOURS_PER_DAY * float((per_cell * lit).sum())
+            else:
+                generated += spec.generation_kw * HOURS_PER_DAY * city.fleet.health_total(kind)
+        return generated
+
+    def storage_capacity(self) -> tuple[float, float]:
+        """Storage in service (kWh) and its round-trip efficiency."""
+        city = self.city
+        capacity = 0.0
+        rte = 1.0
+        for kind in city.storage_kinds:
+            spec = city.unit_spec(kind)
+            rte = spec.round_trip_efficiency
+            capacity += spec.storage_kwh * city.fleet.working(kind)
+        return capacity, rte
+
+    def robot_energy_kwh(self) -> float:
+        """Energy the robots draw at their duty fraction (kWh)."""
+        city = self.city
+        spec = city.unit_spec(city.robot_kind)
+        return (
+            spec.power_kw
+            * HOURS_PER_DAY
+            * spec.duty_fraction
+            * city.fleet.health_total(city.robot_kind)
+        )
+
+    def labour_supply(self) -> float:
+        """Robot-days of labour before power limits."""
+        city = self.city
+        spec = city.unit_spec(city.robot_kind)
+        return spec.duty_fraction * city.fleet.health_total(city.robot_kind)
+
+    def fab_hours(self) -> dict[str, float]:
+        """Fab-hours by enabled fab kind."""
+        health = self.city.fleet.health_total
+        hours = {k: HOURS_PER_DAY * health(k) for k in self.city.fab_kinds}
+        return fold_smaller_fabs(hours, self.city.specs)
+
+    def mean_distance_km(self, point: tuple[int, int], kinds: list[str]) -> float:
+        """Mean distance from ``point`` to the units of ``kinds`` (km)."""
+        # Sums kept up to date at every birth and scrapping (Fleet.track): exact and O(events).
+        fleet = self.city.fleet
+        key = (point, *kinds)
+        mean = fleet.tracked_mean(key)
+        if mean is None and not fleet.is_tracked(key):
+            fleet.track(key, list(kinds), self._distance_grid(point))
+            mean = fleet.tracked_mean(key)
+        return mean if mean is not None else 0.0
+
+    def _distance_grid(self, point: tuple[int, int]) -> np.ndarray:
+        """Distance (km) from ``point`` to every cell."""
+        grid = self._distance_grids.get(point)
+        if grid is None:
+            site = self.city.site
+            ys, xs = np.mgrid[0 : site.height, 0 : site.width]
+            grid = np.hypot(xs - point[0], ys - point[1]) * site.cell_m / M_PER_KM
+            self._distance_grids[point] = grid
+        return grid
+
+
+def fold_smaller_fabs(hours: dict[str, float], specs: dict[str, UnitSpec]) -> dict[str, float]:
+    """Fab-hours by kind with each smaller fab's hours moved to the kind it works for.
+
+    A fab with ``fab_for`` runs that kind's recipes; its hours count in proportion to its mass,
+    so fab-hours stay a measure of the full-size kind's capacity.
+
+    Args:
+        hours: Fab-hours by fab kind, each kind's own.
+        specs: The unit kinds' figures (with the scenario's overrides).
+    """
+    out = dict(hours)
+    for kind, h in hours.items():
+        parent = specs[kind].fab_for
+        if parent is not None:
+            out[kind] = 0.0
+            out[parent] = out.get(parent, 0.0) + h * specs[kind].mass_kg / specs[parent].mass_kg
+    return out

@@ -1,0 +1,411 @@
+"""Build jobs: which job starts first, how jobs progress, and how a finished job becomes a unit.
+
+Starting (:func:`start_jobs`): each buildable kind banks fractional starts in proportion to its
+share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
+parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
+installed base first; the kind that relieves yesterday's bottleneck goes before them all. Parts
+are held back for it, and for the growth kind furthest behind its share, when they cannot start.
+Output (satellites, rail) takes parts only after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
+assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
+
+Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
+own copy works on its job alone. A finished job becomes a unit near its builder (placed by
+:mod:`lunarcity.stages.placement`), or a satellite in stock waiting for launch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lunarcity.city.tables import Table
+from lunarcity.stages.generations import EARTH_MADE
+from lunarcity.stages.placement import Slot
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+#: Assembly work kept open with pooled crews, in days of today's assembly labour.
+BACKLOG_DAYS = 3.0
+
+JOB_COLUMNS = {
+    "kind": np.int16,
+    "x": np.int16,
+    "y": np.int16,
+    "labour_left": np.float64,
+    "started": np.int32,
+    "seq": np.int64,
+    "builder": np.int64,
+    "mass": np.float64,
+    "imported_kg": np.float64,
+    "gen": np.int8,  # hardware generation of the unit being built (lunarcity/stages/generations.py)
+}
+
+
+class JobBook:
+    """The open build jobs (oldest first) and the starts each kind has banked.
+
+    Args:
+        kind_names: Every unit kind; a job's ``kind`` column is its position here.
+    """
+
+    def __init__(self, kind_names: list[str]) -> None:
+        self.table = Table(JOB_COLUMNS, indexed=False)  # oldest first; never looked up by id
+        self.next_seq = 0
+        # Fractional starts banked per kind; a whole one opens a job when parts allow.
+        self.carry = dict.fromkeys(kind_names, 0.0)
+
+    @property
+    def n(self) -> int:
+        """Jobs open."""
+        return self.table.n
+
+    def wip_kg(self) -> float:
+        """Mass in build jobs not yet complete."""
+        return float(self.table["mass"].sum())
+
+    def wip_by_kind(self) -> np.ndarray:
+        """Mass in open build jobs by unit kind (kind-code order)."""
+        return np.bincount(
+            self.table["kind"], weights=self.table["mass"], minlength=len(self.carry)
+        )
+
+    def labour_left(self) -> float:
+        """Robot-days the open jobs still need."""
+        return float(self.table["labour_left"].sum())
+
+
+@dataclass(frozen=True)
+class Starts:
+    """The jobs opened today.
+
+    Attributes:
+        opened: (kind, how many) opened today, in the order they were started.
+        shortfalls: (item, kg of units held back) for every start its parts could not back,
+            in the order they happened (the bottleneck stage sums them).
+    """
+
+    opened: tuple[tuple[str, int], ...]
+    shortfalls: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Completed:
+    """Jobs finished today.
+
+    Attributes:
+        count: Jobs finished (units placed, rail segments banked, satellites stocked).
+        hardware: What they added, by kind in the order finished: (kg built, imported kg
+            inside, whether it went into service rather than into stock), for closure.
+    """
+
+    count: int
+    hardware: tuple[tuple[float, float, bool], ...] = ()
+
+
+def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> Starts:
+    """Open build jobs for today's mix, as far as parts in stock allow.
+
+    Args:
+        city: The city (stocks, job book and carry are updated).
+        assembly: Today's assembly labour (robot-days).
+        shares: Today's mass shares by kind.
+    """
+    book = city.jobs
+    carry = book.carry
+    labour = assembly
+    costs = city.costs
+    growth_kinds = city.plan_basis.growth_kinds
+    crew_own = city.params.planner.crew == "own_copy"
+    robots = city.fleet.tables[city.robot_kind]
+    idle = None
+    if crew_own:
+        idle = np.flatnonzero((robots["job"] == 0) & (robots["health"] > 0))
+        free_builders = len(idle)
+    else:
+        backlog = book.labour_left()
+        want = max(0.0, BACKLOG_DAYS * labour - backlog)
+    units = city.catalog.units
+    # Growth kinds go furthest behind their share of the installed base first.
+    installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
+    growth_mass = math.fsum(installed.values())
+
+    def lag(k: str) -> float:
+        if k not in installed:
+            return 0.0
+        return installed[k] / (shares[k] * growth_mass + 1e-9)
+
+    # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
+    # it when it cannot start: smaller jobs behind it must not keep eating the stock a
+    # large unit (a fab) is waiting to collect.
+    relief = city.plan_basis.relief.get(city.bottleneck)
+    if relief not in shares or relief not in growth_kinds:
+        relief = None
+    # Output (rail, satellites) then takes the parts for its share before the growth kinds:
+    # behind them it starved whenever parts rather than labour bound the day (with learning
+    # on, the growth kinds' cheap labour started enough of them to take every kg of
+    # electronics, and the track was never finished).
+    order = sorted(shares, key=lambda k: (k != relief, k in growth_kinds, lag(k), k))
+    # The growth kind furthest behind its share also holds its parts when it cannot start:
+    # otherwise the relief kind and smaller units take the stock every day, and a kind that
+    # is never the relief (robots while labour is not short) is never built, not even to
+    # replace the seed's units when they reach the end of their life.
+    # Storage does not hold parts: it adds no capacity growth needs (it carries the robots
+    # through dark spells), and a 10 t bank at 1 % of the mix, behind its share in most
+    # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
+    # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
+    behind = min(
+        (k for k in order if k in growth_kinds and k != relief and units[k].role != "storage"),
+        key=lag,
+        default=None,
+    )
+    holders = {relief, behind} - {None}
+    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
+    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
+    learning = city.learning
+    gens = city.generations
+    unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
+    labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
+    total_ls = math.fsum(labour_share.values())
+    # (kind, jobs, imported kg in their parts, generation, mass factor)
+    starts: list[tuple[str, int, float, int, float]] = []
+    shortfalls: list[tuple[str, float]] = []
+    # A bill of materials has a handful of items: plain floats, written back once.
+    draft = city.stocks.draft()
+    stock, stock_imp = draft.stock, draft.stock_imp
+    reserved: dict[int, float] = {}
+    unlimited = city.params.economy.unlimited_materials
+    nodes = city.arrays.nodes
+
+    def fleet_kg() -> float:
+        """Generational mass in service and in open jobs: a new generation's reference."""
+        wip = book.wip_by_kind()
+        return math.fsum(
+            city.fleet.mass_total(k) + float(wip[city.kind_code[k]]) for k in gen_kinds
+        )
+
+    gen_kinds = [k for k in city.agent_kinds if k in gens.kinds]
+
+    def take(kind: str, n: int, record: bool) -> tuple[int, float]:
+        """Take up to ``n`` units' parts from stock: how many, and the imported kg inside.
+
+        ``record``: note a start the parts cannot back as a shortfall; an extra start taken
+        only to keep labour busy is not one. Either way, parts are reserved for the relief kind
+        when it cannot start.
+        """
+        bom = city.bom[kind]
+        if unlimited or not bom:
+            return n, 0.0
+        earth_i, earth_q = -1, 0.0
+        if gens.on:
+            # This generation's bill: scaled by its mass factor, part of its electronics
+            # Earth-made (lunarcity/stages/generations.py).
+            bom = gens.bom(kind, bom)
+            earth_i = gens.part
+            earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
+        can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        short_name = nodes[short]
+        if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
+            can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
+        n_ok = max(0, min(n, int(can + 1e-9)))
+        if n_ok < n:
+            if record:
+                shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
+            if kind in holders:
+                for i, q in bom:
+                    reserved[i] = reserved.get(i, 0.0) + q
+        # The Earth-made share comes out of the imported stock first.
+        return n_ok, draft.take(bom, n_ok, earth_i, earth_q)
+
+    for k in labour_share:
+        if crew_own:
+            # Each idle robot starts one copy; kinds share the builders by labour.
+            carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
+        else:
+            carry[k] += (labour_share[k] / total_ls) * want / unit_days[k] if total_ls else 0.0
+        # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
+        n = int(carry[k] + 1e-9)
+        if crew_own:
+            n = min(n, free_builders - sum(s[1] for s in starts))  # integers
+        if n <= 0:
+            continue
+        n_ok, imported = take(k, n, record=True)
+        carry[k] -= n_ok
+        if n_ok < n:  # do not bank starts that parts cannot back
+            carry[k] = min(carry[k], 1.0)
+        if n_ok:
+            starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
+            if gens.on:
+                gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
+    if not crew_own:
+        # Labour must not idle while a whole job waits for its fraction to add up: when
+        # the open work is less than a day's labour, start the job nearest to due now
+        # (its carry goes into debt and is paid back by the following days' shares).
+        open_work = backlog + math.fsum(s[1] * unit_days[s[0]] for s in starts)
+        due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
+        for k in due:
+            if open_work >= labour or labour_share[k] <= 0:
+                break
+            n_ok, imported = take(k, 1, record=False)
+            if n_ok:
+                carry[k] -= 1.0
+                starts.append((k, 1, imported, gens.generation(k), gens.factor(k)))
+                if gens.on:
+                    gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
+                open_work += unit_days[k]
+    if starts:
+        draft.commit()
+        _open(city, starts, idle)
+    return Starts(
+        opened=tuple((s[0], s[1]) for s in starts),
+        shortfalls=tuple(shortfalls),
+    )
+
+
+def _open(
+    city: LunarCity, starts: list[tuple[str, int, float, int, float]], idle: np.ndarray | None
+) -> None:
+    """Open today's jobs, by kind.
+
+    ``starts`` holds (kind, how many, imported kg inside their parts, generation, mass factor).
+    """
+    units = city.catalog.units
+    kind_col: list[int] = []
+    labour_col: list[np.ndarray] = []
+    mass_col: list[float] = []
+    imported_col: list[float] = []
+    gen_col: list[int] = []
+    for kind, count, imported_kg, gen, factor in starts:
+        if city.params.economy.unlimited_materials:
+            # Parts appear from regolith (and imports) outside fab limits, mass kept exact;
+            # a heavier generation's parts count as whole units' worth.
+            imported_kg = city.stocks.appear(count * factor, city.costs[kind])
+        kind_col += [city.kind_code[kind]] * count
+        # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
+        # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
+        labour = city.learning.open(kind, count)
+        labour_col.append(labour * factor if factor != 1.0 else labour)
+        mass_col += [units[kind].mass_kg * factor] * count
+        imported_col += [imported_kg / count] * count
+        gen_col += [gen] * count
+    n = len(kind_col)
+    robots = city.fleet.tables[city.robot_kind]
+    if idle is not None:
+        builder_rows = idle[:n]
+    elif robots.n:
+        builder_rows = city.rng.integers(0, robots.n, size=n)
+    else:
+        builder_rows = np.zeros(0, dtype=np.int64)
+    if len(builder_rows):
+        bx = robots["x"][builder_rows]
+        by = robots["y"][builder_rows]
+        builders = robots["id"][builder_rows]
+    else:
+        bx, by = city.site.centre
+        builders = 0
+    book = city.jobs
+    seq = np.arange(book.next_seq, book.next_seq + n)
+    book.next_seq += n
+    job_ids = seq + 1
+    book.table.append(
+        job_ids,
+        kind=kind_col,
+        x=bx,
+        y=by,
+        labour_left=np.concatenate(labour_col),
+        started=city.day,
+        seq=seq,
+        builder=builders,
+        mass=mass_col,
+        imported_kg=imported_col,
+        gen=gen_col,
+    )
+    if idle is not None and len(builder_rows):
+        robots["job"][builder_rows] = job_ids
+
+
+def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Completed:
+    """Put today's labour into the open jobs; finished jobs become units.
+
+    Args:
+        city: The city.
+        assembly: Today's pooled assembly labour (robot-days).
+        robot_served: Share of the robots' energy served today (own-copy builders work at it).
+    """
+    jobs = city.jobs.table
+    if not jobs.n:
+        return Completed(count=0)
+    if city.params.planner.crew == "own_copy":
+        robots = city.fleet.tables[city.robot_kind]
+        rows = robots.rows_of(jobs["builder"])
+        ok = rows >= 0
+        rate = np.zeros(jobs.n)
+        spec = city.unit_spec(city.robot_kind)
+        rate[ok] = spec.duty_fraction * robots["health"][rows[ok]] * robot_served
+        jobs["labour_left"][:] -= rate
+        done = np.flatnonzero(jobs["labour_left"] <= 1e-9)
+    else:
+        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first).
+        left = jobs["labour_left"]
+        cum = np.cumsum(left)
+        finished = int(np.searchsorted(cum, assembly + 1e-9, side="right"))
+        if finished < jobs.n:
+            left[finished] -= max(0.0, assembly - (cum[finished] - left[finished]))
+        left[:finished] = 0.0
+        done = np.arange(finished)
+    if not len(done):
+        return Completed(count=0)
+    return Completed(count=len(done), hardware=_complete(city, done))
+
+
+def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bool], ...]:
+    """Finished jobs at ``rows`` become units near their builders (satellites go to stock).
+
+    Returns:
+        (kg built, imported kg inside, went into service) by kind, in the order finished.
+    """
+    jobs = city.jobs.table
+    hardware: list[tuple[float, float, bool]] = []
+    kinds = jobs["kind"][rows]
+    for code in np.unique(kinds):
+        kind = city.kind_names[int(code)]
+        sel = rows[kinds == code]
+        imported = jobs["imported_kg"][sel].copy()
+        mass = city.catalog.units[kind].mass_kg
+        # Units of a generation have their own masses (lunarcity/stages/generations.py).
+        generational = kind in city.generations.kinds
+        built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
+        hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
+        i = city.index.get(kind)
+        if kind == city.sat_kind:
+            city.stocks.put(i, len(sel) * mass, float(imported.sum()))
+            continue
+        xs, ys, slots = city.placement.place(city.unit_spec(kind), jobs["x"][sel], jobs["y"][sel])
+        keep = np.flatnonzero(slots != Slot.NO_ROOM)
+        city.fleet.add(
+            kind,
+            xs[keep],
+            ys[keep],
+            city.day,
+            jobs["builder"][sel][keep],
+            imported[keep],
+            np.ones(len(keep), dtype=np.float32),
+            slots[keep],
+            mass_kg=jobs["mass"][sel][keep] if generational else None,
+            gen=jobs["gen"][sel][keep],
+        )
+        if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
+            extra = len(sel) - len(keep)
+            city.stocks.put(
+                i, extra * mass, float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())
+            )
+    if city.params.planner.crew == "own_copy":
+        robots = city.fleet.tables[city.robot_kind]
+        rows_b = robots.rows_of(jobs["builder"][rows])
+        ok = rows_b >= 0
+        robots["job"][rows_b[ok]] = 0
+    jobs.remove_rows(rows, keep_order=True)
+    return tuple(hardware)

@@ -1,0 +1,206 @@
+"""Where new units stand on the site.
+
+Power goes on the sunniest free cells, rail on its track, the rest near their builders, and
+the free cells nearest the centre when a neighbourhood is full.
+
+Ground is the site's ``used_m2`` layer (m^2 taken per cell); a unit takes its footprint in one
+cell. Searches down a fixed order of cells (sunniest first, or nearest the centre first) keep a
+pointer past the cells known to be full, so placing costs work per unit placed, not per cell.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from lunarcity.city.site import SiteGrid
+from lunarcity.world.catalog import UnitSpec
+
+PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
+
+
+class Slot(IntEnum):
+    """Flags in a unit's ``slot`` column (a slot is otherwise a track place or a sunny rank)."""
+
+    NONE = -1  # the kind takes no slot (neither rail nor solar)
+    NO_ROOM = -2  # a rail segment with no place left on the track (it waits in stock)
+
+
+class Placement:
+    """The site's ground and the mass driver's track, as units are placed and scrapped.
+
+    Args:
+        site: The site's layers (``used_m2`` is updated in place).
+        rng: The model's generator (placement near builders is random).
+        rail_slots: Segments the track holds.
+        cells_per_segment: Cells of the corridor one rail segment covers.
+
+    Attributes:
+        sunny_order: Cells (flat indices), sunniest first.
+        sunny_rank: Each cell's position in ``sunny_order``; a solar plant keeps it as its slot.
+        sunny_used: Ranks below this may hold solar plants (the sunlight to compute each day).
+        rail_filled: Which track slots hold a segment.
+    """
+
+    def __init__(
+        self,
+        site: SiteGrid,
+        rng: np.random.Generator,
+        rail_slots: int,
+        cells_per_segment: int,
+    ) -> None:
+        self.site = site
+        self.rng = rng
+        quality = site.quality.ravel()
+        ys, xs = np.divmod(np.arange(site.width * site.height), site.width)
+        dist2 = (xs - site.centre[0]) ** 2 + (ys - site.centre[1]) ** 2
+        # Sunniest first; where sunlight ties (the flat equator, the clipped crest) the cell
+        # nearest the city first, so solar plants gather round the city instead of filling the
+        # site's first rows (lexsort's last key is the primary one; both keys are stable).
+        self.sunny_order = np.lexsort((dist2, -quality))
+        self.sunny_rank = np.empty(len(quality), dtype=np.int64)
+        self.sunny_rank[self.sunny_order] = np.arange(len(quality))
+        self.sunny_used = 0
+        self._sunny_ptr = 0
+        self.centre_order = np.argsort(dist2, kind="stable")
+        self.centre_rank = np.empty_like(self.centre_order)
+        self.centre_rank[self.centre_order] = np.arange(len(self.centre_order))
+        self._centre_ptr: dict[float, int] = {}
+        self.rail_filled = np.zeros(rail_slots, dtype=bool)
+        self._cells_per_segment = cells_per_segment
+
+    def place(
+        self, spec: UnitSpec, bx: np.ndarray, by: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells for new units of ``spec`` built at (bx, by).
+
+        Returns:
+            x, y and the slot: the place on the track for rail (:attr:`Slot.NO_ROOM` when no
+            slot is left), the cell's sunniest-first rank for solar plants,
+            :attr:`Slot.NONE` for the others.
+        """
+        n = len(bx)
+        site = self.site
+        slots = np.full(n, Slot.NONE, dtype=np.int64)
+        if spec.role == "rail":
+            free = np.flatnonzero(~self.rail_filled)
+            k = min(n, len(free))
+            slots[:k] = free[:k]
+            slots[k:] = Slot.NO_ROOM
+            self.rail_filled[free[:k]] = True
+            cells = (
+                site.rail_cells[
+                    np.minimum(slots[:k] * self._cells_per_segment, len(site.rail_cells) - 1)
+                ]
+                if k
+                else np.zeros((0, 2), dtype=np.int64)
+            )
+            xs = np.full(n, site.centre[0], dtype=np.int64)
+            ys = np.full(n, site.centre[1], dtype=np.int64)
+            xs[:k], ys[:k] = cells[:, 0], cells[:, 1]
+            return xs, ys, slots
+        area = spec.footprint_m2
+        if spec.role == "power" and spec.generation == "solar":
+            return self._sunniest(n, area)
+        xs = bx.astype(np.int64)
+        ys = by.astype(np.int64)
+        if area <= 0:
+            return xs, ys, slots
+        # A random cell near the builder (a normal spread that widens on each try), taken if
+        # it has room. The tries are drawn and kept on the map for all units at once; whether
+        # each has room depends on the units placed before it, so that check is a plain loop
+        # (a day's births are a handful per kind) over a memoryview of the ground-use layer,
+        # which reads and writes one element at a fraction of numpy's cost.
+        used = memoryview(site.used_m2.reshape(-1))
+        cap, width = site.cell_area_m2, site.width
+        px, py = xs.tolist(), ys.tolist()
+        rest = list(range(n))
+        sd = 2.0
+        for _ in range(PLACE_TRIES):
+            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64)
+            tries = np.array(rest, dtype=np.int64)
+            try_x = np.clip(xs[tries] + dx, 0, site.width - 1).tolist()
+            try_y = np.clip(ys[tries] + dy, 0, site.height - 1).tolist()
+            left = []
+            for j, x, y in zip(rest, try_x, try_y, strict=True):
+                after = used[y * width + x] + area
+                if after <= cap:
+                    used[y * width + x] = after
+                    px[j], py[j] = x, y
+                else:
+                    left.append(j)
+            rest = left
+            if not rest:
+                break
+            sd *= 3.0
+        xs, ys = np.array(px, dtype=np.int64), np.array(py, dtype=np.int64)
+        if rest:  # a crowded neighbourhood: the free cells nearest the city centre
+            cells = self._nearest_centre(len(rest), area)
+            cy, cx = np.divmod(cells, site.width)
+            rest = np.array(rest[: len(cells)], dtype=np.int64)
+            xs[rest] = cx
+            ys[rest] = cy
+        return xs, ys, slots
+
+    def free(self, spec: UnitSpec, xs: np.ndarray, ys: np.ndarray, slots: np.ndarray) -> None:
+        """Give back the ground (or track slots) of scrapped units of ``spec``."""
+        if spec.role == "rail":
+            self.rail_filled[slots] = False
+            return
+        if spec.footprint_m2 <= 0 or not len(xs):
+            return
+        cells = ys.astype(np.int64) * self.site.width + xs
+        np.subtract.at(self.site.used_m2.ravel(), cells, spec.footprint_m2)
+        # Freed cells can be reused: the searches start again no later than the first.
+        if spec.role == "power" and spec.generation == "solar":
+            self._sunny_ptr = min(self._sunny_ptr, int(self.sunny_rank[cells].min()))
+        first = int(self.centre_rank[cells].min())
+        for area, ptr in self._centre_ptr.items():
+            self._centre_ptr[area] = min(ptr, first)
+
+    def _nearest_centre(self, n: int, area: float) -> np.ndarray:
+        """Claim ``n`` places for ``area`` in the free cells nearest the centre."""
+        cells, self._centre_ptr[area] = self._claim_in_order(
+            self.centre_order, self._centre_ptr.get(area, 0), n, area
+        )
+        return cells
+
+    def _sunniest(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The next ``n`` places down the list of sunniest cells with room, and their ranks."""
+        cells, self._sunny_ptr = self._claim_in_order(self.sunny_order, self._sunny_ptr, n, area)
+        ranks = self.sunny_rank[cells]
+        if len(ranks):
+            self.sunny_used = max(self.sunny_used, int(ranks.max()) + 1)
+        ys, xs = np.divmod(cells, self.site.width)
+        return xs, ys, ranks
+
+    def _claim_in_order(
+        self, order: np.ndarray, ptr: int, n: int, area: float
+    ) -> tuple[np.ndarray, int]:
+        """Claim ``n`` places for ``area`` walking ``order`` (cells) from ``ptr``.
+
+        The pointer only moves past full cells, so a later search starts where this one left
+        off. When the whole list is full the surplus crowds its last cell (the map shows it).
+
+        Returns:
+            The claimed cells (flat indices) and the new pointer.
+        """
+        used = self.site.used_m2.ravel()
+        cap = self.site.cell_area_m2
+        out: list[np.ndarray] = []
+        need = n
+        while need > 0 and ptr < len(order):
+            window = order[ptr : ptr + need + 64]
+            room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
+            take = np.repeat(window, room)[:need]
+            np.add.at(used, take, area)
+            out.append(take)
+            need -= len(take)
+            if need > 0:
+                ptr += len(window)
+        if need > 0:
+            out.append(np.full(need, order[-1]))
+            used[order[-1]] += need * area
+        cells = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+        return cells.astype(np.int64), ptr

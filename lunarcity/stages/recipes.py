@@ -1,0 +1,156 @@
+"""Fabs run their recipes: the day's batches, in dependency order, as far as inputs allow.
+
+The plan (:mod:`lunarcity.stages.plan`) sets each recipe's batches within the fab-hours there are;
+dispatch scales them by the share of the fabs' energy served. Here each recipe runs in turn,
+upstream first, capped by the inputs in stock; inputs only Earth supplies are shared fairly
+among the recipes that want them. Outputs go to stock at once (a downstream recipe can use
+them the same day), and the imported share of each stock follows its inputs (for closure).
+Remelting returns what was scrapped: the remelt recipe's outputs follow the scrap pool's mix
+(:class:`RecipeBook`, day state beside the run's fixed :class:`~lunarcity.world.economy_arrays.
+EconomyArrays`, updated by :func:`remelt_follows_scrap`), and oxygen beyond what the plants'
+tanks hold is vented (:func:`vent_oxygen`); every kilogram moves through
+:class:`lunarcity.city.stocks.Stocks`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lunarcity.world.chemistry import TOLERANCE
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+    from lunarcity.world.economy_arrays import EconomyArrays, RecipeIO
+
+
+class RecipeBook:
+    """The recipes as the day runs them: the run's compiled recipes, but remelting follows scrap.
+
+    The economy's arrays are fixed for the run; only the remelt recipe changes, as units are
+    scrapped (its outputs are the scrap pool's own mix). That change is day state, kept here.
+
+    Args:
+        arrays: The economy compiled for the run.
+
+    Attributes:
+        io: Each recipe as :data:`~lunarcity.world.economy_arrays.RecipeIO` (the remelt recipe's
+            outputs as of the last scrapping).
+        per_output: Batches per kg of each output, by recipe (the remelt row as of the last
+            scrapping).
+        remelt_out: kg of each item out per remelt batch now, or None without a remelt recipe.
+        ran: Batches each recipe has run since founding (what the co-products cost,
+            lunarcity/results/co_products.py).
+        made: kg of each item the recipes have made since founding.
+    """
+
+    def __init__(self, arrays: EconomyArrays) -> None:
+        self.io: list[RecipeIO] = list(arrays.recipe_io)
+        self.ran: list[float] = [0.0] * len(self.io)
+        self.made = np.zeros(len(arrays.nodes))
+        self.per_output = arrays.per_output.copy()
+        r = arrays.remelt
+        self.remelt_out = arrays.r_out[r].copy() if r is not None else None
+
+
+@dataclass(frozen=True)
+class Production:
+    """What the fabs made today.
+
+    Attributes:
+        made_kg: Output of every recipe run today (kg).
+        by_fab: Output by fab kind (kg).
+        produced: Gross output by item (kg, in the compiled economy's node order).
+        vented_kg: Oxygen let go today because no tank could hold it.
+        shortfalls: (item, kg of output not made) for every recipe its inputs held back, in
+            the order they happened.
+    """
+
+    made_kg: float
+    by_fab: dict[str, float]
+    produced: np.ndarray
+    shortfalls: tuple[tuple[str, float], ...]
+    vented_kg: float = 0.0
+
+
+def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
+    """Run planned ``batches`` in dependency order, capped by the inputs in stock."""
+    arrays = city.arrays
+    book = city.recipe_book
+    # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
+    # arrays that small, and the day's stock goes back into the arrays once, at the end.
+    batches = batches.tolist()
+    draft = city.stocks.draft()
+    stock = draft.stock
+    # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
+    # than going to whichever recipe comes first.
+    for i, users in arrays.imported_inputs:
+        want = math.fsum(batches[r] * q for r, q in users)
+        if want > stock[i] > 0:
+            for r, _ in users:
+                batches[r] *= stock[i] / want
+    made = 0.0
+    by_fab: dict[str, float] = {}
+    shortfalls: list[tuple[str, float]] = []
+    ran = book.ran
+    for r, (b, (ins, outs, fab, out_total)) in enumerate(zip(batches, book.io, strict=True)):
+        if b <= 0:
+            continue
+        can, short = min((stock[i] / q, i) for i, q in ins)
+        if can < b * (1.0 - 1e-9):  # a shortfall of rounding size is not a shortage
+            shortfalls.append((arrays.nodes[short], (b - can) * out_total))
+            b = can
+        if b <= 0:
+            continue
+        ran[r] += b
+        total_out = draft.make(ins, outs, b, out_total)
+        made += total_out
+        by_fab[fab] = by_fab.get(fab, 0.0) + total_out
+    # Scrap remelted shrinks the scrap pool; oxygen made is tallied (Draft.commit).
+    draft.commit()
+    vented = vent_oxygen(city) if arrays.oxygen is not None else 0.0
+    produced = np.array(draft.made)
+    book.made += produced
+    return Production(
+        made_kg=made,
+        by_fab=by_fab,
+        produced=produced,
+        shortfalls=tuple(shortfalls),
+        vented_kg=vented,
+    )
+
+
+def vent_oxygen(city: LunarCity) -> float:
+    """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
+    i = city.arrays.oxygen
+    cap = math.fsum(
+        city.fleet.count(k) * city.specs[k].oxygen_storage_kg
+        for k in city.fab_kinds
+        if city.specs[k].oxygen_storage_kg > 0
+    )
+    return city.stocks.vent(i, cap)
+
+
+def remelt_follows_scrap(city: LunarCity) -> None:
+    """Remelting returns the scrap pool's own mix: the remelt recipe's outputs follow it.
+
+    Called when units are scrapped (the only time the pool's mix changes).
+    """
+    arrays = city.arrays
+    book = city.recipe_book
+    r = arrays.remelt
+    if r is None:
+        return
+    out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
+    book.remelt_out = out
+    # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
+    # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
+    # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
+    useful = out > TOLERANCE * out.sum()
+    book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
+    ins, _, fab, _ = book.io[r]
+    outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
+    book.io[r] = (ins, outs, fab, float(out.sum()))

@@ -1,0 +1,210 @@
+"""Wear, failure, repair and scrap: how units age, break, come back and leave.
+
+- Wear: a unit's health follows its age, once a month, from 1 when new to ``1 - AGEING_LOSS``
+  at the end of its life.
+- Failure: each day Binomial(n, p) units of each kind are hit (p from the kind's failures per
+  year); a hit unit's health drops to 0 and it joins its kind's repair queue.
+- Repair: the labour pool repairs broken units first, power before storage, fabs, robots and
+  rail (:func:`repair`, called from :func:`lunarcity.stages.labour.allocate`); a repair bigger than a
+  day's spare labour is finished over several days. A repaired unit comes back at the health
+  its age gives.
+- Scrap: a unit reaches the end of its life on its birthday; its mass is recycled as scrap in
+  the kind's ``recycle_fraction`` and the rest is waste (both in the mass ledger).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE
+from lunarcity.stages import recipes
+from lunarcity.world.catalog import UnitSpec
+
+if TYPE_CHECKING:
+    from lunarcity.model import LunarCity
+
+#: A unit at the end of its life works at 70 % (assumption; see docs/MODEL.md).
+AGEING_LOSS = 0.3
+#: Health follows age in monthly steps: wear is slow, and a step per unit per day costs.
+WEAR_EVERY_DAYS = 30
+#: Up to this many units, :func:`health_by_age` computes in plain floats.
+SMALL_BATCH = 16
+#: Repairs go to units of these roles in this order: power keeps everything else running.
+REPAIR_ROLE_ORDER = ("power", "storage", "fab", "robot", "rail", "pulse")
+
+
+@dataclass(frozen=True)
+class WearRates:
+    """Each agent kind's failure and lifetime figures, fixed for the run.
+
+    Attributes:
+        kinds: The agent kinds, in fleet order.
+        fail_p: Failures per unit-day, by kind in ``kinds`` order.
+        life_days: Age (days) at which a unit is scrapped, by kind.
+        repair_order: Kinds in the order repairs reach them.
+    """
+
+    kinds: list[str]
+    fail_p: np.ndarray
+    life_days: list[float]
+    repair_order: list[str]
+
+    @classmethod
+    def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
+        """The rates of ``kinds`` with figures ``specs``."""
+        return cls(
+            kinds=list(kinds),
+            fail_p=np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds]),
+            life_days=[specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds],
+            repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
+        )
+
+
+class RepairQueue:
+    """Broken units waiting for repair, by kind (their ids, oldest first), and labour banked.
+
+    Args:
+        kinds: The agent kinds.
+    """
+
+    def __init__(self, kinds: list[str]) -> None:
+        self.broken_ids = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+        self.labour_done = dict.fromkeys(kinds, 0.0)  # labour put into each kind's next repair
+
+
+@dataclass(frozen=True)
+class Wear:
+    """The day's failures and scrapping.
+
+    Attributes:
+        failed: Units that broke today.
+        scrapped: Units that reached the end of their life today.
+        scrapped_kg: (mass, imported kg inside) of each kind's units scrapped, in the order
+            scrapped (they leave the installed base, for closure).
+    """
+
+    failed: int
+    scrapped: int
+    scrapped_kg: tuple[tuple[float, float], ...] = ()
+
+
+def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
+    """Health of units of ``kind`` born on days ``born``, at today's age (float32)."""
+    if not city.params.economy.failures:
+        return np.ones(len(born), dtype=np.float32)
+    life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
+    # Two paths, one formula (tests/test_stages.py checks they agree bit for bit). The plain
+    # float path pays on benchmarks/run.py's `default_run_s` row: a ten-year run makes ~10^4
+    # calls of 1-16 rows (a day's repairs of a kind), where five numpy calls cost 3-4x as much
+    # (~3 % of the run); whole kinds' monthly wear takes the numpy path.
+    if len(born) <= SMALL_BATCH:
+        day = city.day
+        return np.array(
+            [1.0 - AGEING_LOSS * min(1.0, (day - b) / life) for b in born.tolist()],
+            dtype=np.float32,
+        )
+    return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
+
+
+def repair(city: LunarCity, labour: float) -> float:
+    """Repair broken units, power first, as far as ``labour`` allows; returns labour used."""
+    queue_of = city.repairs.broken_ids
+    done = city.repairs.labour_done
+    used = 0.0
+    for kind in city.wear_rates.repair_order:
+        queue = queue_of[kind]
+        if not len(queue):
+            continue
+        t = city.fleet.tables[kind]
+        rows = t.rows_of(queue)
+        alive = rows >= 0  # scrapped while waiting: nothing to repair
+        queue, rows = queue[alive], rows[alive]
+        cost = city.unit_spec(kind).repair_robot_days
+        free = max(0.0, labour - used)
+        if cost <= 0:
+            n = len(rows)
+        else:
+            # Repairs are worked on as labour allows; one bigger than a day's spare labour
+            # is finished over several days.
+            spend = min(free, len(rows) * cost - done[kind])
+            done[kind] += max(0.0, spend)
+            n = min(len(rows), int(done[kind] / cost + FLOAT_NOISE))
+            done[kind] = max(0.0, done[kind] - n * cost)
+            used += max(0.0, spend)
+        if n > 0:
+            city.fleet.repair(kind, rows[:n], health_by_age(city, kind, t["born"][rows[:n]]))
+        queue_of[kind] = queue[n:]
+    return used
+
+
+def wear_and_scrap(city: LunarCity) -> Wear:
+    """Monthly wear, today's failures, and the units whose life ends today."""
+    if not city.params.economy.failures:
+        return Wear(failed=0, scrapped=0)
+    fleet = city.fleet
+    rates = city.wear_rates
+    monthly = city.day % WEAR_EVERY_DAYS == 0
+    failed = scrapped = 0
+    scrapped_kg: list[tuple[float, float]] = []
+    # Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit on a
+    # broken unit changes nothing.
+    counts = [fleet.tables[k].n for k in rates.kinds]
+    hits = city.rng.binomial(counts, rates.fail_p).tolist()
+    for kind, n, n_hits, life in zip(rates.kinds, counts, hits, rates.life_days, strict=True):
+        if not n:
+            continue
+        t = fleet.tables[kind]
+        if monthly:  # wear is slow: health follows age once a month
+            working = t["health"] > 0
+            fleet.set_health(kind, working, health_by_age(city, kind, t["born"][working]))
+        if n_hits:
+            health = t["health"]
+            drawn = sorted({int(u * n) for u in city.rng.random(n_hits).tolist()})
+            hit = np.array([r for r in drawn if health[r] > 0], dtype=np.int64)
+            fleet.fail(kind, hit)
+            failed += len(hit)
+            queue = city.repairs.broken_ids
+            queue[kind] = np.concatenate([queue[kind], t["id"][hit]])
+        # Units reach the end of their life on their birthday: those born on `cohort` (older
+        # ones went on earlier days).
+        cohort = math.floor(city.day - life)
+        if cohort >= 0 and fleet.born_on(kind, cohort):
+            old = np.flatnonzero(t["born"] <= cohort)
+            if len(old):
+                scrapped_kg.append(scrap(city, kind, old))
+                scrapped += len(old)
+    return Wear(failed=failed, scrapped=scrapped, scrapped_kg=tuple(scrapped_kg))
+
+
+def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float]:
+    """Scrap units of ``kind`` at table ``rows``: recycle what the kind allows, waste the rest.
+
+    Returns:
+        The units' mass and the imported kg inside them (kg).
+    """
+    spec = city.unit_spec(kind)
+    t = city.fleet.tables[kind]
+    if kind in city.generations.kinds:  # units of a generation have their own masses
+        mass = float(t["mass_kg"][rows].sum())
+    else:
+        mass = city.catalog.units[kind].mass_kg * len(rows)
+    imported = float(t["imported_kg"][rows].sum())
+    fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
+    # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
+    # remelting returns that mix, not a fixed alloy.
+    recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
+    if recycled > 0:
+        recipes.remelt_follows_scrap(city)
+    city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
+    robots_jobs = t["job"][rows] if spec.role == "robot" else None
+    city.fleet.remove(kind, rows)
+    if robots_jobs is not None and city.params.planner.crew == "own_copy":
+        # A builder scrapped mid-job leaves its job to the next idle robot: release it.
+        jobs = city.jobs.table
+        orphan = np.isin(jobs["id"], robots_jobs[robots_jobs > 0])
+        jobs["builder"][orphan] = 0
+    return mass, imported

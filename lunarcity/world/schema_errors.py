@@ -1,0 +1,143 @@
+"""Turning pydantic validation errors into one clear :class:`InputError`."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+import pydantic
+
+from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.world.yamlio import LineMap, line_of
+
+
+class Strict(pydantic.BaseModel):
+    """Base of every schema: unknown fields are errors, values are checked on assignment.
+
+    Numbers must be finite: YAML reads ``.inf``, ``.nan`` and ``1e999`` as floats, and an infinite
+    lander interval or a NaN rate would poison a run rather than fail at the input.
+    """
+
+    model_config = pydantic.ConfigDict(
+        extra="forbid", validate_assignment=True, allow_inf_nan=False
+    )
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class or dict value type behind Optional / Annotated wrappers."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return _unwrap(arg)
+    return annotation
+
+
+_MISSING = object()
+
+
+def annotation_at(model: type[pydantic.BaseModel], loc: tuple[Any, ...] | list[Any]) -> Any:
+    """The (unwrapped) type of the field at ``loc``, through models and dict values.
+
+    Returns:
+        The annotation, or None when ``loc`` leaves the schema (an unknown name, or a path
+        into a scalar).
+    """
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
+
+
+def fields_at(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Names valid at ``loc`` (the path of the offending key) in ``model``'s schema."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        elif typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def to_input_error(
+    exc: pydantic.ValidationError,
+    model: type[pydantic.BaseModel],
+    *,
+    file: str | None = None,
+    lines: LineMap | None = None,
+    prefix: tuple[Any, ...] = (),
+) -> InputError:
+    """The first error of ``exc`` as an :class:`InputError` naming file, line and field.
+
+    Args:
+        exc: The pydantic error.
+        model: The schema that was validated (to list valid field names).
+        file: The file the data came from.
+        lines: Its line map, from :mod:`lunarcity.world.yamlio`.
+        prefix: The path of the validated data inside the file.
+    """
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    full = prefix + loc
+    field = ".".join(str(p) for p in full) or None
+    line = line_of(lines or {}, full)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        names = fields_at(model, loc)
+        return InputError(
+            f"unknown field '{loc[-1]}'{did_you_mean(loc[-1], names)}",
+            file=file,
+            line=line,
+            field=".".join(str(p) for p in full[:-1]) or None,
+            valid=one_of(names) if names else None,
+        )
+    if kind == "missing":
+        return InputError("required field is missing", file=file, line=line, field=field)
+    if kind == "model_type":
+        # pydantic names the class ("instance of EarthConfig"); people need the fields instead.
+        names = fields_at(model, (*loc, ""))
+        return InputError(
+            f"expected a mapping of fields (got {_short(err.get('input'))})",
+            file=file,
+            line=line,
+            field=field,
+            valid=one_of(names) if names else None,
+        )
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    given = err.get("input")
+    if not isinstance(given, dict | list):
+        msg = f"{msg} (got {_short(given)})"
+    # pydantic's own words say what is valid ("Input should be less than or equal to 1").
+    return InputError(msg, file=file, line=line, field=field)
+
+
+def _short(value: Any) -> str:
+    """A value's repr, cut to fit in a one-line message."""
+    text = repr(value)
+    return text[:57] + "..." if len(text) > 60 else text
