@@ -263,8 +263,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/stages/labour.py",
         (
             (
-                r"parts_haul_per_day = kg_per_assembly_day / KG_PER_T \* d_site",
-                "parts_haul_per_day = 0.0 * d_site",
+                r"per_day = kg_per_assembly_day / KG_PER_T \* d_site",
+                "per_day = 0.0 * d_site",
             ),
         ),
         (f"{SUB}::test_mining_and_hauling_labour_per_kg_follow_distance",),
