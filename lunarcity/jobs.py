@@ -370,34 +370,44 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     jobs = city.jobs.table
     hardware: list[tuple[float, float, bool]] = []
     kinds = jobs["kind"][rows]
-    for code in np.unique(kinds):
-        kind = city.kind_names[int(code)]
-        sel = rows[kinds == code]
-        imported = jobs["imported_kg"][sel].copy()
+    # The finished jobs' columns, read once (the rows of each kind are picked from these).
+    job_x, job_y, job_mass = jobs["x"][rows], jobs["y"][rows], jobs["mass"][rows]
+    job_builder, job_gen, job_imported = (
+        jobs["builder"][rows],
+        jobs["gen"][rows],
+        jobs["imported_kg"][rows],
+    )
+    for code in np.unique(kinds).tolist():
+        kind = city.kind_names[code]
+        sel = np.flatnonzero(kinds == code)
+        imported = job_imported[sel]
         mass = city.catalog.units[kind].mass_kg
         # Units of a generation have their own masses (lunarcity/generations.py).
         generational = kind in city.generations.kinds
-        built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
+        built_kg = float(job_mass[sel].sum()) if generational else len(sel) * mass
         hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
         i = city.index.get(kind)
         if kind == city.sat_kind:
             city.stocks.put(i, len(sel) * mass, float(imported.sum()))
             continue
-        xs, ys, slots = city.placement.place(city.unit_spec(kind), jobs["x"][sel], jobs["y"][sel])
-        keep = np.flatnonzero(slots != Slot.NO_ROOM)
+        xs, ys, slots = city.placement.place(city.unit_spec(kind), job_x[sel], job_y[sel])
+        n_room = int(np.count_nonzero(slots != Slot.NO_ROOM))
+        # Only rail can find no room; every other birth keeps all its rows (no copies).
+        keep = sel if n_room == len(sel) else sel[slots != Slot.NO_ROOM]
+        placed = slice(None) if n_room == len(sel) else slots != Slot.NO_ROOM
         city.fleet.add(
             kind,
-            xs[keep],
-            ys[keep],
+            xs[placed],
+            ys[placed],
             city.day,
-            jobs["builder"][sel][keep],
-            imported[keep],
-            np.ones(len(keep), dtype=np.float32),
-            slots[keep],
-            mass_kg=jobs["mass"][sel][keep] if generational else None,
-            gen=jobs["gen"][sel][keep],
+            job_builder[keep],
+            job_imported[keep],
+            np.ones(n_room, dtype=np.float32),
+            slots[placed],
+            mass_kg=job_mass[keep] if generational else None,
+            gen=job_gen[keep],
         )
-        if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
+        if n_room < len(sel):  # rail segments with no slot left wait as parts in stock
             extra = len(sel) - len(keep)
             city.stocks.put(
                 i, extra * mass, float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())
