@@ -192,8 +192,9 @@ class Placement:
         cap = self.site.cell_area_m2
         out: list[np.ndarray] = []
         need = n
+        size = need + 64
         while need > 0 and ptr < len(order):
-            window = order[ptr : ptr + need + 64]
+            window = order[ptr : ptr + size]
             room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
             take = np.repeat(window, room)[:need]
             np.add.at(used, take, area)
@@ -201,6 +202,13 @@ class Placement:
             need -= len(take)
             if need > 0:
                 ptr += len(window)
+                # A scrapping far down the list sends the pointer back over a long run of full
+                # cells: windows that double cross it in a few steps (the places taken are the
+                # first with room in order, whatever the windows).
+                size *= 2
+            else:
+                # The full cells before the first with room need not be read again.
+                ptr += int(np.argmax(room > 0))
         if need > 0:
             out.append(np.full(need, order[-1]))
             used[order[-1]] += need * area
