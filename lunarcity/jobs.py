@@ -133,10 +133,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
 
-    def lag(k: str) -> float:
-        if k not in installed:
-            return 0.0
-        return installed[k] / (shares[k] * growth_mass + 1e-9)
+    # Each kind's lag, worked once: the order and the kind furthest behind both read it.
+    lags = {
+        k: installed[k] / (shares[k] * growth_mass + 1e-9) if k in installed else 0.0
+        for k in shares
+    }
+    lag = lags.__getitem__
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
