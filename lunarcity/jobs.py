@@ -208,7 +208,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             bom = gens.bom(kind, bom)
             earth_i = gens.part
             earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
-        can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        if reserved:
+            can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        else:  # nothing held back yet (most days): x - 0.0 is x, the same floats, fewer calls
+            can, short = min((max(stock[i], 0.0) / q, i) for i, q in bom)
         short_name = nodes[short]
         if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
             can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
