@@ -189,7 +189,9 @@ class Fleet:
             gen=gen,
             mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
         )
-        self._mass_sum[kind] += float(self.tables[kind]["mass_kg"][rows].sum())
+        # The new rows are the table's last (a slice reads them without a copy).
+        new = slice(int(rows[0]), int(rows[-1]) + 1)
+        self._mass_sum[kind] += float(self.tables[kind]["mass_kg"][new].sum())
         health = np.asarray(health, dtype=np.float32)
         self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)
@@ -221,9 +223,13 @@ class Fleet:
         return total / count
 
     def _track(self, kind: str, xs: np.ndarray, ys: np.ndarray, sign: float) -> None:
+        if not len(xs):
+            return
+        cells = None
         for kinds, grid, acc in self._trackers.values():
-            if kind in kinds and len(xs):
-                cells = (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64))
+            if kind in kinds:
+                if cells is None:  # the same cells for every tracker: converted once
+                    cells = (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64))
                 acc[0] += sign * float(grid[cells].sum())
                 acc[1] += int(sign) * len(xs)
 

@@ -133,10 +133,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
 
-    def lag(k: str) -> float:
-        if k not in installed:
-            return 0.0
-        return installed[k] / (shares[k] * growth_mass + 1e-9)
+    # Each kind's lag, worked once: the order and the kind furthest behind both read it.
+    lags = {
+        k: installed[k] / (shares[k] * growth_mass + 1e-9) if k in installed else 0.0
+        for k in shares
+    }
+    lag = lags.__getitem__
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
@@ -206,7 +208,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             bom = gens.bom(kind, bom)
             earth_i = gens.part
             earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
-        can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        if reserved:
+            can, short = min((max(stock[i] - reserved.get(i, 0.0), 0.0) / q, i) for i, q in bom)
+        else:  # nothing held back yet (most days): x - 0.0 is x, the same floats, fewer calls
+            can, short = min((max(stock[i], 0.0) / q, i) for i, q in bom)
         short_name = nodes[short]
         if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
             can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
@@ -370,34 +375,44 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     jobs = city.jobs.table
     hardware: list[tuple[float, float, bool]] = []
     kinds = jobs["kind"][rows]
-    for code in np.unique(kinds):
-        kind = city.kind_names[int(code)]
-        sel = rows[kinds == code]
-        imported = jobs["imported_kg"][sel].copy()
+    # The finished jobs' columns, read once (the rows of each kind are picked from these).
+    job_x, job_y, job_mass = jobs["x"][rows], jobs["y"][rows], jobs["mass"][rows]
+    job_builder, job_gen, job_imported = (
+        jobs["builder"][rows],
+        jobs["gen"][rows],
+        jobs["imported_kg"][rows],
+    )
+    for code in np.unique(kinds).tolist():
+        kind = city.kind_names[code]
+        sel = np.flatnonzero(kinds == code)
+        imported = job_imported[sel]
         mass = city.catalog.units[kind].mass_kg
         # Units of a generation have their own masses (lunarcity/stages/generations.py).
         generational = kind in city.generations.kinds
-        built_kg = float(jobs["mass"][sel].sum()) if generational else len(sel) * mass
+        built_kg = float(job_mass[sel].sum()) if generational else len(sel) * mass
         hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
         i = city.index.get(kind)
         if kind == city.sat_kind:
             city.stocks.put(i, len(sel) * mass, float(imported.sum()))
             continue
-        xs, ys, slots = city.placement.place(city.unit_spec(kind), jobs["x"][sel], jobs["y"][sel])
-        keep = np.flatnonzero(slots != Slot.NO_ROOM)
+        xs, ys, slots = city.placement.place(city.unit_spec(kind), job_x[sel], job_y[sel])
+        n_room = int(np.count_nonzero(slots != Slot.NO_ROOM))
+        # Only rail can find no room; every other birth keeps all its rows (no copies).
+        keep = sel if n_room == len(sel) else sel[slots != Slot.NO_ROOM]
+        placed = slice(None) if n_room == len(sel) else slots != Slot.NO_ROOM
         city.fleet.add(
             kind,
-            xs[keep],
-            ys[keep],
+            xs[placed],
+            ys[placed],
             city.day,
-            jobs["builder"][sel][keep],
-            imported[keep],
-            np.ones(len(keep), dtype=np.float32),
-            slots[keep],
-            mass_kg=jobs["mass"][sel][keep] if generational else None,
-            gen=jobs["gen"][sel][keep],
+            job_builder[keep],
+            job_imported[keep],
+            np.ones(n_room, dtype=np.float32),
+            slots[placed],
+            mass_kg=job_mass[keep] if generational else None,
+            gen=job_gen[keep],
         )
-        if len(keep) < len(sel):  # rail segments with no slot left wait as parts in stock
+        if n_room < len(sel):  # rail segments with no slot left wait as parts in stock
             extra = len(sel) - len(keep)
             city.stocks.put(
                 i, extra * mass, float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())

@@ -114,16 +114,18 @@ class Placement:
         # which reads and writes one element at a fraction of numpy's cost.
         used = memoryview(site.used_m2.reshape(-1))
         cap, width = site.cell_area_m2, site.width
-        px, py = xs.tolist(), ys.tolist()
+        x_max, y_max = width - 1, site.height - 1
+        bx0, by0 = xs.tolist(), ys.tolist()
+        px, py = bx0.copy(), by0.copy()
         rest = list(range(n))
         sd = 2.0
         for _ in range(PLACE_TRIES):
-            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64)
-            tries = np.array(rest, dtype=np.int64)
-            try_x = np.clip(xs[tries] + dx, 0, site.width - 1).tolist()
-            try_y = np.clip(ys[tries] + dy, 0, site.height - 1).tolist()
+            dx, dy = np.rint(self.rng.normal(0.0, sd, (2, len(rest)))).astype(np.int64).tolist()
             left = []
-            for j, x, y in zip(rest, try_x, try_y, strict=True):
+            # Clipped to the site in plain ints: np.clip costs more than a day's few units.
+            for j, ddx, ddy in zip(rest, dx, dy, strict=True):
+                x = min(max(bx0[j] + ddx, 0), x_max)
+                y = min(max(by0[j] + ddy, 0), y_max)
                 after = used[y * width + x] + area
                 if after <= cap:
                     used[y * width + x] = after
@@ -190,8 +192,9 @@ class Placement:
         cap = self.site.cell_area_m2
         out: list[np.ndarray] = []
         need = n
+        size = need + 64
         while need > 0 and ptr < len(order):
-            window = order[ptr : ptr + need + 64]
+            window = order[ptr : ptr + size]
             room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
             take = np.repeat(window, room)[:need]
             np.add.at(used, take, area)
@@ -199,6 +202,13 @@ class Placement:
             need -= len(take)
             if need > 0:
                 ptr += len(window)
+                # A scrapping far down the list sends the pointer back over a long run of full
+                # cells: windows that double cross it in a few steps (the places taken are the
+                # first with room in order, whatever the windows).
+                size *= 2
+            else:
+                # The full cells before the first with room need not be read again.
+                ptr += int(np.argmax(room > 0))
         if need > 0:
             out.append(np.full(need, order[-1]))
             used[order[-1]] += need * area

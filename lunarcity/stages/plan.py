@@ -51,6 +51,8 @@ class PlanBasis:
             its direct bill of materials, side by side (a satellite with its kick stage).
         shares_memo: Today's shares by (bottleneck, rail done, producing): the same inputs give
             the same mix, so it is worked out once per key.
+        lot_memo: One unit's bill of each part, the largest over the kinds in today's mix, by
+            which kinds are in it (a handful of mixes in a run; read, never modified).
     """
 
     worst_month_lit: float
@@ -63,6 +65,7 @@ class PlanBasis:
     days_per_kg: np.ndarray
     use_bom: np.ndarray
     shares_memo: dict[tuple, dict[str, float]] = field(default_factory=dict)
+    lot_memo: dict[bytes, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -379,7 +382,11 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # Stock is kept for `stock_days` of the plan, and never below one unit's bill of each
         # part: a part that a kind uses little of (a robot's storage cells when no storage is
         # built) would otherwise stay a few kg short of one bill, and that kind never starts.
-        lot = basis.use_bom[s > 0, nodes:].max(axis=0, initial=0.0)
+        in_mix = s > 0
+        lot = basis.lot_memo.get(in_mix.tobytes())
+        if lot is None:
+            lot = basis.use_bom[in_mix, nodes:].max(axis=0, initial=0.0)
+            basis.lot_memo[in_mix.tobytes()] = lot
         target = np.maximum(city.params.planner.stock_days * need, lot)
         gap = np.maximum(0.0, target - city.stock)
         batches = (gap * city.recipe_book.per_output).max(axis=1)
