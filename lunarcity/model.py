@@ -41,6 +41,7 @@ from lunarcity.city.mesa_compat import run_seed
 from lunarcity.city.site import build_site
 from lunarcity.city.state import CityState, RunConstants
 from lunarcity.city.stocks import Stocks
+from lunarcity.constants import KG_PER_T
 from lunarcity.results.metrics import Recorder
 from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
@@ -264,7 +265,7 @@ class LunarCity(mesa.Model):
                 self.fleet.mass_total(k) for k in self.agent_kinds if k in self.generations.kinds
             )
         )
-        self.seed_t = self.ledger.landed_kg / 1000.0  # the seed's landings, for the Earth ledger
+        self.seed_t = self.ledger.landed_kg / KG_PER_T  # the seed's landings, for the Earth ledger
         self.recorder.record(None, seed)
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
         # lambdas, so the model pickles.

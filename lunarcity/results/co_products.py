@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity.constants import KG_PER_T, KW_PER_MW
+
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
 
@@ -59,13 +61,13 @@ def co_products(city: LunarCity) -> dict[str, Any]:
         if extra < MIN_SURPLUS_KG or extra < MIN_SURPLUS_SHARE * made:
             continue
         items[name] = {
-            "made_t": made / 1000.0,
-            "stock_t": float(city.stock[i]) / 1000.0,
-            "surplus_t": extra / 1000.0,
-            "energy_mwh": float(energy_by_item[i]) * extra / made / 1000.0,
+            "made_t": made / KG_PER_T,
+            "stock_t": float(city.stock[i]) / KG_PER_T,
+            "surplus_t": extra / KG_PER_T,
+            "energy_mwh": float(energy_by_item[i]) * extra / made / KW_PER_MW,
         }
     total = math.fsum(v["energy_mwh"] for v in items.values())
-    all_mwh = float(ran @ arrays.r_energy) / 1000.0
+    all_mwh = float(ran @ arrays.r_energy) / KW_PER_MW
     return {
         "items": items,
         "energy_mwh": total,

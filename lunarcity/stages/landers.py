@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, KG_PER_T
 from lunarcity.stages.placement import Slot
 from lunarcity.world.scenario import Cadence, EarthConfig, ManifestPolicy
 
@@ -66,7 +66,7 @@ def landers_due_by(day: int, first: int, interval: float) -> int:
     """
     if day < first:
         return 0
-    return math.floor((day - first) / interval + 1e-9) + 1
+    return math.floor((day - first) / interval + FLOAT_NOISE) + 1
 
 
 def lander_due(city: LunarCity) -> bool:
@@ -96,7 +96,7 @@ def landers(city: LunarCity, plan: Plan, shares: dict[str, float]) -> Landing:
         use = np.where(city.arrays.imported_mask, plan.need, plan.direct)
         short = runs_short(city.stock, np.where(city.arrays.vitamins, use, 0.0), e)
         if not flies(
-            math.fsum(cargo.values()), e.lander_payload_t * 1000.0, e.fill_threshold, short
+            math.fsum(cargo.values()), e.lander_payload_t * KG_PER_T, e.fill_threshold, short
         ):
             return NO_LANDER
     lost = city.rng.random() < e.lander_failure_prob
@@ -136,7 +136,7 @@ def manifest(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict[str,
     e = city.params.earth
     if e.manifest == ManifestPolicy.FIXED_SHARES:
         return _fixed_shares(city, plan, shares)
-    payload = e.lander_payload_t * 1000.0
+    payload = e.lander_payload_t * KG_PER_T
     horizon = e.lander_interval_days + city.params.planner.stock_days
     days = earth_only_horizon(e, city.day, horizon)
     later = None
@@ -326,7 +326,7 @@ def _fixed_shares(city: LunarCity, plan: Plan, shares: dict[str, float]) -> dict
     """
     e = city.params.earth
     arrays = city.arrays
-    payload = e.lander_payload_t * 1000.0
+    payload = e.lander_payload_t * KG_PER_T
     cargo = {name: share * payload for name, share in e.carries.items()}
     room = payload - math.fsum(cargo.values())
     horizon = e.lander_interval_days + city.params.planner.stock_days
@@ -361,17 +361,17 @@ def landed_summary(city: LunarCity) -> dict[str, object]:
     }
     made_units = {names[c]: kg for c, kg in stocks.landed_unit.items() if names[c] in city.costs}
     unused = np.minimum(stocks.stock_imp, item)
-    by_item = {arrays.nodes[i]: float(item[i]) / 1000.0 for i in np.flatnonzero(item > 0)}
+    by_item = {arrays.nodes[i]: float(item[i]) / KG_PER_T for i in np.flatnonzero(item > 0)}
     return {
-        "total_t": stocks.ledger.landed_kg / 1000.0,
+        "total_t": stocks.ledger.landed_kg / KG_PER_T,
         "earth_only_t": (math.fsum(item[arrays.vitamins]) + math.fsum(earth_units.values()))
-        / 1000.0,
+        / KG_PER_T,
         "could_make_t": (math.fsum(item[~arrays.vitamins]) + math.fsum(made_units.values()))
-        / 1000.0,
-        "unused_t": math.fsum(unused) / 1000.0,
-        "by_item_t": by_item | {names[c]: kg / 1000.0 for c, kg in stocks.landed_unit.items()},
+        / KG_PER_T,
+        "unused_t": math.fsum(unused) / KG_PER_T,
+        "by_item_t": by_item | {names[c]: kg / KG_PER_T for c, kg in stocks.landed_unit.items()},
         "unused_by_item_t": {
-            arrays.nodes[i]: float(unused[i]) / 1000.0 for i in np.flatnonzero(unused > 0)
+            arrays.nodes[i]: float(unused[i]) / KG_PER_T for i in np.flatnonzero(unused > 0)
         },
     }
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.fleet import Fleet
-from lunarcity.constants import G0, J_PER_KWH
+from lunarcity.constants import FLOAT_NOISE, G0, J_PER_KWH, M_PER_KM
 from lunarcity.space.trajectory import Window, in_launch_window
 from lunarcity.world.scenario import MassDriverConfig
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def track_length_m(launch_km_s: float, max_accel_g: float) -> float:
     """The track a launch speed needs at the payload's acceleration limit: v^2 / 2a (m)."""
-    v = launch_km_s * 1000.0
+    v = launch_km_s * M_PER_KM
     return v * v / (2.0 * max_accel_g * G0)
 
 
@@ -78,7 +78,7 @@ class Track:
         cells_per_seg = max(1, int(round(seg_len / site.cell_m))) if seg_len else 1
         # Whole segments covering the corridor: a track of an odd number of cells still fits.
         slots = -(-len(site.rail_cells) // cells_per_seg)
-        v = thesis.launch_km_s * 1000.0
+        v = thesis.launch_km_s * M_PER_KM
         mass_sat = satellite.mass_kg if satellite else 0.0
         kick = thesis.kick_kg
         store = thesis.store
@@ -91,7 +91,7 @@ class Track:
             launch_kwh=(mass_sat + kick) * v * v / 2.0 / md.efficiency / J_PER_KWH,
             pulse_kind=thesis.pulse_unit if pulse is not None and store is not None else None,
             pulse_units=(
-                math.ceil(store.mass_kg / pulse.mass_kg - 1e-9)
+                math.ceil(store.mass_kg / pulse.mass_kg - FLOAT_NOISE)
                 if pulse is not None and store is not None
                 else 0
             ),
@@ -169,12 +169,13 @@ def launches_ready(city: LunarCity) -> int:
     if window is not None and not in_launch_window(city.day, window):
         return 0
     sats = int(
-        city.stock[city.index[city.sat_kind]] // city.catalog.units[city.sat_kind].mass_kg + 1e-9
+        city.stock[city.index[city.sat_kind]] // city.catalog.units[city.sat_kind].mass_kg
+        + FLOAT_NOISE
     )
     n = min(sats, int(city.params.mass_driver.max_launches_per_day))
     kick_kg = city.track.kick_kg
     if kick_kg > 0:
-        n = min(n, int(city.stock[city.index["kick_stage"]] // kick_kg + 1e-9))
+        n = min(n, int(city.stock[city.index["kick_stage"]] // kick_kg + FLOAT_NOISE))
     return max(0, n)
 
 
@@ -188,7 +189,7 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
     """
     ready = launches_ready(city)
     per_shot = city.track.launch_kwh
-    n = min(ready, int(energy_kwh // per_shot + 1e-9)) if per_shot > 0 else ready
+    n = min(ready, int(energy_kwh // per_shot + FLOAT_NOISE)) if per_shot > 0 else ready
     if n <= 0:
         return Launches(wanted=wanted, launched=0)
     spec = city.catalog.units[city.sat_kind]

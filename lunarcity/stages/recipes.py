@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world.chemistry import TOLERANCE
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
         if b <= 0:
             continue
         can, short = min((stock[i] / q, i) for i, q in ins)
-        if can < b * (1.0 - 1e-9):  # a shortfall of rounding size is not a shortage
+        if can < b * (1.0 - FLOAT_NOISE):  # a shortfall of rounding size is not a shortage
             shortfalls.append((arrays.nodes[short], (b - can) * out_total))
             b = can
         if b <= 0:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity.constants import MIN_DIVISOR
 from lunarcity.stages import labour as labour_model
 from lunarcity.stages import plan as planning
 from lunarcity.stages.launch import pulse_ready
@@ -156,7 +157,7 @@ def assembling_share(city: LunarCity, plan: Plan, shares: dict[str, float], labo
             r * city.costs[k].regolith_kg
             for k, r in zip(city.buildable, plan.rate.tolist(), strict=True)
         )
-        dig_per_kg = 1.0 / max(robot.mining_kg_per_day, 1e-9)
+        dig_per_kg = 1.0 / max(robot.mining_kg_per_day, MIN_DIVISOR)
         haul_per_kg = labour_model.regolith_days_per_kg(city)
     return share_left_by_hauls(
         labour, regolith, dig_per_kg, haul_per_kg, labour_model.parts_haul_per_day(city, shares)

@@ -127,7 +127,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lander_payload_fixed",
         "every lander carries 100 t whatever the scenario says",
         "lunarcity/stages/landers.py",
-        ((r"payload = e\.lander_payload_t \* 1000\.0", "payload = 100.0 * 1000.0"),),
+        ((r"payload = e\.lander_payload_t \* KG_PER_T", "payload = 100.0 * 1000.0"),),
         (f"{SUB}::test_lander_interval_and_payload_overrides_set_the_schedule",),
     ),
     Mutation(
