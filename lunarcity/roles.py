@@ -125,6 +125,7 @@ ROLES: dict[str, dict[str, Role]] = {
         "produce_after_years": L,
         "produce_share": L,
         "stock_days": L,
+        "renew_margin_years": L,
     },
     "LearningConfig": {**_NOTES, "progress_ratio": U},
     "GenerationsConfig": {**_NOTES, "enabled": L},
