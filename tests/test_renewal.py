@@ -65,9 +65,10 @@ def _bare_city() -> LunarCity:
 
 
 def test_a_cohort_near_its_end_of_life_is_replaced_first_and_holds_its_parts() -> None:
-    # The AASM80 seed's 10 robots were born on day 0. The stock holds one robot's bill
-    # (structure 1,200, motors 500, electronics 200, wire 150, bearings 100, storage cells 50)
-    # and a solar plant's cells (800); the solar plant has a start banked, the robot none.
+    # The AASM80 seed's 10 robots were born on day 0. The stock holds one and a half robots'
+    # bills (a bill: structure 1,200, motors 500, electronics 200, wire 150, bearings 100,
+    # storage cells 50) and a solar plant's cells (800; its bill also takes structure 300,
+    # wire 150 and electronics 50); the solar plant has a start banked, the robot none.
     bill = {
         "structure": 1200,
         "motors": 500,
@@ -76,38 +77,46 @@ def test_a_cohort_near_its_end_of_life_is_replaced_first_and_holds_its_parts() -
         "bearings": 100,
         "storage_cells": 50,
     }
-    shares = {"robot": 0.9, "solar_plant": 0.1}
-
-    def stocked() -> LunarCity:
-        m = _bare_city()
-        for item, kg in bill.items():
-            m.stock[m.index[item]] = kg
-        m.stock[m.index["solar_cells"]] = 800.0
-        m.jobs.carry.update(robot=0.0, solar_plant=1.0)
-        return m
-
+    # Robots at 5 % of the mix are above their share of the installed base (22 t of robots
+    # against 22.1 t of solar plants), so the solar plant, not the robot, is the growth kind
+    # furthest behind: only the replacements can hold the robot's parts.
+    shares = {"robot": 0.05, "solar_plant": 0.95}
     # A tenth of a robot-day of assembly: the open work wanted (0.3 robot-days) adds well under
     # one start to the robot's carry, and the banked solar plant's 4.5 robot-days are more
     # than the day's labour, so no start is made to keep labour busy.
     labour = 0.1
-    # Day 2,913: no robot is due (see above), so the banked solar plant starts, taking 300 kg
-    # of structure, 150 of wire and 50 of electronics from the robot's bill.
-    m = stocked()
-    m.day = 2913
+
+    def stocked(day: int) -> LunarCity:
+        m = _bare_city()
+        for item, kg in bill.items():
+            m.stock[m.index[item]] = 1.5 * kg
+        # ... and the rest of a solar plant's bill beside them, so that only the parts a
+        # robot waits for can keep it from starting.
+        m.stock[m.index["solar_cells"]] = 800.0
+        m.stock[m.index["wire"]] += 150.0
+        m.stock[m.index["electronics"]] += 50.0
+        m.jobs.carry.update(robot=0.0, solar_plant=1.0)
+        m.day = day
+        return m
+
+    # Day 2,913: no robot is due (see above), so only the banked solar plant starts: structure
+    # 1,800 - 300 = 1,500.
+    m = stocked(2913)
     assert start_jobs(m, labour, shares).opened == (("solar_plant", 1),)
-    assert m.stock[m.index["structure"]] == 900.0
+    assert m.stock[m.index["structure"]] == 1500.0
     carry = m.jobs.carry["robot"]
     assert carry < 1.0
-    # Day 2,914: all 10 are due; parts back one replacement, which starts with no carry, and
-    # the other nine's replacements hold the parts: the solar plant takes none.
-    m = stocked()
-    m.day = 2914
+    # Day 2,914: all 10 are due. Parts back one replacement, which starts with no carry
+    # (structure 1,800 - 1,200 = 600); the other nine hold a bill (1,200 kg of structure
+    # against the 600 left), so the solar plant, needing 300, does not start (without the hold
+    # it would: 600 of structure, 375 - 150 = 225 of wire, 350 - 200 = 150 of electronics).
+    m = stocked(2914)
     assert start_jobs(m, labour, shares).opened == (("robot", 1),)
     assert m.jobs.renewing["robot"] == 1
     assert m.jobs.carry["robot"] == carry  # a replacement is not growth: no carry spent
-    assert m.stock[m.index["structure"]] == 0.0
+    assert m.stock[m.index["structure"]] == 600.0
     assert m.stock[m.index["solar_cells"]] == 800.0
-    # Parts for two more: two more replacements start (3 of the 10 covered).
+    # Parts for two more: two more replacements start (3 of the 10 covered, 7 still owed).
     for item, kg in bill.items():
         m.stock[m.index[item]] = 2 * kg
     assert start_jobs(m, labour, shares).opened[0] == ("robot", 2)
