@@ -9,7 +9,7 @@ the one kind it cannot lose (metzger2013 lost both robots in year 10 and with th
 The rule: a unit is *due* once its end of life is within the kind's horizon, the first unit's
 assembly time for one robot (``assembly robot-days / duty``) plus ``planner.renew_margin_years``
 (a lever: how far ahead the city orders; a margin covers the time its fabs take to make a
-bill's parts). Every due unit not yet covered gets one replacement start; a start covers the
+bill's parts), at most half the unit's life (:data:`MAX_SHARE`). Every due unit not yet covered gets one replacement start; a start covers the
 oldest due unit, and a unit's cover ends with its scrapping. Starts are taken from stock like
 any other; a kind waiting for a replacement holds its parts (lunarcity/jobs.py). Where a kind's
 parts cannot be made or landed, nothing starts: that is physics, not the planner.
@@ -25,6 +25,12 @@ from lunarcity.constants import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
+
+
+#: The longest horizon, as a share of the unit's life (assumption: a unit is not replaced
+#: before it has served half its life; the data's lives of 10-20 years and the default margin
+#: of 2 years never reach it, a scenario's short lives do).
+MAX_SHARE = 0.5
 
 
 def ageing_out(born: np.ndarray, life_days: float, day: float, horizon_days: float) -> int:
@@ -47,9 +53,15 @@ def starts_owed(due: int, covered: int) -> tuple[int, int]:
     return due - covered, covered
 
 
-def horizon_days(assembly_robot_days: float, duty_fraction: float, margin_years: float) -> float:
-    """How far ahead of its end of life a unit is replaced: one robot's build time plus margin."""
-    return assembly_robot_days / max(duty_fraction, 1e-9) + margin_years * DAYS_PER_YEAR
+def horizon_days(
+    assembly_robot_days: float, duty_fraction: float, margin_years: float, life_days: float
+) -> float:
+    """How far ahead of its end of life a unit is replaced: one robot's build time plus margin.
+
+    At most :data:`MAX_SHARE` of the unit's life.
+    """
+    ahead = assembly_robot_days / max(duty_fraction, 1e-9) + margin_years * DAYS_PER_YEAR
+    return min(ahead, MAX_SHARE * life_days)
 
 
 def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
@@ -71,7 +83,7 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
         rates = city.wear_rates
         life = dict(zip(rates.kinds, rates.life_days, strict=True))
         lead = book.renew_lead = {
-            k: life[k] - horizon_days(city.learning.first[k], duty, margin) for k in kinds
+            k: life[k] - horizon_days(city.learning.first[k], duty, margin, life[k]) for k in kinds
         }
     cover = book.renewing
     owed: dict[str, int] = {}

@@ -24,8 +24,11 @@ LIFE = 3652.5
 
 
 def test_horizon_is_one_robots_build_time_plus_the_margin() -> None:
-    assert horizon_days(ROBOT_DAYS, 0.9, 2.0) == pytest.approx(738.98765, abs=1e-4)
-    assert horizon_days(ROBOT_DAYS, 0.9, 0.0) == pytest.approx(8.48765, abs=1e-4)
+    assert horizon_days(ROBOT_DAYS, 0.9, 2.0, LIFE) == pytest.approx(738.98765, abs=1e-4)
+    assert horizon_days(ROBOT_DAYS, 0.9, 0.0, LIFE) == pytest.approx(8.48765, abs=1e-4)
+    # At most half the life: a robot living half a year (182.625 days) is replaced at most
+    # 91.3125 days ahead, so a unit is never due at birth (every replacement would owe another).
+    assert horizon_days(ROBOT_DAYS, 0.9, 2.0, 182.625) == pytest.approx(91.3125, abs=1e-9)
 
 
 def test_units_due_on_a_small_fleet() -> None:
