@@ -24,6 +24,7 @@ import numpy as np
 from lunarcity.city.tables import Table
 from lunarcity.stages.generations import EARTH_MADE
 from lunarcity.stages.placement import Slot
+from lunarcity.stages.renewal import renewals
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -57,6 +58,12 @@ class JobBook:
         self.next_seq = 0
         # Fractional starts banked per kind; a whole one opens a job when parts allow.
         self.carry = dict.fromkeys(kind_names, 0.0)
+        # Units of each kind whose replacement has started ahead of their end of life
+        # (lunarcity/stages/renewal.py): the oldest, until they are scrapped.
+        self.renewing = dict.fromkeys(kind_names, 0)
+        self.renew_lead: dict[str, float] | None = None  # life less horizon, by kind
+        # Whether a replacement owed on the last day of starts waited for its parts.
+        self.renew_waiting = False
 
     @property
     def n(self) -> int:
@@ -164,7 +171,11 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         key=lag,
         default=None,
     )
-    holders = {relief, behind} - {None}
+    # Replacements for units near the end of their life start first and hold their parts
+    # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
+    renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
+    book.renew_waiting = False
+    holders = {relief, behind, *(k for k in renew if units[k].role != "storage")} - {None}
     # Robot-days per unit of each kind for the next one started (Wright's law on assembly
     # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
     learning = city.learning
@@ -225,6 +236,19 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         # The Earth-made share comes out of the imported stock first.
         return n_ok, draft.take(bom, n_ok, earth_i, earth_q)
 
+    for k, n in renew.items():
+        if crew_own:
+            n = min(n, free_builders - sum(s[1] for s in starts))
+        if n <= 0:
+            continue
+        # Replacements are owed whatever the mix: they take no carry and are not growth.
+        n_ok, imported = take(k, n, record=True)
+        book.renewing[k] += n_ok
+        book.renew_waiting = book.renew_waiting or n_ok < n
+        if n_ok:
+            starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
+            if gens.on:
+                gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
     for k in labour_share:
         if crew_own:
             # Each idle robot starts one copy; kinds share the builders by labour.

@@ -49,10 +49,14 @@ class PlanBasis:
             materials are unlimited).
         use_bom: Per unit of each buildable kind: what the chain consumes of every item, then
             its direct bill of materials, side by side (a satellite with its kick stage).
+        sets_lot: Whether each buildable kind's bill sets the plan's floor of one bill of each
+            part while a replacement waits for parts (storage does not: see
+            :func:`production_plan`).
         shares_memo: Today's shares by (bottleneck, rail done, producing): the same inputs give
             the same mix, so it is worked out once per key.
-        lot_memo: One unit's bill of each part, the largest over the kinds in today's mix, by
-            which kinds are in it (a handful of mixes in a run; read, never modified).
+        lot_memo: One unit's bill of each part, the largest over the kinds whose bill sets
+            today's floor, by which kinds those are (a handful of masks in a run; read, never
+            modified).
     """
 
     worst_month_lit: float
@@ -64,6 +68,7 @@ class PlanBasis:
     mass_kg: np.ndarray
     days_per_kg: np.ndarray
     use_bom: np.ndarray
+    sets_lot: np.ndarray
     shares_memo: dict[tuple, dict[str, float]] = field(default_factory=dict)
     lot_memo: dict[bytes, np.ndarray] = field(default_factory=dict)
 
@@ -156,6 +161,7 @@ class PlanBasis:
             mass_kg=mass_kg,
             days_per_kg=days_per_kg,
             use_bom=np.array(use_bom).reshape(len(buildable), 2 * n_nodes),
+            sets_lot=np.array([units[k].role != "storage" for k in buildable], dtype=bool),
         )
 
 
@@ -382,11 +388,17 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # Stock is kept for `stock_days` of the plan, and never below one unit's bill of each
         # part: a part that a kind uses little of (a robot's storage cells when no storage is
         # built) would otherwise stay a few kg short of one bill, and that kind never starts.
-        in_mix = s > 0
-        lot = basis.lot_memo.get(in_mix.tobytes())
+        # While a replacement waits for its parts (lunarcity/stages/renewal.py), storage's bill
+        # does not set the floor: its 8.5 t of cells held the iron of metzger2013's only metal
+        # works (5 t of cells sat unused while its robots aged out for want of 0.5 t of motors).
+        # Storage keeps its share of the plan's need; dropping its floor for good delayed the
+        # default city's first bank from day ~240 past year 2 (its share's 30 days of need
+        # never add up to one bank's cells).
+        sets_lot = (s > 0) & basis.sets_lot if city.jobs.renew_waiting else s > 0
+        lot = basis.lot_memo.get(sets_lot.tobytes())
         if lot is None:
-            lot = basis.use_bom[in_mix, nodes:].max(axis=0, initial=0.0)
-            basis.lot_memo[in_mix.tobytes()] = lot
+            lot = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
+            basis.lot_memo[sets_lot.tobytes()] = lot
         target = np.maximum(city.params.planner.stock_days * need, lot)
         gap = np.maximum(0.0, target - city.stock)
         batches = (gap * city.recipe_book.per_output).max(axis=1)

@@ -126,6 +126,7 @@ ROLES: dict[str, dict[str, Role]] = {
         "produce_share": L,
         "launch_power_share": L,
         "stock_days": L,
+        "renew_margin_years": L,
     },
     "LearningConfig": {**_NOTES, "progress_ratio": U},
     "GenerationsConfig": {**_NOTES, "enabled": L},

@@ -431,6 +431,14 @@ class PlannerConfig(Section):
     stock_days: float = Field(
         30.0, gt=0, le=MAX_DAYS, description="Days of parts the fabs keep ahead of the builders"
     )
+    # At most 1000 years: anything past the longest lifetime means always.
+    renew_margin_years: float = Field(
+        2.0,
+        ge=0,
+        le=1000,
+        description="How long before a unit's end of life its replacement starts, beyond one "
+        "robot's time to assemble it (lunarcity/stages/renewal.py)",
+    )
 
 
 class LearningConfig(Section):

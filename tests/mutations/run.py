@@ -246,6 +246,36 @@ MUTATIONS: tuple[Mutation, ...] = (
         (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
     ),
     Mutation(
+        "renewal_margin_ignored",
+        "replacements start only one robot's build time ahead of the end of life",
+        "lunarcity/stages/renewal.py",
+        ((r"\+ margin_years \* DAYS_PER_YEAR", "+ 0.0 * margin_years"),),
+        ("tests/test_renewal.py::test_horizon_is_one_robots_build_time_plus_the_margin",),
+    ),
+    Mutation(
+        "renewal_holds_no_parts",
+        "a kind owed replacements lets smaller jobs take the parts it waits for",
+        "lunarcity/stages/jobs.py",
+        (
+            (
+                r"holders = \{relief, behind, \*\(k for k in renew",
+                "holders = {relief, behind, *(k for k in ()",
+            ),
+        ),
+        (
+            "tests/test_renewal.py::test_a_cohort_near_its_end_of_life_is_replaced_first_and_holds_its_parts",
+        ),
+    ),
+    Mutation(
+        "renewal_forgets_its_cover",
+        "a replacement started covers no unit, so the same units are replaced again and again",
+        "lunarcity/stages/jobs.py",
+        ((r"book\.renewing\[k\] \+= n_ok", "book.renewing[k] += 0"),),
+        (
+            "tests/test_renewal.py::test_a_cohort_near_its_end_of_life_is_replaced_first_and_holds_its_parts",
+        ),
+    ),
+    Mutation(
         "ore_haul_distance_ignored",
         "hauling ore from the mine costs no labour",
         "lunarcity/stages/labour.py",
