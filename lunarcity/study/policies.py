@@ -131,17 +131,21 @@ def evaluate(
     outcome: str = "industrial_mass_t",
     flag: str = "met_within_horizon",
     fixed: dict[str, Any] | None = None,
+    also: dict[str, Any] | None = None,
 ) -> tuple[list[PolicyRow], int]:
     """Run every policy over one shared sample of uncertainties; the rows and the best index.
 
     Every run takes the same run seed (common random numbers: lander losses and failures are
-    the same draws in every cell), so the comparison reproduces exactly on rerun.
+    the same draws in every cell), so the comparison reproduces exactly on rerun. ``also`` is
+    one more policy run after the grid's when the grid lacks it (the default policy).
     """
     import lunarcity
     from lunarcity.sweeps.worker import extract_outcomes
 
     check_roles(levers, uncertainties, scenario)
     policies = grid(levers)
+    if also is not None and also not in policies:
+        policies.append(also)
     scenarios = sample(uncertainties, n, seed)
     flags = np.zeros((len(policies), n), dtype=bool)
     values = np.zeros((len(policies), n))
@@ -180,15 +184,46 @@ def policy_table(rows: list[PolicyRow], best: int, outcome: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def policy_section(spec: StudySpec) -> str:
-    """The report's policy section for a study spec with ``levers:`` (run here, serially).
+@dataclass(frozen=True)
+class Comparison:
+    """A study's policy comparison.
+
+    Attributes:
+        rows: Each policy's figures (the grid's, then the default policy if the grid lacks it).
+        best: The best policy's index by :data:`RULE`.
+        default: The default policy's index (the scenario's own lever values).
+        samples: Draws of the uncertainties each policy ran on.
+        outcome: The deciding outcome compared.
+        flag: The success flag counted.
+    """
+
+    rows: list[PolicyRow]
+    best: int
+    default: int
+    samples: int
+    outcome: str
+    flag: str
+
+
+def default_levers(spec: StudySpec) -> dict[str, Any]:
+    """The scenario's own value of each lever (the spec's fixed values applied)."""
+    from lunarcity.study.default_run import default_scenario, default_value
+
+    scenario = default_scenario(spec, list(spec.parameters))
+    return {path: default_value(path, scenario) for path in spec.levers}
+
+
+def compare_policies(spec: StudySpec) -> Comparison:
+    """Run a study spec's policies (``levers:``) over its shared sample (here, serially).
 
     The uncertainties are the spec's ranges named in ``uncertainties:``, drawn uniformly
     ``policy_samples`` times from the spec's seed; every run takes that seed too, and the
-    spec's ``fixed:`` values (and its destination) hold in every run.
+    spec's ``fixed:`` values (and its destination) hold in every run. The default policy (the
+    scenario's lever values) is run too when the grid lacks it.
     """
     ranges = {p: (spec.parameters[p].low, spec.parameters[p].high) for p in spec.uncertainties}
     flag = spec.study.questions.success
+    default = default_levers(spec)
     rows, best = evaluate(
         spec.scenario,
         spec.levers,
@@ -199,16 +234,53 @@ def policy_section(spec: StudySpec) -> str:
         outcome=spec.policy_outcome,
         flag=flag,
         fixed=dict(spec.fixed),
+        also=default,
     )
+    index = next(k for k, r in enumerate(rows) if r.levers == default)
+    return Comparison(rows, best, index, spec.policy_samples, spec.policy_outcome, flag)
+
+
+def policy_summary(comparison: Comparison) -> dict[str, Any]:
+    """The comparison's headline for summary.json: the best policy against the default's."""
+
+    def said(k: int) -> dict[str, Any]:
+        r = comparison.rows[k]
+        return {
+            "levers": r.levers,
+            "share": r.success.share,
+            "low": r.success.low,
+            "high": r.success.high,
+            "median": r.median,
+        }
+
+    return {
+        "rule": RULE,
+        "count": len(comparison.rows),
+        "samples": comparison.samples,
+        "outcome": comparison.outcome,
+        "flag": comparison.flag,
+        "best": said(comparison.best),
+        "default": said(comparison.default),
+        "best_is_default": comparison.best == comparison.default,
+    }
+
+
+def policy_section(spec: StudySpec, comparison: Comparison) -> str:
+    """The report's policy section for a study spec with ``levers:``."""
+    rows, flag = comparison.rows, comparison.flag
+    extra = len(rows) - len(grid(spec.levers))
+    default = " and the scenario's own (the default policy)" if extra else ""
     lines = [
         "",
         "## Policies",
         "",
-        f"{count(len(rows), 'policy', 'policies')} (every combination of the levers), each run "
-        f"on the same {count(spec.policy_samples, 'draw')} of {', '.join(spec.uncertainties) or 'no uncertainty'} "
+        f"{count(len(rows), 'policy', 'policies')} (every combination of the levers{default}), "
+        f"each run on the same {count(spec.policy_samples, 'draw')} of "
+        f"{', '.join(spec.uncertainties) or 'no uncertainty'} "
         f"(uniform within the spec's ranges, seed {spec.seed}). Share: runs meeting "
         f"`{flag}`, with its 95 % Wilson interval; regret: the best policy's "
-        f"`{spec.policy_outcome}` in the same draw less the policy's own.",
+        f"`{spec.policy_outcome}` in the same draw less the policy's own. The default policy "
+        f"is row {comparison.default + 1}.",
         "",
     ]
-    return "\n".join(lines) + "\n" + policy_table(rows, best, spec.policy_outcome)
+    return "\n".join(lines) + "\n" + policy_table(rows, comparison.best, spec.policy_outcome)

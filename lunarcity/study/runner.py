@@ -28,7 +28,8 @@ from lunarcity.errors import InputError
 from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
-from lunarcity.study.policies import policy_section
+from lunarcity.study.default_run import findings
+from lunarcity.study.policies import compare_policies, policy_section, policy_summary
 from lunarcity.study.records import earth_draws, read_phase
 from lunarcity.study.report import write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
@@ -280,15 +281,17 @@ def _run_one(
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
     figures = _write_outputs(spec, root, screened, ranked, sobol_phase, draws)
     text = write_report(spec, screened, ranked, facts, figures)
+    extra: dict[str, Any] = {
+        "reduced": reduced,
+        "runs": {p: t["runs"] for p, t in facts["phases"].items()},
+        **findings(spec, sobol_phase, screened.kept, draws),
+    }
     if spec.levers:
-        text += policy_section(spec)
+        comparison = compare_policies(spec)
+        text += policy_section(spec, comparison)
+        extra["policies"] = policy_summary(comparison)
     write_text_atomic(text, root / REPORT_FILE)
-    head = summary(
-        spec,
-        screened,
-        ranked,
-        {"reduced": reduced, "runs": {p: t["runs"] for p, t in facts["phases"].items()}},
-    )
+    head = summary(spec, screened, ranked, extra)
     write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
     return StudyResult(root, spec, screened, ranked, head, ran)
 
