@@ -71,6 +71,32 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
         assert "source:" in line or "assumption:" in line
 
 
+def test_the_summary_carries_the_openings_findings(done) -> None:
+    """Issue 29: when, what holds it back, the default run's place, the best policy."""
+    out, result = done
+    summary = json.loads((out / "summary.json").read_text())
+    runs = pl.read_parquet(out / "tables" / "runs.parquet")
+    base = runs.filter(pl.col("draw") == 0)
+    a_and_b = summary["success"]["n"]  # the independent runs every share counts
+    years = summary["success_years"]
+    assert years["runs"] == a_and_b and 0 < years["successes"] <= a_and_b
+    assert years["low"] <= years["median"] <= years["high"] <= 1.0  # a one-year study
+    binding = summary["binding"]
+    assert sum(b["runs"] for b in binding) == a_and_b
+    assert {b["name"] for b in binding} <= set(base["bottleneck"].to_list())
+    # The default run: the scenario's 10-day interval and 100 t lander among the kept inputs.
+    place = summary["default_run"]
+    values = {i["parameter"]: i["value"] for i in place["inputs"]}
+    want = {"earth.lander_interval_days": 10.0, "earth.lander_payload_t": 100.0}
+    assert values == {p: want[p] for p in result.screened.kept}
+    assert 0.0 <= place["percentile"] <= 1.0 and place["outcome"] > 0
+    # The policies: two planner policies, the default (the scenario's grow_then_produce) among them.
+    policies = summary["policies"]
+    assert policies["count"] == 2
+    assert policies["default"]["levers"] == {"planner.policy": "grow_then_produce"}
+    assert policies["best"]["share"] >= policies["default"]["share"]
+
+
 def test_the_report_reads_as_plain_numbers_and_words(done) -> None:
     """Issue 29: no e-notation, no "(s)" plurals, a share of a chosen box, plain figure titles."""
     import re

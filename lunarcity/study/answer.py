@@ -109,6 +109,98 @@ def _decides(summary: dict[str, Any]) -> str | None:
     return None
 
 
+#: How many binding constraints the opening names (the rest bind fewer runs).
+CONSTRAINTS_SAID = 3
+
+
+def _policies_plain(summary: dict[str, Any], reaches: str) -> str | None:
+    """The best policy found against the default policy's, in words (``reaches``: its verb)."""
+    p = summary.get("policies")
+    if not p:
+        return None
+    best, default = p["best"], p["default"]
+    n = count(p["count"], "policy", "policies")
+    if p.get("best_is_default"):
+        return (
+            f"Of the {n} compared over the same cases, the default ({plain.policy(default['levers'])}) "
+            f"works best: it {reaches} in {_pct(default['share'])} of them."
+        )
+    tie = (
+        ", the same share, and it falls less short of the best policy in each case"
+        if _pct(best["share"]) == _pct(default["share"])
+        else ""
+    )
+    return (
+        f"The best of the {n} compared over the same cases ({plain.policy(best['levers'])}) "
+        f"{reaches} in {_pct(best['share'])} of them, against {_pct(default['share'])} for the "
+        f"default policy ({plain.policy(default['levers'])}){tie}."
+    )
+
+
+def _default_plain(summary: dict[str, Any]) -> str | None:
+    """The default run placed in the study's range in one sentence."""
+    d = summary.get("default_run")
+    if not d:
+        return None
+    ends = [
+        plain.at_end(i["parameter"], i["value"], i["position"])
+        for i in d["inputs"]
+        if i["favourable"] is not None
+    ]
+    where = {
+        "favourable": "at a favourable corner of the ranges sampled",
+        "unfavourable": "at an unfavourable corner of the ranges sampled",
+        "mixed": "at a corner of the ranges sampled, favourable in some figures and not in others",
+        "middle": "near the middle of the ranges sampled",
+    }[d["corner"]]
+    text = "The default run, with the scenario's own figures, sits " + where
+    if ends:
+        text += f" ({plain.listing(ends)})"
+    if d.get("percentile") is not None:
+        what = plain.outcome(summary.get("deciding_outcome"))
+        text += f"; for {what} it beats {_pct(d['percentile'])} of the cases sampled"
+    return text + "."
+
+
+def _years_plain(summary: dict[str, Any], reach: str) -> str | None:
+    """When: the year among the cases that succeed."""
+    y = summary.get("success_years")
+    if not y:
+        return None
+    return (
+        f"Among the cases that {reach}, half do by year {number(y['median'], 2)}, and nine in "
+        f"ten between year {number(y['low'], 2)} and year {number(y['high'], 2)}."
+    )
+
+
+def _binding_plain(summary: dict[str, Any], subject: str) -> str | None:
+    """What holds it back: the constraint binding most days, counted over the cases."""
+    said = [
+        f"{plain.constraint(b['name'])} in {_pct(b['share'])}"
+        for b in summary.get("binding", [])[:CONSTRAINTS_SAID]
+        if b["name"] != "none"
+    ]
+    if not said:
+        return None
+    return f"What holds {subject} back on most days is {plain.listing(said)} of the cases."
+
+
+def _findings_plain(summary: dict[str, Any], reach: tuple[str, str]) -> list[str]:
+    """When, what holds the city back, the default's place and the best policy, in words.
+
+    Args:
+        summary: One study's (or destination's) summary.
+        reach: Success as a verb, plural and singular ("get there", "gets there").
+    """
+    lines = [
+        _years_plain(summary, reach[0]),
+        _binding_plain(summary, "the city"),
+        _default_plain(summary),
+        _policies_plain(summary, reach[1]),
+    ]
+    return [line for line in lines if line]
+
+
 def _city_plain(city: dict[str, Any]) -> list[str]:
     """The city's answer in plain words: how likely, when, what decides it, where it works."""
     s = city.get("success")
@@ -136,7 +228,7 @@ def _city_plain(city: dict[str, Any]) -> list[str]:
     where = _conditions(city, "met_within_horizon", city.get("name", CITY))
     if where:
         lines.append(f"It gets there mostly when {where}.")
-    return lines
+    return lines + _findings_plain(city, ("get there", "gets there"))
 
 
 def _route_plain(route: dict[str, Any]) -> list[str]:
@@ -190,7 +282,18 @@ def _route_plain(route: dict[str, Any]) -> list[str]:
             f"In the closest case{at} the Earth route lifts {number(spreads[near]['largest'], 2)} "
             "times the mass the Moon route lifts; 1 would be break-even."
         )
-    return lines
+    return lines + _route_findings(parts)
+
+
+def _route_findings(parts: dict[str, dict[str, Any]]) -> list[str]:
+    """The findings at the destination where the route comes closest (the first of equals)."""
+    if not parts:
+        return []
+    near = max(parts, key=lambda n: (parts[n].get("deciding_spread") or {}).get("largest", 0.0))
+    found = _findings_plain(parts[near], ("break even", "breaks even"))
+    if found and near:
+        found[0] = f"At {plain.place(near)}: " + found[0][0].lower() + found[0][1:]
+    return found
 
 
 def _status_plain(summaries: list[dict[str, Any]]) -> str:

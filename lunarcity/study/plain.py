@@ -111,6 +111,18 @@ INPUTS: dict[str, Words] = {
         "radiators weigh at least {} kg a square metre",
         "radiators weigh at most {} kg a square metre",
     ),
+    "planner.policy": Words("how the city chooses what to build", "", ""),
+    "planner.launch_power_share": Words(
+        "the share of power the mass driver may draw",
+        "the mass driver may draw at least {} of the power",
+        "the mass driver may draw at most {} of the power",
+    ),
+    "earth.manifest": Words("how each lander's cargo is chosen", "", ""),
+    "earth.stockpile_years": Words(
+        "the years of supplies Earth lands ahead",
+        "Earth lands at least {} years of supplies ahead",
+        "Earth lands at most {} years of supplies ahead",
+    ),
     "mass_driver.max_accel_g": Words(
         "how hard the mass driver may accelerate",
         "the mass driver accelerates at least {} g",
@@ -213,3 +225,44 @@ def listing(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+#: The constraints a run names as binding (lunarcity/stages/bottleneck.py) in words.
+CONSTRAINTS: dict[str, str] = {
+    "power": "power",
+    "labour": "robot labour (building and digging)",
+    "imports": "supplies only Earth makes",
+    "launch": "the mass driver's launches",
+    "none": "nothing",
+}
+
+
+def constraint(name: str) -> str:
+    """A binding constraint in words; a short material by its name (``material:storage_cells``)."""
+    if name.startswith("material:"):
+        return f"a shortage of {_spaced(name.split(':', 1)[1])}"
+    return CONSTRAINTS.get(name, _spaced(name))
+
+
+def value(v: object) -> str:
+    """A lever's or input's value in words: a number to two significant digits, a name spaced."""
+    if v is None:
+        return "never"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int | float):
+        return number(float(v), 2)
+    return place(str(v))
+
+
+def policy(levers: dict[str, object]) -> str:
+    """A policy in words: each lever's noun and its value."""
+    return listing([f"{noun(p)}: {value(v)}" for p, v in levers.items()])
+
+
+def at_end(parameter: str, v: object, position: float | None) -> str:
+    """Where an input's default sits: its value, and the end of its range it is at."""
+    if position is None:
+        return f"{noun(parameter)}: {value(v)}"
+    end = "the top" if position >= 0.5 else "the bottom"
+    return f"{noun(parameter)} at {end} of its range ({value(v)})"
