@@ -254,6 +254,13 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
             and np.isfinite([r["ST"], r["ST_conf"]]).all()
         ],
         "success_flag": spec.study.questions.success,
+        # Each numeric input's sampled range, so the answer says a PRIM bound against the
+        # ranges the study ran with, whatever its spec says later.
+        "ranges": {
+            p: [v.low, v.high]
+            for p, v in spec.parameters.items()
+            if getattr(v, "low", None) is not None
+        },
     }
     if ranked.deciding_spread is not None:
         out["deciding_spread"] = asdict(ranked.deciding_spread)

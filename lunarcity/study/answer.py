@@ -80,7 +80,8 @@ def _conditions(summary: dict[str, Any], flag: str, study: str) -> str | None:
     box = summary.get("prim", {}).get(flag)
     if not box or not box["limits"]:
         return None
-    full = _full_ranges(study)
+    # The ranges the study was run with (its summary's), else its spec's today.
+    full = {**_full_ranges(study), **{k: tuple(v) for k, v in summary.get("ranges", {}).items()}}
     said = []
     for limit in box["limits"]:
         name = limit.split(" in ")[0].strip() if " in {" in limit else limit.split("<=")[1].strip()

@@ -66,6 +66,11 @@ def default_value(path: str, scenario: Mapping[str, Any]) -> Any:
         return found
     if parts[0] == "satellite" and len(parts) == 3:
         return _walk(_data("satellites.yaml"), ["figure_sets", parts[1], parts[2]])
+    if parts[:2] == ["economy", "make_up"] and len(parts) == 3:
+        # Unset, a make-up is the recipe's own input (data/recipes.yaml), whose range it lies in.
+        for recipe in (_data("recipes.yaml").get("recipes") or {}).values():
+            if parts[2] in (recipe.get("ranges") or {}):
+                return recipe["inputs"][parts[2]]
     return None
 
 
