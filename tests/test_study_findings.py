@@ -204,3 +204,25 @@ def test_the_new_sentences_are_plain_and_their_figures_are_the_summarys(tmp_path
     stated = opening.replace("95 % interval", "interval")
     for figure in FIGURE.findall(stated):
         assert figure in shown, f"{figure!r} in the opening matches no figure in the summaries"
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "named"),
+    [
+        ("default_run", {**CITY_FULL["default_run"], "percentile": 1.5}, "percentile"),
+        ("binding", [{"name": "power", "runs": 3, "share": -0.1}], "share"),
+        ("policies", {**CITY_FULL["policies"], "best": {"levers": {}, "share": 2}}, "share"),
+    ],
+)
+def test_a_garbled_finding_is_refused_naming_its_field(
+    tmp_path: Path, field: str, bad: object, named: str
+) -> None:
+    from lunarcity.errors import InputError
+    from lunarcity.study.summary_schema import CitySummary, read_summary
+
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps({**CITY_FULL, field: bad}))
+    with pytest.raises(InputError, match=named):
+        read_summary(path, CitySummary)
+    path.write_text(json.dumps(CITY_FULL))
+    assert read_summary(path, CitySummary)["policies"]["count"] == 4

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pydantic
 from pydantic import Field
@@ -67,6 +67,57 @@ class Box(_Part):
     limits: list[str]
 
 
+class YearSpread(_Part):
+    """The year among the runs that succeed."""
+
+    successes: int = Field(ge=0)
+    runs: int = Field(ge=0)
+    median: float = Field(ge=0)
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
+class Binding(_Part):
+    """A constraint and the share of runs it bound most days in."""
+
+    name: str
+    runs: int = Field(ge=0)
+    share: Share
+
+
+class InputPlace(_Part):
+    """One sampled input's default against its range."""
+
+    parameter: str
+    value: float | str | None = None
+    position: Share | None = None
+    favourable: bool | None = None
+
+
+class DefaultRun(_Part):
+    """The default run placed in the study's range."""
+
+    corner: Literal["favourable", "unfavourable", "mixed", "middle"]
+    percentile: Share | None = None
+    inputs: list[InputPlace] = []
+
+
+class PolicyShare(_Part):
+    """One policy's levers and share meeting the flag."""
+
+    levers: dict[str, Any]
+    share: Share
+
+
+class Policies(_Part):
+    """The best policy found against the default policy."""
+
+    count: int = Field(ge=1)
+    best: PolicyShare
+    default: PolicyShare
+    best_is_default: bool
+
+
 class StudySummary(_Part):
     """One study's (or one destination's) summary.json."""
 
@@ -81,6 +132,10 @@ class StudySummary(_Part):
     success: Interval | None = None
     survival: Survival = Survival()
     prim: dict[str, Box | None] = {}
+    success_years: YearSpread | None = None
+    binding: list[Binding] = []
+    default_run: DefaultRun | None = None
+    policies: Policies | None = None
 
 
 class CitySummary(StudySummary):
