@@ -95,6 +95,9 @@ def test_the_summary_carries_the_openings_findings(done) -> None:
     assert policies["count"] == 2
     assert policies["default"]["levers"] == {"planner.policy": "grow_then_produce"}
     assert policies["best"]["share"] >= policies["default"]["share"]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Findings" in report and "The default run (the scenario's own figures)" in report
+    assert "The default policy is row 1." in report  # grow_then_produce, the grid's first
 
 
 def test_the_report_reads_as_plain_numbers_and_words(done) -> None:

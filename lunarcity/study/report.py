@@ -404,3 +404,50 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
     if reduced:
         lines += ["", f"**Reduced N**: each destination's study used {reduced}."]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def findings_section(found: dict[str, Any], outcome: str) -> str:
+    """The report's findings: the year among successes, the binding constraints, the default run.
+
+    Args:
+        found: The summary's findings (lunarcity.study.default_run.findings).
+        outcome: The deciding outcome.
+    """
+    lines = ["", "## Findings", ""]
+    years = found.get("success_years")
+    if years:
+        lines.append(
+            f"- Year of success among the {count(years['successes'], 'run')} that succeed (of "
+            f"{years['runs']:,}): median {number(years['median'], 3)}, 5-95 % "
+            f"{number(years['low'], 3)} to {number(years['high'], 3)}."
+        )
+    if found.get("binding"):
+        said = ", ".join(
+            f"`{b['name']}` {_pct(b['share'])} ({count(b['runs'], 'run')})"
+            for b in found["binding"]
+        )
+        lines.append(f"- The constraint that bound the most days, counted over the runs: {said}.")
+    place = found.get("default_run")
+    if place:
+        where = "; ".join(_place(i) for i in place["inputs"])
+        corner = {"middle": "near the middle"}.get(
+            place["corner"], f"at a {place['corner']} corner"
+        )
+        value = place["outcome"]
+        said = f"- The default run (the scenario's own figures) sits **{corner}** of the ranges "
+        said += f"sampled: {where}. Its `{outcome}` is "
+        said += "not known" if value is None else number(value, 4)
+        if place.get("percentile") is not None:
+            said += f", above {_pct(place['percentile'])} of the runs sampled"
+        lines.append(said + ".")
+    return "\n".join(lines) + "\n" if len(lines) > 3 else ""
+
+
+def _place(i: dict[str, Any]) -> str:
+    """One input's default against its range, for the findings."""
+    value = "never" if i["value"] is None else str(i["value"])
+    notes = [] if i["position"] is None else [f"position {number(i['position'], 2)} of its range"]
+    notes.append(f"rank correlation {number(i['effect'], 2)}")
+    if i["favourable"] is not None:
+        notes.append("favourable" if i["favourable"] else "unfavourable")
+    return f"`{i['parameter']}` = {value} ({', '.join(notes)})"

@@ -31,7 +31,7 @@ from lunarcity.study.analysis import Ranked, Screened, destinations_summary, ran
 from lunarcity.study.default_run import findings
 from lunarcity.study.policies import compare_policies, policy_section, policy_summary
 from lunarcity.study.records import earth_draws, read_phase
-from lunarcity.study.report import write_index, write_report
+from lunarcity.study.report import findings_section, write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
 from lunarcity.study.words import count
 from lunarcity.sweeps.plots import feasibility_map, sensitivity_chart
@@ -281,10 +281,12 @@ def _run_one(
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
     figures = _write_outputs(spec, root, screened, ranked, sobol_phase, draws)
     text = write_report(spec, screened, ranked, facts, figures)
+    found = findings(spec, sobol_phase, screened.kept, draws)
+    text += findings_section(found, spec.study.sobol.outcomes[0])
     extra: dict[str, Any] = {
         "reduced": reduced,
         "runs": {p: t["runs"] for p, t in facts["phases"].items()},
-        **findings(spec, sobol_phase, screened.kept, draws),
+        **found,
     }
     if spec.levers:
         comparison = compare_policies(spec)
