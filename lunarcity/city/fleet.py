@@ -265,11 +265,12 @@ class Fleet:
         self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
-        for uid in table["id"][rows].tolist():
-            agent = agents[uid] if uid < len(agents) else None
-            if agent is not None:  # an agent nobody made needs no removal
-                agent.remove()
-                agents[uid] = None
+        if len(agents) > 1:  # agents were made (a run nobody inspects makes none)
+            for uid in table["id"][rows].tolist():
+                agent = agents[uid] if uid < len(agents) else None
+                if agent is not None:  # an agent nobody made needs no removal
+                    agent.remove()
+                    agents[uid] = None
         table.remove_rows(rows)
 
     def agent(self, uid: int) -> Unit | None:

@@ -150,6 +150,7 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     monthly = city.day % WEAR_EVERY_DAYS == 0
     failed = scrapped = 0
     scrapped_kg: list[tuple[float, float]] = []
+    recycled = False
     # Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit on a
     # broken unit changes nothing.
     counts = [fleet.tables[k].n for k in rates.kinds]
@@ -175,16 +176,25 @@ def wear_and_scrap(city: LunarCity) -> Wear:
         if cohort >= 0 and fleet.born_on(kind, cohort):
             old = np.flatnonzero(t["born"] <= cohort)
             if len(old):
-                scrapped_kg.append(scrap(city, kind, old))
+                mass, imported, recycled_kg = scrap(city, kind, old)
+                scrapped_kg.append((mass, imported))
                 scrapped += len(old)
+                recycled = recycled or recycled_kg > 0
+    if recycled:
+        # The scrap pool's mix is read only by tomorrow's recipes: it is followed once, after
+        # the day's last scrapping, not after each kind's (benchmarks/run.py's default_30y_s).
+        recipes.remelt_follows_scrap(city)
     return Wear(failed=failed, scrapped=scrapped, scrapped_kg=tuple(scrapped_kg))
 
 
-def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float]:
+def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float, float]:
     """Scrap units of ``kind`` at table ``rows``: recycle what the kind allows, waste the rest.
 
+    The remelt recipe follows the scrap pool's new mix only when the caller says so
+    (:func:`lunarcity.stages.recipes.remelt_follows_scrap`), once after a day's scrapping.
+
     Returns:
-        The units' mass and the imported kg inside them (kg).
+        The units' mass, the imported kg inside them and the kg recycled into scrap.
     """
     spec = city.unit_spec(kind)
     t = city.fleet.tables[kind]
@@ -197,8 +207,6 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float]:
     # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
     # remelting returns that mix, not a fixed alloy.
     recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
-    if recycled > 0:
-        recipes.remelt_follows_scrap(city)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
     robots_jobs = t["job"][rows] if spec.role == "robot" else None
     city.fleet.remove(kind, rows)
@@ -207,4 +215,4 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float]:
         jobs = city.jobs.table
         orphan = np.isin(jobs["id"], robots_jobs[robots_jobs > 0])
         jobs["builder"][orphan] = 0
-    return mass, imported
+    return mass, imported, recycled
