@@ -3,10 +3,12 @@
 Starting (:func:`start_jobs`): each buildable kind banks fractional starts in proportion to its
 share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
-installed base first; the kind that relieves yesterday's bottleneck goes before them all. Parts
-are held back for it, and for the growth kind furthest behind its share, when they cannot start.
-Output (satellites, rail) takes parts only after the builders. With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's
-assembly labour; with ``crew: own_copy`` every idle robot starts one copy.
+installed base first. Before them, the kind that relieves yesterday's bottleneck and output
+(satellites, rail) share scarce parts by the planner's shares (:func:`relief_first`): the one
+owed more of its share of the mass they started on scarce days goes first. Parts are held back
+for the relief kind, and for the growth kind furthest behind its share, when they cannot start.
+With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's assembly labour; with
+``crew: own_copy`` every idle robot starts one copy.
 
 Progress (:func:`progress_jobs`): pooled crews finish the oldest jobs first; a robot building its
 own copy works on its job alone. A finished job becomes a unit near its builder (placed by
@@ -57,6 +59,9 @@ class JobBook:
         self.next_seq = 0
         # Fractional starts banked per kind; a whole one opens a job when parts allow.
         self.carry = dict.fromkeys(kind_names, 0.0)
+        # Per relief kind: kg of build mass it is owed against output on days parts were
+        # scarce (negative: output is owed); see :func:`relief_first`.
+        self.relief_owed = dict.fromkeys(kind_names, 0.0)
 
     @property
     def n(self) -> int:
@@ -146,11 +151,15 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     relief = city.plan_basis.relief.get(city.bottleneck)
     if relief not in shares or relief not in growth_kinds:
         relief = None
-    # Output (rail, satellites) then takes the parts for its share before the growth kinds:
+    # Output (rail, satellites) takes the parts for its share before the growth kinds:
     # behind them it starved whenever parts rather than labour bound the day (with learning
     # on, the growth kinds' cheap labour started enough of them to take every kg of
-    # electronics, and the track was never finished).
-    order = sorted(shares, key=lambda k: (k != relief, k in growth_kinds, lag(k), k))
+    # electronics, and the track was never finished). Between the relief kind and output,
+    # the one owed more of its share of scarce parts goes first (:func:`relief_first`).
+    outputs = [k for k in shares if k not in growth_kinds]
+    first = relief_first(book, relief, outputs)
+    rank = {relief: 0 if first else 2, **dict.fromkeys(outputs, 1)}
+    order = sorted(shares, key=lambda k: (rank.get(k, 3), lag(k), k))
     # The growth kind furthest behind its share also holds its parts when it cannot start:
     # otherwise the relief kind and smaller units take the stock every day, and a kind that
     # is never the relief (robots while labour is not short) is never built, not even to
@@ -179,6 +188,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     draft = city.stocks.draft()
     stock, stock_imp = draft.stock, draft.stock_imp
     reserved: dict[int, float] = {}
+    short_kinds: set[str] = set()  # kinds a start of which its parts could not back today
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
 
@@ -219,6 +229,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         if n_ok < n:
             if record:
                 shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
+                short_kinds.add(kind)
             if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
@@ -261,6 +272,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                 if gens.on:
                     gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
                 open_work += unit_days[k]
+    if relief is not None and short_kinds.intersection([relief, *outputs]):
+        started = {k: 0.0 for k in [relief, *outputs]}
+        for k, n_ok, _, _, factor in starts:
+            if k in started:
+                started[k] += n_ok * units[k].mass_kg * factor
+        settle_relief(book, relief, outputs, shares, started)
     if starts:
         draft.commit()
         _open(city, starts, idle)
@@ -268,6 +285,56 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         opened=tuple((s[0], s[1]) for s in starts),
         shortfalls=tuple(shortfalls),
     )
+
+
+def relief_first(book: JobBook, relief: str | None, outputs: list[str]) -> bool:
+    """Whether the relief kind starts before output today.
+
+    Both need some of the same parts (a solar plant and a satellite both take solar cells and
+    electronics), and whichever starts first takes what the other would have used. Either kind
+    first every day starves the other once parts bind every day: the relief first built no
+    satellite after year 10 of the default city (power bound every day), output first no solar
+    plant after year 5. So the one owed more of its share of the mass the two started on days
+    parts were scarce goes first (:func:`settle_relief`). On a tie (a relief kind that has not
+    yet competed) output goes first: its share is what the plan produces for, and the relief
+    kind still goes before the growth kinds and holds its parts when it cannot start.
+
+    Args:
+        book: The job book (its ``relief_owed`` is read).
+        relief: The kind that relieves yesterday's bottleneck (None: none can be built).
+        outputs: The output kinds in today's mix.
+    """
+    return relief is None or not outputs or book.relief_owed[relief] > 0.0
+
+
+def settle_relief(
+    book: JobBook,
+    relief: str,
+    outputs: list[str],
+    shares: dict[str, float],
+    started: dict[str, float],
+) -> None:
+    """Credit the relief kind and output with their shares of today's starts, parts being scarce.
+
+    The planner's mass shares say how the build mass is split; on a day parts held back a start
+    of either, the mass the two started is split by those shares, and what each started less
+    than its part is owed to it (the relief kind's balance; output's is its negative). A kind
+    owed mass goes first next time (:func:`relief_first`), so over scarce days each gets its
+    share of the parts the two need, and neither starves the other.
+
+    Args:
+        book: The job book (``relief_owed`` is updated).
+        relief: Today's relief kind.
+        outputs: The output kinds in today's mix.
+        shares: Today's mass shares by kind (the planner's).
+        started: kg of build mass each of ``relief`` and ``outputs`` started today.
+    """
+    s_relief = shares[relief]
+    s_out = math.fsum(shares[k] for k in outputs)
+    total = math.fsum(started.values())
+    if s_relief + s_out <= 0.0:
+        return
+    book.relief_owed[relief] += s_relief / (s_relief + s_out) * total - started[relief]
 
 
 def _open(
