@@ -5,7 +5,7 @@ share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
 installed base first. Before them, the kind that relieves yesterday's bottleneck and output
 (satellites, rail) share scarce parts by the planner's shares (:func:`relief_first`): the one
-owed more of its share of the mass they started on scarce days goes first. Parts are held back
+owed more of its share of the parts that were short goes first. Parts are held back
 for the relief kind, and for the growth kind furthest behind its share, when they cannot start.
 With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's assembly labour; with
 ``crew: own_copy`` every idle robot starts one copy.
@@ -189,6 +189,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     stock, stock_imp = draft.stock, draft.stock_imp
     reserved: dict[int, float] = {}
     short_kinds: set[str] = set()  # kinds a start of which its parts could not back today
+    scarce: set[int] = set()  # the items that held those starts back
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
 
@@ -230,6 +231,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             if record:
                 shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
                 short_kinds.add(kind)
+                scarce.add(short)
             if kind in holders:
                 for i, q in bom:
                     reserved[i] = reserved.get(i, 0.0) + q
@@ -273,11 +275,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                     gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
                 open_work += unit_days[k]
     if relief is not None and short_kinds.intersection([relief, *outputs]):
-        started = {k: 0.0 for k in [relief, *outputs]}
-        for k, n_ok, _, _, factor in starts:
-            if k in started:
-                started[k] += n_ok * units[k].mass_kg * factor
-        settle_relief(book, relief, outputs, shares, started)
+        _settle_scarce(city, relief, outputs, shares, scarce, starts)
     if starts:
         draft.commit()
         _open(city, starts, idle)
@@ -294,10 +292,10 @@ def relief_first(book: JobBook, relief: str | None, outputs: list[str]) -> bool:
     electronics), and whichever starts first takes what the other would have used. Either kind
     first every day starves the other once parts bind every day: the relief first built no
     satellite after year 10 of the default city (power bound every day), output first no solar
-    plant after year 5. So the one owed more of its share of the mass the two started on days
-    parts were scarce goes first (:func:`settle_relief`). On a tie (a relief kind that has not
-    yet competed) output goes first: its share is what the plan produces for, and the relief
-    kind still goes before the growth kinds and holds its parts when it cannot start.
+    plant after year 5. So the one owed more of its share of the parts that were short goes
+    first (:func:`settle_relief`). On a tie (a relief kind that has not yet competed) output
+    goes first: its share is what the plan produces for, and the relief kind still goes before
+    the growth kinds and holds its parts when it cannot start.
 
     Args:
         book: The job book (its ``relief_owed`` is read).
@@ -310,31 +308,63 @@ def relief_first(book: JobBook, relief: str | None, outputs: list[str]) -> bool:
 def settle_relief(
     book: JobBook,
     relief: str,
-    outputs: list[str],
-    shares: dict[str, float],
-    started: dict[str, float],
+    claims: dict[str, float],
+    taken: dict[str, float],
 ) -> None:
-    """Credit the relief kind and output with their shares of today's starts, parts being scarce.
+    """Credit the relief kind and output with their shares of the scarce parts taken today.
 
-    The planner's mass shares say how the build mass is split; on a day parts held back a start
-    of either, the mass the two started is split by those shares, and what each started less
-    than its part is owed to it (the relief kind's balance; output's is its negative). A kind
-    owed mass goes first next time (:func:`relief_first`), so over scarce days each gets its
-    share of the parts the two need, and neither starves the other.
+    The planner's mass shares say how much of each kind to build, and so how much of the
+    parts that were short each asks for (``claims``). The kg of those parts the relief kind
+    and output took today are split in proportion to the claims, and what the relief kind
+    took less than its part is owed to it (its balance; output's is the negative). The one
+    owed goes first next time (:func:`relief_first`), so over scarce days each gets its share
+    of the parts both need, and neither starves the other. Counting only the parts that were
+    short keeps a 50 t rail segment, mostly magnets and structure in ample stock, from
+    counting as 50 t taken from a solar plant.
 
     Args:
         book: The job book (``relief_owed`` is updated).
         relief: Today's relief kind.
-        outputs: The output kinds in today's mix.
-        shares: Today's mass shares by kind (the planner's).
-        started: kg of build mass each of ``relief`` and ``outputs`` started today.
+        claims: kg of the short parts per kg of build mass the plan asks of each of the relief
+            kind and the output kinds (mass share times the parts in one kg of the kind).
+        taken: kg of the short parts each of them took today.
     """
-    s_relief = shares[relief]
-    s_out = math.fsum(shares[k] for k in outputs)
-    total = math.fsum(started.values())
-    if s_relief + s_out <= 0.0:
+    total_claim = math.fsum(claims.values())
+    if total_claim <= 0.0:
         return
-    book.relief_owed[relief] += s_relief / (s_relief + s_out) * total - started[relief]
+    book.relief_owed[relief] += (
+        claims[relief] / total_claim * math.fsum(taken.values()) - taken[relief]
+    )
+
+
+def _settle_scarce(
+    city: LunarCity,
+    relief: str,
+    outputs: list[str],
+    shares: dict[str, float],
+    scarce: set[int],
+    starts: list[tuple[str, int, float, int, float]],
+) -> None:
+    """Work out today's claims and takes of the short parts and settle them (:func:`settle_relief`).
+
+    Args:
+        city: The city (bills of materials, unit masses, job book).
+        relief: Today's relief kind.
+        outputs: The output kinds in today's mix.
+        shares: Today's mass shares by kind.
+        scarce: Node indices of the items that held a start back today.
+        starts: Today's starts: (kind, how many, imported kg, generation, mass factor).
+    """
+    units = city.catalog.units
+    pair = [relief, *outputs]
+    # kg of the short parts in one unit of each kind (first generation's bill).
+    per_unit = {k: math.fsum(q for i, q in city.bom[k] if i in scarce) for k in pair}
+    claims = {k: shares[k] / units[k].mass_kg * per_unit[k] for k in pair}
+    taken = dict.fromkeys(pair, 0.0)
+    for k, n_ok, _, _, factor in starts:
+        if k in taken:  # a heavier generation's bill is scaled by its mass factor
+            taken[k] += n_ok * factor * per_unit[k]
+    settle_relief(city.jobs, relief, claims, taken)
 
 
 def _open(
