@@ -274,3 +274,25 @@ def test_days_per_year_is_assigned_only_in_constants() -> None:
     outside = [a for a in assigned if not a.startswith("lunarcity/constants.py:")]
     assert outside == [], f"DAYS_PER_YEAR assigned outside lunarcity/constants.py: {outside}"
     assert len(assigned) == 1, f"DAYS_PER_YEAR assigned more than once: {assigned}"
+
+
+def test_tolerances_and_unit_conversions_are_named_once() -> None:
+    """No bare 1e-9 and no multiplying or dividing by a bare 1000.0 outside constants.py.
+
+    Issue 31: a tolerance or a unit conversion is defined once (``FLOAT_NOISE``,
+    ``MIN_DIVISOR``, ``KG_PER_T``, ``KW_PER_MW``, ... in lunarcity/constants.py), so a reader
+    sees what each number means and a change is made in one place.
+    """
+    found = []
+    for path in sorted((REPO / "lunarcity").rglob("*.py")):
+        if path.name == "constants.py":
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value == 1e-9:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: 1e-9")
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Div):
+                for side in (node.left, node.right):
+                    if isinstance(side, ast.Constant) and side.value == 1000.0:
+                        found.append(f"{path.relative_to(REPO)}:{node.lineno}: 1000")
+    assert not found, "name these in lunarcity/constants.py: " + ", ".join(found)

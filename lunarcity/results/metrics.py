@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.results.co_products import co_products
 from lunarcity.results.self_growth import self_growth
 from lunarcity.results.target import TargetTracker
@@ -198,7 +198,7 @@ class Recorder:
         el_error = stocks.elements.rel_error(
             stocks.stock, m.jobs.wip_by_kind(), self._units_kg(counts)
         )
-        mass_t = in_service_kg / 1000.0
+        mass_t = in_service_kg / KG_PER_T
         past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
         doubling = (
@@ -211,24 +211,24 @@ class Recorder:
         row = {
             "industrial_mass_t": mass_t,
             "power_mw": math.fsum(c * kw for c, kw in zip(counts, self._power_kw, strict=True))
-            / 1000.0,
-            "stored_mwh": (today.power.stored_after if today is not None else 0.0) / 1000.0,
+            / KW_PER_MW,
+            "stored_mwh": (today.power.stored_after if today is not None else 0.0) / KW_PER_MW,
             "closure": closure,
             "stock_closure": (
                 1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
             ),
-            "earth_imported_t": ledger.landed_kg / 1000.0,
-            "launched_t": ledger.launched_kg / 1000.0,
+            "earth_imported_t": ledger.landed_kg / KG_PER_T,
+            "launched_t": ledger.launched_kg / KG_PER_T,
             "compute_in_orbit_kw": ledger.compute_in_orbit_kw,
             "compute_delivered_kw": ledger.compute_delivered_kw,
             "rail_length_m": rail_m,
-            "regolith_mined_t": ledger.mined_kg / 1000.0,
-            "stock_t": stock / 1000.0,
-            "wip_t": wip / 1000.0,
-            "waste_t": ledger.waste_kg / 1000.0,
+            "regolith_mined_t": ledger.mined_kg / KG_PER_T,
+            "stock_t": stock / KG_PER_T,
+            "wip_t": wip / KG_PER_T,
+            "waste_t": ledger.waste_kg / KG_PER_T,
             "mass_balance_rel_error": mass_balance_rel_error(ledger, stock, wip, in_service_kg),
             "element_balance_rel_error": el_error,
-            "oxygen_vented_t": ledger.vented_kg / 1000.0,
+            "oxygen_vented_t": ledger.vented_kg / KG_PER_T,
             "launches_per_year": float(self._year_launches),
             "doubling_time_years": doubling,
         }
@@ -237,12 +237,12 @@ class Recorder:
             row |= {
                 "labour_robot_days": today.labour.available,
                 "assembly_robot_days": today.labour.assemble,
-                "generated_mwh": power.generated / 1000.0,
-                "demand_mwh": power.total_demand / 1000.0,
-                "served_mwh": power.total_served / 1000.0,
-                "unserved_mwh": power.unserved / 1000.0,
-                "curtailed_mwh": power.curtailed / 1000.0,
-                "losses_mwh": power.losses / 1000.0,
+                "generated_mwh": power.generated / KW_PER_MW,
+                "demand_mwh": power.total_demand / KW_PER_MW,
+                "served_mwh": power.total_served / KW_PER_MW,
+                "unserved_mwh": power.unserved / KW_PER_MW,
+                "curtailed_mwh": power.curtailed / KW_PER_MW,
+                "losses_mwh": power.losses / KW_PER_MW,
                 "energy_balance_rel_error": energy_balance_rel_error(power),
             }
         self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
@@ -432,7 +432,7 @@ class Recorder:
                 "element_balance_rel_error": float(self.f["element_balance_rel_error"][:n].max()),
                 "energy_balance_rel_error": float(self.f["energy_balance_rel_error"][:n].max()),
                 "regolith_mined_t": float(self.f["regolith_mined_t"][last]),
-                "oxygen_made_t": m.ledger.oxygen_made_kg / 1000.0,
+                "oxygen_made_t": m.ledger.oxygen_made_kg / KG_PER_T,
                 "oxygen_vented_t": float(self.f["oxygen_vented_t"][last]),
                 "assets_per_tonne_landed": self._assets_per_tonne(last),
                 "assets_per_tonne_landed_at_target": (
@@ -547,5 +547,5 @@ class Recorder:
         if per_sat <= 0 or not e.imports:
             return None
         landers = DAYS_PER_YEAR / e.lander_interval_days * (1.0 - e.lander_failure_prob)
-        chips_kg = landers * e.lander_payload_t * 1000.0
+        chips_kg = landers * e.lander_payload_t * KG_PER_T
         return chips_kg / per_sat

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from lunarcity.app import words
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, M_PER_KM
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -437,7 +437,7 @@ def _scale_bar(
             nice *= step
             break
     px = int(round(nice / metres_per_px))
-    label = f"{nice / 1000:g} km" if nice >= 1000 else f"{nice:g} m"
+    label = f"{nice / M_PER_KM:g} km" if nice >= 1000 else f"{nice:g} m"
     font = _font(max(MIN_TEXT_PX, size // 48))
     x1, y = size - 12, top + 14
     draw.rectangle((x1 - px - 8, y - 10, x1 + 6, y + 20), fill=(0, 0, 0, 130))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR, MIN_DIVISOR
 from lunarcity.world.economy import Economy
 from lunarcity.world.economy_requirements import requirements
 
@@ -137,7 +137,8 @@ def balanced_mix(
             per_kg = s / c.mass_kg
             energy += per_kg * c.energy_kwh
             labour += per_kg * (
-                c.assembly_days + c.regolith_kg / max(specs[robot_kind].mining_kg_per_day, 1e-9)
+                c.assembly_days
+                + c.regolith_kg / max(specs[robot_kind].mining_kg_per_day, MIN_DIVISOR)
             )
             for fab, hours in c.fab_hours.items():
                 if fab in need:

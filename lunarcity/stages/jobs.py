@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.tables import Table
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.stages.generations import EARTH_MADE
 from lunarcity.stages.placement import Slot
 from lunarcity.stages.renewal import renewals
@@ -147,7 +148,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
 
     # Each kind's lag, worked once: the order and the kind furthest behind both read it.
     lags = {
-        k: installed[k] / (shares[k] * growth_mass + 1e-9) if k in installed else 0.0
+        k: installed[k] / (shares[k] * growth_mass + FLOAT_NOISE) if k in installed else 0.0
         for k in shares
     }
     lag = lags.__getitem__
@@ -237,7 +238,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         short_name = nodes[short]
         if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
             can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
-        n_ok = max(0, min(n, int(can + 1e-9)))
+        n_ok = max(0, min(n, int(can + FLOAT_NOISE)))
         if n_ok < n:
             if record:
                 shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
@@ -269,7 +270,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         else:
             carry[k] += (labour_share[k] / total_ls) * want / unit_days[k] if total_ls else 0.0
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
-        n = int(carry[k] + 1e-9)
+        n = int(carry[k] + FLOAT_NOISE)
         if crew_own:
             n = min(n, free_builders - sum(s[1] for s in starts))  # integers
         if n <= 0:
@@ -472,12 +473,12 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         spec = city.unit_spec(city.robot_kind)
         rate[ok] = spec.duty_fraction * robots["health"][rows[ok]] * robot_served
         jobs["labour_left"][:] -= rate
-        done = np.flatnonzero(jobs["labour_left"] <= 1e-9)
+        done = np.flatnonzero(jobs["labour_left"] <= FLOAT_NOISE)
     else:
         # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first).
         left = jobs["labour_left"]
         cum = np.cumsum(left)
-        finished = int(np.searchsorted(cum, assembly + 1e-9, side="right"))
+        finished = int(np.searchsorted(cum, assembly + FLOAT_NOISE, side="right"))
         if finished < jobs.n:
             left[finished] -= max(0.0, assembly - (cum[finished] - left[finished]))
         left[:finished] = 0.0

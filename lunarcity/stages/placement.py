@@ -15,6 +15,7 @@ from enum import IntEnum
 import numpy as np
 
 from lunarcity.city.site import SiteGrid
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world.catalog import UnitSpec
 
 PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
@@ -195,7 +196,9 @@ class Placement:
         size = need + 64
         while need > 0 and ptr < len(order):
             window = order[ptr : ptr + size]
-            room = np.maximum(np.floor((cap - used[window]) / area + 1e-9), 0).astype(np.int64)
+            room = np.maximum(np.floor((cap - used[window]) / area + FLOAT_NOISE), 0).astype(
+                np.int64
+            )
             take = np.repeat(window, room)[:need]
             np.add.at(used, take, area)
             out.append(take)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lunarcity.city.site import SiteGrid
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, MIN_DIVISOR
 from lunarcity.stages.build_policy import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
 from lunarcity.stages.launch import pulse_ready
 from lunarcity.world.catalog import UnitSpec
@@ -134,7 +134,7 @@ class PlanBasis:
                     + (
                         0.0
                         if sc.economy.unlimited_materials
-                        else costs[k].regolith_kg / max(robot.mining_kg_per_day, 1e-9)
+                        else costs[k].regolith_kg / max(robot.mining_kg_per_day, MIN_DIVISOR)
                     )
                 )
                 / costs[k].mass_kg

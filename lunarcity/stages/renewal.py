@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.constants import DAYS_PER_YEAR
+from lunarcity.constants import DAYS_PER_YEAR, MIN_DIVISOR
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -60,7 +60,7 @@ def horizon_days(
 
     At most :data:`MAX_SHARE` of the unit's life.
     """
-    ahead = assembly_robot_days / max(duty_fraction, 1e-9) + margin_years * DAYS_PER_YEAR
+    ahead = assembly_robot_days / max(duty_fraction, MIN_DIVISOR) + margin_years * DAYS_PER_YEAR
     return min(ahead, MAX_SHARE * life_days)
 
 

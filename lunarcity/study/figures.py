@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from lunarcity.constants import MIN_DIVISOR
 from lunarcity.study.prim import PrimResult
 from lunarcity.study.survival import Survival
 from lunarcity.sweeps.plots import _figure, _save
@@ -63,7 +64,7 @@ def survival_chart(curve: Survival, path: Path, title: str, what: str) -> Path:
     ax.text(curve.horizon, 0.02, " horizon", color="grey", fontsize=7)
     if curve.median is not None:
         ax.axhline(0.5, color="black", lw=0.5, ls="--")
-    ax.set_xlim(0, max(curve.horizon, 1e-9) * 1.02)
+    ax.set_xlim(0, max(curve.horizon, MIN_DIVISOR) * 1.02)
     ax.set_ylim(0, 1)
     ax.set_xlabel("years")
     ax.set_ylabel("share of runs")
