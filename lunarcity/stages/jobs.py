@@ -252,7 +252,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
 
     for k, n in renew.items():
         if crew_own:
-            n = min(n, free_builders - sum(s[1] for s in starts))
+            n = min(n, free_builders - sum(s[1] for s in starts))  # integers
         if n <= 0:
             continue
         # Replacements are owed whatever the mix: they take no carry and are not growth.
