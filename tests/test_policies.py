@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lunarcity.errors import InputError
-from lunarcity.study.policies import best_policy, compare, evaluate, grid, policy_table
+from lunarcity.study.policies import best_policy, check_roles, compare, grid, policy_table
 
 
 def test_share_regret_and_the_best_policy_by_hand() -> None:
@@ -41,30 +41,55 @@ def test_a_grid_is_every_combination_in_order() -> None:
 
 def test_levers_and_uncertainties_keep_their_roles() -> None:
     with pytest.raises(InputError, match="tagged uncertainty, not lever"):
-        evaluate("ten_year_city", {"earth.lander_failure_prob": [0.1]}, {}, n=1, seed=1, years=0.01)
+        check_roles({"earth.lander_failure_prob": [0.1]}, {}, "ten_year_city")
     with pytest.raises(InputError, match="tagged lever, not uncertainty"):
-        evaluate(
-            "ten_year_city", {}, {"planner.produce_share": (0.1, 0.5)}, n=1, seed=1, years=0.01
-        )
+        check_roles({}, {"planner.produce_share": (0.1, 0.5)}, "ten_year_city")
 
 
-def test_a_smoke_policy_comparison_reproduces_exactly() -> None:
-    # Two manifest policies over three shared draws of two uncertainties, 40 days each.
-    kwargs = {
-        "levers": {"earth.manifest": ["need", "need_then_bulk"]},
-        "uncertainties": {
-            "earth.lander_failure_prob": (0.0, 0.3),
-            "units.robot.failures_per_year": (0.1, 1.0),
-        },
-        "n": 3,
-        "seed": 20261205,
-        "years": 40 / 365.25,
-    }
-    rows, best = evaluate("ten_year_city", **kwargs)
-    again, best_again = evaluate("ten_year_city", **kwargs)
-    assert rows == again and best == best_again
-    assert len(rows) == 2 and all(r.regret_p90 >= 0 for r in rows)
-    assert "(best)" in policy_table(rows, best, "industrial_mass_t")
+def test_every_policy_runs_on_the_same_draws_of_the_uncertainties() -> None:
+    # Two levers (2 x 3 values: six policies) over four shared draws of two ranges, one of
+    # them log-uniform: 6 x 4 = 24 points, policy-major; draw j is the same in every policy.
+    from lunarcity.sweeps.designs import build_design, n_points
+    from lunarcity.sweeps.spec import validate_spec
+
+    spec = validate_spec(
+        {
+            "name": "policies-by-hand",
+            "scenario": "ten_year_city",
+            "seed": 7,
+            "design": {"method": "policies", "samples": 4},
+            "parameters": {
+                "earth.lander_payload_t": {"low": 50, "high": 150, "assumption": "test"},
+                "units.robot.failures_per_year": {
+                    "low": 0.05,
+                    "high": 1.0,
+                    "log": True,
+                    "assumption": "test",
+                },
+                "earth.manifest": {"values": ["need", "need_then_bulk"], "assumption": "test"},
+                "earth.stockpile_years": {"values": [0, 1, 2], "assumption": "test"},
+            },
+        }
+    )
+    design = build_design(spec)
+    assert n_points(spec) == len(design.points) == 24
+    policies = [(p["earth.manifest"], p["earth.stockpile_years"]) for p in design.points[::4]]
+    assert policies == [(m, y) for m in ("need", "need_then_bulk") for y in (0, 1, 2)]
+    draws = [
+        [
+            (p["earth.lander_payload_t"], p["units.robot.failures_per_year"])
+            for p in design.points[k * 4 : k * 4 + 4]
+        ]
+        for k in range(6)
+    ]
+    assert all(d == draws[0] for d in draws)
+    # A Latin hypercube: each of the four strata of a range holds one draw (the log range's
+    # strata in log10 space: log10 0.05 = -1.301 to 0).
+    payload = sorted(p for p, _ in draws[0])
+    assert [int((p - 50) // 25) for p in payload] == [0, 1, 2, 3]
+    lo = np.log10(0.05)
+    rates = sorted(np.log10(r) for _, r in draws[0])
+    assert [int((r - lo) // (-lo / 4)) for r in rates] == [0, 1, 2, 3]
 
 
 def test_the_ema_model_function_runs_the_city_by_ema_names() -> None:

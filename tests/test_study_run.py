@@ -28,7 +28,9 @@ def done(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 
 def test_the_study_writes_its_report_figures_and_tables(done) -> None:
     out, result = done
-    assert result.ran == {"screen": 8, "sobol": 4 * (len(result.screened.kept) + 2)}
+    sobol = 4 * (len(result.screened.kept) + 2)
+    # Two policies (the planner rules) over four shared draws: a phase of eight runs.
+    assert result.ran == {"screen": 8, "sobol": sobol, "policies": 8}
     report = (out / "report.md").read_text(encoding="utf-8")
     for heading in (
         "## Verdict",
@@ -152,7 +154,7 @@ def test_a_rerun_runs_nothing_and_writes_the_same_report(done) -> None:
     before = (out / "report.md").read_text()
     stamps = {p: p.stat().st_mtime_ns for p in (out / "sobol" / "runs").glob("*.parquet")}
     again = run_study(SMOKE, out=out, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 0}
+    assert again.ran == {"screen": 0, "sobol": 0, "policies": 0}
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert (out / "report.md").read_text() == before
 
@@ -163,7 +165,7 @@ def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
     shutil.copytree(out, copy)
     (copy / "sobol" / "runs" / "0000003.parquet").unlink()
     again = run_study(SMOKE, out=copy, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 1}
+    assert again.ran == {"screen": 0, "sobol": 1, "policies": 0}
     a = pl.read_parquet(out / "tables" / "runs.parquet")
     b = pl.read_parquet(copy / "tables" / "runs.parquet")
     assert a.drop("duration_s", "peak_rss_mb", strict=False).equals(
@@ -177,7 +179,7 @@ def test_the_command_resumes_a_finished_study(done, cli) -> None:
     res = cli("study", SMOKE, "--out", out, "--json")
     assert res.returncode == 0, res.stderr
     body = json.loads(res.stdout)
-    assert body["ran"] == {"screen": 0, "sobol": 0}
+    assert body["ran"] == {"screen": 0, "sobol": 0, "policies": 0}
     assert body["report"].endswith("report.md")
     # The smoke spec names levers (issue 22): its report has the policy table with regret,
     # and the policy comparison, run again on resume, reproduces exactly.
@@ -249,7 +251,9 @@ def test_shipped_study_specs_validate() -> None:
 def _without_times(report: str) -> str:
     """The report without its cost table's rows (wall times differ from run to run)."""
     return "\n".join(
-        line for line in report.splitlines() if not line.startswith(("| screen |", "| sobol |"))
+        line
+        for line in report.splitlines()
+        if not line.startswith(("| screen |", "| sobol |", "| policies |"))
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import polars as pl
 
 from lunarcity.errors import InputError
 from lunarcity.study.success import Proportion, wilson
@@ -23,6 +24,7 @@ from lunarcity.study.words import count, number
 from lunarcity.world.roles import Role, role_of
 
 if TYPE_CHECKING:
+    from lunarcity.study.records import Phase
     from lunarcity.study.spec import StudySpec
 
 #: The robustness rule, in words, for the report.
@@ -54,13 +56,6 @@ def grid(levers: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Every combination of the levers' values (a full grid), in the order given."""
     names = list(levers)
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*levers.values())]
-
-
-def sample(uncertainties: dict[str, tuple[float, float]], n: int, seed: int) -> list[dict]:
-    """``n`` scenarios drawn uniformly within each uncertainty's (low, high), from ``seed``."""
-    rng = np.random.default_rng(seed)
-    draws = {p: rng.uniform(lo, hi, size=n) for p, (lo, hi) in uncertainties.items()}
-    return [{p: float(v[i]) for p, v in draws.items()} for i in range(n)]
 
 
 def check_roles(levers: dict[str, Any], uncertainties: dict[str, Any], where: str) -> None:
@@ -120,51 +115,6 @@ def best_policy(rows: list[PolicyRow]) -> int:
     return min(range(len(rows)), key=lambda k: (-rows[k].success.share, rows[k].regret_p90))
 
 
-def evaluate(
-    scenario: str,
-    levers: dict[str, list[Any]],
-    uncertainties: dict[str, tuple[float, float]],
-    *,
-    n: int,
-    seed: int,
-    years: float | None,
-    outcome: str = "industrial_mass_t",
-    flag: str = "met_within_horizon",
-    fixed: dict[str, Any] | None = None,
-    also: dict[str, Any] | None = None,
-) -> tuple[list[PolicyRow], int]:
-    """Run every policy over one shared sample of uncertainties; the rows and the best index.
-
-    Every run takes the same run seed (common random numbers: lander losses and failures are
-    the same draws in every cell), so the comparison reproduces exactly on rerun. ``also`` is
-    one more policy run after the grid's when the grid lacks it (the default policy).
-    """
-    import lunarcity
-    from lunarcity.sweeps.worker import extract_outcomes
-
-    check_roles(levers, uncertainties, scenario)
-    policies = grid(levers)
-    if also is not None and also not in policies:
-        policies.append(also)
-    scenarios = sample(uncertainties, n, seed)
-    flags = np.zeros((len(policies), n), dtype=bool)
-    values = np.zeros((len(policies), n))
-    for k, policy in enumerate(policies):
-        for j, draw in enumerate(scenarios):
-            overrides = {**(fixed or {}), **draw, **policy}
-            result = lunarcity.run(
-                scenario,
-                years=years,
-                seed=seed,
-                **{p.replace(".", "__"): v for p, v in overrides.items()},
-            )
-            got = extract_outcomes(result.summary, [flag, outcome])
-            flags[k, j] = bool(got[flag])
-            values[k, j] = float(got[outcome])
-    rows = compare(flags, values, policies)
-    return rows, best_policy(rows)
-
-
 def policy_table(rows: list[PolicyRow], best: int, outcome: str) -> str:
     """The report's policy table (markdown), the best policy marked and the rule stated."""
     names = list(rows[0].levers) if rows else []
@@ -189,12 +139,13 @@ class Comparison:
     """A study's policy comparison.
 
     Attributes:
-        rows: Each policy's figures (the grid's, then the default policy if the grid lacks it).
+        rows: Each policy's figures, in the grid's order (the default policy among them).
         best: The best policy's index by :data:`RULE`.
         default: The default policy's index (the scenario's own lever values).
         samples: Draws of the uncertainties each policy ran on.
         outcome: The deciding outcome compared.
         flag: The success flag counted.
+        cases: Cases each policy was judged on: the draws, times the Earth-side draws.
     """
 
     rows: list[PolicyRow]
@@ -203,6 +154,7 @@ class Comparison:
     samples: int
     outcome: str
     flag: str
+    cases: int
 
 
 def default_levers(spec: StudySpec) -> dict[str, Any]:
@@ -213,31 +165,36 @@ def default_levers(spec: StudySpec) -> dict[str, Any]:
     return {path: default_value(path, scenario) for path in spec.levers}
 
 
-def compare_policies(spec: StudySpec) -> Comparison:
-    """Run a study spec's policies (``levers:``) over its shared sample (here, serially).
+def from_phase(spec: StudySpec, phase: Phase) -> Comparison:
+    """The comparison from a study's policies phase (its runs, Earth-side draws and all).
 
-    The uncertainties are the spec's ranges named in ``uncertainties:``, drawn uniformly
-    ``policy_samples`` times from the spec's seed; every run takes that seed too, and the
-    spec's ``fixed:`` values (and its destination) hold in every run. The default policy (the
-    scenario's lever values) is run too when the grid lacks it.
+    The phase is a sweep of the ``policies`` design (lunarcity/sweeps/designs.py): every
+    combination of the levers over one shared Latin hypercube of the uncertainties, run in
+    parallel and resumable like the other phases. A *case* is one draw of the uncertainties at
+    one Earth-side draw (one per run when the study has none), the same cases for every
+    policy, so regret is taken case by case.
     """
-    ranges = {p: (spec.parameters[p].low, spec.parameters[p].high) for p in spec.uncertainties}
     flag = spec.study.questions.success
+    rows = phase.rows.sort("run_id", "draw")
+    policies = grid(spec.levers)
+    flags, values = [], []
+    for policy in policies:
+        mine = rows.filter(pl.all_horizontal(pl.col(p) == v for p, v in policy.items()))
+        flags.append(mine[flag].cast(pl.Boolean).to_numpy())
+        # A run that delivered nothing has no ratio; it is the worst case, 0 (study/earth.py).
+        values.append(mine[spec.policy_outcome].cast(pl.Float64).fill_null(0.0).to_numpy())
+    if len({len(f) for f in flags}) != 1:  # pragma: no cover - a failed run stops the phase
+        raise InputError(
+            "the policies phase has runs missing: rerun the study to finish them",
+            field="policies",
+        )
+    table = compare(np.array(flags), np.array(values), policies)
     default = default_levers(spec)
-    rows, best = evaluate(
-        spec.scenario,
-        spec.levers,
-        ranges,
-        n=spec.policy_samples,
-        seed=spec.seed,
-        years=spec.years,
-        outcome=spec.policy_outcome,
-        flag=flag,
-        fixed=dict(spec.fixed),
-        also=default,
+    index = next(k for k, r in enumerate(table) if r.levers == default)
+    cases = len(flags[0])
+    return Comparison(
+        table, best_policy(table), index, spec.policy_samples, spec.policy_outcome, flag, cases
     )
-    index = next(k for k, r in enumerate(rows) if r.levers == default)
-    return Comparison(rows, best, index, spec.policy_samples, spec.policy_outcome, flag)
 
 
 def policy_summary(comparison: Comparison) -> dict[str, Any]:
@@ -257,6 +214,7 @@ def policy_summary(comparison: Comparison) -> dict[str, Any]:
         "rule": RULE,
         "count": len(comparison.rows),
         "samples": comparison.samples,
+        "cases": comparison.cases,
         "outcome": comparison.outcome,
         "flag": comparison.flag,
         "best": said(comparison.best),
@@ -268,19 +226,22 @@ def policy_summary(comparison: Comparison) -> dict[str, Any]:
 def policy_section(spec: StudySpec, comparison: Comparison) -> str:
     """The report's policy section for a study spec with ``levers:``."""
     rows, flag = comparison.rows, comparison.flag
-    extra = len(rows) - len(grid(spec.levers))
-    default = " and the scenario's own (the default policy)" if extra else ""
+    earth = comparison.cases // max(comparison.samples, 1)
+    per = f", each at {count(earth, 'Earth-side draw')}" if earth > 1 else ""
     lines = [
         "",
         "## Policies",
         "",
-        f"{count(len(rows), 'policy', 'policies')} (every combination of the levers{default}), "
-        f"each run on the same {count(spec.policy_samples, 'draw')} of "
-        f"{', '.join(spec.uncertainties) or 'no uncertainty'} "
-        f"(uniform within the spec's ranges, seed {spec.seed}). Share: runs meeting "
+        f"{count(len(rows), 'policy', 'policies')} (every combination of the levers, the "
+        f"scenario's own among them), each run on the same "
+        f"{count(spec.policy_samples, 'draw')} of "
+        f"{', '.join(spec.uncertainties) or 'no uncertainty'} (a Latin hypercube within the "
+        f"spec's ranges, log-uniform where the range is, seed {spec.seed}){per}: "
+        f"{count(comparison.cases, 'case')} per policy, the same for each. Share: cases meeting "
         f"`{flag}`, with its 95 % Wilson interval; regret: the best policy's "
-        f"`{spec.policy_outcome}` in the same draw less the policy's own. The default policy "
-        f"is row {comparison.default + 1}.",
+        f"`{spec.policy_outcome}` in the same case less the policy's own. The default policy "
+        f"is row {comparison.default + 1}. Each policy's runs are in `policies/`, a sweep folder "
+        "like the other phases.",
         "",
     ]
     return "\n".join(lines) + "\n" + policy_table(rows, comparison.best, spec.policy_outcome)

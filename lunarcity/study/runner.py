@@ -4,13 +4,14 @@ Layout of ``DIR``::
 
     screen/        the Morris phase: a sweep folder (see lunarcity.sweeps.storage)
     sobol/         the Sobol phase over the inputs screening kept: a sweep folder
+    policies/      with ``levers:``, every policy over one shared sample of the uncertainties
     tables/        the tables behind the report (Parquet)
     figures/       the report's figures (PNG)
     report.md      the write-up
     summary.json   the headline numbers (what the README's answer is generated from)
     timings.json   each phase's last wall time that ran runs
 
-Both phases are resumable sweeps: a rerun runs only the runs without a file, then redoes the
+Every phase is a resumable sweep: a rerun runs only the runs without a file, then redoes the
 analysis, which is cheap and deterministic.
 """
 
@@ -29,7 +30,7 @@ from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
 from lunarcity.study.default_run import findings
-from lunarcity.study.policies import compare_policies, policy_section, policy_summary
+from lunarcity.study.policies import from_phase, policy_section, policy_summary
 from lunarcity.study.records import earth_draws, read_phase
 from lunarcity.study.report import findings_section, write_index, write_report
 from lunarcity.study.spec import StudySpec, load_study
@@ -276,6 +277,7 @@ def _run_one(
     screen_phase = phase("screen", None)
     screened = screen(spec, screen_phase)
     sobol_phase = phase("sobol", screened.kept)
+    policy_phase = phase("policies", None) if spec.levers else None
     ranked = rank(spec, sobol_phase, screened.kept)
     write_text_atomic(json.dumps(timings, indent=2) + "\n", root / TIMINGS_FILE)
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
@@ -288,8 +290,8 @@ def _run_one(
         "runs": {p: t["runs"] for p, t in facts["phases"].items()},
         **found,
     }
-    if spec.levers:
-        comparison = compare_policies(spec)
+    if policy_phase is not None:
+        comparison = from_phase(spec, policy_phase)
         text += policy_section(spec, comparison)
         extra["policies"] = policy_summary(comparison)
     write_text_atomic(text, root / REPORT_FILE)
@@ -315,7 +317,9 @@ def _facts(
     full_size: tuple[int, int],
 ) -> dict[str, Any]:
     phases: dict[str, Any] = {}
-    for name in ("screen", "sobol"):
+    for name in ("screen", "sobol", "policies"):
+        if not (root / name / MANIFEST_FILE).is_file():
+            continue  # a study without levers has no policies phase
         manifest = pl.read_parquet(root / name / MANIFEST_FILE)
         phases[name] = {
             "runs": manifest.height,

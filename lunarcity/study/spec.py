@@ -32,6 +32,9 @@ from lunarcity.sweeps.spec import (
 from lunarcity.world.schema_errors import Strict, to_input_error
 from lunarcity.world.yamlio import LineMap, line_of, load_yaml
 
+#: Why a policies phase's lever values are there: they are chosen, not drawn (world/roles.py).
+LEVER_NOTE = "a lever: each value is a policy compared, not a chance (lunarcity/world/roles.py)"
+
 #: The scenario path a study per destination fixes.
 DESTINATION_PATH = "satellite.destination"
 
@@ -199,21 +202,26 @@ class StudySpec(_Sourced):
         return post[name] if name in post else outcome_type(name)
 
     def sweep_data(self, phase: str, parameters: list[str] | None = None) -> dict[str, Any]:
-        """The sweep spec (raw data) of one phase: ``screen`` (Morris) or ``sobol``.
+        """The sweep spec (raw data) of one phase: ``screen`` (Morris), ``sobol`` or ``policies``.
 
         Args:
-            phase: ``screen`` or ``sobol``.
+            phase: ``screen``, ``sobol`` or ``policies`` (every combination of the levers over
+                one shared sample of the uncertainties: lunarcity/study/policies.py).
             parameters: The inputs the Sobol phase varies (the rest stay at the scenario's
                 values).
         """
         names = list(self.parameters) if parameters is None else parameters
         study = self.study
+        if phase == "policies":
+            names = list(self.uncertainties)
         if phase == "screen":
             design: dict[str, Any] = {
                 "method": "morris",
                 "samples": study.screening.trajectories,
                 "levels": study.screening.levels,
             }
+        elif phase == "policies":
+            design = {"method": "policies", "samples": self.policy_samples}
         else:
             design = {"method": "saltelli", "samples": study.sobol.samples}
         design.update(replicates=study.replicates, common_seeds=study.common_seeds)
@@ -230,6 +238,11 @@ class StudySpec(_Sourced):
             "fixed": dict(self.fixed),
             "keep_daily_every": self.keep_daily_every,
         }
+        if phase == "policies":
+            data["parameters"] |= {
+                path: {"values": list(values), "assumption": LEVER_NOTE}
+                for path, values in self.levers.items()
+            }
         if self.years is not None:
             data["years"] = self.years
         return data
@@ -266,7 +279,6 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
                     (where, DESTINATION_PATH),
                     valid="leave it out here, or drop destinations:",
                 )
-    _check_policies(spec, fail)
     body = spec.study
     for i, name in enumerate(body.post):
         if name not in PROCESSORS:
@@ -289,6 +301,7 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
                     ("study", "earth_side", "parameters"),
                     valid=one_of(proc.earth),
                 )
+    _check_policies(spec, fail)  # after the post-processors: it reads their outcomes
     drawn = body.earth_side.parameters
     both = [p for p in ("lander_dry_t", "lander_isp_s", "lander_trip_km_s") if p in drawn]
     if "tankers_per_landing" in drawn and both:
@@ -414,11 +427,23 @@ def _check_policies(spec: StudySpec, fail: Any) -> None:
     except InputError as exc:
         loc = tuple((exc.field or "levers").split(".", 1))
         raise fail(exc.message, loc, valid=exc.valid) from None
-    if spec.levers and spec.policy_outcome not in DEFAULT_OUTCOMES:
+    if spec.levers:
+        from lunarcity.study.policies import default_levers
+
+        for path, value in default_levers(spec).items():
+            if value not in spec.levers[path]:
+                raise fail(
+                    f"lever {path} leaves out the scenario's own value {value!r}, so the default "
+                    "policy would not be compared",
+                    ("levers", path),
+                    valid=f"a list with {value!r} among its values",
+                )
+    known = [*DEFAULT_OUTCOMES, *spec.post_outcomes()]
+    if spec.levers and spec.policy_outcome not in known:
         raise fail(
             f"unknown policy_outcome '{spec.policy_outcome}'",
             ("policy_outcome",),
-            valid=one_of(DEFAULT_OUTCOMES),
+            valid=one_of(known),
         )
 
 

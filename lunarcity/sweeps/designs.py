@@ -97,7 +97,14 @@ def n_points(spec: SweepSpec) -> int:
         return n * (2 * d + 2 if spec.design.second_order else d + 2)
     if method == "morris":
         return n * (d + 1)
+    if method == "policies":
+        return n * math.prod(_policy_count(p) for p in spec.parameters.values())
     return n
+
+
+def _policy_count(param: RangeParameter | ValuesParameter) -> int:
+    """Values a parameter contributes to the policies design's grid (1 for a range: sampled)."""
+    return len(param.values) if isinstance(param, ValuesParameter) else 1
 
 
 def design_seed(spec: SweepSpec) -> int:
@@ -150,6 +157,8 @@ def build_design(spec: SweepSpec) -> DesignTable:
         lo = np.array([b[0] for b in bounds])
         hi = np.array([b[1] for b in bounds])
         x = lo + _qmc(method, d, n, seed) * (hi - lo)
+    elif method == "policies":
+        x = _policies_design(params, bounds, n, seed)
     elif method == "saltelli":
         from SALib.sample import sobol as sobol_sample  # SALib is heavy: imported only here
 
@@ -171,3 +180,27 @@ def build_design(spec: SweepSpec) -> DesignTable:
         for row in x
     ]
     return DesignTable(method=method, names=names, bounds=bounds, x=x, points=points)
+
+
+def _policies_design(
+    params: list[RangeParameter | ValuesParameter], bounds: list[list[float]], n: int, seed: int
+) -> np.ndarray:
+    """Every combination of the lists (the policies), each over one shared sample of the ranges.
+
+    EMA Workbench's policies x scenarios: the ranges (the uncertainties) are one Latin
+    hypercube of ``n`` draws, and every policy runs on those same draws, so two policies differ
+    by their levers, not by their sample. Rows are policy-major: policy ``k``'s draw ``j`` is
+    row ``k * n + j``, the policies in the order of :func:`itertools.product` over the lists.
+    """
+    ranges = [i for i, p in enumerate(params) if isinstance(p, RangeParameter)]
+    lists = [i for i, p in enumerate(params) if isinstance(p, ValuesParameter)]
+    lo = np.array([bounds[i][0] for i in ranges])
+    hi = np.array([bounds[i][1] for i in ranges])
+    draws = lo + _qmc("lhs", len(ranges), n, seed) * (hi - lo) if ranges else np.zeros((n, 0))
+    policies = list(itertools.product(*(grid_axis(params[i], None) for i in lists)))
+    x = np.zeros((len(policies) * n, len(params)))
+    for k, policy in enumerate(policies):
+        block = x[k * n : (k + 1) * n]
+        block[:, ranges] = draws
+        block[:, lists] = policy
+    return x

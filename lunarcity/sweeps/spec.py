@@ -22,7 +22,7 @@ from lunarcity.world.scenario_overrides import check_path, find_scenario_file
 from lunarcity.world.schema_errors import Strict, annotation_at, to_input_error
 from lunarcity.world.yamlio import LineMap, line_of, load_yaml
 
-METHODS = ("grid", "lhs", "sobol", "saltelli", "morris")
+METHODS = ("grid", "lhs", "sobol", "saltelli", "morris", "policies")
 
 #: Scalar fields of a run's summary (the model's contract) a sweep keeps by default, with their
 #: Parquet types; ``str`` columns hold text, ``bool`` flags, ``int`` counts and days.
@@ -152,9 +152,11 @@ def _kind(value: Any) -> str:
 class Design(_Sourced):
     """How the parameter space is sampled."""
 
-    method: Literal["grid", "lhs", "sobol", "saltelli", "morris"] = Field(
+    method: Literal["grid", "lhs", "sobol", "saltelli", "morris", "policies"] = Field(
         description="grid (every combination), lhs (Latin hypercube), sobol (scrambled "
-        "quasi-random), saltelli (for Sobol indices), morris (for elementary effects)"
+        "quasi-random), saltelli (for Sobol indices), morris (for elementary effects), policies "
+        "(every combination of the list parameters, each over one shared Latin hypercube of the "
+        "ranges: EMA Workbench's policies x scenarios)"
     )
     samples: PositiveInt | None = Field(
         None,
@@ -162,7 +164,8 @@ class Design(_Sourced):
         description="At most 2^20 (1,048,576). "
         "lhs/sobol: points; saltelli: base sample N (a power of two; N*(D+2) points, "
         "N*(2D+2) with second_order); morris: trajectories (N*(D+1) points); grid: points per "
-        "range parameter without its own steps",
+        "range parameter without its own steps; policies: draws of the ranges every combination "
+        "of the lists runs on",
     )
     replicates: PositiveInt = Field(
         1, le=10_000, description="Runs per design point, each with its own seed (at most 10,000)"
