@@ -29,8 +29,10 @@ def done(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 def test_the_study_writes_its_report_figures_and_tables(done) -> None:
     out, result = done
     sobol = 4 * (len(result.screened.kept) + 2)
-    # Two policies (the planner rules) over four shared draws: a phase of eight runs.
-    assert result.ran == {"screen": 8, "sobol": sobol, "policies": 8}
+    # Two policies (the planner rules) over four shared draws: a phase of eight runs; the best
+    # policy is not the default here, so a Sobol phase of N = 4 runs under it too.
+    assert not result.summary["policies"]["best_is_default"]
+    assert result.ran == {"screen": 8, "sobol": sobol, "policies": 8, "best": sobol}
     report = (out / "report.md").read_text(encoding="utf-8")
     for heading in (
         "## Verdict",
@@ -100,6 +102,14 @@ def test_the_summary_carries_the_openings_findings(done) -> None:
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Findings" in report and "The default run (the scenario's own figures)" in report
     assert "The default policy is row 1." in report  # grow_then_produce, the grid's first
+    # Issue 29: the indices under the best policy too, beside the default's, in the report and
+    # in summary.json, the best policy's levers fixed in that phase's every run.
+    assert "## What decides it under the best policy" in report
+    block = summary["best_policy_indices"]
+    assert block["levers"] == policies["best"]["levers"] == {"planner.policy": "bottleneck_first"}
+    assert {r["parameter"] for r in block["total_order"]} == set(result.screened.kept)
+    best_runs = pl.read_parquet(out / "best" / "results.parquet")
+    assert best_runs.height == 4 * (len(result.screened.kept) + 2)
 
 
 def test_the_report_reads_as_plain_numbers_and_words(done) -> None:
@@ -154,7 +164,7 @@ def test_a_rerun_runs_nothing_and_writes_the_same_report(done) -> None:
     before = (out / "report.md").read_text()
     stamps = {p: p.stat().st_mtime_ns for p in (out / "sobol" / "runs").glob("*.parquet")}
     again = run_study(SMOKE, out=out, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 0, "policies": 0}
+    assert again.ran == {"screen": 0, "sobol": 0, "policies": 0, "best": 0}
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert (out / "report.md").read_text() == before
 
@@ -165,7 +175,7 @@ def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
     shutil.copytree(out, copy)
     (copy / "sobol" / "runs" / "0000003.parquet").unlink()
     again = run_study(SMOKE, out=copy, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 1, "policies": 0}
+    assert again.ran == {"screen": 0, "sobol": 1, "policies": 0, "best": 0}
     a = pl.read_parquet(out / "tables" / "runs.parquet")
     b = pl.read_parquet(copy / "tables" / "runs.parquet")
     assert a.drop("duration_s", "peak_rss_mb", strict=False).equals(
@@ -179,7 +189,7 @@ def test_the_command_resumes_a_finished_study(done, cli) -> None:
     res = cli("study", SMOKE, "--out", out, "--json")
     assert res.returncode == 0, res.stderr
     body = json.loads(res.stdout)
-    assert body["ran"] == {"screen": 0, "sobol": 0, "policies": 0}
+    assert body["ran"] == {"screen": 0, "sobol": 0, "policies": 0, "best": 0}
     assert body["report"].endswith("report.md")
     # The smoke spec names levers (issue 22): its report has the policy table with regret,
     # and the policy comparison, run again on resume, reproduces exactly.
@@ -253,7 +263,7 @@ def _without_times(report: str) -> str:
     return "\n".join(
         line
         for line in report.splitlines()
-        if not line.startswith(("| screen |", "| sobol |", "| policies |"))
+        if not line.startswith(("| screen |", "| sobol |", "| policies |", "| best |"))
     )
 
 

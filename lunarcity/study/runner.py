@@ -5,6 +5,7 @@ Layout of ``DIR``::
     screen/        the Morris phase: a sweep folder (see lunarcity.sweeps.storage)
     sobol/         the Sobol phase over the inputs screening kept: a sweep folder
     policies/      with ``levers:``, every policy over one shared sample of the uncertainties
+    best/          with ``sobol.best_policy_samples``, a Sobol phase under the best policy
     tables/        the tables behind the report (Parquet)
     figures/       the report's figures (PNG)
     report.md      the write-up
@@ -29,6 +30,7 @@ from lunarcity.errors import InputError
 from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
+from lunarcity.study.best_policy import best_policy_indices, best_policy_section
 from lunarcity.study.default_run import findings
 from lunarcity.study.policies import from_phase, policy_section, policy_summary
 from lunarcity.study.records import earth_draws, read_phase
@@ -255,9 +257,9 @@ def _run_one(
     ran: dict[str, int] = {}
     draws = earth_draws(spec)
 
-    def phase(name: str, kept: list[str] | None) -> Any:
+    def phase(name: str, kept: list[str] | None, under: StudySpec = spec) -> Any:
         report = run_sweep(
-            spec.sweep_spec(name, kept),
+            under.sweep_spec(name, kept),
             out=root / name,
             workers=workers,
             scheduler=scheduler,
@@ -272,12 +274,22 @@ def _run_one(
                 "cause and run `lunarcity sweep --retry-failed` on that folder, or change the spec",
                 file=str(root / name),
             )
-        return read_phase(root / name, spec, draws)
+        return read_phase(root / name, under, draws)
 
     screen_phase = phase("screen", None)
     screened = screen(spec, screen_phase)
     sobol_phase = phase("sobol", screened.kept)
-    policy_phase = phase("policies", None) if spec.levers else None
+    comparison = from_phase(spec, phase("policies", None)) if spec.levers else None
+    best = None
+    # When the default policy is the best, its indices (the sobol phase) are the best's too.
+    if (
+        comparison is not None
+        and spec.study.sobol.best_policy_samples
+        and comparison.best != comparison.default
+    ):
+        levers = comparison.rows[comparison.best].levers
+        under = spec.for_policy(levers)
+        best = (under, levers, phase("best", screened.kept, under))
     ranked = rank(spec, sobol_phase, screened.kept)
     write_text_atomic(json.dumps(timings, indent=2) + "\n", root / TIMINGS_FILE)
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
@@ -290,10 +302,14 @@ def _run_one(
         "runs": {p: t["runs"] for p, t in facts["phases"].items()},
         **found,
     }
-    if policy_phase is not None:
-        comparison = from_phase(spec, policy_phase)
+    if comparison is not None:
         text += policy_section(spec, comparison)
         extra["policies"] = policy_summary(comparison)
+    if best is not None:
+        under, levers, best_phase = best
+        best_ranked = rank(under, best_phase, screened.kept)
+        text += "\n" + "\n".join(best_policy_section(under, levers, best_ranked, ranked))
+        extra["best_policy_indices"] = best_policy_indices(under, levers, best_ranked)
     write_text_atomic(text, root / REPORT_FILE)
     head = summary(spec, screened, ranked, extra)
     write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
@@ -317,7 +333,7 @@ def _facts(
     full_size: tuple[int, int],
 ) -> dict[str, Any]:
     phases: dict[str, Any] = {}
-    for name in ("screen", "sobol", "policies"):
+    for name in ("screen", "sobol", "policies", "best"):
         if not (root / name / MANIFEST_FILE).is_file():
             continue  # a study without levers has no policies phase
         manifest = pl.read_parquet(root / name / MANIFEST_FILE)

@@ -76,6 +76,12 @@ class SobolPhase(_Sourced):
         "same runs (lunarcity/study/surrogate.py): its Sobol indices, read when its held-out "
         "Q^2 is at least 0.9, beside the sampling estimates",
     )
+    best_policy_samples: PositiveInt | None = Field(
+        None,
+        description="With levers: also a Sobol phase of this base sample N (a power of two) under "
+        "the policy comparison's best policy, when it is not the default, so both policies' "
+        "indices are known (runs: N * (k + 2))",
+    )
 
 
 class EarthSide(_Sourced):
@@ -189,6 +195,15 @@ class StudySpec(_Sourced):
         sub.fixed = {**self.fixed, DESTINATION_PATH: destination}
         sub.destinations = None
         sub.name = f"{self.name}-{destination}"
+        sub._file = self._file
+        return sub
+
+    def for_policy(self, levers: dict[str, Any]) -> StudySpec:
+        """The study under one policy: its levers fixed, the best policy's Sobol size, no grid."""
+        sub = self.model_copy(deep=True)
+        sub.fixed = {**self.fixed, **levers}
+        sub.levers = {}
+        sub.study.sobol.samples = self.study.sobol.best_policy_samples or self.study.sobol.samples
         sub._file = self._file
         return sub
 
@@ -365,14 +380,17 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
             ("study", "screening", "max_keep"),
             valid=f"at least {max(2, s.min_keep)}",
         )
-    n = body.sobol.samples
-    if n < 4 or n & (n - 1):
-        raise fail(
-            f"sobol.samples must be a power of two, at least 4 (got {n}): the convergence check "
-            "compares N/2 with N",
-            ("study", "sobol", "samples"),
-            valid="e.g. 8, 16, 32, 64",
-        )
+    for key, n in (
+        ("samples", body.sobol.samples),
+        ("best_policy_samples", body.sobol.best_policy_samples),
+    ):
+        if n is not None and (n < 4 or n & (n - 1)):
+            raise fail(
+                f"sobol.{key} must be a power of two, at least 4 (got {n}): the convergence "
+                "check compares N/2 with N",
+                ("study", "sobol", key),
+                valid="e.g. 8, 16, 32, 64",
+            )
 
 
 def validate_study(
