@@ -83,3 +83,44 @@ def one_of(choices: Iterable[str], limit: int = 12) -> str:
     if len(names) > limit:
         return ", ".join(names[:limit]) + f", ... ({len(names)} in all)"
     return ", ".join(names)
+
+
+def unknown(
+    what: str,
+    name: object,
+    known: Iterable[str],
+    *,
+    field: str | None = None,
+    file: str | None = None,
+    line: int | None = None,
+    valid: str | None = None,
+) -> InputError:
+    """The error for a name that is not among the known ones, with a hint when one is close.
+
+    One wording for every "unknown X" refusal, ``unknown <what> '<name>'; did you mean 'Y'?``,
+    so a misspelt fab kind, store or item reads the same wherever it is caught. It returns the
+    error rather than raising it, so each caller keeps its own control flow
+    (``raise unknown(...) from None``, or ``return unknown(...)`` from an error builder).
+
+    Args:
+        what: What the name should have been, in words ("fab kind", "pulse store").
+        name: The name given, shown as it was given.
+        known: The valid names (a dict's keys serve); read once.
+        field: The dotted path of the field at fault, if any.
+        file: The file the input came from, if any.
+        line: The 1-based line in that file, if known.
+        valid: What would be valid, when the list of ``known`` names is not the way to say it
+            (a shorter or longer list, or words); by default the names themselves, or nothing
+            when there are none.
+
+    Returns:
+        The :class:`InputError`, not yet raised.
+    """
+    names = list(known)
+    return InputError(
+        f"unknown {what} '{name}'{did_you_mean(str(name), names)}",
+        file=file,
+        line=line,
+        field=field,
+        valid=valid if valid is not None else (one_of(names) or None),
+    )

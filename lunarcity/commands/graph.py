@@ -9,7 +9,7 @@ import re
 from rich.table import Table
 
 from lunarcity.constants import DAYS_PER_YEAR, KW_PER_MW
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.show.console import print_json, stdout_console
 from lunarcity.world.catalog import default_catalog
 from lunarcity.world.economy_requirements import production_chain, unit_totals
@@ -85,11 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rate:
         kind, per_year = parse_rate(args.rate)
         if kind not in units:
-            raise InputError(
-                f"unknown unit kind '{kind}'{did_you_mean(kind, units)}",
-                field="--rate",
-                valid=one_of(units),
-            )
+            raise unknown("unit kind", kind, units, field="--rate")
         chain = production_chain(econ, kind, per_year)
         if args.json:
             print_json(chain)
@@ -98,11 +94,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.unit:
         if args.unit not in units:
-            raise InputError(
-                f"unknown unit kind '{args.unit}'{did_you_mean(args.unit, units)}",
-                field="--unit",
-                valid=one_of(units),
-            )
+            raise unknown("unit kind", args.unit, units, field="--unit")
         units = [args.unit]
     totals = {u: unit_totals(econ, u) for u in units}
     if args.json:

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field
 
 from lunarcity.constants import FLOAT_NOISE, J_PER_KJ, M_PER_KM, W_PER_KW
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
 from lunarcity.world.schema_errors import Strict
@@ -103,11 +103,7 @@ def store_kind(name: str, folder: Path | None = None) -> StoreKind:
     """
     stores = _load(folder).stores
     if name not in stores:
-        raise InputError(
-            f"unknown pulse store '{name}'{did_you_mean(name, stores)}",
-            field="mass_driver.pulse_store",
-            valid=one_of(stores),
-        )
+        raise unknown("pulse store", name, stores, field="mass_driver.pulse_store")
     return stores[name]
 
 

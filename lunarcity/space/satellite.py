@@ -28,7 +28,7 @@ import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity.constants import W_PER_KW
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
 from lunarcity.world.schema_errors import Strict
@@ -201,11 +201,7 @@ def figure_set(name: str, folder: Path | None = None) -> Figures:
     """
     sets = load_satellites(folder).figure_sets
     if name not in sets:
-        raise InputError(
-            f"unknown satellite figure set '{name}'{did_you_mean(name, sets)}",
-            field="figure_sets",
-            valid=one_of(sets),
-        )
+        raise unknown("satellite figure set", name, sets, field="figure_sets")
     return sets[name]
 
 

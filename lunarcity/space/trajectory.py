@@ -17,7 +17,7 @@ import pydantic
 from pydantic import Field, NonNegativeFloat, PositiveFloat
 
 from lunarcity.constants import M_PER_KM
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.resources import data_dir
 from lunarcity.world.datafile import load_data_file
 from lunarcity.world.schema_errors import Strict
@@ -144,13 +144,13 @@ def _load(folder: Path | None) -> DestinationsFile:
             )
     for name, stage in data.stages.items():
         if stage.propellant is not None and stage.propellant not in data.propellants:
-            raise InputError(
-                f"unknown propellant '{stage.propellant}'"
-                f"{did_you_mean(stage.propellant, data.propellants)}",
+            raise unknown(
+                "propellant",
+                stage.propellant,
+                data.propellants,
                 file=file,
                 line=line_of(lines, ["stages", name, "propellant"]),
                 field=f"stages.{name}.propellant",
-                valid=one_of(data.propellants),
             )
     if not data.destinations or not data.propellants:
         raise InputError(
@@ -168,9 +168,7 @@ def load_destinations(folder: Path | None = None) -> DestinationsFile:
 
 def _named(table: dict, name: str, what: str, field: str):  # noqa: ANN001, ANN202
     if name not in table:
-        raise InputError(
-            f"unknown {what} '{name}'{did_you_mean(name, table)}", field=field, valid=one_of(table)
-        )
+        raise unknown(what, name, table, field=field)
     return table[name]
 
 

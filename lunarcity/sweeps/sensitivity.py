@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, one_of, unknown
 from lunarcity.sweeps.storage import DESIGN_FILE, read_info, read_results, write_atomic
 
 SENSITIVITY_FILE = "sensitivity.parquet"
@@ -120,10 +120,8 @@ def analyze(
         outcomes = [o for o in DEFAULT_OUTCOMES if o in results.columns]
     for name in outcomes:
         if name not in results.columns or name not in available:
-            raise InputError(
-                f"unknown outcome '{name}'{did_you_mean(name, available)}",
-                field="--outcome",
-                valid=one_of(available, limit=30),
+            raise unknown(
+                "outcome", name, available, field="--outcome", valid=one_of(available, limit=30)
             )
     rows: list[dict[str, Any]] = []
     notes: list[str] = []

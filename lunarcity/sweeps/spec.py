@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, did_you_mean, one_of, unknown
 from lunarcity.world.scenario import Scenario, resolve_scenario
 from lunarcity.world.scenario_overrides import check_path, find_scenario_file
 from lunarcity.world.schema_errors import Strict, annotation_at, to_input_error
@@ -488,12 +488,13 @@ def _spec_error(
     full = ("parameters", name, *rest)
     if first["type"] == "extra_forbidden":
         names = list(branches[branch].model_fields)
-        return InputError(
-            f"unknown field '{rest[-1]}'{did_you_mean(rest[-1], names)}",
+        return unknown(
+            "field",
+            rest[-1],
+            names,
             file=file,
             line=line_of(lines, full),
             field=".".join(full[:-1]),
-            valid=one_of(names),
         )
     msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "missing":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.world.catalog import Catalog
 
 
@@ -74,29 +74,17 @@ class Economy:
     def __post_init__(self) -> None:
         cat = self.catalog
         if self.site not in cat.sites:
-            raise InputError(
-                f"unknown site '{self.site}'{did_you_mean(self.site, cat.sites)}",
-                field="site.name",
-                valid=one_of(cat.sites),
-            )
+            raise unknown("site", self.site, cat.sites, field="site.name")
         if self.enabled_fabs is None:
             self.enabled_fabs = [k for k in cat.fab_kinds if cat.units[k].enabled]
         self.enabled_fabs = list(self.enabled_fabs)
         for kind in self.enabled_fabs:
             if kind not in cat.fab_kinds:
-                raise InputError(
-                    f"unknown fab kind '{kind}'{did_you_mean(kind, cat.fab_kinds)}",
-                    field="economy.enable_fabs",
-                    valid=one_of(cat.fab_kinds),
-                )
+                raise unknown("fab kind", kind, cat.fab_kinds, field="economy.enable_fabs")
         self.forced_imports = list(self.forced_imports)
         for item in self.forced_imports:
             if item not in self.node_names:
-                raise InputError(
-                    f"unknown item '{item}'{did_you_mean(item, self.node_names)}",
-                    field="earth.force_imports",
-                    valid=one_of(self.node_names),
-                )
+                raise unknown("item", item, self.node_names, field="earth.force_imports")
             if not self._importable(item):
                 raise InputError(
                     f"'{item}' cannot be imported",

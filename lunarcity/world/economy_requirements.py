@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, HOURS_PER_YEAR, KG_PER_T, KW_PER_MW
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, unknown
 from lunarcity.world.economy import Economy
 
 
@@ -86,11 +86,7 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
     index = {n: i for i, n in enumerate(nodes)}
     for node in demand:
         if node not in index:
-            raise InputError(
-                f"unknown item or unit '{node}'{did_you_mean(node, nodes)}",
-                field="demand",
-                valid=one_of(nodes),
-            )
+            raise unknown("item or unit", node, nodes, field="demand")
     n_r, n_n = len(procs), len(nodes)
     raw = [i for i, n in enumerate(nodes) if econ.graph.nodes[n]["kind"] == "raw"]
     imp = [i for i, n in enumerate(nodes) if n in econ.imported]
@@ -310,11 +306,7 @@ def production_chain(econ: Economy, unit: str, per_year: float) -> dict[str, obj
     """
     if unit not in econ.catalog.units:
         units = econ.catalog.units
-        raise InputError(
-            f"unknown unit kind '{unit}'{did_you_mean(unit, units)}",
-            field="--rate",
-            valid=one_of(units),
-        )
+        raise unknown("unit kind", unit, units, field="--rate")
     if not per_year > 0:
         raise InputError("the rate must be positive", field="--rate", valid="KIND=N/yr with N > 0")
     req = requirements(econ, {unit: per_year})

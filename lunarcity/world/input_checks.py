@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T
-from lunarcity.errors import InputError, did_you_mean
+from lunarcity.errors import InputError, unknown
 from lunarcity.world.catalog import Catalog
 from lunarcity.world.routes import scenario_catalog
 from lunarcity.world.scenario import Scenario
@@ -104,8 +104,10 @@ def check_data_as_run(folder: Path, catalog: Catalog) -> None:
     for name, figures in sats.figure_sets.items():
         for part, comp in figures.components.items():
             if comp.item not in catalog.items:
-                raise InputError(
-                    f"unknown item '{comp.item}'{did_you_mean(comp.item, catalog.items)}",
+                raise unknown(
+                    "item",
+                    comp.item,
+                    catalog.items,
                     file=str(folder / SATELLITES_FILE),
                     field=f"figure_sets.{name}.components.{part}.item",
                     valid="an item of materials.yaml",

@@ -23,7 +23,7 @@ import copy
 import math
 from typing import TYPE_CHECKING
 
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, did_you_mean, one_of, unknown
 
 if TYPE_CHECKING:
     from lunarcity.world.catalog import Catalog, Recipe, UnitSpec
@@ -75,8 +75,10 @@ def routed_catalog(
     """
     routes = route_names(catalog)
     if route is not None and route not in routes:
-        raise InputError(
-            f"unknown technology route '{route}'{did_you_mean(route, routes)}",
+        raise unknown(
+            "technology route",
+            route,
+            routes,
             field=f"{field}.route",
             valid=one_of(routes) if routes else "none: data/recipes.yaml names no route",
         )

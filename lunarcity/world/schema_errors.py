@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 
-from lunarcity.errors import InputError, did_you_mean, one_of
+from lunarcity.errors import InputError, one_of, unknown
 from lunarcity.world.yamlio import LineMap, line_of
 
 
@@ -108,12 +108,13 @@ def to_input_error(
     kind = err["type"]
     if kind == "extra_forbidden":
         names = fields_at(model, loc)
-        return InputError(
-            f"unknown field '{loc[-1]}'{did_you_mean(loc[-1], names)}",
+        return unknown(
+            "field",
+            loc[-1],
+            names,
             file=file,
             line=line,
             field=".".join(str(p) for p in full[:-1]) or None,
-            valid=one_of(names) if names else None,
         )
     if kind == "missing":
         return InputError("required field is missing", file=file, line=line, field=field)
