@@ -32,7 +32,8 @@ def test_the_study_writes_its_report_figures_and_tables(done) -> None:
     # Two policies (the planner rules) over four shared draws: a phase of eight runs; the best
     # policy is not the default here, so a Sobol phase of N = 4 runs under it too.
     assert not result.summary["policies"]["best_is_default"]
-    assert result.ran == {"screen": 8, "sobol": sobol, "policies": 8, "best": sobol}
+    # Two draws at two seeds each: four runs of chance.
+    assert result.ran == {"screen": 8, "sobol": sobol, "policies": 8, "best": sobol, "chance": 4}
     report = (out / "report.md").read_text(encoding="utf-8")
     for heading in (
         "## Verdict",
@@ -108,6 +109,16 @@ def test_the_summary_carries_the_openings_findings(done) -> None:
     block = summary["best_policy_indices"]
     assert block["levers"] == policies["best"]["levers"] == {"planner.policy": "bottleneck_first"}
     assert {r["parameter"] for r in block["total_order"]} == set(result.screened.kept)
+    # Issue 29: replicates at a few points, how much of the spread is the seed's.
+    assert "## How much is chance" in report
+    chance = summary["chance"]
+    assert (chance["points"], chance["seeds"]) == (2, 2)
+    assert 0.0 <= chance["share_of_variance"] <= 1.0
+    seeds = pl.read_parquet(out / "chance" / "results.parquet")
+    assert (
+        seeds.group_by("point").agg(pl.col("seed").sort()).get_column("seed").to_list()
+        == [sorted(set(seeds["seed"].to_list()))] * 2
+    )  # the same two seeds at both draws
     best_runs = pl.read_parquet(out / "best" / "results.parquet")
     assert best_runs.height == 4 * (len(result.screened.kept) + 2)
 
@@ -164,7 +175,7 @@ def test_a_rerun_runs_nothing_and_writes_the_same_report(done) -> None:
     before = (out / "report.md").read_text()
     stamps = {p: p.stat().st_mtime_ns for p in (out / "sobol" / "runs").glob("*.parquet")}
     again = run_study(SMOKE, out=out, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 0, "policies": 0, "best": 0}
+    assert again.ran == {"screen": 0, "sobol": 0, "policies": 0, "best": 0, "chance": 0}
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     assert (out / "report.md").read_text() == before
 
@@ -175,7 +186,7 @@ def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
     shutil.copytree(out, copy)
     (copy / "sobol" / "runs" / "0000003.parquet").unlink()
     again = run_study(SMOKE, out=copy, workers=1)
-    assert again.ran == {"screen": 0, "sobol": 1, "policies": 0, "best": 0}
+    assert again.ran == {"screen": 0, "sobol": 1, "policies": 0, "best": 0, "chance": 0}
     a = pl.read_parquet(out / "tables" / "runs.parquet")
     b = pl.read_parquet(copy / "tables" / "runs.parquet")
     assert a.drop("duration_s", "peak_rss_mb", strict=False).equals(
@@ -189,7 +200,7 @@ def test_the_command_resumes_a_finished_study(done, cli) -> None:
     res = cli("study", SMOKE, "--out", out, "--json")
     assert res.returncode == 0, res.stderr
     body = json.loads(res.stdout)
-    assert body["ran"] == {"screen": 0, "sobol": 0, "policies": 0, "best": 0}
+    assert body["ran"] == {"screen": 0, "sobol": 0, "policies": 0, "best": 0, "chance": 0}
     assert body["report"].endswith("report.md")
     # The smoke spec names levers (issue 22): its report has the policy table with regret,
     # and the policy comparison, run again on resume, reproduces exactly.
@@ -263,7 +274,9 @@ def _without_times(report: str) -> str:
     return "\n".join(
         line
         for line in report.splitlines()
-        if not line.startswith(("| screen |", "| sobol |", "| policies |", "| best |"))
+        if not line.startswith(
+            ("| screen |", "| sobol |", "| policies |", "| best |", "| chance |")
+        )
     )
 
 

@@ -6,6 +6,7 @@ Layout of ``DIR``::
     sobol/         the Sobol phase over the inputs screening kept: a sweep folder
     policies/      with ``levers:``, every policy over one shared sample of the uncertainties
     best/          with ``sobol.best_policy_samples``, a Sobol phase under the best policy
+    chance/        with ``chance:``, several seeds at a few draws: how much is chance
     tables/        the tables behind the report (Parquet)
     figures/       the report's figures (PNG)
     report.md      the write-up
@@ -31,6 +32,7 @@ from lunarcity.optional import require
 from lunarcity.study import figures as fig
 from lunarcity.study.analysis import Ranked, Screened, destinations_summary, rank, screen, summary
 from lunarcity.study.best_policy import best_policy_indices, best_policy_section
+from lunarcity.study.chance import chance_section, chance_summary, from_results
 from lunarcity.study.default_run import findings
 from lunarcity.study.policies import from_phase, policy_section, policy_summary
 from lunarcity.study.records import earth_draws, read_phase
@@ -290,6 +292,7 @@ def _run_one(
         levers = comparison.rows[comparison.best].levers
         under = spec.for_policy(levers)
         best = (under, levers, phase("best", screened.kept, under))
+    luck = phase("chance", None) if spec.study.chance is not None else None
     ranked = rank(spec, sobol_phase, screened.kept)
     write_text_atomic(json.dumps(timings, indent=2) + "\n", root / TIMINGS_FILE)
     facts = _facts(spec, root, timings, reduced, screened.kept, full_size)
@@ -305,6 +308,12 @@ def _run_one(
     if comparison is not None:
         text += policy_section(spec, comparison)
         extra["policies"] = policy_summary(comparison)
+    if luck is not None:
+        chance = from_results(
+            luck.results, spec.study.sobol.outcomes[0], spec.study.questions.success
+        )
+        text += "\n" + "\n".join(chance_section(chance))
+        extra["chance"] = chance_summary(chance)
     if best is not None:
         under, levers, best_phase = best
         best_ranked = rank(under, best_phase, screened.kept)
@@ -333,7 +342,7 @@ def _facts(
     full_size: tuple[int, int],
 ) -> dict[str, Any]:
     phases: dict[str, Any] = {}
-    for name in ("screen", "sobol", "policies", "best"):
+    for name in ("screen", "sobol", "policies", "best", "chance"):
         if not (root / name / MANIFEST_FILE).is_file():
             continue  # a study without levers has no policies phase
         manifest = pl.read_parquet(root / name / MANIFEST_FILE)

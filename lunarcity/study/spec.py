@@ -109,6 +109,13 @@ class Questions(_Sourced):
     )
 
 
+class Chance(_Sourced):
+    """Replicates at a few points: how much of the outcome's spread is the seed's, not the inputs'."""
+
+    points: PositiveInt = Field(le=1_000, description="Draws of the ranges (a Latin hypercube)")
+    seeds: int = Field(ge=2, le=1_000, description="Seeds run at each draw (shared by the draws)")
+
+
 class StudyBody(_Sourced):
     """The ``study:`` section."""
 
@@ -119,6 +126,11 @@ class StudyBody(_Sourced):
     post: list[str] = Field(default_factory=list, description="Post-processors of each record")
     earth_side: EarthSide = Field(default_factory=EarthSide)
     questions: Questions = Field(default_factory=Questions)
+    chance: Chance | None = Field(
+        None,
+        description="Several seeds at a few draws of the uncertainties (the default policy): the "
+        "share of the deciding outcome's variance that is chance (lunarcity/study/chance.py)",
+    )
     convergence_top: PositiveInt = Field(3, description="Inputs whose rank must hold")
     convergence_tolerance: float = Field(
         0.05, gt=0, description="Largest move of a total-order index between N/2 and N"
@@ -217,18 +229,20 @@ class StudySpec(_Sourced):
         return post[name] if name in post else outcome_type(name)
 
     def sweep_data(self, phase: str, parameters: list[str] | None = None) -> dict[str, Any]:
-        """The sweep spec (raw data) of one phase: ``screen`` (Morris), ``sobol`` or ``policies``.
+        """The sweep spec (raw data) of one phase: ``screen``, ``sobol``, ``policies``, ``chance``.
 
         Args:
-            phase: ``screen``, ``sobol`` or ``policies`` (every combination of the levers over
-                one shared sample of the uncertainties: lunarcity/study/policies.py).
+            phase: ``screen`` (Morris), ``sobol`` (Saltelli; also the best policy's ``best``),
+                ``policies`` (every combination of the levers over one shared sample of the
+                uncertainties: lunarcity/study/policies.py) or ``chance`` (several seeds at a
+                few draws of the uncertainties: lunarcity/study/chance.py).
             parameters: The inputs the Sobol phase varies (the rest stay at the scenario's
                 values).
         """
         names = list(self.parameters) if parameters is None else parameters
         study = self.study
-        if phase == "policies":
-            names = list(self.uncertainties)
+        if phase in ("policies", "chance"):
+            names = list(self.uncertainties) or names
         if phase == "screen":
             design: dict[str, Any] = {
                 "method": "morris",
@@ -240,6 +254,14 @@ class StudySpec(_Sourced):
         else:
             design = {"method": "saltelli", "samples": study.sobol.samples}
         design.update(replicates=study.replicates, common_seeds=study.common_seeds)
+        if phase == "chance" and study.chance is not None:
+            # Seeds shared by the draws, so a draw's spread over seeds is chance alone.
+            design = {
+                "method": "lhs",
+                "samples": study.chance.points,
+                "replicates": study.chance.seeds,
+                "common_seeds": True,
+            }
         data: dict[str, Any] = {
             "name": f"{self.name}-{phase}",
             "description": self.description,
