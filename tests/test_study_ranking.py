@@ -70,6 +70,26 @@ def _ranked_names(text: str) -> list[str]:
     )
 
 
+def test_a_valid_surrogate_is_read_before_the_sampling_estimates() -> None:
+    # Sampling: a 0.5 +- 0.4 and b 0.3 +- 0.3 overlap (0.1-0.9 against 0-0.6): not resolved.
+    # Surrogate: a 0.52 +- 0.03 and b 0.31 +- 0.02 separate (0.49-0.55 against 0.29-0.33).
+    sampled = [
+        {"parameter": "a", "ST": 0.5, "ST_conf": 0.4},
+        {"parameter": "b", "ST": 0.3, "ST_conf": 0.3},
+    ]
+    fitted = [
+        {"parameter": "a", "ST": 0.52, "ST_conf": 0.03},
+        {"parameter": "b", "ST": 0.31, "ST_conf": 0.02},
+    ]
+    summary = {"kept": ["a", "b"], "total_order": sampled}
+    assert ranking_of(summary).ranked == []
+    summary["surrogate"] = {"valid": True, "q2": 0.95, "total_order": fitted}
+    assert [i.parameter for i in ranking_of(summary).ranked] == ["a", "b"]
+    # Below Q^2 0.9 the surrogate is not read.
+    summary["surrogate"] = {"valid": False, "q2": 0.6, "total_order": fitted}
+    assert ranking_of(summary).ranked == []
+
+
 def test_no_ranking_sentence_names_an_input_whose_interval_overlaps_the_next() -> None:
     """Done when 2: over the committed summary.json files, in the README's answer and reports."""
     summaries = _summaries()

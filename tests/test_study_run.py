@@ -339,6 +339,11 @@ def test_a_study_per_destination_writes_one_folder_each_and_an_index(cli, tmp_pa
     index = (out / "report.md").read_text(encoding="utf-8")
     for name in ("heliocentric", "leo"):
         assert f"| `{name}` |" in index and f"[{name}/report.md]({name}/report.md)" in index
+    # Issue 29: each destination's findings in a row of their own (its policies, its chance).
+    findings = index[index.index("## Findings at each destination") :]
+    rows = [line for line in findings.splitlines() if line.startswith("| `")]
+    assert [r.split("`")[1] for r in rows] == ["heliocentric", "leo"]
+    assert all("(2 x 2)" in r for r in rows)  # the smoke spec's chance: 2 draws x 2 seeds
     # No one-year city delivers compute: the index says PRIM had nothing to find, in words.
     assert "`breaks_even`: no run holds it (0 of " in index
     summary = json.loads((out / "summary.json").read_text())

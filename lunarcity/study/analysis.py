@@ -84,8 +84,22 @@ class Ranked:
 
     @property
     def converged(self) -> bool:
-        """Whether the deciding outcome (the first Sobol outcome) converged."""
-        return bool(self.convergence.height and self.convergence["converged"][0])
+        """Whether the deciding outcome (the first Sobol outcome) converged by either rule."""
+        return self.converged_by is not None
+
+    @property
+    def converged_by(self) -> str | None:
+        """The rule the deciding outcome converged by (issue 29 accepts either), or None.
+
+        ``sampling``: the top inputs keep their rank and no total-order index moves by more than
+        the tolerance between N/2 and N; ``surrogate``: the polynomial chaos surrogate predicts
+        held-out runs with Q^2 >= 0.9, so its indices are read.
+        """
+        if self.convergence.height and self.convergence["converged"][0]:
+            return "sampling"
+        if self.surrogate is not None and self.surrogate.valid:
+            return "surrogate"
+        return None
 
 
 def screen(spec: StudySpec, phase: Phase) -> Screened:
@@ -237,6 +251,7 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
         "dropped_by_cap": dropped_by_cap(screened.table),
         "deciding_outcome": deciding,
         "converged": ranked.converged,
+        "converged_by": ranked.converged_by,
         "top_inputs": [
             {"parameter": r["parameter"], "ST": r["ST"], "ST_conf": r["ST_conf"], "S1": r["S1"]}
             for r in top

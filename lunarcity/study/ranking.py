@@ -84,12 +84,18 @@ def rank_inputs(indices: list[Index], complete: bool = True) -> Ranking:
 def ranking_of(summary: dict[str, Any]) -> Ranking:
     """The ranking a study's (or one destination's) summary.json supports.
 
-    Reads ``total_order`` (every kept input, written since issue 29) when present, else
-    ``top_inputs`` (the top three), which is complete only when no more inputs were kept.
+    Reads the surrogate's ``total_order`` when it is valid (held-out Q^2 >= 0.9), else the
+    sampling estimates' ``total_order`` (every kept input, written since issue 29) when present,
+    else ``top_inputs`` (the top three), complete only when no more inputs were kept.
     """
-    rows = summary.get("total_order") or summary.get("top_inputs") or []
+    fit = summary.get("surrogate") or {}
+    if fit.get("valid") and fit.get("total_order"):
+        # The spec's rule: a surrogate that predicts held-out runs (Q^2 >= 0.9) is read first.
+        rows, complete = fit["total_order"], True
+    else:
+        rows = summary.get("total_order") or summary.get("top_inputs") or []
+        complete = bool(summary.get("total_order")) or len(rows) >= len(summary.get("kept", []))
     indices = [Index(r["parameter"], float(r["ST"]), float(r["ST_conf"])) for r in rows]
-    complete = bool(summary.get("total_order")) or len(indices) >= len(summary.get("kept", []))
     return rank_inputs(indices, complete=complete)
 
 

@@ -57,7 +57,8 @@ def write_report(
     lines: list[str] = [f"# Study: {spec.name}", ""]
     if spec.description:
         lines += [spec.description, ""]
-    verdict = "converged" if ranked.converged else "did not converge"
+    sampled = bool(ranked.convergence.height and ranked.convergence["converged"][0])
+    verdict = "converged" if sampled else "did not converge"
     reduced = facts.get("reduced")
     row = ranked.convergence.filter(ranked.convergence["outcome"] == deciding)
     holds = bool(row.height and row["ranks_hold"][0])
@@ -72,7 +73,8 @@ def write_report(
     lines += [
         "## Verdict",
         "",
-        f"- Ranking of `{deciding}`: the study **{verdict}**. It converges when its top "
+        f"- Ranking of `{deciding}` by the sampling rule: the study **{verdict}**. It converges "
+        f"that way when its top "
         f"{spec.study.convergence_top} inputs keep their rank and no total-order index moves by "
         f"more than {spec.study.convergence_tolerance:g} between N/2 and N; {said}",
     ]
@@ -85,8 +87,10 @@ def write_report(
             "section below)."
         )
     lines.append(
-        f"- What decides `{deciding}` (total-order index ± its 95 % interval; inputs are put in "
-        f"order only where their intervals separate): {ranking_words(_ranking(ranked, deciding))}."
+        f"- What decides `{deciding}` (total-order index ± its 95 % interval, "
+        f"{'by the surrogate' if ranked.converged_by == 'surrogate' else 'by the sampling estimates'}"
+        f"; inputs are put in order only where their intervals separate): "
+        f"{ranking_words(_ranking(ranked, deciding, by_surrogate=True))}."
     )
     if reduced:
         lines.append(
@@ -180,8 +184,20 @@ def write_report(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _ranking(ranked: Ranked, outcome: str) -> Ranking:
-    """The ranking of one outcome's total-order indices that their intervals support."""
+def _ranking(ranked: Ranked, outcome: str, by_surrogate: bool = False) -> Ranking:
+    """The ranking of one outcome's total-order indices that their intervals support.
+
+    The deciding outcome (``by_surrogate``: the surrogate is fitted to it alone) is ranked by the
+    surrogate when it is valid (the spec's rule).
+    """
+    fit = ranked.surrogate
+    if fit is not None and fit.valid and by_surrogate:
+        return rank_inputs(
+            [
+                Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
+                for r in fit.table.iter_rows(named=True)
+            ]
+        )
     rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
     indices = [
         Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
@@ -395,15 +411,49 @@ def write_index(spec: StudySpec, parts: dict[str, Any]) -> str:
             for flag, r in ranked.prims.items()
         ]
         found += [f"`{flag}`: {why}" for flag, why in ranked.prim_none.items()]
-        verdict = "converged" if ranked.converged else "did not converge"
+        verdict = f"converged ({ranked.converged_by})" if ranked.converged else "did not converge"
         lines.append(
             f"| `{name}` | {share} | {verdict} | {tops} | {'; '.join(found) or '-'} | "
             f"[{name}/report.md]({name}/report.md) |"
         )
+    lines += _destination_findings(parts, deciding)
     reduced = next(iter(parts.values())).summary.get("reduced") if parts else None
     if reduced:
         lines += ["", f"**Reduced N**: each destination's study used {reduced}."]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _destination_findings(parts: dict[str, Any], deciding: str) -> list[str]:
+    """Each destination's findings in one row: its closest case, its policies, its chance."""
+    lines = [
+        "",
+        "## Findings at each destination",
+        "",
+        f"| destination | `{deciding}`: median, largest | default policy: share | best policy: "
+        "share | chance: share of the spread | report |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, part in parts.items():
+        head = part.summary
+        d = head.get("deciding_spread")
+        spread = f"{_f(d['median'])}, {_f(d['largest'])}" if d else "-"
+        p = head.get("policies")
+        default = best = "-"
+        if p:
+            default = f"{_pct(p['default']['share'])}"
+            levers = ", ".join(f"`{k}` = {v}" for k, v in p["best"]["levers"].items())
+            best = (
+                "the default"
+                if p.get("best_is_default")
+                else f"{levers}: {_pct(p['best']['share'])}"
+            )
+        c = head.get("chance")
+        chance = f"{_pct(c['share_of_variance'])} ({c['points']} x {c['seeds']})" if c else "-"
+        lines.append(
+            f"| `{name}` | {spread} | {default} | {best} | {chance} | "
+            f"[{name}/report.md]({name}/report.md) |"
+        )
+    return lines
 
 
 def findings_section(found: dict[str, Any], outcome: str) -> str:
