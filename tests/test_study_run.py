@@ -109,6 +109,9 @@ def test_the_summary_carries_the_openings_findings(done) -> None:
     block = summary["best_policy_indices"]
     assert block["levers"] == policies["best"]["levers"] == {"planner.policy": "bottleneck_first"}
     assert {r["parameter"] for r in block["total_order"]} == set(result.screened.kept)
+    # Issue 29: the pilot convergence curve, N/4 (1, too small: left out), N/2 and N = 4.
+    assert summary["pilot"]["sizes"] == [2, 4] and "## Convergence pilot" in report
+    assert (out / "figures" / "pilot.png").is_file()
     # Issue 29: replicates at a few points, how much of the spread is the seed's.
     assert "## How much is chance" in report
     chance = summary["chance"]

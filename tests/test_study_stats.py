@@ -459,3 +459,14 @@ def test_spread_of_an_outcome_by_hand() -> None:
         spread(rows.with_columns(pl.lit(None).alias("industrial_mass_t")), "industrial_mass_t")
         is None
     )
+
+
+def test_the_size_a_pilot_reads_by_hand() -> None:
+    # Intervals shrink as 1 / sqrt(N): +-0.2 at N = 8 becomes +-0.05 at 8 x (0.2 / 0.05)^2 =
+    # 8 x 16 = 128, a power of two already; +-0.3 at 16 asks 16 x 36 = 576, rounded up to
+    # 1,024; an interval already within the tolerance asks nothing more.
+    from lunarcity.study.convergence import size_needed
+
+    assert size_needed(0.2, 8, 0.05) == 128
+    assert size_needed(0.3, 16, 0.05) == 1024
+    assert size_needed(0.04, 8, 0.05) == 8

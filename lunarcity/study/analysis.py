@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from lunarcity.errors import InputError
-from lunarcity.study.convergence import sobol_with_convergence
+from lunarcity.study.convergence import pilot_curve, size_needed, sobol_with_convergence
 from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.prim import PrimResult, prim
 from lunarcity.study.records import Phase
@@ -81,6 +81,7 @@ class Ranked:
     deciding_spread: Spread | None = None
     #: The deciding outcome's surrogate (polynomial chaos) indices, when the spec asks for them.
     surrogate: SurrogateSobol | None = None
+    pilot: pl.DataFrame | None = None
 
     @property
     def converged(self) -> bool:
@@ -229,7 +230,22 @@ def rank(spec: StudySpec, phase: Phase, kept: list[str]) -> Ranked:
         prim_none,
         spread(base, body.sobol.outcomes[0]),
         fitted,
+        pilot_curve(phase.info, phase.x, phase.results, body.sobol.outcomes[0]),
     )
+
+
+def pilot_summary(pilot: pl.DataFrame, k: int, tolerance: float) -> dict[str, Any]:
+    """The pilot curve's reading: the sizes it has and the size the widest interval asks for."""
+    n = int(pilot["n"].max())
+    widest = float(pilot.filter(pl.col("n") == n)["ST_conf"].fill_null(0.0).max())
+    need = size_needed(widest, n, tolerance)
+    return {
+        "sizes": sorted(set(pilot["n"].to_list())),
+        "widest_interval": widest,
+        "tolerance": tolerance,
+        "size_needed": need,
+        "runs_needed": need * (k + 2),
+    }
 
 
 def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str, Any]) -> dict:
@@ -294,6 +310,10 @@ def summary(spec: StudySpec, screened: Screened, ranked: Ranked, extra: dict[str
                 for r in fit.table.iter_rows(named=True)
             ],
         }
+    if ranked.pilot is not None and ranked.pilot.height:
+        out["pilot"] = pilot_summary(
+            ranked.pilot, len(screened.kept), spec.study.convergence_tolerance
+        )
     if ranked.success is not None:
         s = ranked.success
         out["success"] = {"share": s.share, "low": s.low, "high": s.high, "n": s.n}

@@ -113,3 +113,44 @@ def sobol_with_convergence(
     hx, hres = half_sample(x, results, n_base, k)
     half, _ = analyze(info, hx, hres, [o for o in outcomes if o in set(full["outcome"])])
     return full, half, compare(full, half, top, tolerance), notes
+
+
+def pilot_curve(
+    info: dict[str, Any], x: np.ndarray, results: pl.DataFrame, outcome: str
+) -> pl.DataFrame:
+    """Total-order indices of ``outcome`` at N/4, N/2 and N: the pilot convergence curve.
+
+    Each prefix of whole Saltelli blocks is a Saltelli sample of its own size (the module's
+    docstring), so the curve costs no run. Sizes below 2 are left out.
+
+    Returns:
+        One row per size and input: ``n``, ``parameter``, ``ST``, ``ST_conf``.
+    """
+    k = int(info["design"]["problem"]["num_vars"])
+    n_base = int(info["design"]["samples"])
+    frames = []
+    for n in (n_base // 4, n_base // 2, n_base):
+        if n < 2:
+            continue
+        points = n * (k + 2)
+        table, _ = analyze(info, x[:points], results.filter(pl.col("point") < points), [outcome])
+        if table.height:
+            frames.append(
+                table.select("parameter", "ST", "ST_conf").with_columns(pl.lit(n).alias("n"))
+            )
+    if not frames:
+        return pl.DataFrame(schema={"n": pl.Int64, "parameter": pl.String, "ST": pl.Float64})
+    return pl.concat(frames).select("n", "parameter", "ST", "ST_conf")
+
+
+def size_needed(widest: float, n: int, tolerance: float) -> int:
+    """The base sample at which the widest total-order interval would shrink to ``tolerance``.
+
+    A bootstrap interval shrinks as 1 / sqrt(N), so the half-width ``widest`` at N becomes
+    ``tolerance`` at N (widest / tolerance)^2, rounded up to a power of two (Saltelli's N). A
+    reading of the pilot, not a promise: the curve's own moves say how far to trust it.
+    """
+    if widest <= tolerance:
+        return n
+    need = n * (widest / tolerance) ** 2
+    return int(2 ** np.ceil(np.log2(need)))

@@ -50,6 +50,28 @@ def sobol_chart(table: pl.DataFrame, path: Path, title: str) -> Path:
     return _save(fig, path)
 
 
+def pilot_chart(pilot: pl.DataFrame, path: Path, title: str) -> Path:
+    """Each input's total-order index (95 % interval) against the base sample N it is read at."""
+    fig = _figure(6.5, 4.0)
+    ax = fig.add_subplot(1, 1, 1)
+    for name in pilot["parameter"].unique(maintain_order=True).to_list():
+        part = pilot.filter(pl.col("parameter") == name).sort("n")
+        ax.errorbar(
+            part["n"].to_numpy(),
+            part["ST"].fill_null(0.0).to_numpy(),
+            yerr=part["ST_conf"].fill_null(0.0).to_numpy(),
+            marker="o",
+            capsize=2,
+            label=name,
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("base sample N (runs: N x (inputs + 2))")
+    ax.set_ylabel("total-order index (95 % interval)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=6, loc="best")
+    return _save(fig, path)
+
+
 def survival_chart(curve: Survival, path: Path, title: str, what: str) -> Path:
     """The share of runs that have succeeded by each year (1 - S(t)), with its 95 % band."""
     fig = _figure(6.5, 4.2)

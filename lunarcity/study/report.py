@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from lunarcity.study.analysis import Ranked, Screened
+from lunarcity.study.analysis import Ranked, Screened, pilot_summary
 from lunarcity.study.earth import PROCESSORS
 from lunarcity.study.ranking import Index, Ranking, rank_inputs, ranking_of, ranking_words
 from lunarcity.study.screening import dropped_by_cap
@@ -177,6 +177,7 @@ def write_report(
     lines += _screening(spec, screened, figures)
     lines += _sobol(ranked, figures, facts["sobol_n"])
     lines += surrogate_section(ranked, deciding)
+    lines += _pilot(spec, ranked, figures, len(screened.kept))
     lines += _questions(spec, ranked, figures)
     notes = [*screened.notes, *ranked.notes]
     if notes:
@@ -205,6 +206,33 @@ def _ranking(ranked: Ranked, outcome: str, by_surrogate: bool = False) -> Rankin
         if r["ST"] is not None and r["ST_conf"] is not None
     ]
     return rank_inputs(indices)
+
+
+def _pilot(spec: StudySpec, ranked: Ranked, figures: dict[str, str], k: int) -> list[str]:
+    """The pilot convergence curve, and the size it reads when the study has not converged."""
+    if ranked.pilot is None or not ranked.pilot.height or "pilot" not in figures:
+        return []
+    head = pilot_summary(ranked.pilot, k, spec.study.convergence_tolerance)
+    sizes = ", ".join(number(n) for n in head["sizes"])
+    lines = [
+        "## Convergence pilot",
+        "",
+        f"The deciding outcome's total-order indices read from the first N/4, N/2 and all N "
+        f"blocks of the Saltelli design (N = {sizes}; each prefix is a design of its own, so "
+        "this costs no run).",
+        "",
+        f"![Indices against N]({figures['pilot']})",
+        "",
+    ]
+    if not ranked.converged:
+        lines += [
+            f"Not converged. The widest 95 % interval at N = {number(head['sizes'][-1])} is "
+            f"± {_f(head['widest_interval'])}; intervals shrink as 1 / sqrt(N), so ± "
+            f"{spec.study.convergence_tolerance:g} would take N = {number(head['size_needed'])} "
+            f"({number(head['runs_needed'])} runs), a reading of the pilot rather than a promise.",
+            "",
+        ]
+    return lines
 
 
 def surrogate_section(ranked: Ranked, outcome: str) -> list[str]:

@@ -402,6 +402,12 @@ def _write_outputs(
         screened.morris, figs / "morris.png", title="Which inputs matter (Morris screening)"
     )
     fig.sobol_chart(ranked.full, figs / "sobol.png", "What decides the outcome (Sobol indices)")
+    if ranked.pilot is not None and ranked.pilot.height:
+        write_atomic(ranked.pilot, tables / "pilot.parquet")
+        fig.pilot_chart(
+            ranked.pilot, figs / "pilot.png", "How the indices settle as runs are added"
+        )
+        out["pilot"] = f"{FIGURES}/pilot.png"
     q = spec.study.questions
     if ranked.survival is not None:
         write_atomic(ranked.survival.table, tables / "survival.parquet")
