@@ -199,3 +199,12 @@ def test_spread_figures_print_without_exponents() -> None:
         "34,400",
         "105,000",
     ]
+
+
+def test_a_study_says_its_size_and_time_on_two_cores() -> None:
+    # 1,000 runs whose run times sum to 6,000 s: 6,000 / 2 cores / 60 = 50 minutes.
+    from lunarcity.study.answer import _cost
+
+    said = _cost("The city study", {"cost": {"runs": 1000, "run_seconds": 6000.0}})
+    assert said.startswith("The city study is 1,000 runs, 50 minutes on 2 cores as measured")
+    assert _cost("The city study", {}) == ""

@@ -359,6 +359,10 @@ def destinations_summary(
             "success_flag": spec.study.questions.success,
             "converged": all(bool(p.get("converged")) for p in parts.values()),
             "reduced": reduced,
+            "cost": {
+                key: sum(p.get("cost", {}).get(key, 0) for p in parts.values())
+                for key in ("runs", "run_seconds")
+            },
             "destinations": parts,
         }
     )

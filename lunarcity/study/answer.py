@@ -393,6 +393,18 @@ def rerun_command(name: str, summary: dict[str, Any]) -> str:
     return command
 
 
+def _cost(what: str, summary: dict[str, Any]) -> str:
+    """A study's size and what it took, as measured: runs, and their times over 2 cores."""
+    cost = summary.get("cost") or {}
+    if not cost.get("runs"):
+        return ""
+    minutes = cost["run_seconds"] / 2 / 60
+    return (
+        f"{what} is {number(cost['runs'])} runs, {number(minutes, 2)} minutes on 2 cores as "
+        "measured (its run times summed and halved, the machine shared with the other study)."
+    )
+
+
 def answer_text(results: Path, link: str) -> str:
     """The answer's Markdown (between the markers), from the studies' summary.json files.
 
@@ -423,8 +435,9 @@ def answer_text(results: Path, link: str) -> str:
         ]
     )
     figure = f"{link}/{CITY}/figures/survival.png"
+    said = [_status([city, route]), _cost("The city study", city), _cost("The route study", route)]
     reports = (
-        f"{_status([city, route])} Reports: [the ten-year city]({link}/{CITY}/report.md), "
+        " ".join(p for p in said if p) + f" Reports: [the ten-year city]({link}/{CITY}/report.md), "
         f"[the lunar route against Earth]({link}/{ROUTE}/report.md); each reruns with "
         f"`{rerun_command(CITY, city)}` and `{rerun_command(ROUTE, route)}`, then "
         "`lunarcity study --answer`."

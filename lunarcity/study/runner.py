@@ -20,6 +20,7 @@ analysis, which is cheap and deterministic.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -303,6 +304,11 @@ def _run_one(
     extra: dict[str, Any] = {
         "reduced": reduced,
         "runs": {p: t["runs"] for p, t in facts["phases"].items()},
+        # What the study cost: its runs and their run times summed (wall, as measured).
+        "cost": {
+            "runs": sum(t["runs"] for t in facts["phases"].values()),  # integers
+            "run_seconds": math.fsum(t["run_s"] for t in facts["phases"].values()),
+        },
         **found,
     }
     if comparison is not None:
@@ -349,6 +355,7 @@ def _facts(
         phases[name] = {
             "runs": manifest.height,
             "mean_run_s": float(manifest["duration_s"].mean()) if manifest.height else None,
+            "run_s": float(manifest["duration_s"].fill_null(0.0).sum()),
             "wall_s": timings.get(name, {}).get("wall_s"),
         }
     s = spec.study
