@@ -189,3 +189,22 @@ def test_a_worker_keeps_no_model_alive() -> None:
     # No collection here: a model left to the collector's thresholds would hold its arrays
     # for many runs (they count objects, not bytes), so the worker frees each one itself.
     assert not [o for o in gc.get_objects() if isinstance(o, LunarCity) and id(o) not in before]
+
+
+def test_an_outcome_equal_to_float_noise_is_drawn_in_one_bin(tmp_path: Path) -> None:
+    """Runs whose outcome differs only in the last digits (a full-size grid's closure) are drawn.
+
+    Five distinct values 1e-16 apart asked numpy for five equal bins over a range it cannot
+    split, and the feasibility plot raised (found executing notebook 2 at full size).
+    """
+    import numpy as np
+
+    from lunarcity.sweeps.plots import histogram_bins, outcome_distributions
+
+    noise = np.array([0.97 + k * 1e-16 for k in range(5)])
+    assert len(np.unique(noise)) == 5 and histogram_bins(noise) == 1
+    assert histogram_bins(np.array([1.0, 2.0, 3.0])) == 5  # a real spread: at least five
+    assert histogram_bins(np.arange(100.0)) == 30  # one per value, at most thirty
+    runs = pl.DataFrame({"status": ["done"] * 5, "closure": noise})
+    path = outcome_distributions(runs, tmp_path / "outcomes.png", info={"outcomes": ["closure"]})
+    assert path.stat().st_size > 0

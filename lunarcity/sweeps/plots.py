@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from lunarcity.constants import FLOAT_NOISE
 from lunarcity.errors import InputError, did_you_mean, one_of
 from lunarcity.sweeps.storage import read_info, read_results
 
@@ -159,6 +160,18 @@ def feasibility_map(
     return _save(fig, path)
 
 
+def histogram_bins(data: np.ndarray) -> int:
+    """How many bins a histogram of one outcome gets: one per value, between 5 and 30.
+
+    One bin when the values are one value to float noise (every run's closure 0.97 but for the
+    last digit): numpy cannot cut so small a range into equal bins and raises.
+    """
+    spread = float(np.ptp(data)) if data.size else 0.0
+    if spread <= FLOAT_NOISE * max(1.0, float(np.abs(data).max(initial=0.0))):
+        return 1
+    return min(30, max(5, len(np.unique(data))))
+
+
 def outcome_distributions(
     results: pl.DataFrame, path: Path, *, info: dict[str, Any] | None = None
 ) -> Path:
@@ -183,7 +196,7 @@ def outcome_distributions(
             ax.set_ylim(0, 1)
             ax.set_ylabel("share of runs")
         else:
-            bins = min(30, max(5, len(np.unique(data))))
+            bins = histogram_bins(data)
             ax.hist(data, bins=bins, color="tab:blue", alpha=0.8)
             ax.axvline(float(np.median(data)), color="black", lw=1, ls="--")
             ax.set_ylabel("runs")
