@@ -86,9 +86,10 @@ def write_report(
             f"**: Q^2 = {number(fit.q2, 3)} on {count(fit.n_test, 'held-out run')} (see its "
             "section below)."
         )
+    fitted = ranked.surrogate is not None and ranked.surrogate.valid  # read first when valid
     lines.append(
         f"- What decides `{deciding}` (total-order index ± its 95 % interval, "
-        f"{'by the surrogate' if ranked.converged_by == 'surrogate' else 'by the sampling estimates'}"
+        f"{'by the surrogate' if fitted else 'by the sampling estimates'}"
         f"; inputs are put in order only where their intervals separate): "
         f"{ranking_words(_ranking(ranked, deciding, by_surrogate=True))}."
     )
