@@ -54,20 +54,7 @@ def recorded(name: str) -> list[tuple[dict, dict]]:
 #: The studies are republished once, after the model issues (issue 21 says so); until then the
 #: comparison must fail (strict: once the studies are regenerated it passes, and the strict
 #: expected failure turns red until this is emptied).
-STALE_SINCE: dict[str, str] = {
-    "issue 21": (
-        "the target is met only on a day every part holds (met_within_horizon and "
-        "years_to_target_censored changed definition: lunar_route_study run 96 was met at year "
-        "7.48 with each part latched on its first day, its parts never hold together); and on "
-        "days no build can start for want of a spent Earth-only input the bottleneck reads "
-        "imports, which the planner reads the next day (industrial_mass_t and launched_t of 4 "
-        "of the 6 recorded runs move by up to 5 %)"
-    ),
-    "issues 23-24 (launch power)": (
-        "the mass driver's power is the planner's lever planner.launch_power_share, by default "
-        "served ahead of the fabs: launches and everything after the track move"
-    ),
-}
+STALE_SINCE: dict[str, str] = {}
 
 
 @pytest.mark.xfail(
