@@ -104,29 +104,33 @@ def performance_table(bench: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _study_timings(results: Path) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Each published study (its directory name) with the timings of its parts."""
+def _study_costs(results: Path) -> list[tuple[str, int, dict[str, Any]]]:
+    """Each published study (its directory name), its parts and its cost from summary.json.
+
+    The cost is the runs' own times summed (lunarcity/study/runner.py): unlike a phase's wall
+    time, it survives a study run in several stopped and resumed pieces.
+    """
     studies = []
     for study in sorted(p for p in results.iterdir() if p.is_dir()):
-        files = sorted(study.glob("timings.json")) or sorted(study.glob("*/timings.json"))
-        if files:
-            studies.append((study.name, [json.loads(f.read_text()) for f in files]))
+        path = study / "summary.json"
+        if not path.is_file():
+            continue
+        head = json.loads(path.read_text(encoding="utf-8"))
+        if head.get("cost", {}).get("runs"):
+            studies.append((study.name, len(head.get("destinations") or {}) or 1, head["cost"]))
     return studies
 
 
 def study_costs_table(results: Path = RESULTS) -> str:
-    """The Markdown table of what each published study cost, from its recorded timings."""
+    """The Markdown table of what each published study cost, from its summary's run times."""
     lines = [
-        "| study | parts | runs | wall time | mean per run |",
+        "| study | parts | runs | run times summed, over 2 cores | mean per run |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, parts in _study_timings(results):
-        phases = [phase for part in parts for phase in part.values()]
-        runs = sum(int(p["ran"]) for p in phases)
-        wall_s = sum(float(p["wall_s"]) for p in phases)
+    for name, parts, cost in _study_costs(results):
+        runs, run_s = int(cost["runs"]), float(cost["run_seconds"])
         lines.append(
-            f"| `{name}` | {len(parts)} | {runs:,} | {wall_s / 60.0:.1f} min "
-            f"| {wall_s / runs:.2f} s |"
+            f"| `{name}` | {parts} | {runs:,} | {run_s / 2 / 60.0:.0f} min | {run_s / runs:.1f} s |"
         )
     return "\n".join(lines) + "\n"
 

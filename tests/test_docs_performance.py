@@ -40,13 +40,12 @@ def test_the_ratios_are_the_times_over_the_calibration() -> None:
         assert abs(bench["ratios"][ratio] - bench[seconds] / bench["calibration_s"]) < 0.006
 
 
-def test_study_costs_sum_each_studys_recorded_phases(tmp_path: Path) -> None:
-    # Two parts of one study: 10 runs in 60 s and 30 runs in 180 s, so 40 runs in 240 s:
-    # 4.0 minutes, 6.00 s a run.
-    for part, (ran, wall) in {"a": (10, 60.0), "b": (30, 180.0)}.items():
-        (tmp_path / "s" / part).mkdir(parents=True)
-        (tmp_path / "s" / part / "timings.json").write_text(
-            json.dumps({"sobol": {"wall_s": wall, "ran": ran, "workers": None}})
-        )
+def test_study_costs_read_each_studys_summary(tmp_path: Path) -> None:
+    # A study of two parts whose summary says 40 runs took 480 s of run time: over 2 cores,
+    # 480 / 2 / 60 = 4 minutes; 480 / 40 = 12.0 s a run.
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "summary.json").write_text(
+        json.dumps({"destinations": {"a": {}, "b": {}}, "cost": {"runs": 40, "run_seconds": 480.0}})
+    )
     table = _performance().study_costs_table(tmp_path)
-    assert "| `s` | 2 | 40 | 4.0 min | 6.00 s |" in table
+    assert "| `s` | 2 | 40 | 4 min | 12.0 s |" in table

@@ -6,6 +6,7 @@ a real study and on a synthetic one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -360,8 +361,10 @@ def destinations_summary(
             "converged": all(bool(p.get("converged")) for p in parts.values()),
             "reduced": reduced,
             "cost": {
-                key: sum(p.get("cost", {}).get(key, 0) for p in parts.values())
-                for key in ("runs", "run_seconds")
+                "runs": sum(p.get("cost", {}).get("runs", 0) for p in parts.values()),  # integers
+                "run_seconds": math.fsum(
+                    p.get("cost", {}).get("run_seconds", 0.0) for p in parts.values()
+                ),
             },
             "destinations": parts,
         }
