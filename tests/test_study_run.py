@@ -317,7 +317,10 @@ def test_a_dask_cluster_runs_the_same_study(done, cli, tmp_path: Path) -> None:
     assert _without_times((out / "report.md").read_text(encoding="utf-8")) == _without_times(
         (local / "report.md").read_text(encoding="utf-8")
     )
-    assert (out / "summary.json").read_text() == (local / "summary.json").read_text()
+    # The same summary but for what the runs cost (run times differ from run to run).
+    ours, theirs = (json.loads((d / "summary.json").read_text()) for d in (out, local))
+    assert ours.pop("cost")["runs"] == theirs.pop("cost")["runs"]
+    assert ours == theirs
 
 
 def test_a_study_per_destination_writes_one_folder_each_and_an_index(cli, tmp_path: Path) -> None:
