@@ -108,13 +108,32 @@ class Fleet:
         self._account(kind, rows, new.astype(np.float64) - old, working)
         self.version[kind] += 1
 
-    def fail(self, kind: str, rows: np.ndarray) -> None:
-        """Break working units (``rows`` without repeats, all with health > 0)."""
-        column = self.tables[kind]["health"]
-        old = column[rows]
-        column[rows] = 0.0
-        self._account(kind, rows, -old.astype(np.float64), -len(rows))
+    def fail(self, kind: str, rows: list[int]) -> list[int]:
+        """Break the working units at ``rows`` (no repeats); returns their ids, in ``rows`` order.
+
+        A hit on a broken unit changes nothing. A day's hits on a kind are a unit or two, so
+        they go one at a time in plain Python, under numpy's cost per call (a tenth of the wear
+        stage in a 30-year run, benchmarks/run.py's `default_30y_s`); the totals are exact in
+        any order (see ``_health_sum``).
+        """
+        t = self.tables[kind]
+        health, ids = t["health"], t["id"]
+        by_slot = self._by_slot.get(kind)
+        slot = t["slot"]
+        broke: list[int] = []
+        lost = 0.0
+        for r in rows:
+            old = float(health[r])
+            if old > 0:
+                health[r] = 0.0
+                lost += old
+                broke.append(int(ids[r]))
+                if by_slot is not None:
+                    by_slot[slot[r]] -= old
+        self._health_sum[kind] -= lost
+        self._working[kind] -= len(broke)
         self.version[kind] += 1
+        return broke
 
     def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
