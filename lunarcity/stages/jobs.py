@@ -202,6 +202,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     reserved: dict[int, float] = {}
     short_kinds: set[str] = set()  # kinds a start of which its parts could not back today
     scarce: set[int] = set()  # the items that held those starts back
+    dry: dict[str, int] = {}  # kinds whose parts backed no start today: the generation then
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
 
@@ -231,29 +232,36 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             bom = gens.bom(kind, bom)
             earth_i = gens.part
             earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
-        # The item that allows fewest units (the lower index on a tie), as min() over
-        # (units, item) pairs would find it, in a plain loop: this runs ~15 times a day, most
-        # of them for kinds whose parts are short. Unreserved items skip the subtraction
-        # (x - 0.0 is x); a negative balance counts as none, as max(x, 0.0) would.
-        can, short = math.inf, -1
-        for i, q in bom:
-            held = stock[i] - reserved[i] if i in reserved else stock[i]
-            units_i = (0.0 if held < 0.0 else held) / q
-            if units_i < can or (units_i == can and i < short):
-                can, short = units_i, i
-        short_name = nodes[short]
-        if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
-            can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
-        whole = int(can + FLOAT_NOISE)
-        n_ok = (n if whole > n else whole) if whole > 0 else 0
-        if n_ok < n:
-            if record:
+        if not record and dry.get(kind) == gens.building:
+            # Its parts ran out earlier today for this generation's bill, and within a day
+            # stock only falls and reservations only grow: still none. Unrecorded, the part
+            # that is short need not be found (half the day's takes are these, on days parts
+            # bind: every kind is tried again to keep labour busy).
+            n_ok = 0
+        else:
+            # The item that allows fewest units (the lower index on a tie), as min() over
+            # (units, item) pairs would find it, in a plain loop. Unreserved items skip the
+            # subtraction (x - 0.0 is x); a negative balance counts as none, as max(x, 0.0).
+            can, short = math.inf, -1
+            for i, q in bom:
+                held = stock[i] - reserved[i] if i in reserved else stock[i]
+                units_i = (0.0 if held < 0.0 else held) / q
+                if units_i < can or (units_i == can and i < short):
+                    can, short = units_i, i
+            short_name = nodes[short]
+            if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
+                can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
+            whole = int(can + FLOAT_NOISE)
+            n_ok = (n if whole > n else whole) if whole > 0 else 0
+            if n_ok == 0:
+                dry[kind] = gens.building
+            if n_ok < n and record:
                 shortfalls.append((short_name, (n - n_ok) * units[kind].mass_kg))
                 short_kinds.add(kind)
                 scarce.add(short)
-            if kind in holders:
-                for i, q in bom:
-                    reserved[i] = reserved.get(i, 0.0) + q
+        if n_ok < n and kind in holders:
+            for i, q in bom:
+                reserved[i] = reserved.get(i, 0.0) + q
         # The Earth-made share comes out of the imported stock first.
         return n_ok, draft.take(bom, n_ok, earth_i, earth_q)
 
