@@ -262,8 +262,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         if n_ok < n and kind in holders:
             for i, q in bom:
                 reserved[i] = reserved.get(i, 0.0) + q
-        # The Earth-made share comes out of the imported stock first.
-        return n_ok, draft.take(bom, n_ok, earth_i, earth_q)
+        # The Earth-made share comes out of the imported stock first. No units, nothing taken:
+        # most takes start none (parts short), and draft.take of none is 0.0 kg imported.
+        return n_ok, draft.take(bom, n_ok, earth_i, earth_q) if n_ok else 0.0
 
     for k, n in renew.items():
         if crew_own:
