@@ -128,8 +128,10 @@ class IdMap:
         """Point ``ids`` at ``rows`` of the table with ``code`` (growing the map as ids are issued)."""
         if len(ids) == 0:
             return
-        top = int(ids.max()) + 1
-        if top > len(self.rows):
+        try:
+            self.rows[ids] = rows
+        except IndexError:  # an id past the map (rare): grow it, then write again
+            top = int(ids.max()) + 1
             size = len(self.rows)
             while size < top:
                 size *= 2
@@ -138,7 +140,7 @@ class IdMap:
                 bigger = np.full(size, -1, dtype=old.dtype)
                 bigger[: len(old)] = old
                 setattr(self, name, bigger)
-        self.rows[ids] = rows
+            self.rows[ids] = rows
         self.codes[ids] = code
 
     def clear(self, ids: np.ndarray) -> None:

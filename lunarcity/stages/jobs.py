@@ -513,31 +513,42 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     jobs = city.jobs.table
     hardware: list[tuple[float, float, bool]] = []
     kinds = jobs["kind"][rows]
-    # The finished jobs' columns, read once (the rows of each kind are picked from these).
-    job_x, job_y, job_mass = jobs["x"][rows], jobs["y"][rows], jobs["mass"][rows]
+    # The finished jobs' columns, read once with each kind's rows together (a stable sort
+    # keeps each kind's jobs in order), so a kind's rows are a slice: views, not copies.
+    by_kind = rows[np.argsort(kinds, kind="stable")]
+    job_x, job_y, job_mass = jobs["x"][by_kind], jobs["y"][by_kind], jobs["mass"][by_kind]
     job_builder, job_gen, job_imported = (
-        jobs["builder"][rows],
-        jobs["gen"][rows],
-        jobs["imported_kg"][rows],
+        jobs["builder"][by_kind],
+        jobs["gen"][by_kind],
+        jobs["imported_kg"][by_kind],
     )
-    for code in np.unique(kinds).tolist():
+    codes = jobs["kind"][by_kind].tolist()
+    start = 0
+    while start < len(codes):  # each kind's run of rows, kinds in increasing code
+        code = codes[start]
+        end = start + 1
+        while end < len(codes) and codes[end] == code:
+            end += 1
+        sel = slice(start, end)
+        n, start = end - start, end
         kind = city.kind_names[code]
-        sel = np.flatnonzero(kinds == code)
         imported = job_imported[sel]
         mass = city.catalog.units[kind].mass_kg
         # Units of a generation have their own masses (lunarcity/stages/generations.py).
         generational = kind in city.generations.kinds
-        built_kg = float(job_mass[sel].sum()) if generational else len(sel) * mass
+        built_kg = float(job_mass[sel].sum()) if generational else n * mass
         hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
         i = city.index.get(kind)
         if kind == city.sat_kind:
-            city.stocks.put(i, len(sel) * mass, float(imported.sum()))
+            city.stocks.put(i, n * mass, hardware[-1][1])
             continue
-        xs, ys, slots = city.placement.place(city.unit_spec(kind), job_x[sel], job_y[sel])
-        n_room = int(np.count_nonzero(slots != Slot.NO_ROOM))
+        spec = city.unit_spec(kind)
+        xs, ys, slots = city.placement.place(spec, job_x[sel], job_y[sel])
         # Only rail can find no room; every other birth keeps all its rows (no copies).
-        keep = sel if n_room == len(sel) else sel[slots != Slot.NO_ROOM]
-        placed = slice(None) if n_room == len(sel) else slots != Slot.NO_ROOM
+        room = slots != Slot.NO_ROOM if spec.role == "rail" else None
+        n_room = n if room is None else int(np.count_nonzero(room))
+        keep = sel if n_room == n else np.flatnonzero(room) + sel.start
+        placed = slice(None) if n_room == n else room
         city.fleet.add(
             kind,
             xs[placed],
@@ -550,10 +561,11 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
             mass_kg=job_mass[keep] if generational else None,
             gen=job_gen[keep],
         )
-        if n_room < len(sel):  # rail segments with no slot left wait as parts in stock
-            extra = len(sel) - len(keep)
+        if n_room < n:  # rail segments with no slot left wait as parts in stock
             city.stocks.put(
-                i, extra * mass, float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum())
+                i,
+                (n - n_room) * mass,
+                float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum()),
             )
     if city.params.planner.crew == "own_copy":
         robots = city.fleet.tables[city.robot_kind]
