@@ -102,7 +102,7 @@ class Recorder:
         self._tables = [model.fleet.tables[k] for k in self.kinds]
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
-        self._kind_codes = [model.kind_code[k] for k in self.kinds]
+        self._kind_codes = np.array([model.kind_code[k] for k in self.kinds], dtype=np.intp)
         self._power_kw = [
             model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
             for k in self.kinds
@@ -183,8 +183,8 @@ class Recorder:
         self._hardware(today, seed)
         d = self.n
         counts = [t.n for t in self._tables]
-        self.by_kind[d] = counts
         counts_arr = np.array(counts)
+        self.by_kind[d] = counts_arr
         units_kg = self._units_kg(counts_arr)
         # Per-kind products are the same doubles whether numpy or Python multiplies them, and
         # math.fsum rounds their exact sum, whatever its order.
