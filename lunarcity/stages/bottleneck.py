@@ -76,7 +76,7 @@ def binding_constraint(
     for name, kg in shortfalls:
         short[name] = short.get(name, 0.0) + kg
     if stalled and short and city.fleet.count(city.robot_kind) > 0:
-        gone = _gone_import(city, max(sorted(short), key=lambda k: short[k]))
+        gone = _gone_import(city, max(sorted(short), key=short.__getitem__))
         if gone is not None:
             return Bottleneck("imports", gone)
     if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
@@ -84,22 +84,19 @@ def binding_constraint(
     if city.fleet.count(city.robot_kind) == 0:
         return Bottleneck("labour")
     if short:
-        item = max(sorted(short), key=lambda k: short[k])
+        item = max(sorted(short), key=short.__getitem__)
         if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short
             return Bottleneck("imports", item.removeprefix(EARTH_MADE))
-        econ = city.econ
+        imported, recipes = _links(city.econ)
         # Follow the shortage upstream: a part short because its own input was short.
         for _ in range(UPSTREAM_STEPS):
             upstream = [
-                n
-                for p in econ.makers(item)
-                for n in econ.processes[p].inputs
-                if n in short and n != item
+                n for inputs in recipes.get(item, ()) for n in inputs if n in short and n != item
             ]
             if not upstream:
                 break
-            item = max(sorted(upstream), key=lambda k: short[k])
-        if econ.graph.nodes[item].get("imported"):
+            item = max(sorted(upstream), key=short.__getitem__)
+        if item in imported:
             return Bottleneck("imports", item)
         if item == city.arrays.nodes[city.arrays.regolith]:
             return Bottleneck("labour", item)
