@@ -136,22 +136,27 @@ class ElementLedger:
         self, stock: np.ndarray, wip_by_kind: np.ndarray, units_by_kind: np.ndarray
     ) -> np.ndarray:
         """Element masses on the Moon and gone: stocks, scrap, jobs, units, launched, waste."""
-        return (
-            stock @ self.node
-            + self.pool @ self.node
-            + wip_by_kind @ self.unit
-            + units_by_kind @ self.unit
-            + self.launched
-            + self.waste
-            + self.vented
-        )
+        # Added in place, left to right: the same sums as a chain of ``+``, without temporaries.
+        held = stock @ self.node
+        held += self.pool @ self.node
+        held += wip_by_kind @ self.unit
+        held += units_by_kind @ self.unit
+        held += self.launched
+        held += self.waste
+        held += self.vented
+        return held
 
     def rel_error(
         self, stock: np.ndarray, wip_by_kind: np.ndarray, units_by_kind: np.ndarray
     ) -> float:
         """The largest element's |in - held|, relative to all mass in (at least 1 kg)."""
-        held = self.held(stock, wip_by_kind, units_by_kind)
-        return float(np.abs(self.inflow - held).max() / max(self.inflow.sum(), 1.0))
+        gap = self.held(stock, wip_by_kind, units_by_kind)
+        inflow = self.inflow
+        # |in - held| in place; the ufuncs' reductions are what ndarray.max and ndarray.sum
+        # call, without their Python wrappers.
+        np.subtract(inflow, gap, out=gap)
+        np.abs(gap, out=gap)
+        return float(np.maximum.reduce(gap) / max(np.add.reduce(inflow), 1.0))
 
 
 def _materials(catalog: Catalog, item: str) -> dict[str, float]:

@@ -102,14 +102,22 @@ class Recorder:
         self._tables = [model.fleet.tables[k] for k in self.kinds]
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
-        self._kind_codes = [model.kind_code[k] for k in self.kinds]
+        self._kind_codes = np.array([model.kind_code[k] for k in self.kinds], dtype=np.intp)
         self._power_kw = [
             model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
             for k in self.kinds
         ]
+        # Fixed for the run: per-kind figures as arrays, and each column by name.
+        self._mass_arr = np.array(self._mass_kg, dtype=float)
+        self._power_arr = np.array(self._power_kw, dtype=float)
+        self._columns = self.i | self.f
+        self._launches = self.i["launches"]
+        self._closure = self.f["closure"]
+        self._mass_t = self.f["industrial_mass_t"]
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
+        self._bottleneck_code = {name: j for j, name in enumerate(self.bottleneck_names)}
         self.hw_added = np.zeros(n)
         self.hw_imported = np.zeros(n)
         self._today_added = 0.0
@@ -122,6 +130,7 @@ class Recorder:
         self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
         self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
         self._metrics = sorted({p.metric for p in self.parts.values()})
+        self._metric_columns = [(m, self._column(m)) for m in self._metrics]
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -174,32 +183,36 @@ class Recorder:
         self._hardware(today, seed)
         d = self.n
         counts = [t.n for t in self._tables]
-        self.by_kind[d] = counts
-        if m.generations.on:  # units of a generation have their own masses
-            in_service_kg = math.fsum(m.fleet.mass_total(k) for k in self.kinds)
-        else:
-            in_service_kg = math.fsum(c * kg for c, kg in zip(counts, self._mass_kg, strict=True))
-        self.hw_added[d] = self._today_added
-        self.hw_imported[d] = self._today_imported
+        counts_arr = np.array(counts)
+        self.by_kind[d] = counts_arr
+        units_kg = self._units_kg(counts_arr)
+        # Per-kind products are the same doubles whether numpy or Python multiplies them, and
+        # math.fsum rounds their exact sum, whatever its order.
+        in_service_kg = math.fsum(units_kg.tolist())
+        hw_added = self.hw_added
+        hw_imported = self.hw_imported
+        hw_added[d] = self._today_added
+        hw_imported[d] = self._today_imported
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
-        added = float(self.hw_added[lo : d + 1].sum())
+        # np.add.reduce is what ndarray.sum calls (the same pairwise sum), without its wrapper.
+        added = float(np.add.reduce(hw_added[lo : d + 1]))
         # Launches in the trailing year, counted as the window slides (whole numbers: exact).
         launches = today.launches.launched if today is not None else 0
         self._year_launches += launches
         if lo > 0:
-            self._year_launches -= int(self.i["launches"][lo - 1])
+            self._year_launches -= int(self._launches[lo - 1])
         if added > 0:
-            closure = 1.0 - float(self.hw_imported[lo : d + 1].sum()) / added
+            closure = 1.0 - float(np.add.reduce(hw_imported[lo : d + 1])) / added
         else:
-            closure = self.f["closure"][d - 1] if d else 0.0
-        stock = float(stocks.stock.sum())
-        wip = m.jobs.wip_kg()
-        el_error = stocks.elements.rel_error(
-            stocks.stock, m.jobs.wip_by_kind(), self._units_kg(counts)
-        )
+            closure = self._closure[d - 1] if d else 0.0
+        stock_kg = stocks.stock
+        stock = float(np.add.reduce(stock_kg))
+        jobs = m.jobs
+        wip = jobs.wip_kg()
+        el_error = stocks.elements.rel_error(stock_kg, jobs.wip_by_kind(), units_kg)
         mass_t = in_service_kg / KG_PER_T
-        past = self.f["industrial_mass_t"][lo] if lo < d else mass_t
+        past = self._mass_t[lo] if lo < d else mass_t
         # Measured over a full year only: a start-up surge over a few weeks is not a doubling time.
         doubling = (
             (d - lo) / DAYS_PER_YEAR * math.log(2) / math.log(mass_t / past)
@@ -208,77 +221,101 @@ class Recorder:
         )
         rail_m = m.rail_length()
         operating = int(m.mass_driver_operating())
-        row = {
-            "industrial_mass_t": mass_t,
-            "power_mw": math.fsum(c * kw for c, kw in zip(counts, self._power_kw, strict=True))
-            / KW_PER_MW,
-            "stored_mwh": (today.power.stored_after if today is not None else 0.0) / KW_PER_MW,
-            "closure": closure,
-            "stock_closure": (
-                1.0 - self.base_imported_kg / self.base_mass_kg if self.base_mass_kg > 0 else 0.0
-            ),
-            "earth_imported_t": ledger.landed_kg / KG_PER_T,
-            "launched_t": ledger.launched_kg / KG_PER_T,
-            "compute_in_orbit_kw": ledger.compute_in_orbit_kw,
-            "compute_delivered_kw": ledger.compute_delivered_kw,
-            "rail_length_m": rail_m,
-            "regolith_mined_t": ledger.mined_kg / KG_PER_T,
-            "stock_t": stock / KG_PER_T,
-            "wip_t": wip / KG_PER_T,
-            "waste_t": ledger.waste_kg / KG_PER_T,
-            "mass_balance_rel_error": mass_balance_rel_error(ledger, stock, wip, in_service_kg),
-            "element_balance_rel_error": el_error,
-            "oxygen_vented_t": ledger.vented_kg / KG_PER_T,
-            "launches_per_year": float(self._year_launches),
-            "doubling_time_years": doubling,
-        }
+        base_kg = self.base_mass_kg
         if today is not None:
             power = today.power
-            row |= {
-                "labour_robot_days": today.labour.available,
-                "assembly_robot_days": today.labour.assemble,
-                "generated_mwh": power.generated / KW_PER_MW,
-                "demand_mwh": power.total_demand / KW_PER_MW,
-                "served_mwh": power.total_served / KW_PER_MW,
-                "unserved_mwh": power.unserved / KW_PER_MW,
-                "curtailed_mwh": power.curtailed / KW_PER_MW,
-                "losses_mwh": power.losses / KW_PER_MW,
-                "energy_balance_rel_error": energy_balance_rel_error(power),
-            }
-        self.rows_f[d] = [row.get(c, 0.0) for c in FLOAT_COLUMNS]
+            labour = today.labour
+            day_f = (
+                labour.available,
+                labour.assemble,
+                power.generated / KW_PER_MW,
+                power.total_demand / KW_PER_MW,
+                power.total_served / KW_PER_MW,
+                power.unserved / KW_PER_MW,
+                power.curtailed / KW_PER_MW,
+                power.losses / KW_PER_MW,
+                energy_balance_rel_error(power),
+                power.stored_after / KW_PER_MW,
+            )
+        else:
+            day_f = (0.0,) * 10
+        (
+            labour_days,
+            assembly_days,
+            generated,
+            demand,
+            served,
+            unserved,
+            curtailed,
+            losses,
+            energy_error,
+            stored,
+        ) = day_f
+        # In FLOAT_COLUMNS order (a day's row is one assignment).
+        self.rows_f[d] = (
+            mass_t,
+            math.fsum((counts_arr * self._power_arr).tolist()) / KW_PER_MW,
+            generated,
+            demand,
+            served,
+            unserved,
+            stored,
+            curtailed,
+            losses,
+            closure,
+            1.0 - self.base_imported_kg / base_kg if base_kg > 0 else 0.0,
+            ledger.landed_kg / KG_PER_T,
+            ledger.launched_kg / KG_PER_T,
+            ledger.compute_in_orbit_kw,
+            ledger.compute_delivered_kw,
+            rail_m,
+            labour_days,
+            assembly_days,
+            ledger.mined_kg / KG_PER_T,
+            stock / KG_PER_T,
+            wip / KG_PER_T,
+            ledger.waste_kg / KG_PER_T,
+            float(self._year_launches),
+            doubling,
+            mass_balance_rel_error(ledger, stock, wip, in_service_kg),
+            el_error,
+            energy_error,
+            ledger.vented_kg / KG_PER_T,
+        )
+        sat_kind = m.sat_kind
         waiting = (
-            int(stocks.stock[m.index[m.sat_kind]] // m.catalog.units[m.sat_kind].mass_kg)
-            if m.sat_kind
-            else 0
+            int(stock_kg[m.index[sat_kind]] // m.catalog.units[sat_kind].mass_kg) if sat_kind else 0
         )
         day = today.day if today is not None else 0
-        ints = {
-            "day": day,
-            "units_total": sum(counts),  # integers
-            "satellites_launched": ledger.satellites_launched,
-            "satellites_waiting": waiting,
-            "launches": launches,
-            "mass_driver_operating": operating,
-            "jobs_open": m.jobs.n,
-            "landers_arrived": ledger.landers_arrived,
-            "landers_lost": ledger.landers_lost,
-        }
-        self.rows_i[d] = [ints[c] for c in INT_COLUMNS]
+        # In INT_COLUMNS order.
+        self.rows_i[d] = (
+            day,
+            sum(counts),  # integers
+            ledger.satellites_launched,
+            waiting,
+            launches,
+            operating,
+            jobs.n,
+            ledger.landers_arrived,
+            ledger.landers_lost,
+        )
         name = today.bottleneck.name if today is not None else "none"
-        if name not in self.bottleneck_names:
+        code = self._bottleneck_code.get(name)
+        if code is None:
+            code = self._bottleneck_code[name] = len(self.bottleneck_names)
             self.bottleneck_names.append(name)
-        self.bottleneck[d] = self.bottleneck_names.index(name)
+        self.bottleneck[d] = code
         self._check_target(d)
         self._check_earth_only(day)
         self.n = d + 1
 
-    def _units_kg(self, counts: list[int]) -> np.ndarray:
+    def _units_kg(self, counts: np.ndarray) -> np.ndarray:
         """Mass in service by unit kind, in the model's kind-code order."""
         out = np.zeros(len(self.model.kind_names))
-        if self.model.generations.on:
+        if self.model.generations.on:  # units of a generation have their own masses
             out[self._kind_codes] = [self.model.fleet.mass_total(k) for k in self.kinds]
             return out
-        out[self._kind_codes] = np.array(counts) * np.array(self._mass_kg)
+        out[self._kind_codes] = counts * self._mass_arr
         return out
 
     def _check_earth_only(self, day: int) -> None:
@@ -297,7 +334,7 @@ class Recorder:
 
     def _check_target(self, d: int) -> None:
         """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
-        self.target.update(self.model.day, {m: self.value(m, d) for m in self._metrics})
+        self.target.update(self.model.day, {m: float(col[d]) for m, col in self._metric_columns})
 
     @property
     def target_met(self) -> bool:
@@ -316,21 +353,19 @@ class Recorder:
 
     def value(self, metric: str, d: int | None = None) -> float:
         """A target metric's value on row ``d`` (default: the last row written)."""
-        d = self.n - 1 if d is None else d
-        if metric == "units_total":
-            return float(self.i["units_total"][d])
-        if metric in ("satellites_launched", "mass_driver_operating"):
-            return float(self.i[metric][d])
+        return float(self._column(metric)[self.n - 1 if d is None else d])
+
+    def _column(self, metric: str) -> np.ndarray:
+        """A target metric's daily column."""
+        if metric in ("units_total", "satellites_launched", "mass_driver_operating"):
+            return self.i[metric]
         if metric in self.f:
-            return float(self.f[metric][d])
+            return self.f[metric]
         raise KeyError(f"unknown metric {metric!r}; known: {sorted(TARGET_METRICS)}")
 
     def last(self, column: str) -> float:
         """The last recorded value of a column."""
-        d = self.n - 1
-        if column in self.f:
-            return float(self.f[column][d])
-        return float(self.i[column][d])
+        return float(self._columns[column][self.n - 1])
 
     # -- outputs ---------------------------------------------------------------------------------
     def frame(self) -> pl.DataFrame:

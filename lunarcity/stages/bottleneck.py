@@ -23,6 +23,7 @@ Tomorrow's planner reads the answer (the policy ``bottleneck_first`` builds what
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from lunarcity.stages.power import Dispatch
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
+    from lunarcity.world.economy import Economy
 
 #: How far a shortage is followed upstream (the economy's chains are a few steps deep).
 UPSTREAM_STEPS = 8
@@ -74,7 +76,7 @@ def binding_constraint(
     for name, kg in shortfalls:
         short[name] = short.get(name, 0.0) + kg
     if stalled and short and city.fleet.count(city.robot_kind) > 0:
-        gone = _gone_import(city, max(sorted(short), key=lambda k: short[k]))
+        gone = _gone_import(city, max(sorted(short), key=short.__getitem__))
         if gone is not None:
             return Bottleneck("imports", gone)
     if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
@@ -82,22 +84,19 @@ def binding_constraint(
     if city.fleet.count(city.robot_kind) == 0:
         return Bottleneck("labour")
     if short:
-        item = max(sorted(short), key=lambda k: short[k])
+        item = max(sorted(short), key=short.__getitem__)
         if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short
             return Bottleneck("imports", item.removeprefix(EARTH_MADE))
-        econ = city.econ
+        imported, recipes = _links(city.econ)
         # Follow the shortage upstream: a part short because its own input was short.
         for _ in range(UPSTREAM_STEPS):
             upstream = [
-                n
-                for p in econ.makers(item)
-                for n in econ.processes[p].inputs
-                if n in short and n != item
+                n for inputs in recipes.get(item, ()) for n in inputs if n in short and n != item
             ]
             if not upstream:
                 break
-            item = max(sorted(upstream), key=lambda k: short[k])
-        if econ.graph.nodes[item].get("imported"):
+            item = max(sorted(upstream), key=short.__getitem__)
+        if item in imported:
             return Bottleneck("imports", item)
         if item == city.arrays.nodes[city.arrays.regolith]:
             return Bottleneck("labour", item)
@@ -123,12 +122,10 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     deep); an item no recipe makes (scrap) cannot be had when none is in stock, regolith always
     can (robots mine it). None unless an Earth-only input is among what blocks every recipe.
     """
-    econ = city.econ
+    imported, recipes = _links(city.econ)
     regolith = city.arrays.nodes[city.arrays.regolith]
-    makers: dict[str, list[str]] = {}
-    for p in econ.processes.values():
-        for out in p.outputs:
-            makers.setdefault(out, []).append(p.name)
+    stock = city.stock
+    index = city.index
     seen: dict[str, str | None] = {}
 
     def gone(node: str, depth: int) -> str | None:
@@ -136,20 +133,29 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
         if node in seen:
             return seen[node]
         seen[node] = None  # a loop in the economy does not block by itself
-        in_stock = city.stock[city.index[node]] >= 1.0 if node in city.index else False
-        if econ.graph.nodes[node].get("imported"):
+        i = index.get(node)
+        in_stock = i is not None and stock[i] >= 1.0
+        if node in imported:
             found = None if in_stock else node
         elif node == regolith or depth >= UPSTREAM_STEPS:
             found = None
-        elif not makers.get(node):
+        elif node not in recipes:
             found = None if in_stock else _BLOCKED
         else:
-            blocks = [
-                next((g for n in econ.processes[p].inputs if (g := gone(n, depth + 1))), None)
-                for p in makers[node]
-            ]
-            named = [b for b in blocks if b is not None and b != _BLOCKED]
-            found = (named[0] if named else _BLOCKED) if all(blocks) else None
+            # Every recipe is asked in turn; within one, its inputs until the first that blocks.
+            every = True
+            named = None
+            for inputs in recipes[node]:
+                block = None
+                for n in inputs:
+                    block = gone(n, depth + 1)
+                    if block:
+                        break
+                if not block:
+                    every = False
+                elif named is None and block != _BLOCKED:
+                    named = block
+            found = (named if named is not None else _BLOCKED) if every else None
         seen[node] = found
         return found
 
@@ -157,5 +163,29 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     return None if found == _BLOCKED else found
 
 
+def _links(econ: Economy) -> tuple[frozenset[str], dict[str, list[list[str]]]]:
+    """The economy's Earth-only items, and by item the inputs of each recipe making it, in order.
+
+    Fixed for a run, so built once per economy (the last one asked is kept): rebuilt on every
+    stalled day they cost more than the search they serve (issue 27).
+    """
+    cached = _LINKS[0]
+    if cached is not None and cached[0]() is econ:
+        return cached[1], cached[2]
+    recipes: dict[str, list[list[str]]] = {}
+    for p in econ.processes.values():
+        for out in p.outputs:
+            recipes.setdefault(out, []).append(list(p.inputs))
+    nodes = econ.graph.nodes
+    imported = frozenset(n for n in nodes if nodes[n].get("imported"))
+    _LINKS[0] = (weakref.ref(econ), imported, recipes)
+    return imported, recipes
+
+
 #: What :func:`_gone_import` says of an input that cannot be had for another reason than Earth.
 _BLOCKED = "\0blocked"
+
+#: The last economy :func:`_links` read (weakly held) and its links.
+_LINKS: list[tuple[weakref.ref[Economy], frozenset[str], dict[str, list[list[str]]]] | None] = [
+    None
+]

@@ -163,19 +163,20 @@ def launches_ready(city: LunarCity) -> int:
     None unless the track is laid and its pulsed store can deliver a shot, and none outside the
     destination's launch window (a fixed track points one way).
     """
-    if not city.sat_kind or not city.launcher_ready():
+    sat_kind = city.sat_kind
+    if not sat_kind or not city.launcher_ready():
         return 0
-    window = city.track.window
+    track = city.track
+    window = track.window
     if window is not None and not in_launch_window(city.day, window):
         return 0
-    sats = int(
-        city.stock[city.index[city.sat_kind]] // city.catalog.units[city.sat_kind].mass_kg
-        + FLOAT_NOISE
-    )
+    stock = city.stock
+    index = city.index
+    sats = int(stock[index[sat_kind]] // city.catalog.units[sat_kind].mass_kg + FLOAT_NOISE)
     n = min(sats, int(city.params.mass_driver.max_launches_per_day))
-    kick_kg = city.track.kick_kg
+    kick_kg = track.kick_kg
     if kick_kg > 0:
-        n = min(n, int(city.stock[city.index["kick_stage"]] // kick_kg + FLOAT_NOISE))
+        n = min(n, int(stock[index["kick_stage"]] // kick_kg + FLOAT_NOISE))
     return max(0, n)
 
 
