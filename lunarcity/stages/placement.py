@@ -188,12 +188,6 @@ class Placement:
         ys, xs = np.divmod(cells, self.site.width)
         return xs, ys, ranks
 
-    def _room(self, cells: np.ndarray, area: float) -> np.ndarray:
-        """How many places for ``area`` each of ``cells`` has left."""
-        used = self.site.used_m2.ravel()
-        cap = self.site.cell_area_m2
-        return np.maximum(np.floor((cap - used[cells]) / area + FLOAT_NOISE), 0).astype(np.int64)
-
     def _claim_in_order(
         self, order: np.ndarray, ptr: int, freed: set[int], n: int, area: float
     ) -> tuple[np.ndarray, int]:
@@ -241,7 +235,7 @@ class Placement:
         size = need + 64
         while need > 0 and ptr < len(order):
             window = order[ptr : ptr + size]
-            # floor(x) > 0 exactly when x >= 1: the cells with room, as _room counts it.
+            # floor(x) > 0 exactly when x >= 1: the cells with room for one more place.
             hits = np.flatnonzero((cap - layer[window]) / area + noise >= 1.0)
             for c in window[hits].tolist():
                 u = used[c]
