@@ -1,8 +1,8 @@
 """README.md's performance table and study costs are what the committed measurements say.
 
 docs/performance.py writes them from docs/results/benchmark.json (``benchmarks/run.py --json``)
-and each study's timings.json; this compares the committed text with what the committed files
-give (no rerun: a benchmark takes minutes and its seconds move with the machine).
+and each study's summary.json (its runs' times); this compares the committed text with what the
+committed files give (no rerun: a benchmark takes minutes and its seconds move with the machine).
 """
 
 from __future__ import annotations
