@@ -2,8 +2,8 @@
 
 - ``performance``: from docs/results/benchmark.json, the output of ``benchmarks/run.py --json``
   (each time in seconds and as a ratio to the calibration workload timed in the same run).
-- ``study-costs``: from each published study's ``timings.json`` under docs/results/ (the wall
-  time of each phase as the study recorded it).
+- ``study-costs``: from each published study's ``summary.json`` under docs/results/ (its runs
+  and their run times summed, as the study recorded them).
 
 Usage::
 
@@ -107,8 +107,9 @@ def performance_table(bench: dict[str, Any]) -> str:
 def _study_costs(results: Path) -> list[tuple[str, int, dict[str, Any]]]:
     """Each published study (its directory name), its parts and its cost from summary.json.
 
-    The cost is the runs' own times summed (lunarcity/study/runner.py): unlike a phase's wall
-    time, it survives a study run in several stopped and resumed pieces.
+    The cost is the runs' own times summed (lunarcity/study/runner.py), which the summary holds
+    however the study was stopped and resumed; the published studies' timings.json, written
+    before a phase's wall time was summed over resumed pieces, hold none.
     """
     studies = []
     for study in sorted(p for p in results.iterdir() if p.is_dir()):

@@ -24,6 +24,7 @@ import polars as pl
 import lunarcity
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.space.earth_ledger import EarthSide, breakeven_day, earth_ledger
+from lunarcity.space.margin import salt_limit_words
 from lunarcity.space.satellite import load_satellites
 from lunarcity.space.thesis import KICK_RECIPE, earth_side
 from lunarcity.space.trajectory import load_destinations
@@ -41,13 +42,6 @@ def _year(day: int | None) -> str:
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
     return "-" if value is None or not math.isfinite(value) else format(value, fmt)
-
-
-def _make_up(kg_per_t: float | None) -> str:
-    """The salt make-up limit in words: none when even a salt-free cell would not win."""
-    if kg_per_t is None:
-        return "-"
-    return "none" if kg_per_t <= 0 else f"{kg_per_t:.1f}"
 
 
 def _last_year_rate(daily: pl.DataFrame, column: str = "compute_delivered_kw") -> float:
@@ -77,7 +71,7 @@ def destinations_section(runs: dict[str, lunarcity.RunResult]) -> list[str]:
             f"{t['direct_satellite_w_per_kg']:.1f} | {_num(t['compute_delivered_kw'] / 1000, ',.1f')} | "
             f"{_num(t['earth_kg_per_kw'])} | {_num(t['marginal_steady'])} | "
             f"{_num(t['direct_earth_kg_per_kw'])} | {t['max_lifted_per_landed']:.1f} | "
-            f"{_make_up(t['max_salt_make_up_kg_per_t'])} | {_year(t['breakeven_day'])} |"
+            f"{salt_limit_words(t['max_salt_make_up_kg_per_t'])} | {_year(t['breakeven_day'])} |"
         )
         margins.append(f"- {name}: {t['margin_verdict']}. Over the run: {t['verdict']}.")
         daily = result.daily

@@ -1,18 +1,39 @@
-"""Shared fixtures: the checkout's paths, the command line as a subprocess, a copy of data/."""
+"""Shared fixtures: the checkout's paths, the command line as a subprocess, a copy of data/.
+
+Also the one loader of a docs/ script by path (``load_docs_script``), which tests import with
+``from conftest import load_docs_script`` (pytest puts tests/ on the path for its conftest).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 #: The checkout (the folder holding pyproject.toml).
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_docs_script(name: str) -> ModuleType:
+    """docs/NAME.py imported by path (docs/ is no package), as module ``docs_NAME``.
+
+    Registered in ``sys.modules`` before it runs, as Python's own import does, so anything in
+    the script that looks its module up by name (dataclasses, pickling) finds it.
+    """
+    path = REPO / "docs" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"docs_{name}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _cli_env() -> dict[str, str]:

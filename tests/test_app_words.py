@@ -17,6 +17,7 @@ import re
 import threading
 
 import pytest
+from conftest import load_docs_script
 
 from lunarcity.app import viz
 from lunarcity.model import LunarCity
@@ -118,15 +119,7 @@ def test_every_daily_column_has_a_plain_name_unit_and_meaning(ten_years) -> None
 
 
 def test_the_docs_data_dictionary_is_fresh() -> None:
-    from lunarcity.resources import viz_dir
-
-    path = viz_dir().parent / "docs" / "columns.py"
-    if not path.exists():
-        pytest.skip("docs/ is not in an installed wheel")
-    spec = importlib.util.spec_from_file_location("docs_columns", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main(["--check"]) == 0, "run python docs/columns.py"
+    assert load_docs_script("columns").main(["--check"]) == 0, "run python docs/columns.py"
 
 
 # -- text drawn into pictures -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import load_docs_script
 
 from lunarcity.results.published_figures import BEGIN, END, Figure, preset_table, replace_section
 
@@ -32,23 +33,11 @@ def test_committed_tables_match_fresh_runs() -> None:
         assert replace_section(text, table) == text, f"{path.name} is stale: run docs/generate.py"
 
 
-def _thesis_answer():  # noqa: ANN202 - the docs script, imported by path (docs/ is no package)
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "thesis_answer", REPO / "docs" / "thesis_answer.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_thesis_100_gw_section_matches_a_fresh_default_run() -> None:
     """docs/THESIS.md's 'What 100 GW/yr needs' is what the script computes from a fresh run."""
     import lunarcity
 
-    answer = _thesis_answer()
+    answer = load_docs_script("thesis_answer")
     result = lunarcity.run("ten_year_city")
     fresh = answer.target_section(result, None)  # the sweep's line is the one it leaves out
     committed = (REPO / "docs" / "THESIS.md").read_text(encoding="utf-8").splitlines()

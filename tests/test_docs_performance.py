@@ -1,31 +1,22 @@
 """README.md's performance table and study costs are what the committed measurements say.
 
 docs/performance.py writes them from docs/results/benchmark.json (``benchmarks/run.py --json``)
-and each study's timings.json; this compares the committed text with what the committed files
-give (no rerun: a benchmark takes minutes and its seconds move with the machine).
+and each study's summary.json (its runs' times); this compares the committed text with what the
+committed files give (no rerun: a benchmark takes minutes and its seconds move with the machine).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
+
+from conftest import load_docs_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _performance() -> ModuleType:
-    """docs/performance.py, imported by path (docs/ is no package)."""
-    spec = importlib.util.spec_from_file_location("performance", REPO / "docs" / "performance.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_readme_performance_figures_match_the_committed_json() -> None:
-    expected = _performance().expected()
+    expected = load_docs_script("performance").expected()
     assert (REPO / "README.md").read_text(encoding="utf-8") == expected, (
         "README.md's performance figures differ from docs/results: run python docs/performance.py"
     )
@@ -47,5 +38,5 @@ def test_study_costs_read_each_studys_summary(tmp_path: Path) -> None:
     (tmp_path / "s" / "summary.json").write_text(
         json.dumps({"destinations": {"a": {}, "b": {}}, "cost": {"runs": 40, "run_seconds": 480.0}})
     )
-    table = _performance().study_costs_table(tmp_path)
+    table = load_docs_script("performance").study_costs_table(tmp_path)
     assert "| `s` | 2 | 40 | 4 min | 12.0 s |" in table

@@ -7,7 +7,13 @@ import math
 import polars as pl
 import pytest
 
-from lunarcity.space.margin import horizon_verdict, lifted_per_landed, margin_block
+from lunarcity.space.margin import (
+    Marginal,
+    horizon_verdict,
+    lifted_per_landed,
+    margin_block,
+    salt_limit_words,
+)
 from lunarcity.space.thesis import earth_side, plan_thesis
 from lunarcity.world.catalog import default_catalog
 from lunarcity.world.scenario import resolve_scenario
@@ -121,6 +127,27 @@ def test_heliocentric_steady_marginal_by_hand() -> None:
     assert plan.marginal.max_salt_make_up_kg_per_t(16) == pytest.approx(
         (direct * 40 / 16 - rest) / slag_t, rel=1e-3
     )
+
+
+def test_the_salt_limit_in_words_says_none_where_no_make_up_wins() -> None:
+    # A 40 kW satellite whose chain lands 100 kg of chips and 60 kg of calcium chloride made up
+    # for 2 t of feed; the direct route lifts 50 kg/kW, so Earth may land 50 x 40 / lifted kg.
+    marginal = Marginal(
+        earth_kg={"chips": 100.0, "calcium_chloride": 60.0},
+        compute_kw=40.0,
+        direct_kg_per_kw=50.0,
+        salt_kg=60.0,
+        feed_t=2.0,
+    )
+    # 16 t lifted per t landed: room 2,000 / 16 = 125 kg, less the 100 kg of chips leaves 25 kg
+    # for 2 t of feed: 12.5 kg per t.
+    assert marginal.max_salt_make_up_kg_per_t(16) == pytest.approx(12.5)
+    assert salt_limit_words(marginal.max_salt_make_up_kg_per_t(16)) == "12.5"
+    # 25 t: room 80 kg, below the chips' 100 even with no salt: (80 - 100) / 2 = -10, "none".
+    assert marginal.max_salt_make_up_kg_per_t(25) == pytest.approx(-10.0)
+    assert salt_limit_words(marginal.max_salt_make_up_kg_per_t(25)) == "none"
+    assert salt_limit_words(0.0) == "none"  # exactly none: the route only ties
+    assert salt_limit_words(None) == "-"  # no salt cell in the chain
 
 
 def test_a_slow_mass_driver_leaves_the_shortfall_to_the_kick_stage() -> None:

@@ -56,10 +56,12 @@ def test_headline_when_the_horizon_passes_without_the_city(cli: Cli) -> None:
 
 def test_headline_of_a_complete_city_says_when(cli: Cli) -> None:
     headline, s = _headline_and_summary(cli, "--years", "0.5", "--set", EASY_TARGET)
-    m = re.fullmatch(r"City complete on day (\d+) \(year (\d+\.\d)\), within 10 years\.", headline)
+    m = re.fullmatch(
+        r"City complete on day ([\d,]+) \(year (\d+\.\d)\), within 10 years\.", headline
+    )
     assert m, headline
     assert s["target_met"] is True
-    assert int(m.group(1)) == s["target_day"] == s["target_parts"]["mass"]
+    assert m.group(1) == f"{s['target_day']:,}" and s["target_day"] == s["target_parts"]["mass"]
     assert float(m.group(2)) == round(s["target_day"] / 365.25, 1)
 
 
@@ -106,7 +108,7 @@ def test_when_earth_stops_the_line_says_what_followed(cli: Cli) -> None:
     said = " ".join(line.strip() for line in text.stdout.splitlines()[2:5])
     assert "Earth stopped at year 0.2" in said
     if ss["last_ran_out_day"] is not None:
-        assert f"ran out by day {ss['last_ran_out_day']}" in said
+        assert f"ran out by day {ss['last_ran_out_day']:,}" in said
     assert ("kept growing" in said) == bool(ss["kept_growing"])
     if ss["kept_growing"] is False:
-        assert f"growth stopped on day {ss['growth_stopped_day']}" in said
+        assert f"growth stopped on day {ss['growth_stopped_day']:,}" in said

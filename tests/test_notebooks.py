@@ -13,15 +13,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from conftest import load_docs_script
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "docs").glob("*.ipynb"))
@@ -29,16 +28,7 @@ CELL_TIMEOUT_S = 300
 REFRESH = "run `python docs/notebooks.py` to execute and commit them anew"
 
 
-def _script() -> ModuleType:
-    # The docs script, imported by path (docs/ is no package).
-    spec = importlib.util.spec_from_file_location("docs_notebooks", REPO / "docs" / "notebooks.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-notebooks_script = _script()
+notebooks_script = load_docs_script("notebooks")
 
 
 def _read(path: Path) -> dict[str, Any]:

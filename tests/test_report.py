@@ -19,9 +19,9 @@ def _summary(**over: object) -> dict:
 
 
 def test_headline_when_complete_gives_the_day_and_year() -> None:
-    # Day 2922 is 2922 / 365.25 = 8.0 years.
+    # Day 2922 is 2922 / 365.25 = 8.0 years; the day with a thousands comma, as the part lines.
     s = _summary(target_met=True, target_day=2922, years_to_target=8.0)
-    assert headline(s) == "City complete on day 2922 (year 8.0), within 10 years."
+    assert headline(s) == "City complete on day 2,922 (year 8.0), within 10 years."
 
 
 def test_headline_when_the_run_stopped_early_says_how_far_it_got() -> None:
@@ -108,6 +108,6 @@ def test_headline_of_a_city_complete_once_says_what_no_longer_holds() -> None:
         target=_block(parts, first_all=1800, days_all=51),
     )
     assert headline(s) == (
-        "City complete on day 1800 (year 4.9), within 10 years. All parts held together on 51 "
+        "City complete on day 1,800 (year 4.9), within 10 years. All parts held together on 51 "
         "days; not at the end: closure held in years 4.3-5.1, launches from year 4.9."
     )

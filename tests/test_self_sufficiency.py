@@ -89,7 +89,7 @@ def test_a_city_that_spends_its_stocks_stopped_growing(year4_stop, capsys) -> No
     assert ss["industrial_mass_t_at_end"] > ss["industrial_mass_t_at_stop"]
     print_summary(s)  # what `lunarcity run --set earth.until_years=4` prints
     said = " ".join(capsys.readouterr().out.split())
-    assert f"growth stopped on day {stopped}" in said
+    assert f"growth stopped on day {stopped:,}" in said
     assert "doubling" not in said and "kept growing" not in said
 
 

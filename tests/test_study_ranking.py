@@ -11,7 +11,13 @@ import pytest
 
 from lunarcity.study.answer import CITY, ROUTE, START, answer_text
 from lunarcity.study.plain import condition
-from lunarcity.study.ranking import Index, rank_inputs, ranking_of, ranking_words
+from lunarcity.study.ranking import (
+    Index,
+    rank_inputs,
+    ranking_of,
+    ranking_words,
+    summary_indices,
+)
 from lunarcity.study.words import number, percent
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,19 +63,6 @@ def _summaries() -> list[dict[str, Any]]:
     return out
 
 
-def _indices(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """The total-order indices a summary's ranking reads: a valid surrogate's, else sampling's."""
-    fit = summary.get("surrogate") or {}
-    if fit.get("valid") and fit.get("total_order"):
-        return fit["total_order"]
-    return summary.get("total_order") or summary.get("top_inputs") or []
-
-
-def _interval(summary: dict[str, Any], parameter: str) -> tuple[float, float]:
-    row = next(r for r in _indices(summary) if r["parameter"] == parameter)
-    return row["ST"] - row["ST_conf"], row["ST"] + row["ST_conf"]
-
-
 def _ranked_names(text: str) -> list[str]:
     """The inputs a text puts in order: '`x` (...) first' and ', then `y` (...)'."""
     return re.findall(r"`([\w.]+)` \([^)]*\) first", text) + re.findall(
@@ -103,13 +96,14 @@ def test_no_ranking_sentence_names_an_input_whose_interval_overlaps_the_next() -
     text = answer_text(RESULTS, "docs/results")
     reports = [p.read_text(encoding="utf-8") for p in RESULTS.rglob("report.md")]
     for summary in summaries:
-        rows = sorted(_indices(summary), key=lambda r: -r["ST"])
+        rows = sorted(summary_indices(summary)[0], key=lambda i: -i.st)
         ranked = {i.parameter for i in ranking_of(summary).ranked}
-        for k, row in enumerate(rows):
-            if row["parameter"] in ranked and k + 1 < len(rows):
-                low, _ = _interval(summary, row["parameter"])
-                _, next_high = _interval(summary, rows[k + 1]["parameter"])
-                assert low > next_high, f"{row['parameter']} ranked over an overlapping interval"
+        for row, follower in zip(rows, rows[1:], strict=False):
+            # An interval is ST ± ST_conf: a ranked input's low end is above the next one's high.
+            if row.parameter in ranked:
+                assert row.st - row.conf > follower.st + follower.conf, (
+                    f"{row.parameter} ranked over an overlapping interval"
+                )
     # Every input the generated answer puts in order is one its summary ranks.
     may_rank = {i.parameter for s in summaries for i in ranking_of(s).ranked}
     for name in _ranked_names(text):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from lunarcity.errors import InputError
-from lunarcity.study.runner import run_study
+from lunarcity.study.runner import add_invocation, run_study
 from lunarcity.study.spec import load_study, validate_study
 from lunarcity.world.yamlio import load_yaml
 
@@ -190,11 +190,33 @@ def test_a_lost_run_is_the_only_one_redone(done, tmp_path: Path) -> None:
     (copy / "sobol" / "runs" / "0000003.parquet").unlink()
     again = run_study(SMOKE, out=copy, workers=1)
     assert again.ran == {"screen": 0, "sobol": 1, "policies": 0, "best": 0, "chance": 0}
+    # The resumed piece is added to the sobol phase's timings, the first piece kept.
+    first = json.loads((out / "timings.json").read_text())["sobol"]
+    both = json.loads((copy / "timings.json").read_text())["sobol"]
+    assert (both["ran"], both["invocations"]) == (first["ran"] + 1, 2)
+    assert both["wall_s"] > first["wall_s"]
     a = pl.read_parquet(out / "tables" / "runs.parquet")
     b = pl.read_parquet(copy / "tables" / "runs.parquet")
     assert a.drop("duration_s", "peak_rss_mb", strict=False).equals(
         b.drop("duration_s", "peak_rss_mb", strict=False)
     )
+
+
+def test_timings_add_each_invocation_that_ran_runs() -> None:
+    # A phase stopped after 40 runs in 12.5 s (4 workers), resumed for 24 more in 30.25 s
+    # (2 workers): 12.5 + 30.25 = 42.75 s wall, 40 + 24 = 64 runs, 2 invocations.
+    first = add_invocation(None, 12.5, 40, 4)
+    assert first == {"wall_s": 12.5, "ran": 40, "workers": 4, "invocations": 1}
+    both = add_invocation(first, 30.25, 24, 2)
+    assert both == {"wall_s": 42.75, "ran": 64, "workers": 2, "invocations": 2}
+    # An entry written before invocations were counted was one invocation: 7 + 3 = 10 s.
+    old = {"wall_s": 7.0, "ran": 5, "workers": 1}
+    assert add_invocation(old, 3.0, 1, 1) == {
+        "wall_s": 10.0,
+        "ran": 6,
+        "workers": 1,
+        "invocations": 2,
+    }
 
 
 def test_the_command_resumes_a_finished_study(done, cli) -> None:

@@ -28,7 +28,7 @@ def headline(s: dict[str, Any]) -> str:
     block = s.get("target")
     if s["target_met"]:
         line = (
-            f"City complete on day {s['target_day']} (year {s['years_to_target']:.1f}), "
+            f"City complete on day {s['target_day']:,} (year {s['years_to_target']:.1f}), "
             f"within {horizon:g} years."
         )
         if block and not block["all_hold_at_end"]:
@@ -48,7 +48,7 @@ def headline(s: dict[str, Any]) -> str:
         first = block["first_day_all_held"]
         if first is not None:  # together, but after the horizon or not for long enough
             return (
-                f"Not complete {when}: all parts first held together on day {first} "
+                f"Not complete {when}: all parts first held together on day {first:,} "
                 f"(year {first / DAYS_PER_YEAR:.1f}), "
                 + (
                     f"not for {block['sustain_days']:,} days running."
@@ -84,7 +84,7 @@ def earth_line(s: dict[str, Any]) -> str:
         return line + " Earth supplied it throughout: this is an Earth-fed city."
     stop = f"Earth stopped at year {ss['until_years']:g}"
     if ss["last_ran_out_day"] is not None:
-        stop += f"; its Earth-only stocks ran out by day {ss['last_ran_out_day']}"
+        stop += f"; its Earth-only stocks ran out by day {ss['last_ran_out_day']:,}"
     if ss["earth_only_kg_at_end"]:
         still = ", ".join(
             f"{k.replace('_', ' ')} {v / KG_PER_T:,.0f} t"
@@ -100,7 +100,7 @@ def earth_line(s: dict[str, Any]) -> str:
             f"(doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
         )
     stopped = ss["growth_stopped_day"]
-    said = f"stopped on day {stopped}" if stopped is not None else "never grew"
+    said = f"stopped on day {stopped:,}" if stopped is not None else "never grew"
     return line + f" {stop}; growth {said}: it did not grow over its last year."
 
 

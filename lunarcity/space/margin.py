@@ -102,6 +102,21 @@ class Marginal:
         return (room_kg - (self.earth_kg_total - self.salt_kg)) / self.feed_t
 
 
+def salt_limit_words(kg_per_t: float | None) -> str:
+    """The salt make-up limit as people read it (THESIS.md's table, the thesis notebook).
+
+    Args:
+        kg_per_t: :meth:`Marginal.max_salt_make_up_kg_per_t`.
+
+    Returns:
+        The limit to 0.1 kg per t of feed; "none" when it is zero or below (the route loses
+        even with no salt lost, so no make-up is low enough); "-" when the chain has no salt cell.
+    """
+    if kg_per_t is None:
+        return "-"
+    return "none" if kg_per_t <= 0 else f"{kg_per_t:.1f}"
+
+
 def satellite_marginal(
     econ: Economy, satellite: str, kick_kg: float, compute_kw: float, direct_kg_per_kw: float
 ) -> Marginal:

@@ -394,14 +394,18 @@ def rerun_command(name: str, summary: dict[str, Any]) -> str:
 
 
 def _cost(what: str, summary: dict[str, Any]) -> str:
-    """A study's size and what it took, as measured: runs, and their times over 2 cores."""
+    """A study's size and what it took, as measured: runs, and their times over 2 cores.
+
+    Says nothing of how busy the machine was: the summary records the run times alone, and a
+    study may have run by itself or beside another.
+    """
     cost = summary.get("cost") or {}
     if not cost.get("runs"):
         return ""
     minutes = cost["run_seconds"] / 2 / 60
     return (
         f"{what} is {number(cost['runs'])} runs, {number(minutes, 2)} minutes on 2 cores as "
-        "measured (its run times summed and halved, the machine shared with the other study)."
+        "measured (its run times summed and halved)."
     )
 
 

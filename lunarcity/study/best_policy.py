@@ -13,34 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
-
 from lunarcity.study.analysis import Ranked
 from lunarcity.study.plain import policy as policy_words
-from lunarcity.study.ranking import Index, rank_inputs, ranking_words
+from lunarcity.study.ranking import Index, Source, indices_of, rank_inputs, ranking_words
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.surrogate import Q2_NEEDED
 from lunarcity.study.words import count, number
-
-
-def _indices(ranked: Ranked, outcome: str) -> list[Index]:
-    """The sampling estimates' total-order indices of one outcome (finite ones)."""
-    rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
-    return [
-        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
-        for r in rows.iter_rows(named=True)
-        if r["ST"] is not None and r["ST_conf"] is not None
-    ]
-
-
-def _surrogate_indices(ranked: Ranked) -> list[Index]:
-    fit = ranked.surrogate
-    if fit is None:
-        return []
-    return [
-        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
-        for r in fit.table.iter_rows(named=True)
-    ]
 
 
 def best_policy_section(
@@ -55,10 +33,10 @@ def best_policy_section(
         default: The Sobol phase under the default policy, analysed.
     """
     outcome = under.study.sobol.outcomes[0]
-    sampled = _indices(best, outcome)
+    sampled = indices_of(best, outcome, Source.SAMPLING)
     fit = best.surrogate
-    base = {i.parameter: i for i in _indices(default, outcome)}
-    base_fit = {i.parameter: i for i in _surrogate_indices(default)}
+    base = {i.parameter: i for i in indices_of(default, outcome, Source.SAMPLING)}
+    base_fit = {i.parameter: i for i in indices_of(default, outcome, Source.SURROGATE)}
     n = under.study.sobol.samples
     varied = best.full["parameter"].n_unique() if best.full.height else 0
     lines = [
@@ -73,7 +51,7 @@ def best_policy_section(
             f"By the polynomial chaos surrogate (Q^2 = {number(fit.q2, 3)} on "
             f"{count(fit.n_test, 'held-out run')}): "
             + (
-                f"{ranking_words(rank_inputs(_surrogate_indices(best)))}."
+                f"{ranking_words(rank_inputs(indices_of(best, outcome, Source.SURROGATE)))}."
                 if fit.valid
                 else f"below {Q2_NEEDED:g}, no ranking is read from it."
             )
@@ -84,7 +62,7 @@ def best_policy_section(
         "ST, default policy (surrogate) |",
         "|---|---|---|---|---|---|",
     ]
-    fitted = {i.parameter: i for i in _surrogate_indices(best)}
+    fitted = {i.parameter: i for i in indices_of(best, outcome, Source.SURROGATE)}
     for i in sorted(sampled, key=lambda i: -i.st):
         lines.append(
             f"| `{i.parameter}` | {number(i.st, 3)} | {number(i.conf, 3)} | "
@@ -107,7 +85,7 @@ def best_policy_indices(under: StudySpec, levers: dict[str, Any], best: Ranked) 
         "outcome": outcome,
         "total_order": [
             {"parameter": i.parameter, "ST": i.st, "ST_conf": i.conf}
-            for i in _indices(best, outcome)
+            for i in indices_of(best, outcome, Source.SAMPLING)
         ],
     }
     if fit is not None:
@@ -116,7 +94,7 @@ def best_policy_indices(under: StudySpec, levers: dict[str, Any], best: Ranked) 
             "valid": fit.valid,
             "total_order": [
                 {"parameter": i.parameter, "ST": i.st, "ST_conf": i.conf}
-                for i in _surrogate_indices(best)
+                for i in indices_of(best, outcome, Source.SURROGATE)
             ],
         }
     return out

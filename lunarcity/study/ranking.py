@@ -14,9 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
 
 from lunarcity.study.words import number
+
+if TYPE_CHECKING:
+    from lunarcity.study.analysis import Ranked
 
 
 @dataclass(frozen=True)
@@ -81,12 +87,56 @@ def rank_inputs(indices: list[Index], complete: bool = True) -> Ranking:
     return Ranking(ranked, order[len(ranked) :])
 
 
-def ranking_of(summary: dict[str, Any]) -> Ranking:
-    """The ranking a study's (or one destination's) summary.json supports.
+class Source(Enum):
+    """Which total-order indices of an analysed phase are read."""
 
-    Reads the surrogate's ``total_order`` when it is valid (held-out Q^2 >= 0.9), else the
-    sampling estimates' ``total_order`` (every kept input, written since issue 29) when present,
-    else ``top_inputs`` (the top three), complete only when no more inputs were kept.
+    #: The sampling (Saltelli) estimates of the outcome asked for, those with finite values.
+    SAMPLING = "sampling"
+    #: The polynomial chaos surrogate's, whatever its Q^2 (none when it was not fitted).
+    SURROGATE = "surrogate"
+    #: The spec's rule: a valid surrogate's (held-out Q^2 >= 0.9), else the sampling estimates'.
+    PREFERRED = "preferred"
+
+
+def _index(row: dict[str, Any]) -> Index:
+    return Index(row["parameter"], float(row["ST"]), float(row["ST_conf"]))
+
+
+def indices_of(ranked: Ranked, outcome: str, source: Source = Source.PREFERRED) -> list[Index]:
+    """An analysed phase's total-order indices of one outcome, from the source asked for.
+
+    Args:
+        ranked: The phase's analysis.
+        outcome: The outcome whose sampling estimates are read (the surrogate is fitted to the
+            deciding outcome alone, so ``SURROGATE`` reads it whatever ``outcome`` is).
+        source: Which indices: see :class:`Source`.
+
+    Returns:
+        One :class:`Index` per input, in the source's row order. :func:`summary_indices` is
+        the same choice read back from a summary.json.
+    """
+    fit = ranked.surrogate
+    if source is Source.SURROGATE or (source is Source.PREFERRED and fit is not None and fit.valid):
+        return [] if fit is None else [_index(r) for r in fit.table.iter_rows(named=True)]
+    rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
+    return [
+        _index(r)
+        for r in rows.iter_rows(named=True)
+        if r["ST"] is not None and r["ST_conf"] is not None
+    ]
+
+
+def summary_indices(summary: dict[str, Any]) -> tuple[list[Index], bool]:
+    """The total-order indices a study's (or one destination's) summary.json is ranked by.
+
+    The summary-side twin of :func:`indices_of` with ``Source.PREFERRED``: the surrogate's
+    ``total_order`` when it is valid (held-out Q^2 >= 0.9), else the sampling estimates'
+    ``total_order`` (every kept input, written since issue 29) when present, else
+    ``top_inputs`` (the top three).
+
+    Returns:
+        The indices, in the summary's order, and whether they cover every input analysed
+        (``top_inputs`` does only when no more inputs were kept).
     """
     fit = summary.get("surrogate") or {}
     if fit.get("valid") and fit.get("total_order"):
@@ -95,7 +145,16 @@ def ranking_of(summary: dict[str, Any]) -> Ranking:
     else:
         rows = summary.get("total_order") or summary.get("top_inputs") or []
         complete = bool(summary.get("total_order")) or len(rows) >= len(summary.get("kept", []))
-    indices = [Index(r["parameter"], float(r["ST"]), float(r["ST_conf"])) for r in rows]
+    return [_index(r) for r in rows], complete
+
+
+def ranking_of(summary: dict[str, Any]) -> Ranking:
+    """The ranking a study's (or one destination's) summary.json supports.
+
+    Ranks :func:`summary_indices`: a valid surrogate's indices first, else the sampling
+    estimates', complete only when no more inputs were kept than listed.
+    """
+    indices, complete = summary_indices(summary)
     return rank_inputs(indices, complete=complete)
 
 

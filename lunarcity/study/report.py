@@ -8,7 +8,7 @@ import polars as pl
 
 from lunarcity.study.analysis import Ranked, Screened, pilot_summary
 from lunarcity.study.earth import PROCESSORS
-from lunarcity.study.ranking import Index, Ranking, rank_inputs, ranking_of, ranking_words
+from lunarcity.study.ranking import Source, indices_of, rank_inputs, ranking_of, ranking_words
 from lunarcity.study.screening import dropped_by_cap
 from lunarcity.study.spec import StudySpec
 from lunarcity.study.surrogate import Q2_NEEDED
@@ -91,7 +91,7 @@ def write_report(
         f"- What decides `{deciding}` (total-order index ± its 95 % interval, "
         f"{'by the surrogate' if fitted else 'by the sampling estimates'}"
         f"; inputs are put in order only where their intervals separate): "
-        f"{ranking_words(_ranking(ranked, deciding, by_surrogate=True))}."
+        f"{ranking_words(rank_inputs(indices_of(ranked, deciding)))}."
     )
     if reduced:
         lines.append(
@@ -186,29 +186,6 @@ def write_report(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _ranking(ranked: Ranked, outcome: str, by_surrogate: bool = False) -> Ranking:
-    """The ranking of one outcome's total-order indices that their intervals support.
-
-    The deciding outcome (``by_surrogate``: the surrogate is fitted to it alone) is ranked by the
-    surrogate when it is valid (the spec's rule).
-    """
-    fit = ranked.surrogate
-    if fit is not None and fit.valid and by_surrogate:
-        return rank_inputs(
-            [
-                Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
-                for r in fit.table.iter_rows(named=True)
-            ]
-        )
-    rows = ranked.full.filter(pl.col("outcome") == outcome) if ranked.full.height else ranked.full
-    indices = [
-        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
-        for r in rows.iter_rows(named=True)
-        if r["ST"] is not None and r["ST_conf"] is not None
-    ]
-    return rank_inputs(indices)
-
-
 def _pilot(spec: StudySpec, ranked: Ranked, figures: dict[str, str], k: int) -> list[str]:
     """The pilot convergence curve, and the size it reads when the study has not converged."""
     if ranked.pilot is None or not ranked.pilot.height or "pilot" not in figures:
@@ -246,10 +223,7 @@ def surrogate_section(ranked: Ranked, outcome: str) -> list[str]:
         if fit.valid
         else f"below {Q2_NEEDED:g}: its indices are not read"
     )
-    indices = [
-        Index(r["parameter"], float(r["ST"]), float(r["ST_conf"]))
-        for r in fit.table.iter_rows(named=True)
-    ]
+    indices = indices_of(ranked, outcome, Source.SURROGATE)
     sampled = (
         {
             r["parameter"]: r["ST"]

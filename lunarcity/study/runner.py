@@ -11,7 +11,8 @@ Layout of ``DIR``::
     figures/       the report's figures (PNG)
     report.md      the write-up
     summary.json   the headline numbers (what the README's answer is generated from)
-    timings.json   each phase's last wall time that ran runs
+    timings.json   each phase's wall time, summed over the invocations that ran runs (a study
+                   stopped and resumed keeps every piece: :func:`add_invocation`)
 
 Every phase is a resumable sweep: a rerun runs only the runs without a file, then redoes the
 analysis, which is cheap and deterministic.
@@ -270,7 +271,7 @@ def _run_one(
         )
         ran[name] = report.ran
         if report.ran:
-            timings[name] = {"wall_s": report.wall_s, "ran": report.ran, "workers": workers}
+            timings[name] = add_invocation(timings.get(name), report.wall_s, report.ran, workers)
         if report.failed:
             raise InputError(
                 f"{report.failed} runs of the {name} phase failed (see its manifest); fix the "
@@ -329,6 +330,33 @@ def _run_one(
     head = summary(spec, screened, ranked, extra)
     write_text_atomic(json.dumps(head, indent=2) + "\n", root / SUMMARY_FILE)
     return StudyResult(root, spec, screened, ranked, head, ran)
+
+
+def add_invocation(
+    held: dict[str, Any] | None, wall_s: float, ran: int, workers: int | None
+) -> dict[str, Any]:
+    """A phase's timings with one more invocation that ran runs added to what timings.json holds.
+
+    A study stopped and resumed runs a phase in pieces; keeping only the last piece's wall time
+    would lose the others, so wall time and runs are summed over the pieces.
+
+    Args:
+        held: The phase's entry in timings.json so far (None: this is its first piece).
+        wall_s: This invocation's wall time for the phase, in seconds.
+        ran: The runs it ran.
+        workers: Its local worker count (None: the default or a Dask scheduler).
+
+    Returns:
+        ``wall_s`` and ``ran`` summed, ``invocations`` counted (an entry written before they
+        were counted is one), ``workers`` this invocation's.
+    """
+    held = held or {}
+    return {
+        "wall_s": float(held.get("wall_s") or 0.0) + wall_s,
+        "ran": int(held.get("ran") or 0) + ran,
+        "workers": workers,
+        "invocations": int(held.get("invocations") or (1 if held else 0)) + 1,
+    }
 
 
 def _read_timings(root: Path) -> dict[str, Any]:
