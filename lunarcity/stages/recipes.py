@@ -92,7 +92,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
-        want = math.fsum(batches[r] * q for r, q in users)
+        want = math.fsum([batches[r] * q for r, q in users])
         if want > stock[i] > 0:
             for r, _ in users:
                 batches[r] *= stock[i] / want
