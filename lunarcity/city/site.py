@@ -82,15 +82,17 @@ class SiteGrid:
         # Circular distance between today and each cell's dark window (phases lie in [0, 1)).
         d = np.subtract(t, dark_phase, dtype=np.float32)
         np.abs(d, out=d)
-        np.minimum(d, np.float32(1.0) - d, out=d)
-        # Overlap of [-w, w] and [d - h, d + h], at least 0 and at most the day.
-        low = d - h
-        np.maximum(low, -w, out=low)
-        d += h
+        e = np.subtract(np.float32(1.0), d)
+        np.minimum(d, e, out=d)
+        # Overlap of [-w, w] and [d - h, d + h], at least 0 and at most the day: the part
+        # after d, min(d + h, w), plus the part before it, min(h - d, w), which is exactly
+        # -max(d - h, -w) (IEEE rounding is symmetric): two passes over the cells fewer.
+        np.add(d, h, out=e)
+        np.minimum(e, w, out=e)
+        np.subtract(h, d, out=d)
         np.minimum(d, w, out=d)
-        d -= low
-        np.maximum(d, np.float32(0.0), out=d)
-        np.minimum(d, 2 * h, out=d)
+        d += e
+        np.clip(d, np.float32(0.0), 2 * h, out=d)
         d *= np.float32(-1.0) / (2 * h)
         d += np.float32(1.0)
         return d

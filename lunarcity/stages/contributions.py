@@ -87,8 +87,11 @@ class FleetContributions:
                     city.day, self._sunny_quality[:used], self._sunny_phase[:used]
                 )
                 # Not a BLAS dot: a threaded BLAS sums in an order that depends on the
-                # machine's threads, and one seed must give one result.
-                generated += spec.generation_kw * HOURS_PER_DAY * float((per_cell * lit).sum())
+                # machine's threads, and one seed must give one result. (np.add.reduce is what
+                # ndarray.sum calls, without its Python wrapper.)
+                generated += (
+                    spec.generation_kw * HOURS_PER_DAY * float(np.add.reduce(per_cell * lit))
+                )
             else:
                 generated += spec.generation_kw * HOURS_PER_DAY * city.fleet.health_total(kind)
         return generated

@@ -365,15 +365,16 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     """
     arrays = city.arrays
     basis = city.plan_basis
+    buildable = city.buildable
     # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
-    s = np.array([shares.get(k, 0.0) for k in city.buildable])
+    get = shares.get
+    s = np.array([get(k, 0.0) for k in buildable])
     per_kg = basis.days_per_kg
     learning = city.learning
     if learning.on:
         # Learning: today's next unit of each kind takes less assembly than the first.
         per_kg = per_kg + (
-            np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
-            / basis.mass_kg
+            np.array([learning.next_days(k) - learning.first[k] for k in buildable]) / basis.mass_kg
         )
     days_per_kg = float(s @ per_kg)
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
@@ -383,7 +384,6 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     nodes = len(arrays.nodes)
     both = rate @ basis.use_bom
     need, direct = both[:nodes], both[nodes:]
-    batches = np.zeros(len(arrays.recipes))
     if not city.params.economy.unlimited_materials and len(arrays.recipes):
         # Stock is kept for `stock_days` of the plan, and never below one unit's bill of each
         # part: a part that a kind uses little of (a robot's storage cells when no storage is
@@ -395,18 +395,25 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # default city's first bank from day ~240 past year 2 (its share's 30 days of need
         # never add up to one bank's cells).
         sets_lot = (s > 0) & basis.sets_lot if city.jobs.renew_waiting else s > 0
-        lot = basis.lot_memo.get(sets_lot.tobytes())
+        key = sets_lot.tobytes()
+        lot = basis.lot_memo.get(key)
         if lot is None:
-            lot = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
-            basis.lot_memo[sets_lot.tobytes()] = lot
-        target = np.maximum(city.params.planner.stock_days * need, lot)
-        gap = np.maximum(0.0, target - city.stock)
-        batches = (gap * city.recipe_book.per_output).max(axis=1)
-        # Recipes fed by recycling run only on the scrap there is.
+            lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
         stock = city.stock
+        # The gap to the target, worked in place in the target's own fresh array.
+        gap = np.maximum(city.params.planner.stock_days * need, lot)
+        np.subtract(gap, stock, out=gap)
+        np.maximum(0.0, gap, out=gap)
+        batches = np.maximum.reduce(gap * city.recipe_book.per_output, axis=1)
+        # Recipes fed by recycling run only on the scrap there is.
+        recipe_io = arrays.recipe_io
         for r in arrays.recycled_recipes:
-            inputs = arrays.recipe_io[r][0]
-            batches[r] = min(batches[r], *(stock[i] / q for i, q in inputs))
+            b = batches[r]
+            for i, q in recipe_io[r][0]:
+                c = stock[i] / q
+                if c < b:
+                    b = c
+            batches[r] = b
         # Each fab kind's batches scaled down to the fab-hours it has.
         hours = city.contributions.fab_hours()
         want = np.bincount(
@@ -418,6 +425,8 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
             have = hours.get(fab, 0.0)
             if wanted > have:
                 batches[sel] *= have / wanted
+    else:
+        batches = np.zeros(len(arrays.recipes))
     return Plan(need=need, direct=direct, batches=batches, rate=rate)
 
 

@@ -46,6 +46,7 @@ class RecipeBook:
         ran: Batches each recipe has run since founding (what the co-products cost,
             lunarcity/results/co_products.py).
         made: kg of each item the recipes have made since founding.
+        remelt_in_kg: kg into one remelt batch (0 without a remelt recipe).
     """
 
     def __init__(self, arrays: EconomyArrays) -> None:
@@ -55,6 +56,8 @@ class RecipeBook:
         self.per_output = arrays.per_output.copy()
         r = arrays.remelt
         self.remelt_out = arrays.r_out[r].copy() if r is not None else None
+        # kg into a remelt batch: fixed for the run (only its outputs follow the scrap).
+        self.remelt_in_kg = float(arrays.r_in[r].sum()) if r is not None else 0.0
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
-        want = math.fsum(batches[r] * q for r, q in users)
+        want = math.fsum([batches[r] * q for r, q in users])
         if want > stock[i] > 0:
             for r, _ in users:
                 batches[r] *= stock[i] / want
@@ -97,17 +100,23 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
     ran = book.ran
+    make = draft.make
     for r, (b, (ins, outs, fab, out_total)) in enumerate(zip(batches, book.io, strict=True)):
         if b <= 0:
             continue
-        can, short = min((stock[i] / q, i) for i, q in ins)
+        # The input that allows the fewest batches (the first of equals: ``ins`` runs by item).
+        can, short = math.inf, -1
+        for i, q in ins:
+            c = stock[i] / q
+            if c < can:
+                can, short = c, i
         if can < b * (1.0 - FLOAT_NOISE):  # a shortfall of rounding size is not a shortage
             shortfalls.append((arrays.nodes[short], (b - can) * out_total))
             b = can
         if b <= 0:
             continue
         ran[r] += b
-        total_out = draft.make(ins, outs, b, out_total)
+        total_out = make(ins, outs, b, out_total)
         made += total_out
         by_fab[fab] = by_fab.get(fab, 0.0) + total_out
     # Scrap remelted shrinks the scrap pool; oxygen made is tallied (Draft.commit).
@@ -145,13 +154,15 @@ def remelt_follows_scrap(city: LunarCity) -> None:
     r = arrays.remelt
     if r is None:
         return
-    out = city.elements.remelt_mix() * float(arrays.r_in[r].sum())
+    out = city.elements.remelt_mix() * book.remelt_in_kg
     book.remelt_out = out
+    total = out.sum()
     # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
     # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
     # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
-    useful = out > TOLERANCE * out.sum()
+    useful = out > TOLERANCE * total
     book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
     ins, _, fab, _ = book.io[r]
-    outs = [(int(i), float(out[i])) for i in np.flatnonzero(out)]
-    book.io[r] = (ins, outs, fab, float(out.sum()))
+    made = np.flatnonzero(out)
+    outs = list(zip(made.tolist(), out[made].tolist(), strict=True))
+    book.io[r] = (ins, outs, fab, float(total))
