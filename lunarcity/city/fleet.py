@@ -292,6 +292,10 @@ class Fleet:
                     agents[uid] = None
         table.remove_rows(rows)
 
+    def born_between(self, kind: str, first: int, last: int) -> int:
+        """How many of a kind's units were born (built or landed) on days ``first`` to ``last``."""
+        return int(self._born_on[kind][max(first, 0) : last + 1].sum())
+
     def agent(self, uid: int) -> Unit | None:
         """The agent with this id, if still in service."""
         if self._unmade:
