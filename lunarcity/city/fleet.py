@@ -135,15 +135,20 @@ class Fleet:
         self.version[kind] += 1
         return broke
 
-    def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
+    def repair(self, kind: str, rows: np.ndarray | list[int], health: np.ndarray) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
         self.tables[kind]["health"][rows] = health
-        self._account(kind, rows, health.astype(np.float64), len(rows))
+        self._account(kind, rows, health, len(rows))
         self.version[kind] += 1
 
-    def _account(self, kind: str, rows: np.ndarray, change: np.ndarray, working: int) -> None:
-        """Totals after ``rows``' health changed by ``change`` and ``working`` more work."""
-        self._health_sum[kind] += float(change.sum())
+    def _account(
+        self, kind: str, rows: np.ndarray | list[int], change: np.ndarray, working: int
+    ) -> None:
+        """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
+
+        ``change`` may be float32 (health itself): summed in float64, it is exact either way.
+        """
+        self._health_sum[kind] += float(change.sum(dtype=np.float64))
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
@@ -280,7 +285,7 @@ class Fleet:
         table = self.tables[kind]
         self.version[kind] += 1
         old = table["health"][rows]
-        self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
+        self._account(kind, rows, -old, -int(np.count_nonzero(old)))
         self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
