@@ -72,6 +72,10 @@ class Fleet:
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
         # Per kind: mass in service, kept per event (births and scrapping).
         self._mass_sum = dict.fromkeys(kinds, 0.0)
+        # Per kind: units scrapped, and (day, births before it) as last counted
+        # (:meth:`born_before`).
+        self._removed = dict.fromkeys(kinds, 0)
+        self._born_before = {k: (0, 0) for k in kinds}
 
     def mass_total(self, kind: str) -> float:
         """Mass of a kind's units in service (kg), each at its own mass."""
@@ -119,7 +123,7 @@ class Fleet:
         t = self.tables[kind]
         health, ids = t["health"], t["id"]
         by_slot = self._by_slot.get(kind)
-        slot = t["slot"]
+        slot = t["slot"] if by_slot is not None else None
         broke: list[int] = []
         lost = 0.0
         for r in rows:
@@ -284,6 +288,7 @@ class Fleet:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
         self.version[kind] += 1
+        self._removed[kind] += len(rows)
         old = table["health"][rows]
         self._account(kind, rows, -old, -int(np.count_nonzero(old)))
         self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
@@ -297,9 +302,26 @@ class Fleet:
                     agents[uid] = None
         table.remove_rows(rows)
 
-    def born_between(self, kind: str, first: int, last: int) -> int:
-        """How many of a kind's units were born (built or landed) on days ``first`` to ``last``."""
-        return int(self._born_on[kind][max(first, 0) : last + 1].sum())
+    def born_before(self, kind: str, day: int) -> int:
+        """How many of a kind's units were ever born (built or landed) before ``day`` (<= today).
+
+        Births before today are final, so the count is carried from the day asked last: a day
+        later costs that day's births (renewal asks each day), not a sum over all days.
+        """
+        counts = self._born_on[kind]
+        at, total = self._born_before[kind]
+        if day < at:  # an earlier day than last time: count from the start
+            at, total = 0, 0
+        top = min(day, len(counts))  # no births on days past the counts
+        if top > at:
+            total += sum(counts[at:top].tolist())  # integers
+            at = top
+        self._born_before[kind] = (at, total)
+        return total
+
+    def removed(self, kind: str) -> int:
+        """How many of a kind's units have been scrapped."""
+        return self._removed[kind]
 
     def agent(self, uid: int) -> Unit | None:
         """The agent with this id, if still in service."""

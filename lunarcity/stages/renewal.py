@@ -92,15 +92,14 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
     tables = fleet.tables
     day = city.day
     for kind in kinds:
-        units = tables[kind].n
-        if not units:
+        if not tables[kind].n:
             cover[kind] = 0
             continue
-        # Due: born <= day + horizon - life (ageing_out), counted from the other end. Units leave
-        # only at the end of their life, which is past the horizon (lead <= life), so every unit
-        # born after the last due day is still in service: a count of a few years' births, not a
-        # scan of the kind's units each day (benchmarks/run.py's default_30y_s).
-        due = units - fleet.born_between(kind, math.floor(day - lead[kind]) + 1, day)
+        # Due: born <= day + horizon - life (ageing_out), kept by counts instead of a scan of
+        # the kind's units each day (benchmarks/run.py's default_30y_s). Units leave only at
+        # the end of their life, past the horizon (lead <= life): every unit scrapped was due,
+        # so the units due are those born by the last due day less those scrapped.
+        due = fleet.born_before(kind, math.floor(day - lead[kind]) + 1) - fleet.removed(kind)
         n, cover[kind] = starts_owed(due, cover[kind])
         if n:
             owed[kind] = n
