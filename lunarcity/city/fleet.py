@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ UNIT_COLUMNS = {
     "gen": np.int8,  # hardware generation (lunarcity/stages/generations.py): 1 landed, 2+ built
     "mass_kg": np.float64,  # the unit's own mass (a generation may be heavier than its kind)
 }
+#: Up to this many health changes, :meth:`Fleet._account` sums them in plain floats.
+SMALL_CHANGE = 16
 
 
 class Fleet:
@@ -126,12 +129,13 @@ class Fleet:
         slot = t["slot"] if by_slot is not None else None
         broke: list[int] = []
         lost = 0.0
+        health_of, id_of = health.item, ids.item  # plain numbers, no numpy scalar between
         for r in rows:
-            old = float(health[r])
+            old = health_of(r)
             if old > 0:
                 health[r] = 0.0
                 lost += old
-                broke.append(int(ids[r]))
+                broke.append(id_of(r))
                 if by_slot is not None:
                     by_slot[slot[r]] -= old
         self._health_sum[kind] -= lost
@@ -139,7 +143,7 @@ class Fleet:
         self.version[kind] += 1
         return broke
 
-    def repair(self, kind: str, rows: np.ndarray | list[int], health: np.ndarray) -> None:
+    def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
         self.tables[kind]["health"][rows] = health
         self._account(kind, rows, health, len(rows))
@@ -150,9 +154,16 @@ class Fleet:
     ) -> None:
         """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
 
-        ``change`` may be float32 (health itself): summed in float64, it is exact either way.
+        ``change`` may be float32 (health itself): summed in float64, it is exact either way,
+        and so in any order (see ``_health_sum``). A day's repairs and scrapping change a few
+        units, where math.fsum over a list costs a fraction of a numpy reduction; a whole kind's
+        monthly wear changes thousands, where the reduction costs less (benchmarks/run.py's
+        `default_30y_s`). Both give the exact sum.
         """
-        self._health_sum[kind] += float(change.sum(dtype=np.float64))
+        if change.size <= SMALL_CHANGE:
+            self._health_sum[kind] += math.fsum(change.tolist())
+        else:
+            self._health_sum[kind] += float(change.sum(dtype=np.float64))
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:

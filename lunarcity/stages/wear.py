@@ -128,10 +128,11 @@ def repair(city: LunarCity, labour: float) -> float:
         if not queue:
             continue
         t = tables[kind]
-        rows = t.rows_of(queue).tolist()
-        if min(rows) < 0:  # scrapped while waiting: nothing to repair
-            queue = [u for u, r in zip(queue, rows, strict=True) if r >= 0]
-            rows = [r for r in rows if r >= 0]
+        rows = t.rows_of(queue)
+        if min(rows.tolist()) < 0:  # scrapped while waiting: nothing to repair
+            alive = rows >= 0
+            queue = [u for u, a in zip(queue, alive.tolist(), strict=True) if a]
+            rows = rows[alive]
         cost = city.unit_spec(kind).repair_robot_days
         free = max(0.0, labour - used)
         if cost <= 0:
