@@ -6,6 +6,8 @@ work per removed row, not per row in the table. A stable id -> row map follows e
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 
@@ -75,7 +77,13 @@ class Table:
         order they were appended (work per row after it; for small tables kept in order, such
         as build jobs oldest first).
         """
-        rows = np.sort(np.asarray(rows, dtype=np.int64))
+        rows = np.asarray(rows, dtype=np.int64)
+        # Sorted as plain numbers: the rows come sorted (a scan's), which sorted() sees in one
+        # pass, and a bisect finds the tail below a numpy call's cost (a few rows a call).
+        listed = rows.tolist()
+        ordered = sorted(listed)
+        if ordered != listed:
+            rows = np.array(ordered, dtype=np.int64)
         k = len(rows)
         if k == 0:
             return
@@ -101,7 +109,7 @@ class Table:
         cols = self._cols
         removed_ids = cols["id"][rows]  # a copy (fancy indexing)
         # Rows below the new end are holes; the last k rows that are not removed fill them.
-        split = int(np.searchsorted(rows, tail_start))
+        split = bisect.bisect_left(ordered, tail_start)
         holes = rows[:split]
         if split:
             if split == k:  # none of the last k rows goes: they all move (a slice, no index)
