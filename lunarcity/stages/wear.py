@@ -110,8 +110,12 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     # (~3 % of the run); whole kinds' monthly wear takes the numpy path.
     if len(born) <= SMALL_BATCH:
         day = city.day
+        # min(1.0, age share) written out: a call per unit costs more than the comparison.
         return np.array(
-            [1.0 - AGEING_LOSS * min(1.0, (day - b) / life) for b in born.tolist()],
+            [
+                1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0)
+                for b in born.tolist()
+            ],
             dtype=np.float32,
         )
     return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
