@@ -51,3 +51,17 @@ def test_removing_a_block_in_order_without_an_index(n: int, start: int, size: in
     assert t["id"].tolist() == expected
     np.testing.assert_array_equal(t["v"], t["id"] * 10.0)
     assert t.id_map is None
+
+
+@pytest.mark.parametrize("keep_order", [False, True])
+def test_rows_given_out_of_order_remove_as_if_sorted(keep_order: bool) -> None:
+    """remove_rows takes rows in any order: [7, 2, 9, 0] leaves what [0, 2, 7, 9] leaves."""
+    shuffled, ordered = _table(10), _table(10)
+    shuffled.remove_rows(np.array([7, 2, 9, 0]), keep_order=keep_order)
+    ordered.remove_rows(np.array([0, 2, 7, 9]), keep_order=keep_order)
+    # Swap-remove of rows 0, 2, 7, 9 from ids 1..10: rows 0 and 2 are holes below the new end
+    # (6); rows 6 and 8 (ids 7 and 9) are the tail rows that stay, moved into them.
+    expected = [2, 4, 5, 6, 7, 9] if keep_order else [7, 2, 9, 4, 5, 6]
+    assert shuffled["id"].tolist() == ordered["id"].tolist() == expected
+    for uid in range(1, 11):
+        assert shuffled.id_map.lookup(uid) == ordered.id_map.lookup(uid)

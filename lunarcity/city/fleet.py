@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ UNIT_COLUMNS = {
     "gen": np.int8,  # hardware generation (lunarcity/stages/generations.py): 1 landed, 2+ built
     "mass_kg": np.float64,  # the unit's own mass (a generation may be heavier than its kind)
 }
+#: Up to this many health changes, :meth:`Fleet._account` sums them in plain floats.
+SMALL_CHANGE = 16
 
 
 class Fleet:
@@ -72,6 +75,10 @@ class Fleet:
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
         # Per kind: mass in service, kept per event (births and scrapping).
         self._mass_sum = dict.fromkeys(kinds, 0.0)
+        # Per kind: units scrapped, and (day, births before it) as last counted
+        # (:meth:`born_before`).
+        self._removed = dict.fromkeys(kinds, 0)
+        self._born_before = {k: (0, 0) for k in kinds}
 
     def mass_total(self, kind: str) -> float:
         """Mass of a kind's units in service (kg), each at its own mass."""
@@ -119,15 +126,16 @@ class Fleet:
         t = self.tables[kind]
         health, ids = t["health"], t["id"]
         by_slot = self._by_slot.get(kind)
-        slot = t["slot"]
+        slot = t["slot"] if by_slot is not None else None
         broke: list[int] = []
         lost = 0.0
+        health_of, id_of = health.item, ids.item  # plain numbers, no numpy scalar between
         for r in rows:
-            old = float(health[r])
+            old = health_of(r)
             if old > 0:
                 health[r] = 0.0
                 lost += old
-                broke.append(int(ids[r]))
+                broke.append(id_of(r))
                 if by_slot is not None:
                     by_slot[slot[r]] -= old
         self._health_sum[kind] -= lost
@@ -138,12 +146,24 @@ class Fleet:
     def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
         self.tables[kind]["health"][rows] = health
-        self._account(kind, rows, health.astype(np.float64), len(rows))
+        self._account(kind, rows, health, len(rows))
         self.version[kind] += 1
 
-    def _account(self, kind: str, rows: np.ndarray, change: np.ndarray, working: int) -> None:
-        """Totals after ``rows``' health changed by ``change`` and ``working`` more work."""
-        self._health_sum[kind] += float(change.sum())
+    def _account(
+        self, kind: str, rows: np.ndarray | list[int], change: np.ndarray, working: int
+    ) -> None:
+        """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
+
+        ``change`` may be float32 (health itself): summed in float64, it is exact either way,
+        and so in any order (see ``_health_sum``). A day's repairs and scrapping change a few
+        units, where math.fsum over a list costs a fraction of a numpy reduction; a whole kind's
+        monthly wear changes thousands, where the reduction costs less (benchmarks/run.py's
+        `default_30y_s`). Both give the exact sum.
+        """
+        if change.size <= SMALL_CHANGE:
+            self._health_sum[kind] += math.fsum(change.tolist())
+        else:
+            self._health_sum[kind] += float(change.sum(dtype=np.float64))
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
@@ -279,8 +299,9 @@ class Fleet:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
         self.version[kind] += 1
+        self._removed[kind] += len(rows)
         old = table["health"][rows]
-        self._account(kind, rows, -old.astype(np.float64), -int(np.count_nonzero(old)))
+        self._account(kind, rows, -old, -int(np.count_nonzero(old)))
         self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
@@ -291,6 +312,27 @@ class Fleet:
                     agent.remove()
                     agents[uid] = None
         table.remove_rows(rows)
+
+    def born_before(self, kind: str, day: int) -> int:
+        """How many of a kind's units were ever born (built or landed) before ``day`` (<= today).
+
+        Births before today are final, so the count is carried from the day asked last: a day
+        later costs that day's births (renewal asks each day), not a sum over all days.
+        """
+        counts = self._born_on[kind]
+        at, total = self._born_before[kind]
+        if day < at:  # an earlier day than last time: count from the start
+            at, total = 0, 0
+        top = min(day, len(counts))  # no births on days past the counts
+        if top > at:
+            total += sum(counts[at:top].tolist())  # integers
+            at = top
+        self._born_before[kind] = (at, total)
+        return total
+
+    def removed(self, kind: str) -> int:
+        """How many of a kind's units have been scrapped."""
+        return self._removed[kind]
 
     def agent(self, uid: int) -> Unit | None:
         """The agent with this id, if still in service."""

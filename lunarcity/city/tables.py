@@ -6,6 +6,8 @@ work per removed row, not per row in the table. A stable id -> row map follows e
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 
@@ -75,7 +77,13 @@ class Table:
         order they were appended (work per row after it; for small tables kept in order, such
         as build jobs oldest first).
         """
-        rows = np.sort(np.asarray(rows, dtype=np.int64))
+        rows = np.asarray(rows, dtype=np.int64)
+        # Sorted as plain numbers: the rows come sorted (a scan's), which sorted() sees in one
+        # pass, and a bisect finds the tail below a numpy call's cost (a few rows a call).
+        listed = rows.tolist()
+        ordered = sorted(listed)
+        if ordered != listed:
+            rows = np.array(ordered, dtype=np.int64)
         k = len(rows)
         if k == 0:
             return
@@ -98,19 +106,25 @@ class Table:
             return
         n = self.n
         tail_start = n - k
-        removed_ids = self._cols["id"][rows].copy()
+        cols = self._cols
+        removed_ids = cols["id"][rows]  # a copy (fancy indexing)
         # Rows below the new end are holes; the last k rows that are not removed fill them.
-        split = int(np.searchsorted(rows, tail_start))
+        split = bisect.bisect_left(ordered, tail_start)
         holes = rows[:split]
-        stays = np.ones(k, dtype=bool)
-        stays[rows[split:] - tail_start] = False
-        movers = np.flatnonzero(stays) + tail_start
-        for arr in self._cols.values():
-            arr[holes] = arr[movers]
+        if split:
+            if split == k:  # none of the last k rows goes: they all move (a slice, no index)
+                movers: slice | np.ndarray = slice(tail_start, n)
+            else:
+                stays = np.ones(k, dtype=bool)
+                stays[rows[split:] - tail_start] = False
+                movers = np.flatnonzero(stays) + tail_start
+            for arr in cols.values():
+                arr[holes] = arr[movers]
         self.n = tail_start
         if self.id_map is not None:
             self.id_map.clear(removed_ids)
-            self.id_map.set(self._cols["id"][holes], holes, self.code)
+            if split:
+                self.id_map.set(cols["id"][holes], holes, self.code)
 
     def rows_of(self, ids: np.ndarray) -> np.ndarray:
         """Rows of ids (which must be in this table)."""

@@ -166,8 +166,11 @@ class Placement:
         if spec.role == "power" and spec.generation == "solar":
             self._sunny_ptr = min(self._sunny_ptr, int(self.sunny_rank[cells].min()))
         ranks = self.centre_rank[cells].tolist()
+        top = max(ranks)
+        freed = self._centre_freed
         for area, ptr in self._centre_ptr.items():
-            self._centre_freed[area].update(r for r in ranks if r < ptr)
+            # Usually every freed cell is behind the pointer: no filter to run then.
+            freed[area].update(ranks if top < ptr else [r for r in ranks if r < ptr])
 
     def _nearest_centre(self, n: int, area: float) -> list[int]:
         """Claim ``n`` places for ``area`` in the free cells nearest the centre (flat indices)."""

@@ -44,21 +44,25 @@ class WearRates:
     Attributes:
         kinds: The agent kinds, in fleet order.
         fail_p: Failures per unit-day, by kind in ``kinds`` order.
+        fail_p_list: ``fail_p`` as plain floats (the day draws kind by kind).
         life_days: Age (days) at which a unit is scrapped, by kind.
         repair_order: Kinds in the order repairs reach them.
     """
 
     kinds: list[str]
     fail_p: np.ndarray
+    fail_p_list: list[float]
     life_days: list[float]
     repair_order: list[str]
 
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
         """The rates of ``kinds`` with figures ``specs``."""
+        fail_p = np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds])
         return cls(
             kinds=list(kinds),
-            fail_p=np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds]),
+            fail_p=fail_p,
+            fail_p_list=fail_p.tolist(),
             life_days=[specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds],
             repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
         )
@@ -67,12 +71,15 @@ class WearRates:
 class RepairQueue:
     """Broken units waiting for repair, by kind (their ids, oldest first), and labour banked.
 
+    The queues are lists: a day's failures and repairs of a kind are a few units, and a list
+    grows and shrinks under the cost of a numpy call (benchmarks/run.py's default_30y_s).
+
     Args:
         kinds: The agent kinds.
     """
 
     def __init__(self, kinds: list[str]) -> None:
-        self.broken_ids = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+        self.broken_ids: dict[str, list[int]] = {k: [] for k in kinds}
         self.labour_done = dict.fromkeys(kinds, 0.0)  # labour put into each kind's next repair
 
 
@@ -103,8 +110,12 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     # (~3 % of the run); whole kinds' monthly wear takes the numpy path.
     if len(born) <= SMALL_BATCH:
         day = city.day
+        # min(1.0, age share) written out: a call per unit costs more than the comparison.
         return np.array(
-            [1.0 - AGEING_LOSS * min(1.0, (day - b) / life) for b in born.tolist()],
+            [
+                1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0)
+                for b in born.tolist()
+            ],
             dtype=np.float32,
         )
     return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
@@ -114,15 +125,18 @@ def repair(city: LunarCity, labour: float) -> float:
     """Repair broken units, power first, as far as ``labour`` allows; returns labour used."""
     queue_of = city.repairs.broken_ids
     done = city.repairs.labour_done
+    tables = city.fleet.tables
     used = 0.0
     for kind in city.wear_rates.repair_order:
         queue = queue_of[kind]
-        if not len(queue):
+        if not queue:
             continue
-        t = city.fleet.tables[kind]
+        t = tables[kind]
         rows = t.rows_of(queue)
-        alive = rows >= 0  # scrapped while waiting: nothing to repair
-        queue, rows = queue[alive], rows[alive]
+        if min(rows.tolist()) < 0:  # scrapped while waiting: nothing to repair
+            alive = rows >= 0
+            queue = [u for u, a in zip(queue, alive.tolist(), strict=True) if a]
+            rows = rows[alive]
         cost = city.unit_spec(kind).repair_robot_days
         free = max(0.0, labour - used)
         if cost <= 0:
@@ -151,10 +165,13 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     failed = scrapped = 0
     scrapped_kg: list[tuple[float, float]] = []
     recycled = False
-    # Binomial(n, p) units of each kind are hit today (one draw for all kinds); a hit on a
-    # broken unit changes nothing.
+    # Binomial(n, p) units of each kind are hit today; a hit on a broken unit changes nothing.
+    # A draw per kind in service takes the numbers one call over all kinds would (a kind
+    # without units draws none) at a fraction of that call's checks (benchmarks/run.py's
+    # default_30y_s).
     counts = [fleet.tables[k].n for k in rates.kinds]
-    hits = city.rng.binomial(counts, rates.fail_p).tolist()
+    binomial = city.rng.binomial
+    hits = [binomial(n, p) if n else 0 for n, p in zip(counts, rates.fail_p_list, strict=True)]
     # Where each hit lands, kind by kind in fleet order: one call draws the numbers that a call
     # per kind would (benchmarks/run.py's default_30y_s: ~4 kinds are hit a day).
     total_hits = sum(hits)  # integers
@@ -174,7 +191,7 @@ def wear_and_scrap(city: LunarCity) -> Wear:
             broke = fleet.fail(kind, rows)
             if broke:
                 failed += len(broke)
-                queue[kind] = np.concatenate([queue[kind], np.array(broke, dtype=np.int64)])
+                queue[kind] += broke
         # Units reach the end of their life on their birthday: those born on `cohort` (older
         # ones went on earlier days).
         cohort = math.floor(city.day - life)
