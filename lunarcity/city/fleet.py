@@ -201,20 +201,21 @@ class Fleet:
         Their agents are made when someone next looks (:meth:`make_agents`); the work is per
         event, never per unit in service.
         """
-        if len(xs):
-            self.version[kind] += 1
-            counts = self._born_on[kind]
-            if day >= len(counts):
-                counts = np.concatenate(
-                    [counts, np.zeros(max(day + 1, 2 * len(counts)) - len(counts), dtype=np.int64)]
-                )
-                self._born_on[kind] = counts
-            counts[day] += len(xs)
-        if not len(xs):
+        n = len(xs)
+        if not n:
             return np.zeros(0, dtype=np.int64)
-        ids = mesa_compat.reserve_ids(self.model, len(xs))
+        self.version[kind] += 1
+        counts = self._born_on[kind]
+        if day >= len(counts):
+            counts = np.concatenate(
+                [counts, np.zeros(max(day + 1, 2 * len(counts)) - len(counts), dtype=np.int64)]
+            )
+            self._born_on[kind] = counts
+        counts[day] += n
+        ids = mesa_compat.reserve_ids(self.model, n)
         self._unmade.append((kind, ids))
-        rows = self.tables[kind].append(
+        table = self.tables[kind]
+        rows = table.append(
             ids,
             x=xs,
             y=ys,
@@ -229,8 +230,7 @@ class Fleet:
             mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
         )
         # The new rows are the table's last (a slice reads them without a copy).
-        new = slice(int(rows[0]), int(rows[-1]) + 1)
-        self._mass_sum[kind] += float(self.tables[kind]["mass_kg"][new].sum())
+        self._mass_sum[kind] += float(table["mass_kg"][table.n - n :].sum())
         health = np.asarray(health, dtype=np.float32)
         self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)

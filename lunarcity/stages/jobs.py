@@ -515,45 +515,51 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     kinds = jobs["kind"][rows]
     # The finished jobs' columns, read once with each kind's rows together (a stable sort
     # keeps each kind's jobs in order), so a kind's rows are a slice: views, not copies.
-    by_kind = rows[np.argsort(kinds, kind="stable")]
+    order = np.argsort(kinds, kind="stable")
+    by_kind = rows[order]
     job_x, job_y, job_mass = jobs["x"][by_kind], jobs["y"][by_kind], jobs["mass"][by_kind]
     job_builder, job_gen, job_imported = (
         jobs["builder"][by_kind],
         jobs["gen"][by_kind],
         jobs["imported_kg"][by_kind],
     )
-    codes = jobs["kind"][by_kind].tolist()
-    start = 0
-    while start < len(codes):  # each kind's run of rows, kinds in increasing code
+    codes = kinds[order].tolist()
+    # Read once for every kind's run (attribute lookups cost more than a day's few kinds'
+    # work between them).
+    names, units, index, specs = city.kind_names, city.catalog.units, city.index, city.specs
+    generations, sat_kind, day = city.generations.kinds, city.sat_kind, city.day
+    place, add = city.placement.place, city.fleet.add
+    start, total = 0, len(codes)
+    while start < total:  # each kind's run of rows, kinds in increasing code
         code = codes[start]
         end = start + 1
-        while end < len(codes) and codes[end] == code:
+        while end < total and codes[end] == code:
             end += 1
         sel = slice(start, end)
         n, start = end - start, end
-        kind = city.kind_names[code]
+        kind = names[code]
         imported = job_imported[sel]
-        mass = city.catalog.units[kind].mass_kg
+        mass = units[kind].mass_kg
         # Units of a generation have their own masses (lunarcity/stages/generations.py).
-        generational = kind in city.generations.kinds
+        generational = kind in generations
         built_kg = float(job_mass[sel].sum()) if generational else n * mass
-        hardware.append((built_kg, float(imported.sum()), kind != city.sat_kind))
-        i = city.index.get(kind)
-        if kind == city.sat_kind:
-            city.stocks.put(i, n * mass, hardware[-1][1])
+        imported_kg = float(imported.sum())
+        hardware.append((built_kg, imported_kg, kind != sat_kind))
+        if kind == sat_kind:
+            city.stocks.put(index.get(kind), n * mass, imported_kg)
             continue
-        spec = city.unit_spec(kind)
-        xs, ys, slots = city.placement.place(spec, job_x[sel], job_y[sel])
+        spec = specs[kind]  # city.unit_spec's figures
+        xs, ys, slots = place(spec, job_x[sel], job_y[sel])
         # Only rail can find no room; every other birth keeps all its rows (no copies).
         room = slots != Slot.NO_ROOM if spec.role == "rail" else None
         n_room = n if room is None else int(np.count_nonzero(room))
         keep = sel if n_room == n else np.flatnonzero(room) + sel.start
         placed = slice(None) if n_room == n else room
-        city.fleet.add(
+        add(
             kind,
             xs[placed],
             ys[placed],
-            city.day,
+            day,
             job_builder[keep],
             job_imported[keep],
             np.ones(n_room, dtype=np.float32),
@@ -563,7 +569,7 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
         )
         if n_room < n:  # rail segments with no slot left wait as parts in stock
             city.stocks.put(
-                i,
+                index.get(kind),
                 (n - n_room) * mass,
                 float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum()),
             )
