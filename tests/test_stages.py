@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -134,6 +136,26 @@ def test_stock_target_is_never_below_one_bill() -> None:
     assert m.params.planner.stock_days * p.need[cells] < 50.0 - 39.0
     r = m.arrays.recipes.index("storage_cells")
     assert p.batches[r] == pytest.approx(11.0 / 1000.0, rel=1e-12)
+
+
+def test_each_fab_kinds_batches_fill_no_more_than_its_fab_hours() -> None:
+    # ten_year_city's seed on day 0: one electronics fab, one metal works, one solar fab and two
+    # regolith plants, all whole: 24, 24, 24 and 2 x 24 = 48 fab-hours. With every stock empty
+    # and 100 robot-days planned, every fab kind is asked for more than a day's work, so each
+    # kind's batches are scaled down to exactly its hours (batches x hours a batch, summed).
+    from lunarcity.stages.plan import production_plan, todays_shares
+
+    m = LunarCity("ten_year_city", seed=1, run__years=1)
+    m.stock[:] = 0.0
+    p = production_plan(m, 100.0, todays_shares(m))
+    arrays = m.arrays
+    expected = {"electronics_fab": 24.0, "metal_works": 24.0, "solar_fab": 24.0}
+    expected["regolith_plant"] = 48.0
+    assert sorted(arrays.fab_of_recipes) == sorted(expected)
+    for k, fab in enumerate(arrays.fab_of_recipes):
+        mine = arrays.recipe_fab == k
+        used = math.fsum((p.batches[mine] * arrays.r_time[mine]).tolist())
+        assert used == pytest.approx(expected[fab], rel=1e-12), fab
 
 
 def test_a_smaller_fab_works_for_its_kind_in_proportion_to_its_mass() -> None:

@@ -310,6 +310,23 @@ def test_polar_crest_is_lit_70_percent_in_winter_and_nearly_always_in_summer() -
     assert summer_flank == pytest.approx(0.35, abs=0.01)
 
 
+def test_a_block_of_days_lights_each_day_as_that_day_alone() -> None:
+    # The power stage works sunlight a block of days at a time (contributions._lit_row); each
+    # row must be the same float32s, byte for byte, as the day worked on its own, at both sites,
+    # and a day's cells the same however many cells are asked for.
+    for name in ("polar_ridge", "equator"):
+        site = _site(name)
+        quality = site.quality.ravel()[:500]
+        phase = site.dark_phase.ravel()[:500]
+        block = site.sunlit_days(170, 40, quality, phase)
+        assert block.shape == (40, 500) and block.dtype == np.float32
+        for row in range(40):
+            alone = site.sunlit(170 + row, quality[:300], phase[:300])
+            assert block[row, :300].tobytes() == alone.tobytes(), (name, row)
+        # The seasons move the polar crest's light from one day to the next: rows differ.
+        assert len({block[row].tobytes() for row in range(40)}) > 1
+
+
 def test_the_model_lights_its_cells_by_the_sites_sunlight() -> None:
     m = LunarCity("equator_site", run__years=0.1)
     for _ in range(20):

@@ -59,25 +59,46 @@ class SiteGrid:
     def sunlit(self, day: int, quality: np.ndarray, dark_phase: np.ndarray) -> np.ndarray:
         """Sunlit share of ``day`` for cells of the given sun quality and dark-window phase.
 
+        One day of :meth:`sunlit_days`; ``quality`` and ``dark_phase`` are float32 (the site's
+        layers) of any shape; so is the result.
+        """
+        return self.sunlit_days(day, 1, quality, dark_phase)[0]
+
+    def sunlit_days(
+        self, first: int, days: int, quality: np.ndarray, dark_phase: np.ndarray
+    ) -> np.ndarray:
+        """Sunlit share of ``days`` days from day ``first`` for cells of the given layers.
+
         A cell is dark for a window of half-width ``w`` (its dark share of the period over two)
         centred on its phase, once per horizon period; the day covers ``[t - h, t + h]``. The
         lit share is one minus their overlap over the day's length. ``quality`` and
-        ``dark_phase`` are float32 (the site's layers); so is the result.
+        ``dark_phase`` are float32 (the site's layers); so is the result, shaped
+        ``(days, *quality.shape)``. Each cell and day is worked on its own, element by element,
+        so a day's row is the same floats however many days and cells are asked for together
+        (the power stage asks for a block of days at once: a dozen numpy calls a block, not a
+        day).
         """
         sun = self.site.sunlight
         # Terrain may hide the Sun several times as it circles the sky: periods of the horizon.
         period = sun.synodic_days / sun.dark_spells_per_month
         h = np.float32(0.5 / period)
-        t = np.float32(((day + 0.5) / period) % 1.0)
+        # Each day's scalars as Python does them for one day, then one float32 per day.
+        day_axis = (days,) + (1,) * quality.ndim
+        t = np.array(
+            [((day + 0.5) / period) % 1.0 for day in range(first, first + days)], dtype=np.float32
+        ).reshape(day_axis)
         if sun.profile == "equatorial":
             w: np.ndarray | np.float32 = np.float32((1.0 - sun.day_fraction) / 2.0)
         else:
-            season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
-                2 * math.pi * day / sun.season_days
-            )
-            season = min(1.0, max(0.0, season))
+            slopes = []
+            for day in range(first, first + days):
+                season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
+                    2 * math.pi * day / sun.season_days
+                )
+                season = min(1.0, max(0.0, season))
+                slopes.append(-(season - sun.flank_lit_min) / 2.0)
             # w = (1 - mean) / 2, the mean lit share running from the flanks' to the crest's.
-            w = quality * np.float32(-(season - sun.flank_lit_min) / 2.0)
+            w = quality * np.array(slopes, dtype=np.float32).reshape(day_axis)
             w += np.float32((1.0 - sun.flank_lit_min) / 2.0)
         # Circular distance between today and each cell's dark window (phases lie in [0, 1)).
         d = np.subtract(t, dark_phase, dtype=np.float32)

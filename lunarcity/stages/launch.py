@@ -188,9 +188,13 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
         energy_kwh: Energy dispatch served to the mass driver today.
         wanted: What the day's demand was sized for (recorded for the bottleneck).
     """
-    ready = launches_ready(city)
     per_shot = city.track.launch_kwh
-    n = min(ready, int(energy_kwh // per_shot + FLOAT_NOISE)) if per_shot > 0 else ready
+    if per_shot > 0:
+        # Energy for no shot (most days: none was wanted) launches nothing, whatever is ready.
+        shots = int(energy_kwh // per_shot + FLOAT_NOISE)
+        n = min(launches_ready(city), shots) if shots > 0 else 0
+    else:
+        n = launches_ready(city)
     if n <= 0:
         return Launches(wanted=wanted, launched=0)
     spec = city.catalog.units[city.sat_kind]

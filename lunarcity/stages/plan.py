@@ -419,12 +419,17 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         want = np.bincount(
             arrays.recipe_fab, weights=batches * arrays.r_time, minlength=len(arrays.fab_of_recipes)
         ).tolist()
-        for fab, wanted, sel in zip(
-            arrays.fab_of_recipes, want, arrays.recipes_by_fab, strict=True
-        ):
+        # One factor per fab kind (1.0 where its hours suffice: x * 1.0 is x), applied to every
+        # recipe at once rather than a fancy-indexed update per fab kind over its hours.
+        scale = [1.0] * len(want)
+        over = False
+        for k, (fab, wanted) in enumerate(zip(arrays.fab_of_recipes, want, strict=True)):
             have = hours.get(fab, 0.0)
             if wanted > have:
-                batches[sel] *= have / wanted
+                scale[k] = have / wanted
+                over = True
+        if over:
+            batches *= np.array(scale)[arrays.recipe_fab]
     else:
         batches = np.zeros(len(arrays.recipes))
     return Plan(need=need, direct=direct, batches=batches, rate=rate)

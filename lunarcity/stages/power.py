@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,12 +47,15 @@ class Dispatch:
         want = self.demand.get(load, 0.0)
         return 1.0 if want <= 0 else self.served.get(load, 0.0) / want
 
-    @property
+    # The two totals are read some five times a day each (the record, the bottleneck, the
+    # energy balance): kept on first read, as a day's dispatch is never changed once made
+    # (frozen, and no stage writes its dicts).
+    @cached_property
     def total_demand(self) -> float:
         """Energy asked for by all loads."""
         return math.fsum(self.demand.values())
 
-    @property
+    @cached_property
     def total_served(self) -> float:
         """Energy served to all loads."""
         return math.fsum(self.served.values())
