@@ -36,7 +36,6 @@ from lunarcity.stages.power import Dispatch
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
     from lunarcity.world.economy import Economy
-    from lunarcity.world.economy_arrays import EconomyArrays
 
 #: How far a shortage is followed upstream (the economy's chains are a few steps deep).
 UPSTREAM_STEPS = 8
@@ -124,19 +123,8 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     can (robots mine it). None unless an Earth-only input is among what blocks every recipe.
     """
     imported, recipes = _links(city.econ)
-    arrays = city.arrays
+    regolith = city.arrays.nodes[city.arrays.regolith]
     stock = city.stock
-    # The search reads the stock only as which items hold a kilogram: the answer is kept by
-    # that mask (28 masks and items in the 5,869 searches of a 30-year run), for the run's
-    # economy and arrays only.
-    key = (item, (stock >= 1.0).tobytes())
-    cached = _GONE[0]
-    if cached is None or cached[0]() is not city.econ or cached[1]() is not arrays:
-        cached = _GONE[0] = (weakref.ref(city.econ), weakref.ref(arrays), {})
-    memo = cached[2]
-    if key in memo:
-        return memo[key]
-    regolith = arrays.nodes[arrays.regolith]
     index = city.index
     seen: dict[str, str | None] = {}
 
@@ -172,8 +160,7 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
         return found
 
     found = gone(item, 0)
-    memo[key] = answer = None if found == _BLOCKED else found
-    return answer
+    return None if found == _BLOCKED else found
 
 
 def _links(econ: Economy) -> tuple[frozenset[str], dict[str, list[list[str]]]]:
@@ -197,13 +184,6 @@ def _links(econ: Economy) -> tuple[frozenset[str], dict[str, list[list[str]]]]:
 
 #: What :func:`_gone_import` says of an input that cannot be had for another reason than Earth.
 _BLOCKED = "\0blocked"
-
-#: The last economy and arrays :func:`_gone_import` searched (weakly held) and its answers, by
-#: item and mask of the items holding a kilogram.
-_GONE: list[
-    tuple[weakref.ref[Economy], weakref.ref[EconomyArrays], dict[tuple[str, bytes], str | None]]
-    | None
-] = [None]
 
 #: The last economy :func:`_links` read (weakly held) and its links.
 _LINKS: list[tuple[weakref.ref[Economy], frozenset[str], dict[str, list[list[str]]]] | None] = [
