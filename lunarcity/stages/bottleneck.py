@@ -23,7 +23,6 @@ Tomorrow's planner reads the answer (the policy ``bottleneck_first`` builds what
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,7 +34,6 @@ from lunarcity.stages.power import Dispatch
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
-    from lunarcity.world.economy import Economy
 
 #: How far a shortage is followed upstream (the economy's chains are a few steps deep).
 UPSTREAM_STEPS = 8
@@ -87,7 +85,7 @@ def binding_constraint(
         item = max(sorted(short), key=short.__getitem__)
         if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short
             return Bottleneck("imports", item.removeprefix(EARTH_MADE))
-        imported, recipes = _links(city.econ)
+        imported, recipes = city.econ.imported, city.econ.recipe_inputs
         # Follow the shortage upstream: a part short because its own input was short.
         for _ in range(UPSTREAM_STEPS):
             upstream = [
@@ -122,7 +120,7 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     deep); an item no recipe makes (scrap) cannot be had when none is in stock, regolith always
     can (robots mine it). None unless an Earth-only input is among what blocks every recipe.
     """
-    imported, recipes = _links(city.econ)
+    imported, recipes = city.econ.imported, city.econ.recipe_inputs
     regolith = city.arrays.nodes[city.arrays.regolith]
     stock = city.stock
     index = city.index
@@ -163,29 +161,5 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     return None if found == _BLOCKED else found
 
 
-def _links(econ: Economy) -> tuple[frozenset[str], dict[str, list[list[str]]]]:
-    """The economy's Earth-only items, and by item the inputs of each recipe making it, in order.
-
-    Fixed for a run, so built once per economy (the last one asked is kept): rebuilt on every
-    stalled day they cost more than the search they serve (issue 27).
-    """
-    cached = _LINKS[0]
-    if cached is not None and cached[0]() is econ:
-        return cached[1], cached[2]
-    recipes: dict[str, list[list[str]]] = {}
-    for p in econ.processes.values():
-        for out in p.outputs:
-            recipes.setdefault(out, []).append(list(p.inputs))
-    nodes = econ.graph.nodes
-    imported = frozenset(n for n in nodes if nodes[n].get("imported"))
-    _LINKS[0] = (weakref.ref(econ), imported, recipes)
-    return imported, recipes
-
-
 #: What :func:`_gone_import` says of an input that cannot be had for another reason than Earth.
 _BLOCKED = "\0blocked"
-
-#: The last economy :func:`_links` read (weakly held) and its links.
-_LINKS: list[tuple[weakref.ref[Economy], frozenset[str], dict[str, list[list[str]]]] | None] = [
-    None
-]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -255,6 +256,19 @@ class Economy:
             for item, q in p.outputs.items():
                 a_out[r, index[item]] = q
         return procs, nodes, a_in, a_out
+
+    @cached_property
+    def recipe_inputs(self) -> dict[str, list[list[str]]]:
+        """By item, the inputs of each recipe that makes it, in process order.
+
+        Fixed once the economy is built, so worked once: the bottleneck's search upstream reads
+        it on every stalled day (issue 27).
+        """
+        recipes: dict[str, list[list[str]]] = {}
+        for p in self.processes.values():
+            for out in p.outputs:
+                recipes.setdefault(out, []).append(list(p.inputs))
+        return recipes
 
     def makers(self, node: str) -> list[str]:
         """Processes that output ``node``."""
