@@ -213,6 +213,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     nodes = city.arrays.nodes
     boms = city.bom
     noise = FLOAT_NOISE
+    gens_on = gens.on
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
@@ -233,7 +234,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         if unlimited or not bom:
             return n, 0.0
         earth_i, earth_q = -1, 0.0
-        if gens.on:
+        if gens_on:
             # This generation's bill: scaled by its mass factor, part of its electronics
             # Earth-made (lunarcity/stages/generations.py).
             bom = gens.bom(kind, bom)
@@ -430,20 +431,23 @@ def _open(
     ``starts`` holds (kind, how many, imported kg inside their parts, generation, mass factor).
     """
     units = city.catalog.units
+    unlimited = city.params.economy.unlimited_materials
+    kind_code = city.kind_code
+    learning = city.learning
     kind_col: list[int] = []
     labour_col: list[np.ndarray] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
     gen_col: list[int] = []
     for kind, count, imported_kg, gen, factor in starts:
-        if city.params.economy.unlimited_materials:
+        if unlimited:
             # Parts appear from regolith (and imports) outside fab limits, mass kept exact;
             # a heavier generation's parts count as whole units' worth.
             imported_kg = city.stocks.appear(count * factor, city.costs[kind])
-        kind_col += [city.kind_code[kind]] * count
+        kind_col += [kind_code[kind]] * count
         # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
         # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
-        labour = city.learning.open(kind, count)
+        labour = learning.open(kind, count)
         labour_col.append(labour * factor if factor != 1.0 else labour)
         mass_col += [units[kind].mass_kg * factor] * count
         imported_col += [imported_kg / count] * count
