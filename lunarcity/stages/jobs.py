@@ -196,8 +196,13 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
     learning = city.learning
     gens = city.generations
-    unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
-    labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
+    unit_days: dict[str, float] = {}
+    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
+    for k in order:
+        if k in costs:
+            days = learning.next_days(k) * gens.factor(k)
+            unit_days[k] = days
+            labour_share[k] = shares[k] / units[k].mass_kg * days
     total_ls = math.fsum(labour_share.values())
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
@@ -336,7 +341,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         draft.commit()
         _open(city, starts, idle)
     return Starts(
-        opened=tuple((s[0], s[1]) for s in starts),
+        opened=tuple([(s[0], s[1]) for s in starts]),
         shortfalls=tuple(shortfalls),
     )
 
@@ -414,9 +419,13 @@ def _settle_scarce(
     units = city.catalog.units
     pair = [relief, *outputs]
     # kg of the short parts in one unit of each kind (first generation's bill).
-    per_unit = {k: math.fsum([q for i, q in city.bom[k] if i in scarce]) for k in pair}
-    claims = {k: shares[k] / units[k].mass_kg * per_unit[k] for k in pair}
-    taken = dict.fromkeys(pair, 0.0)
+    per_unit: dict[str, float] = {}
+    claims: dict[str, float] = {}
+    taken: dict[str, float] = {}
+    for k in pair:
+        per_unit[k] = kg = math.fsum([q for i, q in city.bom[k] if i in scarce])
+        claims[k] = shares[k] / units[k].mass_kg * kg
+        taken[k] = 0.0
     for k, n_ok, _, _, factor in starts:
         if k in taken:  # a heavier generation's bill is scaled by its mass factor
             taken[k] += n_ok * factor * per_unit[k]
