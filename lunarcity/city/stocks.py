@@ -261,8 +261,10 @@ class Draft:
             if held > 0:
                 imp = kg * (stock_imp[i] / held)
                 imported += imp
-                stock_imp[i] = max(stock_imp[i] - imp, 0.0)
-            stock[i] = max(held - kg, 0.0)
+                imp_left = stock_imp[i] - imp
+                stock_imp[i] = 0.0 if imp_left < 0.0 else imp_left  # max(x, 0.0), inline
+            left = held - kg
+            stock[i] = 0.0 if left < 0.0 else left
             self._moved = True
         return imported
 
@@ -294,7 +296,8 @@ class Draft:
                 imp = used * (stock_imp[i] / held)
                 imp_in += imp
                 stock_imp[i] -= imp
-            stock[i] = max(held - used, 0.0)
+            left = held - used
+            stock[i] = 0.0 if left < 0.0 else left  # max(left, 0.0), inline: hot
         total_out = out_total * batches
         for i, q in outs:
             out = q * batches

@@ -151,7 +151,6 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         k: installed[k] / (shares[k] * growth_mass + FLOAT_NOISE) if k in installed else 0.0
         for k in shares
     }
-    lag = lags.__getitem__
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
@@ -167,7 +166,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     outputs = [k for k in shares if k not in growth_kinds]
     first = relief_first(book, relief, outputs)
     rank = {relief: 0 if first else 2, **dict.fromkeys(outputs, 1)}
-    order = sorted(shares, key=lambda k: (rank.get(k, 3), lag(k), k))
+    # Sorted as (rank, lag, kind) tuples, not by a key function called per kind: the kinds
+    # are distinct, so no two tuples tie and the order is the key sort's.
+    order = [k for _, _, k in sorted([(rank.get(k, 3), lags[k], k) for k in shares])]
     # The growth kind furthest behind its share also holds its parts when it cannot start:
     # otherwise the relief kind and smaller units take the stock every day, and a kind that
     # is never the relief (robots while labour is not short) is never built, not even to
@@ -176,11 +177,16 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # through dark spells), and a 10 t bank at 1 % of the mix, behind its share in most
     # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
-    behind = min(
-        (k for k in order if k in growth_kinds and k != relief and units[k].role != "storage"),
-        key=lag,
-        default=None,
-    )
+    # The first of the least lag in ``order``, as min(..., key=lag) finds it, in a plain loop.
+    behind, behind_lag = None, 0.0
+    for k in order:
+        if (
+            k in growth_kinds
+            and k != relief
+            and units[k].role != "storage"
+            and (behind is None or lags[k] < behind_lag)
+        ):
+            behind, behind_lag = k, lags[k]
     # Replacements for units near the end of their life start first and hold their parts
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
@@ -190,8 +196,13 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
     learning = city.learning
     gens = city.generations
-    unit_days = {k: learning.next_days(k) * gens.factor(k) for k in order if k in costs}
-    labour_share = {k: shares[k] / units[k].mass_kg * unit_days[k] for k in unit_days}
+    unit_days: dict[str, float] = {}
+    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
+    for k in order:
+        if k in costs:
+            days = learning.next_days(k) * gens.factor(k)
+            unit_days[k] = days
+            labour_share[k] = shares[k] / units[k].mass_kg * days
     total_ls = math.fsum(labour_share.values())
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
@@ -205,15 +216,17 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     dry: dict[str, int] = {}  # kinds whose parts backed no start today: the generation then
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
+    boms = city.bom
+    noise = FLOAT_NOISE
+    gens_on = gens.on
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
         wip = book.wip_by_kind()
+        gen_kinds = [k for k in city.agent_kinds if k in gens.kinds]
         return math.fsum(
             city.fleet.mass_total(k) + float(wip[city.kind_code[k]]) for k in gen_kinds
         )
-
-    gen_kinds = [k for k in city.agent_kinds if k in gens.kinds]
 
     def take(kind: str, n: int, record: bool) -> tuple[int, float]:
         """Take up to ``n`` units' parts from stock: how many, and the imported kg inside.
@@ -222,11 +235,11 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         only to keep labour busy is not one. Either way, parts are reserved for the relief kind
         when it cannot start.
         """
-        bom = city.bom[kind]
+        bom = boms[kind]
         if unlimited or not bom:
             return n, 0.0
         earth_i, earth_q = -1, 0.0
-        if gens.on:
+        if gens_on:
             # This generation's bill: scaled by its mass factor, part of its electronics
             # Earth-made (lunarcity/stages/generations.py).
             bom = gens.bom(kind, bom)
@@ -251,7 +264,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             short_name = nodes[short]
             if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
                 can, short_name = stock_imp[earth_i] / earth_q, EARTH_MADE + nodes[earth_i]
-            whole = int(can + FLOAT_NOISE)
+            whole = int(can + noise)
             n_ok = (n if whole > n else whole) if whole > 0 else 0
             if n_ok == 0:
                 dry[kind] = gens.building
@@ -279,22 +292,24 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
             if gens.on:
                 gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
-    for k in labour_share:
+    for k, ls in labour_share.items():
         if crew_own:
             # Each idle robot starts one copy; kinds share the builders by labour.
-            carry[k] += free_builders * labour_share[k] / total_ls if total_ls else 0.0
+            c = carry[k] + (free_builders * ls / total_ls if total_ls else 0.0)
         else:
-            carry[k] += (labour_share[k] / total_ls) * want / unit_days[k] if total_ls else 0.0
+            c = carry[k] + ((ls / total_ls) * want / unit_days[k] if total_ls else 0.0)
         # (7 * x) / x can be 6.999...: float noise must not hold a start back a day.
-        n = int(carry[k] + FLOAT_NOISE)
+        n = int(c + noise)
         if crew_own:
             n = min(n, free_builders - sum(s[1] for s in starts))  # integers
         if n <= 0:
+            carry[k] = c
             continue
         n_ok, imported = take(k, n, record=True)
-        carry[k] -= n_ok
-        if n_ok < n:  # do not bank starts that parts cannot back
-            carry[k] = min(carry[k], 1.0)
+        c -= n_ok
+        if n_ok < n and c > 1.0:  # do not bank starts that parts cannot back: min(c, 1.0)
+            c = 1.0
+        carry[k] = c
         if n_ok:
             starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
             if gens.on:
@@ -304,7 +319,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
         open_work = backlog + math.fsum(s[1] * unit_days[s[0]] for s in starts)
-        due = sorted(labour_share, key=lambda k: (-carry[k], k)) if open_work < labour else []
+        # Sorted as (-carry, kind) tuples: distinct kinds, the key sort's order.
+        due = (
+            [k for _, k in sorted([(-carry[k], k) for k in labour_share])]
+            if open_work < labour
+            else []
+        )
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
                 break
@@ -321,7 +341,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         draft.commit()
         _open(city, starts, idle)
     return Starts(
-        opened=tuple((s[0], s[1]) for s in starts),
+        opened=tuple([(s[0], s[1]) for s in starts]),
         shortfalls=tuple(shortfalls),
     )
 
@@ -399,9 +419,13 @@ def _settle_scarce(
     units = city.catalog.units
     pair = [relief, *outputs]
     # kg of the short parts in one unit of each kind (first generation's bill).
-    per_unit = {k: math.fsum(q for i, q in city.bom[k] if i in scarce) for k in pair}
-    claims = {k: shares[k] / units[k].mass_kg * per_unit[k] for k in pair}
-    taken = dict.fromkeys(pair, 0.0)
+    per_unit: dict[str, float] = {}
+    claims: dict[str, float] = {}
+    taken: dict[str, float] = {}
+    for k in pair:
+        per_unit[k] = kg = math.fsum([q for i, q in city.bom[k] if i in scarce])
+        claims[k] = shares[k] / units[k].mass_kg * kg
+        taken[k] = 0.0
     for k, n_ok, _, _, factor in starts:
         if k in taken:  # a heavier generation's bill is scaled by its mass factor
             taken[k] += n_ok * factor * per_unit[k]
@@ -416,20 +440,23 @@ def _open(
     ``starts`` holds (kind, how many, imported kg inside their parts, generation, mass factor).
     """
     units = city.catalog.units
+    unlimited = city.params.economy.unlimited_materials
+    kind_code = city.kind_code
+    learning = city.learning
     kind_col: list[int] = []
     labour_col: list[np.ndarray] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
     gen_col: list[int] = []
     for kind, count, imported_kg, gen, factor in starts:
-        if city.params.economy.unlimited_materials:
+        if unlimited:
             # Parts appear from regolith (and imports) outside fab limits, mass kept exact;
             # a heavier generation's parts count as whole units' worth.
             imported_kg = city.stocks.appear(count * factor, city.costs[kind])
-        kind_col += [city.kind_code[kind]] * count
+        kind_col += [kind_code[kind]] * count
         # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
         # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
-        labour = city.learning.open(kind, count)
+        labour = learning.open(kind, count)
         labour_col.append(labour * factor if factor != 1.0 else labour)
         mass_col += [units[kind].mass_kg * factor] * count
         imported_col += [imported_kg / count] * count
