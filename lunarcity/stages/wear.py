@@ -194,9 +194,8 @@ def wear_and_scrap(city: LunarCity) -> Wear:
         if not n:
             continue
         t = fleet.tables[kind]
-        if monthly:  # wear is slow: health follows age once a month
-            working = t["health"] > 0
-            fleet.set_health(kind, working, health_by_age(city, kind, t["born"][working]))
+        if monthly:  # wear is slow: health follows age once a month (broken units stay at 0)
+            fleet.set_health(kind, health_by_age(city, kind, t["born"]))
         if n_hits:
             rows = sorted({int(u * n) for u in draws[drawn_to : drawn_to + n_hits]})
             drawn_to += n_hits
