@@ -102,17 +102,23 @@ class Fleet:
         """Health of ``kind`` summed by slot (see :meth:`group_by_slot`); do not modify."""
         return self._by_slot[kind]
 
-    def set_health(self, kind: str, rows: np.ndarray, health: np.ndarray | float) -> None:
-        """Set the health of some of a kind's units (health changes only here, in fail and repair).
+    def set_health(self, kind: str, health: np.ndarray) -> None:
+        """Set a kind's working units to ``health`` (one value a row; broken units stay at 0).
 
-        ``rows`` are row numbers without repeats, or a boolean mask.
+        Health changes only here, in :meth:`fail` and :meth:`repair` (and births and scrapping).
+        This is a whole kind at once (monthly wear): the totals are summed again from the
+        column, which gives the sums kept per event exactly (see ``_health_sum``) for a few
+        passes over the column instead of gathers through a mask and np.add.at
+        (benchmarks/run.py's `default_30y_s`).
         """
-        column = self.tables[kind]["health"]
-        old = column[rows]
-        column[rows] = health
-        new = column[rows]
-        working = int(np.count_nonzero(new)) - int(np.count_nonzero(old))
-        self._account(kind, rows, new.astype(np.float64) - old, working)
+        t = self.tables[kind]
+        column = t["health"]
+        np.copyto(column, health, where=column > 0)
+        self._health_sum[kind] = float(column.sum(dtype=np.float64))
+        self._working[kind] = int(np.count_nonzero(column))
+        by_slot = self._by_slot.get(kind)
+        if by_slot is not None:
+            by_slot[:] = np.bincount(t["slot"], weights=column, minlength=len(by_slot))
         self.version[kind] += 1
 
     def fail(self, kind: str, rows: list[int]) -> list[int]:
@@ -143,10 +149,29 @@ class Fleet:
         self.version[kind] += 1
         return broke
 
-    def repair(self, kind: str, rows: np.ndarray, health: np.ndarray) -> None:
-        """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0."""
-        self.tables[kind]["health"][rows] = health
-        self._account(kind, rows, health, len(rows))
+    def repair(self, kind: str, rows: list[int], health: list[float]) -> None:
+        """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0.
+
+        The health column (float32) rounds ``health``; the totals take the rounded values. A
+        day's repairs of a kind are a unit or two: they go one at a time in plain Python, as in
+        :meth:`fail`, under numpy's cost per call (benchmarks/run.py's `default_30y_s`). The
+        rounded values as plain floats sum exactly (see ``_health_sum``) and add to the slots
+        as np.add.at would, in ``rows`` order.
+        """
+        t = self.tables[kind]
+        column = t["health"]
+        value_of = column.item
+        kept: list[float] = []
+        for r, h in zip(rows, health, strict=True):
+            column[r] = h
+            kept.append(value_of(r))
+        self._health_sum[kind] += math.fsum(kept)
+        self._working[kind] += len(kept)
+        by_slot = self._by_slot.get(kind)
+        if by_slot is not None:
+            slot_of = t["slot"].item
+            for r, h in zip(rows, kept, strict=True):
+                by_slot[slot_of(r)] += h
         self.version[kind] += 1
 
     def _account(

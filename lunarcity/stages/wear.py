@@ -47,6 +47,8 @@ class WearRates:
         fail_p_list: ``fail_p`` as plain floats (the day draws kind by kind).
         life_days: Age (days) at which a unit is scrapped, by kind.
         repair_order: Kinds in the order repairs reach them.
+        repair_days: Robot-days to repair one unit, by kind.
+        life_of: ``life_days`` by kind.
     """
 
     kinds: list[str]
@@ -54,17 +56,22 @@ class WearRates:
     fail_p_list: list[float]
     life_days: list[float]
     repair_order: list[str]
+    repair_days: dict[str, float]
+    life_of: dict[str, float]
 
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
         """The rates of ``kinds`` with figures ``specs``."""
         fail_p = np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds])
+        life_days = [specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds]
         return cls(
             kinds=list(kinds),
             fail_p=fail_p,
             fail_p_list=fail_p.tolist(),
-            life_days=[specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds],
+            life_days=life_days,
             repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
+            repair_days={k: specs[k].repair_robot_days for k in kinds},
+            life_of=dict(zip(kinds, life_days, strict=True)),
         )
 
 
@@ -106,52 +113,57 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
     # Two paths, one formula (tests/test_stages.py checks they agree bit for bit). The plain
     # float path pays on benchmarks/run.py's `default_run_s` row: a ten-year run makes ~10^4
-    # calls of 1-16 rows (a day's repairs of a kind), where five numpy calls cost 3-4x as much
-    # (~3 % of the run); whole kinds' monthly wear takes the numpy path.
+    # calls of 1-16 rows, where five numpy calls cost 3-4x as much (~3 % of the run); whole
+    # kinds' monthly wear takes the numpy path.
     if len(born) <= SMALL_BATCH:
-        day = city.day
-        # min(1.0, age share) written out: a call per unit costs more than the comparison.
-        return np.array(
-            [
-                1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0)
-                for b in born.tolist()
-            ],
-            dtype=np.float32,
-        )
+        return np.array(aged_health(city.day, life, born.tolist()), dtype=np.float32)
     return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
+
+
+def aged_health(day: int, life: float, born: list[int]) -> list[float]:
+    """:func:`health_by_age` in plain floats (float64: the float32 health column rounds them).
+
+    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time.
+    """
+    # min(1.0, age share) written out: a call per unit costs more than the comparison.
+    return [1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0) for b in born]
 
 
 def repair(city: LunarCity, labour: float) -> float:
     """Repair broken units, power first, as far as ``labour`` allows; returns labour used."""
     queue_of = city.repairs.broken_ids
     done = city.repairs.labour_done
-    tables = city.fleet.tables
+    fleet = city.fleet
+    tables = fleet.tables
+    rates = city.wear_rates
+    # A kind's queue holds only units in service (:func:`scrap` takes out the ones scrapped), so
+    # only the day's repaired units are looked up, one or two a kind, as plain numbers: under
+    # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
+    row_of = fleet.id_map.rows.item
+    day = city.day
     used = 0.0
-    for kind in city.wear_rates.repair_order:
+    for kind in rates.repair_order:
         queue = queue_of[kind]
         if not queue:
             continue
-        t = tables[kind]
-        rows = t.rows_of(queue)
-        if min(rows.tolist()) < 0:  # scrapped while waiting: nothing to repair
-            alive = rows >= 0
-            queue = [u for u, a in zip(queue, alive.tolist(), strict=True) if a]
-            rows = rows[alive]
-        cost = city.unit_spec(kind).repair_robot_days
+        cost = rates.repair_days[kind]
         free = max(0.0, labour - used)
         if cost <= 0:
-            n = len(rows)
+            n = len(queue)
         else:
             # Repairs are worked on as labour allows; one bigger than a day's spare labour
             # is finished over several days.
-            spend = min(free, len(rows) * cost - done[kind])
+            spend = min(free, len(queue) * cost - done[kind])
             done[kind] += max(0.0, spend)
-            n = min(len(rows), int(done[kind] / cost + FLOAT_NOISE))
+            n = min(len(queue), int(done[kind] / cost + FLOAT_NOISE))
             done[kind] = max(0.0, done[kind] - n * cost)
             used += max(0.0, spend)
-        if n > 0:
-            city.fleet.repair(kind, rows[:n], health_by_age(city, kind, t["born"][rows[:n]]))
-        queue_of[kind] = queue[n:]
+        if n > 0:  # (none finished today: the queue waits as it is)
+            fixed = [row_of(u) for u in queue[:n]]
+            born_of = tables[kind]["born"].item
+            health = aged_health(day, rates.life_of[kind], [born_of(r) for r in fixed])
+            city.fleet.repair(kind, fixed, health)
+            queue_of[kind] = queue[n:]
     return used
 
 
@@ -182,9 +194,8 @@ def wear_and_scrap(city: LunarCity) -> Wear:
         if not n:
             continue
         t = fleet.tables[kind]
-        if monthly:  # wear is slow: health follows age once a month
-            working = t["health"] > 0
-            fleet.set_health(kind, working, health_by_age(city, kind, t["born"][working]))
+        if monthly:  # wear is slow: health follows age once a month (broken units stay at 0)
+            fleet.set_health(kind, health_by_age(city, kind, t["born"]))
         if n_hits:
             rows = sorted({int(u * n) for u in draws[drawn_to : drawn_to + n_hits]})
             drawn_to += n_hits
@@ -231,6 +242,10 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float, f
     recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
     robots_jobs = t["job"][rows] if spec.role == "robot" else None
+    queue = city.repairs.broken_ids[kind]
+    if queue:  # broken units scrapped while waiting leave the repair queue
+        gone = set(t["id"][rows].tolist())
+        city.repairs.broken_ids[kind] = [u for u in queue if u not in gone]
     city.fleet.remove(kind, rows)
     if robots_jobs is not None and city.params.planner.crew == "own_copy":
         # A builder scrapped mid-job leaves its job to the next idle robot: release it.

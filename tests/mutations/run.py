@@ -242,7 +242,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "repairs_never_finish",
         "broken units are never mended",
         "lunarcity/stages/wear.py",
-        ((r"if n > 0:\n(\s+)city\.fleet\.repair\(", r"if False:\n\1city.fleet.repair("),),
+        ((r"if n > 0:(.*)\n(\s+)fixed = ", r"if False:\1\n\2fixed = "),),
         (f"{SUB}::test_broken_units_are_repaired_the_next_day_when_labour_allows",),
     ),
     Mutation(
