@@ -192,3 +192,26 @@ def test_batch_run_gets_the_whole_run_with_max_steps_from_the_class() -> None:
     # Mesa 3.3 reports day 1,095 of the 1,096 (its off-by-one above), Mesa 3.5 day 1,096.
     assert int(whole[0]["Step"]) >= 1095
     assert whole[0]["industrial_mass_t"] > cut[0]["industrial_mass_t"]
+
+
+def test_a_model_pickled_mid_run_goes_on_as_the_original() -> None:
+    """A city saved and restored on day 40 records the same days after it as the one never saved.
+
+    The recorder names its columns as views of two row arrays; pickled as they stood, the views
+    came back as copies apart from the rows, and the restored city recorded zeros in every column
+    from day 41 on.
+    """
+    import pickle
+
+    original = LunarCity("ten_year_city", run__years=0.25)
+    for _ in range(40):
+        original.step()
+    restored = pickle.loads(pickle.dumps(original))
+    for model in (original, restored):
+        while model.running:
+            model.step()
+    a, b = original.daily(), restored.daily()
+    assert a.height == b.height == 92  # day 0 and the 91 days of a quarter year
+    assert a["industrial_mass_t"][41:].min() > 0  # the days after the save were recorded
+    assert a.equals(b)
+    assert original.summary() == restored.summary()

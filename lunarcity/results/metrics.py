@@ -81,6 +81,10 @@ INT_COLUMNS = [
 ]
 
 
+#: The recorder's attributes that are views of its row arrays (rebuilt, not pickled).
+_COLUMN_VIEWS = ("f", "i", "_columns", "_launches", "_closure", "_mass_t", "_metric_columns")
+
+
 class Recorder:
     """Preallocated daily columns for one run, the ledgers and the target.
 
@@ -96,8 +100,6 @@ class Recorder:
         # One row per day; a day's row is written in one assignment, read back by column.
         self.rows_f = np.zeros((n, len(FLOAT_COLUMNS)))
         self.rows_i = np.zeros((n, len(INT_COLUMNS)), dtype=np.int64)
-        self.f = {c: self.rows_f[:, j] for j, c in enumerate(FLOAT_COLUMNS)}
-        self.i = {c: self.rows_i[:, j] for j, c in enumerate(INT_COLUMNS)}
         self.kinds = list(model.agent_kinds)
         self._tables = [model.fleet.tables[k] for k in self.kinds]
         units = model.catalog.units
@@ -107,13 +109,9 @@ class Recorder:
             model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
             for k in self.kinds
         ]
-        # Fixed for the run: per-kind figures as arrays, and each column by name.
+        # Fixed for the run: per-kind figures as arrays.
         self._mass_arr = np.array(self._mass_kg, dtype=float)
         self._power_arr = np.array(self._power_kw, dtype=float)
-        self._columns = self.i | self.f
-        self._launches = self.i["launches"]
-        self._closure = self.f["closure"]
-        self._mass_t = self.f["industrial_mass_t"]
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
@@ -130,7 +128,7 @@ class Recorder:
         self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
         self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
         self._metrics = sorted({p.metric for p in self.parts.values()})
-        self._metric_columns = [(m, self._column(m)) for m in self._metrics]
+        self._bind_columns()
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -354,6 +352,32 @@ class Recorder:
     def value(self, metric: str, d: int | None = None) -> float:
         """A target metric's value on row ``d`` (default: the last row written)."""
         return float(self._column(metric)[self.n - 1 if d is None else d])
+
+    def _bind_columns(self) -> None:
+        """Name each daily column: views into the two row arrays, which alone hold the data."""
+        self.f = {c: self.rows_f[:, j] for j, c in enumerate(FLOAT_COLUMNS)}
+        self.i = {c: self.rows_i[:, j] for j, c in enumerate(INT_COLUMNS)}
+        self._columns = self.i | self.f
+        self._launches = self.i["launches"]
+        self._closure = self.f["closure"]
+        self._mass_t = self.f["industrial_mass_t"]
+        self._metric_columns = [(m, self._column(m)) for m in self._metrics]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The recorder without its column views, which it names again when restored.
+
+        Pickle would copy each view apart from the rows the day writes, and a model restored
+        mid-run would then record into rows no column reads.
+        """
+        state = self.__dict__.copy()
+        for name in _COLUMN_VIEWS:
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore the recorder and name its columns again over the restored rows."""
+        self.__dict__.update(state)
+        self._bind_columns()
 
     def _column(self, metric: str) -> np.ndarray:
         """A target metric's daily column."""
