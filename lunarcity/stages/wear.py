@@ -136,9 +136,10 @@ def repair(city: LunarCity, labour: float) -> float:
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
-    # A kind's queue holds only units in service (:func:`scrap` takes out the ones scrapped), so
-    # only the day's repaired units are looked up, one or two a kind, as plain numbers: under
+    # Only the day's repaired units are looked up, one or two a kind, as plain numbers: under
     # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
+    # :func:`scrap` takes scrapped units out of the queue; a unit that left service by any
+    # other path has row -1 (which would index the table's last row) and is skipped here.
     row_of = fleet.id_map.rows.item
     day = city.day
     used = 0.0
@@ -159,10 +160,11 @@ def repair(city: LunarCity, labour: float) -> float:
             done[kind] = max(0.0, done[kind] - n * cost)
             used += max(0.0, spend)
         if n > 0:  # (none finished today: the queue waits as it is)
-            fixed = [row_of(u) for u in queue[:n]]
+            fixed = [r for r in map(row_of, queue[:n]) if r >= 0]
             born_of = tables[kind]["born"].item
             health = aged_health(day, rates.life_of[kind], [born_of(r) for r in fixed])
-            city.fleet.repair(kind, fixed, health)
+            if fixed:
+                city.fleet.repair(kind, fixed, health)
             queue_of[kind] = queue[n:]
     return used
 
