@@ -81,8 +81,7 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
         # Fixed for the run: each kind's life less its horizon (the first unit's labour).
         margin = city.params.planner.renew_margin_years
         duty = city.unit_spec(city.robot_kind).duty_fraction
-        rates = city.wear_rates
-        life = dict(zip(rates.kinds, rates.life_days, strict=True))
+        life = city.wear_rates.life_of
         lead = book.renew_lead = {
             k: life[k] - horizon_days(city.learning.first[k], duty, margin, life[k]) for k in kinds
         }

@@ -43,8 +43,8 @@ class WearRates:
 
     Attributes:
         kinds: The agent kinds, in fleet order.
-        fail_p: Failures per unit-day, by kind in ``kinds`` order.
-        fail_p_list: ``fail_p`` as plain floats (the day draws kind by kind).
+        fail_p_list: Failures per unit-day, by kind in ``kinds`` order, as plain floats (the day
+            draws kind by kind).
         life_days: Age (days) at which a unit is scrapped, by kind.
         repair_order: Kinds in the order repairs reach them.
         repair_days: Robot-days to repair one unit, by kind.
@@ -52,7 +52,6 @@ class WearRates:
     """
 
     kinds: list[str]
-    fail_p: np.ndarray
     fail_p_list: list[float]
     life_days: list[float]
     repair_order: list[str]
@@ -62,12 +61,10 @@ class WearRates:
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
         """The rates of ``kinds`` with figures ``specs``."""
-        fail_p = np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds])
         life_days = [specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds]
         return cls(
             kinds=list(kinds),
-            fail_p=fail_p,
-            fail_p_list=fail_p.tolist(),
+            fail_p_list=[specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds],
             life_days=life_days,
             repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
             repair_days={k: specs[k].repair_robot_days for k in kinds},
