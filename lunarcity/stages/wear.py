@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 AGEING_LOSS = 0.3
 #: Health follows age in monthly steps: wear is slow, and a step per unit per day costs.
 WEAR_EVERY_DAYS = 30
-#: Up to this many units, :func:`health_by_age` computes in plain floats.
-SMALL_BATCH = 16
 #: Repairs go to units of these roles in this order: power keeps everything else running.
 REPAIR_ROLE_ORDER = ("power", "storage", "fab", "robot", "rail", "pulse")
 
@@ -108,19 +106,14 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     if not city.params.economy.failures:
         return np.ones(len(born), dtype=np.float32)
     life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
-    # Two paths, one formula (tests/test_stages.py checks they agree bit for bit). The plain
-    # float path pays on benchmarks/run.py's `default_run_s` row: a ten-year run makes ~10^4
-    # calls of 1-16 rows, where five numpy calls cost 3-4x as much (~3 % of the run); whole
-    # kinds' monthly wear takes the numpy path.
-    if len(born) <= SMALL_BATCH:
-        return np.array(aged_health(city.day, life, born.tolist()), dtype=np.float32)
     return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
 
 
 def aged_health(day: int, life: float, born: list[int]) -> list[float]:
-    """:func:`health_by_age` in plain floats (float64: the float32 health column rounds them).
+    """:func:`health_by_age`'s formula in plain floats (float64: the health column rounds them).
 
-    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time.
+    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time: plain
+    floats cost less than numpy calls there (tests/test_stages.py checks both agree bit for bit).
     """
     # min(1.0, age share) written out: a call per unit costs more than the comparison.
     return [1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0) for b in born]
