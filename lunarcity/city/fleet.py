@@ -179,11 +179,13 @@ class Fleet:
     ) -> None:
         """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
 
-        ``change`` may be float32 (health itself): summed in float64, it is exact either way,
-        and so in any order (see ``_health_sum``). A day's repairs and scrapping change a few
-        units, where math.fsum over a list costs a fraction of a numpy reduction; a whole kind's
-        monthly wear changes thousands, where the reduction costs less (benchmarks/run.py's
-        `default_30y_s`). Both give the exact sum.
+        Births (:meth:`add`) and scrapping (:meth:`remove`) come here; :meth:`fail`,
+        :meth:`repair` and :meth:`set_health` keep their own totals. ``change`` holds float32
+        values (health itself): summed in float64 they are exact either way, and so in any
+        order (see ``_health_sum``). A day's births and scrapping of a kind are mostly a few
+        units, where math.fsum over a list costs a fraction of a numpy reduction; a landing or
+        a large cohort is thousands, where the reduction costs less (benchmarks/run.py's
+        `default_30y_s`). Both give the exact sum (tests/test_fleet_totals.py).
         """
         if change.size <= SMALL_CHANGE:
             self._health_sum[kind] += math.fsum(change.tolist())
@@ -192,8 +194,9 @@ class Fleet:
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
-            # One path at every size: on numpy 2, np.add.at is as fast as a bincount over the
-            # slots even for a whole kind's monthly wear, and faster for a day's few events.
+            # A few rows a day: np.add.at touches only their slots, where a bincount would
+            # pass over every slot. set_health (a whole kind's monthly wear) sums the column
+            # again by bincount instead, which is cheaper there than np.add.at.
             np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
 
     def born_on(self, kind: str, day: int) -> int:
