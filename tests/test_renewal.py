@@ -5,6 +5,8 @@ Hand-worked on a small fleet, then through the job starts, then over every prese
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -170,3 +172,37 @@ def test_no_preset_fleet_ages_out_while_its_parts_could_be_made(name: str) -> No
     assert died_makeable == [], (
         f"{name}: {died_makeable} (kind, day) gone while parts could be made"
     )
+
+
+def test_units_due_by_counter_match_a_scan_of_birth_days() -> None:
+    # Short lives so units age out within a short run: renewal's counter (births by the last
+    # due day less units scrapped) must equal the units in service born by that day, counted
+    # from the born column directly, on every day.
+    m = LunarCity(
+        "ten_year_city",
+        seed=3,
+        run__years=0.3,
+        units__robot__lifetime_years=0.1,
+        units__solar_plant__lifetime_years=0.15,
+    )
+    checked = 0
+    while m.running:
+        m.step()
+        lead = m.jobs.renew_lead
+        if lead is None:
+            continue
+        for kind, lead_days in lead.items():
+            last_due = math.floor(m.day - lead_days)
+            counter = m.fleet.born_before(kind, last_due + 1) - m.fleet.scrapped(kind)
+            t = m.fleet.tables[kind]
+            assert counter == int(np.count_nonzero(t["born"][: t.n] <= last_due)), (kind, m.day)
+            checked += 1
+    assert m.fleet.scrapped("robot") > 0 and m.fleet.scrapped("solar_plant") > 0
+    assert checked > 0
+
+
+def test_born_before_refuses_a_day_after_today() -> None:
+    m = _bare_city()
+    assert m.fleet.born_before("robot", m.day) == 0  # the seed was born today (day 0)
+    with pytest.raises(ValueError, match="after today"):
+        m.fleet.born_before("robot", m.day + 1)

@@ -34,14 +34,24 @@ def test_health_by_age_worked_by_hand(city: LunarCity) -> None:
     np.testing.assert_allclose(got, np.array(expect, dtype=np.float32), rtol=0, atol=0)
 
 
-def test_health_by_age_small_and_large_batches_agree_bit_for_bit(city: LunarCity) -> None:
-    # The plain-float path (up to SMALL_BATCH rows) and the numpy path are one formula.
+def test_aged_health_agrees_with_health_by_age_bit_for_bit(city: LunarCity) -> None:
+    # Repairs use the plain-float formula, monthly wear the numpy one: the same numbers. A robot
+    # lives 3652.5 days; born 1461 days ago it is 0.4 of the way: 1 - 0.3 * 0.4 = 0.88; born
+    # 2922 days ago, 0.8: 1 - 0.3 * 0.8 = 0.76; born today 1; past its life 0.7.
+    life = city.unit_spec("robot").lifetime_years * 365.25
+    day = city.day
+    born = [day, day - 1461, day - 2922, day - 5000]
+    by_hand = [1.0, 0.88, 0.76, 0.7]
+    assert wear.aged_health(day, life, born) == pytest.approx(by_hand, rel=0, abs=1e-15)
+    # The numpy path on a whole kind's worth of rows: the same four first, then random ages.
     rng = np.random.default_rng(0)
-    born = rng.integers(city.day - 5000, city.day + 1, size=wear.SMALL_BATCH + 1).astype(np.int32)
-    small = wear.health_by_age(city, "robot", born[: wear.SMALL_BATCH])
-    large = wear.health_by_age(city, "robot", born)
-    assert small.dtype == large.dtype == np.float32
-    assert small.tobytes() == large[: wear.SMALL_BATCH].tobytes()
+    rest = rng.integers(day - 5000, day + 1, size=40).tolist()
+    column = np.array(born + rest, dtype=np.int32)
+    numpy_path = wear.health_by_age(city, "robot", column)
+    assert numpy_path.dtype == np.float32
+    np.testing.assert_allclose(numpy_path[:4], by_hand, rtol=0, atol=1e-7)
+    plain = np.array(wear.aged_health(day, life, born + rest), dtype=np.float32)
+    assert plain.tobytes() == numpy_path.tobytes()
 
 
 def test_task_codes_and_slot_flags() -> None:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import lunarcity
-from lunarcity.city.site import build_site
+from lunarcity.city.site import SiteGrid, build_site
 from lunarcity.model import LunarCity
 from lunarcity.stages import jobs, plan
 from lunarcity.stages.learning import LearningCurve
@@ -310,21 +310,61 @@ def test_polar_crest_is_lit_70_percent_in_winter_and_nearly_always_in_summer() -
     assert summer_flank == pytest.approx(0.35, abs=0.01)
 
 
-def test_a_block_of_days_lights_each_day_as_that_day_alone() -> None:
+def _sunlit_one_day(
+    site: SiteGrid, day: int, quality: np.ndarray, dark_phase: np.ndarray
+) -> np.ndarray:
+    """The sunlit share as worked one day at a time before the block of days (issue 27).
+
+    Written out from lunarcity/city/site.py as it was (git show abccf3f^:lunarcity/city/site.py):
+    the reference the block must equal byte for byte.
+    """
+    sun = site.site.sunlight
+    period = sun.synodic_days / sun.dark_spells_per_month
+    h = np.float32(0.5 / period)
+    t = np.float32(((day + 0.5) / period) % 1.0)
+    if sun.profile == "equatorial":
+        w = np.float32((1.0 - sun.day_fraction) / 2.0)
+    else:
+        season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
+            2 * math.pi * day / sun.season_days
+        )
+        season = min(1.0, max(0.0, season))
+        w = quality * np.float32(-(season - sun.flank_lit_min) / 2.0)
+        w += np.float32((1.0 - sun.flank_lit_min) / 2.0)
+    d = np.subtract(t, dark_phase, dtype=np.float32)
+    np.abs(d, out=d)
+    np.minimum(d, np.float32(1.0) - d, out=d)
+    low = d - h
+    np.maximum(low, -w, out=low)
+    d += h
+    np.minimum(d, w, out=d)
+    d -= low
+    np.maximum(d, np.float32(0.0), out=d)
+    np.minimum(d, 2 * h, out=d)
+    d *= np.float32(-1.0) / (2 * h)
+    d += np.float32(1.0)
+    return d
+
+
+def test_a_block_of_days_lights_each_day_as_the_old_one_day_formula() -> None:
     # The power stage works sunlight a block of days at a time (contributions._lit_row); each
-    # row must be the same float32s, byte for byte, as the day worked on its own, at both sites,
-    # and a day's cells the same however many cells are asked for.
+    # row must be the same float32s, byte for byte, as the old formula worked for that day
+    # alone, at both sites, over most of a year (the polar crest's seasons), and a day's cells
+    # the same however many cells and days are asked for.
     for name in ("polar_ridge", "equator"):
         site = _site(name)
         quality = site.quality.ravel()[:500]
         phase = site.dark_phase.ravel()[:500]
-        block = site.sunlit_days(170, 40, quality, phase)
-        assert block.shape == (40, 500) and block.dtype == np.float32
-        for row in range(40):
+        block = site.sunlit_days(170, 300, quality, phase)
+        assert block.shape == (300, 500) and block.dtype == np.float32
+        for row in range(300):
+            old = _sunlit_one_day(site, 170 + row, quality, phase)
+            assert block[row].tobytes() == old.tobytes(), (name, row)
+        for row in (0, 31, 299):
             alone = site.sunlit(170 + row, quality[:300], phase[:300])
-            assert block[row, :300].tobytes() == alone.tobytes(), (name, row)
+            assert alone.tobytes() == block[row, :300].tobytes(), (name, row)
         # The seasons move the polar crest's light from one day to the next: rows differ.
-        assert len({block[row].tobytes() for row in range(40)}) > 1
+        assert len({block[row].tobytes() for row in range(300)}) > 1
 
 
 def test_the_model_lights_its_cells_by_the_sites_sunlight() -> None:

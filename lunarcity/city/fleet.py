@@ -75,9 +75,9 @@ class Fleet:
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
         # Per kind: mass in service, kept per event (births and scrapping).
         self._mass_sum = dict.fromkeys(kinds, 0.0)
-        # Per kind: units scrapped, and (day, births before it) as last counted
-        # (:meth:`born_before`).
-        self._removed = dict.fromkeys(kinds, 0)
+        # Per kind: units scrapped (:meth:`remove`), and (day, births before it) as last
+        # counted (:meth:`born_before`).
+        self._scrapped = dict.fromkeys(kinds, 0)
         self._born_before = {k: (0, 0) for k in kinds}
 
     def mass_total(self, kind: str) -> float:
@@ -179,11 +179,13 @@ class Fleet:
     ) -> None:
         """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
 
-        ``change`` may be float32 (health itself): summed in float64, it is exact either way,
-        and so in any order (see ``_health_sum``). A day's repairs and scrapping change a few
-        units, where math.fsum over a list costs a fraction of a numpy reduction; a whole kind's
-        monthly wear changes thousands, where the reduction costs less (benchmarks/run.py's
-        `default_30y_s`). Both give the exact sum.
+        Births (:meth:`add`) and scrapping (:meth:`remove`) come here; :meth:`fail`,
+        :meth:`repair` and :meth:`set_health` keep their own totals. ``change`` holds float32
+        values (health itself): summed in float64 they are exact either way, and so in any
+        order (see ``_health_sum``). A day's births and scrapping of a kind are mostly a few
+        units, where math.fsum over a list costs a fraction of a numpy reduction; a landing or
+        a large cohort is thousands, where the reduction costs less (benchmarks/run.py's
+        `default_30y_s`). Both give the exact sum (tests/test_fleet_totals.py).
         """
         if change.size <= SMALL_CHANGE:
             self._health_sum[kind] += math.fsum(change.tolist())
@@ -192,8 +194,9 @@ class Fleet:
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
-            # One path at every size: on numpy 2, np.add.at is as fast as a bincount over the
-            # slots even for a whole kind's monthly wear, and faster for a day's few events.
+            # A few rows a day: np.add.at touches only their slots, where a bincount would
+            # pass over every slot. set_health (a whole kind's monthly wear) sums the column
+            # again by bincount instead, which is cheaper there than np.add.at.
             np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
 
     def born_on(self, kind: str, day: int) -> int:
@@ -324,7 +327,7 @@ class Fleet:
         """Scrap units: their agents leave the model, their rows are freed."""
         table = self.tables[kind]
         self.version[kind] += 1
-        self._removed[kind] += len(rows)
+        self._scrapped[kind] += len(rows)
         old = table["health"][rows]
         self._account(kind, rows, -old, -int(np.count_nonzero(old)))
         self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
@@ -342,8 +345,15 @@ class Fleet:
         """How many of a kind's units were ever born (built or landed) before ``day`` (<= today).
 
         Births before today are final, so the count is carried from the day asked last: a day
-        later costs that day's births (renewal asks each day), not a sum over all days.
+        later costs that day's births (renewal asks each day), not a sum over all days. A day
+        after today is refused: today's births may not all have happened yet, and a count
+        carried from there would miss them.
+
+        Raises:
+            ValueError: If ``day`` is after today.
         """
+        if day > self.model.day:
+            raise ValueError(f"born_before: day {day} is after today ({self.model.day})")
         counts = self._born_on[kind]
         at, total = self._born_before[kind]
         if day < at:  # an earlier day than last time: count from the start
@@ -355,9 +365,15 @@ class Fleet:
         self._born_before[kind] = (at, total)
         return total
 
-    def removed(self, kind: str) -> int:
-        """How many of a kind's units have been scrapped."""
-        return self._removed[kind]
+    def scrapped(self, kind: str) -> int:
+        """How many of a kind's units have left service through :meth:`remove`.
+
+        Renewal takes every one of them as scrapped at the end of its life (its units due are
+        those born by the last due day less these): :func:`lunarcity.stages.wear.scrap` of
+        units whose life ended is :meth:`remove`'s only caller. A path that takes units out
+        of service earlier must count them apart, or renewal undercounts the units due.
+        """
+        return self._scrapped[kind]
 
     def agent(self, uid: int) -> Unit | None:
         """The agent with this id, if still in service."""

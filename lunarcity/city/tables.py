@@ -145,6 +145,8 @@ class IdMap:
         try:
             self.rows[ids] = rows
         except IndexError:  # an id past the map (rare): grow it, then write again
+            # numpy may have written some ids before it met the one out of range; that partial
+            # write is harmless, as the write below sets every one of ``ids`` again.
             top = int(ids.max()) + 1
             size = len(self.rows)
             while size < top:

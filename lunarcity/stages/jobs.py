@@ -216,6 +216,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     dry: dict[str, int] = {}  # kinds whose parts backed no start today: the generation then
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
+    # Locals for the loops below (a kind at a time, every day): a local name is read faster
+    # than a module global or an attribute (benchmarks/run.py's default_30y_s).
     boms = city.bom
     noise = FLOAT_NOISE
     gens_on = gens.on
@@ -341,6 +343,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         draft.commit()
         _open(city, starts, idle)
     return Starts(
+        # A list comprehension, then a tuple: cheaper than tuple() over a generator for the
+        # few starts of a day.
         opened=tuple([(s[0], s[1]) for s in starts]),
         shortfalls=tuple(shortfalls),
     )

@@ -81,8 +81,7 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
         # Fixed for the run: each kind's life less its horizon (the first unit's labour).
         margin = city.params.planner.renew_margin_years
         duty = city.unit_spec(city.robot_kind).duty_fraction
-        rates = city.wear_rates
-        life = dict(zip(rates.kinds, rates.life_days, strict=True))
+        life = city.wear_rates.life_of
         lead = book.renew_lead = {
             k: life[k] - horizon_days(city.learning.first[k], duty, margin, life[k]) for k in kinds
         }
@@ -96,10 +95,11 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
             cover[kind] = 0
             continue
         # Due: born <= day + horizon - life (ageing_out), kept by counts instead of a scan of
-        # the kind's units each day (benchmarks/run.py's default_30y_s). Units leave only at
-        # the end of their life, past the horizon (lead <= life): every unit scrapped was due,
-        # so the units due are those born by the last due day less those scrapped.
-        due = fleet.born_before(kind, math.floor(day - lead[kind]) + 1) - fleet.removed(kind)
+        # the kind's units each day (benchmarks/run.py's default_30y_s). This assumes units
+        # leave only at the end of their life (Fleet.scrapped), past the horizon (lead <= life):
+        # every unit scrapped was due, so the units due are those born by the last due day
+        # less those scrapped.
+        due = fleet.born_before(kind, math.floor(day - lead[kind]) + 1) - fleet.scrapped(kind)
         n, cover[kind] = starts_owed(due, cover[kind])
         if n:
             owed[kind] = n

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 AGEING_LOSS = 0.3
 #: Health follows age in monthly steps: wear is slow, and a step per unit per day costs.
 WEAR_EVERY_DAYS = 30
-#: Up to this many units, :func:`health_by_age` computes in plain floats.
-SMALL_BATCH = 16
 #: Repairs go to units of these roles in this order: power keeps everything else running.
 REPAIR_ROLE_ORDER = ("power", "storage", "fab", "robot", "rail", "pulse")
 
@@ -43,8 +41,8 @@ class WearRates:
 
     Attributes:
         kinds: The agent kinds, in fleet order.
-        fail_p: Failures per unit-day, by kind in ``kinds`` order.
-        fail_p_list: ``fail_p`` as plain floats (the day draws kind by kind).
+        fail_p_list: Failures per unit-day, by kind in ``kinds`` order, as plain floats (the day
+            draws kind by kind).
         life_days: Age (days) at which a unit is scrapped, by kind.
         repair_order: Kinds in the order repairs reach them.
         repair_days: Robot-days to repair one unit, by kind.
@@ -52,7 +50,6 @@ class WearRates:
     """
 
     kinds: list[str]
-    fail_p: np.ndarray
     fail_p_list: list[float]
     life_days: list[float]
     repair_order: list[str]
@@ -62,12 +59,10 @@ class WearRates:
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
         """The rates of ``kinds`` with figures ``specs``."""
-        fail_p = np.array([specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds])
         life_days = [specs[k].lifetime_years * DAYS_PER_YEAR for k in kinds]
         return cls(
             kinds=list(kinds),
-            fail_p=fail_p,
-            fail_p_list=fail_p.tolist(),
+            fail_p_list=[specs[k].failures_per_year / DAYS_PER_YEAR for k in kinds],
             life_days=life_days,
             repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
             repair_days={k: specs[k].repair_robot_days for k in kinds},
@@ -111,19 +106,14 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     if not city.params.economy.failures:
         return np.ones(len(born), dtype=np.float32)
     life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
-    # Two paths, one formula (tests/test_stages.py checks they agree bit for bit). The plain
-    # float path pays on benchmarks/run.py's `default_run_s` row: a ten-year run makes ~10^4
-    # calls of 1-16 rows, where five numpy calls cost 3-4x as much (~3 % of the run); whole
-    # kinds' monthly wear takes the numpy path.
-    if len(born) <= SMALL_BATCH:
-        return np.array(aged_health(city.day, life, born.tolist()), dtype=np.float32)
     return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
 
 
 def aged_health(day: int, life: float, born: list[int]) -> list[float]:
-    """:func:`health_by_age` in plain floats (float64: the float32 health column rounds them).
+    """:func:`health_by_age`'s formula in plain floats (float64: the health column rounds them).
 
-    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time.
+    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time: plain
+    floats cost less than numpy calls there (tests/test_stages.py checks both agree bit for bit).
     """
     # min(1.0, age share) written out: a call per unit costs more than the comparison.
     return [1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0) for b in born]
@@ -136,9 +126,10 @@ def repair(city: LunarCity, labour: float) -> float:
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
-    # A kind's queue holds only units in service (:func:`scrap` takes out the ones scrapped), so
-    # only the day's repaired units are looked up, one or two a kind, as plain numbers: under
+    # Only the day's repaired units are looked up, one or two a kind, as plain numbers: under
     # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
+    # :func:`scrap` takes scrapped units out of the queue; a unit that left service by any
+    # other path has row -1 (which would index the table's last row) and is skipped here.
     row_of = fleet.id_map.rows.item
     day = city.day
     used = 0.0
@@ -159,10 +150,11 @@ def repair(city: LunarCity, labour: float) -> float:
             done[kind] = max(0.0, done[kind] - n * cost)
             used += max(0.0, spend)
         if n > 0:  # (none finished today: the queue waits as it is)
-            fixed = [row_of(u) for u in queue[:n]]
+            fixed = [r for r in map(row_of, queue[:n]) if r >= 0]
             born_of = tables[kind]["born"].item
             health = aged_health(day, rates.life_of[kind], [born_of(r) for r in fixed])
-            city.fleet.repair(kind, fixed, health)
+            if fixed:
+                city.fleet.repair(kind, fixed, health)
             queue_of[kind] = queue[n:]
     return used
 

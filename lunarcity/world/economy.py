@@ -269,7 +269,3 @@ class Economy:
             for out in p.outputs:
                 recipes.setdefault(out, []).append(list(p.inputs))
         return recipes
-
-    def makers(self, node: str) -> list[str]:
-        """Processes that output ``node``."""
-        return [p.name for p in self.processes.values() if node in p.outputs]

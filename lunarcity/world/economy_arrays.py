@@ -43,7 +43,6 @@ class EconomyArrays:
         per_output: Batches per kg of each output (1 / kg out per batch; 0 where no output).
         fab_of_recipes: The fab kinds that run recipes, sorted.
         recipe_fab: Each recipe's fab, as an index into ``fab_of_recipes``.
-        recipes_by_fab: The recipes of each fab in ``fab_of_recipes``.
         recycled_recipes: Recipes fed by recycled items (they run on the scrap there is).
         imported_inputs: Earth-only inputs with the recipes that use them:
             (item, [(recipe, kg per batch)]).
@@ -68,7 +67,6 @@ class EconomyArrays:
     per_output: np.ndarray
     fab_of_recipes: list[str]
     recipe_fab: np.ndarray
-    recipes_by_fab: list[np.ndarray]
     recycled_recipes: list[int]
     imported_inputs: list[tuple[int, list[tuple[int, float]]]]
     imported_mask: np.ndarray
@@ -128,7 +126,6 @@ class EconomyArrays:
             per_output = np.where(r_out > 0, 1.0 / r_out, 0.0)
         fab_of_recipes = sorted(set(r_fab))
         recipe_fab = np.array([fab_of_recipes.index(f) for f in r_fab], dtype=np.int64)
-        recipes_by_fab = [np.flatnonzero(recipe_fab == i) for i in range(len(fab_of_recipes))]
         importable = np.array(
             [
                 econ.graph.nodes[n]["importable"]
@@ -159,7 +156,6 @@ class EconomyArrays:
             per_output=per_output,
             fab_of_recipes=fab_of_recipes,
             recipe_fab=recipe_fab,
-            recipes_by_fab=recipes_by_fab,
             recycled_recipes=recycled_recipes,
             imported_inputs=imported_inputs,
             imported_mask=imported_mask,
