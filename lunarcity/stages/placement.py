@@ -227,16 +227,10 @@ class Placement:
             # pointer that a later claim would not find first anyway.
             for r in sorted(freed):
                 c = int(order[r])
-                u = used[c]
-                room = floor((cap - u) / area + noise)
+                room = floor((cap - used[c]) / area + noise)
                 if room > 0:
-                    k = room if room < need else need
-                    for _ in range(k):
-                        u += area
-                    used[c] = u
-                    out.extend([c] * k)
-                    need -= k
-                    room = floor((cap - u) / area + noise)
+                    need -= _fill(used, c, room if room < need else need, area, out)
+                    room = floor((cap - used[c]) / area + noise)
                 if room <= 0:
                     freed.discard(r)
                 if not need:
@@ -247,14 +241,8 @@ class Placement:
             # floor(x) > 0 exactly when x >= 1: the cells with room for one more place.
             hits = np.flatnonzero((cap - layer[window]) / area + noise >= 1.0)
             for c in window[hits].tolist():
-                u = used[c]
-                room = floor((cap - u) / area + noise)
-                k = room if room < need else need
-                for _ in range(k):
-                    u += area
-                used[c] = u
-                out.extend([c] * k)
-                need -= k
+                room = floor((cap - used[c]) / area + noise)
+                need -= _fill(used, c, room if room < need else need, area, out)
                 if not need:
                     break
             if need > 0:
@@ -271,3 +259,17 @@ class Placement:
             out.extend([last] * need)
             used[last] += need * area
         return out, ptr
+
+
+def _fill(used: memoryview, cell: int, k: int, area: float, out: list[int]) -> int:
+    """Take ``k`` places of ``area`` in ``cell``, recorded in ``out``; returns ``k``.
+
+    One addition per place: the ground-use layer's running sum as it has always been added, so
+    the layer stays bit for bit whatever order the claims come in.
+    """
+    u = used[cell]
+    for _ in range(k):
+        u += area
+    used[cell] = u
+    out.extend([cell] * k)
+    return k
