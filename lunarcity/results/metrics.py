@@ -221,34 +221,19 @@ class Recorder:
         operating = int(m.mass_driver_operating())
         base_kg = self.base_mass_kg
         if today is not None:
-            power = today.power
-            labour = today.labour
-            day_f = (
-                labour.available,
-                labour.assemble,
-                power.generated / KW_PER_MW,
-                power.total_demand / KW_PER_MW,
-                power.total_served / KW_PER_MW,
-                power.unserved / KW_PER_MW,
-                power.curtailed / KW_PER_MW,
-                power.losses / KW_PER_MW,
-                energy_balance_rel_error(power),
-                power.stored_after / KW_PER_MW,
-            )
-        else:
-            day_f = (0.0,) * 10
-        (
-            labour_days,
-            assembly_days,
-            generated,
-            demand,
-            served,
-            unserved,
-            curtailed,
-            losses,
-            energy_error,
-            stored,
-        ) = day_f
+            power, labour = today.power, today.labour
+            labour_days, assembly_days = labour.available, labour.assemble
+            generated = power.generated / KW_PER_MW
+            demand = power.total_demand / KW_PER_MW
+            served = power.total_served / KW_PER_MW
+            unserved = power.unserved / KW_PER_MW
+            curtailed = power.curtailed / KW_PER_MW
+            losses = power.losses / KW_PER_MW
+            energy_error = energy_balance_rel_error(power)
+            stored = power.stored_after / KW_PER_MW
+        else:  # day 0: nothing dispatched, nobody worked
+            labour_days = assembly_days = generated = demand = served = unserved = 0.0
+            curtailed = losses = energy_error = stored = 0.0
         # In FLOAT_COLUMNS order (a day's row is one assignment).
         self.rows_f[d] = (
             mass_t,
