@@ -213,7 +213,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     reserved: dict[int, float] = {}
     short_kinds: set[str] = set()  # kinds a start of which its parts could not back today
     scarce: set[int] = set()  # the items that held those starts back
-    dry: dict[str, int] = {}  # kinds whose parts backed no start today: the generation then
+    # Kinds whose parts backed no start today, by the generation whose bill fell short.
+    dry: dict[str, int] = {}
     unlimited = city.params.economy.unlimited_materials
     nodes = city.arrays.nodes
     # Locals for the loops below (a kind at a time, every day): a local name is read faster
