@@ -90,7 +90,12 @@ def _ten_year_city() -> list[Figure]:
     elif stop["kept_growing"] is None:
         growth = "the run ends too soon after to measure growth over a year"
     else:
-        growth = f"growth stopped on day {stop['growth_stopped_day']}"
+        growth = f"growth stopped on day {stop['growth_stopped_day']:,}"
+    ran_out = (
+        f"Earth-only stock ran out by day {stop['last_ran_out_day']:,}"
+        if stop["last_ran_out_day"] is not None
+        else "Earth-only stock still held at the end"
+    )
     out.append(
         Figure(
             p,
@@ -98,8 +103,7 @@ def _ten_year_city() -> list[Figure]:
             "self-growing",
             f"{_t(stop['industrial_mass_t_at_stop'])} at year 4, "
             f"{_t(stop['industrial_mass_t_at_end'])} at year "
-            f"{ended['days_simulated'] / DAYS_PER_YEAR:.0f}; Earth-only stock ran out by day "
-            f"{stop['last_ran_out_day']}; {growth}",
+            f"{ended['days_simulated'] / DAYS_PER_YEAR:.0f}; {ran_out}; {growth}",
             None,
         )
     )
