@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import mesa
 import numpy as np
 
+from lunarcity.city import mesa_compat
 from lunarcity.city.agents import AGENT_CLASS, Unit
 from lunarcity.city.element_ledger import ElementLedger
 from lunarcity.city.fleet import Fleet
@@ -518,3 +519,21 @@ class LunarCity(mesa.Model):
     def wip_kg(self) -> float:
         """Mass in build jobs not yet complete."""
         return self.jobs.wip_kg()
+
+    # -- saving and restoring ------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The city's state, with the next unit id Mesa would issue (see :meth:`__setstate__`)."""
+        state = self.__dict__.copy()
+        state["_next_unit_id"] = mesa_compat.next_id(self)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled city; units born after it get ids after those it already issued.
+
+        On Mesa 3.3 the id counter lives outside the model (lunarcity/city/mesa_compat.py), so a
+        restored city would be issued ids from 1 again, and a unit born after the restore would
+        share its id with one in service (its repairs and scrapping would reach the wrong row).
+        """
+        upcoming = state.pop("_next_unit_id")
+        self.__dict__.update(state)
+        mesa_compat.resume_ids(self, upcoming)

@@ -12,6 +12,9 @@ Mesa behaviours worked around:
   ``Agent._ids[model]``, a class-level ``defaultdict`` keyed by model that keeps every model
   alive after its run (mesa#3179). It is replaced by a weak-keyed mapping, so a finished model
   is freed (a sweep's worker would otherwise grow by megabytes per run).
+- **Pickling** (Mesa 3.3): the counter is not part of the model's state, so a restored city
+  would issue ids from 1 again; the city saves the next id and resumes from it
+  (:func:`next_id`, :func:`resume_ids`).
 - **Mesa 3.5** (``Model.agent_id_counter``): ``Model.register_agent`` overwrites
   ``agent.unique_id`` with the model's own counter, so an agent cannot be made with an id
   issued earlier unless the counter points at that id while it is made.
@@ -132,3 +135,26 @@ def make_agents(
         finally:
             model.agent_id_counter = kept
     return made
+
+
+def next_id(model: mesa.Model) -> int:
+    """The id Mesa will issue next in ``model`` (none is issued by asking)."""
+    if IDS_ON_AGENT_CLASS:
+        ids_by_model = mesa.Agent._ids
+        upcoming = next(ids_by_model[model])
+        ids_by_model[model] = itertools.count(upcoming)  # put back the one read
+        return upcoming
+    return model.agent_id_counter
+
+
+def resume_ids(model: mesa.Model, upcoming: int) -> None:
+    """Make ``upcoming`` the next id Mesa issues in ``model`` (a model restored from a pickle).
+
+    Mesa 3.3 keeps the counter on the Agent class, keyed by model, outside the model's own state:
+    a restored model would otherwise be issued ids from 1 again, the ids of units still in service.
+    Mesa 3.5 keeps it on the model, which pickles it; it is set all the same.
+    """
+    if IDS_ON_AGENT_CLASS:
+        mesa.Agent._ids[model] = itertools.count(upcoming)
+    else:
+        model.agent_id_counter = upcoming
