@@ -169,7 +169,9 @@ def repair(city: LunarCity, labour: float) -> float:
             done[kind] = left if left > 0.0 else 0.0
             used += spend
         if n > 0:  # (none finished today: the queue waits as it is)
-            fixed = [r for r in map(row_of, queue[:n]) if r >= 0]
+            fixed = list(map(row_of, queue[:n]))
+            if -1 in fixed:  # (one scan in C; a unit gone is rare)
+                fixed = [r for r in fixed if r >= 0]
             if fixed:
                 born_of = tables[kind]["born"].item
                 fleet.repair(kind, fixed, aged_health(day, life_of[kind], map(born_of, fixed)))
