@@ -103,19 +103,19 @@ class Fleet:
         return self._by_slot[kind]
 
     def set_health(self, kind: str, health: np.ndarray) -> None:
-        """Set a kind's working units to ``health`` (one value a row; broken units stay at 0).
+        """Set a kind's working units to ``health`` (one value > 0 a row; broken units stay at 0).
 
         Health changes only here, in :meth:`fail` and :meth:`repair` (and births and scrapping).
-        This is a whole kind at once (monthly wear): the totals are summed again from the
-        column, which gives the sums kept per event exactly (see ``_health_sum``) for a few
+        This is a whole kind at once (monthly wear): the total is summed again from the
+        column, which gives the sum kept per event exactly (see ``_health_sum``) for a few
         passes over the column instead of gathers through a mask and np.add.at
-        (benchmarks/run.py's `default_30y_s`).
+        (benchmarks/run.py's `default_30y_s`). No unit breaks or comes back here (``health``
+        is above 0 and broken units keep their 0), so the count working stands as kept.
         """
         t = self.tables[kind]
         column = t["health"]
         np.copyto(column, health, where=column > 0)
         self._health_sum[kind] = float(column.sum(dtype=np.float64))
-        self._working[kind] = int(np.count_nonzero(column))
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
             by_slot[:] = np.bincount(t["slot"], weights=column, minlength=len(by_slot))
@@ -330,7 +330,7 @@ class Fleet:
         self._scrapped[kind] += len(rows)
         old = table["health"][rows]
         self._account(kind, rows, -old, -int(np.count_nonzero(old)))
-        self._mass_sum[kind] -= float(table["mass_kg"][rows].sum())
+        self._mass_sum[kind] -= float(np.add.reduce(table["mass_kg"][rows]))  # ndarray.sum's
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
         if len(agents) > 1:  # agents were made (a run nobody inspects makes none)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -106,10 +107,18 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     if not city.params.economy.failures:
         return np.ones(len(born), dtype=np.float32)
     life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
-    return (1.0 - AGEING_LOSS * np.minimum(1.0, (city.day - born) / life)).astype(np.float32)
+    # 1 - AGEING_LOSS * min(1, age / life), worked in place in one float64 array (a whole
+    # kind's units once a month: each temporary is a pass over ~10^4-10^5 rows). Ages are
+    # whole days, exact in float64, so each step rounds as the expression written out would.
+    x = np.subtract(city.day, born, dtype=np.float64)
+    np.divide(x, life, out=x)
+    np.minimum(x, 1.0, out=x)
+    np.multiply(x, AGEING_LOSS, out=x)
+    np.subtract(1.0, x, out=x)
+    return x.astype(np.float32)
 
 
-def aged_health(day: int, life: float, born: list[int]) -> list[float]:
+def aged_health(day: int, life: float, born: Iterable[int]) -> list[float]:
     """:func:`health_by_age`'s formula in plain floats (float64: the health column rounds them).
 
     A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time: plain
@@ -126,6 +135,7 @@ def repair(city: LunarCity, labour: float) -> float:
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
+    repair_days, life_of = rates.repair_days, rates.life_of
     # Only the day's repaired units are looked up, one or two a kind, as plain numbers: under
     # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
     # :func:`scrap` takes scrapped units out of the queue; a unit that left service by any
@@ -137,25 +147,35 @@ def repair(city: LunarCity, labour: float) -> float:
         queue = queue_of[kind]
         if not queue:
             continue
-        cost = rates.repair_days[kind]
-        free = max(0.0, labour - used)
+        cost = repair_days[kind]
         if cost <= 0:
             n = len(queue)
         else:
             # Repairs are worked on as labour allows; one bigger than a day's spare labour
-            # is finished over several days.
-            spend = min(free, len(queue) * cost - done[kind])
-            done[kind] += max(0.0, spend)
-            n = min(len(queue), int(done[kind] / cost + FLOAT_NOISE))
-            done[kind] = max(0.0, done[kind] - n * cost)
-            used += max(0.0, spend)
+            # is finished over several days. (min and max written out as comparisons, each
+            # returning the same operand the builtin would: a call costs more.)
+            free = labour - used
+            if not free > 0.0:
+                free = 0.0
+            owed = len(queue) * cost - done[kind]
+            spend = owed if owed < free else free
+            if not spend > 0.0:
+                spend = 0.0
+            banked = done[kind] + spend
+            n = int(banked / cost + FLOAT_NOISE)
+            if n > len(queue):
+                n = len(queue)
+            left = banked - n * cost
+            done[kind] = left if left > 0.0 else 0.0
+            used += spend
         if n > 0:  # (none finished today: the queue waits as it is)
-            fixed = [r for r in map(row_of, queue[:n]) if r >= 0]
-            born_of = tables[kind]["born"].item
-            health = aged_health(day, rates.life_of[kind], [born_of(r) for r in fixed])
+            fixed = list(map(row_of, queue[:n]))
+            if -1 in fixed:  # (one scan in C; a unit gone is rare)
+                fixed = [r for r in fixed if r >= 0]
             if fixed:
-                city.fleet.repair(kind, fixed, health)
-            queue_of[kind] = queue[n:]
+                born_of = tables[kind]["born"].item
+                fleet.repair(kind, fixed, aged_health(day, life_of[kind], map(born_of, fixed)))
+            del queue[:n]
     return used
 
 
@@ -164,8 +184,10 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     if not city.params.economy.failures:
         return Wear(failed=0, scrapped=0)
     fleet = city.fleet
+    tables = fleet.tables
     rates = city.wear_rates
-    monthly = city.day % WEAR_EVERY_DAYS == 0
+    day = city.day
+    monthly = day % WEAR_EVERY_DAYS == 0
     failed = scrapped = 0
     scrapped_kg: list[tuple[float, float]] = []
     recycled = False
@@ -173,7 +195,7 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     # A draw per kind in service takes the numbers one call over all kinds would (a kind
     # without units draws none) at a fraction of that call's checks (benchmarks/run.py's
     # default_30y_s).
-    counts = [fleet.tables[k].n for k in rates.kinds]
+    counts = [tables[k].n for k in rates.kinds]
     binomial = city.rng.binomial
     hits = [binomial(n, p) if n else 0 for n, p in zip(counts, rates.fail_p_list, strict=True)]
     # Where each hit lands, kind by kind in fleet order: one call draws the numbers that a call
@@ -182,24 +204,25 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     draws = city.rng.random(total_hits).tolist() if total_hits else []
     drawn_to = 0
     queue = city.repairs.broken_ids
+    born_on, fail = fleet.born_on, fleet.fail
     for kind, n, n_hits, life in zip(rates.kinds, counts, hits, rates.life_days, strict=True):
         if not n:
             continue
-        t = fleet.tables[kind]
         if monthly:  # wear is slow: health follows age once a month (broken units stay at 0)
-            fleet.set_health(kind, health_by_age(city, kind, t["born"]))
+            fleet.set_health(kind, health_by_age(city, kind, tables[kind]["born"]))
         if n_hits:
+            # Sorted rows, each once (ids join the queue in row order).
             rows = sorted({int(u * n) for u in draws[drawn_to : drawn_to + n_hits]})
             drawn_to += n_hits
-            broke = fleet.fail(kind, rows)
+            broke = fail(kind, rows)
             if broke:
                 failed += len(broke)
                 queue[kind] += broke
         # Units reach the end of their life on their birthday: those born on `cohort` (older
         # ones went on earlier days).
         cohort = math.floor(city.day - life)
-        if cohort >= 0 and fleet.born_on(kind, cohort):
-            old = np.flatnonzero(t["born"] <= cohort)
+        if cohort >= 0 and born_on(kind, cohort):
+            old = np.flatnonzero(tables[kind]["born"] <= cohort)
             if len(old):
                 mass, imported, recycled_kg = scrap(city, kind, old)
                 scrapped_kg.append((mass, imported))
@@ -224,24 +247,28 @@ def scrap(city: LunarCity, kind: str, rows: np.ndarray) -> tuple[float, float, f
     spec = city.unit_spec(kind)
     t = city.fleet.tables[kind]
     if kind in city.generations.kinds:  # units of a generation have their own masses
-        mass = float(t["mass_kg"][rows].sum())
+        mass = float(np.add.reduce(t["mass_kg"][rows]))  # ndarray.sum without its wrapper
     else:
         mass = city.catalog.units[kind].mass_kg * len(rows)
-    imported = float(t["imported_kg"][rows].sum())
+    imported = float(np.add.reduce(t["imported_kg"][rows]))
     fraction = spec.recycle_fraction if "scrap" in city.index else 0.0
     # Only what remelting can return is kept (chips, the cells' silicon, ... are waste), and
     # remelting returns that mix, not a fixed alloy.
     recycled = city.stocks.scrap(city.kind_code[kind], mass, imported, fraction)
     city.placement.free(spec, t["x"][rows], t["y"][rows], t["slot"][rows])
-    robots_jobs = t["job"][rows] if spec.role == "robot" else None
     queue = city.repairs.broken_ids[kind]
-    if queue:  # broken units scrapped while waiting leave the repair queue
+    # Broken units scrapped while waiting leave the repair queue. A queued unit is broken
+    # (health 0) and a day's scrapped units seldom are: the queue is filtered only then
+    # (benchmarks/run.py's `default_30y_s`).
+    if queue and not t["health"][rows].all():
         gone = set(t["id"][rows].tolist())
         city.repairs.broken_ids[kind] = [u for u in queue if u not in gone]
-    city.fleet.remove(kind, rows)
-    if robots_jobs is not None and city.params.planner.crew == "own_copy":
+    if spec.role == "robot" and city.params.planner.crew == "own_copy":
         # A builder scrapped mid-job leaves its job to the next idle robot: release it.
-        jobs = city.jobs.table
-        orphan = np.isin(jobs["id"], robots_jobs[robots_jobs > 0])
-        jobs["builder"][orphan] = 0
+        robots_jobs = t["job"][rows]
+        robots_jobs = robots_jobs[robots_jobs > 0]
+        if len(robots_jobs):
+            jobs = city.jobs.table
+            jobs["builder"][np.isin(jobs["id"], robots_jobs)] = 0
+    city.fleet.remove(kind, rows)
     return mass, imported, recycled
