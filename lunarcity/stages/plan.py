@@ -14,6 +14,7 @@ Two parts, one fixed and one daily:
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,8 @@ class PlanBasis:
         lot_memo: One unit's bill of each part, the largest over the kinds whose bill sets
             today's floor, by which kinds those are (a handful of masks in a run; read, never
             modified).
+        share_terms: The plan's terms for the last shares planned for (one entry, key 0;
+            see :func:`_share_terms`).
     """
 
     worst_month_lit: float
@@ -71,6 +74,7 @@ class PlanBasis:
     sets_lot: np.ndarray
     shares_memo: dict[tuple, dict[str, float]] = field(default_factory=dict)
     lot_memo: dict[bytes, np.ndarray] = field(default_factory=dict)
+    share_terms: dict[int, _ShareTerms] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -365,18 +369,18 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     """
     arrays = city.arrays
     basis = city.plan_basis
-    buildable = city.buildable
-    # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
-    get = shares.get
-    s = np.array([get(k, 0.0) for k in buildable])
-    per_kg = basis.days_per_kg
+    terms = _share_terms(basis, city.buildable, shares)
+    s = terms.s
     learning = city.learning
     if learning.on:
         # Learning: today's next unit of each kind takes less assembly than the first.
-        per_kg = per_kg + (
-            np.array([learning.next_days(k) - learning.first[k] for k in buildable]) / basis.mass_kg
+        per_kg = basis.days_per_kg + (
+            np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
+            / basis.mass_kg
         )
-    days_per_kg = float(s @ per_kg)
+        days_per_kg = float(s @ per_kg)
+    else:
+        days_per_kg = terms.days_per_kg
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
     rate = s * mass_rate / basis.mass_kg
     # What the chain consumes per day (intermediates included) and the parts the builders
@@ -394,17 +398,16 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # Storage keeps its share of the plan's need; dropping its floor for good delayed the
         # default city's first bank from day ~240 past year 2 (its share's 30 days of need
         # never add up to one bank's cells).
-        sets_lot = (s > 0) & basis.sets_lot if city.jobs.renew_waiting else s > 0
-        key = sets_lot.tobytes()
-        lot = basis.lot_memo.get(key)
-        if lot is None:
-            lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
+        lot = terms.lot(basis, city.jobs.renew_waiting, nodes)
         stock = city.stock
         # The gap to the target, worked in place in the target's own fresh array.
         gap = np.maximum(city.params.planner.stock_days * need, lot)
         np.subtract(gap, stock, out=gap)
         np.maximum(0.0, gap, out=gap)
-        batches = np.maximum.reduce(gap * city.recipe_book.per_output, axis=1)
+        # Each recipe's batches: the largest of its outputs' gap times batches per kg (the
+        # recipe book's few entries a row; every other item's product is +0).
+        book = city.recipe_book
+        batches = np.maximum.reduce(gap[book.out_cols] * book.out_per, axis=1)
         # Recipes fed by recycling run only on the scrap there is.
         recipe_io = arrays.recipe_io
         for r in arrays.recycled_recipes:
@@ -433,6 +436,61 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     else:
         batches = np.zeros(len(arrays.recipes))
     return Plan(need=need, direct=direct, batches=batches, rate=rate)
+
+
+class _ShareTerms:
+    """What the plan takes from one set of shares, kept while the shares stay the same.
+
+    Today's shares are the policy's memo for the day's key (:func:`todays_shares`): the same
+    float objects day after day until the key changes, so the vector, its assembly days per kg
+    and the floor of one bill of each part are worked out once per change of shares.
+
+    Args:
+        shares: The shares (a copy is kept: the caller's dict is not watched).
+        s: The shares as a vector over the buildable kinds.
+        days_per_kg: Robot-days per kg of the mix at first-unit labour (``s @ days_per_kg``).
+    """
+
+    def __init__(self, shares: dict[str, float], s: np.ndarray, days_per_kg: float) -> None:
+        self.shares = dict(shares)
+        self.s = s
+        self.days_per_kg = days_per_kg
+        self._lots: dict[bool, np.ndarray] = {}
+
+    def same(self, shares: dict[str, float]) -> bool:
+        """Whether ``shares`` holds the very float objects these terms were worked from."""
+        return self.shares == shares and all(
+            map(operator.is_, self.shares.values(), shares.values())
+        )
+
+    def lot(self, basis: PlanBasis, renew_waiting: bool, nodes: int) -> np.ndarray:
+        """One unit's bill of each part, the largest over the kinds whose bill sets the floor.
+
+        Args:
+            basis: The plan's basis (its ``sets_lot`` flags and ``lot_memo``).
+            renew_waiting: Whether a replacement waits for parts (storage then sets no floor).
+            nodes: Items in the compiled economy.
+        """
+        lot = self._lots.get(renew_waiting)
+        if lot is None:
+            sets_lot = (self.s > 0) & basis.sets_lot if renew_waiting else self.s > 0
+            key = sets_lot.tobytes()
+            lot = basis.lot_memo.get(key)
+            if lot is None:
+                lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
+            self._lots[renew_waiting] = lot
+        return lot
+
+
+def _share_terms(basis: PlanBasis, buildable: list[str], shares: dict[str, float]) -> _ShareTerms:
+    """The plan's terms for ``shares``: the last ones kept, or worked out again."""
+    terms = basis.share_terms.get(0)
+    if terms is None or not terms.same(shares):
+        get = shares.get
+        # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
+        s = np.array([get(k, 0.0) for k in buildable])
+        terms = basis.share_terms[0] = _ShareTerms(shares, s, float(s @ basis.days_per_kg))
+    return terms
 
 
 def crest_profile(site: SiteGrid, sunny_order: np.ndarray) -> np.ndarray:
