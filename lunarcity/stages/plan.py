@@ -399,43 +399,72 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # default city's first bank from day ~240 past year 2 (its share's 30 days of need
         # never add up to one bank's cells).
         lot = terms.lot(basis, city.jobs.renew_waiting, nodes)
-        stock = city.stock
-        # The gap to the target, worked in place in the target's own fresh array.
-        gap = np.maximum(city.params.planner.stock_days * need, lot)
-        np.subtract(gap, stock, out=gap)
-        np.maximum(0.0, gap, out=gap)
-        # Each recipe's batches: the largest of its outputs' gap times batches per kg (the
-        # recipe book's few entries a row; every other item's product is +0).
-        book = city.recipe_book
-        batches = np.maximum.reduce(gap[book.out_cols] * book.out_per, axis=1)
-        # Recipes fed by recycling run only on the scrap there is.
-        recipe_io = arrays.recipe_io
-        for r in arrays.recycled_recipes:
-            b = batches[r]
-            for i, q in recipe_io[r][0]:
-                c = stock[i] / q
-                if c < b:
-                    b = c
-            batches[r] = b
-        # Each fab kind's batches scaled down to the fab-hours it has.
-        hours = city.contributions.fab_hours()
-        want = np.bincount(
-            arrays.recipe_fab, weights=batches * arrays.r_time, minlength=len(arrays.fab_of_recipes)
-        ).tolist()
-        # One factor per fab kind (1.0 where its hours suffice: x * 1.0 is x), applied to every
-        # recipe at once rather than a fancy-indexed update per fab kind over its hours.
-        scale = [1.0] * len(want)
-        over = False
-        for k, (fab, wanted) in enumerate(zip(arrays.fab_of_recipes, want, strict=True)):
-            have = hours.get(fab, 0.0)
-            if wanted > have:
-                scale[k] = have / wanted
-                over = True
-        if over:
-            batches *= np.array(scale)[arrays.recipe_fab]
+        batches = _batches(city, need, lot)
     else:
         batches = np.zeros(len(arrays.recipes))
     return Plan(need=need, direct=direct, batches=batches, rate=rate)
+
+
+def _batches(city: LunarCity, need: np.ndarray, lot: list[float]) -> np.ndarray:
+    """Batches of each recipe to keep ``planner.stock_days`` of ``need`` (at least ``lot``).
+
+    A recipe's batches are the largest of its outputs' gaps (target less stock, never below
+    zero) times its batches per kg of that output, capped for recycled inputs by the scrap
+    there is, then each fab kind's batches scaled down to the fab-hours it has. Worked in
+    plain floats over each recipe's few outputs (the recipe book's ``per_out``): the same
+    products, maxima and sums, in the same order, as the arrays over every item gave.
+
+    Args:
+        city: The city (its stock, recipe book and fab-hours; nothing is changed).
+        need: Items the plan consumes per day (kg).
+        lot: One unit's bill of each part, the floor of the stock kept (kg).
+    """
+    arrays = city.arrays
+    book = city.recipe_book
+    stock_days = city.params.planner.stock_days
+    need_kg = need.tolist()
+    stock = city.stock.tolist()
+    batches = []
+    for outs in book.per_out:
+        b = 0.0
+        for i, per_kg in outs:
+            # The target, the larger of stock_days of need and one bill (both >= +0).
+            gap = stock_days * need_kg[i]
+            floor = lot[i]
+            if gap < floor:
+                gap = floor
+            gap -= stock[i]
+            if gap > 0.0:
+                x = gap * per_kg
+                if x > b:
+                    b = x
+        batches.append(b)
+    # Recipes fed by recycling run only on the scrap there is.
+    recipe_io = arrays.recipe_io
+    for r in arrays.recycled_recipes:
+        b = batches[r]
+        for i, q in recipe_io[r][0]:
+            c = stock[i] / q
+            if c < b:
+                b = c
+        batches[r] = b
+    # Each fab kind's batches scaled down to the fab-hours it has: one factor per fab kind
+    # whose hours fall short, applied to each of its recipes.
+    hours = city.contributions.fab_hours()
+    fabs = arrays.fab_of_recipes
+    want = [0.0] * len(fabs)
+    for b, (k, h) in zip(batches, book.fab_time, strict=True):
+        want[k] += b * h
+    scale = None
+    for k, (fab, wanted) in enumerate(zip(fabs, want, strict=True)):
+        have = hours.get(fab, 0.0)
+        if wanted > have:
+            if scale is None:
+                scale = [1.0] * len(fabs)
+            scale[k] = have / wanted
+    if scale is not None:
+        batches = [b * scale[k] for b, (k, _) in zip(batches, book.fab_time, strict=True)]
+    return np.array(batches)
 
 
 class _ShareTerms:
@@ -455,7 +484,7 @@ class _ShareTerms:
         self.shares = dict(shares)
         self.s = s
         self.days_per_kg = days_per_kg
-        self._lots: dict[bool, np.ndarray] = {}
+        self._lots: dict[bool, list[float]] = {}
 
     def same(self, shares: dict[str, float]) -> bool:
         """Whether ``shares`` holds the very float objects these terms were worked from."""
@@ -463,7 +492,7 @@ class _ShareTerms:
             map(operator.is_, self.shares.values(), shares.values())
         )
 
-    def lot(self, basis: PlanBasis, renew_waiting: bool, nodes: int) -> np.ndarray:
+    def lot(self, basis: PlanBasis, renew_waiting: bool, nodes: int) -> list[float]:
         """One unit's bill of each part, the largest over the kinds whose bill sets the floor.
 
         Args:
@@ -478,7 +507,7 @@ class _ShareTerms:
             lot = basis.lot_memo.get(key)
             if lot is None:
                 lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
-            self._lots[renew_waiting] = lot
+            self._lots[renew_waiting] = lot = lot.tolist()
         return lot
 
 

@@ -47,11 +47,10 @@ class RecipeBook:
             lunarcity/results/co_products.py).
         made: kg of each item the recipes have made since founding.
         remelt_in_kg: kg into one remelt batch (0 without a remelt recipe).
-        out_cols: Per recipe, the items of its nonzero ``per_output`` entries, padded to one
-            width with item 0 (whose ``out_per`` is 0).
-        out_per: ``per_output`` at ``out_cols`` (0 in the padding): the plan takes each
-            recipe's batches as the row max of the stock gap times these, a few entries a row
-            instead of every item (see :meth:`output_rows`).
+        per_out: Per recipe, [(item, batches per kg)] of its nonzero ``per_output`` entries
+            (see :meth:`output_rows`): the plan's batches of a recipe are the largest of its
+            outputs' stock gap times these, a few entries a recipe instead of every item.
+        fab_time: Per recipe, (its fab's index in ``fab_of_recipes``, hours a batch).
     """
 
     def __init__(self, arrays: EconomyArrays) -> None:
@@ -63,32 +62,16 @@ class RecipeBook:
         self.remelt_out = arrays.r_out[r].copy() if r is not None else None
         # kg into a remelt batch: fixed for the run (only its outputs follow the scrap).
         self.remelt_in_kg = float(arrays.r_in[r].sum()) if r is not None else 0.0
-        self.out_cols = np.zeros((len(self.io), 0), dtype=np.intp)
-        self.out_per = np.zeros((len(self.io), 0))
+        self.per_out: list[list[tuple[int, float]]] = [[] for _ in self.io]
         self.output_rows()
+        self.fab_time = list(zip(arrays.recipe_fab.tolist(), arrays.r_time.tolist(), strict=True))
 
     def output_rows(self, row: int | None = None) -> None:
-        """Write ``out_cols`` and ``out_per`` from ``per_output``: one row, or all (``None``).
-
-        The plan's batches of a recipe are the largest of its outputs' gap (kg, never negative)
-        times batches per kg: every other item's product is +0, so a row of its nonzero entries,
-        padded with +0 products, gives the same maximum, bit for bit, as the whole row.
-        """
+        """Write ``per_out`` from ``per_output``: one recipe's row, or all (``None``)."""
         per_output = self.per_output
-        rows = range(len(per_output)) if row is None else (row,)
-        cols = [np.flatnonzero(per_output[r]) for r in rows]
-        width = max((len(c) for c in cols), default=0)
-        if width > self.out_cols.shape[1]:
-            # A row wider than the layout (a remelt mix of more items): all rows again.
-            self.out_cols = np.zeros((len(per_output), width), dtype=np.intp)
-            self.out_per = np.zeros((len(per_output), width))
-            rows = range(len(per_output))
-            cols = [np.flatnonzero(per_output[r]) for r in rows]
-        for r, c in zip(rows, cols, strict=True):
-            self.out_cols[r] = 0
-            self.out_cols[r, : len(c)] = c
-            self.out_per[r] = 0.0
-            self.out_per[r, : len(c)] = per_output[r, c]
+        for r in range(len(per_output)) if row is None else (row,):
+            made = np.flatnonzero(per_output[r])
+            self.per_out[r] = list(zip(made.tolist(), per_output[r, made].tolist(), strict=True))
 
 
 @dataclass(frozen=True)
