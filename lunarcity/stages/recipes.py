@@ -51,6 +51,8 @@ class RecipeBook:
             (see :meth:`output_rows`): the plan's batches of a recipe are the largest of its
             outputs' stock gap times these, a few entries a recipe instead of every item.
         fab_time: Per recipe, (its fab's index in ``fab_of_recipes``, hours a batch).
+        tanks: The fab kinds with oxygen tanks and each one's kg (:func:`vent_oxygen`; None
+            until first read).
     """
 
     def __init__(self, arrays: EconomyArrays) -> None:
@@ -64,6 +66,7 @@ class RecipeBook:
         self.remelt_in_kg = float(arrays.r_in[r].sum()) if r is not None else 0.0
         self.per_out: list[list[tuple[int, float]]] = [[] for _ in self.io]
         self.output_rows()
+        self.tanks: list[tuple[str, float]] | None = None
         self.fab_time = list(zip(arrays.recipe_fab.tolist(), arrays.r_time.tolist(), strict=True))
 
     def output_rows(self, row: int | None = None) -> None:
@@ -106,10 +109,12 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
-        want = math.fsum([batches[r] * q for r, q in users])
-        if want > stock[i] > 0:
-            for r, _ in users:
-                batches[r] *= stock[i] / want
+        held = stock[i]
+        if held > 0:  # none held: nothing to share (and no sum to work)
+            want = math.fsum([batches[r] * q for r, q in users])
+            if want > held:
+                for r, _ in users:
+                    batches[r] *= held / want
     made = 0.0
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
@@ -149,13 +154,19 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
 
 def vent_oxygen(city: LunarCity) -> float:
     """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
-    i = city.arrays.oxygen
-    cap = math.fsum(
-        city.fleet.count(k) * city.specs[k].oxygen_storage_kg
-        for k in city.fab_kinds
-        if city.specs[k].oxygen_storage_kg > 0
-    )
-    return city.stocks.vent(i, cap)
+    book = city.recipe_book
+    tanks = book.tanks
+    if tanks is None:
+        # The fab kinds with tanks and each one's kg: fixed for the run, read once.
+        specs = city.specs
+        tanks = book.tanks = [
+            (k, specs[k].oxygen_storage_kg)
+            for k in city.fab_kinds
+            if specs[k].oxygen_storage_kg > 0
+        ]
+    count = city.fleet.count
+    cap = math.fsum([count(k) * kg for k, kg in tanks])
+    return city.stocks.vent(city.arrays.oxygen, cap)
 
 
 def remelt_follows_scrap(city: LunarCity) -> None:
