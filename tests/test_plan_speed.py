@@ -100,7 +100,7 @@ def test_a_remelt_mix_of_more_items_is_planned_for(city: LunarCity) -> None:
     wide[:8] = np.arange(1.0, 9.0)
     book.per_output[r] = wide
     book.output_rows(r)
-    assert book.per_out[r] == [(k, k + 1.0) for k in range(8)]
+    assert book.plan_rows[r][0] == [(k, k + 1.0) for k in range(8)]
     for seed in range(10):
         need, lot = _random_day(city, seed)
         got = _batches(city, need, lot.tolist())

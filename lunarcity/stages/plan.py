@@ -411,21 +411,23 @@ def _batches(city: LunarCity, need: np.ndarray, lot: list[float]) -> np.ndarray:
     A recipe's batches are the largest of its outputs' gaps (target less stock, never below
     zero) times its batches per kg of that output, capped for recycled inputs by the scrap
     there is, then each fab kind's batches scaled down to the fab-hours it has. Worked in
-    plain floats over each recipe's few outputs (the recipe book's ``per_out``): the same
-    products, maxima and sums, in the same order, as the arrays over every item gave.
+    plain floats over each recipe's few outputs (the recipe book's ``plan_rows``), one pass
+    over the recipes: the same products, maxima and sums, in the same order, as the arrays
+    over every item gave.
 
     Args:
         city: The city (its stock, recipe book and fab-hours; nothing is changed).
         need: Items the plan consumes per day (kg).
         lot: One unit's bill of each part, the floor of the stock kept (kg).
     """
-    arrays = city.arrays
     book = city.recipe_book
     stock_days = city.params.planner.stock_days
     need_kg = need.tolist()
     stock = city.stock.tolist()
+    fabs = city.arrays.fab_of_recipes
+    want = [0.0] * len(fabs)
     batches = []
-    for outs in book.per_out:
+    for outs, k, hours_a_batch, recycled in book.plan_rows:
         b = 0.0
         for i, per_kg in outs:
             # The target, the larger of stock_days of need and one bill (both >= +0).
@@ -438,23 +440,16 @@ def _batches(city: LunarCity, need: np.ndarray, lot: list[float]) -> np.ndarray:
                 x = gap * per_kg
                 if x > b:
                     b = x
-        batches.append(b)
-    # Recipes fed by recycling run only on the scrap there is.
-    recipe_io = arrays.recipe_io
-    for r in arrays.recycled_recipes:
-        b = batches[r]
-        for i, q in recipe_io[r][0]:
+        # Recipes fed by recycling run only on the scrap there is.
+        for i, q in recycled:
             c = stock[i] / q
             if c < b:
                 b = c
-        batches[r] = b
+        batches.append(b)
+        want[k] += b * hours_a_batch
     # Each fab kind's batches scaled down to the fab-hours it has: one factor per fab kind
     # whose hours fall short, applied to each of its recipes.
     hours = city.contributions.fab_hours()
-    fabs = arrays.fab_of_recipes
-    want = [0.0] * len(fabs)
-    for b, (k, h) in zip(batches, book.fab_time, strict=True):
-        want[k] += b * h
     scale = None
     for k, (fab, wanted) in enumerate(zip(fabs, want, strict=True)):
         have = hours.get(fab, 0.0)
@@ -463,7 +458,7 @@ def _batches(city: LunarCity, need: np.ndarray, lot: list[float]) -> np.ndarray:
                 scale = [1.0] * len(fabs)
             scale[k] = have / wanted
     if scale is not None:
-        batches = [b * scale[k] for b, (k, _) in zip(batches, book.fab_time, strict=True)]
+        batches = [b * scale[row[1]] for b, row in zip(batches, book.plan_rows, strict=True)]
     return np.array(batches)
 
 

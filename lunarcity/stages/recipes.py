@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from lunarcity.world.economy_arrays import EconomyArrays, RecipeIO
 
 
+#: What the plan reads of a recipe: its outputs [(item, batches per kg)], its fab's index, its
+#: hours a batch and its recycled inputs [(item, kg a batch)] (:attr:`RecipeBook.plan_rows`).
+PlanRow = tuple[list[tuple[int, float]], int, float, list[tuple[int, float]]]
+
+
 class RecipeBook:
     """The recipes as the day runs them: the run's compiled recipes, but remelting follows scrap.
 
@@ -47,10 +52,11 @@ class RecipeBook:
             lunarcity/results/co_products.py).
         made: kg of each item the recipes have made since founding.
         remelt_in_kg: kg into one remelt batch (0 without a remelt recipe).
-        per_out: Per recipe, [(item, batches per kg)] of its nonzero ``per_output`` entries
-            (see :meth:`output_rows`): the plan's batches of a recipe are the largest of its
-            outputs' stock gap times these, a few entries a recipe instead of every item.
-        fab_time: Per recipe, (its fab's index in ``fab_of_recipes``, hours a batch).
+        plan_rows: Per recipe, what the plan reads of it (see :meth:`output_rows`):
+            [(item, batches per kg)] of its nonzero ``per_output`` entries (the plan's batches
+            of a recipe are the largest of its outputs' stock gap times these, a few entries a
+            recipe instead of every item), its fab's index in ``fab_of_recipes``, its hours a
+            batch, and its recycled inputs [(item, kg a batch)] (empty unless it runs on scrap).
         tanks: The fab kinds with oxygen tanks and each one's kg (:func:`vent_oxygen`; None
             until first read).
     """
@@ -64,17 +70,24 @@ class RecipeBook:
         self.remelt_out = arrays.r_out[r].copy() if r is not None else None
         # kg into a remelt batch: fixed for the run (only its outputs follow the scrap).
         self.remelt_in_kg = float(arrays.r_in[r].sum()) if r is not None else 0.0
-        self.per_out: list[list[tuple[int, float]]] = [[] for _ in self.io]
-        self.output_rows()
+        recycled = set(arrays.recycled_recipes)
+        self.plan_rows: list[PlanRow] = [
+            ([], k, h, arrays.recipe_io[r][0] if r in recycled else [])
+            for r, (k, h) in enumerate(
+                zip(arrays.recipe_fab.tolist(), arrays.r_time.tolist(), strict=True)
+            )
+        ]
         self.tanks: list[tuple[str, float]] | None = None
-        self.fab_time = list(zip(arrays.recipe_fab.tolist(), arrays.r_time.tolist(), strict=True))
+        self.output_rows()
 
     def output_rows(self, row: int | None = None) -> None:
-        """Write ``per_out`` from ``per_output``: one recipe's row, or all (``None``)."""
+        """Write ``plan_rows``' outputs from ``per_output``: one recipe's row, or all (``None``)."""
         per_output = self.per_output
         for r in range(len(per_output)) if row is None else (row,):
             made = np.flatnonzero(per_output[r])
-            self.per_out[r] = list(zip(made.tolist(), per_output[r, made].tolist(), strict=True))
+            _, k, h, recycled = self.plan_rows[r]
+            outs = list(zip(made.tolist(), per_output[r, made].tolist(), strict=True))
+            self.plan_rows[r] = (outs, k, h, recycled)
 
 
 @dataclass(frozen=True)
