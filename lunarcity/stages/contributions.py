@@ -84,29 +84,38 @@ class FleetContributions:
         self._lit_block = np.empty((0, 0), dtype=np.float32)
         self._lit_first = 0
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
+        # Each power kind's kWh a day per unit at full health (and full sun), worked as the
+        # day did, ``generation_kw * HOURS_PER_DAY`` first, and whether it is solar.
+        self._generators = [
+            (
+                kind,
+                city.unit_spec(kind).generation_kw * HOURS_PER_DAY,
+                city.unit_spec(kind).generation == "solar",
+            )
+            for kind in city.power_kinds
+        ]
 
     def generation_kwh(self) -> float:
         """Energy generated today: solar by each plant's cell sunlight, fission steady."""
         city = self.city
+        fleet = city.fleet
+        tables = fleet.tables
         generated = 0.0
-        for kind in city.power_kinds:
-            spec = city.unit_spec(kind)
-            if not city.fleet.tables[kind].n:
+        for kind, kwh_per_unit, solar in self._generators:
+            if not tables[kind].n:
                 continue
-            if spec.generation == "solar":
+            if solar:
                 # Many plants share a cell: their health summed per cell (by the cell's rank in
                 # the sunniest-first list), then each cell in use lit once.
                 used = city.placement.sunny_used
-                per_cell = city.fleet.health_by_slot(kind)[:used]
+                per_cell = fleet.health_by_slot(kind)[:used]
                 lit = self._lit_row(city.day, used)
                 # Not a BLAS dot: a threaded BLAS sums in an order that depends on the
                 # machine's threads, and one seed must give one result. (np.add.reduce is what
                 # ndarray.sum calls, without its Python wrapper.)
-                generated += (
-                    spec.generation_kw * HOURS_PER_DAY * float(np.add.reduce(per_cell * lit))
-                )
+                generated += kwh_per_unit * float(np.add.reduce(per_cell * lit))
             else:
-                generated += spec.generation_kw * HOURS_PER_DAY * city.fleet.health_total(kind)
+                generated += kwh_per_unit * fleet.health_total(kind)
         return generated
 
     def _lit_row(self, day: int, used: int) -> np.ndarray:

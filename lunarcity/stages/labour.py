@@ -99,17 +99,31 @@ class TaskBoard:
     ORDER = (Task.REPAIR, Task.MINE, Task.HAUL, Task.ASSEMBLE)
 
     def __init__(self) -> None:
-        self.counts = [0] * len(self.ORDER)
+        self._labour: Labour | None = None
+        self._duty_fraction = 1.0
         self._written_day = -1
 
     def assign(self, labour: Labour, duty_fraction: float) -> None:
-        """Robots needed for each task today (a robot gives ``duty_fraction`` robot-days)."""
-        per = duty_fraction
-        self.counts = [
+        """Today's labour split (a robot gives ``duty_fraction`` robot-days); kept, not counted.
+
+        The robots each task takes (:attr:`counts`) are worked out only when someone reads
+        them, like the column: a run nobody watches never needs them.
+        """
+        self._labour = labour
+        self._duty_fraction = duty_fraction
+        self._written_day = -1
+
+    @property
+    def counts(self) -> list[int]:
+        """Robots needed for each task today, in :attr:`ORDER` (none before the first day)."""
+        labour = self._labour
+        if labour is None:
+            return [0] * len(self.ORDER)
+        per = self._duty_fraction
+        return [
             math.ceil(x / per - FLOAT_NOISE) if x > 0 else 0
             for x in (labour.repair, labour.mine, labour.haul, labour.assemble)
         ]
-        self._written_day = -1
 
     def column(self, city: LunarCity) -> np.ndarray:
         """Today's task of every robot (:class:`lunarcity.city.agents.Task` codes), by row.

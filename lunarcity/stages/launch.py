@@ -151,6 +151,10 @@ class Launches:
     launched: int
 
 
+#: A day that wanted no launch and launched none.
+NO_LAUNCHES = Launches(wanted=0, launched=0)
+
+
 def pulse_ready(city: LunarCity) -> bool:
     """Whether the working pulsed store can deliver one shot (always, without a pulse kind)."""
     kind = city.track.pulse_kind
@@ -196,7 +200,8 @@ def launch(city: LunarCity, energy_kwh: float, wanted: int) -> Launches:
     else:
         n = launches_ready(city)
     if n <= 0:
-        return Launches(wanted=wanted, launched=0)
+        # Most days launch nothing and wanted nothing: one frozen result serves them all.
+        return NO_LAUNCHES if wanted == 0 else Launches(wanted=wanted, launched=0)
     spec = city.catalog.units[city.sat_kind]
     stocks = city.stocks
     for node, kg in ((city.sat_kind, spec.mass_kg), ("kick_stage", city.track.kick_kg)):

@@ -14,6 +14,7 @@ Two parts, one fixed and one daily:
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,8 @@ class PlanBasis:
         lot_memo: One unit's bill of each part, the largest over the kinds whose bill sets
             today's floor, by which kinds those are (a handful of masks in a run; read, never
             modified).
+        share_terms: The plan's terms for the last shares planned for (one entry, key 0;
+            see :func:`_share_terms`).
     """
 
     worst_month_lit: float
@@ -71,6 +74,7 @@ class PlanBasis:
     sets_lot: np.ndarray
     shares_memo: dict[tuple, dict[str, float]] = field(default_factory=dict)
     lot_memo: dict[bytes, np.ndarray] = field(default_factory=dict)
+    share_terms: dict[int, _ShareTerms] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -365,18 +369,18 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     """
     arrays = city.arrays
     basis = city.plan_basis
-    buildable = city.buildable
-    # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
-    get = shares.get
-    s = np.array([get(k, 0.0) for k in buildable])
-    per_kg = basis.days_per_kg
+    terms = _share_terms(basis, city.buildable, shares)
+    s = terms.s
     learning = city.learning
     if learning.on:
         # Learning: today's next unit of each kind takes less assembly than the first.
-        per_kg = per_kg + (
-            np.array([learning.next_days(k) - learning.first[k] for k in buildable]) / basis.mass_kg
+        per_kg = basis.days_per_kg + (
+            np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
+            / basis.mass_kg
         )
-    days_per_kg = float(s @ per_kg)
+        days_per_kg = float(s @ per_kg)
+    else:
+        days_per_kg = terms.days_per_kg
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
     rate = s * mass_rate / basis.mass_kg
     # What the chain consumes per day (intermediates included) and the parts the builders
@@ -394,45 +398,123 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
         # Storage keeps its share of the plan's need; dropping its floor for good delayed the
         # default city's first bank from day ~240 past year 2 (its share's 30 days of need
         # never add up to one bank's cells).
-        sets_lot = (s > 0) & basis.sets_lot if city.jobs.renew_waiting else s > 0
-        key = sets_lot.tobytes()
-        lot = basis.lot_memo.get(key)
-        if lot is None:
-            lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
-        stock = city.stock
-        # The gap to the target, worked in place in the target's own fresh array.
-        gap = np.maximum(city.params.planner.stock_days * need, lot)
-        np.subtract(gap, stock, out=gap)
-        np.maximum(0.0, gap, out=gap)
-        batches = np.maximum.reduce(gap * city.recipe_book.per_output, axis=1)
-        # Recipes fed by recycling run only on the scrap there is.
-        recipe_io = arrays.recipe_io
-        for r in arrays.recycled_recipes:
-            b = batches[r]
-            for i, q in recipe_io[r][0]:
-                c = stock[i] / q
-                if c < b:
-                    b = c
-            batches[r] = b
-        # Each fab kind's batches scaled down to the fab-hours it has.
-        hours = city.contributions.fab_hours()
-        want = np.bincount(
-            arrays.recipe_fab, weights=batches * arrays.r_time, minlength=len(arrays.fab_of_recipes)
-        ).tolist()
-        # One factor per fab kind (1.0 where its hours suffice: x * 1.0 is x), applied to every
-        # recipe at once rather than a fancy-indexed update per fab kind over its hours.
-        scale = [1.0] * len(want)
-        over = False
-        for k, (fab, wanted) in enumerate(zip(arrays.fab_of_recipes, want, strict=True)):
-            have = hours.get(fab, 0.0)
-            if wanted > have:
-                scale[k] = have / wanted
-                over = True
-        if over:
-            batches *= np.array(scale)[arrays.recipe_fab]
+        lot = terms.lot(basis, city.jobs.renew_waiting, nodes)
+        batches = _batches(city, need, lot)
     else:
         batches = np.zeros(len(arrays.recipes))
     return Plan(need=need, direct=direct, batches=batches, rate=rate)
+
+
+def _batches(city: LunarCity, need: np.ndarray, lot: list[float]) -> np.ndarray:
+    """Batches of each recipe to keep ``planner.stock_days`` of ``need`` (at least ``lot``).
+
+    A recipe's batches are the largest of its outputs' gaps (target less stock, never below
+    zero) times its batches per kg of that output, capped for recycled inputs by the scrap
+    there is, then each fab kind's batches scaled down to the fab-hours it has. Worked in
+    plain floats over each recipe's few outputs (the recipe book's ``plan_rows``), one pass
+    over the recipes: the same products, maxima and sums, in the same order, as the arrays
+    over every item gave.
+
+    Args:
+        city: The city (its stock, recipe book and fab-hours; nothing is changed).
+        need: Items the plan consumes per day (kg).
+        lot: One unit's bill of each part, the floor of the stock kept (kg).
+    """
+    book = city.recipe_book
+    stock_days = city.params.planner.stock_days
+    need_kg = need.tolist()
+    stock = city.stock.tolist()
+    fabs = city.arrays.fab_of_recipes
+    want = [0.0] * len(fabs)
+    batches = []
+    for outs, k, hours_a_batch, recycled in book.plan_rows:
+        b = 0.0
+        for i, per_kg in outs:
+            # The target, the larger of stock_days of need and one bill (both >= +0).
+            gap = stock_days * need_kg[i]
+            floor = lot[i]
+            if gap < floor:
+                gap = floor
+            gap -= stock[i]
+            if gap > 0.0:
+                x = gap * per_kg
+                if x > b:
+                    b = x
+        # Recipes fed by recycling run only on the scrap there is.
+        for i, q in recycled:
+            c = stock[i] / q
+            if c < b:
+                b = c
+        batches.append(b)
+        want[k] += b * hours_a_batch
+    # Each fab kind's batches scaled down to the fab-hours it has: one factor per fab kind
+    # whose hours fall short, applied to each of its recipes.
+    hours = city.contributions.fab_hours()
+    scale = None
+    for k, (fab, wanted) in enumerate(zip(fabs, want, strict=True)):
+        have = hours.get(fab, 0.0)
+        if wanted > have:
+            if scale is None:
+                scale = [1.0] * len(fabs)
+            scale[k] = have / wanted
+    if scale is not None:
+        batches = [b * scale[row[1]] for b, row in zip(batches, book.plan_rows, strict=True)]
+    return np.array(batches)
+
+
+class _ShareTerms:
+    """What the plan takes from one set of shares, kept while the shares stay the same.
+
+    Today's shares are the policy's memo for the day's key (:func:`todays_shares`): the same
+    float objects day after day until the key changes, so the vector, its assembly days per kg
+    and the floor of one bill of each part are worked out once per change of shares.
+
+    Args:
+        shares: The shares (a copy is kept: the caller's dict is not watched).
+        s: The shares as a vector over the buildable kinds.
+        days_per_kg: Robot-days per kg of the mix at first-unit labour (``s @ days_per_kg``).
+    """
+
+    def __init__(self, shares: dict[str, float], s: np.ndarray, days_per_kg: float) -> None:
+        self.shares = dict(shares)
+        self.s = s
+        self.days_per_kg = days_per_kg
+        self._lots: dict[bool, list[float]] = {}
+
+    def same(self, shares: dict[str, float]) -> bool:
+        """Whether ``shares`` holds the very float objects these terms were worked from."""
+        return self.shares == shares and all(
+            map(operator.is_, self.shares.values(), shares.values())
+        )
+
+    def lot(self, basis: PlanBasis, renew_waiting: bool, nodes: int) -> list[float]:
+        """One unit's bill of each part, the largest over the kinds whose bill sets the floor.
+
+        Args:
+            basis: The plan's basis (its ``sets_lot`` flags and ``lot_memo``).
+            renew_waiting: Whether a replacement waits for parts (storage then sets no floor).
+            nodes: Items in the compiled economy.
+        """
+        lot = self._lots.get(renew_waiting)
+        if lot is None:
+            sets_lot = (self.s > 0) & basis.sets_lot if renew_waiting else self.s > 0
+            key = sets_lot.tobytes()
+            lot = basis.lot_memo.get(key)
+            if lot is None:
+                lot = basis.lot_memo[key] = basis.use_bom[sets_lot, nodes:].max(axis=0, initial=0.0)
+            self._lots[renew_waiting] = lot = lot.tolist()
+        return lot
+
+
+def _share_terms(basis: PlanBasis, buildable: list[str], shares: dict[str, float]) -> _ShareTerms:
+    """The plan's terms for ``shares``: the last ones kept, or worked out again."""
+    terms = basis.share_terms.get(0)
+    if terms is None or not terms.same(shares):
+        get = shares.get
+        # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
+        s = np.array([get(k, 0.0) for k in buildable])
+        terms = basis.share_terms[0] = _ShareTerms(shares, s, float(s @ basis.days_per_kg))
+    return terms
 
 
 def crest_profile(site: SiteGrid, sunny_order: np.ndarray) -> np.ndarray:

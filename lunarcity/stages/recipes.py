@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from lunarcity.world.economy_arrays import EconomyArrays, RecipeIO
 
 
+#: What the plan reads of a recipe: its outputs [(item, batches per kg)], its fab's index, its
+#: hours a batch and its recycled inputs [(item, kg a batch)] (:attr:`RecipeBook.plan_rows`).
+PlanRow = tuple[list[tuple[int, float]], int, float, list[tuple[int, float]]]
+
+
 class RecipeBook:
     """The recipes as the day runs them: the run's compiled recipes, but remelting follows scrap.
 
@@ -47,6 +52,13 @@ class RecipeBook:
             lunarcity/results/co_products.py).
         made: kg of each item the recipes have made since founding.
         remelt_in_kg: kg into one remelt batch (0 without a remelt recipe).
+        plan_rows: Per recipe, what the plan reads of it (see :meth:`output_rows`):
+            [(item, batches per kg)] of its nonzero ``per_output`` entries (the plan's batches
+            of a recipe are the largest of its outputs' stock gap times these, a few entries a
+            recipe instead of every item), its fab's index in ``fab_of_recipes``, its hours a
+            batch, and its recycled inputs [(item, kg a batch)] (empty unless it runs on scrap).
+        tanks: The fab kinds with oxygen tanks and each one's kg (:func:`vent_oxygen`; None
+            until first read).
     """
 
     def __init__(self, arrays: EconomyArrays) -> None:
@@ -58,6 +70,24 @@ class RecipeBook:
         self.remelt_out = arrays.r_out[r].copy() if r is not None else None
         # kg into a remelt batch: fixed for the run (only its outputs follow the scrap).
         self.remelt_in_kg = float(arrays.r_in[r].sum()) if r is not None else 0.0
+        recycled = set(arrays.recycled_recipes)
+        self.plan_rows: list[PlanRow] = [
+            ([], k, h, arrays.recipe_io[r][0] if r in recycled else [])
+            for r, (k, h) in enumerate(
+                zip(arrays.recipe_fab.tolist(), arrays.r_time.tolist(), strict=True)
+            )
+        ]
+        self.tanks: list[tuple[str, float]] | None = None
+        self.output_rows()
+
+    def output_rows(self, row: int | None = None) -> None:
+        """Write ``plan_rows``' outputs from ``per_output``: one recipe's row, or all (``None``)."""
+        per_output = self.per_output
+        for r in range(len(per_output)) if row is None else (row,):
+            made = np.flatnonzero(per_output[r])
+            _, k, h, recycled = self.plan_rows[r]
+            outs = list(zip(made.tolist(), per_output[r, made].tolist(), strict=True))
+            self.plan_rows[r] = (outs, k, h, recycled)
 
 
 @dataclass(frozen=True)
@@ -92,10 +122,12 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
     for i, users in arrays.imported_inputs:
-        want = math.fsum([batches[r] * q for r, q in users])
-        if want > stock[i] > 0:
-            for r, _ in users:
-                batches[r] *= stock[i] / want
+        held = stock[i]
+        if held > 0:  # none held: nothing to share (and no sum to work)
+            want = math.fsum([batches[r] * q for r, q in users])
+            if want > held:
+                for r, _ in users:
+                    batches[r] *= held / want
     made = 0.0
     by_fab: dict[str, float] = {}
     shortfalls: list[tuple[str, float]] = []
@@ -135,13 +167,19 @@ def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
 
 def vent_oxygen(city: LunarCity) -> float:
     """Let go the oxygen beyond what the plants' own tanks hold; returns the kg vented."""
-    i = city.arrays.oxygen
-    cap = math.fsum(
-        city.fleet.count(k) * city.specs[k].oxygen_storage_kg
-        for k in city.fab_kinds
-        if city.specs[k].oxygen_storage_kg > 0
-    )
-    return city.stocks.vent(i, cap)
+    book = city.recipe_book
+    tanks = book.tanks
+    if tanks is None:
+        # The fab kinds with tanks and each one's kg: fixed for the run, read once.
+        specs = city.specs
+        tanks = book.tanks = [
+            (k, specs[k].oxygen_storage_kg)
+            for k in city.fab_kinds
+            if specs[k].oxygen_storage_kg > 0
+        ]
+    count = city.fleet.count
+    cap = math.fsum([count(k) * kg for k, kg in tanks])
+    return city.stocks.vent(city.arrays.oxygen, cap)
 
 
 def remelt_follows_scrap(city: LunarCity) -> None:
@@ -162,6 +200,7 @@ def remelt_follows_scrap(city: LunarCity) -> None:
     # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
     useful = out > TOLERANCE * total
     book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
+    book.output_rows(r)
     ins, _, fab, _ = book.io[r]
     made = np.flatnonzero(out)
     outs = list(zip(made.tolist(), out[made].tolist(), strict=True))
