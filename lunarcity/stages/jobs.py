@@ -127,35 +127,35 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         assembly: Today's assembly labour (robot-days).
         shares: Today's mass shares by kind.
     """
+    # Plain floats: the plan's shares and the day's labour arrive as numpy scalars, whose
+    # every operation costs several times a float's for the same IEEE result (the per-kind
+    # arithmetic below, the carry banked from it, the sorts that compare it).
+    shares = {k: float(s) for k, s in shares.items()}
+    labour = float(assembly)
     book = city.jobs
     carry = book.carry
-    labour = assembly
     costs = city.costs
-    growth_kinds = city.plan_basis.growth_kinds
+    basis = city.plan_basis
+    growth_kinds = basis.growth_kinds
     crew_own = city.params.planner.crew == "own_copy"
-    robots = city.fleet.tables[city.robot_kind]
     idle = None
     if crew_own:
+        robots = city.fleet.tables[city.robot_kind]
         idle = np.flatnonzero((robots["job"] == 0) & (robots["health"] > 0))
         free_builders = len(idle)
     else:
         backlog = book.labour_left()
         want = max(0.0, BACKLOG_DAYS * labour - backlog)
     units = city.catalog.units
+    count = city.fleet.count
     # Growth kinds go furthest behind their share of the installed base first.
-    installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
+    installed = {k: count(k) * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
-
-    # Each kind's lag, worked once: the order and the kind furthest behind both read it.
-    lags = {
-        k: installed[k] / (shares[k] * growth_mass + FLOAT_NOISE) if k in installed else 0.0
-        for k in shares
-    }
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
     # large unit (a fab) is waiting to collect.
-    relief = city.plan_basis.relief.get(city.bottleneck)
+    relief = basis.relief.get(city.bottleneck)
     if relief not in shares or relief not in growth_kinds:
         relief = None
     # Output (rail, satellites) takes the parts for its share before the growth kinds:
@@ -164,11 +164,24 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # electronics, and the track was never finished). Between the relief kind and output,
     # the one owed more of its share of scarce parts goes first (:func:`relief_first`).
     outputs = [k for k in shares if k not in growth_kinds]
-    first = relief_first(book, relief, outputs)
-    rank = {relief: 0 if first else 2, **dict.fromkeys(outputs, 1)}
-    # Sorted as (rank, lag, kind) tuples, not by a key function called per kind: the kinds
-    # are distinct, so no two tuples tie and the order is the key sort's.
-    order = [k for _, _, k in sorted([(rank.get(k, 3), lags[k], k) for k in shares])]
+    # Today's order: the relief kind and output (by name) first as above, then the other
+    # growth kinds by their lag behind their share, least first (a tie by name). Only the
+    # growth kinds have a lag, so only they are sorted by one: as (lag, kind) tuples, not by
+    # a key function called per kind (distinct kinds: no two tuples tie).
+    behind_first = sorted(
+        [
+            (installed[k] / (s * growth_mass + FLOAT_NOISE), k)
+            for k, s in shares.items()
+            if k in installed and k != relief
+        ]
+    )
+    order = sorted(outputs)
+    if relief is not None:
+        if relief_first(book, relief, outputs):
+            order.insert(0, relief)
+        else:
+            order.append(relief)
+    order += [k for _, k in behind_first]
     # The growth kind furthest behind its share also holds its parts when it cannot start:
     # otherwise the relief kind and smaller units take the stock every day, and a kind that
     # is never the relief (robots while labour is not short) is never built, not even to
@@ -177,16 +190,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # through dark spells), and a 10 t bank at 1 % of the mix, behind its share in most
     # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
-    # The first of the least lag in ``order``, as min(..., key=lag) finds it, in a plain loop.
-    behind, behind_lag = None, 0.0
-    for k in order:
-        if (
-            k in growth_kinds
-            and k != relief
-            and units[k].role != "storage"
-            and (behind is None or lags[k] < behind_lag)
-        ):
-            behind, behind_lag = k, lags[k]
+    # The first in that order with the least lag: the first that is not storage.
+    behind = None
+    for _, k in behind_first:
+        if units[k].role != "storage":
+            behind = k
+            break
     # Replacements for units near the end of their life start first and hold their parts
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
@@ -448,8 +457,11 @@ def _open(
     unlimited = city.params.economy.unlimited_materials
     kind_code = city.kind_code
     learning = city.learning
+    # The columns as plain lists, converted once by the table: a day opens a few jobs of a
+    # few kinds, and a numpy call per kind costs more than the list (benchmarks/run.py's
+    # default_run_s).
     kind_col: list[int] = []
-    labour_col: list[np.ndarray] = []
+    labour_col: list[float] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
     gen_col: list[int] = []
@@ -462,7 +474,7 @@ def _open(
         # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
         # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
         labour = learning.open(kind, count)
-        labour_col.append(labour * factor if factor != 1.0 else labour)
+        labour_col += labour if factor == 1.0 else [days * factor for days in labour]
         mass_col += [units[kind].mass_kg * factor] * count
         imported_col += [imported_kg / count] * count
         gen_col += [gen] * count
@@ -490,7 +502,7 @@ def _open(
         kind=kind_col,
         x=bx,
         y=by,
-        labour_left=np.concatenate(labour_col),
+        labour_left=labour_col,
         started=city.day,
         seq=seq,
         builder=builders,
