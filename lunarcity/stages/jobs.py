@@ -127,11 +127,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         assembly: Today's assembly labour (robot-days).
         shares: Today's mass shares by kind.
     """
-    # Plain floats: the plan's shares and the day's labour arrive as numpy scalars, whose
-    # every operation costs several times a float's for the same IEEE result (the per-kind
-    # arithmetic below, the carry banked from it, the sorts that compare it).
-    shares = {k: float(s) for k, s in shares.items()}
-    labour = float(assembly)
+    labour = float(assembly)  # a numpy scalar: see the shares below
     book = city.jobs
     carry = book.carry
     costs = city.costs
@@ -158,30 +154,46 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     relief = basis.relief.get(city.bottleneck)
     if relief not in shares or relief not in growth_kinds:
         relief = None
+    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
+    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
+    learning = city.learning
+    gens = city.generations
+    unit_days: dict[str, float] = {}
+    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
     # Output (rail, satellites) takes the parts for its share before the growth kinds:
     # behind them it starved whenever parts rather than labour bound the day (with learning
     # on, the growth kinds' cheap labour started enough of them to take every kg of
     # electronics, and the track was never finished). Between the relief kind and output,
     # the one owed more of its share of scarce parts goes first (:func:`relief_first`).
-    outputs = [k for k in shares if k not in growth_kinds]
+    outputs: list[str] = []
+    lagging: list[tuple[float, str]] = []  # (lag behind its share, kind): growth kinds
+    # One pass over today's kinds for all of their figures. Plain floats: the plan's shares
+    # arrive as numpy scalars, whose every operation costs several times a float's for the
+    # same IEEE result (the arithmetic below, the carry banked from it, the sorts).
+    plain: dict[str, float] = {}
+    for k, share in shares.items():
+        s = plain[k] = float(share)
+        if k not in installed:
+            outputs.append(k)
+        elif k != relief:
+            lagging.append((installed[k] / (s * growth_mass + FLOAT_NOISE), k))
+        if k in costs:
+            days = unit_days[k] = learning.next_days(k) * gens.factor(k)
+            labour_share[k] = s / units[k].mass_kg * days
+    shares = plain
     # Today's order: the relief kind and output (by name) first as above, then the other
-    # growth kinds by their lag behind their share, least first (a tie by name). Only the
-    # growth kinds have a lag, so only they are sorted by one: as (lag, kind) tuples, not by
-    # a key function called per kind (distinct kinds: no two tuples tie).
-    behind_first = sorted(
-        [
-            (installed[k] / (s * growth_mass + FLOAT_NOISE), k)
-            for k, s in shares.items()
-            if k in installed and k != relief
-        ]
-    )
+    # growth kinds by their lag, least first (a tie by name). Only the growth kinds have a
+    # lag, so only they are sorted by one: as (lag, kind) tuples, not by a key function
+    # called per kind (distinct kinds: no two tuples tie).
+    lagging.sort()
     order = sorted(outputs)
     if relief is not None:
         if relief_first(book, relief, outputs):
             order.insert(0, relief)
         else:
             order.append(relief)
-    order += [k for _, k in behind_first]
+    order += [k for _, k in lagging]
+    total_ls = math.fsum(labour_share.values())
     # The growth kind furthest behind its share also holds its parts when it cannot start:
     # otherwise the relief kind and smaller units take the stock every day, and a kind that
     # is never the relief (robots while labour is not short) is never built, not even to
@@ -192,7 +204,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
     # The first in that order with the least lag: the first that is not storage.
     behind = None
-    for _, k in behind_first:
+    for _, k in lagging:
         if units[k].role != "storage":
             behind = k
             break
@@ -200,19 +212,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
     book.renew_waiting = False
-    holders = {relief, behind, *(k for k in renew if units[k].role != "storage")} - {None}
-    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
-    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
-    learning = city.learning
-    gens = city.generations
-    unit_days: dict[str, float] = {}
-    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
-    for k in order:
-        if k in costs:
-            days = learning.next_days(k) * gens.factor(k)
-            unit_days[k] = days
-            labour_share[k] = shares[k] / units[k].mass_kg * days
-    total_ls = math.fsum(labour_share.values())
+    holders = {relief, behind, *(k for k in renew if units[k].role != "storage")}
+    holders.discard(None)
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
@@ -231,6 +232,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     boms = city.bom
     noise = FLOAT_NOISE
     gens_on = gens.on
+    inf = math.inf
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
@@ -260,14 +262,14 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         if not record and dry.get(kind) == gens.building:
             # Its parts ran out earlier today for this generation's bill, and within a day
             # stock only falls and reservations only grow: still none. Unrecorded, the part
-            # that is short need not be found (half the day's takes are these, on days parts
-            # bind: every kind is tried again to keep labour busy).
+            # that is short need not be found (a kind that holds its parts, tried again to
+            # keep labour busy: its bill is reserved again below; the others are not tried).
             n_ok = 0
         else:
             # The item that allows fewest units (the lower index on a tie), as min() over
             # (units, item) pairs would find it, in a plain loop. Unreserved items skip the
             # subtraction (x - 0.0 is x); a negative balance counts as none, as max(x, 0.0).
-            can, short = math.inf, -1
+            can, short = inf, -1
             for i, q in bom:
                 held = stock[i] - reserved[i] if i in reserved else stock[i]
                 units_i = (0.0 if held < 0.0 else held) / q
@@ -304,7 +306,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
             if gens.on:
                 gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
-    for k, ls in labour_share.items():
+    for k in order:
+        if k not in labour_share:
+            continue
+        ls = labour_share[k]
         if crew_own:
             # Each idle robot starts one copy; kinds share the builders by labour.
             c = carry[k] + (free_builders * ls / total_ls if total_ls else 0.0)
@@ -340,6 +345,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
                 break
+            if k not in holders and dry.get(k) == gens.building:
+                # Its parts ran out earlier today: take would start none and hold nothing
+                # (half the day's tries are these, on days parts bind).
+                continue
             n_ok, imported = take(k, 1, record=False)
             if n_ok:
                 carry[k] -= 1.0
