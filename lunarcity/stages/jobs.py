@@ -441,6 +441,10 @@ def _settle_scarce(
     """
     units = city.catalog.units
     pair = [relief, *outputs]
+    if not any(s[0] in pair for s in starts):
+        # None of them started today: none took any of the short parts, and the balance
+        # would move by a share of no kg less none, exactly zero (most scarce days).
+        return
     # kg of the short parts in one unit of each kind (first generation's bill).
     per_unit: dict[str, float] = {}
     claims: dict[str, float] = {}
@@ -503,9 +507,10 @@ def _open(
         bx, by = city.site.centre
         builders = 0
     book = city.jobs
-    seq = np.arange(book.next_seq, book.next_seq + n)
+    # A job's id is its sequence number plus one: both are views of one range.
+    numbers = np.arange(book.next_seq, book.next_seq + n + 1)
+    seq, job_ids = numbers[:-1], numbers[1:]
     book.next_seq += n
-    job_ids = seq + 1
     book.table.append(
         job_ids,
         kind=kind_col,
