@@ -583,6 +583,23 @@ def test_wright_law_unit_and_cumulative_forms_by_hand() -> None:
     assert off.open("robot", 3) == [10.0, 10.0, 10.0]
 
 
+def test_next_units_labour_kept_as_units_open_equals_the_law_worked_again() -> None:
+    # The curve keeps the next unit's labour as units open (read every day by the planner
+    # and the job starts): after each opening it must be T1 x (count + 1)^log2(p) exactly,
+    # worked again here from the count. At p = 0.8: 1 opened, next is unit 2, 0.8 x 10 = 8.0;
+    # 4 opened, next is unit 5, 5.95637 (by hand above).
+    curve = LearningCurve({"robot": 10.0, "fab": 40.0}, 0.8)
+    for kind, count in [("robot", 1), ("fab", 3), ("robot", 0), ("robot", 3), ("fab", 2)]:
+        curve.open(kind, count)
+        for k, first in curve.first.items():
+            assert curve.next_days(k) == first * (curve.built[k] + 1) ** math.log2(0.8)
+    assert curve.built == {"robot": 4, "fab": 5}
+    assert curve.next_days("robot") == pytest.approx(5.95637, rel=1e-5)
+    off = LearningCurve({"robot": 10.0}, 1.0)
+    off.open("robot", 7)
+    assert off.next_days("robot") == 10.0
+
+
 def test_build_jobs_take_the_wright_law_labour_of_their_count() -> None:
     # Robots only, parts unlimited, 10.8 robot-days of assembly: pooled crews keep 3 days of
     # work open, 32.4 robot-days. A robot's first unit takes 2,200 x 300 / 86,400 = 7.6389

@@ -143,9 +143,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         backlog = book.labour_left()
         want = max(0.0, BACKLOG_DAYS * labour - backlog)
     units = city.catalog.units
-    count = city.fleet.count
-    # Growth kinds go furthest behind their share of the installed base first.
-    installed = {k: count(k) * units[k].mass_kg for k in growth_kinds}
+    tables = city.fleet.tables
+    # Growth kinds go furthest behind their share of the installed base first (a table's
+    # rows are its units in service: Fleet.count).
+    installed = {k: tables[k].n * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
@@ -156,7 +157,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         relief = None
     # Robot-days per unit of each kind for the next one started (Wright's law on assembly
     # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
-    learning = city.learning
+    next_days = city.learning.next
     gens = city.generations
     unit_days: dict[str, float] = {}
     labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
@@ -178,7 +179,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         elif k != relief:
             lagging.append((installed[k] / (s * growth_mass + FLOAT_NOISE), k))
         if k in costs:
-            days = unit_days[k] = learning.next_days(k) * gens.factor(k)
+            days = unit_days[k] = next_days[k] * gens.factor(k)
             labour_share[k] = s / units[k].mass_kg * days
     shares = plain
     # Today's order: the relief kind and output (by name) first as above, then the other
