@@ -131,8 +131,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     book = city.jobs
     carry = book.carry
     costs = city.costs
-    basis = city.plan_basis
-    growth_kinds = basis.growth_kinds
+    growth_kinds = city.plan_basis.growth_kinds
     crew_own = city.params.planner.crew == "own_copy"
     idle = None
     if crew_own:
@@ -143,16 +142,14 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         backlog = book.labour_left()
         want = max(0.0, BACKLOG_DAYS * labour - backlog)
     units = city.catalog.units
-    tables = city.fleet.tables
-    # Growth kinds go furthest behind their share of the installed base first (a table's
-    # rows are its units in service: Fleet.count).
-    installed = {k: tables[k].n * units[k].mass_kg for k in growth_kinds}
+    # Growth kinds go furthest behind their share of the installed base first.
+    installed = {k: city.fleet.tables[k].n * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
     # large unit (a fab) is waiting to collect.
-    relief = basis.relief.get(city.bottleneck)
+    relief = city.plan_basis.relief.get(city.bottleneck)
     if relief not in shares or relief not in growth_kinds:
         relief = None
     # Robot-days per unit of each kind for the next one started (Wright's law on assembly
@@ -168,9 +165,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # the one owed more of its share of scarce parts goes first (:func:`relief_first`).
     outputs: list[str] = []
     lagging: list[tuple[float, str]] = []  # (lag behind its share, kind): growth kinds
-    # One pass over today's kinds for all of their figures. Plain floats: the plan's shares
-    # arrive as numpy scalars, whose every operation costs several times a float's for the
-    # same IEEE result (the arithmetic below, the carry banked from it, the sorts).
+    # One pass over today's kinds. Plain floats: the plan's shares are numpy scalars, whose
+    # every operation costs several times a float's for the same IEEE result.
     plain: dict[str, float] = {}
     for k, share in shares.items():
         s = plain[k] = float(share)
@@ -182,17 +178,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             days = unit_days[k] = next_days[k] * gens.factor(k)
             labour_share[k] = s / units[k].mass_kg * days
     shares = plain
-    # Today's order: the relief kind and output (by name) first as above, then the other
-    # growth kinds by their lag, least first (a tie by name). Only the growth kinds have a
-    # lag, so only they are sorted by one: as (lag, kind) tuples, not by a key function
-    # called per kind (distinct kinds: no two tuples tie).
+    # Today's order: the relief kind and output (by name) as above, then the other growth
+    # kinds by (lag, kind) tuples, least lag first (distinct kinds: no two tuples tie).
     lagging.sort()
     order = sorted(outputs)
     if relief is not None:
-        if relief_first(book, relief, outputs):
-            order.insert(0, relief)
-        else:
-            order.append(relief)
+        order.insert(0 if relief_first(book, relief, outputs) else len(order), relief)
     order += [k for _, k in lagging]
     total_ls = math.fsum(labour_share.values())
     # The growth kind furthest behind its share also holds its parts when it cannot start:
@@ -204,17 +195,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
     # The first in that order with the least lag: the first that is not storage.
-    behind = None
-    for _, k in lagging:
-        if units[k].role != "storage":
-            behind = k
-            break
+    behind = next((k for _, k in lagging if units[k].role != "storage"), None)
     # Replacements for units near the end of their life start first and hold their parts
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
     book.renew_waiting = False
-    holders = {relief, behind, *(k for k in renew if units[k].role != "storage")}
-    holders.discard(None)
+    holders = {relief, behind, *(k for k in renew if units[k].role != "storage")} - {None}
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
@@ -233,7 +219,6 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     boms = city.bom
     noise = FLOAT_NOISE
     gens_on = gens.on
-    inf = math.inf
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
@@ -270,7 +255,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             # The item that allows fewest units (the lower index on a tie), as min() over
             # (units, item) pairs would find it, in a plain loop. Unreserved items skip the
             # subtraction (x - 0.0 is x); a negative balance counts as none, as max(x, 0.0).
-            can, short = inf, -1
+            can, short = math.inf, -1
             for i, q in bom:
                 held = stock[i] - reserved[i] if i in reserved else stock[i]
                 units_i = (0.0 if held < 0.0 else held) / q
@@ -308,9 +293,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             if gens.on:
                 gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
     for k in order:
-        if k not in labour_share:
+        if (ls := labour_share.get(k)) is None:
             continue
-        ls = labour_share[k]
         if crew_own:
             # Each idle robot starts one copy; kinds share the builders by labour.
             c = carry[k] + (free_builders * ls / total_ls if total_ls else 0.0)
@@ -347,9 +331,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             if open_work >= labour or labour_share[k] <= 0:
                 break
             if k not in holders and dry.get(k) == gens.building:
-                # Its parts ran out earlier today: take would start none and hold nothing
-                # (half the day's tries are these, on days parts bind).
-                continue
+                continue  # parts ran out earlier today: take would start none, hold nothing
             n_ok, imported = take(k, 1, record=False)
             if n_ok:
                 carry[k] -= 1.0
@@ -443,9 +425,7 @@ def _settle_scarce(
     units = city.catalog.units
     pair = [relief, *outputs]
     if not any(s[0] in pair for s in starts):
-        # None of them started today: none took any of the short parts, and the balance
-        # would move by a share of no kg less none, exactly zero (most scarce days).
-        return
+        return  # none took any short part: the balance would move by exactly zero
     # kg of the short parts in one unit of each kind (first generation's bill).
     per_unit: dict[str, float] = {}
     claims: dict[str, float] = {}
@@ -471,9 +451,7 @@ def _open(
     unlimited = city.params.economy.unlimited_materials
     kind_code = city.kind_code
     learning = city.learning
-    # The columns as plain lists, converted once by the table: a day opens a few jobs of a
-    # few kinds, and a numpy call per kind costs more than the list (benchmarks/run.py's
-    # default_run_s).
+    # Plain lists, converted once by the table (a numpy call per kind costs more: default_run_s).
     kind_col: list[int] = []
     labour_col: list[float] = []
     mass_col: list[float] = []
@@ -508,9 +486,8 @@ def _open(
         bx, by = city.site.centre
         builders = 0
     book = city.jobs
-    # A job's id is its sequence number plus one: both are views of one range.
     numbers = np.arange(book.next_seq, book.next_seq + n + 1)
-    seq, job_ids = numbers[:-1], numbers[1:]
+    seq, job_ids = numbers[:-1], numbers[1:]  # an id is its sequence number plus one
     book.next_seq += n
     book.table.append(
         job_ids,
