@@ -75,3 +75,14 @@ def test_no_claim_on_the_short_parts_settles_nothing() -> None:
     book = JobBook([PLANT, SAT])
     settle_relief(book, PLANT, {PLANT: 0.0, SAT: 0.0}, {PLANT: 0.0, SAT: 0.0})
     assert book.relief_owed[PLANT] == 0.0
+
+
+def test_a_scarce_day_on_which_neither_started_moves_no_balance() -> None:
+    # What start_jobs relies on to skip settling when neither the relief kind nor output
+    # started: with claims on the short part but nothing taken, the balance moves by the
+    # plant's part of no kg (0.301769 x 0) less none: exactly zero, whatever it was.
+    for owed in (509.68712, -146.693, 0.0):
+        book = JobBook([PLANT, SAT])
+        book.relief_owed[PLANT] = owed
+        settle_relief(book, PLANT, CLAIMS, {PLANT: 0.0, SAT: 0.0})
+        assert book.relief_owed[PLANT] == owed

@@ -571,7 +571,7 @@ def test_wright_law_unit_and_cumulative_forms_by_hand() -> None:
     curve = LearningCurve({"robot": 10.0}, 0.8)
     assert curve.next_days("robot") == pytest.approx(10.0)
     np.testing.assert_allclose(curve.open("robot", 4), [10 * f for f in WRIGHT_08], rtol=1e-5)
-    assert curve.open("robot", 0).sum() == 0.0
+    assert curve.open("robot", 0) == []
     # The fifth: 5^-0.321928 = exp(-0.321928 x 1.609438) = exp(-0.518124) = 0.595637.
     assert curve.next_days("robot") == pytest.approx(5.95637, rel=1e-5)
     # Opening 2 and then 2 gives the same labour as opening 4 at once (it counts units).
@@ -580,7 +580,24 @@ def test_wright_law_unit_and_cumulative_forms_by_hand() -> None:
     assert both.sum() == pytest.approx(31.42103, rel=1e-5)
     # Off (p = 1): every unit takes the first unit's labour exactly.
     off = LearningCurve({"robot": 10.0}, 1.0)
-    assert off.open("robot", 3).tolist() == [10.0, 10.0, 10.0]
+    assert off.open("robot", 3) == [10.0, 10.0, 10.0]
+
+
+def test_next_units_labour_kept_as_units_open_equals_the_law_worked_again() -> None:
+    # The curve keeps the next unit's labour as units open (read every day by the planner
+    # and the job starts): after each opening it must be T1 x (count + 1)^log2(p) exactly,
+    # worked again here from the count. At p = 0.8: 1 opened, next is unit 2, 0.8 x 10 = 8.0;
+    # 4 opened, next is unit 5, 5.95637 (by hand above).
+    curve = LearningCurve({"robot": 10.0, "fab": 40.0}, 0.8)
+    for kind, count in [("robot", 1), ("fab", 3), ("robot", 0), ("robot", 3), ("fab", 2)]:
+        curve.open(kind, count)
+        for k, first in curve.first.items():
+            assert curve.next_days(k) == first * (curve.built[k] + 1) ** math.log2(0.8)
+    assert curve.built == {"robot": 4, "fab": 5}
+    assert curve.next_days("robot") == pytest.approx(5.95637, rel=1e-5)
+    off = LearningCurve({"robot": 10.0}, 1.0)
+    off.open("robot", 7)
+    assert off.next_days("robot") == 10.0
 
 
 def test_build_jobs_take_the_wright_law_labour_of_their_count() -> None:

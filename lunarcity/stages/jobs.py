@@ -127,15 +127,15 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         assembly: Today's assembly labour (robot-days).
         shares: Today's mass shares by kind.
     """
+    labour = float(assembly)  # a numpy scalar: see the shares below
     book = city.jobs
     carry = book.carry
-    labour = assembly
     costs = city.costs
     growth_kinds = city.plan_basis.growth_kinds
     crew_own = city.params.planner.crew == "own_copy"
-    robots = city.fleet.tables[city.robot_kind]
     idle = None
     if crew_own:
+        robots = city.fleet.tables[city.robot_kind]
         idle = np.flatnonzero((robots["job"] == 0) & (robots["health"] > 0))
         free_builders = len(idle)
     else:
@@ -143,14 +143,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         want = max(0.0, BACKLOG_DAYS * labour - backlog)
     units = city.catalog.units
     # Growth kinds go furthest behind their share of the installed base first.
-    installed = {k: city.fleet.count(k) * units[k].mass_kg for k in growth_kinds}
+    installed = {k: city.fleet.tables[k].n * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
-
-    # Each kind's lag, worked once: the order and the kind furthest behind both read it.
-    lags = {
-        k: installed[k] / (shares[k] * growth_mass + FLOAT_NOISE) if k in installed else 0.0
-        for k in shares
-    }
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
     # it when it cannot start: smaller jobs behind it must not keep eating the stock a
@@ -158,17 +152,40 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     relief = city.plan_basis.relief.get(city.bottleneck)
     if relief not in shares or relief not in growth_kinds:
         relief = None
+    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
+    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
+    next_days = city.learning.next
+    gens = city.generations
+    unit_days: dict[str, float] = {}
+    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
     # Output (rail, satellites) takes the parts for its share before the growth kinds:
     # behind them it starved whenever parts rather than labour bound the day (with learning
     # on, the growth kinds' cheap labour started enough of them to take every kg of
     # electronics, and the track was never finished). Between the relief kind and output,
     # the one owed more of its share of scarce parts goes first (:func:`relief_first`).
-    outputs = [k for k in shares if k not in growth_kinds]
-    first = relief_first(book, relief, outputs)
-    rank = {relief: 0 if first else 2, **dict.fromkeys(outputs, 1)}
-    # Sorted as (rank, lag, kind) tuples, not by a key function called per kind: the kinds
-    # are distinct, so no two tuples tie and the order is the key sort's.
-    order = [k for _, _, k in sorted([(rank.get(k, 3), lags[k], k) for k in shares])]
+    outputs: list[str] = []
+    lagging: list[tuple[float, str]] = []  # (lag behind its share, kind): growth kinds
+    # One pass over today's kinds. Plain floats: the plan's shares are numpy scalars, whose
+    # every operation costs several times a float's for the same IEEE result.
+    plain: dict[str, float] = {}
+    for k, share in shares.items():
+        s = plain[k] = float(share)
+        if k not in installed:
+            outputs.append(k)
+        elif k != relief:
+            lagging.append((installed[k] / (s * growth_mass + FLOAT_NOISE), k))
+        if k in costs:
+            days = unit_days[k] = next_days[k] * gens.factor(k)
+            labour_share[k] = s / units[k].mass_kg * days
+    shares = plain
+    # Today's order: the relief kind and output (by name) as above, then the other growth
+    # kinds by (lag, kind) tuples, least lag first (distinct kinds: no two tuples tie).
+    lagging.sort()
+    order = sorted(outputs)
+    if relief is not None:
+        order.insert(0 if relief_first(book, relief, outputs) else len(order), relief)
+    order += [k for _, k in lagging]
+    total_ls = math.fsum(labour_share.values())
     # The growth kind furthest behind its share also holds its parts when it cannot start:
     # otherwise the relief kind and smaller units take the stock every day, and a kind that
     # is never the relief (robots while labour is not short) is never built, not even to
@@ -177,33 +194,13 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # through dark spells), and a 10 t bank at 1 % of the mix, behind its share in most
     # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
-    # The first of the least lag in ``order``, as min(..., key=lag) finds it, in a plain loop.
-    behind, behind_lag = None, 0.0
-    for k in order:
-        if (
-            k in growth_kinds
-            and k != relief
-            and units[k].role != "storage"
-            and (behind is None or lags[k] < behind_lag)
-        ):
-            behind, behind_lag = k, lags[k]
+    # The first in that order with the least lag: the first that is not storage.
+    behind = next((k for _, k in lagging if units[k].role != "storage"), None)
     # Replacements for units near the end of their life start first and hold their parts
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
     book.renew_waiting = False
     holders = {relief, behind, *(k for k in renew if units[k].role != "storage")} - {None}
-    # Robot-days per unit of each kind for the next one started (Wright's law on assembly
-    # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
-    learning = city.learning
-    gens = city.generations
-    unit_days: dict[str, float] = {}
-    labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
-    for k in order:
-        if k in costs:
-            days = learning.next_days(k) * gens.factor(k)
-            unit_days[k] = days
-            labour_share[k] = shares[k] / units[k].mass_kg * days
-    total_ls = math.fsum(labour_share.values())
     # (kind, jobs, imported kg in their parts, generation, mass factor)
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
@@ -251,8 +248,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         if not record and dry.get(kind) == gens.building:
             # Its parts ran out earlier today for this generation's bill, and within a day
             # stock only falls and reservations only grow: still none. Unrecorded, the part
-            # that is short need not be found (half the day's takes are these, on days parts
-            # bind: every kind is tried again to keep labour busy).
+            # that is short need not be found (a kind that holds its parts, tried again to
+            # keep labour busy: its bill is reserved again below; the others are not tried).
             n_ok = 0
         else:
             # The item that allows fewest units (the lower index on a tie), as min() over
@@ -295,7 +292,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             starts.append((k, n_ok, imported, gens.generation(k), gens.factor(k)))
             if gens.on:
                 gens.opened(k, n_ok * units[k].mass_kg * gens.factor(k), fleet_kg)
-    for k, ls in labour_share.items():
+    for k in order:
+        if (ls := labour_share.get(k)) is None:
+            continue
         if crew_own:
             # Each idle robot starts one copy; kinds share the builders by labour.
             c = carry[k] + (free_builders * ls / total_ls if total_ls else 0.0)
@@ -331,6 +330,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
                 break
+            if k not in holders and dry.get(k) == gens.building:
+                continue  # parts ran out earlier today: take would start none, hold nothing
             n_ok, imported = take(k, 1, record=False)
             if n_ok:
                 carry[k] -= 1.0
@@ -423,6 +424,8 @@ def _settle_scarce(
     """
     units = city.catalog.units
     pair = [relief, *outputs]
+    if not any(s[0] in pair for s in starts):
+        return  # none took any short part: the balance would move by exactly zero
     # kg of the short parts in one unit of each kind (first generation's bill).
     per_unit: dict[str, float] = {}
     claims: dict[str, float] = {}
@@ -448,8 +451,9 @@ def _open(
     unlimited = city.params.economy.unlimited_materials
     kind_code = city.kind_code
     learning = city.learning
+    # Plain lists, converted once by the table (a numpy call per kind costs more: default_run_s).
     kind_col: list[int] = []
-    labour_col: list[np.ndarray] = []
+    labour_col: list[float] = []
     mass_col: list[float] = []
     imported_col: list[float] = []
     gen_col: list[int] = []
@@ -462,7 +466,7 @@ def _open(
         # The n-th unit of a kind takes the first unit's labour times n^log2(progress ratio);
         # a heavier generation's unit has more kg to assemble (300 s per kg, AASM80).
         labour = learning.open(kind, count)
-        labour_col.append(labour * factor if factor != 1.0 else labour)
+        labour_col += labour if factor == 1.0 else [days * factor for days in labour]
         mass_col += [units[kind].mass_kg * factor] * count
         imported_col += [imported_kg / count] * count
         gen_col += [gen] * count
@@ -482,15 +486,15 @@ def _open(
         bx, by = city.site.centre
         builders = 0
     book = city.jobs
-    seq = np.arange(book.next_seq, book.next_seq + n)
+    numbers = np.arange(book.next_seq, book.next_seq + n + 1)
+    seq, job_ids = numbers[:-1], numbers[1:]  # an id is its sequence number plus one
     book.next_seq += n
-    job_ids = seq + 1
     book.table.append(
         job_ids,
         kind=kind_col,
         x=bx,
         y=by,
-        labour_left=np.concatenate(labour_col),
+        labour_left=labour_col,
         started=city.day,
         seq=seq,
         builder=builders,

@@ -39,21 +39,27 @@ class LearningCurve:
         self.exponent = math.log2(progress_ratio)
         self.on = self.exponent != 0.0
         self.built = dict.fromkeys(first_unit_days, 0)  # units of each kind started so far
+        # Robot-days the next unit of each kind will take, kept as units open (read by the
+        # planner and the job starts every day, changed only by :meth:`open`).
+        self.next = dict(self.first)
 
     def next_days(self, kind: str) -> float:
         """Robot-days the next unit of ``kind`` will take (its count so far plus one)."""
-        if not self.on:
-            return self.first[kind]
-        return self.first[kind] * (self.built[kind] + 1) ** self.exponent
+        return self.next[kind]
 
-    def open(self, kind: str, count: int) -> np.ndarray:
-        """Robot-days for the next ``count`` units of ``kind``; they count as built from now."""
+    def open(self, kind: str, count: int) -> list[float]:
+        """Robot-days for the next ``count`` units of ``kind``; they count as built from now.
+
+        A list: the jobs a day opens go into the job table in one conversion, and most days
+        open one or two units of a kind (:func:`lunarcity.stages.jobs.start_jobs`).
+        """
         n0 = self.built[kind]
         self.built[kind] = n0 + count
         if not self.on:
-            return np.full(count, self.first[kind])
+            return [self.first[kind]] * count
+        self.next[kind] = self.first[kind] * (n0 + count + 1) ** self.exponent
         n = np.arange(n0 + 1, n0 + count + 1, dtype=np.float64)
-        return self.first[kind] * n**self.exponent
+        return (self.first[kind] * n**self.exponent).tolist()
 
     def mix_factor(self, shares: dict[str, float], mass_kg: dict[str, float]) -> float:
         """Assembly labour per kg of today's mix, next units over first units (1.0 if off).
