@@ -523,12 +523,18 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         jobs["labour_left"][:] -= rate
         done = np.flatnonzero(jobs["labour_left"] <= FLOAT_NOISE)
     else:
-        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first).
+        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first): the
+        # jobs whose running total of labour (np.cumsum's sequential sums) fits today's, found
+        # by a walk in plain floats that stops at the first job left open (the first of a few).
         left = jobs["labour_left"]
-        cum = np.cumsum(left)
-        finished = int(np.searchsorted(cum, assembly + FLOAT_NOISE, side="right"))
-        if finished < jobs.n:
-            left[finished] -= max(0.0, assembly - (cum[finished] - left[finished]))
+        want, cum, finished = assembly + FLOAT_NOISE, 0.0, 0
+        for labour in left.tolist():
+            total = cum + labour
+            if total > want:  # the job left open: worked for what its elders left of today
+                left[finished] = labour - max(0.0, assembly - (total - labour))
+                break
+            cum = total
+            finished += 1
         left[:finished] = 0.0
         done = np.arange(finished)
     if not len(done):

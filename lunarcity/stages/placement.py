@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from enum import IntEnum
+from heapq import heapify, heappop
 
 import numpy as np
 
@@ -232,9 +233,14 @@ class Placement:
         if freed and need > 0:
             # In order until the need is met: a cell left without room leaves the set (a
             # scrapping puts it back); one not reached stays, and holds no place before the
-            # pointer that a later claim would not find first anyway.
-            for r in sorted(freed):
-                c = int(order[r])
+            # pointer that a later claim would not find first anyway. A heap gives the ranks in
+            # order, as sorted() would, for the few read: in a 30-year run the set holds
+            # hundreds of cells, and a claim reads the first few.
+            ranks = list(freed)
+            heapify(ranks)
+            while ranks:
+                r = heappop(ranks)
+                c = order.item(r)
                 room = floor((cap - used[c]) / area + noise)
                 if room > 0:
                     need -= _fill(used, c, room if room < need else need, area, out)
