@@ -249,27 +249,24 @@ class Placement:
                     freed.discard(r)
                 if not need:
                     break
-        # The first cells from the pointer one at a time: the pointer stands at or just before
-        # a cell with room (where the last claim stopped), so most claims are met within a few
-        # cells, below the cost of one numpy window; the windows cross the longer runs of full
-        # cells beyond. Either way the places are the first with room in order.
-        item, stop, first = order.item, min(ptr + WALK_CELLS, len(order)), -1
-        r = ptr
-        while need > 0 and r < stop:
-            c = item(r)
+        size = need + 64
+        # The first window's first cells one at a time: the pointer stands at or just before a
+        # cell with room (where the last claim stopped), so most claims are met within a few
+        # cells, below the cost of a numpy window; numpy reads the rest of the window (from
+        # ``lo``). The pointer moves as whole windows move it: the sunny search keeps no freed
+        # set, so later claims depend on where it stands.
+        lo, first, item, stop = ptr, -1, order.item, min(ptr + WALK_CELLS, len(order))
+        while need > 0 and lo < stop:
+            c = item(lo)
             room = floor((cap - used[c]) / area + noise)
             if room > 0:
                 need -= _fill(used, c, room if room < need else need, area, out)
-                if first < 0:
-                    first = r
-            r += 1
-        if need:  # every cell walked is full now
-            ptr = r
-        elif first >= 0:  # met here: the full cells before the first with room stay behind
+                first = lo if first < 0 else first
+            lo += 1
+        if not need and first >= 0:  # met by the walk
             ptr = first
-        size = need + 64
         while need > 0 and ptr < len(order):
-            window = order[ptr : ptr + size]
+            window = order[lo : ptr + size]
             # floor(x) > 0 exactly when x >= 1: the cells with room for one more place.
             hits = np.flatnonzero((cap - layer[window]) / area + noise >= 1.0)
             for c in window[hits].tolist():
@@ -278,14 +275,15 @@ class Placement:
                 if not need:
                     break
             if need > 0:
-                ptr += len(window)
+                ptr = lo = min(ptr + size, len(order))
+                first = -1
                 # Units placed near their builders can fill a long run of cells ahead of the
                 # pointer: windows that double cross it in a few steps (the places taken are
                 # the first with room in order, whatever the windows).
                 size *= 2
             else:
                 # The full cells before the first with room need not be read again.
-                ptr += int(hits[0])
+                ptr = first if first >= 0 else lo + int(hits[0])
         if need > 0:
             last = int(order[-1])
             out.extend([last] * need)
