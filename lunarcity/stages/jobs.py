@@ -523,9 +523,8 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         jobs["labour_left"][:] -= rate
         done = np.flatnonzero(jobs["labour_left"] <= FLOAT_NOISE)
     else:
-        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first): the
-        # jobs whose running total of labour (np.cumsum's sequential sums) fits today's, found
-        # by a walk in plain floats that stops at the first job left open (the first of a few).
+        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first): those
+        # whose running total (np.cumsum's sums) fits today's labour, walked in plain floats.
         left = jobs["labour_left"]
         want, cum, finished = assembly + FLOAT_NOISE, 0.0, 0
         for labour in left.tolist():
@@ -533,8 +532,7 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
             if total > want:  # the job left open: worked for what its elders left of today
                 left[finished] = labour - max(0.0, assembly - (total - labour))
                 break
-            cum = total
-            finished += 1
+            cum, finished = total, finished + 1
         left[:finished] = 0.0
         done = np.arange(finished)
     if not len(done):
@@ -556,23 +554,16 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     order = kinds.argsort(kind="stable")  # the method: np.argsort's wrapper costs as much
     by_kind = rows[order]
     job_x, job_y, job_mass = jobs["x"][by_kind], jobs["y"][by_kind], jobs["mass"][by_kind]
-    job_builder, job_gen, job_imported = (
-        jobs["builder"][by_kind],
-        jobs["gen"][by_kind],
-        jobs["imported_kg"][by_kind],
-    )
+    job_builder, job_gen = jobs["builder"][by_kind], jobs["gen"][by_kind]
+    job_imported = jobs["imported_kg"][by_kind]
     codes = kinds[order].tolist()
-    total = len(codes)
-    # Every birth is at full health: one column of ones for the day, a kind's a view of it.
-    ones = np.ones(total, dtype=np.float32)
+    start, total = 0, len(codes)
+    ones = np.ones(total, dtype=np.float32)  # every birth at full health (a kind's: a view)
     # Read once for every kind's run (attribute lookups cost more than a day's few kinds'
-    # work between them).
+    # work between them); np.add.reduce is ndarray.sum's reduction without its wrapper.
     names, units, index, specs = city.kind_names, city.catalog.units, city.index, city.specs
     generations, sat_kind, day = city.generations.kinds, city.sat_kind, city.day
-    place, add, put = city.placement.place, city.fleet.add, city.stocks.put
-    # ndarray.sum's reduction without its Python wrapper (the same sums, a few values each).
-    total_of = np.add.reduce
-    start = 0
+    place, add, put, total_of = city.placement.place, city.fleet.add, city.stocks.put, np.add.reduce
     while start < total:  # each kind's run of rows, kinds in increasing code
         code = codes[start]
         end = start + 1
@@ -596,9 +587,8 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
         # Only rail can find no room; every other birth keeps all its rows (views, no copies).
         room = slots != Slot.NO_ROOM if spec.role == "rail" else None
         n_room = n if room is None else int(np.count_nonzero(room))
-        keep = sel
+        keep = sel if n_room == n else np.flatnonzero(room) + sel.start
         if n_room < n:
-            keep = np.flatnonzero(room) + sel.start
             xs, ys, left, slots = xs[room], ys[room], slots == Slot.NO_ROOM, slots[room]
         add(
             kind,
