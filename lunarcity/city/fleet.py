@@ -243,6 +243,7 @@ class Fleet:
         ids = mesa_compat.reserve_ids(self.model, n)
         self._unmade.append((kind, ids))
         table = self.tables[kind]
+        first = table.n
         rows = table.append(
             ids,
             x=xs,
@@ -257,10 +258,12 @@ class Fleet:
             gen=gen,
             mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
         )
-        # The new rows are the table's last (a slice reads them without a copy).
-        self._mass_sum[kind] += float(table["mass_kg"][table.n - n :].sum())
+        # The new rows are the table's last (a slice reads them without a copy); np.add.reduce
+        # is the reduction ndarray.sum calls, without its Python wrapper.
+        self._mass_sum[kind] += float(np.add.reduce(table["mass_kg"][first:]))
+        # The float32 health itself is the change (_account sums it in float64, exactly).
         health = np.asarray(health, dtype=np.float32)
-        self._account(kind, rows, health.astype(np.float64), int(np.count_nonzero(health)))
+        self._account(kind, rows, health, int(np.count_nonzero(health)))
         self._track(kind, xs, ys, +1.0)
         return ids
 
@@ -297,7 +300,7 @@ class Fleet:
             if kind in kinds:
                 if cells is None:  # the same cells for every tracker: converted once
                     cells = (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64))
-                acc[0] += sign * float(grid[cells].sum())
+                acc[0] += sign * float(np.add.reduce(grid[cells]))  # ndarray.sum's reduction
                 acc[1] += int(sign) * len(xs)
 
     def _keep(self, ids: np.ndarray, agents: list[Unit]) -> None:

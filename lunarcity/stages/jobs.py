@@ -527,12 +527,16 @@ def progress_jobs(city: LunarCity, assembly: float, robot_served: float) -> Comp
         jobs["labour_left"][:] -= rate
         done = np.flatnonzero(jobs["labour_left"] <= FLOAT_NOISE)
     else:
-        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first).
+        # Pooled crews finish the oldest jobs first (the table keeps jobs oldest first): those
+        # whose running total (np.cumsum's sums) fits today's labour, walked in plain floats.
         left = jobs["labour_left"]
-        cum = np.cumsum(left)
-        finished = int(np.searchsorted(cum, assembly + FLOAT_NOISE, side="right"))
-        if finished < jobs.n:
-            left[finished] -= max(0.0, assembly - (cum[finished] - left[finished]))
+        want, cum, finished = assembly + FLOAT_NOISE, 0.0, 0
+        for labour in left.tolist():
+            total = cum + labour
+            if total > want:  # the job left open: worked for what its elders left of today
+                left[finished] = labour - max(0.0, assembly - (total - labour))
+                break
+            cum, finished = total, finished + 1
         left[:finished] = 0.0
         done = np.arange(finished)
     if not len(done):
@@ -551,21 +555,19 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     kinds = jobs["kind"][rows]
     # The finished jobs' columns, read once with each kind's rows together (a stable sort
     # keeps each kind's jobs in order), so a kind's rows are a slice: views, not copies.
-    order = np.argsort(kinds, kind="stable")
+    order = kinds.argsort(kind="stable")  # the method: np.argsort's wrapper costs as much
     by_kind = rows[order]
     job_x, job_y, job_mass = jobs["x"][by_kind], jobs["y"][by_kind], jobs["mass"][by_kind]
-    job_builder, job_gen, job_imported = (
-        jobs["builder"][by_kind],
-        jobs["gen"][by_kind],
-        jobs["imported_kg"][by_kind],
-    )
+    job_builder, job_gen = jobs["builder"][by_kind], jobs["gen"][by_kind]
+    job_imported = jobs["imported_kg"][by_kind]
     codes = kinds[order].tolist()
+    start, total = 0, len(codes)
+    ones = np.ones(total, dtype=np.float32)  # every birth at full health (a kind's: a view)
     # Read once for every kind's run (attribute lookups cost more than a day's few kinds'
-    # work between them).
+    # work between them); np.add.reduce is ndarray.sum's reduction without its wrapper.
     names, units, index, specs = city.kind_names, city.catalog.units, city.index, city.specs
     generations, sat_kind, day = city.generations.kinds, city.sat_kind, city.day
-    place, add = city.placement.place, city.fleet.add
-    start, total = 0, len(codes)
+    place, add, put, total_of = city.placement.place, city.fleet.add, city.stocks.put, np.add.reduce
     while start < total:  # each kind's run of rows, kinds in increasing code
         code = codes[start]
         end = start + 1
@@ -578,37 +580,34 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
         mass = units[kind].mass_kg
         # Units of a generation have their own masses (lunarcity/stages/generations.py).
         generational = kind in generations
-        built_kg = float(job_mass[sel].sum()) if generational else n * mass
-        imported_kg = float(imported.sum())
+        built_kg = float(total_of(job_mass[sel])) if generational else n * mass
+        imported_kg = float(total_of(imported))
         hardware.append((built_kg, imported_kg, kind != sat_kind))
         if kind == sat_kind:
-            city.stocks.put(index.get(kind), n * mass, imported_kg)
+            put(index.get(kind), n * mass, imported_kg)
             continue
         spec = specs[kind]  # city.unit_spec's figures
         xs, ys, slots = place(spec, job_x[sel], job_y[sel])
-        # Only rail can find no room; every other birth keeps all its rows (no copies).
+        # Only rail can find no room; every other birth keeps all its rows (views, no copies).
         room = slots != Slot.NO_ROOM if spec.role == "rail" else None
         n_room = n if room is None else int(np.count_nonzero(room))
         keep = sel if n_room == n else np.flatnonzero(room) + sel.start
-        placed = slice(None) if n_room == n else room
+        if n_room < n:
+            xs, ys, left, slots = xs[room], ys[room], slots == Slot.NO_ROOM, slots[room]
         add(
             kind,
-            xs[placed],
-            ys[placed],
+            xs,
+            ys,
             day,
             job_builder[keep],
             job_imported[keep],
-            np.ones(n_room, dtype=np.float32),
-            slots[placed],
+            ones[:n_room],
+            slots,
             mass_kg=job_mass[keep] if generational else None,
             gen=job_gen[keep],
         )
         if n_room < n:  # rail segments with no slot left wait as parts in stock
-            city.stocks.put(
-                index.get(kind),
-                (n - n_room) * mass,
-                float(imported[np.flatnonzero(slots == Slot.NO_ROOM)].sum()),
-            )
+            put(index.get(kind), (n - n_room) * mass, float(total_of(imported[left])))
     if city.params.planner.crew == "own_copy":
         robots = city.fleet.tables[city.robot_kind]
         rows_b = robots.rows_of(jobs["builder"][rows])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from enum import IntEnum
+from heapq import heapify, heappop
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world.catalog import UnitSpec
 
 PLACE_TRIES = 2  # random tries near the builder before the nearest free cell to the centre
+WALK_CELLS = 8  # cells a claim reads one at a time from its pointer before numpy's windows
 
 
 class Slot(IntEnum):
@@ -107,10 +109,8 @@ class Placement:
         area = spec.footprint_m2
         if spec.role == "power" and spec.generation == "solar":
             return self._sunniest(n, area)
-        xs = bx.astype(np.int64)
-        ys = by.astype(np.int64)
         if area <= 0:
-            return xs, ys, slots
+            return bx.astype(np.int64), by.astype(np.int64), slots
         # A random cell near the builder (a normal spread that widens on each try), taken if
         # it has room. The tries are drawn and kept on the map for all units at once; whether
         # each has room depends on the units placed before it, so that check is a plain loop
@@ -119,24 +119,25 @@ class Placement:
         used = memoryview(site.used_m2.reshape(-1))
         cap, width = site.cell_area_m2, site.width
         x_max, y_max = width - 1, site.height - 1
-        bx0, by0 = xs.tolist(), ys.tolist()
+        bx0, by0 = bx.tolist(), by.tolist()  # plain ints (the builders' int16 cells)
         px, py = bx0.copy(), by0.copy()
         rest = list(range(n))
         sd = 2.0
         for _ in range(PLACE_TRIES):
             # rng.normal(0, sd) draws loc + sd * z from the same stream of z as
             # standard_normal, so sd * z rounds to the same cells (0 + x is x, but for -0.0
-            # which rounds to 0 too), at a third less than normal's argument checks.
-            d = self.rng.standard_normal((2, len(rest)))
-            d *= sd
-            dx, dy = np.rint(d, out=d).astype(np.int64).tolist()
+            # which rounds to 0 too), at a third less than normal's argument checks. The
+            # product and the rounding are worked per unit in plain floats: the same IEEE
+            # product, and round() rounds half to even as np.rint does, for a day's few units
+            # under the cost of three numpy calls.
+            dx, dy = self.rng.standard_normal((2, len(rest))).tolist()
             left = []
             # Clipped to the site in plain ints, by comparisons: np.clip costs more than a
             # day's few units, and min() and max() calls several times the comparisons.
-            for j, ddx, ddy in zip(rest, dx, dy, strict=True):
-                x = bx0[j] + ddx
+            for j, zx, zy in zip(rest, dx, dy, strict=True):
+                x = bx0[j] + round(zx * sd)
                 x = 0 if x < 0 else x_max if x > x_max else x
-                y = by0[j] + ddy
+                y = by0[j] + round(zy * sd)
                 y = 0 if y < 0 else y_max if y > y_max else y
                 cell = y * width + x
                 after = used[cell] + area
@@ -190,12 +191,20 @@ class Placement:
         claimed, self._sunny_ptr = self._claim_in_order(
             self.sunny_order, self._sunny_ptr, set(), n, area
         )
-        cells = np.array(claimed, dtype=np.int64)
-        ranks = self.sunny_rank[cells]
-        if len(ranks):
-            self.sunny_used = max(self.sunny_used, int(ranks.max()) + 1)
-        ys, xs = np.divmod(cells, self.site.width)
-        return xs, ys, ranks
+        # A claim is a few cells: their ranks and places in plain ints, three arrays built.
+        rank_of, width = self.sunny_rank.item, self.site.width
+        ranks = [rank_of(c) for c in claimed]
+        if ranks:
+            top = max(ranks) + 1
+            if top > self.sunny_used:
+                self.sunny_used = top
+        xs = [c % width for c in claimed]
+        ys = [c // width for c in claimed]
+        return (
+            np.array(xs, dtype=np.int64),
+            np.array(ys, dtype=np.int64),
+            np.array(ranks, dtype=np.int64),
+        )
 
     def _claim_in_order(
         self, order: np.ndarray, ptr: int, freed: set[int], n: int, area: float
@@ -224,9 +233,14 @@ class Placement:
         if freed and need > 0:
             # In order until the need is met: a cell left without room leaves the set (a
             # scrapping puts it back); one not reached stays, and holds no place before the
-            # pointer that a later claim would not find first anyway.
-            for r in sorted(freed):
-                c = int(order[r])
+            # pointer that a later claim would not find first anyway. A heap gives the ranks in
+            # order, as sorted() would, for the few read: in a 30-year run the set holds
+            # hundreds of cells, and a claim reads the first few.
+            ranks = list(freed)
+            heapify(ranks)
+            while ranks:
+                r = heappop(ranks)
+                c = order.item(r)
                 room = floor((cap - used[c]) / area + noise)
                 if room > 0:
                     need -= _fill(used, c, room if room < need else need, area, out)
@@ -236,8 +250,23 @@ class Placement:
                 if not need:
                     break
         size = need + 64
+        # The first window's first cells one at a time: the pointer stands at or just before a
+        # cell with room (where the last claim stopped), so most claims are met within a few
+        # cells, below the cost of a numpy window; numpy reads the rest of the window (from
+        # ``lo``). The pointer moves as whole windows move it: the sunny search keeps no freed
+        # set, so later claims depend on where it stands.
+        lo, first, item, stop = ptr, -1, order.item, min(ptr + WALK_CELLS, len(order))
+        while need > 0 and lo < stop:
+            c = item(lo)
+            room = floor((cap - used[c]) / area + noise)
+            if room > 0:
+                need -= _fill(used, c, room if room < need else need, area, out)
+                first = lo if first < 0 else first
+            lo += 1
+        if not need and first >= 0:  # met by the walk
+            ptr = first
         while need > 0 and ptr < len(order):
-            window = order[ptr : ptr + size]
+            window = order[lo : ptr + size]
             # floor(x) > 0 exactly when x >= 1: the cells with room for one more place.
             hits = np.flatnonzero((cap - layer[window]) / area + noise >= 1.0)
             for c in window[hits].tolist():
@@ -246,14 +275,15 @@ class Placement:
                 if not need:
                     break
             if need > 0:
-                ptr += len(window)
+                ptr = lo = min(ptr + size, len(order))
+                first = -1
                 # Units placed near their builders can fill a long run of cells ahead of the
                 # pointer: windows that double cross it in a few steps (the places taken are
                 # the first with room in order, whatever the windows).
                 size *= 2
             else:
                 # The full cells before the first with room need not be read again.
-                ptr += int(hits[0])
+                ptr = first if first >= 0 else lo + int(hits[0])
         if need > 0:
             last = int(order[-1])
             out.extend([last] * need)
