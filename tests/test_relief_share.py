@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lunarcity.stages.jobs import JobBook, relief_first, settle_relief
+from lunarcity.stages.jobs import JobBook
+from lunarcity.stages.relief import relief_first, settle_relief
 
 # A small state: a solar plant (1,300 kg, 800 kg of solar cells) relieves power, a satellite
 # (1,977 kg, 563 kg of cells) is the output; the planner gives them 0.1 and 0.5 of build mass.

@@ -4,8 +4,8 @@ Starting (:func:`start_jobs`): each buildable kind banks fractional starts in pr
 share of today's mix (by labour, :attr:`JobBook.carry`), and a whole start opens a job once its
 parts are taken from stock. Growth kinds go first, the one furthest behind its share of the
 installed base first. Before them, the kind that relieves yesterday's bottleneck and output
-(satellites, rail) share scarce parts by the planner's shares (:func:`relief_first`): the one
-owed more of its share of the parts that were short goes first. Parts are held back
+(satellites, rail) share scarce parts by the planner's shares (:mod:`lunarcity.stages.relief`):
+the one owed more of its share of the parts that were short goes first. Parts are held back
 for the relief kind, and for the growth kind furthest behind its share, when they cannot start.
 With pooled crews the open work is kept at ``BACKLOG_DAYS`` of today's assembly labour; with
 ``crew: own_copy`` every idle robot starts one copy.
@@ -27,6 +27,7 @@ from lunarcity.city.tables import Table
 from lunarcity.constants import FLOAT_NOISE
 from lunarcity.stages.generations import EARTH_MADE
 from lunarcity.stages.placement import Slot
+from lunarcity.stages.relief import relief_first, settle_scarce
 from lunarcity.stages.renewal import renewals
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class JobBook:
         # Whether a replacement owed on the last day of starts waited for its parts.
         self.renew_waiting = False
         # Per relief kind: kg of build mass it is owed against output on days parts were
-        # scarce (negative: output is owed); see :func:`relief_first`.
+        # scarce (negative: output is owed); see :mod:`lunarcity.stages.relief`.
         self.relief_owed = dict.fromkeys(kind_names, 0.0)
 
     @property
@@ -340,7 +341,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                     gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
                 open_work += unit_days[k]
     if relief is not None and short_kinds.intersection([relief, *outputs]):
-        _settle_scarce(city, relief, outputs, shares, scarce, starts)
+        settle_scarce(city, relief, outputs, shares, scarce, starts)
     if starts:
         draft.commit()
         _open(city, starts, idle)
@@ -350,94 +351,6 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         opened=tuple([(s[0], s[1]) for s in starts]),
         shortfalls=tuple(shortfalls),
     )
-
-
-def relief_first(book: JobBook, relief: str | None, outputs: list[str]) -> bool:
-    """Whether the relief kind starts before output today.
-
-    Both need some of the same parts (a solar plant and a satellite both take solar cells and
-    electronics), and whichever starts first takes what the other would have used. Either kind
-    first every day starves the other once parts bind every day: the relief first built no
-    satellite after year 10 of the default city (power bound every day), output first no solar
-    plant after year 5. So the one owed more of its share of the parts that were short goes
-    first (:func:`settle_relief`). On a tie (a relief kind that has not yet competed) output
-    goes first: its share is what the plan produces for, and the relief kind still goes before
-    the growth kinds and holds its parts when it cannot start.
-
-    Args:
-        book: The job book (its ``relief_owed`` is read).
-        relief: The kind that relieves yesterday's bottleneck (None: none can be built).
-        outputs: The output kinds in today's mix.
-    """
-    return relief is None or not outputs or book.relief_owed[relief] > 0.0
-
-
-def settle_relief(
-    book: JobBook,
-    relief: str,
-    claims: dict[str, float],
-    taken: dict[str, float],
-) -> None:
-    """Credit the relief kind and output with their shares of the scarce parts taken today.
-
-    The planner's mass shares say how much of each kind to build, and so how much of the
-    parts that were short each asks for (``claims``). The kg of those parts the relief kind
-    and output took today are split in proportion to the claims, and what the relief kind
-    took less than its part is owed to it (its balance; output's is the negative). The one
-    owed goes first next time (:func:`relief_first`), so over scarce days each gets its share
-    of the parts both need, and neither starves the other. Counting only the parts that were
-    short keeps a 50 t rail segment, mostly magnets and structure in ample stock, from
-    counting as 50 t taken from a solar plant.
-
-    Args:
-        book: The job book (``relief_owed`` is updated).
-        relief: Today's relief kind.
-        claims: kg of the short parts per kg of build mass the plan asks of each of the relief
-            kind and the output kinds (mass share times the parts in one kg of the kind).
-        taken: kg of the short parts each of them took today.
-    """
-    total_claim = math.fsum(claims.values())
-    if total_claim <= 0.0:
-        return
-    book.relief_owed[relief] += (
-        claims[relief] / total_claim * math.fsum(taken.values()) - taken[relief]
-    )
-
-
-def _settle_scarce(
-    city: LunarCity,
-    relief: str,
-    outputs: list[str],
-    shares: dict[str, float],
-    scarce: set[int],
-    starts: list[tuple[str, int, float, int, float]],
-) -> None:
-    """Work out today's claims and takes of the short parts and settle them (:func:`settle_relief`).
-
-    Args:
-        city: The city (bills of materials, unit masses, job book).
-        relief: Today's relief kind.
-        outputs: The output kinds in today's mix.
-        shares: Today's mass shares by kind.
-        scarce: Node indices of the items that held a start back today.
-        starts: Today's starts: (kind, how many, imported kg, generation, mass factor).
-    """
-    units = city.catalog.units
-    pair = [relief, *outputs]
-    if not any(s[0] in pair for s in starts):
-        return  # none took any short part: the balance would move by exactly zero
-    # kg of the short parts in one unit of each kind (first generation's bill).
-    per_unit: dict[str, float] = {}
-    claims: dict[str, float] = {}
-    taken: dict[str, float] = {}
-    for k in pair:
-        per_unit[k] = kg = math.fsum([q for i, q in city.bom[k] if i in scarce])
-        claims[k] = shares[k] / units[k].mass_kg * kg
-        taken[k] = 0.0
-    for k, n_ok, _, _, factor in starts:
-        if k in taken:  # a heavier generation's bill is scaled by its mass factor
-            taken[k] += n_ok * factor * per_unit[k]
-    settle_relief(city.jobs, relief, claims, taken)
 
 
 def _open(
