@@ -127,7 +127,6 @@ class Recorder:
         self.parts = dict(target.parts)
         self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
         self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
-        self._metrics = sorted({p.metric for p in self.parts.values()})
         self._bind_columns()
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
@@ -317,7 +316,7 @@ class Recorder:
 
     def _check_target(self, d: int) -> None:
         """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
-        self.target.update(self.model.day, {m: float(col[d]) for m, col in self._metric_columns})
+        self.target.update(self.model.day, [float(col[d]) for col in self._metric_columns])
 
     @property
     def target_met(self) -> bool:
@@ -346,7 +345,7 @@ class Recorder:
         self._launches = self.i["launches"]
         self._closure = self.f["closure"]
         self._mass_t = self.f["industrial_mass_t"]
-        self._metric_columns = [(m, self._column(m)) for m in self._metrics]
+        self._metric_columns = [self._column(m) for m in self.target.metrics]
 
     def __getstate__(self) -> dict[str, Any]:
         """The recorder without its column views, which it names again when restored.
