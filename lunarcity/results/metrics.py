@@ -105,19 +105,21 @@ class Recorder:
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
         self._kind_codes = np.array([model.kind_code[k] for k in self.kinds], dtype=np.intp)
+        # The kinds that generate, with their capacity (kW): the others add nothing to power.
         self._power_kw = [
-            model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
-            for k in self.kinds
+            (j, float(model.unit_spec(k).generation_kw))
+            for j, k in enumerate(self.kinds)
+            if model.unit_spec(k).role == "power"
         ]
-        # Fixed for the run: per-kind figures as arrays.
+        # Fixed for the run: per-kind masses as an array.
         self._mass_arr = np.array(self._mass_kg, dtype=float)
-        self._power_arr = np.array(self._power_kw, dtype=float)
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
         self._bottleneck_code = {name: j for j, name in enumerate(self.bottleneck_names)}
-        self.hw_added = np.zeros(n)
-        self.hw_imported = np.zeros(n)
+        # Hardware added (row 0) and the imported kg inside it (row 1) by day: the trailing
+        # year of both summed in one reduction, each row as its own pairwise sum.
+        self.hw = np.zeros((2, n))
         self._today_added = 0.0
         self._today_imported = 0.0
         self._year_launches = 0
@@ -180,29 +182,32 @@ class Recorder:
         self._hardware(today, seed)
         d = self.n
         counts = [t.n for t in self._tables]
-        counts_arr = np.array(counts)
-        self.by_kind[d] = counts_arr
+        by_kind = self.by_kind
+        by_kind[d] = counts
+        counts_arr = by_kind[d]
         units_kg = self._units_kg(counts_arr)
         # Per-kind products are the same doubles whether numpy or Python multiplies them, and
         # math.fsum rounds their exact sum, whatever its order.
         in_service_kg = math.fsum(units_kg.tolist())
-        hw_added = self.hw_added
-        hw_imported = self.hw_imported
-        hw_added[d] = self._today_added
-        hw_imported[d] = self._today_imported
+        hw = self.hw
+        hw[0, d] = self._today_added
+        hw[1, d] = self._today_imported
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
-        # np.add.reduce is what ndarray.sum calls (the same pairwise sum), without its wrapper.
-        added = float(np.add.reduce(hw_added[lo : d + 1]))
+        # np.add.reduce is what ndarray.sum calls (the same pairwise sum, row by row), without
+        # its wrapper.
+        added, imported = np.add.reduce(hw[:, lo : d + 1], 1).tolist()
         # Launches in the trailing year, counted as the window slides (whole numbers: exact).
         launches = today.launches.launched if today is not None else 0
         self._year_launches += launches
         if lo > 0:
             self._year_launches -= int(self._launches[lo - 1])
         if added > 0:
-            closure = 1.0 - float(np.add.reduce(hw_imported[lo : d + 1])) / added
+            closure = 1.0 - imported / added
+        elif d:
+            closure = self._closure[d - 1]
         else:
-            closure = self._closure[d - 1] if d else 0.0
+            closure = 0.0
         stock_kg = stocks.stock
         stock = float(np.add.reduce(stock_kg))
         jobs = m.jobs
@@ -236,7 +241,8 @@ class Recorder:
         # In FLOAT_COLUMNS order (a day's row is one assignment).
         self.rows_f[d] = (
             mass_t,
-            math.fsum((counts_arr * self._power_arr).tolist()) / KW_PER_MW,
+            # Each product the double numpy's would be; math.fsum rounds their exact sum.
+            math.fsum([counts[j] * kw for j, kw in self._power_kw]) / KW_PER_MW,
             generated,
             demand,
             served,
