@@ -157,10 +157,10 @@ class ElementLedger:
         gap = self.held(stock, wip_by_kind, units_by_kind)
         inflow = self.inflow
         # |in - held| in place; the ufuncs' reductions are what ndarray.max and ndarray.sum
-        # call, without their Python wrappers.
+        # call, without their Python wrappers; the quotient of the two doubles as Python floats.
         np.subtract(inflow, gap, out=gap)
         np.abs(gap, out=gap)
-        return float(np.maximum.reduce(gap) / max(np.add.reduce(inflow), 1.0))
+        return float(np.maximum.reduce(gap)) / max(float(np.add.reduce(inflow)), 1.0)
 
 
 def _materials(catalog: Catalog, item: str) -> dict[str, float]:

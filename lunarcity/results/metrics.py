@@ -82,7 +82,7 @@ INT_COLUMNS = [
 
 
 #: The recorder's attributes that are views of its row arrays (rebuilt, not pickled).
-_COLUMN_VIEWS = ("f", "i", "_columns", "_launches", "_closure", "_mass_t", "_metric_columns")
+_COLUMN_VIEWS = ("f", "i", "_columns", "_launches", "_closure", "_mass_t")
 
 
 class Recorder:
@@ -130,6 +130,11 @@ class Recorder:
         self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
         self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
         self._bind_columns()
+        for metric in self.target.metrics:
+            self._column(metric)  # an unknown metric is refused here, naming the known ones
+        # Where each target metric sits in a day's row: the float columns, then the integer ones.
+        place = {c: j for j, c in enumerate([*FLOAT_COLUMNS, *INT_COLUMNS])}
+        self._metric_at = [place[m] for m in self.target.metrics]
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -190,8 +195,7 @@ class Recorder:
         # math.fsum rounds their exact sum, whatever its order.
         in_service_kg = math.fsum(units_kg.tolist())
         hw = self.hw
-        hw[0, d] = self._today_added
-        hw[1, d] = self._today_imported
+        hw[:, d] = (self._today_added, self._today_imported)
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
         # np.add.reduce is what ndarray.sum calls (the same pairwise sum, row by row), without
@@ -239,7 +243,7 @@ class Recorder:
             labour_days = assembly_days = generated = demand = served = unserved = 0.0
             curtailed = losses = energy_error = stored = 0.0
         # In FLOAT_COLUMNS order (a day's row is one assignment).
-        self.rows_f[d] = (
+        row_f = (
             mass_t,
             # Each product the double numpy's would be; math.fsum rounds their exact sum.
             math.fsum([counts[j] * kw for j, kw in self._power_kw]) / KW_PER_MW,
@@ -270,13 +274,14 @@ class Recorder:
             energy_error,
             ledger.vented_kg / KG_PER_T,
         )
+        self.rows_f[d] = row_f
         sat_kind = m.sat_kind
         waiting = (
             int(stock_kg[m.index[sat_kind]] // m.catalog.units[sat_kind].mass_kg) if sat_kind else 0
         )
         day = today.day if today is not None else 0
         # In INT_COLUMNS order.
-        self.rows_i[d] = (
+        row_i = (
             day,
             sum(counts),  # integers
             ledger.satellites_launched,
@@ -287,13 +292,14 @@ class Recorder:
             ledger.landers_arrived,
             ledger.landers_lost,
         )
+        self.rows_i[d] = row_i
         name = today.bottleneck.name if today is not None else "none"
         code = self._bottleneck_code.get(name)
         if code is None:
             code = self._bottleneck_code[name] = len(self.bottleneck_names)
             self.bottleneck_names.append(name)
         self.bottleneck[d] = code
-        self._check_target(d)
+        self._check_target(row_f + row_i)
         self._check_earth_only(day)
         self.n = d + 1
 
@@ -320,9 +326,14 @@ class Recorder:
             if when is None and stock[self.model.index[name]] < 1.0:  # under a kilogram left
                 self.ran_out_day[name] = day
 
-    def _check_target(self, d: int) -> None:
-        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
-        self.target.update(self.model.day, [float(col[d]) for col in self._metric_columns])
+    def _check_target(self, row: tuple[Any, ...]) -> None:
+        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py).
+
+        Args:
+            row: Today's row as written, the float columns then the integer ones (each value
+                the one its column holds: the integers are whole, the floats doubles).
+        """
+        self.target.update(self.model.day, [float(row[j]) for j in self._metric_at])
 
     @property
     def target_met(self) -> bool:
@@ -351,7 +362,6 @@ class Recorder:
         self._launches = self.i["launches"]
         self._closure = self.f["closure"]
         self._mass_t = self.f["industrial_mass_t"]
-        self._metric_columns = [self._column(m) for m in self.target.metrics]
 
     def __getstate__(self) -> dict[str, Any]:
         """The recorder without its column views, which it names again when restored.
