@@ -219,6 +219,25 @@ def test_held_gives_the_doubles_of_the_matmul_chain() -> None:
         assert np.array_equal(e.held(stock, wip, units), chain)
 
 
+def test_the_recorders_mass_by_kind_is_count_times_unit_mass_at_its_code() -> None:
+    # Recorder._units_kg takes the mass in service by kind code as one product, counts @ a
+    # matrix holding each kind's unit mass at its code; each entry must be the very double of
+    # count x unit mass (data/units.yaml's mass_kg), and zero at the codes of other kinds
+    # (satellites are not in service).
+    from lunarcity.model import LunarCity
+
+    m = LunarCity("ten_year_city", run__years=0.01)
+    r = m.recorder
+    rng = np.random.default_rng(27)
+    for _ in range(200):
+        counts = rng.integers(0, 10 ** int(rng.integers(1, 7)), len(r.kinds))
+        got = r._units_kg(counts)
+        want = np.zeros(len(m.kind_names))
+        for k, n in zip(r.kinds, counts.tolist(), strict=True):
+            want[m.kind_code[k]] = n * m.catalog.units[k].mass_kg
+        assert np.array_equal(got, want)
+
+
 def test_a_landed_kilogram_enters_all_four_records(stocks: Stocks) -> None:
     # 100 kg of CaCl2 landed: Ca 36.112 %, Cl 63.888 % (data/materials.yaml, 40.078 / 110.984).
     stocks.land(SALT, 100.0)

@@ -111,8 +111,11 @@ class Recorder:
             for j, k in enumerate(self.kinds)
             if model.unit_spec(k).role == "power"
         ]
-        # Fixed for the run: per-kind masses as an array.
-        self._mass_arr = np.array(self._mass_kg, dtype=float)
+        # Fixed for the run: each kind's unit mass at its kind code, one row per kind, so that
+        # counts @ masses is the mass by kind code in one product (each column holds one mass:
+        # the product is count x mass, the double numpy's elementwise product gives).
+        self._mass_at_code = np.zeros((len(self.kinds), len(model.kind_names)))
+        self._mass_at_code[np.arange(len(self.kinds)), self._kind_codes] = self._mass_kg
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
@@ -277,7 +280,9 @@ class Recorder:
         self.rows_f[d] = row_f
         sat_kind = m.sat_kind
         waiting = (
-            int(stock_kg[m.index[sat_kind]] // m.catalog.units[sat_kind].mass_kg) if sat_kind else 0
+            int(float(stock_kg[m.index[sat_kind]]) // m.catalog.units[sat_kind].mass_kg)
+            if sat_kind
+            else 0
         )
         day = today.day if today is not None else 0
         # In INT_COLUMNS order.
@@ -305,12 +310,11 @@ class Recorder:
 
     def _units_kg(self, counts: np.ndarray) -> np.ndarray:
         """Mass in service by unit kind, in the model's kind-code order."""
-        out = np.zeros(len(self.model.kind_names))
         if self.model.generations.on:  # units of a generation have their own masses
+            out = np.zeros(len(self.model.kind_names))
             out[self._kind_codes] = [self.model.fleet.mass_total(k) for k in self.kinds]
             return out
-        out[self._kind_codes] = counts * self._mass_arr
-        return out
+        return np.dot(counts, self._mass_at_code)
 
     def _check_earth_only(self, day: int) -> None:
         """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
