@@ -301,7 +301,8 @@ class LunarCity(mesa.Model):
         demand = {
             "robots": contributions.robot_energy_kwh(),
             "launch": launch_want * self.track.launch_kwh,
-            "fabs": float(production_plan.batches @ self.arrays.r_energy),
+            # np.dot: the same BLAS dot product as ``@``, without matmul's ufunc overhead.
+            "fabs": float(np.dot(production_plan.batches, self.arrays.r_energy)),
         }
         power = supply(self, demand, {"launch": self.params.planner.launch_power_share})
 

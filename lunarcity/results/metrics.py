@@ -82,7 +82,7 @@ INT_COLUMNS = [
 
 
 #: The recorder's attributes that are views of its row arrays (rebuilt, not pickled).
-_COLUMN_VIEWS = ("f", "i", "_columns", "_launches", "_closure", "_mass_t", "_metric_columns")
+_COLUMN_VIEWS = ("f", "i", "_columns", "_launches", "_closure", "_mass_t")
 
 
 class Recorder:
@@ -105,19 +105,24 @@ class Recorder:
         units = model.catalog.units
         self._mass_kg = [units[k].mass_kg for k in self.kinds]
         self._kind_codes = np.array([model.kind_code[k] for k in self.kinds], dtype=np.intp)
+        # The kinds that generate, with their capacity (kW): the others add nothing to power.
         self._power_kw = [
-            model.unit_spec(k).generation_kw if model.unit_spec(k).role == "power" else 0.0
-            for k in self.kinds
+            (j, float(model.unit_spec(k).generation_kw))
+            for j, k in enumerate(self.kinds)
+            if model.unit_spec(k).role == "power"
         ]
-        # Fixed for the run: per-kind figures as arrays.
-        self._mass_arr = np.array(self._mass_kg, dtype=float)
-        self._power_arr = np.array(self._power_kw, dtype=float)
+        # Fixed for the run: each kind's unit mass at its kind code, one row per kind, so that
+        # counts @ masses is the mass by kind code in one product (each column holds one mass:
+        # the product is count x mass, the double numpy's elementwise product gives).
+        self._mass_at_code = np.zeros((len(self.kinds), len(model.kind_names)))
+        self._mass_at_code[np.arange(len(self.kinds)), self._kind_codes] = self._mass_kg
         self.by_kind = np.zeros((n, len(self.kinds)), dtype=np.int64)
         self.bottleneck = np.zeros(n, dtype=np.int32)
         self.bottleneck_names: list[str] = list(BOTTLENECK_BASE)
         self._bottleneck_code = {name: j for j, name in enumerate(self.bottleneck_names)}
-        self.hw_added = np.zeros(n)
-        self.hw_imported = np.zeros(n)
+        # Hardware added (row 0) and the imported kg inside it (row 1) by day: the trailing
+        # year of both summed in one reduction, each row as its own pairwise sum.
+        self.hw = np.zeros((2, n))
         self._today_added = 0.0
         self._today_imported = 0.0
         self._year_launches = 0
@@ -127,8 +132,12 @@ class Recorder:
         self.parts = dict(target.parts)
         self.horizon_day = int(round(target.horizon_years * DAYS_PER_YEAR))
         self.target = TargetTracker(self.parts, self.horizon_day, target.sustain_days)
-        self._metrics = sorted({p.metric for p in self.parts.values()})
         self._bind_columns()
+        for metric in self.target.metrics:
+            self._column(metric)  # an unknown metric is refused here, naming the known ones
+        # Where each target metric sits in a day's row: the float columns, then the integer ones.
+        place = {c: j for j, c in enumerate([*FLOAT_COLUMNS, *INT_COLUMNS])}
+        self._metric_at = [place[m] for m in self.target.metrics]
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -181,29 +190,31 @@ class Recorder:
         self._hardware(today, seed)
         d = self.n
         counts = [t.n for t in self._tables]
-        counts_arr = np.array(counts)
-        self.by_kind[d] = counts_arr
+        by_kind = self.by_kind
+        by_kind[d] = counts
+        counts_arr = by_kind[d]
         units_kg = self._units_kg(counts_arr)
         # Per-kind products are the same doubles whether numpy or Python multiplies them, and
         # math.fsum rounds their exact sum, whatever its order.
         in_service_kg = math.fsum(units_kg.tolist())
-        hw_added = self.hw_added
-        hw_imported = self.hw_imported
-        hw_added[d] = self._today_added
-        hw_imported[d] = self._today_imported
+        hw = self.hw
+        hw[:, d] = (self._today_added, self._today_imported)
         self._today_added = self._today_imported = 0.0
         lo = max(0, d - 364)
-        # np.add.reduce is what ndarray.sum calls (the same pairwise sum), without its wrapper.
-        added = float(np.add.reduce(hw_added[lo : d + 1]))
+        # np.add.reduce is what ndarray.sum calls (the same pairwise sum, row by row), without
+        # its wrapper.
+        added, imported = np.add.reduce(hw[:, lo : d + 1], 1).tolist()
         # Launches in the trailing year, counted as the window slides (whole numbers: exact).
         launches = today.launches.launched if today is not None else 0
         self._year_launches += launches
         if lo > 0:
             self._year_launches -= int(self._launches[lo - 1])
         if added > 0:
-            closure = 1.0 - float(np.add.reduce(hw_imported[lo : d + 1])) / added
+            closure = 1.0 - imported / added
+        elif d:
+            closure = self._closure[d - 1]
         else:
-            closure = self._closure[d - 1] if d else 0.0
+            closure = 0.0
         stock_kg = stocks.stock
         stock = float(np.add.reduce(stock_kg))
         jobs = m.jobs
@@ -235,9 +246,10 @@ class Recorder:
             labour_days = assembly_days = generated = demand = served = unserved = 0.0
             curtailed = losses = energy_error = stored = 0.0
         # In FLOAT_COLUMNS order (a day's row is one assignment).
-        self.rows_f[d] = (
+        row_f = (
             mass_t,
-            math.fsum((counts_arr * self._power_arr).tolist()) / KW_PER_MW,
+            # Each product the double numpy's would be; math.fsum rounds their exact sum.
+            math.fsum([counts[j] * kw for j, kw in self._power_kw]) / KW_PER_MW,
             generated,
             demand,
             served,
@@ -265,13 +277,16 @@ class Recorder:
             energy_error,
             ledger.vented_kg / KG_PER_T,
         )
+        self.rows_f[d] = row_f
         sat_kind = m.sat_kind
         waiting = (
-            int(stock_kg[m.index[sat_kind]] // m.catalog.units[sat_kind].mass_kg) if sat_kind else 0
+            int(float(stock_kg[m.index[sat_kind]]) // m.catalog.units[sat_kind].mass_kg)
+            if sat_kind
+            else 0
         )
         day = today.day if today is not None else 0
         # In INT_COLUMNS order.
-        self.rows_i[d] = (
+        row_i = (
             day,
             sum(counts),  # integers
             ledger.satellites_launched,
@@ -282,24 +297,24 @@ class Recorder:
             ledger.landers_arrived,
             ledger.landers_lost,
         )
+        self.rows_i[d] = row_i
         name = today.bottleneck.name if today is not None else "none"
         code = self._bottleneck_code.get(name)
         if code is None:
             code = self._bottleneck_code[name] = len(self.bottleneck_names)
             self.bottleneck_names.append(name)
         self.bottleneck[d] = code
-        self._check_target(d)
+        self._check_target(row_f + row_i)
         self._check_earth_only(day)
         self.n = d + 1
 
     def _units_kg(self, counts: np.ndarray) -> np.ndarray:
         """Mass in service by unit kind, in the model's kind-code order."""
-        out = np.zeros(len(self.model.kind_names))
         if self.model.generations.on:  # units of a generation have their own masses
+            out = np.zeros(len(self.model.kind_names))
             out[self._kind_codes] = [self.model.fleet.mass_total(k) for k in self.kinds]
             return out
-        out[self._kind_codes] = counts * self._mass_arr
-        return out
+        return np.dot(counts, self._mass_at_code)
 
     def _check_earth_only(self, day: int) -> None:
         """At the stop day, note the Earth-only stocks; after it, the day each runs out."""
@@ -315,9 +330,14 @@ class Recorder:
             if when is None and stock[self.model.index[name]] < 1.0:  # under a kilogram left
                 self.ran_out_day[name] = day
 
-    def _check_target(self, d: int) -> None:
-        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py)."""
-        self.target.update(self.model.day, {m: float(col[d]) for m, col in self._metric_columns})
+    def _check_target(self, row: tuple[Any, ...]) -> None:
+        """Today's values of the target's metrics, to the tracker (lunarcity/results/target.py).
+
+        Args:
+            row: Today's row as written, the float columns then the integer ones (each value
+                the one its column holds: the integers are whole, the floats doubles).
+        """
+        self.target.update(self.model.day, [float(row[j]) for j in self._metric_at])
 
     @property
     def target_met(self) -> bool:
@@ -346,7 +366,6 @@ class Recorder:
         self._launches = self.i["launches"]
         self._closure = self.f["closure"]
         self._mass_t = self.f["industrial_mass_t"]
-        self._metric_columns = [(m, self._column(m)) for m in self._metrics]
 
     def __getstate__(self) -> dict[str, Any]:
         """The recorder without its column views, which it names again when restored.

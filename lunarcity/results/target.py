@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +145,10 @@ class TargetTracker:
         self, parts: Mapping[str, TargetPart], horizon_day: int, sustain_days: int = 1
     ) -> None:
         self.parts = {name: PartStatus(name, part) for name, part in parts.items()}
+        #: The metrics the parts name, in the order :meth:`update` takes their values.
+        self.metrics: tuple[str, ...] = tuple(sorted({p.metric for p in parts.values()}))
+        # Each part with where its metric's value sits in a day's values (no dict a day).
+        self._checks = [(s, self.metrics.index(s.part.metric)) for s in self.parts.values()]
         self.horizon_day = horizon_day
         self.sustain_days = sustain_days
         self.first_day_all: int | None = None
@@ -158,20 +162,20 @@ class TargetTracker:
         """Whether the target was met within the horizon."""
         return self.met_day is not None
 
-    def update(self, day: int, values: Mapping[str, float]) -> None:
-        """Record one day: each part's value (by metric) and whether all hold together.
+    def update(self, day: int, values: Sequence[float]) -> None:
+        """Record one day: each part's value and whether all hold together.
 
         Day 0 (the landing) is never counted: the target is what the city grows into.
 
         Args:
             day: The day.
-            values: The day's value of each metric the parts name.
+            values: The day's value of each metric in :attr:`metrics`, in that order (floats).
         """
-        if day <= 0 or not self.parts:
+        if day <= 0 or not self._checks:
             return
         every = True
-        for status in self.parts.values():
-            value = float(values[status.part.metric])
+        for status, j in self._checks:
+            value = values[j]
             status.value = value
             ok = holds(status.part, value)
             if ok:
@@ -214,9 +218,9 @@ class TargetTracker:
         """A tracker fed a whole daily table (columns by name, with ``day``), row by row."""
         tracker = cls(parts, horizon_day, sustain_days)
         days = list(columns["day"])
-        metrics = {p.metric for p in parts.values()}
+        metrics = tracker.metrics
         for row, day in enumerate(days):
-            tracker.update(int(day), {m: float(columns[m][row]) for m in metrics})
+            tracker.update(int(day), [float(columns[m][row]) for m in metrics])
         return tracker
 
 
