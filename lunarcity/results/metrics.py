@@ -20,7 +20,7 @@ import polars as pl
 from lunarcity.city.mass_ledger import energy_balance_rel_error, mass_balance_rel_error
 from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.results.co_products import co_products
-from lunarcity.results.self_growth import self_growth
+from lunarcity.results.self_growth import StopRecord, self_sufficiency
 from lunarcity.results.target import TargetTracker
 from lunarcity.space.earth_ledger import COLUMNS as LEDGER_COLUMNS
 from lunarcity.space.earth_ledger import earth_ledger, thesis_summary
@@ -555,48 +555,21 @@ class Recorder:
         return float(self.f["industrial_mass_t"][d]) / landed if landed > 0 else None
 
     def _self_sufficiency(self) -> dict[str, Any]:
-        """Does the city keep growing once Earth stops, and once its Earth-only stocks are gone?
-
-        Growth is measured over the run's last year, which must begin after the last Earth-only
-        input ran out (lunarcity/results/self_growth.py): growth that merely finishes work in progress
-        and spends a stockpile is not self-growth.
-        """
-        n = self.n
-        stop = self.stop_day
-        out_days = [d for d in self.ran_out_day.values() if d is not None]
-        first_out = min(out_days) if out_days else None
-        last_out = max(out_days) if out_days else None
-        mass = self.f["industrial_mass_t"]
-        days = self.i["day"][:n]
-        growth = (
-            self_growth(days, mass[:n], last_out if last_out is not None else stop)
-            if stop is not None and stop < n
-            else None
+        """Does the city keep growing once Earth stops (lunarcity/results/self_growth.py)?"""
+        stock, index = self.model.stock, self.model.index
+        return self_sufficiency(
+            self.i["day"][: self.n],
+            self.f["industrial_mass_t"][: self.n],
+            StopRecord(
+                until_years=self.model.params.earth.until_years,
+                stop_day=self.stop_day,
+                ran_out_day=dict(self.ran_out_day),
+                held_at_stop=self.earth_only_at_stop,
+                held_at_end={
+                    k: float(stock[index[k]]) for k, d in self.ran_out_day.items() if d is None
+                },
+            ),
         )
-        stock = self.model.stock
-        index = self.model.index
-        held = {k: float(stock[index[k]]) for k, d in self.ran_out_day.items() if d is None}
-        return {
-            "until_years": self.model.params.earth.until_years,
-            "stop_day": stop,
-            "earth_only_kg_at_stop": self.earth_only_at_stop,
-            "earth_only_kg_at_end": held,
-            "ran_out_day_by_item": dict(self.ran_out_day),
-            "first_ran_out_day": first_out,
-            "last_ran_out_day": last_out,
-            "industrial_mass_t_at_stop": (
-                float(mass[stop]) if stop is not None and stop < n else None
-            ),
-            "industrial_mass_t_at_last_run_out": (
-                float(mass[last_out]) if last_out is not None else None
-            ),
-            "industrial_mass_t_at_end": float(mass[n - 1]),
-            "growth_measured_from_day": growth.measured_from if growth else None,
-            "growth_after_run_out_t_per_year": growth.growth_t_per_year if growth else None,
-            "doubling_time_years_after_run_out": growth.doubling_time_years if growth else None,
-            "kept_growing": growth.kept_growing if growth else None,
-            "growth_stopped_day": growth.stopped_day if growth else None,
-        }
 
     def _chip_cap(self) -> float | None:
         """Satellites a year that chips could equip if every lander carried only chips."""
