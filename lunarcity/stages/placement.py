@@ -81,6 +81,9 @@ class Placement:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cells for new units of ``spec`` built at (bx, by).
 
+        ``bx`` and ``by`` are integer arrays (cells: the job table's int16 columns, a lander's
+        int64 offsets from the centre): the tries near the builder read them as plain ints.
+
         Returns:
             x, y and the slot: the place on the track for rail (:attr:`Slot.NO_ROOM` when no
             slot is left), the cell's sunniest-first rank for solar plants,
