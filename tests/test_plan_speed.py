@@ -1,4 +1,4 @@
-"""What the plan, the recipes and dispatch keep between days gives what working afresh gives.
+"""What the plan and the recipe book keep between days gives what working afresh gives.
 
 The speed work (issue 27) keeps a few things from day to day instead of working them out again:
 the plan's terms for one set of shares, each recipe's few outputs (the batches worked in plain
