@@ -58,8 +58,8 @@ class PlanBasis:
         lot_memo: One unit's bill of each part, the largest over the kinds whose bill sets
             today's floor, by which kinds those are (a handful of masks in a run; read, never
             modified).
-        share_terms: The plan's terms for the last shares planned for (one entry, key 0;
-            see :func:`_share_terms`).
+        share_terms: The plan's terms for the last shares planned for (one entry, key 0: a
+            dict is the one slot this frozen basis can rewrite; see :func:`_share_terms`).
     """
 
     worst_month_lit: float
