@@ -250,7 +250,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             # Its parts ran out earlier today for this generation's bill, and within a day
             # stock only falls and reservations only grow: still none. Unrecorded, the part
             # that is short need not be found (a kind that holds its parts, tried again to
-            # keep labour busy: its bill is reserved again below; the others are not tried).
+            # keep labour busy, has its bill reserved again below; the others take nothing).
             n_ok = 0
         else:
             # The item that allows fewest units (the lower index on a tie), as min() over
@@ -331,8 +331,6 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         for k in due:
             if open_work >= labour or labour_share[k] <= 0:
                 break
-            if k not in holders and dry.get(k) == gens.building:
-                continue  # parts ran out earlier today: take would start none, hold nothing
             n_ok, imported = take(k, 1, record=False)
             if n_ok:
                 carry[k] -= 1.0
