@@ -23,6 +23,7 @@ Tomorrow's planner reads the answer (the policy ``bottleneck_first`` builds what
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +38,17 @@ if TYPE_CHECKING:
 
 #: How far a shortage is followed upstream (the economy's chains are a few steps deep).
 UPSTREAM_STEPS = 8
+
+#: Answers of :func:`_gone_import` kept per city, by (item, which items hold a kilogram).
+#: Nothing else goes into an answer (the economy is fixed for the run), and a stalled city asks
+#: the same few questions day after day: the 30-year default run asks 5,869 times, 28 distinct
+#: (issue 27). Weakly keyed, so a city's answers go with it.
+_GONE_ANSWERS: weakref.WeakKeyDictionary[LunarCity, dict[tuple[str, bytes], str | None]] = (
+    weakref.WeakKeyDictionary()
+)
+#: Answers kept per city at most (the memo is emptied when full: a bound, never reached by the
+#: default run, for a city whose stocks wander through many states).
+GONE_ANSWERS_MAX = 1024
 
 
 @dataclass(frozen=True)
@@ -120,9 +132,19 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
     deep); an item no recipe makes (scrap) cannot be had when none is in stock, regolith always
     can (robots mine it). None unless an Earth-only input is among what blocks every recipe.
     """
+    stock = city.stock
+    # The walk below reads the stocks only through ``stock[i] >= 1.0``: the same mask, the same
+    # answer.
+    key = (item, (stock >= 1.0).tobytes())
+    answers = _GONE_ANSWERS.get(city)
+    if answers is None:
+        answers = _GONE_ANSWERS[city] = {}
+    elif key in answers:
+        return answers[key]
+    if len(answers) >= GONE_ANSWERS_MAX:
+        answers.clear()
     imported, recipes = city.econ.imported, city.econ.recipe_inputs
     regolith = city.arrays.nodes[city.arrays.regolith]
-    stock = city.stock
     index = city.index
     seen: dict[str, str | None] = {}
 
@@ -158,7 +180,8 @@ def _gone_import(city: LunarCity, item: str) -> str | None:
         return found
 
     found = gone(item, 0)
-    return None if found == _BLOCKED else found
+    answer = answers[key] = None if found == _BLOCKED else found
+    return answer
 
 
 #: What :func:`_gone_import` says of an input that cannot be had for another reason than Earth.
