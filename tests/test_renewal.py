@@ -12,7 +12,7 @@ import pytest
 
 from lunarcity.model import LunarCity
 from lunarcity.stages.jobs import start_jobs
-from lunarcity.stages.renewal import ageing_out, horizon_days, starts_owed
+from lunarcity.stages.renewal import ageing_out, horizon_days, renewals, starts_owed
 from lunarcity.world.scenario_overrides import preset_paths
 
 # A robot (data/units.yaml): 2,200 kg assembled at 300 s per kg (AASM80) is 660,000 s =
@@ -206,3 +206,38 @@ def test_born_before_refuses_a_day_after_today() -> None:
     assert m.fleet.born_before("robot", m.day) == 0  # the seed was born today (day 0)
     with pytest.raises(ValueError, match="after today"):
         m.fleet.born_before("robot", m.day + 1)
+
+
+def test_starts_owed_each_day_match_a_scan_of_birth_days() -> None:
+    # Short lives, so the days before the shortest lead (nothing can be due: renewals returns
+    # at once) and the days after it (units due, covered, scrapped) both come in a short run.
+    # A robot of 0.1 years (36.525 days) has a horizon of min(8.49 + 730.5, 36.525 / 2) =
+    # 18.2625 days: lead 18.2625, so days 1-18 owe nothing and day 19 counts the seed's robots.
+    m = LunarCity(
+        "ten_year_city",
+        seed=3,
+        run__years=0.3,
+        units__robot__lifetime_years=0.1,
+        units__solar_plant__lifetime_years=0.15,
+    )
+    kinds = [k for k in m.plan_basis.growth_kinds if m.bom.get(k)]
+    life = m.wear_rates.life_of
+    owing_days = before_lead = 0
+    while m.running:
+        m.step()
+        lead = m.jobs.renew_lead
+        cover = dict(m.jobs.renewing)
+        owed = renewals(m, kinds)  # the morning's count again (it trims the cover only)
+        expected = {}
+        for kind in kinds:
+            t = m.fleet.tables[kind]
+            due = ageing_out(t["born"][: t.n], life[kind], m.day, life[kind] - lead[kind])
+            n, kept = starts_owed(due, cover[kind]) if t.n else (0, 0)
+            assert m.jobs.renewing[kind] == kept, (kind, m.day)
+            if n:
+                expected[kind] = n
+        assert owed == expected, m.day
+        before_lead += m.day < min(lead.values())
+        owing_days += bool(owed)
+    assert lead["robot"] == pytest.approx(36.525 - 18.2625)
+    assert before_lead == 18 and owing_days > 0
