@@ -82,17 +82,23 @@ def binding_constraint(
         launches: Today's launches.
         stalled: No build job started, was open or finished today.
     """
-    short: dict[str, float] = {}
-    for name, kg in shortfalls:
-        short[name] = short.get(name, 0.0) + kg
-    if stalled and short and city.fleet.count(city.robot_kind) > 0:
-        gone = _gone_import(city, max(sorted(short), key=short.__getitem__))
-        if gone is not None:
-            return Bottleneck("imports", gone)
+    # The shortfalls are tallied only when a check reads them: on most days power binds, and
+    # unless the builds stalled, the checks before power need no tally (benchmarks/run.py's
+    # default_30y_s).
+    short: dict[str, float] | None = None
+    robots = city.fleet.count(city.robot_kind)
+    if stalled and robots > 0:
+        short = _tally(shortfalls)
+        if short:
+            gone = _gone_import(city, max(sorted(short), key=short.__getitem__))
+            if gone is not None:
+                return Bottleneck("imports", gone)
     if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
         return Bottleneck("power")
-    if city.fleet.count(city.robot_kind) == 0:
+    if robots == 0:
         return Bottleneck("labour")
+    if short is None:
+        short = _tally(shortfalls)
     if short:
         item = max(sorted(short), key=short.__getitem__)
         if item.startswith(EARTH_MADE):  # a generation's Earth-made share ran short
@@ -122,6 +128,14 @@ def binding_constraint(
         if waiting_kg > 0 and not city.launcher_ready():
             return Bottleneck("launch")
     return Bottleneck("none")
+
+
+def _tally(shortfalls: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """The kg held back by item, added in the order the shortfalls happened."""
+    short: dict[str, float] = {}
+    for name, kg in shortfalls:
+        short[name] = short.get(name, 0.0) + kg
+    return short
 
 
 def _gone_import(city: LunarCity, item: str) -> str | None:
