@@ -174,17 +174,22 @@ def test_no_preset_fleet_ages_out_while_its_parts_could_be_made(name: str) -> No
     )
 
 
-def test_units_due_by_counter_match_a_scan_of_birth_days() -> None:
-    # Short lives so units age out within a short run: renewal's counter (births by the last
-    # due day less units scrapped) must equal the units in service born by that day, counted
-    # from the born column directly, on every day.
-    m = LunarCity(
+def _short_lived_city() -> LunarCity:
+    """A default city of 0.3 years whose robots (0.1 y) and solar plants (0.15 y) age out in it."""
+    return LunarCity(
         "ten_year_city",
         seed=3,
         run__years=0.3,
         units__robot__lifetime_years=0.1,
         units__solar_plant__lifetime_years=0.15,
     )
+
+
+def test_units_due_by_counter_match_a_scan_of_birth_days() -> None:
+    # Short lives so units age out within a short run: renewal's counter (births by the last
+    # due day less units scrapped) must equal the units in service born by that day, counted
+    # from the born column directly, on every day.
+    m = _short_lived_city()
     checked = 0
     while m.running:
         m.step()
@@ -213,13 +218,7 @@ def test_starts_owed_each_day_match_a_scan_of_birth_days() -> None:
     # at once) and the days after it (units due, covered, scrapped) both come in a short run.
     # A robot of 0.1 years (36.525 days) has a horizon of min(8.49 + 730.5, 36.525 / 2) =
     # 18.2625 days: lead 18.2625, so days 1-18 owe nothing and day 19 counts the seed's robots.
-    m = LunarCity(
-        "ten_year_city",
-        seed=3,
-        run__years=0.3,
-        units__robot__lifetime_years=0.1,
-        units__solar_plant__lifetime_years=0.15,
-    )
+    m = _short_lived_city()
     kinds = [k for k in m.plan_basis.growth_kinds if m.bom.get(k)]
     life = m.wear_rates.life_of
     owing_days = before_lead = 0
