@@ -70,6 +70,31 @@ def test_numbers_in_the_tour_file_carry_a_source_or_an_assumption() -> None:
     walk(data, False)
 
 
+def test_the_chapters_that_open_mid_run_open_just_before_their_story() -> None:
+    """Chapter 4 opens as the track is begun, chapter 6 just before the first satellites leave.
+
+    A teacher opens them to watch that happen; a chapter that opens after it (the city's timing
+    moved, the chapter's start did not) shows the end of the story, not its start. Checked on the
+    chapters' own city (their preset at its seed) against the days its daily table records.
+    """
+    from lunarcity.model import LunarCity
+
+    chs = tour_mod.chapters()
+    track, thesis = chs[3], chs[5]
+    assert track.preset == thesis.preset
+    m = LunarCity(scenario=thesis.preset)
+    first: dict[str, int] = {}
+    while m.running and len(first) < 2:
+        m.step()
+        for col in ("rail_length_m", "compute_delivered_kw"):
+            if col not in first and m.recorder.last(col) > 0:
+                first[col] = m.day
+    # Nothing of either story has happened on the day its chapter opens, and it starts within
+    # ~two months of Play (at 10-20 days a second: a few seconds).
+    assert 0 < first["rail_length_m"] - track.start_day <= 60, (first, track.start_day)
+    assert 0 < first["compute_delivered_kw"] - thesis.start_day <= 60, (first, thesis.start_day)
+
+
 def test_mass_driver_figures_follow_the_formulas() -> None:
     from lunarcity.model import LunarCity
 
@@ -153,7 +178,7 @@ def test_the_thesis_chapter_counts_earth_launches_and_shows_its_chart() -> None:
     # those that landed the seed, each with its tankers, one launch apiece.
     e = m.params.earth
     seed_landings = math.ceil(m.seed_t / e.lander_payload_t)
-    # Play on until the first satellites have left (ten_year_city: about day 2163).
+    # Play on until the first satellites have left (ten_year_city: day 1732).
     while m.running and m.recorder.last("compute_delivered_kw") <= 0:
         m.step()
     tf = run.frame()
