@@ -214,8 +214,13 @@ def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
     }
     line = thesis_line({"thesis": t})
     assert "(one more satellite 88) against 86 launching from Earth" in line
-    assert "over the run it never within 10 years" in line
+    # The verdict reads as a clause after "over the run it": what never happens is said.
+    assert "over the run it never breaks even within 10 years: the cumulative ratio" in line
     assert line.endswith("at the margin the lunar route loses at heliocentric.")
+    t["verdict"] = "breaks even on day 365 (year 1.0)"
+    assert "over the run it breaks even on day 365 (year 1.0); at the margin" in thesis_line(
+        {"thesis": t}
+    )
 
 
 def test_eclipse_batteries_are_earth_made_kg_at_the_margin() -> None:
