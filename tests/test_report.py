@@ -111,3 +111,17 @@ def test_headline_of_a_city_complete_once_says_what_no_longer_holds() -> None:
         "City complete on day 1,800 (year 4.9), within 10 years. All parts held together on 51 "
         "days; not at the end: closure held in years 4.3-5.1, launches from year 4.9."
     )
+
+
+def test_an_infinite_value_reads_as_it_does_after_its_trip_through_json() -> None:
+    # auxon_lw95's doubling time is infinite while the city does not grow; `lunarcity run` prints
+    # the summary in the process (inf) and `--json` writes it with inf as null: one summary,
+    # one wording, "-" either way, never the programmer's "inf".
+    import json
+
+    from lunarcity.show.console import _clean
+
+    part = _part(None, None, False, float("inf"), 0) | {"goal": 0.5, "goal_is_floor": False}
+    s = _summary(target=_block({"doubling": part}))
+    via_json = json.loads(json.dumps(_clean(s)))
+    assert target_rows(s) == target_rows(via_json) == [("doubling", "- (<= 0.5): not yet")]

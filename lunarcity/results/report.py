@@ -8,6 +8,7 @@ rather than one another.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T, KW_PER_MW
@@ -124,7 +125,9 @@ def target_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _figure(x: float | None) -> str:
-    if x is None:  # an infinite value after a trip through JSON
+    # An infinite value (a doubling time while nothing grows) becomes null on its trip through
+    # JSON: both read "-", so a summary printed in the process and from its JSON say the same.
+    if x is None or not math.isfinite(x):
         return "-"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
