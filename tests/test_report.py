@@ -125,3 +125,26 @@ def test_an_infinite_value_reads_as_it_does_after_its_trip_through_json() -> Non
     s = _summary(target=_block({"doubling": part}))
     via_json = json.loads(json.dumps(_clean(s)))
     assert target_rows(s) == target_rows(via_json) == [("doubling", "- (<= 0.5): not yet")]
+
+
+def test_earth_line_of_a_city_that_never_grew_after_earth_stopped() -> None:
+    # `--set earth.until_years=0`: the seed alone, whose mass never rose (no last day of growth
+    # to name: growth_stopped_day None); the line said "growth never grew". 93 t landed holding 93 t of assets: 93 / 93 = 1.0 t per tonne.
+    from lunarcity.results.report import earth_line
+
+    ss = {
+        "until_years": 0.0,
+        "last_ran_out_day": None,
+        "earth_only_kg_at_end": {"chips": 3000.0},
+        "kept_growing": False,
+        "growth_stopped_day": None,
+    }
+    s = {"earth_imported_t": 93.0, "assets_per_tonne_landed": 1.0, "self_sufficiency": ss}
+    assert earth_line(s) == (
+        "Landed from Earth: 93 t (1.0 t of assets per tonne landed). Earth stopped at year 0 "
+        "(still held at the end: chips 3 t); its industrial mass never rose."
+    )
+    ss["growth_stopped_day"] = 1523
+    assert earth_line(s).endswith(
+        "; growth stopped on day 1,523: it did not grow over its last year."
+    )

@@ -101,8 +101,9 @@ def earth_line(s: dict[str, Any]) -> str:
             f"(doubling every {ss['doubling_time_years_after_run_out']:.1f} years)."
         )
     stopped = ss["growth_stopped_day"]
-    said = f"stopped on day {stopped:,}" if stopped is not None else "never grew"
-    return line + f" {stop}; growth {said}: it did not grow over its last year."
+    if stopped is None:  # the last day the mass rose: none, it never did
+        return line + f" {stop}; its industrial mass never rose."
+    return line + f" {stop}; growth stopped on day {stopped:,}: it did not grow over its last year."
 
 
 def day_and_year(day: int | None) -> str:
