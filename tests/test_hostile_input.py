@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import json
 import math
 import os
@@ -487,6 +488,35 @@ def test_a_seed_with_no_robots_is_bound_by_labour(capsys, tmp_path: Path, seed: 
     assert set(summary["bottleneck_days"]) == {"labour"}  # every day, not "none"
     code, out, err = lc(capsys, "validate", path)
     assert "seed lands no robot" in err and "no labour" in err
+
+
+def test_a_scenario_with_no_target_parts_is_not_called_incomplete(capsys, tmp_path: Path) -> None:
+    # A scenario file lists only what differs from the defaults, and the default target has no
+    # parts: such a city can never be complete, so "Not complete after ... (horizon 10)" read as
+    # if it had missed a target it never had. The headline, the recording's words and validate
+    # say there is none.
+    from lunarcity.results.report import headline
+
+    path = tmp_path / "no_target.yaml"
+    path.write_text("seed: {units: {robot: 6, solar_plant: 2}}\nrun: {years: 0.05}\n")
+    code, out, err = lc(capsys, "run", path, "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["target"]["parts"] == {} and not summary["target_met"]
+    line = headline(summary)
+    assert line.startswith("No target set (target.parts is empty): nothing to complete;"), line
+    assert "Not complete" not in line and "labour" in line  # what bound it is still said
+    assert words_headline(summary).endswith("no target set, so nothing to complete.")
+    code, out, err = lc(capsys, "validate", path)
+    assert code == 0 and "warning" in err and "target.parts" in err and "never be" in err
+
+
+def words_headline(summary: dict) -> str:
+    """The app's and the recording's headline (lunarcity.viz.words)."""
+    from lunarcity.app import viz
+
+    viz()
+    return importlib.import_module("lunarcity.viz.words").headline(summary)
 
 
 def test_validate_reports_a_number_in_data_without_a_source(capsys, data_copy: Path) -> None:

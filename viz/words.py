@@ -174,6 +174,8 @@ def headline(summary: dict[str, Any]) -> str:
         if block and not block["all_hold_at_end"]:
             line += f" Not every part holds today: {part_spans(block)}."
         return line
+    if "parts" in block and not block["parts"]:  # a scenario that sets no target (the default)
+        return f"Day {day:,}: no target set, so nothing to complete."
     if day == 0:
         return f"Day 0: the first machines have landed. Goal: a complete city in {horizon:g} years."
     held = bool(block.get("parts")) and all(

@@ -39,6 +39,11 @@ def headline(s: dict[str, Any]) -> str:
             )
         return line
     years = s["days_simulated"] / DAYS_PER_YEAR
+    if block is not None and not block["parts"]:  # a scenario that sets no target (the default)
+        return (
+            f"No target set (target.parts is empty): nothing to complete; ran {years:.1f} years, "
+            f"held back by {s['bottleneck']}."
+        )
     early = s["days_simulated"] < round(horizon * DAYS_PER_YEAR)  # the recorder's horizon day
     when = f"after {years:.1f} years (horizon {horizon:g})" if early else f"in {horizon:g} years"
     if (

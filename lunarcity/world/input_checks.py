@@ -190,7 +190,8 @@ def scenario_notes(scenario: Scenario, catalog: Catalog) -> list[str]:
 def scenario_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
     """Ways a valid scenario cannot work as written, one line each (empty when none).
 
-    A seed with no robots: no labour, so nothing is mined, hauled or built.
+    A seed with no robots: no labour, so nothing is mined, hauled or built. No target parts:
+    nothing to complete, so no run is ever complete.
     """
     out: list[str] = []
     earth = scenario.earth
@@ -200,5 +201,10 @@ def scenario_warnings(scenario: Scenario, catalog: Catalog) -> list[str]:
         out.append(
             "seed.units: the seed lands no robot: with no labour nothing is mined, hauled or "
             f"built, so the city cannot grow (add e.g. {robots[0] if robots else 'robot'}: 6)"
+        )
+    if not scenario.target.parts:
+        out.append(
+            "target.parts: no target parts (the default): the city can never be complete (add "
+            "e.g. industrial_mass: {metric: industrial_mass_t, at_least: 40000})"
         )
     return out
