@@ -148,3 +148,23 @@ def test_earth_line_of_a_city_that_never_grew_after_earth_stopped() -> None:
     assert earth_line(s).endswith(
         "; growth stopped on day 1,523: it did not grow over its last year."
     )
+
+
+def test_earth_line_of_a_city_fed_by_its_seed_alone() -> None:
+    # auxon_lw95 (earth.imports false): the seed's 144.4 t landed, then no lander; the line said
+    # "Earth supplied it throughout: this is an Earth-fed city". 144.4 t of assets on 144.4 t
+    # landed is 1.0 t per tonne.
+    from lunarcity.results.report import earth_line
+
+    s = {
+        "earth_imported_t": 144.4,
+        "assets_per_tonne_landed": 1.0,
+        "landers_arrived": 0,
+        "landers_lost": 0,
+    }
+    assert earth_line(s) == (
+        "Landed from Earth: 144 t (1.0 t of assets per tonne landed). Only its seed came from "
+        "Earth: no lander arrived after it."
+    )
+    s["landers_arrived"] = 3  # three landers after the seed: fed by Earth
+    assert earth_line(s).endswith(" Earth supplied it throughout: this is an Earth-fed city.")

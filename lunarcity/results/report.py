@@ -86,6 +86,8 @@ def earth_line(s: dict[str, Any]) -> str:
     if not ss and s["earth_imported_t"] <= 0:
         # Nothing landed (imports off, or no lander came): the city had only its seed.
         return line + " No lander brought anything: the city had only its seed."
+    if not ss and not s.get("landers_arrived", 1):  # the seed, then no lander (imports off)
+        return line + " Only its seed came from Earth: no lander arrived after it."
     if not ss:
         return line + " Earth supplied it throughout: this is an Earth-fed city."
     stop = f"Earth stopped at year {ss['until_years']:g}"
