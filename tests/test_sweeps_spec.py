@@ -158,6 +158,20 @@ def test_sweep_identity_changes_with_the_spec_not_its_prose() -> None:
             },
             "low > 0",
         ),
+        # A value that is no number a run can take: named as such, not as "a valid boolean"
+        # (the first type pydantic tried of a value's four).
+        (
+            {"design": "grid", "parameters": {"earth.lander_payload_t": [50, float("nan")]}},
+            "values.1: a value must be a finite number, a word or true/false (got nan)",
+        ),
+        (
+            {"design": "grid", "parameters": {"earth.lander_payload_t": [float("inf")]}},
+            "values.0: a value must be a finite number, a word or true/false (got inf)",
+        ),
+        (
+            {"design": "grid", "parameters": {"earth.lander_payload_t": [50, None]}},
+            "values.1: a value must be a finite number, a word or true/false (got None)",
+        ),
     ],
 )
 def test_bad_specs_are_one_clear_error(data: dict, needle: str) -> None:

@@ -118,10 +118,23 @@ class RangeParameter(_Sourced):
         return self
 
 
+def _a_scalar(value: Any) -> Any:
+    """A value a run can take, or one error saying what is wanted.
+
+    Checked before the union below: a NaN, an infinity, a null or a list would otherwise fail
+    all four types and be reported by the first, "Input should be a valid boolean".
+    """
+    bad_float = isinstance(value, float) and not math.isfinite(value)
+    if bad_float or not isinstance(value, bool | int | float | str):
+        raise ValueError("a value must be a finite number, a word or true/false")
+    return value
+
+
 # Strict types: in lax mode pydantic would read the value 1 as True.
 Scalar = Annotated[
     pydantic.StrictBool | pydantic.StrictInt | pydantic.StrictFloat | pydantic.StrictStr,
     pydantic.Field(union_mode="left_to_right"),
+    pydantic.BeforeValidator(_a_scalar),
 ]
 
 
