@@ -1025,6 +1025,29 @@ def test_a_city_that_landed_nothing_is_not_called_earth_fed(capsys, tmp_path: Pa
     assert "Earth-fed" not in out
 
 
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (("--seed", "6", "--set", "run.seed=5"), ("--seed 6", "--set run.seed=5", "disagree")),
+        (("--years", "0.01", "--set", "run.years=0.02"), ("--years 0.01", "run.years=0.02")),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "record"])
+def test_a_flag_and_a_set_that_disagree_are_refused(
+    capsys, tmp_path: Path, command: str, flags: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    # Both are the command line; the --set value used to win silently (seed 5, 7 days).
+    out = ["--out", str(tmp_path / "city.gif")] if command == "record" else []
+    code, _, err = lc(capsys, command, *flags, *out)
+    assert code == 2
+    one_line_error(err, *words)
+    assert not (tmp_path / "city.gif").exists()
+    # The same value twice is one request, not a conflict.
+    same = ("--seed", "5", "--set", "run.seed=5", "--years", "0.01", "--set", "run.years=0.01")
+    code, _, _ = lc(capsys, "run", *same, "--quiet")
+    assert code == 0
+
+
 def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -> None:
     path = tmp_path / "stops.yaml"
     path.write_text("seed: {units: {robot: 4}}\nearth: {until_years: 11.87}\nrun: {years: 10}\n")

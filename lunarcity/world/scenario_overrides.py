@@ -75,6 +75,31 @@ def parse_set(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def check_flags_agree(flags: dict[str, Any], sets: list[str] | tuple[str, ...]) -> None:
+    """Refuse a flag (``--seed``, ``--years``) and a ``--set`` of its path that disagree.
+
+    Both come from the command line; without this the ``--set`` value won silently.
+
+    Args:
+        flags: Flag name -> value given (None when not given), e.g. ``{"seed": 6}`` for
+            ``run.seed``.
+        sets: The ``--set`` items.
+
+    Raises:
+        InputError: a flag and a ``--set`` of ``run.<flag>`` with different values.
+    """
+    given = parse_set(sets)
+    for name, value in flags.items():
+        other = given.get(f"run.{name}")
+        if value is None or other is None or other == value:
+            continue
+        raise InputError(
+            f"--{name} {value} and --set run.{name}={other} disagree",
+            field=f"--{name}",
+            valid="one of them, or the same value in both",
+        )
+
+
 def check_path(path: str) -> None:
     """Raise :class:`InputError` unless ``path`` names a field of the scenario schema."""
     parts = path.split(".")
