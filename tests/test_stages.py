@@ -34,24 +34,25 @@ def test_health_by_age_worked_by_hand(city: LunarCity) -> None:
     np.testing.assert_allclose(got, np.array(expect, dtype=np.float32), rtol=0, atol=0)
 
 
-def test_aged_health_agrees_with_health_by_age_bit_for_bit(city: LunarCity) -> None:
-    # Repairs use the plain-float formula, monthly wear the numpy one: the same numbers. A robot
-    # lives 3652.5 days; born 1461 days ago it is 0.4 of the way: 1 - 0.3 * 0.4 = 0.88; born
-    # 2922 days ago, 0.8: 1 - 0.3 * 0.8 = 0.76; born today 1; past its life 0.7.
+def test_health_table_is_the_formula_at_each_whole_age_bit_for_bit(city: LunarCity) -> None:
+    # Monthly wear and repairs read health from one table by whole age: each entry is the
+    # formula worked in plain floats, rounded once to float32. A robot lives 3652.5 days; born
+    # 1461 days ago it is 0.4 of the way: 1 - 0.3 * 0.4 = 0.88; 2922 days, 0.8: 0.76; past its
+    # life, 0.7.
     life = city.unit_spec("robot").lifetime_years * 365.25
+    table = city.wear_rates.health_at_age["robot"]
+    assert table.dtype == np.float32 and len(table) == 3654  # ages 0 .. ceil(3652.5)
+    plain = [1.0 - 0.3 * min(1.0, age / life) for age in range(len(table))]
+    assert table.tobytes() == np.array(plain, dtype=np.float32).tobytes()
+    np.testing.assert_allclose(table[[0, 1461, 2922, 3653]], [1.0, 0.88, 0.76, 0.7], atol=1e-7)
+    # Looked up for a whole kind's rows, ages past the table clip to its last entry (0.7).
     day = city.day
-    born = [day, day - 1461, day - 2922, day - 5000]
-    by_hand = [1.0, 0.88, 0.76, 0.7]
-    assert wear.aged_health(day, life, born) == pytest.approx(by_hand, rel=0, abs=1e-15)
-    # The numpy path on a whole kind's worth of rows: the same four first, then random ages.
     rng = np.random.default_rng(0)
-    rest = rng.integers(day - 5000, day + 1, size=40).tolist()
-    column = np.array(born + rest, dtype=np.int32)
-    numpy_path = wear.health_by_age(city, "robot", column)
-    assert numpy_path.dtype == np.float32
-    np.testing.assert_allclose(numpy_path[:4], by_hand, rtol=0, atol=1e-7)
-    plain = np.array(wear.aged_health(day, life, born + rest), dtype=np.float32)
-    assert plain.tobytes() == numpy_path.tobytes()
+    born = np.array([day, day - 5000, *rng.integers(day - 5000, day + 1, size=40)], np.int32)
+    got = wear.health_by_age(city, "robot", born)
+    assert got.dtype == np.float32
+    expect = [1.0 - 0.3 * min(1.0, (day - b) / life) for b in born.tolist()]
+    assert got.tobytes() == np.array(expect, dtype=np.float32).tobytes()
 
 
 def test_task_codes_and_slot_flags() -> None:

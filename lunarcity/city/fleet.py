@@ -73,6 +73,9 @@ class Fleet:
         self._working = dict.fromkeys(kinds, 0)
         self._by_slot: dict[str, np.ndarray] = {}
         self._born_on = {k: np.zeros(0, dtype=np.int64) for k in kinds}
+        # Per kind: the ids born on each day (a unit's end of life is its birth day's), so the
+        # units whose life ends today are found without a pass over the kind's born column.
+        self._ids_born: dict[str, dict[int, np.ndarray]] = {k: {} for k in kinds}
         # Per kind: mass in service, kept per event (births and scrapping).
         self._mass_sum = dict.fromkeys(kinds, 0.0)
         # Per kind: units scrapped (:meth:`remove`), and (day, births before it) as last
@@ -152,25 +155,23 @@ class Fleet:
     def repair(self, kind: str, rows: list[int], health: list[float]) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0.
 
-        The health column (float32) rounds ``health``; the totals take the rounded values. A
-        day's repairs of a kind are a unit or two: they go one at a time in plain Python, as in
-        :meth:`fail`, under numpy's cost per call (benchmarks/run.py's `default_30y_s`). The
-        rounded values as plain floats sum exactly (see ``_health_sum``) and add to the slots
-        as np.add.at would, in ``rows`` order.
+        ``health`` holds float32 values (the column's type, such as
+        :attr:`lunarcity.stages.wear.WearRates.health_at_age`'s) as plain floats: the column
+        holds them exactly, so the totals take them as given. A day's repairs of a kind are a
+        unit or two: they go one at a time in plain Python, as in :meth:`fail`, under numpy's
+        cost per call (benchmarks/run.py's `default_30y_s`). They sum exactly (see
+        ``_health_sum``) and add to the slots as np.add.at would, in ``rows`` order.
         """
         t = self.tables[kind]
         column = t["health"]
-        value_of = column.item
-        kept: list[float] = []
         for r, h in zip(rows, health, strict=True):
             column[r] = h
-            kept.append(value_of(r))
-        self._health_sum[kind] += math.fsum(kept)
-        self._working[kind] += len(kept)
+        self._health_sum[kind] += math.fsum(health)
+        self._working[kind] += len(rows)
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
             slot_of = t["slot"].item
-            for r, h in zip(rows, kept, strict=True):
+            for r, h in zip(rows, health, strict=True):
                 by_slot[slot_of(r)] += h
         self.version[kind] += 1
 
@@ -199,10 +200,21 @@ class Fleet:
             # again by bincount instead, which is cheaper there than np.add.at.
             np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
 
-    def born_on(self, kind: str, day: int) -> int:
-        """How many of a kind's units were born (built or landed) on ``day``."""
-        counts = self._born_on[kind]
-        return int(counts[day]) if 0 <= day < len(counts) else 0
+    def rows_born_on(self, kind: str, day: int) -> np.ndarray | None:
+        """Rows, ascending, of a kind's units born on ``day`` still in service; None if none born.
+
+        Read through the ids born that day (kept per birth) and the id -> row map: work per unit
+        born that day, not a pass over the kind's born column (benchmarks/run.py's
+        `default_30y_s`: tens of thousands of rows a kind by year 25). A unit gone (row -1) is
+        left out.
+        """
+        ids = self._ids_born[kind].get(day)
+        if ids is None:
+            return None
+        rows = self.id_map.rows[ids]
+        if len(rows) > 1:
+            rows.sort()  # (a copy: fancy indexing)
+        return rows[rows >= 0] if rows[0] < 0 else rows
 
     def count(self, kind: str) -> int:
         """How many of a kind's units are in service (broken ones included)."""
@@ -241,6 +253,9 @@ class Fleet:
             self._born_on[kind] = counts
         counts[day] += n
         ids = mesa_compat.reserve_ids(self.model, n)
+        born = self._ids_born[kind]
+        earlier = born.get(day)  # (a landing and a finished job the same day: rare)
+        born[day] = ids if earlier is None else np.concatenate((earlier, ids))
         self._unmade.append((kind, ids))
         table = self.tables[kind]
         first = table.n

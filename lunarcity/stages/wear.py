@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +47,9 @@ class WearRates:
         repair_order: Kinds in the order repairs reach them.
         repair_days: Robot-days to repair one unit, by kind.
         life_of: ``life_days`` by kind.
+        health_at_age: Each kind's health by whole age in days (float32, the health column's
+            type), from new to the first whole age at or past its life, where it stays: the
+            one table monthly wear and repairs read (:func:`health_table`).
     """
 
     kinds: list[str]
@@ -56,6 +58,7 @@ class WearRates:
     repair_order: list[str]
     repair_days: dict[str, float]
     life_of: dict[str, float]
+    health_at_age: dict[str, np.ndarray]
 
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
@@ -68,6 +71,7 @@ class WearRates:
             repair_order=sorted(kinds, key=lambda k: REPAIR_ROLE_ORDER.index(specs[k].role)),
             repair_days={k: specs[k].repair_robot_days for k in kinds},
             life_of=dict(zip(kinds, life_days, strict=True)),
+            health_at_age={k: health_table(life) for k, life in zip(kinds, life_days, strict=True)},
         )
 
 
@@ -102,15 +106,17 @@ class Wear:
     scrapped_kg: tuple[tuple[float, float], ...] = ()
 
 
-def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
-    """Health of units of ``kind`` born on days ``born``, at today's age (float32)."""
-    if not city.params.economy.failures:
-        return np.ones(len(born), dtype=np.float32)
-    life = city.unit_spec(kind).lifetime_years * DAYS_PER_YEAR
-    # 1 - AGEING_LOSS * min(1, age / life), worked in place in one float64 array (a whole
-    # kind's units once a month: each temporary is a pass over ~10^4-10^5 rows). Ages are
-    # whole days, exact in float64, so each step rounds as the expression written out would.
-    x = np.subtract(city.day, born, dtype=np.float64)
+def health_table(life: float) -> np.ndarray:
+    """Health at each whole age 0 .. ceil(``life``) days: ``1 - AGEING_LOSS * min(1, age / life)``.
+
+    Ages are whole days (today less the birth day), so a unit's health is one of these values:
+    monthly wear and repairs look it up (one gather, or one read a unit) instead of working the
+    formula over a whole kind's rows each month and unit by unit at each repair
+    (benchmarks/run.py's `default_30y_s`). The last entry (an age at or past the life) is
+    ``1 - AGEING_LOSS``, as is every older age (lookups clip there). Worked in float64 step by
+    step as the formula is written, then rounded once to float32, the health column's type.
+    """
+    x = np.arange(math.ceil(life) + 1, dtype=np.float64)  # whole ages, exact in float64
     np.divide(x, life, out=x)
     np.minimum(x, 1.0, out=x)
     np.multiply(x, AGEING_LOSS, out=x)
@@ -118,14 +124,13 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def aged_health(day: int, life: float, born: Iterable[int]) -> list[float]:
-    """:func:`health_by_age`'s formula in plain floats (float64: the health column rounds them).
-
-    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time: plain
-    floats cost less than numpy calls there (tests/test_stages.py checks both agree bit for bit).
-    """
-    # min(1.0, age share) written out: a call per unit costs more than the comparison.
-    return [1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0) for b in born]
+def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
+    """Health of units of ``kind`` born on days ``born``, at today's age (float32)."""
+    if not city.params.economy.failures:
+        return np.ones(len(born), dtype=np.float32)
+    # Ages past the table's end clip to its last entry, the health at and after the end of life.
+    ages = np.subtract(city.day, born)
+    return city.wear_rates.health_at_age[kind].take(ages, mode="clip")
 
 
 def repair(city: LunarCity, labour: float) -> float:
@@ -135,7 +140,7 @@ def repair(city: LunarCity, labour: float) -> float:
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
-    repair_days, life_of = rates.repair_days, rates.life_of
+    repair_days, health_at_age = rates.repair_days, rates.health_at_age
     # Only the day's repaired units are looked up, one or two a kind, as plain numbers: under
     # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
     # :func:`scrap` takes scrapped units out of the queue; a unit that left service by any
@@ -173,8 +178,16 @@ def repair(city: LunarCity, labour: float) -> float:
             if -1 in fixed:  # (one scan in C; a unit gone is rare)
                 fixed = [r for r in fixed if r >= 0]
             if fixed:
+                # Health by age, read from the kind's table one unit at a time as the float32
+                # the column holds (ages past its end clip to the last entry, the end of life).
                 born_of = tables[kind]["born"].item
-                fleet.repair(kind, fixed, aged_health(day, life_of[kind], map(born_of, fixed)))
+                table = health_at_age[kind]
+                health_of, last = table.item, len(table) - 1
+                fleet.repair(
+                    kind,
+                    fixed,
+                    [health_of(a if (a := day - born_of(r)) < last else last) for r in fixed],
+                )
             del queue[:n]
     return used
 
@@ -204,7 +217,7 @@ def wear_and_scrap(city: LunarCity) -> Wear:
     draws = city.rng.random(total_hits).tolist() if total_hits else []
     drawn_to = 0
     queue = city.repairs.broken_ids
-    born_on, fail = fleet.born_on, fleet.fail
+    rows_born_on, fail = fleet.rows_born_on, fleet.fail
     for kind, n, n_hits, life in zip(rates.kinds, counts, hits, rates.life_days, strict=True):
         if not n:
             continue
@@ -219,11 +232,12 @@ def wear_and_scrap(city: LunarCity) -> Wear:
                 failed += len(broke)
                 queue[kind] += broke
         # Units reach the end of their life on their birthday: those born on `cohort` (older
-        # ones went on earlier days).
+        # ones went on earlier days), found by their birth day's ids, not by a pass over the
+        # kind's born column.
         cohort = math.floor(city.day - life)
-        if cohort >= 0 and born_on(kind, cohort):
-            old = np.flatnonzero(tables[kind]["born"] <= cohort)
-            if len(old):
+        if cohort >= 0:
+            old = rows_born_on(kind, cohort)
+            if old is not None and len(old):
                 mass, imported, recycled_kg = scrap(city, kind, old)
                 scrapped_kg.append((mass, imported))
                 scrapped += len(old)
