@@ -35,18 +35,21 @@ def test_health_by_age_worked_by_hand(city: LunarCity) -> None:
 
 
 def test_health_table_is_the_formula_at_each_whole_age_bit_for_bit(city: LunarCity) -> None:
-    # Monthly wear and repairs read health from one table by whole age: each entry is the
-    # formula worked in plain floats, rounded once to float32. A robot lives 3652.5 days; born
-    # 1461 days ago it is 0.4 of the way: 1 - 0.3 * 0.4 = 0.88; 2922 days, 0.8: 0.76; past its
-    # life, 0.7.
+    # Monthly wear reads health from a table by whole age, repairs work the formula in plain
+    # floats (aged_health): each entry is that formula, rounded once to float32. A robot lives
+    # 3652.5 days; born 1461 days ago it is 0.4 of the way: 1 - 0.3 * 0.4 = 0.88; 2922 days,
+    # 0.8: 0.76; past its life, 0.7.
     life = city.unit_spec("robot").lifetime_years * 365.25
     table = city.wear_rates.health_at_age["robot"]
     assert table.dtype == np.float32 and len(table) == 3654  # ages 0 .. ceil(3652.5)
     plain = [1.0 - 0.3 * min(1.0, age / life) for age in range(len(table))]
     assert table.tobytes() == np.array(plain, dtype=np.float32).tobytes()
+    day = city.day
+    repaired = wear.aged_health(day, life, [day - age for age in range(len(table) + 50)])
+    assert np.array(repaired, dtype=np.float32)[: len(table)].tobytes() == table.tobytes()
+    assert set(repaired[len(table) - 1 :]) == {0.7}
     np.testing.assert_allclose(table[[0, 1461, 2922, 3653]], [1.0, 0.88, 0.76, 0.7], atol=1e-7)
     # Looked up for a whole kind's rows, ages past the table clip to its last entry (0.7).
-    day = city.day
     rng = np.random.default_rng(0)
     born = np.array([day, day - 5000, *rng.integers(day - 5000, day + 1, size=40)], np.int32)
     got = wear.health_by_age(city, "robot", born)

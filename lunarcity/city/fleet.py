@@ -155,23 +155,25 @@ class Fleet:
     def repair(self, kind: str, rows: list[int], health: list[float]) -> None:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0.
 
-        ``health`` holds float32 values (the column's type, such as
-        :attr:`lunarcity.stages.wear.WearRates.health_at_age`'s) as plain floats: the column
-        holds them exactly, so the totals take them as given. A day's repairs of a kind are a
-        unit or two: they go one at a time in plain Python, as in :meth:`fail`, under numpy's
-        cost per call (benchmarks/run.py's `default_30y_s`). They sum exactly (see
-        ``_health_sum``) and add to the slots as np.add.at would, in ``rows`` order.
+        The health column (float32) rounds ``health``; the totals take the rounded values. A
+        day's repairs of a kind are a unit or two: they go one at a time in plain Python, as in
+        :meth:`fail`, under numpy's cost per call (benchmarks/run.py's `default_30y_s`). The
+        rounded values as plain floats sum exactly (see ``_health_sum``) and add to the slots
+        as np.add.at would, in ``rows`` order.
         """
         t = self.tables[kind]
         column = t["health"]
+        value_of = column.item
+        kept: list[float] = []
         for r, h in zip(rows, health, strict=True):
             column[r] = h
-        self._health_sum[kind] += math.fsum(health)
-        self._working[kind] += len(rows)
+            kept.append(value_of(r))
+        self._health_sum[kind] += math.fsum(kept)
+        self._working[kind] += len(kept)
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
             slot_of = t["slot"].item
-            for r, h in zip(rows, health, strict=True):
+            for r, h in zip(rows, kept, strict=True):
                 by_slot[slot_of(r)] += h
         self.version[kind] += 1
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,8 +49,8 @@ class WearRates:
         repair_days: Robot-days to repair one unit, by kind.
         life_of: ``life_days`` by kind.
         health_at_age: Each kind's health by whole age in days (float32, the health column's
-            type), from new to the first whole age at or past its life, where it stays: the
-            one table monthly wear and repairs read (:func:`health_table`).
+            type), from new to the first whole age at or past its life, where it stays: what
+            monthly wear reads (:func:`health_table`).
     """
 
     kinds: list[str]
@@ -110,11 +111,13 @@ def health_table(life: float) -> np.ndarray:
     """Health at each whole age 0 .. ceil(``life``) days: ``1 - AGEING_LOSS * min(1, age / life)``.
 
     Ages are whole days (today less the birth day), so a unit's health is one of these values:
-    monthly wear and repairs look it up (one gather, or one read a unit) instead of working the
-    formula over a whole kind's rows each month and unit by unit at each repair
-    (benchmarks/run.py's `default_30y_s`). The last entry (an age at or past the life) is
-    ``1 - AGEING_LOSS``, as is every older age (lookups clip there). Worked in float64 step by
-    step as the formula is written, then rounded once to float32, the health column's type.
+    monthly wear looks a whole kind's rows up in one gather instead of working the formula over
+    them in five passes (benchmarks/run.py's `default_30y_s`: ~30,000 rows a kind by year 25).
+    The last entry (an age at or past the life) is ``1 - AGEING_LOSS``, as is every older age
+    (lookups clip there). Worked in float64 step by step as the formula is written, then
+    rounded once to float32, the health column's type. Repairs work the same formula a unit at
+    a time (:func:`aged_health`): a day's few lookups in a table out of cache cost more than
+    the arithmetic (an in-run A/B of a 30-year run: repair ~3 % dearer reading it).
     """
     x = np.arange(math.ceil(life) + 1, dtype=np.float64)  # whole ages, exact in float64
     np.divide(x, life, out=x)
@@ -133,6 +136,16 @@ def health_by_age(city: LunarCity, kind: str, born: np.ndarray) -> np.ndarray:
     return city.wear_rates.health_at_age[kind].take(ages, mode="clip")
 
 
+def aged_health(day: int, life: float, born: Iterable[int]) -> list[float]:
+    """:func:`health_table`'s formula in plain floats (float64: the health column rounds them).
+
+    A day's repairs of a kind are a unit or two, which :func:`repair` writes one at a time: plain
+    floats cost less than numpy calls there (tests/test_stages.py checks both agree bit for bit).
+    """
+    # min(1.0, age share) written out: a call per unit costs more than the comparison.
+    return [1.0 - AGEING_LOSS * (a if (a := (day - b) / life) < 1.0 else 1.0) for b in born]
+
+
 def repair(city: LunarCity, labour: float) -> float:
     """Repair broken units, power first, as far as ``labour`` allows; returns labour used."""
     queue_of = city.repairs.broken_ids
@@ -140,7 +153,7 @@ def repair(city: LunarCity, labour: float) -> float:
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
-    repair_days, health_at_age = rates.repair_days, rates.health_at_age
+    repair_days, life_of = rates.repair_days, rates.life_of
     # Only the day's repaired units are looked up, one or two a kind, as plain numbers: under
     # the cost of a numpy call (benchmarks/run.py's `default_30y_s`; queues wait ~5 units long).
     # :func:`scrap` takes scrapped units out of the queue; a unit that left service by any
@@ -178,16 +191,8 @@ def repair(city: LunarCity, labour: float) -> float:
             if -1 in fixed:  # (one scan in C; a unit gone is rare)
                 fixed = [r for r in fixed if r >= 0]
             if fixed:
-                # Health by age, read from the kind's table one unit at a time as the float32
-                # the column holds (ages past its end clip to the last entry, the end of life).
                 born_of = tables[kind]["born"].item
-                table = health_at_age[kind]
-                health_of, last = table.item, len(table) - 1
-                fleet.repair(
-                    kind,
-                    fixed,
-                    [health_of(a if (a := day - born_of(r)) < last else last) for r in fixed],
-                )
+                fleet.repair(kind, fixed, aged_health(day, life_of[kind], map(born_of, fixed)))
             del queue[:n]
     return used
 
