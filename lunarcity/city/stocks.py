@@ -199,7 +199,8 @@ class Stocks:
         Returns:
             The kg recycled into the scrap stock.
         """
-        recycled = float(self.elements.scrap_units(kind, mass_kg, fraction).sum())
+        # np.add.reduce: ndarray.sum's reduction (the same pairwise sum) without its wrapper.
+        recycled = float(np.add.reduce(self.elements.scrap_units(kind, mass_kg, fraction)))
         if recycled > 0:
             i = self.scrap_item
             self.stock[i] += recycled

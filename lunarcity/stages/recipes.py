@@ -84,9 +84,10 @@ class RecipeBook:
         """Write ``plan_rows``' outputs from ``per_output``: one recipe's row, or all (``None``)."""
         per_output = self.per_output
         for r in range(len(per_output)) if row is None else (row,):
-            made = np.flatnonzero(per_output[r])
+            # Some fifty items, a few nonzero: a pass in plain floats (remelting's row is
+            # written again on each day of scrapping) under numpy's calls to find and gather.
+            outs = [(i, v) for i, v in enumerate(per_output[r].tolist()) if v]
             _, k, h, recycled = self.plan_rows[r]
-            outs = list(zip(made.tolist(), per_output[r, made].tolist(), strict=True))
             self.plan_rows[r] = (outs, k, h, recycled)
 
 
@@ -194,14 +195,15 @@ def remelt_follows_scrap(city: LunarCity) -> None:
         return
     out = city.elements.remelt_mix() * book.remelt_in_kg
     book.remelt_out = out
-    total = out.sum()
+    total = float(np.add.reduce(out))  # ndarray.sum's reduction, without its wrapper
     # A material the pool holds only in trace (scrapped long ago, remelted down geometrically) is
     # no reason to remelt: batches per kg of it would overflow to inf and the plan would ask
     # for inf x 0 = NaN batches. The trace still comes out with the rest (the mass balances).
-    useful = out > TOLERANCE * total
-    book.per_output[r] = np.where(useful, 1.0 / np.where(useful, out, 1.0), 0.0)
+    # The row is worked in plain floats (the same divisions and comparisons element by
+    # element): some fifty items, on each day of scrapping, under a dozen numpy calls.
+    trace = TOLERANCE * total
+    kg = out.tolist()
+    book.per_output[r] = [1.0 / x if x > trace else 0.0 for x in kg]
     book.output_rows(r)
     ins, _, fab, _ = book.io[r]
-    made = np.flatnonzero(out)
-    outs = list(zip(made.tolist(), out[made].tolist(), strict=True))
-    book.io[r] = (ins, outs, fab, float(total))
+    book.io[r] = (ins, [(i, x) for i, x in enumerate(kg) if x], fab, total)
