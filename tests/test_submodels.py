@@ -310,6 +310,44 @@ def test_polar_crest_is_lit_70_percent_in_winter_and_nearly_always_in_summer() -
     assert summer_flank == pytest.approx(0.35, abs=0.01)
 
 
+def _dark_on_partly_lit_days(lit: np.ndarray) -> float:
+    """Share of the dark time that falls on days partly lit (0 < lit share < 1).
+
+    A whole day in a spell comes out of the float32 overlap within a few ulps of 0 (and a whole
+    lit day of 1), so both ends are read with a tolerance, as the equator's test above does.
+    """
+    dark = 1.0 - lit.astype(np.float64)
+    partly = (lit > 1e-6) & (lit < 1.0 - 1e-6)
+    return float(dark[partly].sum() / dark.sum())
+
+
+def test_share_of_the_darkness_that_falls_on_partly_lit_days() -> None:
+    # The power stage nets a day's generation against its demand (docs/MODEL.md, Limitations:
+    # daily energy accounting), so darkness on a partly lit day reaches no storage. How much
+    # of the darkness that is, by hand: a dark spell of L days whose start is uniform against
+    # the day boundaries puts min(L, 1) day on partly lit days on average (for 1 < L < 2 it
+    # covers one whole day with chance L - 1, leaving L - 1 on partial days, else it straddles
+    # two days, all L partial: (L - 1)^2 + (2 - L) L = 1; the same holds for longer spells).
+    #
+    # Equator: one night a month of L = 29.53 / 2 = 14.765 d: 1 / 14.765 = 0.068.
+    equator = _site("equator")
+    lit = np.array([float(equator.lit_fraction(d)[0, 0]) for d in range(2953)])  # 100 months
+    assert _dark_on_partly_lit_days(lit) == pytest.approx(1 / 14.765, abs=0.003)
+    # Polar crest: three spells a month (period 29.53 / 3 = 9.843 d), each of
+    # L = (1 - season) x 9.843 d with season = 0.85 + 0.15 cos(theta) over the season year, so
+    # L = 1.4765 (1 - cos theta), mean 1.4765 d. L < 1 while cos(theta) > 1 - 1 / 1.4765 =
+    # 0.3227, |theta| < 1.2421 rad; the mean of min(L, 1) over a season is
+    # [1.4765 (2 x 1.2421 - 2 sin 1.2421) + (2 pi - 2 x 1.2421)] / (2 pi)
+    # = (1.4765 x 0.5912 + 3.7990) / 6.2832 = 0.7436, so 0.7436 / 1.4765 = 0.504 of the crest's
+    # darkness falls on partly lit days: half of it never passes through storage.
+    site = _site("polar_ridge")
+    crest = site.quality >= 1.0
+    lit = np.array([site.lit_fraction(d)[crest] for d in range(3652)])  # ten years
+    assert lit.size >= 10 * 3652
+    assert float(1.0 - lit.mean()) == pytest.approx(0.15, abs=0.005)
+    assert _dark_on_partly_lit_days(lit) == pytest.approx(0.504, abs=0.01)
+
+
 def _sunlit_one_day(
     site: SiteGrid, day: int, quality: np.ndarray, dark_phase: np.ndarray
 ) -> np.ndarray:
