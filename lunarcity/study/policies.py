@@ -1,7 +1,7 @@
 """Policies over one shared sample of uncertainties: which plan works across the assumptions.
 
-EMA Workbench's way (Kwakkel 2017): a *policy* sets the levers (lunarcity/world/roles.py); the
-*uncertainties* are sampled once, and every policy is run on the same sample, so a difference
+EMA Workbench's way (Kwakkel 2017, KWA17): a *policy* sets the levers (lunarcity/world/roles.py);
+the *uncertainties* are sampled once, and every policy is run on the same sample, so a difference
 between two policies is theirs, not the sample's. Per policy the comparison reports the share
 of scenarios that meet the success flag (with its Wilson interval), the deciding outcome's
 median and 5-95 %, and its *regret*: in each scenario, its shortfall from the best policy there

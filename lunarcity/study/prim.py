@@ -6,10 +6,11 @@ It starts from the box holding every run and peels: at each step it tries cuttin
 categorical input, and keeps the cut that leaves the highest share of successes in the box. The
 sequence of boxes is the peeling trajectory, a trade-off between *coverage* (the share of all
 successes the box holds) and *density* (the share of the box's runs that succeed); Bryant &
-Lempert (2010) use it this way as "scenario discovery", and EMA Workbench's ``prim`` module
+Lempert (2010, BL10) use it this way as "scenario discovery", and EMA Workbench's ``prim`` module
 is the reference implementation. This one is ours so that every Python runs the same code.
 
-Each box comes with Wilson intervals on its density and coverage, its sampling error.
+Each box comes with Wilson intervals on its density and coverage, its sampling error. The
+method's citations are FF99 and BL10 in docs/SOURCES.md.
 """
 
 from __future__ import annotations

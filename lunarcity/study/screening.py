@@ -1,9 +1,9 @@
 """Screening: which inputs the Morris phase sends on to the Sobol phase.
 
-An input goes on when its mu* (the mean absolute elementary effect, Campolongo et al. 2007) is
-at least ``keep_share`` of the largest mu* for any screened outcome; the ``min_keep`` inputs
-with the largest effects go on whatever their share, so the Sobol phase always ranks a few, and
-no more than ``max_keep`` go on (the largest effects), so a spec can bound its Sobol phase's cost.
+An input goes on when its mu* (the mean absolute elementary effect, Campolongo et al. 2007, CCS07)
+is at least ``keep_share`` of the largest mu* for any screened outcome; the ``min_keep`` inputs with
+the largest effects go on whatever their share, so the Sobol phase always ranks a few, and no more
+than ``max_keep`` go on (the largest effects), so a spec can bound its Sobol phase's cost.
 Inputs screened out stay at the scenario's values in the Sobol phase; the report lists them, and
 names apart those that passed the threshold and were dropped only by ``max_keep`` (the rule as
 stated is the threshold: a cap that overrides it must be said where the ranking is read).

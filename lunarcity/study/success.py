@@ -31,7 +31,7 @@ class Proportion:
 
 
 def wilson(successes: float, n: int, z: float = Z95) -> Proportion:
-    """The Wilson score interval of a binomial share (Wilson 1927).
+    """The Wilson score interval of a binomial share (Wilson 1927, WIL27).
 
     Unlike the normal ("Wald") interval it stays inside [0, 1] and is not empty when every
     trial succeeded or every one failed, which is common at the edges of a study.

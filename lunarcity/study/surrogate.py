@@ -3,8 +3,8 @@
 Sampling estimates of total-order indices (Saltelli/Jansen) need thousands of runs per input to
 settle; on two cores a study cannot afford them. A polynomial chaos expansion (PCE) fitted by
 least squares to the runs already made gives the indices in closed form from its coefficients
-(Sudret 2008, Reliability Engineering & System Safety 93: 964-979): with an orthonormal basis,
-the variance is the sum of the squared coefficients of the non-constant terms, an input's
+(Sudret 2008, SUD08: Reliability Engineering & System Safety 93: 964-979): with an orthonormal
+basis, the variance is the sum of the squared coefficients of the non-constant terms, an input's
 first-order share the sum over the terms in that input alone, its total-order share the sum
 over every term that involves it.
 
@@ -116,7 +116,7 @@ def loo_error(psi: np.ndarray, y: np.ndarray) -> float:
     """The leave-one-out squared error over the variance, without refitting.
 
     For least squares, run i's leave-one-out residual is its residual over 1 - h_ii, h the
-    hat matrix's diagonal (Allen 1974), read from the thin QR of the design.
+    hat matrix's diagonal (Allen 1974, ALL74), read from the thin QR of the design.
     """
     q, r = np.linalg.qr(psi)
     h = np.einsum("ij,ij->i", q, q)

@@ -1,7 +1,7 @@
 """Years to target as a censored distribution: the Kaplan-Meier estimate of the survival curve.
 
 A run that has not met its target by the horizon is censored there: we know only that its time
-to target is longer. The Kaplan-Meier estimator (Kaplan & Meier 1958) uses every run, censored
+to target is longer. The Kaplan-Meier estimator (Kaplan & Meier 1958, KM58) uses every run, censored
 or not; the curve S(t) is the share of runs still short of the target after t years, and 1 - S(t)
 the share that has met it. Greenwood's formula gives the curve's variance, shown as a 95 %
 interval on the log(-log) scale so it stays within [0, 1].
@@ -106,7 +106,7 @@ def kaplan_meier(times: np.ndarray, events: np.ndarray, z: float = Z95) -> Survi
 
 
 def _loglog_interval(s: float, greenwood: float, z: float) -> tuple[float, float]:
-    """The interval of S on the log(-log S) scale (Kalbfleisch & Prentice 1980)."""
+    """The interval of S on the log(-log S) scale (Kalbfleisch & Prentice 1980, KP80)."""
     if s <= 0.0 or s >= 1.0 or not math.isfinite(greenwood) or greenwood == 0.0:
         return (s, s) if s <= 0.0 or s >= 1.0 else (0.0, 1.0)
     se = math.sqrt(greenwood) / abs(math.log(s))

@@ -327,7 +327,7 @@ class MassDriverConfig(Section):
     kick_stage_kg: float | None = Field(
         None, ge=0, le=1e5, description="Kick stage launched with each satellite (kg)"
     )
-    # Ten shots a second: O'Neill's mass-driver bucket rate (SSI 1976; Kolm 1980).
+    # Ten shots a second: O'Neill's mass-driver bucket rate (Kolm 1980, KOL80).
     max_launches_per_day: float = Field(
         500.0, gt=0, le=864_000, description="Shots per day the launcher's cycle allows"
     )
