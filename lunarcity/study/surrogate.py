@@ -1,12 +1,12 @@
 """Sobol indices from a surrogate: a polynomial chaos expansion fitted to the runs.
 
-Sampling estimates of total-order indices (Saltelli/Jansen) need thousands of runs per input to
-settle; on two cores a study cannot afford them. A polynomial chaos expansion (PCE) fitted by
-least squares to the runs already made gives the indices in closed form from its coefficients
+Sampling estimates of total-order indices (Saltelli/Jansen: SAL10, JAN99) need thousands of runs per
+input to settle; on two cores a study cannot afford them. A polynomial chaos expansion (PCE) fitted
+by least squares to the runs already made gives the indices in closed form from its coefficients
 (Sudret 2008, SUD08: Reliability Engineering & System Safety 93: 964-979): with an orthonormal
 basis, the variance is the sum of the squared coefficients of the non-constant terms, an input's
-first-order share the sum over the terms in that input alone, its total-order share the sum
-over every term that involves it.
+first-order share the sum over the terms in that input alone, its total-order share the sum over
+every term that involves it.
 
 The inputs are uniform over their ranges (a log-sampled input uniform in its logarithm), mapped
 to [0, 1]; the basis is the tensor products of Legendre polynomials (numpy.polynomial.legendre),

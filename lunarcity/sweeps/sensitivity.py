@@ -5,7 +5,9 @@ S1 and total ST, with bootstrap confidence), a ``morris`` design gives elementar
 sigma). Replicates of a design point are averaged first, so the indices describe the parameters'
 effect on the expected outcome, not on one seed's noise. Every step reads only plain data (the
 sweep's info, its design matrix, its results), so a function with a known answer (Ishigami, a
-linear model) goes through exactly the code a real sweep does.
+linear model) goes through exactly the code a real sweep does. The methods' citations, in
+docs/SOURCES.md: SOB01, SAL02 and SAL10 for the Sobol indices, MOR91 and CCS07 for the elementary
+effects, HU17 for SALib.
 """
 
 from __future__ import annotations
