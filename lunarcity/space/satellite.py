@@ -76,7 +76,10 @@ class Figures(Strict):
     board_kg_per_kw: PositiveFloat = Field(description="Board mass per kW of compute (kg/kW)")
     conversion_efficiency: float = Field(gt=0, le=1, description="Bus power to compute power")
     housekeeping_fraction: NonNegativeFloat = Field(
-        description="Power for avionics, pumps and heaters, as a share of the bus power"
+        description=(
+            "Power for avionics, pumps and heaters, as a share of what the compute draws from the "
+            "bus: bus power = compute / conversion_efficiency x (1 + this)"
+        )
     )
     power_electronics_kg_per_kw: NonNegativeFloat = Field(description="kg per kW of bus power")
     array_w_per_kg: PositiveFloat = Field(description="Solar array W per kg (end of life)")
