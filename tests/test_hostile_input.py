@@ -511,6 +511,30 @@ def test_a_scenario_with_no_target_parts_is_not_called_incomplete(capsys, tmp_pa
     assert code == 0 and "warning" in err and "target.parts" in err and "never be" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ("run: {seed: true}", "run.seed", "a number is wanted, not true/false"),
+        ("seed: {units: {robot: true}}", "seed.units", "a number is wanted, not true/false"),
+        ("earth: {imports: 'yes'}", "earth.imports", "true or false is wanted"),
+        ("earth: {imports: 1}", "earth.imports", "true or false is wanted"),
+    ],
+)
+def test_true_for_a_number_or_a_number_for_true_is_refused(
+    capsys, tmp_path: Path, text: str, field: str, words: str
+) -> None:
+    # pydantic's lax mode read `seed: true` as seed 1, `robot: true` as one robot and
+    # `imports: 'yes'` or `imports: 1` as true: another scenario than the file says, silently.
+    path = tmp_path / "slip.yaml"
+    path.write_text(text + "\n")
+    code, out, err = lc(capsys, "run", path)
+    assert code == 2, err
+    one_line_error(err, str(path), field, words)
+    # Real booleans and numbers still run as written.
+    kept = Scenario.model_validate({"run": {"seed": 3}, "earth": {"imports": False}})
+    assert (kept.run.seed, kept.earth.imports) == (3, False)
+
+
 def words_headline(summary: dict) -> str:
     """The app's and the recording's headline (lunarcity.viz.words)."""
     from lunarcity.app import viz

@@ -6,6 +6,7 @@ import types
 import typing
 from typing import Any
 
+import numpy as np
 import pydantic
 
 from lunarcity.errors import InputError, one_of, unknown
@@ -22,6 +23,52 @@ class Strict(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(
         extra="forbid", validate_assignment=True, allow_inf_nan=False
     )
+
+    @pydantic.field_validator("*", mode="before")
+    @classmethod
+    def _truth_is_not_a_number(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
+        """Refuse true/false for a number, and a number or a word for true/false.
+
+        pydantic's lax mode reads ``seed: true`` as seed 1, ``robot: true`` as one robot and
+        ``imports: 1`` or ``imports: 'yes'`` as true: a slip in a file would run another
+        scenario than the one written, without a word. (YAML's own unquoted yes/no are booleans
+        before they get here.)
+        """
+        field = cls.model_fields.get(info.field_name or "")
+        annotation = _one_type(field.annotation) if field is not None else None
+        if typing.get_origin(annotation) is dict:
+            kind = _scalar_kind(typing.get_args(annotation)[1])
+            values = value.values() if isinstance(value, dict) else ()
+        else:
+            kind, values = _scalar_kind(annotation), (value,)
+        for v in values:
+            truth = isinstance(v, bool | np.bool_)  # (a numpy bool from a design's array too)
+            if kind == "number" and truth:
+                raise ValueError("a number is wanted, not true/false")
+            if kind == "bool" and v is not None and not truth:
+                raise ValueError("true or false is wanted")
+        return value
+
+
+def _scalar_kind(annotation: Any) -> str | None:
+    """The kind of a scalar field: "number" (int or float), "bool", or None (others pass)."""
+    annotation = _one_type(annotation)
+    if annotation is bool:
+        return "bool"
+    if annotation in (int, float):
+        return "number"
+    return None
+
+
+def _one_type(annotation: Any) -> Any:
+    """The one type behind Annotated and Optional wrappers; None for a union of several types."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _one_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _one_type(kinds[0]) if len(kinds) == 1 else None
+    return annotation
 
 
 def _unwrap(annotation: Any) -> Any:
