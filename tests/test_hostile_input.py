@@ -883,6 +883,7 @@ HOSTILE_DATA = {
     "pulse_stores.yaml": ["stores.supercapacitor.specific_energy_kj_per_kg"],
     "units.yaml": [
         "units.robot.failures_per_year",
+        "units.robot.lifetime_years",
         "units.solar_plant.footprint_m2",
         "units.fission_unit.mass_kg",
     ],

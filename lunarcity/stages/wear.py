@@ -24,6 +24,7 @@ import numpy as np
 from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE
 from lunarcity.stages import recipes
 from lunarcity.world.catalog import UnitSpec
+from lunarcity.world.scenario_sections import MAX_DAYS
 
 if TYPE_CHECKING:
     from lunarcity.model import LunarCity
@@ -110,16 +111,20 @@ class Wear:
 def health_table(life: float) -> np.ndarray:
     """Health at each whole age 0 .. ceil(``life``) days: ``1 - AGEING_LOSS * min(1, age / life)``.
 
+    No unit is older than the longest run (``MAX_DAYS``; births are on day 0 or later), so the
+    table stops there for a longer life: a data file may give a unit a life of 10^9 years, which
+    a table to its end could not hold.
+
     Ages are whole days (today less the birth day), so a unit's health is one of these values:
     monthly wear looks a whole kind's rows up in one gather instead of working the formula over
     them in five passes (benchmarks/run.py's `default_30y_s`: ~30,000 rows a kind by year 25).
-    The last entry (an age at or past the life) is ``1 - AGEING_LOSS``, as is every older age
-    (lookups clip there). Worked in float64 step by step as the formula is written, then
+    The last entry (an age at or past a life within ``MAX_DAYS``) is ``1 - AGEING_LOSS``, as is
+    every older age (lookups clip there). Worked in float64 step by step as the formula is written, then
     rounded once to float32, the health column's type. Repairs work the same formula a unit at
     a time (:func:`aged_health`): a day's few lookups in a table out of cache cost more than
     the arithmetic (an in-run A/B of a 30-year run: repair ~3 % dearer reading it).
     """
-    x = np.arange(math.ceil(life) + 1, dtype=np.float64)  # whole ages, exact in float64
+    x = np.arange(min(math.ceil(life), MAX_DAYS) + 1, dtype=np.float64)  # whole ages, exact
     np.divide(x, life, out=x)
     np.minimum(x, 1.0, out=x)
     np.multiply(x, AGEING_LOSS, out=x)
