@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 import time
 
 import pytest
@@ -93,6 +94,51 @@ def test_the_chapters_that_open_mid_run_open_just_before_their_story() -> None:
     # ~two months of Play (at 10-20 days a second: a few seconds).
     assert 0 < first["rail_length_m"] - track.start_day <= 60, (first, track.start_day)
     assert 0 < first["compute_delivered_kw"] - thesis.start_day <= 60, (first, thesis.start_day)
+
+
+def _spells(low) -> list[int]:
+    """Lengths of the runs of True in ``low``."""
+    out, cur = [], 0
+    for x in low:
+        if x:
+            cur += 1
+        elif cur:
+            out, cur = [*out, cur], 0
+    return out + ([cur] if cur else [])
+
+
+def test_the_first_two_chapters_say_what_their_charts_show() -> None:
+    """Chapter 1's mass and chapter 2's power lines name what each run's own chart draws.
+
+    Chapter 1's mass chart starts at the seed's machines (94 t: its chips and electronics are
+    stock, not machines) and doubles at about two calendar years; chapter 2's pole is not a city
+    whose supply "only dips": its crest goes dark for a day or two at a time, many times a year,
+    while the equator's nights last two weeks. Checked on each chapter's preset over its first
+    years (seed 1, the tour's).
+    """
+    import numpy as np
+
+    from lunarcity.runner import run
+
+    seed_factory, night = tour_mod.chapters()[:2]
+    mass_line = next(w for w in seed_factory.watch if w.startswith("The mass chart"))
+    mass = run(seed_factory.preset, seed=1, years=3).daily["industrial_mass_t"].to_numpy()
+    named = [float(t) for t in re.findall(r"(\d+) t of machines", mass_line)]
+    assert named == [round(mass[0])], (mass_line, mass[0])
+    doubled_years = int(np.argmax(mass >= 2 * mass[0])) / 365.25
+    assert "about two calendar years" in mass_line and 1.5 < doubled_years < 2.5, doubled_years
+
+    power_line = next(w for w in night.watch if w.startswith("The shared power chart"))
+    longest = {}
+    for preset in night.compare:
+        made = run(preset, seed=1, years=1).daily["generated_mwh"].to_numpy()
+        spells = _spells(made < 0.05 * np.median(made))
+        longest[preset] = (max(spells), len(spells))
+    pole, equator = longest["ten_year_city"], longest["equator_site"]
+    assert equator[0] >= 13 and "two-week night" in power_line, (equator, power_line)
+    # The pole's supply falls as low, but for at most two days, a dozen times or more a year.
+    assert pole[0] <= 2 and pole[1] >= 12 and "a day or two" in power_line, (pole, power_line)
+    assert "only dips" not in power_line, power_line
 
 
 def test_mass_driver_figures_follow_the_formulas() -> None:
