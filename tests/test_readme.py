@@ -159,3 +159,19 @@ def test_readme_quick_subset_names_declared_markers() -> None:
             )
         }
         assert used == named, f"no test is marked {named - used}"
+
+
+def test_the_smoke_sweeps_thinnest_supply_is_the_specs() -> None:
+    """The README names the smoke sweep's fewest, lightest landers by the spec's own values.
+
+    The sentence said 'every 14 days, 50 t' after the spec had moved to 60 days and 10 t: a reader
+    looking for that corner of the map found no such point.
+    """
+    import yaml
+
+    spec = yaml.safe_load((REPO / "models/sweeps/smoke.yaml").read_text(encoding="utf-8"))
+    interval = spec["parameters"]["earth.lander_interval_days"]["values"]
+    payload = spec["parameters"]["earth.lander_payload_t"]
+    found = re.search(r"fewest, lightest landers \(every (\d+) days, (\d+) t\)", README)
+    assert found, "the README's smoke sweep sentence"
+    assert (int(found[1]), int(found[2])) == (max(interval), payload["low"]), found[0]
