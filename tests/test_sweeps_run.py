@@ -76,6 +76,14 @@ def test_a_rerun_runs_nothing_and_changes_nothing(clean: Path) -> None:
     assert results(clean).equals(before)
 
 
+def test_the_rerun_says_the_one_year_horizon_in_words(clean: Path, cli) -> None:
+    # The smoke sweep's horizon is one year: 'beyond the horizon (1 year)', not '(1 years)'.
+    done = cli("sweep", str(SMOKE), "--out", str(clean))
+    assert done.returncode == 0, done.stderr
+    assert "0 run now, 12 already done" in done.stdout, done.stdout
+    assert "beyond the horizon (1 year):" in done.stdout, done.stdout
+
+
 def test_killed_sweep_resumes_to_the_same_results(clean: Path, tmp_path: Path) -> None:
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lunarcity.show.console import print_json, stderr_console, stdout_console
+from lunarcity.study.words import count
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +82,7 @@ def _print(r: dict) -> None:
     if r["median_years_to_target"] is not None:
         median = f"{r['median_years_to_target']:.2f} years"
     else:
-        median = f"beyond the horizon ({horizon:g} years): fewer than half the runs met the target"
+        median = f"beyond the horizon ({count(horizon, 'year')}): fewer than half the runs met the target"
     console.print(f"[bold]sweep {r['name']}[/bold] ({r['sweep_id']}) -> {r['out']}")
     console.print(
         f"  runs: {r['n_runs']} ({r['ran']} run now, {r['already_done']} already done; "
