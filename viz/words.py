@@ -294,9 +294,13 @@ def city_answer(summary: dict[str, Any]) -> str:
         # Complete once is not complete now: beside a part that stopped holding, say so.
         return line if holding == len(parts) else f"{line}; {count} today"
     day = int(summary["days_simulated"])
-    if day < round(horizon * DAYS_PER_YEAR):
+    horizon_day = round(horizon * DAYS_PER_YEAR)
+    if day < horizon_day:
         return asked + f"not yet, {count} after {_years(day)}"
-    return asked + f"no, {count} when the time was up"
+    if day == horizon_day:
+        return asked + f"no, {count} when the time was up"
+    # A run longer than its horizon: the count is today's, not the horizon day's.
+    return asked + f"no; {count} in year {day / DAYS_PER_YEAR:.1f}, past the horizon"
 
 
 def moon_or_earth(block: dict[str, Any] | None, running: bool) -> str:
