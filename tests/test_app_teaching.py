@@ -144,6 +144,31 @@ def test_the_first_two_chapters_say_what_their_charts_show() -> None:
     assert "only dips" not in power_line, power_line
 
 
+def test_the_mass_driver_chapter_says_when_satellites_leave() -> None:
+    """Chapter 4's launches line against its city: no launch before the power stores are built.
+
+    Seed 1: the track operates on day 1605, its 128 launch power stores are complete on day 1731
+    and the first satellites leave on day 1732, over a hundred a day at first; in the following year
+    satellites leave on fewer than half the days. The line once said they leave every day once
+    the track is complete.
+    """
+    import numpy as np
+
+    from lunarcity.runner import run
+
+    chapter = tour_mod.chapters()[3]
+    line = next(w for w in chapter.watch if w.startswith("The launches chart"))
+    daily = run(chapter.preset, seed=1, years=5.8).daily
+    launched = daily["satellites_launched"].to_numpy()
+    first = int(np.argmax(launched > 0))
+    track = int(np.argmax(daily["mass_driver_operating"].to_numpy() > 0))
+    stores = daily["units_pulse_store"].to_numpy()
+    assert 0 < track < first and stores[track] == 0 and stores[first] > 0, (track, first)
+    assert "launch power stores are built" in line, line
+    share = float((np.diff(launched[first:]) > 0).mean())
+    assert share < 0.9 and "in batches" in line and "every day" not in line, (share, line)
+
+
 def test_mass_driver_figures_follow_the_formulas() -> None:
     from lunarcity.model import LunarCity
 
