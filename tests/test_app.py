@@ -404,6 +404,15 @@ def test_scenario_picker_lists_every_preset() -> None:
     assert set(params_mod.scenario_names()) == {p.stem for p in models_dir().glob("*.yaml")}
 
 
+def test_every_preset_in_the_picker_has_a_plain_name() -> None:
+    # The picker and the Compare view show words.preset(name): a preset without a plain name
+    # appeared as its file name ('ten year city fixed shares'), unlike the others.
+    words = importlib.import_module("lunarcity.viz.words")
+    for name in params_mod.scenario_names():
+        assert name in words.PRESETS, name
+    assert len(set(words.PRESETS.values())) == len(words.PRESETS)  # told apart in the picker
+
+
 # -- the chart painter -----------------------------------------------------------------------------
 def test_chart_ticks_are_round_numbers() -> None:
     assert plot_mod.nice_ticks(0, 10) == [0, 2, 4, 6, 8, 10]

@@ -21,6 +21,7 @@ PRESETS: dict[str, str] = {
     "aasm1980_lmf": "NASA 1980 seed factory",
     "metzger2013": "Metzger 2013: small start",
     "auxon_lw95": "Self-copying robots (1995)",
+    "ten_year_city_fixed_shares": "Ten-year city (pole, landers 30 % chips)",
 }
 
 #: Target metric -> a short name people read.
