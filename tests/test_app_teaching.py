@@ -297,6 +297,24 @@ def test_compare_view_steps_both_cities_by_one_day() -> None:
     rc.close()
 
 
+def test_compare_says_which_city_ended_when_the_pair_stops() -> None:
+    """A pair stops with the first city to end: the view says which, not a frozen 'not yet'.
+
+    The seed factory's run is 4 years and the ten-year city's 10: at day 1,461 both stop while
+    the ten-year city's headline still reads 'not complete yet', and Play is off.
+    """
+    pair = compare_mod.Pair(("aasm1980_lmf", "ten_year_city"), map_size=60)
+    frame = pair.frame()
+    assert frame.running and frame.ended == ""
+    frame = pair.advance(2000)
+    assert pair.day == 1461 and not frame.running
+    assert pair.models[1].running  # the second could go on: the pair stopped for the first
+    assert "not complete yet" in frame.sides[1].headline
+    assert frame.ended.startswith(
+        "NASA 1980 seed factory has come to the end of its run (4.0 years), so both stop here."
+    ), frame.ended
+
+
 # -- record ---------------------------------------------------------------------------------------
 def test_record_gives_a_gif_of_the_run_so_far() -> None:
     import numpy as np

@@ -66,6 +66,16 @@ class CompareFrame:
         """Whether both cities can still step (lockstep stops with the first to end)."""
         return all(s.running for s in self.sides)
 
+    @property
+    def ended(self) -> str:
+        """Why the pair stopped, once it has: the city whose run ended first ("" while running).
+
+        The other city may have years left, and its headline still says 'not complete yet';
+        without this line a class sees Play switched off and no reason.
+        """
+        done = [s for s in self.sides if not s.running]
+        return words.compare_ended(done[0].name, done[0].day) if done else ""
+
 
 class Pair:
     """Two cities on the same seed, stepped together.

@@ -154,6 +154,8 @@ def CompareView(
                 SeedBox(seed, seed_error)
         if message.value:
             solara.Error(message.value, dense=True)
+        if f.ended:
+            solara.Success(f.ended, dense=True, classes=["lc-ended"])
         if chapter is not None:
             from .tour_view import ChapterText
 

@@ -220,6 +220,14 @@ def finished(summary: dict[str, Any]) -> str:
     )
 
 
+def compare_ended(name: str, day: int) -> str:
+    """What Compare says when the first of its two cities has used all its days."""
+    return (
+        f"{name} has come to the end of its run ({day / DAYS_PER_YEAR:.1f} years), so both stop "
+        "here. Press Reset to watch them again, or choose another pair."
+    )
+
+
 def destination(name: str) -> str:
     """A destination in words: its description's first clause (data/destinations.yaml).
 
