@@ -313,6 +313,12 @@ def test_compare_says_which_city_ended_when_the_pair_stops() -> None:
     assert frame.ended.startswith(
         "NASA 1980 seed factory has come to the end of its run (4.0 years), so both stop here."
     ), frame.ended
+    # Two runs of the same length end together: both are said to have ended.
+    pair = compare_mod.Pair(map_size=60, run__years=0.01)
+    frame = pair.advance(10)
+    assert not frame.running and frame.ended.startswith(
+        "Both cities have come to the end of their runs (0.0 years)."
+    ), frame.ended
 
 
 # -- record ---------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ class CompareFrame:
         without this line a class sees Play switched off and no reason.
         """
         done = [s for s in self.sides if not s.running]
-        return words.compare_ended(done[0].name, done[0].day) if done else ""
+        return words.compare_ended([s.name for s in done], done[0].day) if done else ""
 
 
 class Pair:

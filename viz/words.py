@@ -220,12 +220,15 @@ def finished(summary: dict[str, Any]) -> str:
     )
 
 
-def compare_ended(name: str, day: int) -> str:
-    """What Compare says when the first of its two cities has used all its days."""
-    return (
-        f"{name} has come to the end of its run ({day / DAYS_PER_YEAR:.1f} years), so both stop "
-        "here. Press Reset to watch them again, or choose another pair."
+def compare_ended(names: list[str], day: int) -> str:
+    """What Compare says when the first of its two cities (or both) has used all its days."""
+    years = f"{day / DAYS_PER_YEAR:.1f} years"
+    which = (
+        f"Both cities have come to the end of their runs ({years})"
+        if len(names) > 1
+        else f"{names[0]} has come to the end of its run ({years}), so both stop here"
     )
+    return f"{which}. Press Reset to watch them again, or choose another pair."
 
 
 def destination(name: str) -> str:
