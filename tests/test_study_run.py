@@ -234,6 +234,18 @@ def test_the_command_resumes_a_finished_study(done, cli) -> None:
     assert after == before
 
 
+def test_the_runs_made_are_said_in_words_by_phase() -> None:
+    from lunarcity.commands.study import runs_made
+
+    # 8 screening runs and 16 Sobol runs made now, none of the other phases': 24 in all.
+    assert runs_made({"screen": 8, "sobol": 16, "policies": 0}) == (
+        "runs made now: 24 (screen 8, sobol 16)"
+    )
+    assert (
+        runs_made({"screen": 0, "sobol": 0}) == "runs made now: none (every run was already done)"
+    )
+
+
 def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
     res = cli("study", REPO / "models" / "sweeps" / "smoke.yaml", "--out", tmp_path / "x")
     assert res.returncode == 2

@@ -84,12 +84,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def runs_made(ran: dict[str, int]) -> str:
+    """The runs this invocation made, by phase in words (a resumed, finished study made none)."""
+    made = [(phase, n) for phase, n in ran.items() if n]
+    if not made:
+        return "runs made now: none (every run was already done)"
+    total = sum(n for _, n in made)  # integers
+    return f"runs made now: {total:,} (" + ", ".join(f"{p} {n:,}" for p, n in made) + ")"
+
+
 def _say(console: Any, result: Any, destination: str) -> None:
     """A study's verdict in a few lines (one destination's, when ``destination`` is given)."""
     s = result.summary
     where = f" at {destination}" if destination else ""
     console.print(f"[bold]study {s['name']}[/bold]{where} -> {result.out / 'report.md'}")
-    console.print(f"  runs now: {result.ran}; inputs kept after screening: {', '.join(s['kept'])}")
+    console.print(f"  {runs_made(result.ran)}; inputs kept after screening: {', '.join(s['kept'])}")
     console.print(f"  ranking converged: {'yes' if s['converged'] else 'no'}")
     if "success" in s:
         w = s["success"]
