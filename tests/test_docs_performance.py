@@ -40,3 +40,26 @@ def test_study_costs_read_each_studys_summary(tmp_path: Path) -> None:
     )
     table = load_docs_script("performance").study_costs_table(tmp_path)
     assert "| `s` | 2 | 40 | 4 min | 12.0 s |" in table
+
+
+def test_sweep_cost_says_what_the_sweep_benchmark_measured() -> None:
+    # 1,000 runs in 660 s on 2 workers: 11.0 minutes, past the 10-minute goal; 24 runs in 14.4 s
+    # are 1,000 in 14.4 / 24 x 1,000 / 60 = 10.0 minutes at that rate, which meets it.
+    cost = load_docs_script("performance").sweep_cost
+    measured = {
+        "runs": 1000,
+        "workers": 2,
+        "years_per_run": 10.0,
+        "wall_s": 660.0,
+        "median_run_s": 1.234,
+        "extrapolated_1000_runs_min": 11.0,
+        "peak_rss_parent_mb": 300,
+        "peak_rss_largest_worker_mb": 190,
+    }
+    text = cost(measured)
+    assert "1,000 runs of 10 years on 2 workers: **660 s (11.0 minutes) measured**" in text
+    assert "median run 1.23 s" in text and "a goal of 10 minutes (not met)" in text
+    assert "parent peaked at 300 MB and the largest worker at 190 MB over the 1,000 runs" in text
+    short = cost({**measured, "runs": 24, "wall_s": 14.4, "extrapolated_1000_runs_min": 10.0})
+    assert "**14 s (0.2 minutes) 24 runs, extrapolated**" in short
+    assert "1,000 runs take 10.0 minutes at this rate, against a goal of 10 minutes (met)" in short
