@@ -35,7 +35,7 @@ class Strict(pydantic.BaseModel):
         before they get here.)
         """
         field = cls.model_fields.get(info.field_name or "")
-        annotation = _one_type(field.annotation) if field is not None else None
+        annotation = _unwrap(field.annotation, several=False) if field is not None else None
         if typing.get_origin(annotation) is dict:
             kind = _scalar_kind(typing.get_args(annotation)[1])
             values = value.values() if isinstance(value, dict) else ()
@@ -52,7 +52,7 @@ class Strict(pydantic.BaseModel):
 
 def _scalar_kind(annotation: Any) -> str | None:
     """The kind of a scalar field: "number" (int or float), "bool", or None (others pass)."""
-    annotation = _one_type(annotation)
+    annotation = _unwrap(annotation, several=False)
     if annotation is bool:
         return "bool"
     if annotation in (int, float):
@@ -60,26 +60,17 @@ def _scalar_kind(annotation: Any) -> str | None:
     return None
 
 
-def _one_type(annotation: Any) -> Any:
-    """The one type behind Annotated and Optional wrappers; None for a union of several types."""
+def _unwrap(annotation: Any, several: bool = True) -> Any:
+    """The model class or dict value type behind Optional / Annotated wrappers.
+
+    A union of several types gives its first; with ``several`` False, None (no one type).
+    """
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _one_type(typing.get_args(annotation)[0])
+        return _unwrap(typing.get_args(annotation)[0], several)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _one_type(kinds[0]) if len(kinds) == 1 else None
-    return annotation
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The model class or dict value type behind Optional / Annotated wrappers."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _unwrap(arg)
+        return _unwrap(kinds[0], several) if several or len(kinds) == 1 else None
     return annotation
 
 
