@@ -258,6 +258,21 @@ def test_sweep_out_that_cannot_be_a_folder_is_refused_before_any_run(capsys, tmp
         assert time.perf_counter() - start < 10  # 12 runs would take longer; none started
 
 
+def test_a_folder_of_sweeps_names_the_sweeps_inside_it(capsys, tmp_path: Path) -> None:
+    # A study's folder holds its phases' sweeps (screen/, sobol/): `lunarcity sensitivity` on the
+    # study itself said only "holds no sweep", leaving the user to guess its layout.
+    for phase in ("screen", "sobol"):
+        (tmp_path / phase).mkdir()
+        (tmp_path / phase / "sweep.json").write_text("{}")
+    code, out, err = lc(capsys, "sensitivity", tmp_path)
+    assert code == 2
+    one_line_error(err, str(tmp_path), "holds no sweep", str(tmp_path / "sobol"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = lc(capsys, "sensitivity", empty)
+    assert code == 2 and "sweeps inside it" not in err
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through folder permissions")
 def test_sweep_out_in_an_unwritable_folder_is_refused(capsys, tmp_path: Path) -> None:
     locked = tmp_path / "locked"

@@ -329,8 +329,15 @@ def read_info(root: Path) -> dict[str, Any]:
     """
     meta = Path(root) / SWEEP_FILE
     if not meta.is_file():
+        # A study's folder holds its phases' sweeps a level or two down (screen/, sobol/; per
+        # destination in a route study): name them, so the user need not know the layout.
+        inner = sorted(Path(root).glob(f"*/{SWEEP_FILE}")) or sorted(
+            Path(root).glob(f"*/*/{SWEEP_FILE}")
+        )
+        where = ", ".join(str(m.parent) for m in inner[:3]) + (", ..." if len(inner) > 3 else "")
         raise InputError(
-            "holds no sweep (no sweep.json): give the --out folder of a sweep",
+            "holds no sweep (no sweep.json): give the --out folder of a sweep"
+            + (f"; the sweeps inside it are {where}" if inner else ""),
             file=str(root),
         )
     try:
