@@ -7,6 +7,7 @@ closed form) or a linear function (Morris ranking known), written as the runs' f
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from lunarcity.cli import main
+from lunarcity.commands.sensitivity import unresolved_line
 from lunarcity.errors import InputError
 from lunarcity.sweeps.runner import Plan, make_plan
 from lunarcity.sweeps.sensitivity import run_sensitivity
@@ -155,3 +158,56 @@ def test_sensitivity_command_prints_and_saves(tmp_path: Path, cli) -> None:
     assert (tmp_path / "s" / "sensitivity.png").is_file()
     res = cli("sensitivity", tmp_path / "s", "--outcome", "industrial_mass", "--json")
     assert res.returncode == 2 and "did you mean 'industrial_mass_t'" in res.stderr
+
+
+def test_a_sweep_of_noise_is_not_read_as_a_ranking(tmp_path: Path, capsys) -> None:
+    # The review's case: 8 runs (base sample 2, two inputs) whose outcome is noise. The table
+    # ranks the estimates; the line under it says, by the study's rule, that none is resolved.
+    spec = validate_spec(
+        {
+            "years": 1,
+            "seed": 3,
+            "design": {"method": "saltelli", "samples": 2},
+            "parameters": {n: {"low": -math.pi, "high": math.pi} for n in (A, B)},
+            "outcomes": ["industrial_mass_t"],
+        }
+    )
+    plan = make_plan(spec)
+    assert plan.n_runs == 8
+    write_sweep(
+        plan,
+        tmp_path / "s",
+        {"industrial_mass_t": lambda p, t: float(np.random.default_rng(t.point).normal())},
+    )
+    assert main(["sensitivity", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if line.startswith("industrial_mass_t: ")]
+    assert len(said) == 1, out
+    assert "not resolved" in said[0] and f"`{A}`" in said[0] and f"`{B}`" in said[0]
+    assert main(["sensitivity", str(tmp_path / "s"), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)["unresolved"]
+    assert list(got) == ["industrial_mass_t"] and got["industrial_mass_t"] == said[0]
+
+
+def test_a_first_order_index_below_zero_beyond_its_interval_is_said() -> None:
+    def table(s1: float, s1_conf: float) -> pl.DataFrame:
+        # Two inputs whose total-order intervals separate (0.9 - 0.05 > 0.1 + 0.05) and the
+        # second's stays above zero: only the first-order figure can be flagged.
+        return pl.DataFrame(
+            {
+                "outcome": ["y", "y"],
+                "parameter": ["a", "b"],
+                "method": ["sobol", "sobol"],
+                "ST": [0.9, 0.1],
+                "ST_conf": [0.05, 0.05],
+                "S1": [0.8, s1],
+                "S1_conf": [0.05, s1_conf],
+            }
+        )
+
+    # -0.5 + 0.2 < 0: the whole interval is below zero, which no share of variance can be.
+    line = unresolved_line(table(-0.5, 0.2))
+    assert line is not None and line.startswith("y: first-order index below zero")
+    assert "`b` (-0.5 ± 0.2)" in line and "not resolved" not in line
+    # -0.1 + 0.2 > 0: within its interval of zero; the intervals separate: nothing is said.
+    assert unresolved_line(table(-0.1, 0.2)) is None

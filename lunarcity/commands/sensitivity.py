@@ -6,6 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from lunarcity.show.console import print_json, stderr_console, stdout_console
+from lunarcity.study.ranking import Index, below_zero, rank_inputs, ranking_words
+from lunarcity.study.words import number
 
 if TYPE_CHECKING:
     import polars as pl
@@ -45,21 +47,75 @@ def run(args: argparse.Namespace) -> int:
     err = stderr_console()
     for note in notes:
         err.print(f"note: {note}", soft_wrap=True)
+    cautions = {
+        outcome: line
+        for (outcome,), part in table.group_by("outcome", maintain_order=True)
+        if (line := unresolved_line(part))
+    }
     if args.json:
         print_json(
             {
                 "indices": as_json(table),
                 "notes": notes,
+                "unresolved": cautions,
                 "files": {k: str(v) for k, v in files.items()},
             }
         )
         return 0
-    _print(table, args.top)
+    _print(table, args.top, cautions)
     stdout_console().print(f"saved {files['table']} and {files['chart']}")
     return 0
 
 
-def _print(table: pl.DataFrame, top: int) -> None:
+def unresolved_line(part: pl.DataFrame) -> str | None:
+    """What one outcome's Sobol indices do not resolve, by the study's rules, in one line.
+
+    A study puts inputs in order only where their total-order intervals separate, and reads
+    nothing from an interval wider than the index's range (:func:`rank_inputs`); a first-order
+    index whose interval lies wholly below zero (:func:`below_zero`) is sampling error. The
+    table ranks by the estimates alone, so without this line a sweep too small to say anything
+    (8 runs: ST 20.9 ± 26, S1 -11.4) read as a ranking.
+
+    Args:
+        part: One outcome's rows of the sensitivity table.
+
+    Returns:
+        ``"<outcome>: ..."`` naming the unresolved inputs and the impossible first-order
+        indices, each with its interval; None when every figure resolves (or Morris effects,
+        which carry no such rule).
+    """
+    if part["method"][0] != "sobol":
+        return None
+    rows = list(part.iter_rows(named=True))
+    total = [
+        Index(r["parameter"], r["ST"], r["ST_conf"])
+        for r in rows
+        if r["ST"] is not None and r["ST_conf"] is not None
+    ]
+    first = [
+        Index(r["parameter"], r["S1"], r["S1_conf"])
+        for r in rows
+        if r["S1"] is not None and r["S1_conf"] is not None
+    ]
+    said = []
+    ranking = rank_inputs(total)
+    if ranking.unresolved:
+        said.append(
+            "ranked only where the total-order intervals separate, as a study ranks: "
+            + ranking_words(ranking)
+        )
+    impossible = [
+        f"`{i.parameter}` ({number(i.st, 3)} ± {number(i.conf, 3)})" for i in first if below_zero(i)
+    ]
+    if impossible:
+        said.append(
+            "first-order index below zero beyond its interval, which no share of variance can "
+            f"be (too few runs): {', '.join(impossible)}"
+        )
+    return f"{part['outcome'][0]}: {'; '.join(said)}" if said else None
+
+
+def _print(table: pl.DataFrame, top: int, cautions: dict[str, str]) -> None:
     from rich.table import Table
 
     console = stdout_console()
@@ -82,3 +138,5 @@ def _print(table: pl.DataFrame, top: int) -> None:
                 *("-" if row[c] is None else f"{row[c]:.3g}" for c in cols),
             )
         console.print(t)
+        if outcome in cautions:
+            console.print(cautions[outcome], soft_wrap=True, markup=False, highlight=False)

@@ -7,7 +7,9 @@ are sorted by their index and cut into tiers wherever one interval lies wholly a
 sharing a tier are "not resolved" against each other. An interval wider than the index's whole
 range (0 to 1) resolves nothing. The last input listed ranks only when no input follows it and
 its interval stays above zero: a summary that lists the top few of more kept inputs cannot show
-the next one's interval.
+the next one's interval. A Sobol index is a share of the outcome's variance, so an estimate whose
+whole interval lies below zero (:func:`below_zero`) is the estimator's sampling error on too few
+runs, not a finding: the mirror of the last input's rule, whose interval must stay above zero.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Index:
-    """One input's total-order index and the half-width of its 95 % interval."""
+    """One input's Sobol index (total-order, unless said) and the half-width of its 95 % interval."""
 
     parameter: str
     st: float
@@ -59,6 +61,16 @@ class Ranking:
 
 def _separates(upper: Index, lower: Index) -> bool:
     return upper.conf < 1.0 and lower.conf < 1.0 and upper.low > lower.high
+
+
+def below_zero(index: Index) -> bool:
+    """Whether an index's whole interval lies below zero, which no share of variance can.
+
+    Saltelli's first-order estimator can go negative on a small sample; an estimate below zero
+    by more than its interval says the sample is too small to read, as an interval wider than the
+    index's range does for a ranking (:func:`rank_inputs`).
+    """
+    return index.high < 0
 
 
 def rank_inputs(indices: list[Index], complete: bool = True) -> Ranking:
