@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from lunarcity.cli import main
 from lunarcity.commands.sensitivity import unresolved_line
 from lunarcity.errors import InputError
 from lunarcity.sweeps.runner import Plan, make_plan
-from lunarcity.sweeps.sensitivity import run_sensitivity
+from lunarcity.sweeps.sensitivity import _salib, analyze, load_sweep, run_sensitivity
 from lunarcity.sweeps.spec import validate_spec
 from lunarcity.sweeps.storage import SweepDir
 from lunarcity.sweeps.worker import RunOutput, RunTask
@@ -211,3 +212,48 @@ def test_a_first_order_index_below_zero_beyond_its_interval_is_said() -> None:
     assert "`b` (-0.5 ± 0.2)" in line and "not resolved" not in line
     # -0.1 + 0.2 > 0: within its interval of zero; the intervals separate: nothing is said.
     assert unresolved_line(table(-0.1, 0.2)) is None
+
+
+def test_salib_warnings_are_said_as_one_note(tmp_path: Path) -> None:
+    # Base sample 2, two inputs: blocks of 4 rows (SALib's A, the two mixed rows, B). An outcome
+    # that is 1 on the mixed rows and 0 on A and B varies, but not where SALib's estimators
+    # read the variance: SALib warned "Constant values encountered" in Python's words on stderr.
+    spec = validate_spec(
+        {
+            "years": 1,
+            "design": {"method": "saltelli", "samples": 2},
+            "parameters": {n: {"low": 0, "high": 1} for n in (A, B)},
+            "outcomes": ["industrial_mass_t"],
+        }
+    )
+    write_sweep(
+        make_plan(spec),
+        tmp_path / "s",
+        {"industrial_mass_t": lambda p, t: float(t.point % 4 in (1, 2))},
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table, notes = analyze(*load_sweep(tmp_path / "s"), ["industrial_mass_t"])
+    assert [str(w.message) for w in caught if issubclass(w.category, UserWarning)] == []
+    assert notes == [
+        "industrial_mass_t: every run of the design's base samples (SALib's A and B rows) gave "
+        "0, so the Sobol estimators see no variance and give 0 for every input: these indices "
+        "say nothing; a larger sample is needed"
+    ]
+    assert table["ST"].to_list() == [0.0, 0.0]
+
+
+def test_any_other_salib_warning_is_one_note_and_other_categories_pass() -> None:
+    def analysis() -> int:
+        warnings.warn("Convergence may not\n        be valid", stacklevel=1)
+        warnings.warn("Convergence may not\n        be valid", stacklevel=1)
+        warnings.warn("overflow", RuntimeWarning, stacklevel=1)
+        return 7
+
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _salib(analysis, "y", notes) == 7
+    # SALib's text on one line, once; numpy's kind of warning is not ours to reword.
+    assert notes == ["y: SALib warns: Convergence may not be valid"]
+    assert [(w.category, str(w.message)) for w in caught] == [(RuntimeWarning, "overflow")]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -141,9 +143,55 @@ def analyze(
         if np.ptp(y) == 0:
             notes.append(f"{outcome}: the same value ({y[0]:g}) in every run; no sensitivity")
             continue
-        rows.extend(_indices(method, problem, design, x, y, outcome))
+        if method == "sobol" and (base := _flat_base(y, problem, design)) is not None:
+            notes.append(
+                f"{outcome}: every run of the design's base samples (SALib's A and B rows) gave "
+                f"{base:g}, so the Sobol estimators see no variance and give 0 for every input: "
+                "these indices say nothing; a larger sample is needed"
+            )
+        rows.extend(_indices(method, problem, design, x, y, outcome, notes))
     table = pl.DataFrame(rows, schema=COLUMNS) if rows else pl.DataFrame(schema=COLUMNS)
     return table, notes
+
+
+def _flat_base(y: np.ndarray, problem: dict[str, Any], design: dict[str, Any]) -> float | None:
+    """The one value of a Saltelli design's base rows (A and B), or None when they vary.
+
+    SALib's Sobol estimators divide by the variance of the A and B rows alone (after scaling
+    ``y`` to unit variance, as here), so when those rows agree every index is 0 whatever the
+    mixed rows did: the case SALib warns of as "Constant values encountered".
+    """
+    k = int(problem["num_vars"])
+    block = 2 * k + 2 if design.get("second_order") else k + 2
+    scaled = (y - y.mean()) / y.std()
+    base = np.r_[scaled[0::block], scaled[block - 1 :: block]]
+    if np.ptp(base) > np.finfo(float).eps:
+        return None
+    return float(y[0])
+
+
+def _salib(analysis: Callable[[], Any], outcome: str, notes: list[str]) -> Any:
+    """Run one SALib analysis with its warnings said as notes, not printed as Python's.
+
+    SALib warns with ``warnings.warn`` (its text, file and line on stderr); a warning becomes one
+    note naming the outcome. Other categories (numpy's RuntimeWarning, DeprecationWarning) are
+    passed on as they came.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        # Repeats the note :func:`_flat_base` gives (the base rows agree), in SALib's words.
+        warnings.filterwarnings(
+            "ignore", message="Constant values encountered", category=UserWarning
+        )
+        result = analysis()
+    for w in caught:
+        if w.category is UserWarning:
+            note = f"{outcome}: SALib warns: {' '.join(str(w.message).split())}"
+            if note not in notes:
+                notes.append(note)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return result
 
 
 def _indices(
@@ -153,19 +201,27 @@ def _indices(
     x: np.ndarray,
     y: np.ndarray,
     outcome: str,
+    notes: list[str],
 ) -> list[dict[str, Any]]:
-    """One outcome's indices, ranked (SALib imported here: it is slow to import)."""
+    """One outcome's indices, ranked (SALib imported here: it is slow to import).
+
+    SALib's warnings go into ``notes`` (:func:`_salib`).
+    """
     names = problem["names"]
     rows = []
     if method == "sobol":
         from SALib.analyze import sobol
 
-        res = sobol.analyze(
-            problem,
-            y,
-            calc_second_order=bool(design.get("second_order")),
-            print_to_console=False,
-            seed=BOOTSTRAP_SEED,
+        res = _salib(
+            lambda: sobol.analyze(
+                problem,
+                y,
+                calc_second_order=bool(design.get("second_order")),
+                print_to_console=False,
+                seed=BOOTSTRAP_SEED,
+            ),
+            outcome,
+            notes,
         )
         for i, name in enumerate(names):
             rows.append(
@@ -183,13 +239,17 @@ def _indices(
     else:
         from SALib.analyze import morris
 
-        res = morris.analyze(
-            problem,
-            x,
-            y,
-            num_levels=int(design.get("levels", 4)),
-            print_to_console=False,
-            seed=BOOTSTRAP_SEED,
+        res = _salib(
+            lambda: morris.analyze(
+                problem,
+                x,
+                y,
+                num_levels=int(design.get("levels", 4)),
+                print_to_console=False,
+                seed=BOOTSTRAP_SEED,
+            ),
+            outcome,
+            notes,
         )
         mu_star = np.asarray(res["mu_star"], dtype=float)
         top = float(np.nanmax(mu_star)) or 1.0
