@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -211,16 +212,35 @@ def test_the_runs_thesis_line_states_the_margin_and_the_verdict() -> None:
         "direct_earth_kg_per_kw": 85.6,
         "margin_verdict": "at the margin the lunar route loses at heliocentric",
         "verdict": "never within 10 years: the cumulative ratio is falling from 3.00 to 1.50",
+        "breakeven_day": None,
     }
     line = thesis_line({"thesis": t})
     assert "(one more satellite 88) against 86 launching from Earth" in line
     # The verdict reads as a clause after "over the run it": what never happens is said.
     assert "over the run it never breaks even within 10 years: the cumulative ratio" in line
     assert line.endswith("at the margin the lunar route loses at heliocentric.")
-    t["verdict"] = "breaks even on day 365 (year 1.0)"
+    t["verdict"], t["breakeven_day"] = "breaks even on day 365 (year 1.0)", 365
     assert "over the run it breaks even on day 365 (year 1.0); at the margin" in thesis_line(
         {"thesis": t}
     )
+
+
+def test_the_verdicts_form_is_decided_by_the_break_even_day_not_its_words() -> None:
+    # The thesis line once matched margin's wording ("never within") in results/report.py; the
+    # form is now margin's Horizon, read from the summary's breakeven_day.
+    from lunarcity.results import report
+    from lunarcity.space.margin import Horizon, verdict_clause
+
+    assert Horizon.of(None) is Horizon.NOT_WITHIN and Horizon.of(0) is Horizon.BREAKS_EVEN
+    never = horizon_verdict(_ledger([150_000.0, 2_000.0]), None)
+    assert verdict_clause({"verdict": never, "breakeven_day": None}) == (
+        "never breaks even within 1 year: the cumulative ratio is falling from 1,500.00 to 20.00"
+    )
+    even = horizon_verdict(_ledger([500.0, 90.0]), 365)
+    assert verdict_clause({"verdict": even, "breakeven_day": 365}) == even
+    # No reader outside margin depends on the verdict's wording.
+    source = Path(report.__file__).read_text()
+    assert "never within" not in source and "breaks even on" not in source
 
 
 def test_eclipse_batteries_are_earth_made_kg_at_the_margin() -> None:

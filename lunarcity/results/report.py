@@ -13,6 +13,7 @@ from typing import Any
 
 from lunarcity.constants import DAYS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.results.target import part_spans, state_words
+from lunarcity.space.margin import verdict_clause
 
 
 def headline(s: dict[str, Any]) -> str:
@@ -171,19 +172,6 @@ def end_rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _verdict_clause(verdict: str) -> str:
-    """The summary's verdict over the run (``space.margin.horizon_verdict``) as a clause after "it".
-
-    Its break-even form is one ("breaks even on day D (year Y)"); its other form,
-    "never within N years: ...", does not say what never happens, so it reads "never breaks even
-    within N years: ..." here. The summary keeps its own words (digests and docs hold them).
-    """
-    head = "never within "
-    return (
-        "never breaks even within " + verdict[len(head) :] if verdict.startswith(head) else verdict
-    )
-
-
 def thesis_line(s: dict[str, Any]) -> str:
     """One line on the thesis: Earth mass lifted per kW delivered, both routes, the break-even.
 
@@ -198,7 +186,7 @@ def thesis_line(s: dict[str, Any]) -> str:
             f"Thesis ({where}): no compute delivered yet; Earth has lifted "
             f"{t['earth_lifted_t']:,.0f} t to LEO for the lunar route."
         )
-    verdict = _verdict_clause(t["verdict"])
+    verdict = verdict_clause(t)
     return (
         f"Thesis ({where}): Earth lifted {t['earth_kg_per_kw']:,.0f} kg per kW delivered by the "
         f"lunar route (one more satellite {t['marginal_steady']:,.0f}) against "

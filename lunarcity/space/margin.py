@@ -19,7 +19,9 @@ which the two routes cost the same.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -41,6 +43,27 @@ TREND_YEARS = 5
 
 #: A relative change of the cumulative ratio over the trend years below which it is "flat".
 FLAT = 0.01
+
+#: The head of the verdict when the run does not break even, as the summary words it, and the
+#: same as a clause after "it" (the run's thesis line), which must say what never happens.
+NEVER = "never within"
+NEVER_CLAUSE = "never breaks even within"
+
+
+class Horizon(Enum):
+    """Whether the lunar route breaks even within the run: which form the verdict takes.
+
+    Read from the break-even day (the summary's ``thesis.breakeven_day``), never from the
+    verdict's words, so rewording them cannot change which form a reader picks.
+    """
+
+    BREAKS_EVEN = "breaks_even"
+    NOT_WITHIN = "not_within"
+
+    @classmethod
+    def of(cls, breakeven_day: int | None) -> Horizon:
+        """The form for a run whose Earth ledger breaks even on ``breakeven_day`` (None: never)."""
+        return cls.NOT_WITHIN if breakeven_day is None else cls.BREAKS_EVEN
 
 
 def lifted_per_landed(side: EarthSide) -> float:
@@ -163,11 +186,11 @@ def horizon_verdict(ledger: pl.DataFrame, breakeven: int | None) -> str:
     to / flat at / falling from R", R the lunar route's cumulative kg per kW over the direct
     route's on the last day and the trend read over the last :data:`TREND_YEARS` years.
     """
-    if breakeven is not None:
+    if Horizon.of(breakeven) is Horizon.BREAKS_EVEN:
         return f"breaks even on day {breakeven} (year {breakeven / DAYS_PER_YEAR:.1f})"
     day = ledger["day"].to_numpy()
     years = float(day[-1]) / DAYS_PER_YEAR if day.size else 0.0
-    never = f"never within {years:.0f} year{'' if round(years) == 1 else 's'}"
+    never = f"{NEVER} {years:.0f} year{'' if round(years) == 1 else 's'}"
     lunar = ledger["earth_kg_per_kw"].to_numpy()
     direct = ledger["direct_earth_kg_per_kw"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -186,6 +209,23 @@ def horizon_verdict(ledger: pl.DataFrame, breakeven: int | None) -> str:
     else:
         trend = f"flat at {last:,.2f}"
     return f"{never}: the cumulative ratio is {trend}"
+
+
+def verdict_clause(thesis: Mapping[str, Any]) -> str:
+    """The summary's verdict over the run (:func:`horizon_verdict`) as a clause after "it".
+
+    The break-even form is one already ("breaks even on day D (year Y)"); the other,
+    "never within N years: ...", does not say what never happens, so it reads "never breaks even
+    within N years: ...". The form is :class:`Horizon`'s, from ``breakeven_day``; the summary
+    keeps its own words (the golden digests and the docs hold them).
+
+    Args:
+        thesis: The summary's ``thesis`` block (``verdict`` and ``breakeven_day``).
+    """
+    words = thesis["verdict"]
+    if Horizon.of(thesis["breakeven_day"]) is Horizon.BREAKS_EVEN:
+        return words
+    return NEVER_CLAUSE + words.removeprefix(NEVER)
 
 
 def margin_block(marginal: Marginal, side: EarthSide, destination: str) -> dict[str, Any]:
