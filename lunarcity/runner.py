@@ -16,7 +16,7 @@ from lunarcity.model import LunarCity
 from lunarcity.show.output_paths import check_out_file, written_atomically
 from lunarcity.world.catalog import Catalog
 from lunarcity.world.scenario import Scenario, resolve_scenario
-from lunarcity.world.scenario_overrides import check_flags_agree
+from lunarcity.world.scenario_overrides import Caller, check_flags_agree
 
 #: Relative error a ledger may show at the end of a run (DESIGN: mass balances to < 1e-9).
 LEDGER_TOLERANCE = FLOAT_NOISE
@@ -92,7 +92,7 @@ def run(
         LedgerError: the run finished with a ledger (mass, element or energy) that does not
             close (a bug).
     """
-    check_flags_agree({"seed": seed, "years": years}, sets)
+    check_flags_agree({"seed": seed, "years": years}, sets, Caller.PYTHON)
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import typing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -1086,6 +1087,24 @@ def test_a_flag_and_a_set_that_disagree_are_refused(
     same = ("--seed", "5", "--set", "run.seed=5", "--years", "0.01", "--set", "run.years=0.01")
     code, _, _ = lc(capsys, "run", *same, "--quiet")
     assert code == 0
+
+
+@pytest.mark.parametrize("entry", ["run", "record"])
+def test_a_keyword_and_a_set_that_disagree_name_the_keywords(tmp_path: Path, entry: str) -> None:
+    # From Python there is no --seed flag: the message named one all the same.
+    import lunarcity
+    from lunarcity.show.recording import record
+
+    call = lunarcity.run if entry == "run" else partial(record, out=tmp_path / "city.gif")
+    with pytest.raises(InputError) as seed:
+        call("ten_year_city", seed=6, sets=["run.seed=5"])
+    assert seed.value.field == "seed"
+    assert "seed=6 and run.seed=5 in sets disagree" in str(seed.value)
+    with pytest.raises(InputError) as years:
+        call("ten_year_city", years=0.01, sets=["run.years=0.02"])
+    assert years.value.field == "years"
+    assert "years=0.01 and run.years=0.02 in sets disagree" in str(years.value)
+    assert "--" not in str(seed.value) + str(years.value)
 
 
 def test_a_run_lengthened_by_earth_until_years_says_so(capsys, tmp_path: Path) -> None:

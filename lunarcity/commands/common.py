@@ -17,3 +17,17 @@ def add_scenario_arguments(p: argparse.ArgumentParser) -> None:
         metavar="PATH=VALUE",
         help="override a parameter, e.g. earth.lander_interval_days=7",
     )
+
+
+def check_scenario_arguments(args: argparse.Namespace) -> None:
+    """Refuse ``--seed``/``--years`` and a ``--set`` of the same path that disagree.
+
+    Checked here, before the run, so the message names the flags the user typed; the run checks
+    again in its own (Python) terms for callers of :func:`lunarcity.run`.
+
+    Raises:
+        InputError: a flag and a ``--set`` of ``run.<flag>`` with different values.
+    """
+    from lunarcity.world.scenario_overrides import Caller, check_flags_agree
+
+    check_flags_agree({"seed": args.seed, "years": args.years}, args.set, Caller.COMMAND_LINE)

@@ -7,7 +7,7 @@ import sys
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lunarcity.commands.common import add_scenario_arguments
+from lunarcity.commands.common import add_scenario_arguments, check_scenario_arguments
 from lunarcity.results.report import headline
 from lunarcity.show.console import print_json, stderr_console
 
@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     # Bad options fail at once, before a long run.
     output_format(args.out)
     check_options(args.every, args.fps, args.size)
+    check_scenario_arguments(args)
     err = stderr_console()
     kwargs = dict(
         years=args.years,

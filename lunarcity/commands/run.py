@@ -8,7 +8,7 @@ import sys
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lunarcity.commands.common import add_scenario_arguments
+from lunarcity.commands.common import add_scenario_arguments, check_scenario_arguments
 from lunarcity.constants import DAYS_PER_YEAR
 from lunarcity.results.report import earth_line, end_rows, headline, target_rows, thesis_line
 from lunarcity.runner import OUT_SUFFIXES
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         # Before the run: a ten-year run should not end in "cannot write".
         check_out_file(args.out, suffixes=OUT_SUFFIXES)
+    check_scenario_arguments(args)
     show = not args.quiet and sys.stderr.isatty()
     err = stderr_console()
     if show:

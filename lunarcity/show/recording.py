@@ -290,13 +290,13 @@ def record(
     from lunarcity.runner import check_ledgers
     from lunarcity.show.output_paths import check_out_file, write_error
     from lunarcity.world.scenario import resolve_scenario
-    from lunarcity.world.scenario_overrides import check_flags_agree
+    from lunarcity.world.scenario_overrides import Caller, check_flags_agree
 
     path = Path(out)
     fmt = output_format(path)
     check_out_file(path)
     check_options(every, fps, size)
-    check_flags_agree({"seed": seed, "years": years}, sets)
+    check_flags_agree({"seed": seed, "years": years}, sets, Caller.PYTHON)
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years

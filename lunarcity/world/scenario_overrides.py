@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +76,28 @@ def parse_set(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def check_flags_agree(flags: dict[str, Any], sets: list[str] | tuple[str, ...]) -> None:
-    """Refuse a flag (``--seed``, ``--years``) and a ``--set`` of its path that disagree.
+class Caller(Enum):
+    """Who gave a run's seed and years, so an error names them as that caller spelled them."""
 
-    Both come from the command line; without this the ``--set`` value won silently.
+    #: ``--seed 6`` and ``--set run.seed=5``: the ``lunarcity`` command line.
+    COMMAND_LINE = "command line"
+    #: ``seed=6`` and ``sets=["run.seed=5"]``: ``lunarcity.run`` and ``record`` from Python.
+    PYTHON = "python"
+
+
+def check_flags_agree(
+    flags: dict[str, Any], sets: list[str] | tuple[str, ...], caller: Caller
+) -> None:
+    """Refuse a seed or years and a ``--set`` (``sets`` item) of its path that disagree.
+
+    Without this the ``--set`` value won silently.
 
     Args:
-        flags: Flag name -> value given (None when not given), e.g. ``{"seed": 6}`` for
+        flags: Name -> value given (None when not given), e.g. ``{"seed": 6}`` for
             ``run.seed``.
-        sets: The ``--set`` items.
+        sets: The ``path=value`` items (``--set`` on the command line, ``sets`` in Python).
+        caller: Who gave them: the message names ``--seed`` and ``--set`` for the command line,
+            the keywords ``seed=`` and ``sets`` for Python.
 
     Raises:
         InputError: a flag and a ``--set`` of ``run.<flag>`` with different values.
@@ -93,10 +107,12 @@ def check_flags_agree(flags: dict[str, Any], sets: list[str] | tuple[str, ...]) 
         other = given.get(f"run.{name}")
         if value is None or other is None or other == value:
             continue
+        if caller is Caller.COMMAND_LINE:
+            said, field = f"--{name} {value} and --set run.{name}={other}", f"--{name}"
+        else:
+            said, field = f"{name}={value} and run.{name}={other} in sets", name
         raise InputError(
-            f"--{name} {value} and --set run.{name}={other} disagree",
-            field=f"--{name}",
-            valid="one of them, or the same value in both",
+            f"{said} disagree", field=field, valid="one of them, or the same value in both"
         )
 
 
