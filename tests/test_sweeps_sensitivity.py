@@ -247,7 +247,8 @@ def test_any_other_salib_warning_is_one_note_and_other_categories_pass() -> None
     def analysis() -> int:
         warnings.warn("Convergence may not\n        be valid", stacklevel=1)
         warnings.warn("Convergence may not\n        be valid", stacklevel=1)
-        warnings.warn("overflow", RuntimeWarning, stacklevel=1)
+        for _ in range(3):
+            warnings.warn("overflow", RuntimeWarning, stacklevel=1)
         return 7
 
     notes: list[str] = []

@@ -174,8 +174,8 @@ def _salib(analysis: Callable[[], Any], outcome: str, notes: list[str]) -> Any:
     """Run one SALib analysis with its warnings said as notes, not printed as Python's.
 
     SALib warns with ``warnings.warn`` (its text, file and line on stderr); a warning becomes one
-    note naming the outcome. Other categories (numpy's RuntimeWarning, DeprecationWarning) are
-    passed on as they came.
+    note naming the outcome, once. Other categories (numpy's RuntimeWarning, DeprecationWarning)
+    are passed on, once per place, to the filters outside.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -184,12 +184,17 @@ def _salib(analysis: Callable[[], Any], outcome: str, notes: list[str]) -> Any:
             "ignore", message="Constant values encountered", category=UserWarning
         )
         result = analysis()
+    passed: set[tuple[Any, ...]] = set()
     for w in caught:
         if w.category is UserWarning:
             note = f"{outcome}: SALib warns: {' '.join(str(w.message).split())}"
             if note not in notes:
                 notes.append(note)
-        else:
+            continue
+        # Once per place, as Python's default filter would have shown them.
+        where = (w.category, str(w.message), w.filename, w.lineno)
+        if where not in passed:
+            passed.add(where)
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     return result
 
