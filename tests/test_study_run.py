@@ -272,6 +272,11 @@ def test_a_sweep_spec_is_not_a_study(cli, tmp_path: Path) -> None:
             lambda d: d["study"]["screening"].update(max_keep=1),
             "max_keep (1) is below min_keep",
         ),
+        (
+            # MOR91's step for 5 levels is 5/8 of the range, 2.5 of the grid's quarter steps.
+            lambda d: d["study"]["screening"].update(levels=5),
+            "study.screening.levels: morris needs an even number of levels (got 5)",
+        ),
         (lambda d: d["study"]["questions"].update(prim=["industrial_mass_t"]), "is not a flag"),
         (lambda d: d["study"]["sobol"].update(samples=6), "power of two"),
         (

@@ -197,6 +197,14 @@ BAD = {
         "  earth.lander_interval_days: {low: 5, high: 10}\n",
         ["bad.yaml:1", "design.samples", "power of two", "8 or 16"],
     ),
+    # An odd number of levels: MOR91's step, p / (2 (p - 1)) of the range, is 5/8 for p = 5,
+    # 2.5 of the grid's quarter steps, so it lands between levels (SALib only warns).
+    "morris_odd_levels": (
+        "design:\n  method: morris\n  samples: 4\n  levels: 5\nparameters:\n"
+        "  earth.lander_interval_days: {low: 5, high: 10}\n"
+        "  earth.lander_payload_t: {low: 50, high: 100}\n",
+        ["bad.yaml:4", "design.levels", "even number of levels (got 5)", "4 or 6"],
+    ),
     "saltelli_not_power_of_two": (
         "design:\n  method: saltelli\n  samples: 100\nparameters:\n"
         "  earth.lander_interval_days: {low: 5, high: 10}\n  earth.lander_payload_t: [50, 100]\n",

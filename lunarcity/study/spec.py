@@ -26,6 +26,7 @@ from lunarcity.sweeps.spec import (
     SweepSpec,
     ValuesParameter,
     find_spec_file,
+    odd_levels,
     outcome_type,
     validate_spec,
 )
@@ -395,6 +396,8 @@ def _check(spec: StudySpec, lines: LineMap) -> None:
             ("study", "questions", "survival_time"),
         )
     s = body.screening
+    if (odd := odd_levels(s.levels)) is not None:
+        raise fail(odd[0], ("study", "screening", "levels"), valid=odd[1])
     if s.max_keep is not None and s.max_keep < max(2, s.min_keep):
         raise fail(
             f"max_keep ({s.max_keep}) is below min_keep ({s.min_keep}) or 2 (a Sobol design "

@@ -299,6 +299,22 @@ def _fail(
     )
 
 
+def odd_levels(levels: int) -> tuple[str, str] | None:
+    """What is wrong with a Morris grid of ``levels`` levels, and what would be valid; None if even.
+
+    MOR91's step, p / (2 (p - 1)) of the range, is a whole number of the grid's steps (p / 2 of
+    them) only for an even p: with an odd p it lands between levels, and SALib only warns that
+    the sample "may be biased" (raw warning text in the user's terminal).
+    """
+    if levels % 2 == 0:
+        return None
+    return (
+        f"morris needs an even number of levels (got {levels}): its step of p / (2 (p - 1)) of "
+        "the range lands on the grid's levels only for an even p",
+        f"e.g. {levels - 1} or {levels + 1}",
+    )
+
+
 def _check_design(spec: SweepSpec, lines: LineMap) -> None:
     design = spec.design
     loc = ("design", "samples")
@@ -324,6 +340,8 @@ def _check_design(spec: SweepSpec, lines: LineMap) -> None:
                     lines,
                     ("parameters", path),
                 )
+    if design.method == "morris" and (odd := odd_levels(design.levels)) is not None:
+        raise _fail(odd[0], spec, lines, ("design", "levels"), valid=odd[1])
     if design.method in ("saltelli", "morris") and len(spec.parameters) < 2:
         raise _fail(f"{design.method} needs at least two parameters", spec, lines, ("parameters",))
 
