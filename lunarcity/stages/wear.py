@@ -52,6 +52,8 @@ class WearRates:
         health_at_age: Each kind's health by whole age in days (float32, the health column's
             type), from new to the first whole age at or past its life, where it stays: what
             monthly wear reads (:func:`health_table`).
+        shortest_life: The least of ``life_days`` (inf without kinds): before that day no
+            unit reaches the end of its life, and the day looks for none.
     """
 
     kinds: list[str]
@@ -61,6 +63,7 @@ class WearRates:
     repair_days: dict[str, float]
     life_of: dict[str, float]
     health_at_age: dict[str, np.ndarray]
+    shortest_life: float
 
     @classmethod
     def build(cls, kinds: list[str], specs: dict[str, UnitSpec]) -> WearRates:
@@ -74,6 +77,7 @@ class WearRates:
             repair_days={k: specs[k].repair_robot_days for k in kinds},
             life_of=dict(zip(kinds, life_days, strict=True)),
             health_at_age={k: health_table(life) for k, life in zip(kinds, life_days, strict=True)},
+            shortest_life=min(life_days, default=math.inf),
         )
 
 
@@ -203,49 +207,62 @@ def repair(city: LunarCity, labour: float) -> float:
 
 
 def wear_and_scrap(city: LunarCity) -> Wear:
-    """Monthly wear, today's failures, and the units whose life ends today."""
+    """Monthly wear, today's failures, and the units whose life ends today.
+
+    Each part goes over only the kinds it has work for: wear on a month's first day, failures
+    for the kinds hit today, scrapping for the kinds old enough to have a cohort ending (none
+    in a ten-year run). A kind's wear, failures and scrapping still come in that order, and
+    each part takes the kinds in fleet order; the parts share no state across kinds, so the
+    day is the one a pass kind by kind made (benchmarks/run.py's `default_run_s`).
+    """
     if not city.params.economy.failures:
         return Wear(failed=0, scrapped=0)
     fleet = city.fleet
     tables = fleet.tables
     rates = city.wear_rates
+    kinds = rates.kinds
     day = city.day
-    monthly = day % WEAR_EVERY_DAYS == 0
-    failed = scrapped = 0
-    scrapped_kg: list[tuple[float, float]] = []
-    recycled = False
     # Binomial(n, p) units of each kind are hit today; a hit on a broken unit changes nothing.
     # A draw per kind in service takes the numbers one call over all kinds would (a kind
     # without units draws none) at a fraction of that call's checks (benchmarks/run.py's
     # default_30y_s).
-    counts = [tables[k].n for k in rates.kinds]
+    counts = [tables[k].n for k in kinds]
     binomial = city.rng.binomial
     hits = [binomial(n, p) if n else 0 for n, p in zip(counts, rates.fail_p_list, strict=True)]
-    # Where each hit lands, kind by kind in fleet order: one call draws the numbers that a call
-    # per kind would (benchmarks/run.py's default_30y_s: ~4 kinds are hit a day).
+    if day % WEAR_EVERY_DAYS == 0:  # wear is slow: health follows age once a month
+        for kind, n in zip(kinds, counts, strict=True):
+            if n:  # (broken units stay at 0)
+                fleet.set_health(kind, health_by_age(city, kind, tables[kind]["born"]))
+    failed = 0
     total_hits = sum(hits)  # integers
-    draws = city.rng.random(total_hits).tolist() if total_hits else []
-    drawn_to = 0
-    queue = city.repairs.broken_ids
-    rows_born_on, fail = fleet.rows_born_on, fleet.fail
-    for kind, n, n_hits, life in zip(rates.kinds, counts, hits, rates.life_days, strict=True):
-        if not n:
-            continue
-        if monthly:  # wear is slow: health follows age once a month (broken units stay at 0)
-            fleet.set_health(kind, health_by_age(city, kind, tables[kind]["born"]))
-        if n_hits:
-            # Sorted rows, each once (ids join the queue in row order).
-            rows = sorted({int(u * n) for u in draws[drawn_to : drawn_to + n_hits]})
-            drawn_to += n_hits
-            broke = fail(kind, rows)
-            if broke:
-                failed += len(broke)
-                queue[kind] += broke
+    if total_hits:
+        # Where each hit lands, kind by kind in fleet order: one call draws the numbers that a
+        # call per kind would (benchmarks/run.py's default_30y_s: ~4 kinds are hit a day).
+        draws = city.rng.random(total_hits).tolist()
+        drawn_to = 0
+        queue = city.repairs.broken_ids
+        fail = fleet.fail
+        for kind, n, n_hits in zip(kinds, counts, hits, strict=True):
+            if n_hits:
+                # Sorted rows, each once (ids join the queue in row order).
+                rows = sorted({int(u * n) for u in draws[drawn_to : drawn_to + n_hits]})
+                drawn_to += n_hits
+                broke = fail(kind, rows)
+                if broke:
+                    failed += len(broke)
+                    queue[kind] += broke
+    if day < rates.shortest_life:  # no unit can reach the end of its life yet
+        return Wear(failed=failed, scrapped=0)
+    scrapped = 0
+    scrapped_kg: list[tuple[float, float]] = []
+    recycled = False
+    rows_born_on = fleet.rows_born_on
+    for kind, n, life in zip(kinds, counts, rates.life_days, strict=True):
         # Units reach the end of their life on their birthday: those born on `cohort` (older
         # ones went on earlier days), found by their birth day's ids, not by a pass over the
         # kind's born column.
-        cohort = math.floor(city.day - life)
-        if cohort >= 0:
+        if n and day >= life:  # (the same test as cohort >= 0)
+            cohort = math.floor(city.day - life)
             old = rows_born_on(kind, cohort)
             if old is not None and len(old):
                 mass, imported, recycled_kg = scrap(city, kind, old)
