@@ -76,6 +76,15 @@ def test_task_board_counts_robots_by_labour(city: LunarCity) -> None:
     assert int((tasks == Task.ASSEMBLE).sum()) == min(board[3], max(0, len(tasks) - sum(board[:3])))
 
 
+def test_the_days_labour_figures_are_python_floats(city: LunarCity) -> None:
+    # The labour split is read by every later stage: a numpy scalar in it (the regolith in
+    # stock read as one) made each of their sums numpy's, slower for the same doubles.
+    labour = city.today.labour
+    assert labour.mined_kg > 0
+    for name in ("available", "repair", "mine", "haul", "assemble", "mined_kg"):
+        assert type(getattr(labour, name)) is float, name
+
+
 def test_mass_balance_rel_error_worked_by_hand() -> None:
     ledger = MassLedger(mined_kg=900.0, landed_kg=100.0, launched_kg=50.0, waste_kg=25.0)
     # In 1000 kg; held 400 + 100 + 420 and out 50 + 25 = 995: 5 kg missing of 1000.

@@ -64,6 +64,13 @@ class Bottleneck:
     item: str | None = None
 
 
+# The answers that name no item, made once: a frozen answer is shared, not built each day.
+POWER = Bottleneck("power")
+LABOUR = Bottleneck("labour")
+LAUNCH = Bottleneck("launch")
+NONE = Bottleneck("none")
+
+
 def binding_constraint(
     city: LunarCity,
     power: Dispatch,
@@ -94,9 +101,9 @@ def binding_constraint(
             if gone is not None:
                 return Bottleneck("imports", gone)
     if power.total_demand > 0 and power.unserved > 0.01 * power.total_demand:
-        return Bottleneck("power")
+        return POWER
     if robots == 0:
-        return Bottleneck("labour")
+        return LABOUR
     if short is None:
         short = _tally(shortfalls)
     if short:
@@ -118,16 +125,16 @@ def binding_constraint(
             return Bottleneck("labour", item)
         return Bottleneck(f"material:{item}", item)
     if city.jobs.n and city.jobs.labour_left() > assembly + FLOAT_NOISE:
-        return Bottleneck("labour")
+        return LABOUR
     if city.sat_kind:
         waiting_kg = city.stock[city.index[city.sat_kind]]
         if waiting_kg >= city.catalog.units[city.sat_kind].mass_kg and launches.launched < max(
             1, launches.wanted
         ):
-            return Bottleneck("launch")
+            return LAUNCH
         if waiting_kg > 0 and not city.launcher_ready():
-            return Bottleneck("launch")
-    return Bottleneck("none")
+            return LAUNCH
+    return NONE
 
 
 def _tally(shortfalls: Iterable[tuple[str, float]]) -> dict[str, float]:

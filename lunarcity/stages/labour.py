@@ -64,8 +64,10 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
     left = labour - repaired
     mine = haul = kg = 0.0
     if not city.params.economy.unlimited_materials:
-        want_kg = (
-            float(plan.batches @ arrays.r_in[:, arrays.regolith]) - city.stock[arrays.regolith]
+        # The stock as a Python float (``item``): a numpy scalar here made every figure of the
+        # day's labour a numpy scalar, slower in each stage that reads them (the same doubles).
+        want_kg = float(plan.batches @ arrays.r_in[:, arrays.regolith]) - city.stock.item(
+            arrays.regolith
         )
         want_kg = max(0.0, want_kg)
         per_kg = regolith_days_per_kg(city)
