@@ -405,6 +405,21 @@ def test_a_block_of_days_lights_each_day_as_the_old_one_day_formula() -> None:
         assert len({block[row].tobytes() for row in range(300)}) > 1
 
 
+def test_the_crest_profile_is_each_days_mean_light_on_the_sunniest_cells() -> None:
+    # The planner's year profile (worked from the year as one block of days) is, day by day,
+    # the mean of the day's light on the 400 cells solar plants take first, as one day's call
+    # to the site gives it.
+    m = LunarCity("ten_year_city", run__years=0.01)
+    best = m.placement.sunny_order[:400]
+    ys, xs = np.divmod(best, m.site.width)
+    profile = plan.crest_profile(m.site, m.placement.sunny_order)
+    assert profile.shape == (365,)
+    for day in (0, 1, 100, 182, 364):
+        assert profile[day] == float(m.site.lit_at(day, ys, xs).mean()), day
+    # The polar crest's light moves with the season: the profile is not one value.
+    assert profile.max() > profile.min()
+
+
 def test_the_model_lights_its_cells_by_the_sites_sunlight() -> None:
     m = LunarCity("equator_site", run__years=0.1)
     for _ in range(20):

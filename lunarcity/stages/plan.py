@@ -520,5 +520,8 @@ def _share_terms(basis: PlanBasis, buildable: list[str], shares: dict[str, float
 def crest_profile(site: SiteGrid, sunny_order: np.ndarray) -> np.ndarray:
     """Daily mean sunlit share over a year of the (up to 400) cells solar plants take first."""
     best = sunny_order[: max(1, min(len(sunny_order), 400))]
-    ys, xs = np.divmod(best, site.width)
-    return np.array([float(site.lit_at(d, ys, xs).mean()) for d in range(365)])
+    # The year as one block of days (SiteGrid.sunlit_days: a day's row is the same floats
+    # however many days are asked for together), not 365 calls: ~11 ms less a run
+    # (benchmarks/run.py's default_run_s).
+    year = site.sunlit_days(0, 365, site.quality.ravel()[best], site.dark_phase.ravel()[best])
+    return np.array([float(row.mean()) for row in year])
