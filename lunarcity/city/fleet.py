@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -31,6 +32,16 @@ UNIT_COLUMNS = {
 }
 #: Up to this many health changes, :meth:`Fleet._account` sums them in plain floats.
 SMALL_CHANGE = 16
+
+
+@functools.lru_cache(maxsize=4096)
+def _copies_kg(mass: float, n: int) -> float:
+    """``n`` units at ``mass`` kg, summed as :meth:`Fleet.add` sums its new rows' mass column.
+
+    The reduction of ``n`` equal float64 values depends on them and ``n`` only, so it is kept:
+    a day's births of a kind at its own mass are a few counts over the run.
+    """
+    return float(np.add.reduce(np.full(n, mass, dtype=np.float64)))
 
 
 class Fleet:
@@ -190,17 +201,29 @@ class Fleet:
         a large cohort is thousands, where the reduction costs less (benchmarks/run.py's
         `default_30y_s`). Both give the exact sum (tests/test_fleet_totals.py).
         """
-        if change.size <= SMALL_CHANGE:
-            self._health_sum[kind] += math.fsum(change.tolist())
+        small = change.size <= SMALL_CHANGE
+        if small:
+            changes = change.tolist()
+            self._health_sum[kind] += math.fsum(changes)
         else:
             self._health_sum[kind] += float(change.sum(dtype=np.float64))
         self._working[kind] += working
         by_slot = self._by_slot.get(kind)
-        if by_slot is not None:
-            # A few rows a day: np.add.at touches only their slots, where a bincount would
-            # pass over every slot. set_health (a whole kind's monthly wear) sums the column
-            # again by bincount instead, which is cheaper there than np.add.at.
-            np.add.at(by_slot, self.tables[kind]["slot"][rows], change)
+        if by_slot is None:
+            return
+        slot = self.tables[kind]["slot"]
+        if small:
+            # A few rows: added one at a time in order, the float64 additions np.add.at makes
+            # (as Fleet.repair does), under its cost per call.
+            slot_of = slot.item
+            rows = rows.tolist() if isinstance(rows, np.ndarray) else rows
+            for r, h in zip(rows, changes, strict=True):
+                by_slot[slot_of(r)] += h
+        else:
+            # np.add.at touches only the rows' slots, where a bincount would pass over every
+            # slot. set_health (a whole kind's monthly wear) sums the column again by bincount
+            # instead, which is cheaper there than np.add.at.
+            np.add.at(by_slot, slot[rows], change)
 
     def rows_born_on(self, kind: str, day: int) -> np.ndarray | None:
         """Rows, ascending, of a kind's units born on ``day`` still in service; None if none born.
@@ -261,6 +284,7 @@ class Fleet:
         self._unmade.append((kind, ids))
         table = self.tables[kind]
         first = table.n
+        mass = self.model.catalog.units[kind].mass_kg if mass_kg is None else mass_kg
         rows = table.append(
             ids,
             x=xs,
@@ -273,11 +297,15 @@ class Fleet:
             job=0,
             slot=slots if slots is not None else Slot.NONE,
             gen=gen,
-            mass_kg=mass_kg if mass_kg is not None else self.model.catalog.units[kind].mass_kg,
+            mass_kg=mass,
         )
-        # The new rows are the table's last (a slice reads them without a copy); np.add.reduce
-        # is the reduction ndarray.sum calls, without its Python wrapper.
-        self._mass_sum[kind] += float(np.add.reduce(table["mass_kg"][first:]))
+        # The new rows' mass, summed as np.add.reduce sums the table's new rows (ndarray.sum's
+        # reduction, without its Python wrapper); at the kind's own mass, kept by count.
+        self._mass_sum[kind] += (
+            _copies_kg(float(mass), n)
+            if mass_kg is None
+            else float(np.add.reduce(table["mass_kg"][first:]))
+        )
         # The float32 health itself is the change (_account sums it in float64, exactly).
         health = np.asarray(health, dtype=np.float32)
         self._account(kind, rows, health, int(np.count_nonzero(health)))
@@ -312,12 +340,11 @@ class Fleet:
     def _track(self, kind: str, xs: np.ndarray, ys: np.ndarray, sign: float) -> None:
         if not len(xs):
             return
-        cells = None
         for kinds, grid, acc in self._trackers.values():
             if kind in kinds:
-                if cells is None:  # the same cells for every tracker: converted once
-                    cells = (np.asarray(ys, dtype=np.int64), np.asarray(xs, dtype=np.int64))
-                acc[0] += sign * float(np.add.reduce(grid[cells]))  # ndarray.sum's reduction
+                # Any integer cells index the grid (int16 columns as they are, no conversion);
+                # np.add.reduce is ndarray.sum's reduction.
+                acc[0] += sign * float(np.add.reduce(grid[ys, xs]))
                 acc[1] += int(sign) * len(xs)
 
     def _keep(self, ids: np.ndarray, agents: list[Unit]) -> None:

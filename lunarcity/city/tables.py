@@ -131,6 +131,26 @@ class Table:
         return self.id_map.rows[np.asarray(ids, dtype=np.int64)]
 
 
+#: Arrays of one repeated value, by (value, dtype): see :func:`filled`.
+_FILLED: dict[tuple[float, type], np.ndarray] = {}
+
+
+def filled(value: float, n: int, dtype: type) -> np.ndarray:
+    """``n`` copies of ``value`` as a read-only array, kept from call to call.
+
+    A day's births take a column of one value (full health, no slot) for a few rows: a slice
+    of an array kept and grown by doubling costs a fraction of building one each time
+    (np.full, np.ones). Read-only, so no caller can change what the next one reads.
+    """
+    key = (value, dtype)
+    kept = _FILLED.get(key)
+    if kept is None or len(kept) < n:
+        kept = np.full(max(n, 64, 2 * len(kept) if kept is not None else 0), value, dtype=dtype)
+        kept.flags.writeable = False
+        _FILLED[key] = kept
+    return kept[:n]
+
+
 class IdMap:
     """id -> (table code, row), row -1 for an id not in any table; grown as ids are issued."""
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lunarcity.city.tables import Table
+from lunarcity.city.tables import Table, filled
 from lunarcity.constants import FLOAT_NOISE
 from lunarcity.stages.generations import EARTH_MADE
 from lunarcity.stages.placement import Slot
@@ -473,7 +473,7 @@ def _complete(city: LunarCity, rows: np.ndarray) -> tuple[tuple[float, float, bo
     job_imported = jobs["imported_kg"][by_kind]
     codes = kinds[order].tolist()
     start, total = 0, len(codes)
-    ones = np.ones(total, dtype=np.float32)  # every birth at full health (a kind's: a view)
+    ones = filled(1.0, total, np.float32)  # every birth at full health (a kind's: a view)
     # Read once for every kind's run (attribute lookups cost more than a day's few kinds'
     # work between them); np.add.reduce is ndarray.sum's reduction without its wrapper.
     names, units, index, specs = city.kind_names, city.catalog.units, city.index, city.specs

@@ -18,6 +18,7 @@ from heapq import heapify, heappop
 import numpy as np
 
 from lunarcity.city.site import SiteGrid
+from lunarcity.city.tables import filled
 from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world.catalog import UnitSpec
 
@@ -30,6 +31,10 @@ class Slot(IntEnum):
 
     NONE = -1  # the kind takes no slot (neither rail nor solar)
     NO_ROOM = -2  # a rail segment with no place left on the track (it waits in stock)
+
+
+# Plain ints: an enum member converts to numpy slowly.
+_NO_SLOT, _NO_ROOM = Slot.NONE.value, Slot.NO_ROOM.value
 
 
 class Placement:
@@ -87,16 +92,15 @@ class Placement:
         Returns:
             x, y and the slot: the place on the track for rail (:attr:`Slot.NO_ROOM` when no
             slot is left), the cell's sunniest-first rank for solar plants,
-            :attr:`Slot.NONE` for the others.
+            :attr:`Slot.NONE` for the others (a read-only array, kept between calls).
         """
         n = len(bx)
         site = self.site
-        slots = np.full(n, Slot.NONE.value, dtype=np.int64)  # an enum member converts slowly
         if spec.role == "rail":
             free = np.flatnonzero(~self.rail_filled)
             k = min(n, len(free))
+            slots = np.full(n, _NO_ROOM, dtype=np.int64)
             slots[:k] = free[:k]
-            slots[k:] = Slot.NO_ROOM
             self.rail_filled[free[:k]] = True
             cells = (
                 site.rail_cells[
@@ -112,6 +116,8 @@ class Placement:
         area = spec.footprint_m2
         if spec.role == "power" and spec.generation == "solar":
             return self._sunniest(n, area)
+        # Kinds that take no slot: a kept read-only column of Slot.NONE (no array built a call).
+        slots = filled(_NO_SLOT, n, np.int64)
         if area <= 0:
             return bx.astype(np.int64), by.astype(np.int64), slots
         # A random cell near the builder (a normal spread that widens on each try), taken if
