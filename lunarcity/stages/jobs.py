@@ -208,7 +208,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # A bill of materials has a handful of items: plain floats, written back once.
     draft = city.stocks.draft()
     stock, stock_imp = draft.stock, draft.stock_imp
-    reserved: dict[int, float] = {}
+    # kg held back for the kinds that hold their parts, by item: zeros read by index (x - 0.0
+    # is x and 0.0 + q is q: the floats of a dict of the reserved items, without its lookups).
+    reserved = [0.0] * len(stock)
     short_kinds: set[str] = set()  # kinds a start of which its parts could not back today
     scarce: set[int] = set()  # the items that held those starts back
     # Kinds whose parts backed no start today, by the generation whose bill fell short.
@@ -239,13 +241,10 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         bom = boms[kind]
         if unlimited or not bom:
             return n, 0.0
-        earth_i, earth_q = -1, 0.0
         if gens_on:
-            # This generation's bill: scaled by its mass factor, part of its electronics
-            # Earth-made (lunarcity/stages/generations.py).
+            # This generation's bill, scaled by its mass factor (lunarcity/stages/generations.py).
             bom = gens.bom(kind, bom)
-            earth_i = gens.part
-            earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
+        earth_i, earth_q = -1, 0.0
         if not record and dry.get(kind) == gens.building:
             # Its parts ran out earlier today for this generation's bill, and within a day
             # stock only falls and reservations only grow: still none. Unrecorded, the part
@@ -253,12 +252,17 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
             # keep labour busy, has its bill reserved again below; the others take nothing).
             n_ok = 0
         else:
+            if gens_on:
+                # Part of this generation's electronics Earth-made: found only for a take that
+                # reads the stock (a dry kind's does not).
+                earth_i = gens.part
+                earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
             # The item that allows fewest units (the lower index on a tie), as min() over
-            # (units, item) pairs would find it, in a plain loop. Unreserved items skip the
-            # subtraction (x - 0.0 is x); a negative balance counts as none, as max(x, 0.0).
+            # (units, item) pairs would find it, in a plain loop; a negative balance counts as
+            # none, as max(x, 0.0).
             can, short = math.inf, -1
             for i, q in bom:
-                held = stock[i] - reserved[i] if i in reserved else stock[i]
+                held = stock[i] - reserved[i]
                 units_i = (0.0 if held < 0.0 else held) / q
                 if units_i < can or (units_i == can and i < short):
                     can, short = units_i, i
@@ -275,7 +279,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                 scarce.add(short)
         if n_ok < n and kind in holders:
             for i, q in bom:
-                reserved[i] = reserved.get(i, 0.0) + q
+                reserved[i] += q
         # The Earth-made share comes out of the imported stock first. No units, nothing taken:
         # most takes start none (parts short), and draft.take of none is 0.0 kg imported.
         return n_ok, draft.take(bom, n_ok, earth_i, earth_q) if n_ok else 0.0
