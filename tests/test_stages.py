@@ -144,6 +144,37 @@ def test_the_kind_furthest_behind_holds_its_parts() -> None:
     assert m.stock[m.index["structure"]] == 0.0
 
 
+def test_labour_is_kept_busy_by_a_kind_with_parts_when_the_kinds_tried_first_ran_dry() -> None:
+    # A tenth of a robot-day of assembly and no open work: the open work wanted (0.3
+    # robot-days) banks well under one solar plant (4.5 robot-days), so only the robot, with a
+    # start banked, is tried for its share, and its parts run out (49 kg of storage cells of
+    # the 50 its bill takes). The pass that keeps labour busy then tries the robot again
+    # (still dry: it holds its bill a second time) and starts the solar plant, whose bill
+    # (structure 300, wire 150, electronics 50, solar cells 800) the stock backs beside the
+    # twice-held robot bill (structure 2 x 1,200 of 5,000). The pass is skipped only on a day
+    # every kind ran dry; here one has not.
+    from lunarcity.stages.jobs import start_jobs
+
+    m = _bare_city()
+    for item in ("structure", "motors", "electronics", "wire", "bearings"):
+        m.stock[m.index[item]] = 5000.0
+    m.stock[m.index["storage_cells"]] = 49.0
+    m.stock[m.index["solar_cells"]] = 800.0
+    m.shares = {"robot": 0.9, "solar_plant": 0.1}
+    m.bottleneck = "none"
+    m.jobs.carry.update(robot=1.0, solar_plant=0.0)
+    starts = start_jobs(m, 0.1, m.shares)
+    assert starts.opened == (("solar_plant", 1),)
+    assert [item for item, _ in starts.shortfalls] == ["storage_cells"]
+    assert m.jobs.carry["solar_plant"] < 0.0  # started ahead of its share: a debt
+    assert m.stock[m.index["solar_cells"]] == 0.0
+    # Without the solar plant's cells every kind runs dry: nothing starts, nothing is taken.
+    structure = float(m.stock[m.index["structure"]])
+    starts = start_jobs(m, 0.1, m.shares)
+    assert starts.opened == ()
+    assert m.stock[m.index["structure"]] == structure
+
+
 def test_stock_target_is_never_below_one_bill() -> None:
     # A robot takes 50 kg of storage cells; with 39 kg in stock and the plan's need for cells
     # (stock_days x the robots' share of the build rate) below 50 kg, the storage-cell recipe

@@ -276,6 +276,20 @@ MUTATIONS: tuple[Mutation, ...] = (
         ),
     ),
     Mutation(
+        "keep_busy_skipped_once_one_kind_ran_dry",
+        "labour idles beside parts in stock once any kind's parts ran out that day",
+        "lunarcity/stages/jobs.py",
+        (
+            (
+                r"and not all\(\[dry\.get\(k\) == building",
+                "and not any([dry.get(k) == building",
+            ),
+        ),
+        (
+            "tests/test_stages.py::test_labour_is_kept_busy_by_a_kind_with_parts_when_the_kinds_tried_first_ran_dry",
+        ),
+    ),
+    Mutation(
         "ore_haul_distance_ignored",
         "hauling ore from the mine costs no labour",
         "lunarcity/stages/labour.py",
