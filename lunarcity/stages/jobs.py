@@ -144,7 +144,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         want = max(0.0, BACKLOG_DAYS * labour - backlog)
     units = city.catalog.units
     # Growth kinds go furthest behind their share of the installed base first.
-    installed = {k: city.fleet.tables[k].n * units[k].mass_kg for k in growth_kinds}
+    tables = city.fleet.tables
+    installed = {k: tables[k].n * units[k].mass_kg for k in growth_kinds}
     growth_mass = math.fsum(installed.values())
 
     # The kind that relieves yesterday's bottleneck goes first, and parts are held back for
@@ -157,6 +158,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # labour, lunarcity/stages/learning.py; the first unit's labour when learning is off).
     next_days = city.learning.next
     gens = city.generations
+    gens_on = gens.on  # off, every mass factor is 1.0 (and x * 1.0 is x): not asked per kind
     unit_days: dict[str, float] = {}
     labour_share: dict[str, float] = {}  # each kind's labour per unit of today's mass share
     # Output (rail, satellites) takes the parts for its share before the growth kinds:
@@ -176,7 +178,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         elif k != relief:
             lagging.append((installed[k] / (s * growth_mass + FLOAT_NOISE), k))
         if k in costs:
-            days = unit_days[k] = next_days[k] * gens.factor(k)
+            days = unit_days[k] = next_days[k] * gens.factor(k) if gens_on else next_days[k]
             labour_share[k] = s / units[k].mass_kg * days
     shares = plain
     # Today's order: the relief kind and output (by name) as above, then the other growth
@@ -221,7 +223,6 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # than a module global or an attribute (benchmarks/run.py's default_30y_s).
     boms = city.bom
     noise = FLOAT_NOISE
-    gens_on = gens.on
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
