@@ -63,6 +63,27 @@ class InputError(Exception):
         )
 
 
+class FixedParameterError(AttributeError):
+    """A built model's parameter assigned: a model's parameters are fixed when it is built.
+
+    Some stages read a parameter every day (the landers) while others were built from it once
+    (the run's length, each unit's figures): a change mid-run would reach some and not others.
+
+    Args:
+        path: The dotted path of the field assigned, from the model (``params.earth.x``).
+        section: Whether the field is a whole section (an override names a field inside it).
+    """
+
+    def __init__(self, path: str, section: bool = False) -> None:
+        self.path = path
+        field = path.removeprefix("params.").replace(".", "__") + ("__<field>" if section else "")
+        super().__init__(
+            f"{path} cannot change on a built model: its parameters are read when it is built, "
+            "some once (the run's length, the units' figures) and some every day (the "
+            f"landers); build a new LunarCity(..., {field}=...) instead"
+        )
+
+
 class LedgerError(RuntimeError):
     """A finished run whose mass, element or energy ledger does not close.
 

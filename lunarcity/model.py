@@ -116,7 +116,11 @@ class LunarCity(mesa.Model):
             sc = sc.model_copy(update={"run": sc.run.model_copy(update={"seed": seed})})
         # The one place the seed becomes randomness: Mesa's rng (numpy Generator).
         super().__init__(rng=sc.run.seed)
-        self.params = sc
+        # The model's own copy, fixed: a parameter assigned mid-run would reach the stages that
+        # read it daily and not those built from it below (errors.FixedParameterError).
+        self.params = sc.model_copy(deep=True)
+        self.params.fix()
+        sc = self.params
         # The scenario's technology route and make-up figures (lunarcity/world/routes.py).
         base_catalog = scenario_catalog(sc, catalog or default_catalog())
         # The thesis (lunarcity/space/thesis.py): the satellite from its components, the trip, the

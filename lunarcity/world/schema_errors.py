@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pydantic
 
-from lunarcity.errors import InputError, one_of, unknown
+from lunarcity.errors import FixedParameterError, InputError, one_of, unknown
 from lunarcity.world.yamlio import LineMap, line_of
 
 
@@ -23,6 +23,47 @@ class Strict(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(
         extra="forbid", validate_assignment=True, allow_inf_nan=False
     )
+    # Set by :meth:`fix` on a built model's parameters: the dotted path assignments name.
+    _fixed_as: str | None = pydantic.PrivateAttr(None)
+
+    def fix(self, path: str = "params") -> None:
+        """Refuse assignment to this model's fields and its sub-models' from now on.
+
+        A built :class:`~lunarcity.model.LunarCity` fixes its parameters (its own deep copy):
+        assigning one mid-run would reach the stages that read it daily and not those built
+        from it once. A copy (``model_copy``, shallow or deep) is not fixed itself; a shallow
+        one shares the fixed sub-models. Mappings are not frozen: an edit in place of a dict
+        field is not caught.
+
+        Args:
+            path: The dotted path this model has from the model (``params`` at the top).
+        """
+        self._fixed_as = path
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            children = value.items() if isinstance(value, dict) else [(name, value)]
+            for key, child in children:
+                if isinstance(child, Strict):
+                    child.fix(f"{path}.{name}" + (f".{key}" if key != name else ""))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assign a field, unless the model is fixed (:meth:`fix`)."""
+        if self._fixed_as is not None and name in type(self).model_fields:
+            section = isinstance(getattr(self, name), Strict | dict)
+            raise FixedParameterError(f"{self._fixed_as}.{name}", section)
+        super().__setattr__(name, value)
+
+    def __copy__(self) -> Strict:
+        """A shallow copy, not fixed itself (its sub-models are shared, fixed or not)."""
+        copied = super().__copy__()
+        copied._fixed_as = None
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Strict:
+        """A deep copy, fixed nowhere: its sub-models are copies too."""
+        copied = super().__deepcopy__(memo)
+        copied._fixed_as = None
+        return copied
 
     @pydantic.field_validator("*", mode="before")
     @classmethod

@@ -1,0 +1,61 @@
+"""A built model's parameters are fixed: an assignment mid-run is refused, not half taken.
+
+The landers read their parameters every day, while the run's length and each unit's figures
+are built once from theirs: before this rule, ``m.params.earth.lander_interval_days = 3`` on a
+running city changed the landers and nothing else, without a word.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from lunarcity.errors import FixedParameterError
+from lunarcity.model import LunarCity
+from lunarcity.world.scenario import resolve_scenario
+
+
+def _city() -> LunarCity:
+    return LunarCity("ten_year_city", run__years=0.05)
+
+
+def test_assigning_a_built_models_parameter_is_refused_naming_the_override() -> None:
+    m = _city()
+    m.step()
+    before = m.params.earth.lander_interval_days
+    with pytest.raises(FixedParameterError) as err:
+        m.params.earth.lander_interval_days = 3
+    text = str(err.value)
+    assert text.startswith("params.earth.lander_interval_days cannot change on a built model")
+    assert "LunarCity(..., earth__lander_interval_days=...)" in text
+    assert m.params.earth.lander_interval_days == before
+    # A whole section, and a unit's override inside a mapping, are refused the same way.
+    with pytest.raises(FixedParameterError, match=r"params\.run .*run__<field>=\.\.\."):
+        m.params.run = m.params.run
+    m2 = LunarCity("ten_year_city", run__years=0.05, units__robot__lifetime_years=3)
+    with pytest.raises(FixedParameterError, match="units__robot__lifetime_years=..."):
+        m2.params.units["robot"].lifetime_years = 4
+    m.step()  # the city goes on
+
+
+def test_the_scenario_passed_in_stays_the_callers_and_copies_are_free() -> None:
+    sc = resolve_scenario("ten_year_city", {"run__years": 0.05})
+    m = LunarCity(sc)
+    # The caller's scenario is not fixed, and the model does not see a change made to it.
+    sc.earth.lander_interval_days = 5
+    assert m.params.earth.lander_interval_days != 5
+    # A deep copy of the model's parameters is the caller's own: changed, it builds a new city.
+    changed = m.params.model_copy(deep=True)
+    changed.earth.lander_interval_days = 20
+    assert LunarCity(changed).params.earth.lander_interval_days == 20
+    # A shallow copy shares the model's sections, which stay fixed.
+    shallow = m.params.model_copy()
+    with pytest.raises(FixedParameterError):
+        shallow.earth.lander_interval_days = 20
+
+
+def test_a_pickled_model_keeps_its_parameters_fixed() -> None:
+    m = pickle.loads(pickle.dumps(_city()))
+    with pytest.raises(FixedParameterError):
+        m.params.earth.lander_payload_t = 1.0
