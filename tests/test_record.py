@@ -103,6 +103,29 @@ def test_bad_options_are_exit_2(cli, tmp_path: Path, option: tuple[str, str]) ->
     assert option[0] in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("keywords", "named"),
+    [
+        ({"every": 0}, "every must be at least 1 day (got 0)"),
+        ({"fps": 0}, "fps must be above 0"),
+        ({"size": 10}, "size must be between"),
+        # 200 years is 73,050 days: a frame a day is 73,051 frames, over the 14,400 a recording
+        # holds; the least interval that fits is ceil(73,050 / 14,398) = 6 days.
+        ({"years": 200, "every": 1}, "(valid: every=6 or more, or fewer years)"),
+    ],
+)
+def test_bad_keywords_from_python_are_named_as_keywords(
+    tmp_path: Path, keywords: dict, named: str
+) -> None:
+    # record() from Python names its keywords, not command-line flags nobody typed.
+    with pytest.raises(InputError) as err:
+        record("ten_year_city", tmp_path / "c.gif", **keywords)
+    assert named in str(err.value)
+    assert "--" not in str(err.value)
+    with pytest.raises(InputError, match=r"^out: cannot record to 'c\.png'"):
+        record("ten_year_city", tmp_path / "c.png")
+
+
 def test_bad_scenario_is_exit_2(cli, tmp_path: Path) -> None:
     result = cli("record", "no_such_city", "--out", tmp_path / "c.gif")
     assert result.returncode == 2

@@ -45,10 +45,11 @@ def run(args: argparse.Namespace) -> int:
         The exit code: 0 when done; bad input raises InputError (exit 2, one line).
     """
     from lunarcity.show.recording import check_options, output_format, record
+    from lunarcity.world.scenario_overrides import Caller
 
-    # Bad options fail at once, before a long run.
-    output_format(args.out)
-    check_options(args.every, args.fps, args.size)
+    # Bad options fail at once, before a long run, named as the command line spells them.
+    output_format(args.out, Caller.COMMAND_LINE)
+    check_options(args.every, args.fps, args.size, Caller.COMMAND_LINE)
     check_scenario_arguments(args)
     err = stderr_console()
     kwargs = dict(
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         size=args.size,
         seed=args.seed,
         sets=args.set,
+        caller=Caller.COMMAND_LINE,
     )
     if not args.quiet and sys.stderr.isatty():
         with Progress(

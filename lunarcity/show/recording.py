@@ -25,6 +25,7 @@ from lunarcity.constants import DAYS_PER_YEAR, MS_PER_S
 from lunarcity.errors import InputError
 from lunarcity.optional import available, require
 from lunarcity.show.render import MIN_TEXT_PX
+from lunarcity.world.scenario_overrides import Caller
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -206,8 +207,12 @@ class Recording:
         }
 
 
-def output_format(path: str | Path) -> str:
+def output_format(path: str | Path, caller: Caller = Caller.PYTHON) -> str:
     """``gif`` or ``mp4`` from the file's suffix.
+
+    Args:
+        path: The file to write.
+        caller: Who named it: errors say ``--out`` to the command line, ``out`` to Python.
 
     Raises:
         InputError: another suffix, or MP4 without imageio-ffmpeg.
@@ -216,12 +221,12 @@ def output_format(path: str | Path) -> str:
     if suffix not in FORMATS:
         raise InputError(
             f"cannot record to '{Path(path).name}': the file must end in .gif or .mp4",
-            field="--out",
+            field=caller.option("out"),
             valid='FILE.gif, or FILE.mp4 with pip install "lunarcity[video]"',
         )
     fmt = FORMATS[suffix]
     if fmt == "mp4":
-        require("imageio_ffmpeg", field="--out")
+        require("imageio_ffmpeg", field=caller.option("out"))
     return fmt
 
 
@@ -230,17 +235,18 @@ def mp4_available() -> bool:
     return available("imageio_ffmpeg")
 
 
-def check_options(every: int, fps: float, size: int) -> None:
-    """Raise :class:`InputError` for options out of range."""
+def check_options(every: int, fps: float, size: int, caller: Caller = Caller.PYTHON) -> None:
+    """Raise :class:`InputError` for options out of range, named as ``caller`` spells them."""
     if every < 1:
-        raise InputError(f"--every must be at least 1 day (got {every})", field="--every")
+        name = caller.option("every")
+        raise InputError(f"{name} must be at least 1 day (got {every})", field=name)
     if not 0 < fps <= MAX_FPS:
-        raise InputError(
-            f"--fps must be above 0 and at most {MAX_FPS} (got {fps:g})", field="--fps"
-        )
+        name = caller.option("fps")
+        raise InputError(f"{name} must be above 0 and at most {MAX_FPS} (got {fps:g})", field=name)
     if not MIN_SIZE <= size <= MAX_SIZE:
+        name = caller.option("size")
         raise InputError(
-            f"--size must be between {MIN_SIZE} and {MAX_SIZE} px (got {size})", field="--size"
+            f"{name} must be between {MIN_SIZE} and {MAX_SIZE} px (got {size})", field=name
         )
 
 
@@ -263,6 +269,7 @@ def record(
     seed: int | None = None,
     sets: list[str] | tuple[str, ...] = (),
     progress: Callable[[LunarCity], None] | None = None,
+    caller: Caller = Caller.PYTHON,
     **overrides: Any,
 ) -> Recording:
     """Run a scenario and record its map, one frame every ``every`` days.
@@ -278,6 +285,8 @@ def record(
         seed: Overrides ``run.seed``.
         sets: ``path=value`` overrides (command-line precedence).
         progress: Called after every day with the model.
+        caller: Who asked: errors name the options as the command line (``--every``) or as
+            these keywords (``every``) spell them.
         **overrides: Flat ``__`` keywords, e.g. ``earth__lander_interval_days=7``.
 
     Returns:
@@ -290,13 +299,13 @@ def record(
     from lunarcity.runner import check_ledgers
     from lunarcity.show.output_paths import check_out_file, write_error
     from lunarcity.world.scenario import resolve_scenario
-    from lunarcity.world.scenario_overrides import Caller, check_flags_agree
+    from lunarcity.world.scenario_overrides import check_flags_agree
 
     path = Path(out)
-    fmt = output_format(path)
-    check_out_file(path)
-    check_options(every, fps, size)
-    check_flags_agree({"seed": seed, "years": years}, sets, Caller.PYTHON)
+    fmt = output_format(path, caller)
+    check_out_file(path, field=caller.option("out"))
+    check_options(every, fps, size, caller)
+    check_flags_agree({"seed": seed, "years": years}, sets, caller)
     extra = dict(overrides)
     if years is not None:
         extra["run__years"] = years
@@ -305,9 +314,10 @@ def record(
     sc = resolve_scenario(scenario, extra, sets)
     if sc.days < 1:
         raise InputError(
-            f"{sc.run.years:g} years is less than a day: nothing to record", field="--years"
+            f"{sc.run.years:g} years is less than a day: nothing to record",
+            field=caller.option("years"),
         )
-    check_frames(sc.days, every, sc.run.years)
+    check_frames(sc.days, every, sc.run.years, caller)
     model = LunarCity(sc)
     width, height = frame_shape(size)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp{path.suffix}")  # ffmpeg reads the suffix
@@ -327,17 +337,18 @@ def record(
             film.shoot(model, final=summary)
         tmp.replace(path)
     except OSError as exc:  # a full disk, a file-size limit: one line naming the file
-        raise write_error(exc, path) from None
+        raise write_error(exc, path, field=caller.option("out")) from None
     finally:
         tmp.unlink(missing_ok=True)
     return Recording(path, fmt, film.count, width, height, fps, every, summary)
 
 
-def check_frames(days: int, every: int, years: float) -> None:
+def check_frames(days: int, every: int, years: float, caller: Caller = Caller.PYTHON) -> None:
     """Refuse at once a recording of more than :data:`MAX_FRAMES` frames, with the arithmetic.
 
     Raises:
-        InputError: naming --every, the frame count and the least --every that fits.
+        InputError: naming every (``--every`` to the command line), the frame count and the
+            least that fits.
     """
     frames = days // every + 1 + (days % every != 0)  # len(frame_days(days, every)), not built
     if frames > MAX_FRAMES:
@@ -346,8 +357,8 @@ def check_frames(days: int, every: int, years: float) -> None:
             f"{years:g} years is {days:,} days; a frame every {every} day(s) makes {frames:,} "
             f"frames ({days:,} / {every} + 1), more than the {MAX_FRAMES:,} a recording holds "
             f"({MAX_FRAMES / DEFAULT_FPS / 60:.0f} minutes at {DEFAULT_FPS:g} fps)",
-            field="--every",
-            valid=f"--every {least} or more, or fewer --years",
+            field=caller.option("every"),
+            valid=f"{caller.given('every', least)} or more, or fewer {caller.option('years')}",
         )
 
 

@@ -84,6 +84,14 @@ class Caller(Enum):
     #: ``seed=6`` and ``sets=["run.seed=5"]``: ``lunarcity.run`` and ``record`` from Python.
     PYTHON = "python"
 
+    def option(self, name: str) -> str:
+        """An option as this caller spells it: ``--every`` on the command line, ``every`` in Python."""
+        return f"--{name}" if self is Caller.COMMAND_LINE else name
+
+    def given(self, name: str, value: Any) -> str:
+        """An option with a value as this caller writes it: ``--every 6``, or ``every=6``."""
+        return f"--{name} {value}" if self is Caller.COMMAND_LINE else f"{name}={value}"
+
 
 def check_flags_agree(
     flags: dict[str, Any], sets: list[str] | tuple[str, ...], caller: Caller
@@ -108,9 +116,10 @@ def check_flags_agree(
         if value is None or other is None or other == value:
             continue
         if caller is Caller.COMMAND_LINE:
-            said, field = f"--{name} {value} and --set run.{name}={other}", f"--{name}"
+            said = f"{caller.given(name, value)} and --set run.{name}={other}"
         else:
-            said, field = f"{name}={value} and run.{name}={other} in sets", name
+            said = f"{caller.given(name, value)} and run.{name}={other} in sets"
+        field = caller.option(name)
         raise InputError(
             f"{said} disagree", field=field, valid="one of them, or the same value in both"
         )
