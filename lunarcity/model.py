@@ -538,7 +538,12 @@ class LunarCity(mesa.Model):
         On Mesa 3.3 the id counter lives outside the model (lunarcity/city/mesa_compat.py), so a
         restored city would be issued ids from 1 again, and a unit born after the restore would
         share its id with one in service (its repairs and scrapping would reach the wrong row).
+
+        Its parameters are fixed again: a pickle keeps them fixed, but ``copy.deepcopy`` of the
+        city deep-copies them, and a deep copy of parameters is free to change
+        (:class:`~lunarcity.world.schema_errors.Strict`), so the copied city's would not be.
         """
         upcoming = state.pop("_next_unit_id")
         self.__dict__.update(state)
         mesa_compat.resume_ids(self, upcoming)
+        self.params.fix()

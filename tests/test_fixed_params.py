@@ -7,6 +7,7 @@ running city changed the landers and nothing else, without a word.
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import pytest
@@ -59,3 +60,18 @@ def test_a_pickled_model_keeps_its_parameters_fixed() -> None:
     m = pickle.loads(pickle.dumps(_city()))
     with pytest.raises(FixedParameterError):
         m.params.earth.lander_payload_t = 1.0
+
+
+def test_a_deep_copied_model_keeps_its_parameters_fixed() -> None:
+    # copy.deepcopy of a city deep-copies its parameters, and a deep copy of parameters is free
+    # to change: without fixing them again on restore, the copy's were half taken as before.
+    m = _city()
+    m.step()
+    twin = copy.deepcopy(m)
+    with pytest.raises(FixedParameterError, match=r"^params\.earth\.lander_payload_t cannot"):
+        twin.params.earth.lander_payload_t = 1.0
+    with pytest.raises(FixedParameterError):
+        twin.params.units = {}
+    assert twin.params is not m.params and twin.params == m.params
+    twin.step()  # the copy goes on
+
