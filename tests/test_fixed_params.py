@@ -75,3 +75,17 @@ def test_a_deep_copied_model_keeps_its_parameters_fixed() -> None:
     assert twin.params is not m.params and twin.params == m.params
     twin.step()  # the copy goes on
 
+
+def test_an_entry_named_as_its_mapping_is_named_by_its_whole_path() -> None:
+    # A target part called "parts" lives at target.parts.parts: the entry's key was dropped from
+    # the path when it equalled the mapping's name, and the override named did not exist.
+    m = LunarCity(
+        "ten_year_city",
+        run__years=0.05,
+        target__parts__parts__metric="power_mw",
+        target__parts__parts__at_least=1.0,
+    )
+    with pytest.raises(FixedParameterError) as err:
+        m.params.target.parts["parts"].at_least = 2.0
+    assert str(err.value).startswith("params.target.parts.parts.at_least cannot change")
+    assert "LunarCity(..., target__parts__parts__at_least=...)" in str(err.value)

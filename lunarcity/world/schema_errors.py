@@ -41,10 +41,12 @@ class Strict(pydantic.BaseModel):
         self._fixed_as = path
         for name in type(self).model_fields:
             value = getattr(self, name)
-            children = value.items() if isinstance(value, dict) else [(name, value)]
-            for key, child in children:
-                if isinstance(child, Strict):
-                    child.fix(f"{path}.{name}" + (f".{key}" if key != name else ""))
+            if isinstance(value, Strict):
+                value.fix(f"{path}.{name}")
+            elif isinstance(value, dict):  # a mapping's entries are named by their keys
+                for key, child in value.items():
+                    if isinstance(child, Strict):
+                        child.fix(f"{path}.{name}.{key}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Assign a field, unless the model is fixed (:meth:`fix`)."""
