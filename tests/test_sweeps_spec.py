@@ -203,7 +203,13 @@ BAD = {
         "design:\n  method: morris\n  samples: 4\n  levels: 5\nparameters:\n"
         "  earth.lander_interval_days: {low: 5, high: 10}\n"
         "  earth.lander_payload_t: {low: 50, high: 100}\n",
-        ["bad.yaml:4", "design.levels", "even number of levels (got 5)", "4 or 6"],
+        # p is said before the step that uses it.
+        [
+            "bad.yaml:4",
+            "design.levels",
+            "even number of levels (got 5): with p levels its step, p / (2 (p - 1))",
+            "4 or 6",
+        ],
     ),
     "saltelli_not_power_of_two": (
         "design:\n  method: saltelli\n  samples: 100\nparameters:\n"

@@ -309,8 +309,8 @@ def odd_levels(levels: int) -> tuple[str, str] | None:
     if levels % 2 == 0:
         return None
     return (
-        f"morris needs an even number of levels (got {levels}): its step of p / (2 (p - 1)) of "
-        "the range lands on the grid's levels only for an even p",
+        f"morris needs an even number of levels (got {levels}): with p levels its step, "
+        "p / (2 (p - 1)) of the range, lands on the grid's levels only when p is even",
         f"e.g. {levels - 1} or {levels + 1}",
     )
 
