@@ -71,12 +71,14 @@ class FixedParameterError(AttributeError):
 
     Args:
         path: The dotted path of the field assigned, from the model (``params.earth.x``).
-        section: Whether the field is a whole section (an override names a field inside it).
+        tail: What an override of a whole section or mapping names after its path: ``__<field>``
+            for a section, ``__<key>`` for a mapping, ``__<key>__<field>`` for a mapping of
+            sections; empty for one value.
     """
 
-    def __init__(self, path: str, section: bool = False) -> None:
+    def __init__(self, path: str, tail: str = "") -> None:
         self.path = path
-        field = path.removeprefix("params.").replace(".", "__") + ("__<field>" if section else "")
+        field = path.removeprefix("params.").replace(".", "__") + tail
         super().__init__(
             f"{path} cannot change on a built model: its parameters are read when it is built, "
             "some once (the run's length, the units' figures) and some every day (the "

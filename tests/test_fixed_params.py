@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
 
 import pytest
 
 from lunarcity.errors import FixedParameterError
 from lunarcity.model import LunarCity
-from lunarcity.world.scenario import resolve_scenario
+from lunarcity.world.scenario import Scenario, resolve_scenario
 
 
 def _city() -> LunarCity:
@@ -89,3 +90,24 @@ def test_an_entry_named_as_its_mapping_is_named_by_its_whole_path() -> None:
         m.params.target.parts["parts"].at_least = 2.0
     assert str(err.value).startswith("params.target.parts.parts.at_least cannot change")
     assert "LunarCity(..., target__parts__parts__at_least=...)" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("assign", "override"),
+    [
+        # A mapping's override names a key (a unit kind, an item), then a section's field.
+        (lambda p: setattr(p, "units", {}), "units__<key>__<field>=..."),
+        (lambda p: setattr(p.seed, "units", {}), "seed__units__<key>=..."),
+        (lambda p: setattr(p.economy, "make_up", {}), "economy__make_up__<key>=..."),
+        (lambda p: setattr(p, "earth", p.earth), "earth__<field>=..."),
+        (lambda p: setattr(p, "name", "x"), "name=..."),
+    ],
+)
+def test_a_whole_section_or_mapping_names_the_override_that_reaches_inside_it(
+    assign: Callable[[Scenario], None], override: str
+) -> None:
+    # A mapping's entries are named by key: 'units__<field>' named no override there is.
+    m = _city()
+    with pytest.raises(FixedParameterError) as err:
+        assign(m.params)
+    assert f"LunarCity(..., {override})" in str(err.value)

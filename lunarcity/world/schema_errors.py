@@ -51,8 +51,7 @@ class Strict(pydantic.BaseModel):
     def __setattr__(self, name: str, value: Any) -> None:
         """Assign a field, unless the model is fixed (:meth:`fix`)."""
         if self._fixed_as is not None and name in type(self).model_fields:
-            section = isinstance(getattr(self, name), Strict | dict)
-            raise FixedParameterError(f"{self._fixed_as}.{name}", section)
+            raise FixedParameterError(f"{self._fixed_as}.{name}", _override_tail(type(self), name))
         super().__setattr__(name, value)
 
     def __copy__(self) -> Strict:
@@ -91,6 +90,27 @@ class Strict(pydantic.BaseModel):
             if kind == "bool" and v is not None and not truth:
                 raise ValueError("true or false is wanted")
         return value
+
+
+def _override_tail(model: type[Strict], name: str) -> str:
+    """What an override of field ``name`` of ``model`` names after the field's own path.
+
+    Read from the field's type, not its value (an optional section may be None): a section's
+    override names one of its fields (``__<field>``), a mapping's one of its keys (``__<key>``,
+    a unit kind or an item) and, for a mapping of sections, a field of that entry
+    (``__<key>__<field>``); one value names nothing more.
+    """
+
+    def is_section(t: Any) -> bool:
+        return isinstance(t, type) and issubclass(t, Strict)
+
+    annotation = model.model_fields[name].annotation
+    for t in (annotation, *typing.get_args(annotation)):  # X, or each member of X | None
+        if is_section(t):
+            return "__<field>"
+        if typing.get_origin(t) is dict:
+            return "__<key>" + ("__<field>" if is_section(typing.get_args(t)[1]) else "")
+    return ""
 
 
 def _scalar_kind(annotation: Any) -> str | None:
