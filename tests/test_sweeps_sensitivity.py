@@ -184,7 +184,8 @@ def test_a_sweep_of_noise_is_not_read_as_a_ranking(tmp_path: Path, capsys) -> No
     out = capsys.readouterr().out
     said = [line for line in out.splitlines() if line.startswith("industrial_mass_t: ")]
     assert len(said) == 1, out
-    assert "not resolved" in said[0] and f"`{A}`" in said[0] and f"`{B}`" in said[0]
+    assert said[0].startswith("industrial_mass_t: ranked as a study ranks, ")
+    assert "not resolved" in said[0] and f"'{A}'" in said[0] and f"'{B}'" in said[0]
     assert main(["sensitivity", str(tmp_path / "s"), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)["unresolved"]
     assert list(got) == ["industrial_mass_t"] and got["industrial_mass_t"] == said[0]
@@ -209,7 +210,7 @@ def test_a_first_order_index_below_zero_beyond_its_interval_is_said() -> None:
     # -0.5 + 0.2 < 0: the whole interval is below zero, which no share of variance can be.
     line = unresolved_line(table(-0.5, 0.2))
     assert line is not None and line.startswith("y: first-order index below zero")
-    assert "`b` (-0.5 ± 0.2)" in line and "not resolved" not in line
+    assert "'b' (-0.5 ± 0.2)" in line and "not resolved" not in line
     # -0.1 + 0.2 > 0: within its interval of zero; the intervals separate: nothing is said.
     assert unresolved_line(table(-0.1, 0.2)) is None
 

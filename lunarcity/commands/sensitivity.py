@@ -100,12 +100,12 @@ def unresolved_line(part: pl.DataFrame) -> str | None:
     said = []
     ranking = rank_inputs(total)
     if ranking.unresolved:
-        said.append(
-            "ranked only where the total-order intervals separate, as a study ranks: "
-            + ranking_words(ranking)
-        )
+        # Named as the command line names things ('name'), in the study's words.
+        said.append("ranked as a study ranks, " + ranking_words(ranking, name=_quoted))
     impossible = [
-        f"`{i.parameter}` ({number(i.st, 3)} ± {number(i.conf, 3)})" for i in first if below_zero(i)
+        f"{_quoted(i.parameter)} ({number(i.st, 3)} ± {number(i.conf, 3)})"
+        for i in first
+        if below_zero(i)
     ]
     if impossible:
         said.append(
@@ -113,6 +113,11 @@ def unresolved_line(part: pl.DataFrame) -> str | None:
             f"be (too few runs): {', '.join(impossible)}"
         )
     return f"{part['outcome'][0]}: {'; '.join(said)}" if said else None
+
+
+def _quoted(name: str) -> str:
+    """An input's name as the command line's messages quote names."""
+    return f"'{name}'"
 
 
 def _print(table: pl.DataFrame, top: int, cautions: dict[str, str]) -> None:
