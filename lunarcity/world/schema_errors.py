@@ -104,12 +104,11 @@ def _override_tail(model: type[Strict], name: str) -> str:
     def is_section(t: Any) -> bool:
         return isinstance(t, type) and issubclass(t, Strict)
 
-    annotation = model.model_fields[name].annotation
-    for t in (annotation, *typing.get_args(annotation)):  # X, or each member of X | None
-        if is_section(t):
-            return "__<field>"
-        if typing.get_origin(t) is dict:
-            return "__<key>" + ("__<field>" if is_section(typing.get_args(t)[1]) else "")
+    kind = _unwrap(model.model_fields[name].annotation)  # X of X | None, Annotated[X, ...]
+    if is_section(kind):
+        return "__<field>"
+    if typing.get_origin(kind) is dict:
+        return "__<key>" + ("__<field>" if is_section(_unwrap(typing.get_args(kind)[1])) else "")
     return ""
 
 
