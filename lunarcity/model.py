@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import mesa
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.city import mesa_compat
 from lunarcity.city.agents import AGENT_CLASS, Unit
 from lunarcity.city.element_ledger import ElementLedger
@@ -305,8 +306,7 @@ class LunarCity(mesa.Model):
         demand = {
             "robots": contributions.robot_energy_kwh(),
             "launch": launch_want * self.track.launch_kwh,
-            # np.dot: the same BLAS dot product as ``@``, without matmul's ufunc overhead.
-            "fabs": float(np.dot(production_plan.batches, self.arrays.r_energy)),
+            "fabs": portable.dot(production_plan.batches, self.arrays.r_energy),
         }
         power = supply(self, demand, {"launch": self.params.planner.launch_power_share})
 

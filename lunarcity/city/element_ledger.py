@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.world import chemistry
 
 if TYPE_CHECKING:
@@ -69,6 +70,12 @@ class ElementLedger:
         if self.scrap is not None:
             self.node[self.scrap] = 0.0  # scrap is counted from its pool
         self.index = {n: i for i, n in enumerate(nodes)}
+        # The day's balance in one product: stock and scrap pool by the nodes' fractions, then
+        # jobs and units in service by the kinds' (:meth:`held`).
+        self._holdings = portable.FixedMatrix(
+            np.vstack([self.node, self.node, self.unit, self.unit])
+        )
+        self._node_rows = portable.FixedMatrix(self.node)
         # Per unit kind, kg of each recoverable material in one kg of the unit.
         keep = [self.index[i] for i in remelt_outputs if i in self.index]
         self.recoverable = np.zeros((len(kinds), len(nodes)))
@@ -94,7 +101,7 @@ class ElementLedger:
 
     def landed_kg(self, kg_by_node: np.ndarray) -> None:
         """Earth-made items landed into stock, a vector over nodes."""
-        self.inflow += kg_by_node @ self.node
+        self.inflow += self._node_rows.vector_times(kg_by_node)
 
     def landed_units(self, kind: int, kg: float) -> None:
         """Earth-made units landed whole."""
@@ -117,7 +124,7 @@ class ElementLedger:
         """
         into = fraction * mass_kg * self.recoverable[kind]
         self.pool += into
-        self.waste += mass_kg * self.unit[kind] - into @ self.node
+        self.waste += mass_kg * self.unit[kind] - self._node_rows.vector_times(into)
         return into
 
     def remelt_mix(self) -> np.ndarray:
@@ -136,15 +143,12 @@ class ElementLedger:
         self, stock: np.ndarray, wip_by_kind: np.ndarray, units_by_kind: np.ndarray
     ) -> np.ndarray:
         """Element masses on the Moon and gone: stocks, scrap, jobs, units, launched, waste."""
-        # Added in place, left to right: the same sums as a chain of ``+``, without temporaries.
-        # np.dot of a vector and a matrix is the same BLAS gemv as ``@`` (the same doubles; checked
-        # in tests/test_stocks.py) without matmul's ufunc machinery: ~0.3 us less a call, four
-        # calls a day (benchmarks/run.py's default_run_s).
-        node, unit = self.node, self.unit
-        held = np.dot(stock, node)
-        held += np.dot(self.pool, node)
-        held += np.dot(wip_by_kind, unit)
-        held += np.dot(units_by_kind, unit)
+        # Stock, pool, jobs and units as one vector against their four matrices stacked: each
+        # element's holdings added row by row in that order (lunarcity/portable.py), then the
+        # rest added in place, left to right.
+        held = self._holdings.vector_times(
+            np.concatenate((stock, self.pool, wip_by_kind, units_by_kind))
+        )
         held += self.launched
         held += self.waste
         held += self.vented

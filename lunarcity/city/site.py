@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.constants import M_PER_KM
 from lunarcity.world.catalog import Site
 
@@ -147,7 +148,7 @@ def build_site(site: Site, rng: np.random.Generator, track_m: float) -> SiteGrid
         px = np.clip(xs, cx - length / 2, cx + length / 2)
         dist = np.hypot(xs - px, ys - cy)
         roughness = _smooth_noise(rng, h, w, scale=12)
-        quality = np.exp(-((dist / sigma) ** 2)) * (1.0 + 0.05 * roughness)
+        quality = portable.exp(-((dist / sigma) ** 2)) * (1.0 + 0.05 * roughness)
         quality = np.clip(quality, 0.0, 1.0)
         dark_phase = (0.25 + 0.15 * _smooth_noise(rng, h, w, scale=25)) % 1.0
         mine = (cx, int(min(h - 1, cy + 2 * sigma)))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.constants import KG_PER_T, KW_PER_MW
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def co_products(city: LunarCity) -> dict[str, Any]:
             "energy_mwh": float(energy_by_item[i]) * extra / made / KW_PER_MW,
         }
     total = math.fsum(v["energy_mwh"] for v in items.values())
-    all_mwh = float(ran @ arrays.r_energy) / KW_PER_MW
+    all_mwh = portable.dot(ran, arrays.r_energy) / KW_PER_MW
     return {
         "items": items,
         "energy_mwh": total,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.city.agents import Task
 from lunarcity.constants import FLOAT_NOISE, KG_PER_T, MIN_DIVISOR
 from lunarcity.stages.plan import Plan
@@ -66,7 +67,7 @@ def allocate(city: LunarCity, labour: float, plan: Plan, shares: dict[str, float
     if not city.params.economy.unlimited_materials:
         # The stock as a Python float (``item``): a numpy scalar here made every figure of the
         # day's labour a numpy scalar, slower in each stage that reads them (the same doubles).
-        want_kg = float(plan.batches @ arrays.r_in[:, arrays.regolith]) - city.stock.item(
+        want_kg = portable.dot(plan.batches, arrays.r_in[:, arrays.regolith]) - city.stock.item(
             arrays.regolith
         )
         want_kg = max(0.0, want_kg)

@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from lunarcity import portable
+
 
 class LearningCurve:
     """Assembly labour per unit of each kind, falling with the count of that kind built.
@@ -59,7 +61,7 @@ class LearningCurve:
             return [self.first[kind]] * count
         self.next[kind] = self.first[kind] * (n0 + count + 1) ** self.exponent
         n = np.arange(n0 + 1, n0 + count + 1, dtype=np.float64)
-        return (self.first[kind] * n**self.exponent).tolist()
+        return (self.first[kind] * portable.power(n, self.exponent)).tolist()
 
     def mix_factor(self, shares: dict[str, float], mass_kg: dict[str, float]) -> float:
         """Assembly labour per kg of today's mix, next units over first units (1.0 if off).

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lunarcity import portable
 from lunarcity.city.site import SiteGrid
 from lunarcity.constants import DAYS_PER_YEAR, MIN_DIVISOR
 from lunarcity.stages.build_policy import GROWTH_ROLES, UnitCost, balanced_mix, policy_shares
@@ -50,6 +51,7 @@ class PlanBasis:
             materials are unlimited).
         use_bom: Per unit of each buildable kind: what the chain consumes of every item, then
             its direct bill of materials, side by side (a satellite with its kick stage).
+        use_bom_rows: ``use_bom`` for the day's product with the build rate.
         sets_lot: Whether each buildable kind's bill sets the plan's floor of one bill of each
             part while a replacement waits for parts (storage does not: see
             :func:`production_plan`).
@@ -71,6 +73,7 @@ class PlanBasis:
     mass_kg: np.ndarray
     days_per_kg: np.ndarray
     use_bom: np.ndarray
+    use_bom_rows: portable.FixedMatrix
     sets_lot: np.ndarray
     shares_memo: dict[tuple, dict[str, float]] = field(default_factory=dict)
     lot_memo: dict[bytes, np.ndarray] = field(default_factory=dict)
@@ -155,6 +158,7 @@ class PlanBasis:
                 bom[arrays.index["kick_stage"]] += kick_kg
             use_bom.append(np.concatenate([use, bom]))
         n_nodes = len(arrays.nodes)
+        use_bom_matrix = np.array(use_bom).reshape(len(buildable), 2 * n_nodes)
         return cls(
             worst_month_lit=worst_month_lit,
             store_hours=store_hours,
@@ -164,7 +168,8 @@ class PlanBasis:
             relief=relief,
             mass_kg=mass_kg,
             days_per_kg=days_per_kg,
-            use_bom=np.array(use_bom).reshape(len(buildable), 2 * n_nodes),
+            use_bom=use_bom_matrix,
+            use_bom_rows=portable.FixedMatrix(use_bom_matrix),
             sets_lot=np.array([units[k].role != "storage" for k in buildable], dtype=bool),
         )
 
@@ -378,7 +383,7 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
             np.array([learning.next_days(k) - learning.first[k] for k in city.buildable])
             / basis.mass_kg
         )
-        days_per_kg = float(s @ per_kg)
+        days_per_kg = portable.dot(s, per_kg)
     else:
         days_per_kg = terms.days_per_kg
     mass_rate = labour / days_per_kg if days_per_kg > 0 else 0.0
@@ -386,7 +391,7 @@ def production_plan(city: LunarCity, labour: float, shares: dict[str, float]) ->
     # What the chain consumes per day (intermediates included) and the parts the builders
     # take per day: one product against both matrices side by side.
     nodes = len(arrays.nodes)
-    both = rate @ basis.use_bom
+    both = basis.use_bom_rows.vector_times(rate)
     need, direct = both[:nodes], both[nodes:]
     if not city.params.economy.unlimited_materials and len(arrays.recipes):
         # Stock is kept for `stock_days` of the plan, and never below one unit's bill of each
@@ -513,7 +518,7 @@ def _share_terms(basis: PlanBasis, buildable: list[str], shares: dict[str, float
         get = shares.get
         # Shares as a vector over the buildable kinds: the plan is a few small matrix products.
         s = np.array([get(k, 0.0) for k in buildable])
-        terms = basis.share_terms[0] = _ShareTerms(shares, s, float(s @ basis.days_per_kg))
+        terms = basis.share_terms[0] = _ShareTerms(shares, s, portable.dot(s, basis.days_per_kg))
     return terms
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
+from lunarcity import portable
 from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, HOURS_PER_YEAR, KG_PER_T, KW_PER_MW
 from lunarcity.errors import InputError, unknown
 from lunarcity.world.economy import Economy
@@ -148,9 +149,13 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
     tiny = FLOAT_NOISE
     return Requirements(
         activities={p: float(a) for p, a in zip(procs, act, strict=True) if a > tiny},
-        production={n: float(v) for n, v in zip(nodes, act @ a_out, strict=True) if v > tiny},
+        production={
+            n: float(v)
+            for n, v in zip(nodes, portable.vector_times_matrix(act, a_out), strict=True)
+            if v > tiny
+        },
         regolith_kg=regolith,
-        energy_kwh=float(act @ energy[:n_r]),
+        energy_kwh=portable.dot(act, energy[:n_r]),
         imports={
             nodes[i]: float(v) * _mass(econ, nodes[i])
             for i, v in zip(imp, imports, strict=True)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.optimize import linprog
 
+from lunarcity import portable
 from lunarcity.constants import DAYS_PER_YEAR, FLOAT_NOISE, HOURS_PER_YEAR, KG_PER_T, MIN_DIVISOR
 
 if TYPE_CHECKING:
@@ -127,12 +128,13 @@ def _perron_rate(p: GrowthProblem) -> float | None:
     if sorted(rows) != list(range(len(p.capacities))):
         return None
     net = (p.supply - p.upkeep)[np.ix_(rows, sole)]
-    try:
-        a = np.linalg.solve(net, p.need[np.ix_(rows, sole)])
-    except np.linalg.LinAlgError:
+    a = portable.solve(net, p.need[np.ix_(rows, sole)])
+    if a is None:
         return None
-    rho = float(np.max(np.abs(np.linalg.eigvals(a))))
-    return 1.0 / rho if rho > 0 else None
+    # A positive a (each kind needs some of every capacity's supplier) has a Perron root;
+    # otherwise the bisection finds the bound alone.
+    rho = portable.perron_root(a)
+    return 1.0 / rho if rho else None
 
 
 def balanced_growth(p: GrowthProblem) -> GrowthBound:
@@ -170,8 +172,8 @@ def balanced_growth(p: GrowthProblem) -> GrowthBound:
         else:
             lo, x_lo = mid, x
     mass = x_lo * p.mass_kg
-    used = (lo * p.need + p.upkeep) @ x_lo
-    have = p.supply @ x_lo
+    used = portable.matrix_times_vector(lo * p.need + p.upkeep, x_lo)
+    have = portable.matrix_times_vector(p.supply, x_lo)
     binding = [
         c for c, u, h in zip(p.capacities, used, have, strict=True) if h > 0 and u >= 0.999 * h
     ]
@@ -182,7 +184,7 @@ def balanced_growth(p: GrowthProblem) -> GrowthBound:
             k: float(s) for k, s in zip(p.kinds, mass / mass.sum(), strict=True) if s > FLOAT_NOISE
         },
         binding=binding,
-        earth_kg_per_kg=float(p.earth_kg @ x_lo / (p.mass_kg @ x_lo)),
+        earth_kg_per_kg=portable.dot(p.earth_kg, x_lo) / portable.dot(p.mass_kg, x_lo),
         missing=[],
     )
 
