@@ -54,7 +54,12 @@ def recorded(name: str) -> list[tuple[dict, dict]]:
 #: The studies are republished once, after the model issues (issue 21 says so); until then the
 #: comparison must fail (strict: once the studies are regenerated it passes, and the strict
 #: expected failure turns red until this is emptied).
-STALE_SINCE: dict[str, str] = {}
+STALE_SINCE: dict[str, str] = {
+    "the machine-independent arithmetic of lunarcity/portable.py": (
+        "results no longer depend on the machine's BLAS kernel (lunarcity/portable.py): every "
+        "run moved in its last bits, and some runs' outcomes by more than the 3 digits compared"
+    ),
+}
 
 
 @pytest.mark.xfail(
