@@ -1,4 +1,5 @@
-"""The economy graph and its analyses: validation errors, LP = Leontief, closure, production chains."""
+"""The economy graph and its analyses: validation errors, LP = Leontief, closure, production chains,
+and the memo of solved plans."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
+import lunarcity.world.economy_requirements as er
 from lunarcity.constants import DAYS_PER_YEAR, HOURS_PER_YEAR
 from lunarcity.errors import InputError
 from lunarcity.world.catalog import Catalog
@@ -486,3 +489,64 @@ def test_vitamins_worked_by_hand(tiny: Economy) -> None:
     r = vitamins(tiny, "reactor")
     assert r["vitamin_share_mass"] == pytest.approx(1.0)
     assert r["vitamin_items"] == ["reactor"] and r["items_in_bill"] == 1
+
+
+# -- the least-cost plans are solved once per process -----------------------------------------
+@pytest.fixture
+def solves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count SciPy's solves, from an empty memo (restored afterwards)."""
+    count = [0]
+    real = er.linprog
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(er, "linprog", counted)
+    monkeypatch.setattr(er, "_PLANS", {})
+    return count
+
+
+def test_a_repeated_programme_is_not_solved_again(tiny: Economy, solves: list[int]) -> None:
+    first = er.requirements(tiny, {"bot": 1})
+    assert solves[0] == 2  # the least regolith, then the least energy at that optimum
+    again = er.requirements(tiny, {"bot": 1})
+    assert solves[0] == 2
+    assert again == first
+    # By hand (test_economy): one bot mines 82 kg of regolith for metal and 14 kg for glass.
+    assert again.regolith_kg == pytest.approx(96.0)
+    twice = er.requirements(tiny, {"bot": 2})  # another demand is another programme
+    assert solves[0] == 4
+    assert twice.regolith_kg == pytest.approx(192.0)
+
+
+def test_a_kept_plan_is_not_changed_by_its_caller(solves: list[int]) -> None:
+    # Least x >= 0 with x = 3: the plan is x = 3.
+    args = (np.ones(1), np.zeros(1), np.ones((1, 1)), np.array([3.0]))
+    plan = er._cheapest_plan(*args)
+    plan[0] = -1.0
+    assert er._cheapest_plan(*args).tolist() == [3.0]
+    assert solves[0] == 2
+
+
+def test_a_programme_with_no_plan_is_refused_each_time(solves: list[int]) -> None:
+    # x = -1 with x >= 0 has no solution.
+    args = (np.ones(1), np.zeros(1), np.ones((1, 1)), np.array([-1.0]))
+    for _ in range(2):
+        with pytest.raises(InputError, match="the demand cannot be met"):
+            er._cheapest_plan(*args)
+    assert solves[0] == 1  # the first programme failed, so no tie-break; the memo kept that
+
+
+def test_the_memo_keeps_the_newest_plans(
+    solves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(er, "PLANS_KEPT", 2)
+    for wanted in (1.0, 2.0, 3.0):
+        er._cheapest_plan(np.ones(1), np.zeros(1), np.ones((1, 1)), np.array([wanted]))
+    assert len(er._PLANS) == 2
+    assert solves[0] == 6
+    er._cheapest_plan(np.ones(1), np.zeros(1), np.ones((1, 1)), np.array([3.0]))  # kept
+    assert solves[0] == 6
+    er._cheapest_plan(np.ones(1), np.zeros(1), np.ones((1, 1)), np.array([1.0]))  # dropped
+    assert solves[0] == 8

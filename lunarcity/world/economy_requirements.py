@@ -106,33 +106,9 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
     cost = np.zeros(n_var)
     cost[n_r : n_r + len(raw)] = 1.0  # regolith mined
     cost[n_r + len(raw) : n_r + len(raw) + len(imp)] = [10.0 * _mass(econ, nodes[i]) for i in imp]
-    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    if res.status == 0:
-        # Ties (co-products give several plans of the same regolith and imports) are broken
-        # towards less energy in a second solve at that optimum: a tie-break folded into the
-        # first objective would sit below the solver's tolerance and pick a vertex by chance,
-        # so a doubled demand could take a different plan.
-        energy = np.zeros(n_var)
-        energy[:n_r] = [econ.processes[p].energy_kwh for p in procs]
-        bound = res.fun * (1.0 + FLOAT_NOISE) + FLOAT_NOISE
-        tie = linprog(
-            energy,
-            A_ub=cost[None, :],
-            b_ub=[bound],
-            A_eq=a_eq,
-            b_eq=b_eq,
-            bounds=(0, None),
-            method="highs",
-        )
-        if tie.status == 0:
-            res = tie
-    if res.status != 0:
-        raise InputError(
-            f"the demand cannot be met: {res.message}",
-            field="demand",
-            valid="inputs that a recipe makes or Earth can send (check enable_fabs and imports)",
-        )
-    x = res.x
+    energy = np.zeros(n_var)
+    energy[:n_r] = [econ.processes[p].energy_kwh for p in procs]
+    x = _cheapest_plan(cost, energy, a_eq, b_eq)
     act = x[:n_r]
     mining = x[n_r : n_r + len(raw)]
     imports = x[n_r + len(raw) : n_r + len(raw) + len(imp)]
@@ -166,6 +142,76 @@ def requirements(econ: Economy, demand: dict[str, float]) -> Requirements:
         mining_robot_days=regolith / robot.mining_kg_per_day if robot.mining_kg_per_day else 0.0,
         surplus={nodes[i]: float(v) for i, v in enumerate(surplus) if v > 1e-6},
     )
+
+
+#: Plans already solved in this process, keyed on the programme's exact numbers (its arrays'
+#: bytes). Every run builds its unit costs from ~12 of these programmes (24 solves, about half a
+#: run's start-up); the runs of a sweep after a worker's first mostly ask the same ones again
+#: (benchmark row ``warm``). HiGHS gives the same plan for the same numbers, so a stored plan is
+#: the one a fresh solve would give.
+_PLANS: dict[bytes, np.ndarray | str] = {}
+#: Programmes kept: a study's economies differ where it varies a recipe figure; the oldest go.
+PLANS_KEPT = 256
+
+
+def _cheapest_plan(
+    cost: np.ndarray, energy: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray
+) -> np.ndarray:
+    """The least-cost plan, ties broken towards less energy (a copy of the memoised one).
+
+    Ties (co-products give several plans of the same regolith and imports) are broken towards
+    less energy in a second solve at that optimum: a tie-break folded into the first objective
+    would sit below the solver's tolerance and pick a vertex by chance, so a doubled demand
+    could take a different plan.
+
+    Raises:
+        InputError: the programme has no solution.
+    """
+    key = b"".join(
+        (
+            repr(a_eq.shape).encode(),
+            cost.tobytes(),
+            energy.tobytes(),
+            a_eq.tobytes(),
+            b_eq.tobytes(),
+        )
+    )
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _solve(cost, energy, a_eq, b_eq)
+        if len(_PLANS) >= PLANS_KEPT:
+            del _PLANS[next(iter(_PLANS))]
+        _PLANS[key] = plan
+    if isinstance(plan, str):
+        raise InputError(
+            f"the demand cannot be met: {plan}",
+            field="demand",
+            valid="inputs that a recipe makes or Earth can send (check enable_fabs and imports)",
+        )
+    return plan.copy()
+
+
+def _solve(
+    cost: np.ndarray, energy: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray
+) -> np.ndarray | str:
+    """Solve the two programmes: the plan, or the solver's message when there is none."""
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if res.status == 0:
+        bound = res.fun * (1.0 + FLOAT_NOISE) + FLOAT_NOISE
+        tie = linprog(
+            energy,
+            A_ub=cost[None, :],
+            b_ub=[bound],
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, None),
+            method="highs",
+        )
+        if tie.status == 0:
+            res = tie
+    if res.status != 0:
+        return str(res.message)
+    return res.x
 
 
 def leontief_gross(econ: Economy, demand: dict[str, float]) -> dict[str, float]:
