@@ -223,3 +223,33 @@ def test_a_smaller_fab_works_for_its_kind_in_proportion_to_its_mass() -> None:
     assert hours["solar_fab"] == pytest.approx(24 * 400 / 8000)  # 1.2 h
     assert hours["electronics_fab"] == pytest.approx(24 * 300 / 6000)  # 1.2 h
     assert hours["pilot_regolith_plant"] == 0.0
+
+
+def test_a_days_sunlight_and_generation_are_the_float32_formulas_values(city: LunarCity) -> None:
+    # The power stage keeps its block of sunlight as float64 (FleetContributions._lit_row):
+    # each row must hold exactly the float32s the site works for that day alone, and the day's
+    # solar energy must be the same double as the float32 row multiplied in (as it was worked).
+    contributions = city.contributions
+    used = city.placement.sunny_used
+    assert used > 0
+    order = city.placement.sunny_order[:used]
+    quality, phase = city.site.quality.ravel()[order], city.site.dark_phase.ravel()[order]
+    for day in (city.day, city.day + 1, city.day + 40):
+        row = contributions._lit_row(day, used)
+        alone = city.site.sunlit(day, quality, phase)
+        assert row.dtype == np.float64 and alone.dtype == np.float32
+        assert row.tobytes() == alone.astype(np.float64).tobytes(), day
+    today = city.site.sunlit(city.day, quality, phase)
+    expect = 0.0
+    solar_plants = 0
+    for kind, kwh, is_solar in contributions._generators:
+        if not city.fleet.count(kind):
+            continue
+        if is_solar:
+            solar_plants += city.fleet.count(kind)
+            per_cell = city.fleet.health_by_slot(kind)[:used]
+            expect += kwh * float(np.add.reduce(per_cell * today))
+        else:
+            expect += kwh * city.fleet.health_total(kind)
+    assert solar_plants > 0
+    assert contributions.generation_kwh() == expect > 0
