@@ -236,6 +236,7 @@ def test_starts_owed_each_day_match_a_scan_of_birth_days() -> None:
             if n:
                 expected[kind] = n
         assert owed == expected, m.day
+        assert m.jobs.renew_from == min(lead.values())  # kept, not asked each day
         before_lead += m.day < min(lead.values())
         owing_days += bool(owed)
     assert lead["robot"] == pytest.approx(36.525 - 18.2625)

@@ -23,6 +23,16 @@ def city() -> LunarCity:
     return m
 
 
+def test_every_bill_lists_its_items_in_increasing_index(city: LunarCity) -> None:
+    # The job starts find a bill's short item (the lower index on a tie) with a strict < over
+    # the bill in its own order (lunarcity/stages/jobs.py), which is the lower index only if
+    # the items come in increasing index.
+    assert city.bom
+    for kind, bill in city.bom.items():
+        items = [i for i, _ in bill]
+        assert items == sorted(set(items)), kind  # increasing, none twice
+
+
 def test_health_by_age_worked_by_hand(city: LunarCity) -> None:
     # A robot lives 10 years (3652.5 days) and loses 30 % of its health over its life:
     # born 1826.25 days before today it is half-way, 1 - 0.3 * 0.5 = 0.85.

@@ -66,6 +66,7 @@ class JobBook:
         # (lunarcity/stages/renewal.py): the oldest, until they are scrapped.
         self.renewing = dict.fromkeys(kind_names, 0)
         self.renew_lead: dict[str, float] | None = None  # life less horizon, by kind
+        self.renew_from = 0.0  # the shortest of those leads: no unit is due before it
         # Whether a replacement owed on the last day of starts waited for its parts.
         self.renew_waiting = False
         # Per relief kind: kg of build mass it is owed against output on days parts were
@@ -89,7 +90,9 @@ class JobBook:
 
     def labour_left(self) -> float:
         """Robot-days the open jobs still need."""
-        return float(self.table["labour_left"].sum())
+        # np.add.reduce: ndarray.sum's reduction (the same pairwise sum) without its wrapper,
+        # asked every day (benchmarks/run.py's default_30y_s).
+        return float(np.add.reduce(self.table["labour_left"]))
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,12 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # weeks, kept the metal for its bill from the kinds that grow the city (Earth-only
     # inputs free, the default city's best doubling went from 0.86 to 0.69 years with this).
     # The first in that order with the least lag: the first that is not storage.
-    behind = next((k for _, k in lagging if units[k].role != "storage"), None)
+    # (A loop, not next() over a generator: a frame fewer, every day.)
+    behind = None
+    for _, k in lagging:
+        if units[k].role != "storage":
+            behind = k
+            break
     # Replacements for units near the end of their life start first and hold their parts
     # (storage excepted, as above): a cohort must not age out while smaller jobs eat its bill.
     renew = renewals(city, [k for k in growth_kinds if city.bom.get(k)])
@@ -223,6 +231,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     # than a module global or an attribute (benchmarks/run.py's default_30y_s).
     boms = city.bom
     noise = FLOAT_NOISE
+    inf = math.inf
 
     def fleet_kg() -> float:
         """Generational mass in service and in open jobs: a new generation's reference."""
@@ -260,12 +269,14 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                 earth_q = gens.earth_kg(kind, math.fsum(q for i, q in bom if i == earth_i))
             # The item that allows fewest units (the lower index on a tie), as min() over
             # (units, item) pairs would find it, in a plain loop; a negative balance counts as
-            # none, as max(x, 0.0).
-            can, short = math.inf, -1
+            # none, as max(x, 0.0). A bill lists its items in increasing index (np.flatnonzero's
+            # order, LunarCity.bom), so the first of equal minima is the lower index: a strict
+            # < keeps it without a test of the index.
+            can, short = inf, -1
             for i, q in bom:
                 held = stock[i] - reserved[i]
                 units_i = (0.0 if held < 0.0 else held) / q
-                if units_i < can or (units_i == can and i < short):
+                if units_i < can:
                     can, short = units_i, i
             short_name = nodes[short]
             if earth_q > 0 and stock_imp[earth_i] / earth_q < can:
@@ -326,7 +337,7 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
         # Labour must not idle while a whole job waits for its fraction to add up: when
         # the open work is less than a day's labour, start the job nearest to due now
         # (its carry goes into debt and is paid back by the following days' shares).
-        open_work = backlog + math.fsum(s[1] * unit_days[s[0]] for s in starts)
+        open_work = backlog + math.fsum([s[1] * unit_days[s[0]] for s in starts])
         # Sorted as (-carry, kind) tuples: distinct kinds, the key sort's order. When every
         # kind's parts ran out earlier today (for the generation being built), the pass would
         # start none and change nothing (take starts none of a dry kind, and what it holds
@@ -348,7 +359,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
                 if gens.on:
                     gens.opened(k, units[k].mass_kg * gens.factor(k), fleet_kg)
                 open_work += unit_days[k]
-    if relief is not None and short_kinds.intersection([relief, *outputs]):
+    # No start today, no part taken: the balance would not move (settle_scarce returns at once).
+    # Most days of a 30-year run once parts bind (benchmarks/run.py's default_30y_s).
+    if starts and relief is not None and short_kinds.intersection([relief, *outputs]):
         settle_scarce(city, relief, outputs, shares, scarce, starts)
     if starts:
         draft.commit()

@@ -85,6 +85,7 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
         lead = book.renew_lead = {
             k: life[k] - horizon_days(city.learning.first[k], duty, margin, life[k]) for k in kinds
         }
+        book.renew_from = min(lead.values(), default=0.0)
     cover = book.renewing
     fleet = city.fleet
     day = city.day
@@ -94,13 +95,14 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
     # ten-year run and its first eight years of thirty pass here, without a call to the fleet
     # per kind (benchmarks/run.py's default_run_s).
     if (
-        day < min(lead.values(), default=0.0)
+        day < book.renew_from
         and not any(cover.values())
         and not any(fleet.scrapped(k) for k in kinds)
     ):
         return {}
     owed: dict[str, int] = {}
     tables = fleet.tables
+    born_before, scrapped, floor = fleet.born_before, fleet.scrapped, math.floor
     for kind in kinds:
         if not tables[kind].n:
             cover[kind] = 0
@@ -110,7 +112,7 @@ def renewals(city: LunarCity, kinds: list[str]) -> dict[str, int]:
         # leave only at the end of their life (Fleet.scrapped), past the horizon (lead <= life):
         # every unit scrapped was due, so the units due are those born by the last due day
         # less those scrapped.
-        due = fleet.born_before(kind, math.floor(day - lead[kind]) + 1) - fleet.scrapped(kind)
+        due = born_before(kind, floor(day - lead[kind]) + 1) - scrapped(kind)
         n, cover[kind] = starts_owed(due, cover[kind])
         if n:
             owed[kind] = n
