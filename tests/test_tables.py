@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -65,3 +67,27 @@ def test_rows_given_out_of_order_remove_as_if_sorted(keep_order: bool) -> None:
     assert shuffled["id"].tolist() == ordered["id"].tolist() == expected
     for uid in range(1, 11):
         assert shuffled.id_map.lookup(uid) == ordered.id_map.lookup(uid)
+
+
+def test_scalars_read_and_write_what_numpy_does_and_follow_the_table_as_it_grows() -> None:
+    """A memoryview's row is numpy's: a float32 written rounds as numpy's cast, ids read back.
+
+    0.1 and 1 - 0.3 * 1826 / 3652.5 (a repaired unit's health) are not float32 values: both
+    round. After the table grows past its first buffer (16 rows), a view asked for again
+    reaches the new column, and a pickled table leaves its views behind.
+    """
+    t = Table({"h": np.float32, "k": np.int16}, IdMap())
+    t.append(np.arange(1, 4), h=1.0, k=7)
+    for value in (0.1, 1.0 - 0.3 * 1826 / 3652.5):
+        by_numpy = np.zeros(1, dtype=np.float32)
+        by_numpy[0] = value
+        t.scalars("h")[1] = value
+        assert t.scalars("h")[1] == by_numpy.item(0) == t["h"][1]
+        assert t.scalars("h")[1] != value
+    assert t.scalars("id")[2] == 3 and type(t.scalars("id")[2]) is int
+    assert t.scalars("k")[0] == 7
+    t.append(np.arange(4, 40), h=0.5, k=-2)
+    t.scalars("k")[38] = 5
+    assert t["k"][38] == 5 and t.scalars("h")[30] == 0.5 and t.scalars("h")[1] == t["h"][1]
+    copy = pickle.loads(pickle.dumps(t))
+    assert copy.scalars("k")[38] == 5 and copy.scalars("id")[38] == 39

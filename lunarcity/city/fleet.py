@@ -138,24 +138,24 @@ class Fleet:
     def fail(self, kind: str, rows: list[int]) -> list[int]:
         """Break the working units at ``rows`` (no repeats); returns their ids, in ``rows`` order.
 
-        A hit on a broken unit changes nothing. A day's hits on a kind are a unit or two, so
-        they go one at a time in plain Python, under numpy's cost per call (a tenth of the wear
-        stage in a 30-year run, benchmarks/run.py's `default_30y_s`); the totals are exact in
-        any order (see ``_health_sum``).
+        A hit on a broken unit changes nothing. A day's hits on a kind are a unit to a dozen, so
+        they go one at a time in plain Python through the columns' memoryviews
+        (:meth:`Table.scalars`), under numpy's cost per call (a tenth of the wear stage in a
+        30-year run, benchmarks/run.py's `default_30y_s`); the totals are exact in any order
+        (see ``_health_sum``).
         """
         t = self.tables[kind]
-        health, ids = t["health"], t["id"]
+        health, ids = t.scalars("health"), t.scalars("id")  # plain numbers in and out
         by_slot = self._by_slot.get(kind)
-        slot = t["slot"] if by_slot is not None else None
+        slot = t.scalars("slot") if by_slot is not None else None
         broke: list[int] = []
         lost = 0.0
-        health_of, id_of = health.item, ids.item  # plain numbers, no numpy scalar between
         for r in rows:
-            old = health_of(r)
+            old = health[r]
             if old > 0:
                 health[r] = 0.0
                 lost += old
-                broke.append(id_of(r))
+                broke.append(ids[r])
                 if by_slot is not None:
                     by_slot[slot[r]] -= old
         self._health_sum[kind] -= lost
@@ -167,25 +167,24 @@ class Fleet:
         """Bring broken units (health 0, ``rows`` without repeats) back at ``health`` > 0.
 
         The health column (float32) rounds ``health``; the totals take the rounded values. A
-        day's repairs of a kind are a unit or two: they go one at a time in plain Python, as in
-        :meth:`fail`, under numpy's cost per call (benchmarks/run.py's `default_30y_s`). The
+        day's repairs of a kind are a unit to a dozen: they go one at a time in plain Python, as
+        in :meth:`fail`, under numpy's cost per call (benchmarks/run.py's `default_30y_s`). The
         rounded values as plain floats sum exactly (see ``_health_sum``) and add to the slots
         as np.add.at would, in ``rows`` order.
         """
         t = self.tables[kind]
-        column = t["health"]
-        value_of = column.item
+        column = t.scalars("health")
         kept: list[float] = []
         for r, h in zip(rows, health, strict=True):
             column[r] = h
-            kept.append(value_of(r))
+            kept.append(column[r])  # the float32 value, read back as a plain float
         self._health_sum[kind] += math.fsum(kept)
         self._working[kind] += len(kept)
         by_slot = self._by_slot.get(kind)
         if by_slot is not None:
-            slot_of = t["slot"].item
+            slot = t.scalars("slot")
             for r, h in zip(rows, kept, strict=True):
-                by_slot[slot_of(r)] += h
+                by_slot[slot[r]] += h
         self.version[kind] += 1
 
     def _account(

@@ -200,7 +200,7 @@ def repair(city: LunarCity, labour: float) -> float:
             if -1 in fixed:  # (one scan in C; a unit gone is rare)
                 fixed = [r for r in fixed if r >= 0]
             if fixed:
-                born_of = tables[kind]["born"].item
+                born_of = tables[kind].scalars("born").__getitem__
                 fleet.repair(kind, fixed, aged_health(day, life_of[kind], map(born_of, fixed)))
             del queue[:n]
     return used
