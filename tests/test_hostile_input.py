@@ -130,9 +130,40 @@ def test_shipped_yaml_is_far_below_the_node_budget() -> None:
     from lunarcity.world import yamlio
 
     for path in [*(REPO / "data").glob("*.yaml"), *(REPO / "models").rglob("*.yaml")]:
-        loader = yamlio._Loader(path.read_text())
-        yamlio._build(loader, loader.get_single_node(), "", {}, set())
-        assert loader.nodes_built < yamlio.MAX_NODES / 20, path
+        for loader_class in (yamlio._Loader, yamlio._FastLoader):
+            loader = loader_class(path.read_text())
+            yamlio._build(loader, loader.get_single_node(), "", {}, set())
+            assert loader.nodes_built < yamlio.MAX_NODES / 20, path
+
+
+def test_libyaml_and_pyyaml_read_every_shipped_file_alike() -> None:
+    # Documents are read with libyaml's parser where PyYAML has it (PyPI's wheels do): the data
+    # and the line of every key must be what PyYAML's own parser gives.
+    import yaml
+
+    from lunarcity.world import yamlio
+
+    if hasattr(yaml, "CSafeLoader"):
+        assert issubclass(yamlio._FastLoader, yaml.CSafeLoader)
+    paths = [*(REPO / "data").glob("*.yaml"), *(REPO / "models").rglob("*.yaml")]
+    assert len(paths) > 10
+    for path in paths:
+        text = path.read_text()
+        assert yamlio._parse(text, yamlio._FastLoader) == yamlio._parse(text, yamlio._Loader), path
+    data, lines = yamlio._parse("a:\n  b: [1, 2.5]\n  c: x\n", yamlio._FastLoader)
+    assert data == {"a": {"b": [1, 2.5], "c": "x"}}
+    assert lines == {"a": 1, "a.b": 2, "a.b.0": 2, "a.b.1": 2, "a.c": 3}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("a: *x\n", "found undefined alias 'x'"), ("a: @x\n", "found character '@' that cannot")],
+)
+def test_a_malformed_document_is_worded_by_pyyaml(text: str, words: str) -> None:
+    # libyaml's messages leave out what is wrong (the alias's name, the character): a document
+    # that fails is read again by PyYAML's parser, whose message names it.
+    with pytest.raises(InputError, match=words):
+        parse_yaml(text, "bad.yaml")
 
 
 # -- landers ---------------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ MAX_NODES = 20_000
 MAX_CHARS = 1_000_000
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader; scalars are built by it, mappings and sequences by :func:`_build`.
+class _Budget:
+    """What both loaders add to PyYAML's SafeLoader: a node budget and a bounded merge.
 
-    Every node built, and every entry a merge key (``<<``) copies, is counted against
-    :data:`MAX_NODES`, so aliases cannot expand a small file into a huge one.
+    Scalars are built by the SafeLoader, mappings and sequences by :func:`_build`. Every node
+    built, and every entry a merge key (``<<``) copies, is counted against :data:`MAX_NODES`,
+    so aliases cannot expand a small file into a huge one.
     """
 
     def __init__(self, stream: str) -> None:
@@ -85,7 +86,23 @@ class _Loader(yaml.SafeLoader):
             node.value = merge + node.value
 
 
-def _build(loader: _Loader, node: yaml.Node, path: str, lines: LineMap, stack: set[int]) -> Any:
+class _Loader(_Budget, yaml.SafeLoader):
+    """PyYAML's parser, in Python: what a document that fails is read with, for its message."""
+
+
+#: libyaml's parser, in C, where PyYAML was built with it (PyPI's wheels are): a tenth of the
+#: time of PyYAML's own. Parsing the reference data was ~0.1 s of each process's first run, 3 %
+#: of benchmarks/run.py's `default_run_s`. Both give the same nodes and marks, and the scalars
+#: are resolved and built by the same Python classes, so the same data and line map
+#: (tests/test_hostile_input.py checks every shipped file both ways).
+_FastLoader: type[_Budget] = (
+    type("_FastLoader", (_Budget, yaml.CSafeLoader), {})
+    if hasattr(yaml, "CSafeLoader")
+    else _Loader
+)
+
+
+def _build(loader: _Budget, node: yaml.Node, path: str, lines: LineMap, stack: set[int]) -> Any:
     if id(node) in stack:
         raise InputError(
             "a YAML alias refers to itself", line=node.start_mark.line + 1, field=path or None
@@ -145,8 +162,6 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     Raises:
         InputError: the text is not a single valid YAML document of plain data.
     """
-    lines: LineMap = {}
-    loader: _Loader | None = None
     if len(text) > MAX_CHARS:
         raise InputError(
             f"the document is {len(text):,} characters, more than {MAX_CHARS:,}",
@@ -154,12 +169,13 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
             valid="a scenario, sweep spec or data file of ordinary size",
         )
     try:
-        # Inside the try: the reader checks every character as it is built (e.g. a NUL byte).
-        loader = _Loader(text)
-        node = loader.get_single_node()
-        if node is None:
-            return None, lines
-        return _build(loader, node, "", lines, set()), lines
+        try:
+            return _parse(text, _FastLoader)
+        except yaml.YAMLError:
+            # libyaml's messages name less (an undefined alias without its name, a character
+            # that cannot start a token without the character): PyYAML's parser, slower but
+            # run only on a document that fails, says what is wrong and where.
+            return _parse(text, _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -188,9 +204,21 @@ def parse_yaml(text: str, source: str = "<text>") -> tuple[Any, LineMap]:
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # PyYAML's scalar constructors raise these on odd timestamps and numbers.
         raise InputError(f"malformed YAML: {exc}", file=source) from None
+
+
+def _parse(text: str, loader_class: type[_Budget]) -> tuple[Any, LineMap]:
+    """Compose and build one document with ``loader_class``; PyYAML's errors pass through."""
+    lines: LineMap = {}
+    # The reader checks every character as it is built (e.g. a NUL byte): the caller's try
+    # holds this call.
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines
+        return _build(loader, node, "", lines, set()), lines
     finally:
-        if loader is not None:
-            loader.dispose()
+        loader.dispose()
 
 
 def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
