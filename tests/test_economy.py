@@ -278,6 +278,10 @@ def test_hand_worked_requirements_of_one_bot(tiny: Economy) -> None:
         {"bot": 1.0, "frame": 80.0, "board": 20.0, "metal": 82.0, "glass": 14.0}
     )
     assert not req.surplus
+    # Every recipe here has one output, so the Leontief inverse gives the same gross output.
+    assert leontief_gross(tiny, {"bot": 1}) == pytest.approx(
+        {"bot": 1.0, "frame": 80.0, "board": 20.0, "metal": 82.0, "glass": 14.0}
+    )
     totals = unit_totals(tiny, "bot")
     assert totals["bom_closure"] == pytest.approx(0.96)  # 1 - 4 kg of chips / 100 kg
     assert totals["imported_kg"] == pytest.approx(4.0)

@@ -238,9 +238,13 @@ def leontief_gross(econ: Economy, demand: dict[str, float]) -> dict[str, float]:
         for item, q in p.inputs.items():
             if item in idx:
                 a[idx[item], j] += q / per_unit
-    d = np.array([demand.get(n, 0.0) for n in products])
-    x = np.linalg.solve(np.eye(len(products)) - a, d)
-    return {n: float(v) for n, v in zip(products, x, strict=True) if abs(v) > 1e-12}
+    d = np.array([[demand.get(n, 0.0)] for n in products])
+    # Gaussian elimination in Python floats: the same digits on every machine, where LAPACK's
+    # rounding follows the CPU's BLAS kernel (lunarcity/portable.py).
+    x = portable.solve(np.eye(len(products)) - a, d)
+    # The catalog refuses recipe cycles, so A is nilpotent and I - A never singular.
+    assert x is not None, "I - A is singular: a recipe cycle passed the catalog's check"
+    return {n: float(v) for n, v in zip(products, x[:, 0], strict=True) if abs(v) > 1e-12}
 
 
 def unit_totals(econ: Economy, unit: str) -> dict[str, object]:
