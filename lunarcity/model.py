@@ -44,7 +44,7 @@ from lunarcity.city.site import build_site
 from lunarcity.city.state import CityState, RunConstants
 from lunarcity.city.stocks import Stocks
 from lunarcity.constants import KG_PER_T
-from lunarcity.results.metrics import Recorder
+from lunarcity.results.metrics import ROW_AT, Recorder
 from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
 from lunarcity.stages.bottleneck import binding_constraint
@@ -65,9 +65,15 @@ from lunarcity.world.scenario_economy import scenario_economy
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
 
-def _last(model: LunarCity, column: str) -> float:
-    """A DataCollector reporter: the recorder's latest value of one column."""
-    return model.recorder.last(column)
+def _reported(at: int, model: LunarCity) -> float:
+    """A DataCollector reporter: one column of the recorder's last row, by its place in the row.
+
+    Read from the row as the day wrote it (:attr:`lunarcity.results.metrics.Recorder.row`), the
+    double its column holds, not out of the column through :meth:`Recorder.last`: six reporters
+    run every day, and the column's lookup and numpy scalar cost over a quarter of the
+    collector's time (benchmarks/run.py's `default_30y_s`).
+    """
+    return float(model.recorder.row[at])
 
 
 def _target_met(model: LunarCity) -> bool:
@@ -276,7 +282,7 @@ class LunarCity(mesa.Model):
         # Cheap O(1) reporters (the recorder keeps the full daily table); named functions, not
         # lambdas, so the model pickles.
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: functools.partial(_last, column=name) for name in REPORTED}
+            model_reporters={name: functools.partial(_reported, ROW_AT[name]) for name in REPORTED}
             | {"target_met": functools.partial(_target_met)}
         )
         self.datacollector.collect(self)

@@ -142,6 +142,39 @@ def _final_closure(seed: int, years: float) -> float:
     return float(m.daily()["closure"][-1])
 
 
+def test_the_collector_holds_each_days_column_values_as_python_numbers() -> None:
+    # The reporters read the recorder's last row (model._reported), not its columns: the table
+    # Mesa gives is the daily table's columns, each value a Python float (a bool for the
+    # target), on every day, through a save and restore mid-run. Closure on a day with no
+    # hardware added is yesterday's value, read back from the column as a numpy double.
+    import pickle
+
+    m = LunarCity("ten_year_city", run__years=0.25)
+    for _ in range(30):
+        m.step()
+    m = pickle.loads(pickle.dumps(m))
+    while m.running:
+        m.step()
+    table = m.daily()
+    vars_ = m.datacollector.model_vars
+    assert set(vars_) == {
+        "units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw",
+        "target_met",
+    }  # fmt: skip
+    for name, values in vars_.items():
+        assert len(values) == table.height == 92  # day 0 and the 91 days of a quarter year
+        if name == "target_met":
+            assert all(v is False for v in values)  # ten years' target: not in a quarter
+            continue
+        assert all(type(v) is float for v in values), name
+        assert values == [float(x) for x in table[name]], name
+    assert vars_["units_total"][0] == float(table["units_total"][0]) > 0  # the seed's units
+    days_closure_held = np.diff(np.asarray(vars_["closure"])) == 0.0
+    assert days_closure_held.any()
+    frame = m.datacollector.get_model_vars_dataframe()
+    assert frame["units_total"].dtype == np.float64 and frame["target_met"].dtype == bool
+
+
 def test_batch_run_sweeping_seeds_runs_each_seed_on_every_mesa() -> None:
     # Mesa 3.5's batch_run writes its own `rng` (None unless asked) into each run's keywords,
     # under the name `seed` if the constructor has a parameter of that name: a swept seed would

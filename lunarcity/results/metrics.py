@@ -79,6 +79,9 @@ INT_COLUMNS = [
     "landers_arrived",
     "landers_lost",
 ]
+#: Where each column sits in a day's row (:attr:`Recorder.row`): the float columns, then the
+#: integer ones.
+ROW_AT = {c: j for j, c in enumerate([*FLOAT_COLUMNS, *INT_COLUMNS])}
 
 
 #: The recorder's attributes that are views of its row arrays (rebuilt, not pickled).
@@ -135,9 +138,12 @@ class Recorder:
         self._bind_columns()
         for metric in self.target.metrics:
             self._column(metric)  # an unknown metric is refused here, naming the known ones
-        # Where each target metric sits in a day's row: the float columns, then the integer ones.
-        place = {c: j for j, c in enumerate([*FLOAT_COLUMNS, *INT_COLUMNS])}
-        self._metric_at = [place[m] for m in self.target.metrics]
+        # Where each target metric sits in a day's row.
+        self._metric_at = [ROW_AT[m] for m in self.target.metrics]
+        #: The last row written as the day's values, the float columns then the integer ones
+        #: (:data:`ROW_AT`): each value is the one its column holds, as the integers and the
+        #: doubles the day worked out, before numpy stored them.
+        self.row: tuple[Any, ...] = ()
         # The self-sufficiency experiment: Earth-only stocks when the landers stop, and the day
         # each one runs out.
         until = model.params.earth.until_years
@@ -304,7 +310,8 @@ class Recorder:
             code = self._bottleneck_code[name] = len(self.bottleneck_names)
             self.bottleneck_names.append(name)
         self.bottleneck[d] = code
-        self._check_target(row_f + row_i)
+        row = self.row = row_f + row_i
+        self._check_target(row)
         self._check_earth_only(day)
         self.n = d + 1
 
