@@ -36,6 +36,35 @@ def _from_moon_to_earth_orbit(perigee_km: float, plane_deg: float) -> tuple[floa
     return math.sqrt(V_ESC**2 + v_inf**2), v_per - math.sqrt(MU_EARTH / perigee_km)
 
 
+def _collinear_point_km(beyond_the_moon: bool) -> float:
+    """Distance from the Moon of the Earth-Moon L1 (or L2) point: the restricted three-body
+    problem's collinear root, gamma^5 -/+ (3 - mu) gamma^4 + (3 - 2 mu) gamma^3 - mu gamma^2
+    +/- 2 mu gamma - mu = 0 (upper signs L1), found by bisection."""
+    mu = MU_MOON / (MU_EARTH + MU_MOON)
+    s = 1.0 if beyond_the_moon else -1.0
+
+    def f(g: float) -> float:
+        return g**5 + s * (3 - mu) * g**4 + (3 - 2 * mu) * g**3 - mu * g**2 - s * 2 * mu * g - mu
+
+    lo, hi = 0.1, 0.2  # f changes sign once between them for the Earth-Moon mu
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if f(lo) * f(mid) <= 0 else (mid, hi)
+    return lo * R_MOON_ORBIT
+
+
+def test_the_lagrange_points_sit_where_the_three_body_problem_puts_them() -> None:
+    # L1 is 58,020 km toward Earth (326,400 km from Earth), not the Hill sphere's 61,300 km
+    # ((mu / 3)^(1/3) of the distance), which places L1 and L2 alike; L2 is 64,500 km beyond.
+    assert _collinear_point_km(beyond_the_moon=False) == pytest.approx(58_020, abs=20)
+    assert _collinear_point_km(beyond_the_moon=True) == pytest.approx(64_500, abs=20)
+    hill = (MU_MOON / (MU_EARTH + MU_MOON) / 3) ** (1 / 3) * R_MOON_ORBIT
+    assert hill == pytest.approx(61_300, abs=100)
+    described = {n: d.description for n, d in load_destinations().destinations.items()}
+    assert "~58,020 km from the Moon" in described["earth_moon_l1"]
+    assert "~64,500 km beyond the Moon" in described["earth_moon_l2"]
+
+
 def _hand_budget(name: str) -> tuple[float, float]:
     """(launch speed, kick delta-v before trim) each destination needs, by patched conics."""
     if name == "lunar_orbit":
@@ -43,7 +72,7 @@ def _hand_budget(name: str) -> tuple[float, float]:
         v_p = math.sqrt(2 * MU_MOON * r_a / (R_MOON * (R_MOON + r_a)))
         return v_p, math.sqrt(MU_MOON / r_a) - v_p * R_MOON / r_a
     if name in ("earth_moon_l1", "earth_moon_l2"):
-        r = 61350 if name.endswith("l1") else 64500
+        r = _collinear_point_km(beyond_the_moon=name.endswith("l2"))
         return math.sqrt(2 * MU_MOON * (1 / R_MOON - 1 / r)), OMEGA * r
     if name == "geo":
         return _from_moon_to_earth_orbit(42164, 28.6)
