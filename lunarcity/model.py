@@ -321,11 +321,20 @@ class LunarCity(mesa.Model):
         work = labour.allocate(self, labour_pool * robot_served, production_plan, state.shares)
         self.tasks.assign(work, self.specs[self.robot_kind].duty_fraction)
 
-        # 4. New build jobs, as far as parts in stock allow.
-        starts = jobs.start_jobs(self, work.assemble, state.shares)
+        # 4. New build jobs, as far as parts in stock allow. The parts are taken on the draft
+        # the recipes then run on, committed once (a draft made and written back costs more
+        # than the arithmetic of the day's takes: benchmarks/run.py's default_30y_s). Parts
+        # that appear (unlimited materials) go into the stocks themselves as jobs open, where
+        # nothing is taken: the recipes start from a draft of those.
+        draft = self.stocks.draft()
+        starts = jobs.start_jobs(self, work.assemble, state.shares, draft)
+        if self.params.economy.unlimited_materials:
+            draft = self.stocks.draft()
 
         # 5. Fabs run their recipes, as far as power, fab-hours and inputs allow.
-        production = recipes.run_recipes(self, production_plan.batches * power.fraction("fabs"))
+        production = recipes.run_recipes(
+            self, production_plan.batches * power.fraction("fabs"), draft
+        )
         state.prod_rate = production.produced
 
         # 6. Build jobs progress; finished jobs become units near their builders.

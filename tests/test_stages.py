@@ -154,6 +154,33 @@ def test_the_kind_furthest_behind_holds_its_parts() -> None:
     assert m.stock[m.index["structure"]] == 0.0
 
 
+def test_the_parts_a_job_takes_on_the_days_draft_reach_the_stocks_with_the_recipes() -> None:
+    # The day's job starts and recipes share one draft of the stocks (LunarCity.step): the
+    # robot's bill (structure 1,200, motors 500, electronics 200, wire 150, bearings 100,
+    # storage cells 50 kg, all in stock) leaves the draft as the robot starts, and the stocks
+    # only when the recipes commit the draft, here with no batch run.
+    from lunarcity.stages.jobs import start_jobs
+    from lunarcity.stages.recipes import run_recipes
+
+    m = _bare_city()
+    bill = {"structure": 1200, "motors": 500, "electronics": 200, "wire": 150, "bearings": 100}
+    bill["storage_cells"] = 50
+    for item, kg in bill.items():
+        m.stock[m.index[item]] = kg
+    m.shares = {"robot": 1.0}
+    m.bottleneck = "none"
+    m.jobs.carry.update(robot=1.0)
+    draft = m.stocks.draft()
+    assert start_jobs(m, 10.0, m.shares, draft).opened == (("robot", 1),)
+    assert m.jobs.n == 1
+    structure = m.index["structure"]
+    assert draft.stock[structure] == 0.0
+    assert m.stock[structure] == 1200.0  # not yet written back
+    run_recipes(m, np.zeros(len(m.recipe_book.io)), draft)
+    for item in bill:
+        assert m.stock[m.index[item]] == 0.0
+
+
 def test_labour_is_kept_busy_by_a_kind_with_parts_when_the_kinds_tried_first_ran_dry() -> None:
     # A tenth of a robot-day of assembly and no open work: the open work wanted (0.3
     # robot-days) banks well under one solar plant (4.5 robot-days), so only the robot, with a

@@ -31,6 +31,7 @@ from lunarcity.stages.relief import relief_first, settle_scarce
 from lunarcity.stages.renewal import renewals
 
 if TYPE_CHECKING:
+    from lunarcity.city.stocks import Draft
     from lunarcity.model import LunarCity
 
 #: Assembly work kept open with pooled crews, in days of today's assembly labour.
@@ -123,13 +124,18 @@ class Completed:
     hardware: tuple[tuple[float, float, bool], ...] = ()
 
 
-def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> Starts:
+def start_jobs(
+    city: LunarCity, assembly: float, shares: dict[str, float], draft: Draft | None = None
+) -> Starts:
     """Open build jobs for today's mix, as far as parts in stock allow.
 
     Args:
         city: The city (stocks, job book and carry are updated).
         assembly: Today's assembly labour (robot-days).
         shares: Today's mass shares by kind.
+        draft: The day's draft of the stocks, which the caller commits (the day's recipes run
+            on it next: :meth:`lunarcity.model.LunarCity.step`), or None: the parts are taken
+            on a draft of its own, committed here.
     """
     labour = float(assembly)  # a numpy scalar: see the shares below
     book = city.jobs
@@ -216,7 +222,9 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     starts: list[tuple[str, int, float, int, float]] = []
     shortfalls: list[tuple[str, float]] = []
     # A bill of materials has a handful of items: plain floats, written back once.
-    draft = city.stocks.draft()
+    own_draft = draft is None
+    if draft is None:
+        draft = city.stocks.draft()
     stock, stock_imp = draft.stock, draft.stock_imp
     # kg held back for the kinds that hold their parts, by item: zeros read by index (x - 0.0
     # is x and 0.0 + q is q: the floats of a dict of the reserved items, without its lookups).
@@ -364,7 +372,8 @@ def start_jobs(city: LunarCity, assembly: float, shares: dict[str, float]) -> St
     if starts and relief is not None and short_kinds.intersection([relief, *outputs]):
         settle_scarce(city, relief, outputs, shares, scarce, starts)
     if starts:
-        draft.commit()
+        if own_draft:
+            draft.commit()
         _open(city, starts, idle)
     return Starts(
         # A list comprehension, then a tuple: cheaper than tuple() over a generator for the

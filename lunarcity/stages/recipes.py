@@ -24,6 +24,7 @@ from lunarcity.constants import FLOAT_NOISE
 from lunarcity.world.chemistry import TOLERANCE
 
 if TYPE_CHECKING:
+    from lunarcity.city.stocks import Draft
     from lunarcity.model import LunarCity
     from lunarcity.world.economy_arrays import EconomyArrays, RecipeIO
 
@@ -111,14 +112,22 @@ class Production:
     vented_kg: float = 0.0
 
 
-def run_recipes(city: LunarCity, batches: np.ndarray) -> Production:
-    """Run planned ``batches`` in dependency order, capped by the inputs in stock."""
+def run_recipes(city: LunarCity, batches: np.ndarray, draft: Draft | None = None) -> Production:
+    """Run planned ``batches`` in dependency order, capped by the inputs in stock.
+
+    Args:
+        city: The city.
+        batches: Batches planned per recipe.
+        draft: The day's draft of the stocks, with the parts today's jobs took (committed
+            here), or None: a draft of the stocks as they are.
+    """
     arrays = city.arrays
     book = city.recipe_book
     # A recipe touches two or three of some twenty items: plain floats beat numpy calls on
     # arrays that small, and the day's stock goes back into the arrays once, at the end.
     batches = batches.tolist()
-    draft = city.stocks.draft()
+    if draft is None:
+        draft = city.stocks.draft()
     stock = draft.stock
     # Inputs only Earth supplies are shared fairly among the recipes that want them, rather
     # than going to whichever recipe comes first.
