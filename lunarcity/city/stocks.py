@@ -17,8 +17,9 @@ the only code that writes them (``tests/test_stocks.py`` checks the package for 
 A stage that moves many small amounts (the fabs' recipes, a day's job starts) works on a
 :class:`Draft`, the stocks as plain floats, and commits it once: numpy calls on arrays of some
 twenty items cost more than the arithmetic. A day's job starts and recipes share one draft
-(:meth:`lunarcity.model.LunarCity.step`), committed after the recipes. An action that would take more than the stock holds
-raises :class:`StockError`: a negative stock is a bug, not a shortage.
+(:meth:`lunarcity.model.LunarCity.step`), committed after the recipes. An action that would
+take more than the stock holds raises :class:`StockError`: a negative stock is a bug, not a
+shortage.
 """
 
 from __future__ import annotations
