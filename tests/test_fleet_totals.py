@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lunarcity.city.fleet import SMALL_CHANGE
+from lunarcity.city.fleet import SHORT_REDUCE, SMALL_CHANGE
 from lunarcity.model import LunarCity
 
 
@@ -37,3 +37,36 @@ def test_births_add_the_same_exact_total_on_both_paths(n: int) -> None:
     t = fleet.tables["robot"]
     assert fleet.health_total("robot") == float(t["health"][: t.n].sum(dtype=np.float64))
     assert fleet.working("robot") == 10 + n
+
+
+@pytest.mark.parametrize(("n", "by_hand"), [(7, 1.0), (8, 1.0 + 3 * 2.0**-52)])
+def test_tracked_sums_add_as_the_numpy_reduction_on_both_paths(n: int, by_hand: float) -> None:
+    # Fewer than SHORT_REDUCE (8) births add their cells' values in plain floats, one after
+    # another; 8 and more go to np.add.reduce, which adds 8 values in pairs. The values 1 and
+    # then tiny ones t = 2^-53 tell the orders apart: 1 + t rounds to 1 (a tie, to even), so
+    # one after another gives 1 for any count; in pairs, ((1 + t) + (t + t)) + ((t + t) + (t +
+    # t)) = (1 + 2^-52) + 2^-51 = 1 + 3 * 2^-52, exactly.
+    assert SHORT_REDUCE == 8
+    tiny = 2.0**-53
+    m = LunarCity("aasm1980_lmf", seed=1, run__years=1)
+    fleet = m.fleet
+    grid = np.zeros((m.site.height, m.site.width))
+    grid[0, 0] = 1.0
+    grid[0, 1:8] = tiny
+    assert float(np.add.reduce(grid[0, :n])) == by_hand  # numpy's own order
+    seed = fleet.count("robot")
+    assert seed > 0 and not np.any(grid[fleet.tables["robot"]["y"], fleet.tables["robot"]["x"]])
+    fleet.track(("test",), ["robot"], grid)
+    fleet.add(
+        "robot",
+        xs=np.arange(n, dtype=np.int64),
+        ys=np.zeros(n, dtype=np.int64),
+        day=0,
+        builders=np.zeros(n, dtype=np.int64),
+        imported_kg=np.zeros(n),
+        health=np.ones(n, dtype=np.float32),
+    )
+    assert fleet.tracked_mean(("test",)) == by_hand / (seed + n)
+    # Scrapping takes the same values off, read from the int16 columns.
+    fleet.remove("robot", np.arange(seed, seed + n))  # the rows just appended
+    assert fleet.tracked_mean(("test",)) == (by_hand - by_hand) / seed

@@ -32,6 +32,9 @@ UNIT_COLUMNS = {
 }
 #: Up to this many health changes, :meth:`Fleet._account` sums them in plain floats.
 SMALL_CHANGE = 16
+#: Below this many values np.add.reduce adds them one after another from -0.0 (numpy's pairwise
+#: sum only splits longer runs), so :meth:`Fleet._track` adds as many in plain floats.
+SHORT_REDUCE = 8
 
 
 @functools.lru_cache(maxsize=4096)
@@ -337,14 +340,30 @@ class Fleet:
         return total / count
 
     def _track(self, kind: str, xs: np.ndarray, ys: np.ndarray, sign: float) -> None:
-        if not len(xs):
+        n = len(xs)
+        if not n:
             return
+        cells: list[tuple[int, int]] | None = None
         for kinds, grid, acc in self._trackers.values():
             if kind in kinds:
-                # Any integer cells index the grid (int16 columns as they are, no conversion);
-                # np.add.reduce is ndarray.sum's reduction.
-                acc[0] += sign * float(np.add.reduce(grid[ys, xs]))
-                acc[1] += int(sign) * len(xs)
+                if n < SHORT_REDUCE:
+                    # A day's births or scrapping of a kind, mostly a unit or a few: the grid's
+                    # values read as plain floats through a memoryview and added in order from
+                    # -0.0, which is np.add.reduce's sum of fewer than 8 values, under the cost
+                    # of a gather and a reduction (benchmarks/run.py's `default_30y_s`;
+                    # tests/test_fleet_totals.py holds the two equal).
+                    if cells is None:
+                        cells = list(zip(ys.tolist(), xs.tolist(), strict=True))
+                    values = memoryview(grid)
+                    total = -0.0
+                    for yx in cells:
+                        total += values[yx]
+                else:
+                    # Any integer cells index the grid (int16 columns as they are, no
+                    # conversion); np.add.reduce is ndarray.sum's reduction.
+                    total = float(np.add.reduce(grid[ys, xs]))
+                acc[0] += sign * total
+                acc[1] += int(sign) * n
 
     def _keep(self, ids: np.ndarray, agents: list[Unit]) -> None:
         top = int(ids.max()) + 1
