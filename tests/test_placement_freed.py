@@ -67,4 +67,9 @@ def test_random_claims_and_frees_match_a_walk_from_the_start() -> None:
             for c in cells.tolist():
                 ref[c] -= area
         assert np.array(ref).tobytes() == layer.tobytes()
+        # Each area's freed ranks, kept between claims as a heap and a set of the same ranks,
+        # all behind its pointer, the smallest on top.
+        for area, (heap, freed) in placement._centre_freed.items():
+            assert sorted(heap) == sorted(freed)
+            assert all(heap[0] <= r < placement._centre_ptr[area] for r in heap)
     assert behind > 0  # the freed-cell set was used, not only the walk past the pointer

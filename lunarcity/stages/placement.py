@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from enum import IntEnum
-from heapq import heapify, heappop
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -77,7 +77,9 @@ class Placement:
         self.centre_rank = np.empty_like(self.centre_order)
         self.centre_rank[self.centre_order] = np.arange(len(self.centre_order))
         self._centre_ptr: dict[float, int] = {}
-        self._centre_freed: dict[float, set[int]] = {}  # by area, like the pointers
+        # By area, like the pointers: the ranks freed behind each pointer, as a heap (smallest
+        # first) and a set of the same ranks (a rank freed again is not pushed twice).
+        self._centre_freed: dict[float, tuple[list[int], set[int]]] = {}
         self.rail_filled = np.zeros(rail_slots, dtype=bool)
         self._cells_per_segment = cells_per_segment
 
@@ -191,24 +193,26 @@ class Placement:
             self._sunny_ptr = min(self._sunny_ptr, min([rank_of(c) for c in cells]))
         rank_of = self.centre_rank.item
         ranks = [rank_of(c) for c in cells]
-        top = max(ranks)
         freed = self._centre_freed
         for area, ptr in self._centre_ptr.items():
-            # Usually every freed cell is behind the pointer: no filter to run then.
-            freed[area].update(ranks if top < ptr else [r for r in ranks if r < ptr])
+            heap, kept = freed[area]
+            for r in ranks:
+                if r < ptr and r not in kept:
+                    kept.add(r)
+                    heappush(heap, r)
 
     def _nearest_centre(self, n: int, area: float) -> list[int]:
         """Claim ``n`` places for ``area`` in the free cells nearest the centre (flat indices)."""
-        freed = self._centre_freed.setdefault(area, set())
+        heap, kept = self._centre_freed.setdefault(area, ([], set()))
         cells, self._centre_ptr[area] = self._claim_in_order(
-            self.centre_order, self._centre_ptr.get(area, 0), freed, n, area
+            self.centre_order, self._centre_ptr.get(area, 0), heap, kept, n, area
         )
         return cells
 
     def _sunniest(self, n: int, area: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The next ``n`` places down the list of sunniest cells with room, and their ranks."""
         claimed, self._sunny_ptr = self._claim_in_order(
-            self.sunny_order, self._sunny_ptr, set(), n, area
+            self.sunny_order, self._sunny_ptr, [], set(), n, area
         )
         # A claim is a few cells: their ranks and places in plain ints, three arrays built.
         rank_of, width = self.sunny_rank.item, self.site.width
@@ -226,12 +230,12 @@ class Placement:
         )
 
     def _claim_in_order(
-        self, order: np.ndarray, ptr: int, freed: set[int], n: int, area: float
+        self, order: np.ndarray, ptr: int, heap: list[int], freed: set[int], n: int, area: float
     ) -> tuple[list[int], int]:
         """Claim ``n`` places for ``area`` in the first cells of ``order`` with room.
 
-        Before ``ptr`` only the ranks in ``freed`` (updated here) can have room, so they are
-        looked at first, then ``order`` is walked from ``ptr``. The pointer only moves past
+        Before ``ptr`` only the ranks in ``freed`` (updated here, with ``heap``, the same ranks
+        as a heap) can have room, so they are looked at first, then ``order`` is walked from ``ptr``. The pointer only moves past
         full cells, so a later search starts where this one left off. When the whole list is
         full the surplus crowds its last cell (the map shows it).
 
@@ -249,16 +253,15 @@ class Placement:
         floor, noise = math.floor, FLOAT_NOISE  # read per cell
         out: list[int] = []
         need = n
-        if freed and need > 0:
+        if heap and need > 0:
             # In order until the need is met: a cell left without room leaves the set (a
             # scrapping puts it back); one not reached stays, and holds no place before the
-            # pointer that a later claim would not find first anyway. A heap gives the ranks in
-            # order, as sorted() would, for the few read: in a 30-year run the set holds
-            # hundreds of cells, and a claim reads the first few.
-            ranks = list(freed)
-            heapify(ranks)
-            while ranks:
-                r = heappop(ranks)
+            # pointer that a later claim would not find first anyway. The heap is kept between
+            # claims, so a claim reads the first few ranks without ordering the set again: in
+            # a 30-year run it holds hundreds of cells (benchmarks/run.py's `default_30y_s`).
+            kept: list[int] = []  # read and still with room: back on the heap after
+            while heap:
+                r = heappop(heap)
                 c = order.item(r)
                 room = floor((cap - used[c]) / area + noise)
                 if room > 0:
@@ -266,8 +269,12 @@ class Placement:
                     room = floor((cap - used[c]) / area + noise)
                 if room <= 0:
                     freed.discard(r)
+                else:
+                    kept.append(r)
                 if not need:
                     break
+            for r in kept:
+                heappush(heap, r)
         size = need + 64
         # The first window's first cells one at a time: the pointer stands at or just before a
         # cell with room (where the last claim stopped), so most claims are met within a few
