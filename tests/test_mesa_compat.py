@@ -11,6 +11,7 @@ import weakref
 
 import mesa
 import numpy as np
+import pytest
 
 from lunarcity.city import mesa_compat
 from lunarcity.city.agents import Robot
@@ -32,6 +33,16 @@ def test_reserved_ids_are_not_issued_again_and_agents_take_them() -> None:
     assert [a.unique_id for a in made] == [4, 2]
     assert mesa.Agent(m).unique_id == 7  # the counter was put back
     assert {a.unique_id for a in m.agents} == {2, 4, 6, 7}
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 40])
+def test_reserving_any_number_of_ids_issues_a_run_and_moves_the_counter_past_it(n: int) -> None:
+    m = mesa.Model(rng=1)
+    assert mesa_compat.reserve_ids(m, 2).tolist() == [1, 2]
+    ids = mesa_compat.reserve_ids(m, n)
+    assert ids.dtype == np.int64 and ids.tolist() == list(range(3, 3 + n))
+    assert mesa_compat.next_id(m) == 3 + n  # none of them is issued again
+    assert mesa.Agent(m).unique_id == 3 + n
 
 
 def test_a_run_makes_no_agent_until_someone_looks() -> None:

@@ -95,8 +95,17 @@ def reserve_ids(model: mesa.Model, n: int) -> np.ndarray:
     Mesa will not issue these ids again: its counter moves past them.
     """
     if IDS_ON_AGENT_CLASS:
+        if n <= 0:
+            return np.zeros(0, dtype=np.int64)
+        # The counter is an itertools.count (step 1): the ids are its next n, a run from the
+        # first. Taken as the first and a skip past the rest, under np.fromiter's cost over
+        # the iterator (a day's births of a kind are a few ids; benchmarks/run.py's
+        # `default_30y_s`).
         counter = mesa.Agent._ids[model]
-        return np.fromiter(itertools.islice(counter, n), dtype=np.int64, count=n)
+        start = next(counter)
+        if n > 1:
+            next(itertools.islice(counter, n - 2, None))
+        return np.arange(start, start + n, dtype=np.int64)
     start = model.agent_id_counter
     model.agent_id_counter = start + n
     return np.arange(start, start + n, dtype=np.int64)
