@@ -39,6 +39,30 @@ def test_births_add_the_same_exact_total_on_both_paths(n: int) -> None:
     assert fleet.working("robot") == 10 + n
 
 
+@pytest.mark.parametrize("n", [SMALL_CHANGE, SMALL_CHANGE + 1])
+def test_broken_units_born_and_scrapped_count_as_not_working_on_both_paths(n: int) -> None:
+    # Healths alternate 0.5 and 0 (a broken unit): n = 16 holds 8 working units, n = 17
+    # holds 9; scrapping them all takes the same back, the -0.0 of a negated 0 included.
+    m = LunarCity("aasm1980_lmf", seed=1, run__years=1)
+    fleet = m.fleet
+    assert fleet.working("robot") == 10 and fleet.health_total("robot") == 10.0
+    health = np.array([0.5, 0.0] * 9, dtype=np.float32)[:n]
+    fleet.add(
+        "robot",
+        xs=np.zeros(n, dtype=np.int16),
+        ys=np.zeros(n, dtype=np.int16),
+        day=0,
+        builders=np.zeros(n, dtype=np.int64),
+        imported_kg=np.zeros(n),
+        health=health,
+    )
+    working = (n + 1) // 2
+    assert fleet.working("robot") == 10 + working
+    assert fleet.health_total("robot") == 10.0 + 0.5 * working
+    fleet.remove("robot", np.arange(10, 10 + n))  # the rows just appended
+    assert fleet.working("robot") == 10 and fleet.health_total("robot") == 10.0
+
+
 @pytest.mark.parametrize(("n", "by_hand"), [(7, 1.0), (8, 1.0 + 3 * 2.0**-52)])
 def test_tracked_sums_add_as_the_numpy_reduction_on_both_paths(n: int, by_hand: float) -> None:
     # Fewer than SHORT_REDUCE (8) births add their cells' values in plain floats, one after

@@ -191,25 +191,29 @@ class Fleet:
         self.version[kind] += 1
 
     def _account(
-        self, kind: str, rows: np.ndarray | list[int], change: np.ndarray, working: int
+        self, kind: str, rows: np.ndarray | list[int], change: np.ndarray, sign: int
     ) -> None:
-        """Totals after ``rows``' health changed by ``change`` and ``working`` more work.
+        """Totals after ``rows``' health changed by ``change``: units come (``sign`` +1) or go (-1).
 
         Births (:meth:`add`) and scrapping (:meth:`remove`) come here; :meth:`fail`,
         :meth:`repair` and :meth:`set_health` keep their own totals. ``change`` holds float32
-        values (health itself): summed in float64 they are exact either way, and so in any
-        order (see ``_health_sum``). A day's births and scrapping of a kind are mostly a few
-        units, where math.fsum over a list costs a fraction of a numpy reduction; a landing or
-        a large cohort is thousands, where the reduction costs less (benchmarks/run.py's
-        `default_30y_s`). Both give the exact sum (tests/test_fleet_totals.py).
+        values (health itself, or its negative): summed in float64 they are exact either way,
+        and so in any order (see ``_health_sum``); the units working change by ``sign`` for
+        each that is not 0. A day's births and scrapping of a kind are mostly a few units,
+        where math.fsum over a list costs a fraction of a numpy reduction, and the list counts
+        its zeros below np.count_nonzero's cost; a landing or a large cohort is thousands,
+        where numpy costs less (benchmarks/run.py's `default_30y_s`). Both give the exact sum
+        and count (tests/test_fleet_totals.py).
         """
         small = change.size <= SMALL_CHANGE
         if small:
             changes = change.tolist()
             self._health_sum[kind] += math.fsum(changes)
+            working = len(changes) - changes.count(0.0)  # -0.0 too, as count_nonzero
         else:
             self._health_sum[kind] += float(change.sum(dtype=np.float64))
-        self._working[kind] += working
+            working = int(np.count_nonzero(change))
+        self._working[kind] += sign * working
         by_slot = self._by_slot.get(kind)
         if by_slot is None:
             return
@@ -310,7 +314,7 @@ class Fleet:
         )
         # The float32 health itself is the change (_account sums it in float64, exactly).
         health = np.asarray(health, dtype=np.float32)
-        self._account(kind, rows, health, int(np.count_nonzero(health)))
+        self._account(kind, rows, health, +1)
         self._track(kind, xs, ys, +1.0)
         return ids
 
@@ -394,7 +398,7 @@ class Fleet:
         self.version[kind] += 1
         self._scrapped[kind] += len(rows)
         old = table["health"][rows]
-        self._account(kind, rows, -old, -int(np.count_nonzero(old)))
+        self._account(kind, rows, -old, -1)
         self._mass_sum[kind] -= float(np.add.reduce(table["mass_kg"][rows]))  # ndarray.sum's
         self._track(kind, table["x"][rows], table["y"][rows], -1.0)
         agents = self.agents
