@@ -203,7 +203,10 @@ class Placement:
 
     def _nearest_centre(self, n: int, area: float) -> list[int]:
         """Claim ``n`` places for ``area`` in the free cells nearest the centre (flat indices)."""
-        heap, kept = self._centre_freed.setdefault(area, ([], set()))
+        freed = self._centre_freed.get(area)
+        if freed is None:  # (not setdefault: its default would be built on every call)
+            freed = self._centre_freed[area] = ([], set())
+        heap, kept = freed
         cells, self._centre_ptr[area] = self._claim_in_order(
             self.centre_order, self._centre_ptr.get(area, 0), heap, kept, n, area
         )
