@@ -238,9 +238,10 @@ class Placement:
         """Claim ``n`` places for ``area`` in the first cells of ``order`` with room.
 
         Before ``ptr`` only the ranks in ``freed`` (updated here, with ``heap``, the same ranks
-        as a heap) can have room, so they are looked at first, then ``order`` is walked from ``ptr``. The pointer only moves past
-        full cells, so a later search starts where this one left off. When the whole list is
-        full the surplus crowds its last cell (the map shows it).
+        as a heap) can have room, so they are looked at first, then ``order`` is walked from
+        ``ptr``. The pointer only moves past full cells, so a later search starts where this
+        one left off. When the whole list is full the surplus crowds its last cell (the map
+        shows it).
 
         A claim is a few places, so the cells with room are claimed one at a time in plain
         Python over a memoryview of the ground-use layer (a fraction of numpy's cost per call;
