@@ -5,8 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lunarcity.city.fleet import SHORT_REDUCE, SMALL_CHANGE
+from lunarcity.city.fleet import SHORT_REDUCE, SMALL_CHANGE, Fleet
 from lunarcity.model import LunarCity
+
+
+def _born_robots(fleet: Fleet, health: np.ndarray, xs: np.ndarray | None = None) -> None:
+    """Robots born on day 0 with ``health``, built by nobody, all Moon-made, at ``xs`` (else
+    cell 0) on the grid's first row."""
+    n = len(health)
+    fleet.add(
+        "robot",
+        xs=np.zeros(n, dtype=np.int16) if xs is None else xs,
+        ys=np.zeros(n, dtype=np.int16),
+        day=0,
+        builders=np.zeros(n, dtype=np.int64),
+        imported_kg=np.zeros(n),
+        health=health,
+    )
 
 
 @pytest.mark.parametrize("n", [SMALL_CHANGE, SMALL_CHANGE + 1])
@@ -22,15 +37,7 @@ def test_births_add_the_same_exact_total_on_both_paths(n: int) -> None:
     fleet = m.fleet
     assert fleet.health_total("robot") == 10.0  # the seed's 10 robots, new
     health = np.array([seventy, eighty_five] * 9, dtype=np.float32)[:n]
-    fleet.add(
-        "robot",
-        xs=np.zeros(n, dtype=np.int16),
-        ys=np.zeros(n, dtype=np.int16),
-        day=0,
-        builders=np.zeros(n, dtype=np.int64),
-        imported_kg=np.zeros(n),
-        health=health,
-    )
+    _born_robots(fleet, health)
     n_70, n_85 = (n + 1) // 2, n // 2
     by_hand = 10.0 + (n_70 * 11744051 + n_85 * 14260634) / 2**24
     assert fleet.health_total("robot") == by_hand
@@ -47,15 +54,7 @@ def test_broken_units_born_and_scrapped_count_as_not_working_on_both_paths(n: in
     fleet = m.fleet
     assert fleet.working("robot") == 10 and fleet.health_total("robot") == 10.0
     health = np.array([0.5, 0.0] * 9, dtype=np.float32)[:n]
-    fleet.add(
-        "robot",
-        xs=np.zeros(n, dtype=np.int16),
-        ys=np.zeros(n, dtype=np.int16),
-        day=0,
-        builders=np.zeros(n, dtype=np.int64),
-        imported_kg=np.zeros(n),
-        health=health,
-    )
+    _born_robots(fleet, health)
     working = (n + 1) // 2
     assert fleet.working("robot") == 10 + working
     assert fleet.health_total("robot") == 10.0 + 0.5 * working
@@ -81,15 +80,7 @@ def test_tracked_sums_add_as_the_numpy_reduction_on_both_paths(n: int, by_hand: 
     seed = fleet.count("robot")
     assert seed > 0 and not np.any(grid[fleet.tables["robot"]["y"], fleet.tables["robot"]["x"]])
     fleet.track(("test",), ["robot"], grid)
-    fleet.add(
-        "robot",
-        xs=np.arange(n, dtype=np.int64),
-        ys=np.zeros(n, dtype=np.int64),
-        day=0,
-        builders=np.zeros(n, dtype=np.int64),
-        imported_kg=np.zeros(n),
-        health=np.ones(n, dtype=np.float32),
-    )
+    _born_robots(fleet, np.ones(n, dtype=np.float32), xs=np.arange(n, dtype=np.int16))
     assert fleet.tracked_mean(("test",)) == by_hand / (seed + n)
     # Scrapping takes the same values off, read from the int16 columns.
     fleet.remove("robot", np.arange(seed, seed + n))  # the rows just appended
