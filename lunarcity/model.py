@@ -44,7 +44,7 @@ from lunarcity.city.site import build_site
 from lunarcity.city.state import CityState, RunConstants
 from lunarcity.city.stocks import Stocks
 from lunarcity.constants import KG_PER_T
-from lunarcity.results.metrics import ROW_AT, Recorder
+from lunarcity.results.metrics import MAX_UNITS_RULE, ROW_AT, Recorder
 from lunarcity.space.thesis import designed_catalog, plan_thesis
 from lunarcity.stages import jobs, labour, landers, launch, plan, recipes, wear
 from lunarcity.stages.bottleneck import binding_constraint
@@ -61,6 +61,8 @@ from lunarcity.world.routes import scenario_catalog
 from lunarcity.world.scenario import MAX_DAYS, Scenario, resolve_scenario
 from lunarcity.world.scenario_economy import scenario_economy
 
+#: Where the units in service sit in the recorder's row (the cap run.max_units reads it).
+UNITS_AT = ROW_AT["units_total"]
 #: Columns the DataCollector keeps (the recorder keeps the full daily table).
 REPORTED = ("units_total", "industrial_mass_t", "power_mw", "closure", "compute_in_orbit_kw")
 
@@ -137,6 +139,8 @@ class LunarCity(mesa.Model):
         self.econ = scenario_economy(sc, self.catalog)
         self.day = 0
         self.days = sc.days
+        #: The rule that ended the run before its horizon (None while it runs to it).
+        self.stopped_by: str | None = None
         self.specs = self._effective_specs()
 
         # -- run-long: the economy as arrays, the unit kinds ---------------------------------
@@ -292,7 +296,7 @@ class LunarCity(mesa.Model):
     # ==========================================================================================
     def step(self) -> None:
         """Advance the city by one day: every stage in order, then the day's record."""
-        if self.day >= self.days:
+        if self.day >= self.days or self.stopped_by is not None:
             self.running = False
             return
         self.day += 1
@@ -380,6 +384,11 @@ class LunarCity(mesa.Model):
         self.recorder.record(state.today)
         self.datacollector.collect(self)
         if self.day >= self.days:
+            self.running = False
+        elif self.recorder.row[UNITS_AT] > self.params.run.max_units:
+            # A city growing without bound (an idealisation such as unlimited materials) stops
+            # here with its days kept, rather than be killed for memory with all of them lost.
+            self.stopped_by = MAX_UNITS_RULE
             self.running = False
 
     # ==========================================================================================

@@ -217,6 +217,8 @@ def test_lander_interval_under_one_day_is_refused(capsys) -> None:
         ("mass_driver.max_accel_g=0", "mass_driver.max_accel_g"),
         ("units.robot.mining_kg_per_day=.inf", "units.robot.mining_kg_per_day"),
         ("earth.lander_failure_prob=.nan", "earth.lander_failure_prob"),
+        ("run.max_units=0", "run.max_units"),
+        ("run.max_units=1e12", "run.max_units"),
     ],
 )
 def test_absurd_values_are_refused_by_the_schema(capsys, setting: str, field: str) -> None:

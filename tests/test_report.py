@@ -30,6 +30,17 @@ def test_headline_when_the_run_stopped_early_says_how_far_it_got() -> None:
     assert headline(s) == "Not complete after 2.0 years (horizon 10): held back by labour."
 
 
+def test_headline_of_a_run_the_unit_cap_stopped_says_when_and_why() -> None:
+    # Day 381 of a 10-year horizon is 381 / 365.25 = 1.04 years: the verdict, then the stop.
+    s = _summary(
+        days_simulated=381, bottleneck="labour", units_total=10_116_290, stopped_by="run.max_units"
+    )
+    assert headline(s) == (
+        "Not complete after 1.0 years (horizon 10): held back by labour. Stopped on day 381: "
+        "10,116,290 units in service, past run.max_units."
+    )
+
+
 def test_headline_when_the_horizon_passed() -> None:
     assert headline(_summary()) == "Not complete in 10 years: held back by power."
 

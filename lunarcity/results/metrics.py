@@ -82,6 +82,8 @@ INT_COLUMNS = [
 #: Where each column sits in a day's row (:attr:`Recorder.row`): the float columns, then the
 #: integer ones.
 ROW_AT = {c: j for j, c in enumerate([*FLOAT_COLUMNS, *INT_COLUMNS])}
+#: The rule named in a summary's ``stopped_by`` when the fleet passed its cap (the model's step).
+MAX_UNITS_RULE = "run.max_units"
 
 
 #: The recorder's attributes that are views of its row arrays (rebuilt, not pickled).
@@ -516,6 +518,7 @@ class Recorder:
                 "co_products": co_products(m),
                 "growth": self._growth(),
             }
+            | ({"stopped_by": m.stopped_by} if m.stopped_by is not None else {})
             | ({"self_sufficiency": self._self_sufficiency()} if self.stop_day is not None else {})
             | ({"generations": self._generations()} if m.generations.on else {})
         )

@@ -21,11 +21,23 @@ def headline(s: dict[str, Any]) -> str:
 
     Complete means every part held on the same day (lunarcity/results/target.py). When the parts held,
     but at different times, the line says when each held instead of naming a bottleneck:
-    "never complete: closure held in years 4.3-5.1, launches from year 6.2".
+    "never complete: closure held in years 4.3-5.1, launches from year 6.2". A run a rule
+    stopped before its horizon (the summary's ``stopped_by``) says so at the end.
 
     Args:
         s: A run's summary (:meth:`lunarcity.model.LunarCity.summary`).
     """
+    line = _outcome(s)
+    if s.get("stopped_by") is None:
+        return line
+    return (
+        f"{line} Stopped on day {s['days_simulated']:,}: {s['units_total']:,} units in service, "
+        f"past {s['stopped_by']}."
+    )
+
+
+def _outcome(s: dict[str, Any]) -> str:
+    """The headline's verdict: complete, or not and why (see :func:`headline`)."""
     horizon = s["horizon_years"]
     block = s.get("target")
     if s["target_met"]:

@@ -133,7 +133,7 @@ ROLES: dict[str, dict[str, Role]] = {
     # What "complete" asks, like the horizon: part of the question, not a choice or a fact.
     "TargetConfig": {**_NOTES, "horizon_years": S, "sustain_days": S},
     "TargetPart": {**_NOTES, "metric": S, "at_least": S, "at_most": S, "why": N},
-    "RunConfig": {**_NOTES, "years": S, "seed": S},
+    "RunConfig": {**_NOTES, "years": S, "seed": S, "max_units": S},
 }
 
 

@@ -40,6 +40,15 @@ MAX_SEED = 2**63 - 1
 MAX_SEED_UNITS = 100_000
 #: kg of one item in a seed: 10^8 kg is 100 kt, a thousand landings of ~100 t (SX26).
 MAX_SEED_STOCK_KG = 1e8
+#: Units in service past which a run stops (run.max_units' default). Assumption: memory, not
+#: physics. The unit tables take ~0.22 kB a unit (benchmarks/run.py: 260 MB at 85,604 units,
+#: 379 MB at 622,153), so 10^7 units is ~2.5 GB before any Mesa agent is made: inside a laptop,
+#: and 75 times the largest fleet a shipped preset or study reaches in 30 years (~134,000). Only
+#: an idealisation gets there (economy.unlimited_materials: metzger2013 passed 10^6 units in its
+#: first year and was killed for memory in its third).
+DEFAULT_MAX_UNITS = 10_000_000
+#: The highest cap a scenario may set: 10^9 units would be ~220 GB of tables.
+MAX_UNITS_CAP = 1_000_000_000
 #: A relative share in the planner's mix: ratios up to 10^6 to 1 (beyond that a kind is absent).
 MAX_MIX_SHARE = 1e6
 
@@ -512,3 +521,10 @@ class RunConfig(Section):
     years: float = Field(10.0, gt=0, le=MAX_YEARS, description="Years to simulate")
     # 0 to 2^63-1: numpy refuses negative seeds; sweep tables store seeds as int64.
     seed: int = Field(1, ge=0, le=MAX_SEED, description="Random seed (one seed, one result)")
+    max_units: int = Field(
+        DEFAULT_MAX_UNITS,
+        ge=1,
+        le=MAX_UNITS_CAP,
+        description="Stop the run at the end of the first day with more units in service than "
+        "this (a bound on memory for runs that grow without limit, such as unlimited materials)",
+    )
