@@ -390,3 +390,29 @@ def test_economy_commands_start_without_the_model(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_program_freezes_its_imports_and_a_call_inside_a_program_does_not(
+    tmp_path: Path,
+) -> None:
+    # The program (console script, python -m) keeps its imports out of the cycle collector's
+    # view; main() called inside another program (a notebook, these tests) leaves the
+    # collector as it was, or garbage waiting for it there would never be freed.
+    import subprocess
+    import sys
+
+    code = (
+        "import contextlib, gc, io, sys\n"
+        "from lunarcity.cli import entry, main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['scenarios']) == 0\n"
+        "    called = gc.get_freeze_count()\n"
+        "    sys.argv = ['lunarcity', 'scenarios']\n"
+        "    assert entry() == 0\n"
+        "print(called, gc.get_freeze_count() > 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "True"]
