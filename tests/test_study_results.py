@@ -54,17 +54,7 @@ def recorded(name: str) -> list[tuple[dict, dict]]:
 #: The studies are republished once, after the model issues (issue 21 says so); until then the
 #: comparison must fail (strict: once the studies are regenerated it passes, and the strict
 #: expected failure turns red until this is emptied).
-STALE_SINCE: dict[str, str] = {
-    "the machine-independent arithmetic of lunarcity/portable.py": (
-        "results no longer depend on the machine's BLAS kernel (lunarcity/portable.py): every "
-        "run moved in its last bits, and some runs' outcomes by more than the 3 digits compared"
-    ),
-    "the Earth-Moon L1 point at 58,020 km": (
-        "data/destinations.yaml put L1 at the Hill sphere's 61,350 km from the Moon; at the "
-        "three-body problem's 58,020 km its launch speed is 2.340 km/s and its kick 0.20 km/s "
-        "(was 2.342 and 0.21), which moves the route study's runs at earth_moon_l1"
-    ),
-}
+STALE_SINCE: dict[str, str] = {}
 
 
 @pytest.mark.xfail(
