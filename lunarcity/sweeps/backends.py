@@ -88,8 +88,9 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
                     yield task, future.result()
                 except BrokenProcessPool as exc:
                     raise WorkerDied(
-                        f"a worker process died during run {task.run_id} (out of memory?); "
-                        "run the same command again to resume"
+                        f"a worker process died during run {task.run_id} (out of memory, or "
+                        "it could not start: see any error printed above); run the same "
+                        "command again to resume"
                     ) from exc
     except BaseException:
         # Interrupted (Ctrl-C, an error, the consumer gone): stop the runs in flight now rather
