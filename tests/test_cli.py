@@ -373,11 +373,20 @@ def test_validate_a_recipe_cycle_gives_the_line_of_a_recipe_in_it(cli, tmp_path:
     assert text.strip() in ("wire:", "magnets_coils:"), text
 
 
-def test_economy_commands_start_without_the_model(tmp_path: Path) -> None:
-    # `lunarcity graph` builds only its own subcommand: Mesa and pandas are for `run`.
+def _python_prints(code: str, cwd: Path) -> str:
+    """What ``python -c code`` prints, in a fresh interpreter (it must exit 0)."""
     import subprocess
     import sys
 
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_economy_commands_start_without_the_model(tmp_path: Path) -> None:
+    # `lunarcity graph` builds only its own subcommand: Mesa and pandas are for `run`.
     code = (
         "import sys, contextlib, io\n"
         "from lunarcity.cli import main\n"
@@ -385,11 +394,7 @@ def test_economy_commands_start_without_the_model(tmp_path: Path) -> None:
         "    assert main(['graph', '--unit', 'robot', '--json']) == 0\n"
         "print(sorted(m for m in ('mesa', 'pandas', 'solara') if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert _python_prints(code, tmp_path).strip() == "[]"
 
 
 def test_the_program_freezes_its_imports_and_a_call_inside_a_program_does_not(
@@ -398,9 +403,6 @@ def test_the_program_freezes_its_imports_and_a_call_inside_a_program_does_not(
     # The program (console script, python -m) keeps its imports out of the cycle collector's
     # view; main() called inside another program (a notebook, these tests) leaves the
     # collector as it was, or garbage waiting for it there would never be freed.
-    import subprocess
-    import sys
-
     code = (
         "import contextlib, gc, io, sys\n"
         "from lunarcity.cli import entry, main\n"
@@ -411,8 +413,4 @@ def test_the_program_freezes_its_imports_and_a_call_inside_a_program_does_not(
         "    assert entry() == 0\n"
         "print(called, gc.get_freeze_count() > 0)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["0", "True"]
+    assert _python_prints(code, tmp_path).split() == ["0", "True"]

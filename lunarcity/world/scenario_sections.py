@@ -45,7 +45,8 @@ MAX_SEED_STOCK_KG = 1e8
 #: 379 MB at 622,153), so 10^7 units is ~2.5 GB before any Mesa agent is made: inside a laptop,
 #: and 75 times the largest fleet a shipped preset or study reaches in 30 years (~134,000). Only
 #: an idealisation gets there (economy.unlimited_materials: metzger2013 passed 10^6 units in its
-#: first year and was killed for memory in its third).
+#: first year and was killed for memory in its third; capped, it stops on day 381 at 10.1
+#: million units at a 1.4 GB peak: the estimate above errs high).
 DEFAULT_MAX_UNITS = 10_000_000
 #: The highest cap a scenario may set: 10^9 units would be ~220 GB of tables.
 MAX_UNITS_CAP = 1_000_000_000
