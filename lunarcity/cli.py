@@ -1,7 +1,9 @@
 """The ``lunarcity`` command line: one subcommand per module in :mod:`lunarcity.commands`.
 
 Exit codes: 0 when a command completes, 2 for bad input (one line on stderr, no
-traceback), 1 for an internal error. With ``--json`` a command prints one JSON object alone on
+traceback), 75 when the command was stopped short by its environment with its finished work
+kept (a sweep's worker process killed: running the same command again resumes), 1 for an
+internal error. With ``--json`` a command prints one JSON object alone on
 stdout; progress and messages go to stderr.
 """
 
@@ -15,7 +17,7 @@ import os
 import sys
 import traceback
 
-from lunarcity.errors import InputError
+from lunarcity.errors import EXIT_STOPPED_SHORT, InputError, StoppedShort
 
 #: Subcommand modules in lunarcity.commands, in the order ``--help`` lists them.
 COMMANDS = [
@@ -99,6 +101,9 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     except InputError as exc:
         sys.stderr.write(f"lunarcity: error: {exc.render()}\n")
         return 2
+    except StoppedShort as exc:
+        sys.stderr.write(f"lunarcity: stopped: {exc}\n")
+        return EXIT_STOPPED_SHORT
     except KeyboardInterrupt:
         sys.stderr.write("lunarcity: interrupted\n")
         return 130

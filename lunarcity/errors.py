@@ -86,6 +86,21 @@ class FixedParameterError(AttributeError):
         )
 
 
+class StoppedShort(RuntimeError):
+    """A command its environment stopped before the end, with what it finished kept.
+
+    Not bad input and not a bug: a worker process killed (the kernel's out-of-memory killer, a
+    person), after which running the same command again resumes where it stopped. The command
+    line prints one line and exits with :data:`EXIT_STOPPED_SHORT`, so a script can tell this
+    from a failure worth reporting and run the command again.
+    """
+
+
+#: The exit code of :class:`StoppedShort`: ``EX_TEMPFAIL`` of BSD's sysexits.h, "a temporary
+#: failure; the user is invited to retry".
+EXIT_STOPPED_SHORT = 75
+
+
 class LedgerError(RuntimeError):
     """A finished run whose mass, element or energy ledger does not close.
 

@@ -117,6 +117,81 @@ def test_killed_sweep_resumes_to_the_same_results(clean: Path, tmp_path: Path) -
     assert not list(out.rglob(".*.tmp"))
 
 
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux's /proc), zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:  # gone while we looked
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
+    clean: Path, tmp_path: Path
+) -> None:
+    # One worker killed, as the kernel's out-of-memory killer would: the sweep stops with one
+    # line that says what happened and what to do (exit 75, "retry"), not as an internal error
+    # to report; its other processes end with it; the runs finished are kept and resumed.
+    out = tmp_path / "one_killed"
+    cmd = [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [*cmd, "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < 2:
+            time.sleep(0.02)
+        # The pool's workers are forked by the forkserver, a child of the sweep's process.
+        helpers = _children(proc.pid)
+        workers = [w for h in helpers for w in _children(h)]
+        assert len(workers) == 2, (helpers, workers)
+        os.kill(workers[0], signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 75, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("lunarcity: stopped: a worker process died with run "), stderr
+    assert last.endswith("the runs finished are kept: run the same command again to resume")
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    deadline = time.monotonic() + 10  # the forkserver and the other worker see the EOF
+    while time.monotonic() < deadline and any(map(_alive, helpers + workers)):
+        time.sleep(0.05)
+    assert not [pid for pid in helpers + workers if _alive(pid)], "processes left behind"
+    kept = len(list((out / "runs").glob("*.parquet")))
+    assert 2 <= kept < 12
+
+    res = subprocess.run(
+        [*cmd, "--workers", "2", "--json"], env=env, capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    report = json.loads(res.stdout)
+    assert report["already_done"] == kept and report["ran"] == 12 - kept
+    assert results(out).equals(results(clean))
+
+
 def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> None:
     # Each share passes on its own (the spec's trial resolve), but 0.6 + 0.6 of a payload is
     # more than the whole: that one run's scenario is rejected when it runs.

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from lunarcity.errors import InputError
+from lunarcity.errors import InputError, StoppedShort
 from lunarcity.optional import require
 from lunarcity.sweeps.worker import RunOutput, RunTask, execute_run
 
@@ -24,7 +24,7 @@ from lunarcity.sweeps.worker import RunOutput, RunTask, execute_run
 IN_FLIGHT_PER_WORKER = 2
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(StoppedShort):
     """A worker process died mid-run (killed, out of memory); the sweep can be resumed."""
 
 
@@ -88,9 +88,9 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
                     yield task, future.result()
                 except BrokenProcessPool as exc:
                     raise WorkerDied(
-                        f"a worker process died during run {task.run_id} (out of memory, or "
-                        "it could not start: see any error printed above); run the same "
-                        "command again to resume"
+                        f"a worker process died with run {task.run_id} in flight (out of "
+                        "memory, or it could not start: see any error printed above); the "
+                        "runs finished are kept: run the same command again to resume"
                     ) from exc
     except BaseException:
         # Interrupted (Ctrl-C, an error, the consumer gone): stop the runs in flight now rather
