@@ -23,6 +23,8 @@ from lunarcity.sweeps.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 SMOKE = REPO / "models" / "sweeps" / "smoke.yaml"
+#: The sweeps' environment: plain progress text (no colour codes in what a test reads).
+SWEEP_ENV = {**os.environ, "NO_COLOR": "1"}
 
 
 @pytest.fixture(scope="module")
@@ -84,32 +86,52 @@ def test_the_rerun_says_the_one_year_horizon_in_words(clean: Path, cli) -> None:
     assert "beyond the horizon (1 year):" in done.stdout, done.stdout
 
 
-def test_killed_sweep_resumes_to_the_same_results(clean: Path, tmp_path: Path) -> None:
-    out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]
-    env = {**os.environ, "NO_COLOR": "1"}
-    # Its own session, so SIGKILL takes the sweep and its workers at once, as a crash would.
+def _smoke_sweep_until(out: Path, runs: int, output: int) -> subprocess.Popen[str]:
+    """The smoke sweep on two workers in a process of its own, once ``runs`` runs are written.
+
+    In its own session, so SIGKILL to its group takes the sweep and its workers at once, as a
+    crash would. ``output``: where stdout and stderr go (``subprocess.PIPE`` or ``DEVNULL``).
+    """
     proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [*_smoke_command(out), "--workers", "2"],
+        env=SWEEP_ENV,
+        stdout=output,
+        stderr=output,
+        text=True,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < runs:
         time.sleep(0.02)
+    return proc
+
+
+def _smoke_command(out: Path) -> list[str]:
+    return [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]
+
+
+def _resume(out: Path) -> dict:
+    """Run the smoke sweep into ``out`` again, to the end: its JSON report."""
+    res = subprocess.run(
+        [*_smoke_command(out), "--workers", "2", "--json"],
+        env=SWEEP_ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_killed_sweep_resumes_to_the_same_results(clean: Path, tmp_path: Path) -> None:
+    out = tmp_path / "killed"
+    proc = _smoke_sweep_until(out, 3, subprocess.DEVNULL)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = len(list((out / "runs").glob("*.parquet")))
     assert 3 <= partial < 12, "the sweep should be killed mid-way"
     assert not (out / "results.parquet").exists()
 
-    res = subprocess.run(
-        [*cmd, "--workers", "2", "--json"], env=env, capture_output=True, text=True
-    )
-    assert res.returncode == 0, res.stderr
-    report = json.loads(res.stdout)
+    report = _resume(out)
     assert report["already_done"] == partial and report["ran"] == 12 - partial
     got = results(out)
     assert got["run_id"].to_list() == list(range(12))  # every run exactly once
@@ -148,20 +170,8 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     # line that says what happened and what to do (exit 75, "retry"), not as an internal error
     # to report; its other processes end with it; the runs finished are kept and resumed.
     out = tmp_path / "one_killed"
-    cmd = [sys.executable, "-m", "lunarcity.cli", "sweep", str(SMOKE), "--out", str(out)]
-    env = {**os.environ, "NO_COLOR": "1"}
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _smoke_sweep_until(out, 2, subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(list((out / "runs").glob("*.parquet"))) < 2:
-            time.sleep(0.02)
         # The pool's workers are forked by the forkserver, a child of the sweep's process.
         helpers = _children(proc.pid)
         workers = [w for h in helpers for w in _children(h)]
@@ -183,11 +193,7 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     kept = len(list((out / "runs").glob("*.parquet")))
     assert 2 <= kept < 12
 
-    res = subprocess.run(
-        [*cmd, "--workers", "2", "--json"], env=env, capture_output=True, text=True
-    )
-    assert res.returncode == 0, res.stderr
-    report = json.loads(res.stdout)
+    report = _resume(out)
     assert report["already_done"] == kept and report["ran"] == 12 - kept
     assert results(out).equals(results(clean))
 
