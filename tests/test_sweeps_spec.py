@@ -123,6 +123,34 @@ def test_sweep_identity_changes_with_the_spec_not_its_prose() -> None:
     assert a.sweep_id == b.sweep_id != c.sweep_id
 
 
+def test_the_data_hash_follows_the_figures_not_the_words(data_copy: Path) -> None:
+    # A sweep's identity holds the data's hash: rewording a source, an assumption or a comment
+    # in data/ must keep every sweep resumable, while any figure a run reads must not.
+    from lunarcity.sweeps.storage import data_hash
+
+    units = data_copy / "units.yaml"
+    text = units.read_text()
+    base = data_hash(data_copy)
+    assert base == data_hash()  # the checkout's data, copied
+
+    def edited(old: str, new: str) -> str:
+        assert text.count(old) == 1, old
+        units.write_text(text.replace(old, new))
+        return data_hash(data_copy)
+
+    assert edited("mining 2.7 t/day is ours:", "mining 2.7 t/day is our assumption:") == base
+    assert edited('source: "AASM80 tab 5.1: mining robots', 'source: "AASM80: robots') == base
+    assert (
+        edited("    mining_kg_per_day: 2700\n", "    # a comment\n    mining_kg_per_day: 2700\n")
+        == base
+    )
+    assert edited("mining_kg_per_day: 2700", "mining_kg_per_day: 2701") != base
+    assert edited("    duty_fraction: 0.9\n", "    duty_fraction: 0.9\n    gap: 1\n") != base
+    units.write_text(text)
+    (data_copy / "units.yaml").rename(data_copy / "units_renamed.yaml")
+    assert data_hash(data_copy) != base
+
+
 @pytest.mark.parametrize(
     ("data", "needle"),
     [

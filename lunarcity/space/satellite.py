@@ -154,7 +154,7 @@ class FigureOverrides(Strict):
     """A scenario's changes to one figure set (each ``None`` keeps the data's figure)."""
 
     board_kg_per_kw: PositiveFloat | None = Field(
-        None, description="Board kg per kW of compute (assumption 4; server level is 11-12)"
+        None, description="Board kg per kW of compute (assumption 4; server level is 11-13)"
     )
     array_w_per_kg: PositiveFloat | None = Field(None, description="Solar array W/kg")
     radiator_kg_per_m2: PositiveFloat | None = Field(

@@ -59,30 +59,61 @@ RUN_ONLY_COLUMNS = ("error", "duration_s", "peak_rss_mb")
 
 
 # -- identity ------------------------------------------------------------------------------------
-def data_hash() -> str:
-    """SHA-256 of the package's data files (names and contents), which every run reads."""
-    from lunarcity.resources import data_dir
+#: Keys of a sweep spec that hold prose (words for people): no run reads them.
+SPEC_PROSE = ("name", "description", "source", "assumption")
+#: Keys of a data file that hold prose: the sources and assumptions beside each figure, and
+#: descriptions. (A data file's ``name``, were there one, could be an identity: kept.)
+DATA_PROSE = ("description", "source", "assumption")
 
-    root = data_dir()
+
+def data_hash(root: Path | None = None) -> str:
+    """SHA-256 of the package's data as the runs read it (or of the data folder ``root``).
+
+    Each YAML file is hashed as its parsed content without its prose (:data:`DATA_PROSE`),
+    comments gone with the parse: rewording a source or an assumption, or a comment, changes
+    no run, so it keeps every sweep's identity (its folder stays resumable) and every
+    notebook's fingerprint. A figure changed, a key added or a file renamed changes the hash.
+    Any other file is hashed as its bytes.
+    """
+    from lunarcity.resources import data_dir
+    from lunarcity.world.yamlio import load_yaml
+
+    root = data_dir() if root is None else Path(root)
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if "__pycache__" in path.parts:
             continue
         digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        if path.suffix in (".yaml", ".yml"):
+            content = _keyed_by_text(_strip_text(load_yaml(path)[0], DATA_PROSE))
+            text = json.dumps(
+                content, sort_keys=True, separators=(",", ":"), allow_nan=True, default=repr
+            )
+            digest.update(text.encode() + b"\0")
+        else:
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _strip_text(value: Any) -> Any:
-    """Spec data without its prose (name, description, source, assumption): they change no run."""
+def _keyed_by_text(value: Any) -> Any:
+    """``value`` with every mapping key as text that names its type (``int:3``, ``str:3``).
+
+    JSON keys are text, and sorting a mapping with keys of two types (YAML allows ``3:`` beside
+    ``x:``) would raise: the hash must take any file the parser takes.
+    """
     if isinstance(value, dict):
-        return {
-            k: _strip_text(v)
-            for k, v in value.items()
-            if k not in ("name", "description", "source", "assumption")
-        }
+        return {f"{type(k).__name__}:{k}": _keyed_by_text(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_strip_text(v) for v in value]
+        return [_keyed_by_text(v) for v in value]
+    return value
+
+
+def _strip_text(value: Any, prose: tuple[str, ...] = SPEC_PROSE) -> Any:
+    """``value`` without the mapping keys named in ``prose``, at any depth: they change no run."""
+    if isinstance(value, dict):
+        return {k: _strip_text(v, prose) for k, v in value.items() if k not in prose}
+    if isinstance(value, list):
+        return [_strip_text(v, prose) for v in value]
     return value
 
 
