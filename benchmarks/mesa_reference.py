@@ -33,7 +33,14 @@ import numpy as np
 
 from lunarcity.city.agents import AGENT_CLASS, Fab, PowerPlant, Robot, Unit
 from lunarcity.model import LunarCity
-from lunarcity.stages.contributions import FleetContributions, fold_smaller_fabs
+from lunarcity.stages.contributions import (
+    PARTS_PER_DAY,
+    WHOLE_DAY,
+    FleetContributions,
+    Periods,
+    fold_smaller_fabs,
+    periods_of,
+)
 from lunarcity.world.scenario import Scenario
 
 
@@ -97,17 +104,29 @@ class RefPowerPlant(PowerPlant):
         self.health = 1.0
         self.sunlit = np.float32(0.0)
         self.generated_kwh = 0.0
+        self.lit_parts: np.ndarray | None = None  # by part of the day, if its light changes
         self.capacity_kwh = 0.0
         self.step()
 
     def step(self) -> None:
-        """Today's sunlight at its cell and energy generated, or its storage capacity."""
+        """Today's sunlight at its cell and energy generated, or its storage capacity.
+
+        On a day its cell is lit part of the time, also its lit share in each part of the day.
+        """
+        self.lit_parts = None
         if self.role == "storage":
             self.capacity_kwh = self.storage_kwh if self.health > 0 else 0.0
         elif self.solar:
             x, y = self.pos
             self.sunlit = self.model.lit[y, x]  # float32, as the model's sunlight layer
             self.generated_kwh = self.generation_kw * 24.0 * self.health * float(self.sunlit)
+            if WHOLE_DAY < self.sunlit < 1.0 - WHOLE_DAY and self.health > 0:
+                site = self.model.site
+                cell = (y, slice(x, x + 1))
+                dark = site.dark_in_parts(
+                    self.model.day, PARTS_PER_DAY, site.quality[cell], site.dark_phase[cell]
+                )
+                self.lit_parts = 1.0 - dark[0]
         else:
             self.generated_kwh = self.generation_kw * 24.0 * self.health
 
@@ -157,19 +176,30 @@ class AgentContributions:
             return {}
         return agents.groupby("kind").agg(attribute, math.fsum)
 
-    def generation_kwh(self) -> float:
-        """Energy generated today: each plant's own figure, summed by kind."""
+    def generation_periods(self) -> Periods:
+        """Energy generated today in periods: each plant's own figures, summed by kind."""
         if not self.city.active:
-            return self.columns.generation_kwh()
+            return self.columns.generation_periods()
         self._step_agents()
         plants = self._agents_of(RefPowerPlant)
-        generated = 0.0
+        generated = steady = 0.0
+        changing: np.ndarray | None = None
         for kind in self.city.power_kinds:
             mine = [a for a in plants if a.kind == kind]
             if not mine:
                 continue
             generated += math.fsum(a.generated_kwh for a in mine)
-        return generated
+            steady += math.fsum(a.generated_kwh for a in mine if a.lit_parts is None)
+            parts = [a for a in mine if a.lit_parts is not None]
+            if parts:
+                by_part = np.array(
+                    [
+                        math.fsum(a.generation_kw * 24.0 * a.health * a.lit_parts[k] for a in parts)
+                        for k in range(PARTS_PER_DAY)
+                    ]
+                )
+                changing = by_part if changing is None else changing + by_part
+        return periods_of(generated, steady, changing)
 
     def storage_capacity(self) -> tuple[float, float]:
         """Storage in service (kWh), summed over the banks, and its round-trip efficiency."""

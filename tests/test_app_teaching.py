@@ -147,8 +147,8 @@ def test_the_first_two_chapters_say_what_their_charts_show() -> None:
 def test_the_mass_driver_chapter_says_when_satellites_leave() -> None:
     """Chapter 4's launches line against its city: no launch before the power stores are built.
 
-    Seed 1: the track operates on day 1605, its 128 launch power stores are complete on day 1731
-    and the first satellites leave on day 1732, over a hundred a day at first; in the following year
+    Seed 1: the track operates on day 1624, its 128 launch power stores are complete on day 1771
+    and the first satellites leave on day 1772, over a hundred a day at first; in the following year
     satellites leave on fewer than half the days. The line once said they leave every day once
     the track is complete.
     """
@@ -252,7 +252,7 @@ def test_the_thesis_chapter_counts_earth_launches_and_shows_its_chart() -> None:
     # those that landed the seed, each with its tankers, one launch apiece.
     e = m.params.earth
     seed_landings = math.ceil(m.seed_t / e.lander_payload_t)
-    # Play on until the first satellites have left (ten_year_city: day 1732).
+    # Play on until the first satellites have left (ten_year_city: day 1772).
     while m.running and m.recorder.last("compute_delivered_kw") <= 0:
         m.step()
     tf = run.frame()

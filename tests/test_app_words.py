@@ -90,11 +90,11 @@ def test_city_line_counts_the_target_parts_holding_on_the_last_day(ten_years) ->
 def test_city_line_after_the_horizon_says_the_day_it_counts() -> None:
     """Past its horizon (the app's 'Years to run' reaches 100), the count is today's, said so.
 
-    Run five years against a three-year horizon (seed 1: every part first holds together in year
-    4.9): on the horizon's day the line counts the parts holding then, 'when the time was up';
+    Run six years against a three-year horizon (seed 1: every part first holds together in year
+    5.05): on the horizon's day the line counts the parts holding then, 'when the time was up';
     at the end it counts the parts holding at the end, and names that year instead.
     """
-    m = LunarCity("ten_year_city", seed=1, run__years=5, target__horizon_years=3)
+    m = LunarCity("ten_year_city", seed=1, run__years=6, target__horizon_years=3)
 
     def holding() -> int:
         return sum(bool(p["holds_at_end"]) for p in m.summary()["target"]["parts"].values())
@@ -107,9 +107,9 @@ def test_city_line_after_the_horizon_says_the_day_it_counts() -> None:
     )
     while m.running:
         m.step()
-    assert holding() == 5  # all hold at the end, two years after the time was up
+    assert holding() == 5  # all hold at the end, three years after the time was up
     assert words.city_answer(m.summary()) == (
-        "A city in 3 years: no; 5 of 5 target parts holding in year 5.0, past the horizon"
+        "A city in 3 years: no; 5 of 5 target parts holding in year 6.0, past the horizon"
     )
 
 

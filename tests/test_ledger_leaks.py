@@ -81,19 +81,22 @@ def oxygen_days() -> tuple[LunarCity, list[tuple[int, float, float, float]]]:
 def test_a_days_oxygen_beyond_the_tanks_is_vented(oxygen_days) -> None:
     _, rows = oxygen_days
     venting = 0
-    for plants, held, made, vented in rows:
+    first = None  # the first day that vents (1-based)
+    for day, (plants, held, made, vented) in enumerate(rows, start=1):
         tanks = plants * TANK_KG
         # The tanks never hold more than their capacity at the day's end ...
         assert held <= tanks * (1 + 1e-12)
         # ... and a day that vents has filled them: what is let go is only what did not fit.
         if vented > 0:
             venting += 1
+            first = day if first is None else first
             assert held == pytest.approx(tanks, rel=1e-12)
             assert vented <= made * (1 + 1e-12)
     # A plant's electrolysis alone makes 247.1 t/yr x 0.1767 / 365.25 = 120 kg of oxygen a day
     # (its salt cells add more), a thirtieth of its 3.6 t tanks; the city uses little of it, so
     # the tanks are full within weeks and most later days vent.
-    assert venting >= 30
+    assert first is not None and first <= 60
+    assert venting > (len(rows) - first + 1) / 2
     assert sum(r[3] for r in rows) > 10_000
 
 

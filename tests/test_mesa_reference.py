@@ -109,7 +109,10 @@ def test_reference_computes_per_agent(ref: ModuleType, pair: tuple[LunarCity, Lu
     assert agents.robot_energy_kwh() == columns.robot_energy_kwh()
     assert agents.fab_hours() == columns.fab_hours()
     assert agents.storage_capacity() == columns.storage_capacity()
-    assert agents.generation_kwh() == columns.generation_kwh() > 0
+    by_agents, by_columns = agents.generation_periods(), columns.generation_periods()
+    assert [share for share, _ in by_agents] == [share for share, _ in by_columns]
+    for (_, a), (_, c) in zip(by_agents, by_columns, strict=True):
+        assert math.isclose(a, c, rel_tol=REL_TOL) and c > 0
     for point in (b.site.mine, b.site.centre, (0, 0)):
         assert math.isclose(
             agents.mean_distance_km(point, b.fab_kinds),

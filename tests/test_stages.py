@@ -11,8 +11,9 @@ from lunarcity.city.agents import TASKS, Task
 from lunarcity.city.mass_ledger import MassLedger, mass_balance_rel_error
 from lunarcity.model import LunarCity
 from lunarcity.stages import wear
+from lunarcity.stages.contributions import PARTS_PER_DAY
 from lunarcity.stages.placement import Slot
-from lunarcity.stages.power import dispatch
+from lunarcity.stages.power import dispatch, dispatch_day
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +108,60 @@ def test_dispatch_serves_by_priority_and_stores_the_rest() -> None:
     assert d.served == {"robots": 120.0, "fabs": 30.0}  # 150 available, robots first
     assert d.discharged == 50.0 and d.charged == 0.0 and d.stored_after == 0.0
     assert d.balance_error() == 0.0
+
+
+def test_a_dark_part_of_the_day_draws_on_storage_through_its_round_trip() -> None:
+    # Robots want 60 kWh over a day that is dark for its first half and gives 100 kWh in its
+    # second; storage starts empty (capacity 1,000, round trip 0.5). In the dark half the 30 kWh
+    # due find nothing; the lit half serves its 30 and stores 70 x 0.5 = 35 (35 lost).
+    dark_first = dispatch_day([(0.5, 0.0), (0.5, 100.0)], {"robots": 60.0}, 0.0, 1000.0, 0.5)
+    assert dark_first.served == {"robots": 30.0} and dark_first.fraction("robots") == 0.5
+    assert dark_first.charged == 70.0 and dark_first.losses == 35.0
+    assert dark_first.stored_after == 35.0 and dark_first.discharged == 0.0
+    assert dark_first.generated == 100.0 and dark_first.balance_error() == 0.0
+    # Lit first: the morning serves 30 and stores 35; the night's 30 come out of storage.
+    lit_first = dispatch_day([(0.5, 100.0), (0.5, 0.0)], {"robots": 60.0}, 0.0, 1000.0, 0.5)
+    assert lit_first.served == {"robots": 60.0}
+    assert lit_first.charged == 70.0 and lit_first.discharged == 30.0
+    assert lit_first.stored_after == 5.0 and lit_first.balance_error() == 0.0
+    # Netted over the whole day, as a day of one period is: 60 served, 40 charged, 20 stored.
+    whole = dispatch_day([(1.0, 100.0)], {"robots": 60.0}, 0.0, 1000.0, 0.5)
+    assert whole == dispatch(100.0, {"robots": 60.0}, 0.0, 1000.0, 0.5)
+    assert whole.served == {"robots": 60.0} and whole.stored_after == 20.0
+
+
+def test_the_equators_dawn_and_dusk_fall_in_their_parts_of_the_day() -> None:
+    # The equator's night: the dark window is half the 29.53-day month (w = 1/4 of it) centred
+    # on phase 1/2, so the night runs from day 29.53 x 1/4 = 7.3825 to 29.53 x 3/4 = 22.1475.
+    # Day 22 is dark until 0.1475 of it: in eighths (0.125 each), the first all dark and the
+    # second (0.1475 - 0.125) / 0.125 = 0.18 dark. Day 7 is dark from 0.3825: the fourth
+    # eighth (0.375 to 0.5) is (0.5 - 0.3825) / 0.125 = 0.94 dark, the last four all dark.
+    m = LunarCity("equator_site", seed=1, run__years=0.1)
+    cell = (np.array([0.5], dtype=np.float32), np.array([0.5], dtype=np.float32))
+    dawn = m.site.dark_in_parts(22, 8, *cell)[0]
+    dusk = m.site.dark_in_parts(7, 8, *cell)[0]
+    np.testing.assert_allclose(dawn, [1.0, 0.18, 0, 0, 0, 0, 0, 0], atol=1e-5)
+    np.testing.assert_allclose(dusk, [0, 0, 0, 0.94, 1.0, 1.0, 1.0, 1.0], atol=1e-5)
+    # The parts' mean is the day's dark share as the day's own formula works it.
+    for day, parts in ((22, dawn), (7, dusk), (15, None)):
+        lit = float(m.site.sunlit(day, *cell)[0])
+        share = 1.0 if parts is None else float(parts.mean())
+        assert share == pytest.approx(1.0 - lit, abs=1e-6), day
+    # On its dawn day the city's plants (all at phase 1/2) give nothing in the first eighth,
+    # 0.82 of their day's rate in the second and all of it after, the last six eighths one
+    # period (nothing changes in them); fission runs throughout.
+    while m.day < 22:
+        m.step()
+    per_cell = m.fleet.health_by_slot("solar_plant")[: m.placement.sunny_used]
+    solar = m.unit_spec("solar_plant").generation_kw * 24.0 * math.fsum(per_cell.tolist())
+    fission = (
+        m.unit_spec("fission_unit").generation_kw * 24.0 * m.fleet.health_total("fission_unit")
+    )
+    assert solar > 0 and fission > 0
+    periods = m.contributions.generation_periods()
+    assert [share for share, _ in periods] == [1 / 8, 1 / 8, 6 / 8]
+    expected = [fission / 8, (fission + solar * 0.82) / 8, (fission + solar) * 6 / 8]
+    np.testing.assert_allclose([kwh for _, kwh in periods], expected, rtol=1e-5)
 
 
 def test_a_day_records_every_stage(city: LunarCity) -> None:
@@ -289,4 +344,11 @@ def test_a_days_sunlight_and_generation_are_the_float32_formulas_values(city: Lu
         else:
             expect += kwh * city.fleet.health_total(kind)
     assert solar_plants > 0
-    assert contributions.generation_kwh() == expect > 0
+    # The day's whole generation is that double, as one period, or the parts' sum to float32's
+    # rounding of the row when sunlight changes during the day at some plant's cell.
+    periods = contributions.generation_periods()
+    if len(periods) == 1:
+        assert periods == [(1.0, expect)] and expect > 0
+    else:
+        assert len(periods) == PARTS_PER_DAY
+        assert math.fsum([kwh for _, kwh in periods]) == pytest.approx(expect, rel=1e-6)

@@ -91,13 +91,7 @@ class SiteGrid:
         if sun.profile == "equatorial":
             w: np.ndarray | np.float32 = np.float32((1.0 - sun.day_fraction) / 2.0)
         else:
-            slopes = []
-            for day in range(first, first + days):
-                season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
-                    2 * math.pi * day / sun.season_days
-                )
-                season = min(1.0, max(0.0, season))
-                slopes.append(-(season - sun.flank_lit_min) / 2.0)
+            slopes = [self._dark_slope(day) for day in range(first, first + days)]
             # w = (1 - mean) / 2, the mean lit share running from the flanks' to the crest's.
             w = quality * np.array(slopes, dtype=np.float32).reshape(day_axis)
             w += np.float32((1.0 - sun.flank_lit_min) / 2.0)
@@ -118,6 +112,55 @@ class SiteGrid:
         d *= np.float32(-1.0) / (2 * h)
         d += np.float32(1.0)
         return d
+
+    def _dark_slope(self, day: int) -> float:
+        """A polar cell's dark half-width falls by this much per unit of quality on ``day``.
+
+        ``w = (1 - mean) / 2``, the mean lit share running from the flanks' (quality 0) to the
+        crest's (quality 1), which follows the season.
+        """
+        sun = self.site.sunlight
+        season = sun.crest_lit_mean + sun.crest_lit_seasonal_amplitude * math.cos(
+            2 * math.pi * day / sun.season_days
+        )
+        season = min(1.0, max(0.0, season))
+        return -(season - sun.flank_lit_min) / 2.0
+
+    def dark_in_parts(
+        self, day: int, parts: int, quality: np.ndarray, dark_phase: np.ndarray
+    ) -> np.ndarray:
+        """How much of each of ``day``'s ``parts`` equal parts each cell is dark, (n, parts).
+
+        :meth:`sunlit_days` gives a day's dark share: the overlap of the day with the cell's
+        dark window (half-width ``w`` of the horizon period ``T``, centred on its phase). Here
+        the window is placed in the day: its centre lies ``s`` periods from the day's midpoint
+        (the nearest centre, ``-1/2 <= s < 1/2``), so the cell is dark from
+        ``1/2 + (s - w) T`` to ``1/2 + (s + w) T`` days into the day, and each part is dark for
+        its overlap with that, as a share of the part (float64). The parts' mean is the day's
+        dark share, to the float32 rounding of :meth:`sunlit_days`. ``quality`` and
+        ``dark_phase`` are 1-D (the cells asked about).
+        """
+        sun = self.site.sunlight
+        period = sun.synodic_days / sun.dark_spells_per_month
+        # Worked in parts of the day (a part is 1): the window's centre and half-width in parts.
+        scale = period * parts
+        midday = ((day + 0.5) / period) % 1.0
+        if sun.profile == "equatorial":
+            half: np.ndarray | float = (1.0 - sun.day_fraction) / 2.0 * scale
+        else:
+            half = np.multiply(quality, self._dark_slope(day) * scale, dtype=np.float64)
+            half += (1.0 - sun.flank_lit_min) / 2.0 * scale
+        centre = np.subtract(dark_phase, midday - 0.5, dtype=np.float64)
+        centre %= 1.0
+        centre -= 0.5
+        centre *= scale
+        centre += 0.5 * parts
+        start = (centre - half)[:, None]
+        end = (centre + half)[:, None]
+        edges = np.arange(parts + 1, dtype=np.float64)
+        dark = np.minimum(end, edges[1:])
+        dark -= np.maximum(start, edges[:-1])
+        return np.clip(dark, 0.0, 1.0, out=dark)
 
     def mean_lit(self, days: int = 365) -> np.ndarray:
         """Mean sunlit share per cell over ``days`` days from day 0."""

@@ -4,7 +4,7 @@ Every stage that needs a total over the units in service asks one object for it,
 small protocol :class:`UnitContributions`. The model's own implementation,
 :class:`FleetContributions`, reads whole numpy columns and the per-kind totals the fleet keeps
 per event, so a day costs the same at 10 units as at 10^6. A per-agent model (the benchmark's
-Mesa reference, ``benchmarks/mesa_reference.py``) supplies the same six numbers from its agents'
+Mesa reference, ``benchmarks/mesa_reference.py``) supplies the same six figures from its agents'
 ``step()`` instead, and runs every other rule of the day unchanged: it sets
 :attr:`lunarcity.model.LunarCity.contributions_class` to its own class.
 """
@@ -32,6 +32,53 @@ LIT_BLOCK_DAYS = 32
 LIT_SPARE_CELLS = 64
 LIT_BLOCK_CELLS = 32_768
 
+#: A day whose dark share at a plant's cell is within this of 0 or 1 is wholly lit or wholly dark
+#: there (0.09 s of a day): a whole day in a spell comes out of the float32 overlap within a
+#: few ulps of 0 (and a whole lit day of 1), which must not make the day one of parts.
+WHOLE_DAY = 1e-6
+#: A day on which sunlight changes at some plant's cell is dispatched in this many equal parts
+#: (3 hours each), in time order (:func:`lunarcity.stages.power.supply`): the darkness of a
+#: partly lit day falls in the parts it covers, where storage must carry the loads. Assumption:
+#: the resolution (3 hours places the start and the end of darkness within an hour and a half,
+#: against dark spells of a day and a half or more).
+PARTS_PER_DAY = 8
+
+#: The day's generation in periods, in time order: (share of the day, kWh generated in it).
+Periods = list[tuple[float, float]]
+
+
+def periods_of(generated: float, steady_kwh: float, changing_kwh: np.ndarray | None) -> Periods:
+    """The day's periods from its generation (the protocol's :meth:`generation_periods`).
+
+    Args:
+        generated: The day's whole generation (kWh), every plant at its day's lit share.
+        steady_kwh: The day's generation of the plants whose light does not change during it
+            (fission, and solar plants on cells lit, or dark, all day): spread evenly.
+        changing_kwh: Per part, the kWh a day the plants on cells lit part of the day would give
+            at each part's lit share; None when there are none.
+
+    Returns:
+        One period, the whole day, when no plant's light changes during it (its generation as
+        worked for the whole day); else :data:`PARTS_PER_DAY` equal parts, those in a row with
+        the same generation joined.
+    """
+    if changing_kwh is None:
+        return [(1.0, generated)]
+    # Parts in a row that generate the same (all their plants lit throughout, or dark) are one
+    # period: nothing changes between them.
+    share = 1.0 / PARTS_PER_DAY
+    periods: Periods = []
+    last, run = 0.0, 0
+    for kwh in changing_kwh.tolist():
+        if run and kwh == last:
+            run += 1
+            continue
+        if run:
+            periods.append((share * run, (steady_kwh + last) * share * run))
+        last, run = kwh, 1
+    periods.append((share * run, (steady_kwh + last) * share * run))
+    return periods
+
 
 class UnitContributions(Protocol):
     """The units' daily contributions: what a per-agent model must supply to run the day.
@@ -40,8 +87,12 @@ class UnitContributions(Protocol):
     totals are sums over the units in service, health-weighted (a broken unit gives nothing).
     """
 
-    def generation_kwh(self) -> float:
-        """Energy generated today (kWh): solar by each plant's sunlight, fission steady."""
+    def generation_periods(self) -> Periods:
+        """Energy generated today in periods (:func:`periods_of`): solar by each plant's sunlight.
+
+        Fission is steady; a solar plant gives its day's lit share evenly over the day, or, on a
+        cell lit part of the day, each part's share in that part.
+        """
         ...
 
     def storage_capacity(self) -> tuple[float, float]:
@@ -82,6 +133,7 @@ class FleetContributions:
         # Sunlight worked a block of days ahead on the ranks in use and a few more (see
         # _lit_row): the block (days by ranks) and its first day.
         self._lit_block = np.empty((0, 0))
+        self._changing_block = np.empty((0, 0), dtype=bool)
         self._lit_first = 0
         self._distance_grids: dict[tuple[int, int], np.ndarray] = {}
         # Each power kind's kWh a day per unit at full health (and full sun), worked as the
@@ -95,28 +147,54 @@ class FleetContributions:
             for kind in city.power_kinds
         ]
 
-    def generation_kwh(self) -> float:
-        """Energy generated today: solar by each plant's cell sunlight, fission steady."""
+    def generation_periods(self) -> Periods:
+        """Energy generated today in periods (:func:`periods_of`).
+
+        Solar plants by their cells' sunlight (many plants share a cell: their health is summed
+        per cell, by the cell's rank in the sunniest-first list, and each cell in use is lit
+        once), fission steady. A cell lit part of the day (:data:`WHOLE_DAY`) has its darkness
+        placed in the day's parts (:meth:`lunarcity.city.site.SiteGrid.dark_in_parts`).
+        """
         city = self.city
         fleet = city.fleet
         tables = fleet.tables
         generated = 0.0
+        steady = 0.0
+        changing: np.ndarray | None = None
         for kind, kwh_per_unit, solar in self._generators:
             if not tables[kind].n:
                 continue
-            if solar:
-                # Many plants share a cell: their health summed per cell (by the cell's rank in
-                # the sunniest-first list), then each cell in use lit once.
-                used = city.placement.sunny_used
-                per_cell = fleet.health_by_slot(kind)[:used]
-                lit = self._lit_row(city.day, used)
-                # Not a BLAS dot: a threaded BLAS sums in an order that depends on the
-                # machine's threads, and one seed must give one result. (np.add.reduce is what
-                # ndarray.sum calls, without its Python wrapper.)
-                generated += kwh_per_unit * float(np.add.reduce(per_cell * lit))
-            else:
-                generated += kwh_per_unit * fleet.health_total(kind)
-        return generated
+            if not solar:
+                kwh = kwh_per_unit * fleet.health_total(kind)
+                generated += kwh
+                steady += kwh
+                continue
+            used = city.placement.sunny_used
+            per_cell = fleet.health_by_slot(kind)[:used]
+            lit = self._lit_row(city.day, used)
+            # Not a BLAS dot: a threaded BLAS sums in an order that depends on the machine's
+            # threads, and one seed must give one result. (np.add.reduce is what ndarray.sum
+            # calls, without its Python wrapper.)
+            weighted = per_cell * lit
+            generated += kwh_per_unit * float(np.add.reduce(weighted))
+            cells = self._changing_cells(city.day, used)
+            if len(cells):
+                health = per_cell[cells]
+                if not health.all():  # a cell whose plants are all broken gives none
+                    cells, health = cells[health > 0], health[health > 0]
+            if len(cells):
+                weighted[cells] = 0.0  # the cells lit all day (or dark) are the steady part
+                dark = city.site.dark_in_parts(
+                    city.day, PARTS_PER_DAY, self._sunny_quality[cells], self._sunny_phase[cells]
+                )
+                lit_parts = np.subtract(1.0, dark, out=dark)
+                lit_parts *= health[:, None]
+                # Each part's sum down its column, cell by cell in rank order: the same doubles
+                # on any machine (an axis-0 reduction adds the rows one after another).
+                by_part = kwh_per_unit * np.add.reduce(lit_parts, axis=0)
+                changing = by_part if changing is None else changing + by_part
+            steady += kwh_per_unit * float(np.add.reduce(weighted))
+        return periods_of(generated, steady, changing)
 
     def _lit_row(self, day: int, used: int) -> np.ndarray:
         """Sunlight on ``day`` of the first ``used`` cells down the sunniest-first list.
@@ -138,9 +216,16 @@ class FleetContributions:
             block = self._lit_block = self.city.site.sunlit_days(
                 day, days, self._sunny_quality[:cells], self._sunny_phase[:cells]
             ).astype(np.float64)
+            # Which cells are lit only part of each day (WHOLE_DAY), found once a block: the
+            # day's generation asks every day.
+            self._changing_block = (block > WHOLE_DAY) & (block < 1.0 - WHOLE_DAY)
             self._lit_first = day
             row = 0
         return block[row, :used]
+
+    def _changing_cells(self, day: int, used: int) -> np.ndarray:
+        """The ranks, of the first ``used``, lit only part of ``day`` (after :meth:`_lit_row`)."""
+        return np.flatnonzero(self._changing_block[day - self._lit_first, :used])
 
     def storage_capacity(self) -> tuple[float, float]:
         """Storage in service (kWh) and its round-trip efficiency."""

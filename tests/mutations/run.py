@@ -185,7 +185,10 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/stages/power.py",
         (
             (r"\+ charged \* round_trip\b", "+ charged"),
-            (r"losses=charged \* \(1\.0 - round_trip\) \+ lost", "losses=lost"),
+            (
+                r"losses=math\.fsum\(\[c \* \(1\.0 - round_trip\) for c in charged_by\]\) \+ lost",
+                "losses=lost",
+            ),
         ),
         (
             f"{SUB}::test_dispatch_charging_100_kwh_at_50_percent_stores_50",
@@ -198,8 +201,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "lunarcity/stages/power.py",
         (
             (
-                r"for load, want in demand\.items\(\):",
-                "for load, want in reversed(demand.items()):",
+                r"for load, day_want, share in loads:",
+                "for load, day_want, share in reversed(loads):",
             ),
         ),
         (f"{SUB}::test_dispatch_a_night_is_drawn_down_by_priority",),
