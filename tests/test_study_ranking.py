@@ -115,8 +115,9 @@ def test_no_ranking_sentence_names_an_input_whose_interval_overlaps_the_next() -
 
 
 IDENTIFIER = re.compile(r"`|\b[A-Za-z]+_[A-Za-z0-9_]+\b|\b[A-Za-z_]+\.[A-Za-z_]+\b")
-#: A figure: digits not glued to a letter (L1, L2 are names of places, not figures).
-FIGURE = re.compile(r"(?<![A-Za-z\d.,])\d[\d,]*(?:\.\d+)?(?:\s?%)?")
+#: A figure: digits not glued to a letter (L1, L2 are names of places, not figures), with
+#: thousands separators only before three digits ("year 5, and" states 5).
+FIGURE = re.compile(r"(?<![A-Za-z\d.,])\d+(?:,\d{3})*(?:\.\d+)?(?:\s?%)?")
 
 
 def _opening() -> str:
