@@ -176,7 +176,8 @@ class FleetContributions:
             # threads, and one seed must give one result. (np.add.reduce is what ndarray.sum
             # calls, without its Python wrapper.)
             weighted = per_cell * lit
-            generated += kwh_per_unit * float(np.add.reduce(weighted))
+            day_kwh = kwh_per_unit * float(np.add.reduce(weighted))
+            generated += day_kwh
             cells = self._changing_cells(city.day, used)
             if len(cells):
                 health = per_cell[cells]
@@ -193,7 +194,8 @@ class FleetContributions:
                 # on any machine (an axis-0 reduction adds the rows one after another).
                 by_part = kwh_per_unit * np.add.reduce(lit_parts, axis=0)
                 changing = by_part if changing is None else changing + by_part
-            steady += kwh_per_unit * float(np.add.reduce(weighted))
+                day_kwh = kwh_per_unit * float(np.add.reduce(weighted))
+            steady += day_kwh
         return periods_of(generated, steady, changing)
 
     def _lit_row(self, day: int, used: int) -> np.ndarray:
