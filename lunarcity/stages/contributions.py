@@ -178,12 +178,10 @@ class FleetContributions:
             weighted = per_cell * lit
             day_kwh = kwh_per_unit * float(np.add.reduce(weighted))
             generated += day_kwh
-            cells = self._changing_cells(city.day, used)
+            # A cell whose plants are all broken (or gone) gives none: only cells with health.
+            cells = self._changing_cells(city.day, per_cell)
             if len(cells):
                 health = per_cell[cells]
-                if not health.all():  # a cell whose plants are all broken gives none
-                    cells, health = cells[health > 0], health[health > 0]
-            if len(cells):
                 weighted[cells] = 0.0  # the cells lit all day (or dark) are the steady part
                 dark = city.site.dark_in_parts(
                     city.day, PARTS_PER_DAY, self._sunny_quality[cells], self._sunny_phase[cells]
@@ -225,9 +223,15 @@ class FleetContributions:
             row = 0
         return block[row, :used]
 
-    def _changing_cells(self, day: int, used: int) -> np.ndarray:
-        """The ranks, of the first ``used``, lit only part of ``day`` (after :meth:`_lit_row`)."""
-        return np.flatnonzero(self._changing_block[day - self._lit_first, :used])
+    def _changing_cells(self, day: int, per_cell: np.ndarray) -> np.ndarray:
+        """The ranks lit only part of ``day`` whose plants' health ``per_cell`` is above 0.
+
+        ``per_cell`` is by rank, over the ranks in use (call :meth:`_lit_row` first). One pass
+        over the ranks in use finds both (a 30-year run has hundreds of cells of scrapped
+        plants, lit part of the day too: benchmarks/run.py's default_30y_s).
+        """
+        changing = self._changing_block[day - self._lit_first, : len(per_cell)]
+        return np.flatnonzero(np.greater(per_cell, 0.0) & changing)
 
     def storage_capacity(self) -> tuple[float, float]:
         """Storage in service (kWh) and its round-trip efficiency."""
