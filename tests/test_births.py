@@ -7,7 +7,6 @@ import pytest
 
 from lunarcity.city.fleet import _copies_kg
 from lunarcity.city.tables import filled
-from lunarcity.model import LunarCity
 from lunarcity.stages.placement import Slot
 
 
@@ -34,26 +33,3 @@ def test_kept_mass_of_copies_equals_the_reduction_of_the_rows(mass: float) -> No
     for n in range(1, 41):
         for start in range(9):
             assert _copies_kg(mass, n) == float(np.add.reduce(column[start : start + n]))
-
-
-def test_births_at_the_kinds_mass_add_what_the_column_reduction_adds() -> None:
-    """A kind's mass in service after births at its own mass (the kept sum) equals the same
-    births with the masses given row by row (summed from the new rows of the column)."""
-    kept, given = (LunarCity("aasm1980_lmf", seed=1, run__years=1) for _ in range(2))
-    mass = kept.catalog.units["robot"].mass_kg
-    assert given.fleet.mass_total("robot") == kept.fleet.mass_total("robot")
-    for n in (1, 3, 7, 12, 30):
-        for m, mass_kg in ((kept, None), (given, np.full(n, mass))):
-            m.fleet.add(
-                "robot",
-                xs=np.zeros(n, dtype=np.int16),
-                ys=np.zeros(n, dtype=np.int16),
-                day=0,
-                builders=np.zeros(n, dtype=np.int64),
-                imported_kg=np.zeros(n),
-                health=filled(1.0, n, np.float32),
-                mass_kg=mass_kg,
-            )
-        assert kept.fleet.mass_total("robot") == given.fleet.mass_total("robot")
-    t = kept.fleet.tables["robot"]
-    assert bool(np.all(t["mass_kg"] == mass)) and bool(np.all(t["slot"] == Slot.NONE))

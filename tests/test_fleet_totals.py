@@ -1,4 +1,4 @@
-"""The fleet's health total is the exact sum of the health column on both of its sum paths."""
+"""The fleet's kept totals (health, mass) equal the sums of their columns on every sum path."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ import numpy as np
 import pytest
 
 from lunarcity.city.fleet import SHORT_REDUCE, SMALL_CHANGE, Fleet
+from lunarcity.city.tables import filled
 from lunarcity.model import LunarCity
+from lunarcity.stages.placement import Slot
 
 
-def _born_robots(fleet: Fleet, health: np.ndarray, xs: np.ndarray | None = None) -> None:
+def _born_robots(
+    fleet: Fleet,
+    health: np.ndarray,
+    xs: np.ndarray | None = None,
+    mass_kg: np.ndarray | None = None,
+) -> None:
     """Robots born on day 0 with ``health``, built by nobody, all Moon-made, at ``xs`` (else
-    cell 0) on the grid's first row."""
+    cell 0) on the grid's first row, each of ``mass_kg`` (else the kind's mass)."""
     n = len(health)
     fleet.add(
         "robot",
@@ -21,7 +28,22 @@ def _born_robots(fleet: Fleet, health: np.ndarray, xs: np.ndarray | None = None)
         builders=np.zeros(n, dtype=np.int64),
         imported_kg=np.zeros(n),
         health=health,
+        mass_kg=mass_kg,
     )
+
+
+def test_births_at_the_kinds_mass_add_what_the_column_reduction_adds() -> None:
+    """A kind's mass in service after births at its own mass (the kept sum) equals the same
+    births with the masses given row by row (summed from the new rows of the column)."""
+    kept, given = (LunarCity("aasm1980_lmf", seed=1, run__years=1) for _ in range(2))
+    mass = kept.catalog.units["robot"].mass_kg
+    assert given.fleet.mass_total("robot") == kept.fleet.mass_total("robot")
+    for n in (1, 3, 7, 12, 30):
+        _born_robots(kept.fleet, filled(1.0, n, np.float32))
+        _born_robots(given.fleet, filled(1.0, n, np.float32), mass_kg=np.full(n, mass))
+        assert kept.fleet.mass_total("robot") == given.fleet.mass_total("robot")
+    t = kept.fleet.tables["robot"]
+    assert bool(np.all(t["mass_kg"] == mass)) and bool(np.all(t["slot"] == Slot.NONE))
 
 
 @pytest.mark.parametrize("n", [SMALL_CHANGE, SMALL_CHANGE + 1])
