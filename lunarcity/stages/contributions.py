@@ -228,8 +228,8 @@ class FleetContributions:
 
         ``per_cell`` is by rank, over the ranks in use (call :meth:`_lit_row` first). One pass
         over the ranks in use finds both: from year ten of a 30-year run about half the ranks in
-        use hold no working plant (their plants scrapped), and so do about half the cells lit
-        part of a day (benchmarks/run.py's default_30y_s).
+        use hold no working plant (cells other units took, plants broken or scrapped), and so
+        do about half the cells lit part of a day (benchmarks/run.py's default_30y_s).
         """
         changing = self._changing_block[day - self._lit_first, : len(per_cell)]
         return np.flatnonzero(np.greater(per_cell, 0.0) & changing)
