@@ -12,14 +12,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 import lunarcity
-from lunarcity.sweeps.runner import run_sweep
+from lunarcity.sweeps.backends import WorkerDied, run_local
+from lunarcity.sweeps.runner import make_plan, run_sweep
 from lunarcity.sweeps.spec import load_spec
+from lunarcity.sweeps.worker import RunTask
 
 REPO = Path(__file__).resolve().parent.parent
 SMOKE = REPO / "models" / "sweeps" / "smoke.yaml"
@@ -196,6 +199,39 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     report = _resume(out)
     assert report["already_done"] == kept and report["ran"] == 12 - kept
     assert results(out).equals(results(clean))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_a_pool_broken_before_a_submission_stops_as_a_worker_died() -> None:
+    # A worker can die while the sweep is still handing runs to the pool: the next submission
+    # then meets the broken pool before any run's result does, and must stop the sweep the same
+    # way (WorkerDied: one line, exit 75), not escape as an internal error.
+    plan = make_plan(load_spec(SMOKE))
+    killed: list[int] = []
+
+    def tasks() -> Iterator[RunTask]:
+        for run_id in range(plan.n_runs):
+            if run_id == 2:  # two runs submitted: the pool has forked its two workers
+                deadline = time.monotonic() + 30
+                workers: list[int] = []
+                while len(workers) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    workers = [w for h in _children(os.getpid()) for w in _children(h)]
+                assert len(workers) == 2, workers
+                os.kill(workers[0], signal.SIGKILL)
+                killed.extend(workers)
+                while _alive(workers[0]) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(1.0)  # the pool's manager thread marks itself broken
+            yield plan.task(run_id)
+
+    with pytest.raises(WorkerDied, match=r"^a worker process died with run [01] in flight"):
+        for _ in run_local(tasks(), workers=2):
+            pass
+    deadline = time.monotonic() + 10  # the other worker is stopped with the pool
+    while time.monotonic() < deadline and any(map(_alive, killed)):
+        time.sleep(0.05)
+    assert killed and not [pid for pid in killed if _alive(pid)], "a worker left behind"
 
 
 def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> None:

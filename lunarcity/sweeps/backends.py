@@ -78,7 +78,14 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
                 if task is None:
                     exhausted = True
                     break
-                pending[pool.submit(execute_run, task)] = task
+                try:
+                    future = pool.submit(execute_run, task)
+                except BrokenProcessPool as exc:
+                    # The pool broke while this process was handing out the runs finished: the
+                    # next submission, not a run's result, is the first to meet it.
+                    in_flight = [t.run_id for t in pending.values()]
+                    raise _worker_died(min(in_flight, default=task.run_id)) from exc
+                pending[future] = task
             if not pending:
                 break
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
@@ -87,11 +94,7 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
                 try:
                     yield task, future.result()
                 except BrokenProcessPool as exc:
-                    raise WorkerDied(
-                        f"a worker process died with run {task.run_id} in flight (out of "
-                        "memory, or it could not start: see any error printed above); the "
-                        "runs finished are kept: run the same command again to resume"
-                    ) from exc
+                    raise _worker_died(task.run_id) from exc
     except BaseException:
         # Interrupted (Ctrl-C, an error, the consumer gone): stop the runs in flight now rather
         # than wait for them; they have no file yet, so a rerun does them again.
@@ -102,6 +105,15 @@ def run_local(tasks: Iterator[RunTask], workers: int) -> Iterator[tuple[RunTask,
         raise
     pool.shutdown(wait=True)
     _close(lifeline_r, lifeline_w)
+
+
+def _worker_died(run_id: int) -> WorkerDied:
+    """The stop for a pool whose worker died (the pool cannot say which run that worker held)."""
+    return WorkerDied(
+        f"a worker process died with run {run_id} in flight (out of memory, or it could not "
+        "start: see any error printed above); the runs finished are kept: run the same command "
+        "again to resume"
+    )
 
 
 def _close(*connections: Any) -> None:
