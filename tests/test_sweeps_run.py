@@ -165,6 +165,19 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _pool_workers(pid: int) -> list[int]:
+    """The pool workers of the sweep process ``pid``: children of its forkserver."""
+    return [w for h in _children(pid) for w in _children(h)]
+
+
+def _still_alive(pids: list[int], seconds: float) -> list[int]:
+    """Those of ``pids`` still alive after waiting up to ``seconds`` for them all to end."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(map(_alive, pids)):
+        time.sleep(0.05)
+    return [pid for pid in pids if _alive(pid)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
 def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     clean: Path, tmp_path: Path
@@ -177,7 +190,7 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     try:
         # The pool's workers are forked by the forkserver, a child of the sweep's process.
         helpers = _children(proc.pid)
-        workers = [w for h in helpers for w in _children(h)]
+        workers = _pool_workers(proc.pid)
         assert len(workers) == 2, (helpers, workers)
         os.kill(workers[0], signal.SIGKILL)
         _, stderr = proc.communicate(timeout=60)
@@ -189,10 +202,8 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
     assert last.startswith("lunarcity: stopped: a worker process died with run "), stderr
     assert last.endswith("the runs finished are kept: run the same command again to resume")
     assert "Traceback" not in stderr and "internal error" not in stderr
-    deadline = time.monotonic() + 10  # the forkserver and the other worker see the EOF
-    while time.monotonic() < deadline and any(map(_alive, helpers + workers)):
-        time.sleep(0.05)
-    assert not [pid for pid in helpers + workers if _alive(pid)], "processes left behind"
+    # The forkserver and the other worker see the EOF and end.
+    assert not _still_alive(helpers + workers, 10), "processes left behind"
     kept = len(list((out / "runs").glob("*.parquet")))
     assert 2 <= kept < 12
 
@@ -205,33 +216,29 @@ def test_a_killed_worker_stops_the_sweep_in_one_line_and_a_rerun_resumes(
 def test_a_pool_broken_before_a_submission_stops_as_a_worker_died() -> None:
     # A worker can die while the sweep is still handing runs to the pool: the next submission
     # then meets the broken pool before any run's result does, and must stop the sweep the same
-    # way (WorkerDied: one line, exit 75), not escape as an internal error.
+    # way (WorkerDied, which the command prints as one line with exit 75: the test above), not
+    # escape as an internal error.
     plan = make_plan(load_spec(SMOKE))
-    killed: list[int] = []
+    workers: list[int] = []
 
     def tasks() -> Iterator[RunTask]:
         for run_id in range(plan.n_runs):
             if run_id == 2:  # two runs submitted: the pool has forked its two workers
                 deadline = time.monotonic() + 30
-                workers: list[int] = []
                 while len(workers) < 2 and time.monotonic() < deadline:
                     time.sleep(0.05)
-                    workers = [w for h in _children(os.getpid()) for w in _children(h)]
+                    workers[:] = _pool_workers(os.getpid())
                 assert len(workers) == 2, workers
                 os.kill(workers[0], signal.SIGKILL)
-                killed.extend(workers)
-                while _alive(workers[0]) and time.monotonic() < deadline:
-                    time.sleep(0.05)
+                assert not _still_alive(workers[:1], 30)
                 time.sleep(1.0)  # the pool's manager thread marks itself broken
             yield plan.task(run_id)
 
     with pytest.raises(WorkerDied, match=r"^a worker process died with run [01] in flight"):
         for _ in run_local(tasks(), workers=2):
             pass
-    deadline = time.monotonic() + 10  # the other worker is stopped with the pool
-    while time.monotonic() < deadline and any(map(_alive, killed)):
-        time.sleep(0.05)
-    assert killed and not [pid for pid in killed if _alive(pid)], "a worker left behind"
+    # The other worker is stopped with the pool.
+    assert len(workers) == 2 and not _still_alive(workers, 10), "a worker left behind"
 
 
 def test_a_failing_run_is_recorded_and_the_rest_finish(cli, tmp_path: Path) -> None:
