@@ -7,11 +7,14 @@
 - ``sweep-cost``: from docs/results/sweep_bench.json, the output of
   ``benchmarks/sweep_bench.py --runs 1000 --json`` (a sweep's wall time, its runs' median and
   the processes' peak memory).
+- ``app-frame``: from docs/results/app_frame.json, the output of
+  ``benchmarks/app_frame.py --json`` (one frame of the live app at ~10^5 units, and Play's rate).
 
 Usage::
 
     python benchmarks/run.py --json > docs/results/benchmark.json   # measure (minutes)
     python benchmarks/sweep_bench.py --runs 1000 --json > docs/results/sweep_bench.json
+    python benchmarks/app_frame.py --json > docs/results/app_frame.json
     python docs/performance.py          # rewrite README.md's generated sections
     python docs/performance.py --check  # exit 1 if README.md differs from the committed JSON
 
@@ -34,6 +37,7 @@ README = REPO / "README.md"
 RESULTS = REPO / "docs" / "results"
 BENCHMARK = RESULTS / "benchmark.json"
 SWEEP_BENCH = RESULTS / "sweep_bench.json"
+APP_FRAME = RESULTS / "app_frame.json"
 #: The sweep goal: 1,000 ten-year runs on 2 workers within this many minutes.
 SWEEP_GOAL_MIN = 10
 
@@ -165,12 +169,45 @@ def sweep_cost(sweep: dict[str, Any]) -> str:
     )
 
 
+def app_frame_table(frame: dict[str, Any]) -> str:
+    """The Markdown table of one app frame and Play's rate, from ``benchmarks/app_frame.py``."""
+    parts = frame["parts_ms_median"]
+    budget = frame["budget_ms"]
+    met = "met" if frame["frame_ms_median"] <= budget else "not met"
+    lines = [
+        f"| measure ({frame['units']:,} units on day {frame['day']:,} of "
+        f"`{frame['scenario']}`) | value |",
+        "| --- | --- |",
+        f"| frame, wall clock (median of {frame['frames']}) | "
+        f"{frame['frame_ms_median']:.0f} ms (worst {frame['frame_ms_max']:.0f}) |",
+        f"| frame, CPU time (median of {frame['frames']}) | "
+        f"{frame['frame_cpu_ms_median']:.0f} ms |",
+        "| of which (medians, wall clock): step / map / seven charts / the rest (summary, "
+        f"headline, targets, legend) | {parts['step']:.1f} / {parts['map']:.0f} / {parts['charts']:.0f} / "
+        f"{parts['rest']:.0f} ms |",
+        f"| budget | {budget:.0f} ms a frame ({met}) |",
+        f"| Play at the default {frame['play_speed_days_per_s']:g} days/s, a fresh "
+        f"`{frame['play_scenario']}`, {frame['play_s']:.0f} s of wall clock | "
+        f"{frame['play_days_per_s']:.1f} days/s: ten years in "
+        f"{frame['ten_years_min']:.1f} min |",
+        f"| redraws during Play | {frame['play_frames_per_s']:.1f} a second, at most "
+        f"{frame['play_max_days_per_frame']} days each (allowed "
+        f"{frame['play_max_days_allowed']}) |",
+        "",
+        f"Measured with `benchmarks/app_frame.py --json` (Python {frame['python']}, "
+        f"{frame['cpus']} CPUs; load average {frame['load_average_1min']:g} at the end).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def with_sections(text: str, results: Path = RESULTS) -> str:
     """``text`` (README.md's) with its sections as the committed measurements give them."""
     bench = json.loads((results / BENCHMARK.name).read_text(encoding="utf-8"))
     sweep = json.loads((results / SWEEP_BENCH.name).read_text(encoding="utf-8"))
     text = replace_section(text, performance_table(bench), "performance")
     text = replace_section(text, sweep_cost(sweep), "sweep-cost")
+    frame = json.loads((results / APP_FRAME.name).read_text(encoding="utf-8"))
+    text = replace_section(text, app_frame_table(frame), "app-frame")
     return replace_section(text, study_costs_table(results), "study-costs")
 
 
