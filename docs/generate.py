@@ -10,8 +10,9 @@ Usage::
     python docs/generate.py --check  # exit 1 if the committed text differs from fresh runs
 
 tests/test_docs_generated.py runs the check, so a committed figure cannot go stale. README.md's
-performance table and study costs come from committed measurements, not runs: this script also
-rewrites them through docs/performance.py (tests/test_docs_performance.py checks them).
+performance sections (the benchmark table, study costs, the sweep's cost, the app's frame) come
+from committed measurements, not runs: this script also rewrites them through
+docs/performance.py (tests/test_docs_performance.py checks them).
 """
 
 from __future__ import annotations

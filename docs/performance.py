@@ -1,4 +1,4 @@
-"""Rewrite README.md's performance table and study costs from the committed measurements.
+"""Rewrite README.md's performance sections from the committed measurements.
 
 - ``performance``: from docs/results/benchmark.json, the output of ``benchmarks/run.py --json``
   (each time in seconds and as a ratio to the calibration workload timed in the same run).
