@@ -67,8 +67,8 @@ def test_sweep_cost_says_what_the_sweep_benchmark_measured() -> None:
 
 def test_app_frame_table_says_what_the_frame_benchmark_measured() -> None:
     # 20 frames with a median of 240.4 ms are inside the 250 ms budget; one of 260 ms is not.
-    # Play moved 600 days in 20 s: 30.0 days a second, so ten years (3,652.5 days) take
-    # 3,652.5 / 30 / 60 = 2.03 minutes, as the benchmark rounds it: 2.0.
+    # The Play figures are the benchmark's own, printed as given: 30.0 days a second, and ten
+    # years (3,652.5 days) in 3,652.5 / 30 / 60 = 2.03 minutes, which the benchmark rounds to 2.0.
     table = load_docs_script("performance").app_frame_table
     measured = {
         "scenario": "scale_1e5",
